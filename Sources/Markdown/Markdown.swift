@@ -1,0 +1,107 @@
+import CCMarkGFM
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Markdown to HTML through cmark-gfm, with GitHub's table, strikethrough, autolink,
+/// tagfilter and task-list extensions and smart punctuation.
+///
+/// Every C pointer stays inside this file: callers get Swift values.
+public struct MarkdownRenderer: Sendable {
+    /// When false (the default), raw HTML in markdown is omitted. When true it passes
+    /// through, still with GitHub's tagfilter (no `<script>`, `<iframe>`, `<style>`…).
+    public var allowsRawHTML: Bool
+
+    public init(allowsRawHTML: Bool = false) {
+        self.allowsRawHTML = allowsRawHTML
+    }
+
+    /// Renders `markdown` to HTML and reports the links it contains.
+    public func render(_ markdown: String) -> RenderedMarkdown {
+        _ = Self.registerExtensions
+        let options = CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES
+            | (allowsRawHTML ? CMARK_OPT_UNSAFE : 0)
+        guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", links: []) }
+        defer { cmark_parser_free(parser) }
+        for name in Self.extensionNames {
+            if let extensionPointer = cmark_find_syntax_extension(name) {
+                cmark_parser_attach_syntax_extension(parser, extensionPointer)
+            }
+        }
+        var text = markdown
+        text.withUTF8 { buffer in
+            buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
+        }
+        guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", links: []) }
+        defer { cmark_node_free(document) }
+
+        let links = neutraliseLinks(in: document)
+        guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
+            return RenderedMarkdown(html: "", links: links)
+        }
+        defer { free(html) }
+        return RenderedMarkdown(html: String(cString: html), links: links)
+    }
+
+    /// Collects link and image destinations, and empties those whose scheme could run code
+    /// (`javascript:`, `vbscript:`, `data:`), whatever the raw-HTML setting.
+    private func neutraliseLinks(in document: OpaquePointer) -> [RenderedMarkdown.Link] {
+        var links: [RenderedMarkdown.Link] = []
+        guard let iterator = cmark_iter_new(document) else { return links }
+        defer { cmark_iter_free(iterator) }
+        while true {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
+            let type = cmark_node_get_type(node)
+            guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) else {
+                continue
+            }
+            let destination = String(cString: url)
+            if URLSafety.isDangerous(destination) {
+                cmark_node_set_url(node, "")
+            }
+            links.append(RenderedMarkdown.Link(destination: destination, isImage: type == CMARK_NODE_IMAGE,
+                                               line: Int(cmark_node_get_start_line(node)),
+                                               column: Int(cmark_node_get_start_column(node))))
+        }
+        return links
+    }
+
+    private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    /// cmark-gfm's extension registry is global; fill it once, before the first parse.
+    private static let registerExtensions: Void = cmark_gfm_core_extensions_ensure_registered()
+}
+
+/// HTML produced from markdown, with the links found in it.
+public struct RenderedMarkdown: Sendable, Equatable {
+    public struct Link: Sendable, Equatable {
+        /// The destination as written in the markdown.
+        public var destination: String
+        public var isImage: Bool
+        /// Where the link starts in the markdown (1-based; column in bytes).
+        public var line: Int
+        public var column: Int
+    }
+
+    public var html: String
+    public var links: [Link]
+}
+
+/// Which URLs may appear in a page.
+public enum URLSafety {
+    /// True for URLs whose scheme can run code or smuggle content: `javascript:`,
+    /// `vbscript:` and `data:`, however they are cased or padded with whitespace and controls.
+    public static func isDangerous(_ url: String) -> Bool {
+        var scheme = ""
+        for scalar in url.unicodeScalars {
+            if scalar == ":" { break }
+            if scalar.value <= 0x20 || scalar == "\u{7F}" { continue }  // browsers skip these
+            if scheme.count > 16 { return false }
+            scheme.unicodeScalars.append(scalar)
+        }
+        guard url.unicodeScalars.contains(":") else { return false }
+        return ["javascript", "vbscript", "data"].contains(scheme.lowercased())
+    }
+}
