@@ -36,11 +36,27 @@ public struct MarkdownRenderer: Sendable {
         defer { cmark_node_free(document) }
 
         let links = neutraliseLinks(in: document)
+        let summary = firstParagraphText(of: document)
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
-            return RenderedMarkdown(html: "", links: links)
+            return RenderedMarkdown(html: "", links: links, summary: summary)
         }
         defer { free(html) }
-        return RenderedMarkdown(html: String(cString: html), links: links)
+        return RenderedMarkdown(html: String(cString: html), links: links, summary: summary)
+    }
+
+    /// The plain text of the first top-level paragraph, shortened at a word to about 240
+    /// characters: a card's excerpt.
+    private func firstParagraphText(of document: OpaquePointer) -> String {
+        var node = cmark_node_first_child(document)
+        while let current = node, cmark_node_get_type(current) != CMARK_NODE_PARAGRAPH {
+            node = cmark_node_next(current)
+        }
+        guard let paragraph = node, let rendered = cmark_render_plaintext(paragraph, CMARK_OPT_DEFAULT, 0) else { return "" }
+        defer { free(rendered) }
+        let text = String(cString: rendered).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        guard text.count > 240 else { return text }
+        let cut = text.prefix(240)
+        return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
     }
 
     /// Collects link and image destinations, and empties those whose scheme could run code
@@ -87,6 +103,8 @@ public struct RenderedMarkdown: Sendable, Equatable {
 
     public var html: String
     public var links: [Link]
+    /// The first paragraph as plain text, shortened for excerpts.
+    public var summary: String = ""
 }
 
 /// Which URLs may appear in a page.

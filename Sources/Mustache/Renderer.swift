@@ -225,7 +225,8 @@ struct Renderer {
 
     // MARK: Lookup
 
-    /// Resolves a name: its first part through the context stack, the rest inside what it found.
+    /// Resolves a name: its first part through the context stack, the rest inside what it
+    /// found (a member of an object, or an item of a list by its index from 0).
     private func lookup(_ name: Name) -> MustacheValue? {
         guard let first = name.parts.first else { return stack.last }
         var found: MustacheValue?
@@ -237,8 +238,17 @@ struct Renderer {
         }
         guard var value = found else { return nil }
         for part in name.parts.dropFirst() {
-            guard case .object(let members) = value, let next = members[part] else { return nil }
-            value = next
+            switch value {
+            case .object(let members):
+                guard let next = members[part] else { return nil }
+                value = next
+            case .array(let items):
+                // `list.0`: an extension to the spec, for "if the list has a first item".
+                guard let index = Int(part), items.indices.contains(index) else { return nil }
+                value = items[index]
+            default:
+                return nil
+            }
         }
         return value
     }

@@ -1,0 +1,15 @@
+import Dispatch
+
+extension Array where Element: Sendable {
+    /// `map` on all cores; the order of results matches the order of elements.
+    func concurrentMap<T: Sendable>(_ transform: @Sendable (Element) -> T) -> [T] {
+        var results = [T?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let output = buffer  // each iteration writes only its own slot
+            DispatchQueue.concurrentPerform(iterations: count) { index in
+                output[index] = transform(self[index])
+            }
+        }
+        return results.map { $0! }
+    }
+}

@@ -1,0 +1,194 @@
+import Diagnostics
+import Foundation
+
+/// `cxsite.yaml`: the site's title, its period, the customer journey and its metrics.
+public struct SiteConfig: Sendable {
+    public var title: String
+    public var period: PeriodKind
+    /// Touchpoints in journey order.
+    public var journey: [Touchpoint]
+    /// The built-in NPS, CSAT and CES, then the metrics the site declares.
+    public var metrics: [MetricDefinition]
+    /// Raw HTML in markdown passes through only when true.
+    public var allowsRawHTML: Bool
+    /// The public address of the site, for absolute links in feeds; optional.
+    public var baseURL: String?
+
+    public func touchpoint(_ id: String) -> Touchpoint? { journey.first { $0.id == id } }
+    public func metric(_ id: String) -> MetricDefinition? { metrics.first { $0.id == id } }
+
+    static let fileName = "cxsite.yaml"
+
+    /// Reads and validates `cxsite.yaml`.
+    static func load(_ file: SourceFile) -> (SiteConfig?, [Diagnostic]) {
+        if file.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
+            return (nil, [Diagnostic(.error, "cxsite.yaml is empty: it needs at least a title and a journey",
+                                     at: .file(file.path))])
+        }
+        var fields: YAMLFields
+        switch YAMLFields.parse(file.text, in: file, lineOffset: 0, what: "cxsite.yaml") {
+        case .success(let parsed): fields = parsed
+        case .failure(let diagnostic): return (nil, [diagnostic])
+        }
+        let title = fields.string("title", required: true)
+        let period: PeriodKind = fields.choice("period") ?? .quarter
+        let baseURL = fields.string("base_url")
+
+        var journey: [Touchpoint] = []
+        if !fields.has("journey") { fields.error("missing required field 'journey': list the touchpoints in journey order") }
+        for var entry in fields.mappings("journey") {
+            if let id = entry.string("id", required: true), let name = entry.string("name", required: true) {
+                if journey.contains(where: { $0.id == id }) {
+                    entry.error("touchpoint '\(id)' is listed twice")
+                } else if let problem = Slug.problem(id) {
+                    entry.error("touchpoint id '\(id)' \(problem)")
+                } else {
+                    journey.append(Touchpoint(id: id, name: name))
+                }
+            }
+            entry.warnAboutUnknownKeys(["id", "name"])
+            fields.absorb(entry)
+        }
+
+        var metrics = MetricDefinition.builtIn
+        for var entry in fields.mappings("metrics") {
+            guard let id = entry.string("id", required: true) else {
+                fields.absorb(entry)
+                continue
+            }
+            let name = entry.string("name") ?? id
+            let unit: MetricUnit = entry.choice("unit") ?? .number
+            let higherIsBetter = entry.bool("higher_is_better") ?? true
+            let target = entry.number("target")
+            if let index = metrics.firstIndex(where: { $0.id == id }) {
+                if metrics[index].isSurvey, entry.has("unit") || entry.has("higher_is_better") {
+                    entry.error("'\(id)' is built in: only its name and target can be set")
+                }
+                metrics[index].name = entry.has("name") ? name : metrics[index].name
+                metrics[index].target = target ?? metrics[index].target
+            } else {
+                metrics.append(MetricDefinition(id: id, name: name, unit: unit, higherIsBetter: higherIsBetter,
+                                                target: target, isSurvey: false))
+            }
+            entry.warnAboutUnknownKeys(["id", "name", "unit", "higher_is_better", "target"])
+            fields.absorb(entry)
+        }
+
+        var allowsRawHTML = false
+        if fields.has("markdown") {
+            for var markdown in fields.mappingValue("markdown") {
+                allowsRawHTML = markdown.bool("unsafe") ?? false
+                markdown.warnAboutUnknownKeys(["unsafe"])
+                fields.absorb(markdown)
+            }
+        }
+        fields.warnAboutUnknownKeys(["title", "period", "journey", "metrics", "markdown", "base_url"])
+        guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
+        return (SiteConfig(title: title, period: period, journey: journey, metrics: metrics,
+                           allowsRawHTML: allowsRawHTML, baseURL: baseURL), fields.diagnostics)
+    }
+}
+
+/// One step of the customer journey.
+public struct Touchpoint: Hashable, Sendable {
+    public var id: String
+    public var name: String
+}
+
+/// How a metric's values read.
+public enum MetricUnit: String, CaseIterable, Sendable {
+    case percent, number, currency, score
+}
+
+/// A metric the scorecard shows: built in (NPS, CSAT, CES) or declared in `cxsite.yaml`.
+public struct MetricDefinition: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var unit: MetricUnit
+    public var higherIsBetter: Bool
+    public var target: Double?
+    /// True for NPS, CSAT and CES, which come from survey responses.
+    public var isSurvey: Bool
+
+    static let builtIn: [MetricDefinition] = [
+        MetricDefinition(id: "nps", name: "Net Promoter Score", unit: .score, higherIsBetter: true, target: nil, isSurvey: true),
+        MetricDefinition(id: "csat", name: "Customer satisfaction (CSAT)", unit: .percent, higherIsBetter: true, target: nil, isSurvey: true),
+        MetricDefinition(id: "ces", name: "Customer effort (CES)", unit: .score, higherIsBetter: true, target: nil, isSurvey: true),
+    ]
+
+    /// A value as the scorecard prints it: `+31` for NPS, `78%`, `5.1`.
+    public func format(_ value: Double) -> String {
+        switch (id, unit) {
+        case ("nps", _): return (value > 0 ? "+" : "") + Self.trimmed(value, decimals: value.rounded() == value ? 0 : 1)
+        case (_, .percent): return Self.trimmed(value, decimals: 1) + "%"
+        case (_, .currency): return Self.grouped(value)
+        default: return Self.trimmed(value, decimals: 2)
+        }
+    }
+
+    /// A change between two values: `+4`, `−0.3 pts`.
+    public func formatDelta(_ delta: Double) -> String {
+        let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
+        let magnitude = Self.trimmed(abs(delta), decimals: unit == .currency ? 0 : 1)
+        return sign + magnitude + (unit == .percent ? " pts" : "")
+    }
+
+    /// Whether a value meets the target, given which way is better.
+    public func meets(_ value: Double, target: Double) -> Bool {
+        higherIsBetter ? value >= target : value <= target
+    }
+
+    static func trimmed(_ value: Double, decimals: Int) -> String {
+        var text = String(format: "%.\(decimals)f", value)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text == "-0" ? "0" : text
+    }
+
+    static func grouped(_ value: Double) -> String {
+        let whole = Int(value.rounded())
+        var digits = String(abs(whole))
+        var groups: [String] = []
+        while digits.count > 3 {
+            groups.insert(String(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(digits, at: 0)
+        return (whole < 0 ? "−" : "") + groups.joined(separator: ",")
+    }
+}
+
+extension YAMLFields {
+    /// The mapping under `key`, as a list of zero or one readers.
+    mutating func mappingValue(_ key: String) -> [YAMLFields] {
+        guard let node = node(key) else { return [] }
+        guard case .mapping(let mapping) = node else {
+            return error(at: node, "'\(key)' must be a mapping of `field: value` lines") ?? []
+        }
+        let position = self.position(of: node)
+        return [YAMLFields(file: file, mapping: mapping, line: position.line, column: position.column,
+                           lineOffset: lineOffset)]
+    }
+}
+
+/// Names that become folder names in the output.
+enum Slug {
+    /// Why `text` cannot name a page folder, or nil when it can. Spaces and non-ASCII
+    /// letters are fine; separators, dot-only names and control characters are not.
+    static func problem(_ text: String) -> String? {
+        if text.isEmpty { return "is empty" }
+        if text == "." || text == ".." || text.hasPrefix(".") { return "cannot start with a dot" }
+        if text.contains("/") || text.contains("\\") { return "cannot contain a slash" }
+        if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
+            return "cannot contain control characters"
+        }
+        return nil
+    }
+
+    /// The slug as it appears in a link: percent-encoded where a URL needs it.
+    static func href(_ text: String) -> String {
+        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#;"))) ?? text
+    }
+}

@@ -1,0 +1,128 @@
+import Diagnostics
+
+/// How a story ended for the customer.
+public enum Outcome: String, CaseIterable, Sendable {
+    case success, failure
+}
+
+/// Whether the loop on a story is still open.
+public enum LoopStatus: String, CaseIterable, Sendable {
+    case open, closed
+}
+
+/// The level at which a story's feedback loop closes.
+public enum LoopLevel: String, CaseIterable, Sendable {
+    case operational, tactical, strategic
+}
+
+/// One customer's experience, from `content/stories/SLUG.md`.
+public struct Story: Sendable {
+    public var slug: String
+    public var title: String
+    public var date: Day
+    public var outcome: Outcome
+    public var customer: String?
+    public var segment: String?
+    /// Journey ids, validated against `cxsite.yaml`.
+    public var touchpoints: [String]
+    /// The customer's own 0–10 score.
+    public var score: Int?
+    public var quote: String?
+    public var tags: [String]
+    public var owner: String?
+    public var status: LoopStatus?
+    public var loop: LoopLevel?
+    public var actions: [Action]
+    public var draft: Bool
+    /// The markdown after the front matter.
+    public var body: String
+    public var path: String
+
+    /// A follow-up that closes the loop.
+    public struct Action: Sendable {
+        public var what: String
+        public var owner: String?
+        public var due: Day?
+        public var done: Bool
+    }
+}
+
+/// A leadership-meeting briefing, from `content/briefings/SLUG.md`.
+public struct Briefing: Sendable {
+    public var slug: String
+    public var title: String
+    public var date: Day
+    public var period: Period
+    /// Stories to open with, as written, with where each slug stands for errors.
+    public var storyReferences: [(slug: String, location: SourceLocation)]
+    public var body: String
+    public var path: String
+}
+
+/// One row of a metric snapshot file: an already-aggregated value.
+public struct MetricSnapshot: Sendable {
+    public var period: Period
+    public var metric: String
+    public var value: Double
+    public var n: Int?
+    public var segment: String?
+    public var touchpoint: String?
+    public var target: Double?
+    public var location: SourceLocation
+}
+
+/// Everything under `content/`, parsed and validated against the config.
+public struct Content: Sendable {
+    public var stories: [Story] = []
+    public var briefings: [Briefing] = []
+    public var snapshots: [MetricSnapshot] = []
+    /// The files read, by path, so later stages can quote the line an error points at.
+    var files: [String: SourceFile] = [:]
+
+    /// An error at `location` in one of the content files, with its source line.
+    func diagnostic(_ message: String, at location: SourceLocation, _ severity: Diagnostic.Severity = .error) -> Diagnostic {
+        guard let file = files[location.path] else { return Diagnostic(severity, message, at: location) }
+        return file.diagnostic(message, line: location.line, column: location.column, severity: severity)
+    }
+}
+
+/// Splits a markdown file into its YAML front matter and its body.
+enum FrontMatter {
+    struct Parts {
+        var yaml: String
+        /// The file line just before the YAML's first line.
+        var yamlLineOffset: Int
+        var body: String
+    }
+
+    static func split(_ file: SourceFile, what: String) -> Result<Parts, Diagnostic> {
+        var lines = file.text.split(separator: "\n", maxSplits: .max, omittingEmptySubsequences: false)[...]
+        func isFence(_ line: Substring) -> Bool {
+            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
+            return trimmed.trimmingTrailingSpaces() == "---"
+        }
+        guard let first = lines.first, isFence(first) else {
+            return .failure(file.diagnostic(
+                "missing front matter: \(what) starts with a '---' line, then YAML fields such as 'title:', then '---'",
+                line: 1, column: 1))
+        }
+        lines = lines.dropFirst()
+        guard let closing = lines.firstIndex(where: { isFence($0) || $0.trimmingTrailingSpaces() == "..." }) else {
+            return .failure(file.diagnostic("the front matter opened on line 1 is never closed: add a '---' line after its fields",
+                                            line: 1, column: 1))
+        }
+        let yaml = lines[..<closing].joined(separator: "\n")
+        let body = lines[(closing + 1)...].joined(separator: "\n")
+        return .success(Parts(yaml: yaml, yamlLineOffset: 1, body: body))
+    }
+}
+
+extension Substring {
+    func trimmingTrailingSpaces() -> Substring {
+        var end = endIndex
+        while end > startIndex, self[index(before: end)] == " " || self[index(before: end)] == "\t" {
+            end = index(before: end)
+        }
+        return self[startIndex..<end]
+    }
+}

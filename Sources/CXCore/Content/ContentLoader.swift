@@ -1,0 +1,307 @@
+import Diagnostics
+import Foundation
+import Yams
+
+/// Reads `content/` and validates each file against the config, collecting every error.
+struct ContentLoader {
+    let site: SiteFolder
+    let config: SiteConfig
+    private(set) var diagnostics: [Diagnostic] = []
+
+    init(site: SiteFolder, config: SiteConfig) {
+        self.site = site
+        self.config = config
+    }
+
+    mutating func load() -> Content {
+        var content = Content()
+        for file in read("content/stories", extensions: ["md", "markdown"]) {
+            if let story = story(from: file) { content.stories.append(story) }
+        }
+        for file in read("content/briefings", extensions: ["md", "markdown"]) {
+            if let briefing = briefing(from: file) { content.briefings.append(briefing) }
+        }
+        for file in read("content/metrics", extensions: ["csv", "json", "yaml", "yml"]) {
+            content.snapshots += snapshots(from: file)
+        }
+        content.files = files
+        reportDuplicateSlugs(content.stories.map { ($0.slug, $0.path) }, kind: "story")
+        reportDuplicateSlugs(content.briefings.map { ($0.slug, $0.path) }, kind: "briefing")
+        return content
+    }
+
+    private mutating func read(_ folder: String, extensions: Set<String>) -> [SourceFile] {
+        let (files, problems) = site.files(in: folder, extensions: extensions)
+        diagnostics += problems
+        return files.compactMap { relative in
+            switch site.read(relative) {
+            case .success(let file):
+                self.files[file.path] = file
+                return file
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                return nil
+            }
+        }
+    }
+
+    // MARK: Stories
+
+    private mutating func story(from file: SourceFile) -> Story? {
+        guard var fields = frontMatter(of: file, what: "a story") else { return nil }
+        let slug = Self.slug(of: file.path)
+        let title = fields.string("title", required: true)
+        let date = fields.day("date", required: true)
+        let outcome: Outcome? = fields.choice("outcome", required: true)
+        let customer = fields.string("customer")
+        let segment = fields.string("segment")
+        let touchpoints = touchpointIDs(&fields)
+        let score = fields.int("score", in: 0...10)
+        let quote = fields.string("quote")
+        let tags = fields.strings("tags").map(\.value)
+        let owner = fields.string("owner")
+        let status: LoopStatus? = fields.choice("status")
+        let loop: LoopLevel? = fields.choice("loop")
+        let draft = fields.bool("draft") ?? false
+        var actions: [Story.Action] = []
+        for var entry in fields.mappings("actions") {
+            let what = entry.string("what", required: true)
+            let actionOwner = entry.string("owner")
+            let due = entry.day("due")
+            let done = entry.bool("done") ?? false
+            entry.warnAboutUnknownKeys(["what", "owner", "due", "done"])
+            fields.absorb(entry)
+            if let what { actions.append(Story.Action(what: what, owner: actionOwner, due: due, done: done)) }
+        }
+        fields.warnAboutUnknownKeys(Self.storyFields)
+        diagnostics += fields.diagnostics
+        guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
+        return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
+                     touchpoints: touchpoints, score: score, quote: quote, tags: tags, owner: owner, status: status,
+                     loop: loop, actions: actions, draft: draft, body: bodies[file.path] ?? "", path: file.path)
+    }
+
+    static let storyFields: Set<String> = ["title", "date", "outcome", "customer", "segment", "touchpoints", "score",
+                                           "quote", "tags", "owner", "status", "loop", "actions", "draft"]
+
+    private mutating func touchpointIDs(_ fields: inout YAMLFields) -> [String] {
+        var ids: [String] = []
+        for item in fields.strings("touchpoints") {
+            guard config.touchpoint(item.value) != nil else {
+                let known = config.journey.map(\.id).joined(separator: ", ")
+                diagnostics.append(fields.file.diagnostic("unknown touchpoint '\(item.value)': the journey in cxsite.yaml has \(known)",
+                                                          line: item.line, column: item.column))
+                continue
+            }
+            if !ids.contains(item.value) { ids.append(item.value) }
+        }
+        return ids
+    }
+
+    // MARK: Briefings
+
+    private mutating func briefing(from file: SourceFile) -> Briefing? {
+        guard var fields = frontMatter(of: file, what: "a briefing") else { return nil }
+        let title = fields.string("title", required: true)
+        let date = fields.day("date", required: true)
+        var period: Period?
+        if let node = fields.node("period"), let text = node.string {
+            switch Period.parse(text) {
+            case .success(let parsed) where parsed.kind != config.period:
+                fields.report(at: node, "'period': \(text) is a \(parsed.kind.rawValue) but cxsite.yaml groups by \(config.period.rawValue)")
+            case .success(let parsed): period = parsed
+            case .failure(let problem): fields.report(at: node, "'period': \(problem)")
+            }
+        } else {
+            fields.error("missing required field 'period' (as in 2026-Q3 or 2026-09)")
+        }
+        let references = fields.strings("stories").map {
+            (slug: $0.value, location: fields.file.location(line: $0.line, column: $0.column))
+        }
+        fields.warnAboutUnknownKeys(["title", "date", "period", "stories"])
+        diagnostics += fields.diagnostics
+        guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
+        return Briefing(slug: Self.slug(of: file.path), title: title, date: date, period: period,
+                        storyReferences: references, body: bodies[file.path] ?? "", path: file.path)
+    }
+
+    // MARK: Front matter
+
+    /// The files read, by path.
+    private var files: [String: SourceFile] = [:]
+
+    /// Markdown bodies by path, kept aside while the front matter is read.
+    private var bodies: [String: String] = [:]
+
+    private mutating func frontMatter(of file: SourceFile, what: String) -> YAMLFields? {
+        switch FrontMatter.split(file, what: what) {
+        case .failure(let diagnostic):
+            diagnostics.append(diagnostic)
+            return nil
+        case .success(let parts):
+            bodies[file.path] = parts.body
+            switch YAMLFields.parse(parts.yaml, in: file, lineOffset: parts.yamlLineOffset, what: "the front matter") {
+            case .success(let fields): return fields
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                return nil
+            }
+        }
+    }
+
+    static func slug(of path: String) -> String {
+        let name = path.split(separator: "/").last.map(String.init) ?? path
+        guard let dot = name.lastIndex(of: ".") else { return name }
+        return String(name[..<dot])
+    }
+
+    private mutating func reportDuplicateSlugs(_ items: [(slug: String, path: String)], kind: String) {
+        var firstPath: [String: String] = [:]
+        for item in items {
+            let key = item.slug.lowercased()  // folders clash on case-insensitive disks
+            if let earlier = firstPath[key] {
+                diagnostics.append(Diagnostic(.error, "duplicate \(kind) slug '\(item.slug)': \(earlier) has the same name",
+                                              at: .file(item.path), notes: [Diagnostic.Note("the other file", at: .file(earlier))]))
+            } else {
+                firstPath[key] = item.path
+            }
+        }
+    }
+
+    // MARK: Metric snapshots
+
+    private static let snapshotColumns = ["period", "metric", "value", "n", "segment", "touchpoint", "target"]
+
+    private mutating func snapshots(from file: SourceFile) -> [MetricSnapshot] {
+        if file.path.hasSuffix(".csv") { return csvSnapshots(from: file) }
+        return documentSnapshots(from: file)
+    }
+
+    private mutating func csvSnapshots(from file: SourceFile) -> [MetricSnapshot] {
+        var reader = CSVReader(Array(file.text.utf8))
+        var rows: [MetricSnapshot] = []
+        var header: [String]?
+        while true {
+            let record: CSVReader.Record?
+            do {
+                record = try reader.next()
+            } catch {
+                diagnostics.append(file.diagnostic(error.message, line: error.line, column: error.column))
+                reader.skipLine()
+                continue
+            }
+            guard let record else { break }
+            guard let columns = header else {
+                header = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                for required in ["period", "metric", "value"] where !header!.contains(required) {
+                    diagnostics.append(file.diagnostic("the header has no '\(required)' column: snapshot files start with period,metric,value",
+                                                       line: record.line, column: 1))
+                }
+                continue
+            }
+            guard record.fields.count == columns.count else {
+                let last = record.positions.last!
+                diagnostics.append(file.diagnostic("this row has \(record.fields.count) fields but the header has \(columns.count)",
+                                                   line: last.line, column: last.column))
+                continue
+            }
+            var cells: [String: (String, Int, Int)] = [:]
+            for (i, name) in columns.enumerated() {
+                cells[name] = (record.fields[i].trimmingCharacters(in: .whitespaces), record.positions[i].line, record.positions[i].column)
+            }
+            if let row = snapshot(cells, in: file, line: record.line) { rows.append(row) }
+        }
+        if header == nil {
+            diagnostics.append(file.diagnostic("the file is empty: snapshot files start with the header period,metric,value",
+                                               line: 1, column: 1))
+        }
+        return rows
+    }
+
+    /// Snapshots in JSON or YAML: a list of rows, or `{snapshots: [...]}`, with the CSV's fields.
+    private mutating func documentSnapshots(from file: SourceFile) -> [MetricSnapshot] {
+        let node: Yams.Node?
+        do {
+            node = try Yams.compose(yaml: file.text)  // JSON is YAML
+        } catch {
+            diagnostics.append(file.diagnostic("not valid \(file.path.hasSuffix(".json") ? "JSON" : "YAML"): \(error)", line: 1, column: 1))
+            return []
+        }
+        var list = node
+        if case .mapping(let mapping)? = node { list = mapping[Yams.Node("snapshots")] ?? mapping[Yams.Node("metrics")] }
+        guard case .sequence(let sequence)? = list else {
+            diagnostics.append(file.diagnostic("expected a list of snapshot rows (period, metric, value, …)", line: 1, column: 1))
+            return []
+        }
+        var rows: [MetricSnapshot] = []
+        for item in sequence {
+            let line = item.mark?.line ?? 1, column = item.mark?.column ?? 1
+            guard case .mapping(let mapping) = item else {
+                diagnostics.append(file.diagnostic("each snapshot row must be a mapping", line: line, column: column))
+                continue
+            }
+            var cells: [String: (String, Int, Int)] = [:]
+            for (key, value) in mapping {
+                guard let name = key.string else { continue }
+                if case .scalar(let scalar) = value {
+                    let isNull = scalar.style == .plain && value.null != nil
+                    cells[name] = (isNull ? "" : scalar.string, value.mark?.line ?? line, value.mark?.column ?? column)
+                }
+            }
+            if let row = snapshot(cells, in: file, line: line) { rows.append(row) }
+        }
+        return rows
+    }
+
+    private mutating func snapshot(_ cells: [String: (text: String, line: Int, column: Int)], in file: SourceFile,
+                                   line: Int) -> MetricSnapshot? {
+        var ok = true
+        func fail(_ message: String, _ cell: (text: String, line: Int, column: Int)?) {
+            diagnostics.append(file.diagnostic(message, line: cell?.line ?? line, column: cell?.column ?? 1))
+            ok = false
+        }
+        func text(_ name: String) -> String? {
+            guard let value = cells[name]?.text, !value.isEmpty else { return nil }
+            return value
+        }
+        var period: Period?
+        if let raw = text("period") {
+            switch Period.parse(raw) {
+            case .success(let parsed) where parsed.kind != config.period:
+                fail("'\(raw)' is a \(parsed.kind.rawValue) but cxsite.yaml groups by \(config.period.rawValue)", cells["period"])
+            case .success(let parsed): period = parsed
+            case .failure(let problem): fail(problem.description, cells["period"])
+            }
+        } else {
+            fail("missing period (as in 2026-Q3 or 2026-09)", cells["period"])
+        }
+        let metric = text("metric")
+        if let metric, config.metric(metric) == nil {
+            let known = config.metrics.map(\.id).joined(separator: ", ")
+            fail("unknown metric '\(metric)': cxsite.yaml knows \(known); declare it under 'metrics'", cells["metric"])
+        } else if metric == nil {
+            fail("missing metric", cells["metric"])
+        }
+        let value = text("value").flatMap(Double.init)
+        if value == nil || !(value!.isFinite) { fail("the value '\(text("value") ?? "")' is not a number", cells["value"]) }
+        var n: Int?
+        if let raw = text("n") {
+            n = Int(raw)
+            if n == nil || n! < 0 { fail("n '\(raw)' must be a whole number of responses", cells["n"]) }
+        }
+        let touchpoint = text("touchpoint")
+        if let touchpoint, config.touchpoint(touchpoint) == nil {
+            fail("unknown touchpoint '\(touchpoint)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))",
+                 cells["touchpoint"])
+        }
+        var target: Double?
+        if let raw = text("target") {
+            target = Double(raw)
+            if target == nil { fail("the target '\(raw)' is not a number", cells["target"]) }
+        }
+        guard ok, let period, let metric, let value else { return nil }
+        return MetricSnapshot(period: period, metric: metric, value: value, n: n,
+                              segment: text("segment"), touchpoint: touchpoint, target: target,
+                              location: file.location(line: line, column: 1))
+    }
+}

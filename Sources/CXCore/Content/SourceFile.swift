@@ -1,0 +1,79 @@
+import Diagnostics
+import Foundation
+
+/// A text file of the site, read once and kept for locating diagnostics.
+public struct SourceFile: Sendable {
+    /// The path diagnostics print, relative to the site folder (`content/stories/x.md`).
+    public let path: String
+    public let text: String
+
+    public init(path: String, text: String) {
+        self.path = path
+        self.text = text
+    }
+
+    /// Reads `url`, reporting a file that is not UTF-8 at the first bad byte.
+    static func read(_ url: URL, displayPath: String) -> Result<SourceFile, Diagnostic> {
+        let data: Data
+        do {
+            data = try Data(contentsOf: url)
+        } catch {
+            return .failure(Diagnostic(.error, "cannot read the file: \(error.localizedDescription)", at: .file(displayPath)))
+        }
+        guard let text = String(validatingUTF8Data: data) else {
+            let (line, column, offset) = firstInvalidUTF8(in: data)
+            return .failure(Diagnostic(.error, "the file is not valid UTF-8 (byte \(offset) cannot be decoded); save it as UTF-8",
+                                       at: SourceLocation(path: displayPath, line: line, column: column)))
+        }
+        return .success(SourceFile(path: displayPath, text: text))
+    }
+
+    /// A location in this file.
+    func location(line: Int, column: Int) -> SourceLocation {
+        SourceLocation(path: path, line: line, column: column)
+    }
+
+    /// An error or warning at `line:column`, with the source line and a caret.
+    func diagnostic(_ message: String, line: Int, column: Int, severity: Diagnostic.Severity = .error,
+                    notes: [Diagnostic.Note] = []) -> Diagnostic {
+        Diagnostic(severity, message, at: location(line: line, column: column), in: text[...], notes: notes)
+    }
+
+    private static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int, offset: Int) {
+        let bytes = [UInt8](data)
+        var offset = 0
+        while offset < bytes.count {
+            let length = validSequenceLength(bytes, at: offset)
+            if length == 0 { break }
+            offset += length
+        }
+        let position = SourceText.position(ofOffset: offset, in: bytes)
+        return (position.line, position.column, offset)
+    }
+
+    /// The length of the valid UTF-8 sequence at `offset`, or 0 when it is invalid.
+    private static func validSequenceLength(_ bytes: [UInt8], at offset: Int) -> Int {
+        let first = bytes[offset]
+        let length: Int
+        switch first {
+        case 0x00...0x7F: return 1
+        case 0xC2...0xDF: length = 2
+        case 0xE0...0xEF: length = 3
+        case 0xF0...0xF4: length = 4
+        default: return 0
+        }
+        guard offset + length <= bytes.count else { return 0 }
+        let sequence = bytes[offset..<offset + length]
+        return String(validating: sequence, as: UTF8.self) == nil ? 0 : length
+    }
+}
+
+extension String {
+    /// Decodes UTF-8, dropping a byte-order mark; nil when the bytes are not valid UTF-8.
+    init?(validatingUTF8Data data: Data) {
+        var bytes = data[...]
+        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
+        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        self = text
+    }
+}

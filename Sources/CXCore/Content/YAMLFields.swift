@@ -1,0 +1,241 @@
+import Diagnostics
+import Yams
+
+/// A YAML mapping read field by field. Each reading either returns a typed value or records
+/// an error at the value's `path:line:column`, so one pass reports every bad field.
+struct YAMLFields {
+    let file: SourceFile
+    let mapping: Node.Mapping
+    /// Where the mapping starts, for "missing field" errors.
+    let line: Int
+    let column: Int
+    /// Lines to add to YAML marks: front matter starts below the file's first `---`.
+    let lineOffset: Int
+    private(set) var diagnostics: [Diagnostic] = []
+
+    /// Parses `yaml`, which starts at line `lineOffset + 1` of `file`. A document that is not
+    /// a mapping, or does not parse, gives a diagnostic instead.
+    static func parse(_ yaml: String, in file: SourceFile, lineOffset: Int, what: String) -> Result<YAMLFields, Diagnostic> {
+        let node: Node?
+        do {
+            node = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            return .failure(diagnostic(for: error, in: file, lineOffset: lineOffset))
+        } catch {
+            return .failure(file.diagnostic("\(what) is not valid YAML: \(error)", line: lineOffset + 1, column: 1))
+        }
+        guard let node else {
+            return .failure(file.diagnostic("\(what) is empty", line: max(lineOffset, 1), column: 1))
+        }
+        guard case .mapping(let mapping) = node else {
+            let mark = node.mark
+            return .failure(file.diagnostic("\(what) must be a YAML mapping of `field: value` lines",
+                                            line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1))
+        }
+        return .success(YAMLFields(file: file, mapping: mapping, line: (node.mark?.line ?? 1) + lineOffset,
+                                   column: node.mark?.column ?? 1, lineOffset: lineOffset))
+    }
+
+    init(file: SourceFile, mapping: Node.Mapping, line: Int, column: Int, lineOffset: Int) {
+        self.file = file
+        self.mapping = mapping
+        self.line = line
+        self.column = column
+        self.lineOffset = lineOffset
+    }
+
+    private static func diagnostic(for error: YamlError, in file: SourceFile, lineOffset: Int) -> Diagnostic {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
+            return file.diagnostic("invalid YAML: \(detail)", line: mark.line + lineOffset, column: mark.column)
+        default:
+            return file.diagnostic("invalid YAML: \(error)", line: lineOffset + 1, column: 1)
+        }
+    }
+
+    // MARK: Reading fields
+
+    func node(_ key: String) -> Node? {
+        mapping[Node(key)]
+    }
+
+    func has(_ key: String) -> Bool {
+        guard let node = node(key) else { return false }
+        return Self.isNull(node) == false
+    }
+
+    mutating func string(_ key: String, required: Bool = false) -> String? {
+        guard let node = present(key, required: required) else { return nil }
+        guard case .scalar(let scalar) = node else {
+            return error(at: node, "'\(key)' must be text, not a \(Self.kind(of: node))")
+        }
+        let value = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        if required, value.isEmpty { return error(at: node, "'\(key)' must not be empty") }
+        return value
+    }
+
+    mutating func day(_ key: String, required: Bool = false) -> Day? {
+        guard let node = present(key, required: required) else { return nil }
+        guard case .scalar(let scalar) = node else {
+            return error(at: node, "'\(key)' must be a date written YYYY-MM-DD")
+        }
+        switch Day.parse(scalar.string) {
+        case .success(let day): return day
+        case .failure(let problem): return error(at: node, "'\(key)': \(problem)")
+        }
+    }
+
+    mutating func choice<Value: RawRepresentable & CaseIterable>(_ key: String, required: Bool = false) -> Value?
+    where Value.RawValue == String {
+        guard let node = present(key, required: required) else { return nil }
+        let allowed = Value.allCases.map { "'\($0.rawValue)'" }.joined(separator: " or ")
+        guard case .scalar(let scalar) = node, let value = Value(rawValue: scalar.string) else {
+            return error(at: node, "unknown \(key) '\(node.string ?? Self.kind(of: node))': expected \(allowed)")
+        }
+        return value
+    }
+
+    mutating func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
+        guard let node = present(key, required: false) else { return nil }
+        guard case .scalar = node, let value = node.int else {
+            return error(at: node, "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
+        }
+        guard range.contains(value) else {
+            return error(at: node, "'\(key)' is \(value), out of range: expected \(range.lowerBound) to \(range.upperBound)")
+        }
+        return value
+    }
+
+    mutating func number(_ key: String, required: Bool = false) -> Double? {
+        guard let node = present(key, required: required) else { return nil }
+        guard case .scalar = node, let value = node.float ?? node.int.map(Double.init), value.isFinite else {
+            return error(at: node, "'\(key)' must be a number")
+        }
+        return value
+    }
+
+    mutating func bool(_ key: String) -> Bool? {
+        guard let node = present(key, required: false) else { return nil }
+        guard case .scalar = node, let value = node.bool else {
+            return error(at: node, "'\(key)' must be true or false")
+        }
+        return value
+    }
+
+    /// A list of strings; a single string counts as a list of one.
+    mutating func strings(_ key: String) -> [(value: String, line: Int, column: Int)] {
+        guard let node = present(key, required: false) else { return [] }
+        let items: [Node]
+        switch node {
+        case .sequence(let sequence): items = Array(sequence)
+        case .scalar: items = [node]
+        default: return error(at: node, "'\(key)' must be a list, as in [a, b]") ?? []
+        }
+        var values: [(String, Int, Int)] = []
+        for item in items {
+            guard case .scalar(let scalar) = item else {
+                report(at: item, "each item of '\(key)' must be text")
+                continue
+            }
+            let position = self.position(of: item)
+            values.append((scalar.string, position.line, position.column))
+        }
+        return values
+    }
+
+    /// A list of mappings, each read with its own fields.
+    mutating func mappings(_ key: String) -> [YAMLFields] {
+        guard let node = present(key, required: false) else { return [] }
+        guard case .sequence(let sequence) = node else {
+            return error(at: node, "'\(key)' must be a list of entries") ?? []
+        }
+        var entries: [YAMLFields] = []
+        for item in sequence {
+            guard case .mapping(let mapping) = item else {
+                report(at: item, "each entry of '\(key)' must be a mapping of `field: value`")
+                continue
+            }
+            let position = self.position(of: item)
+            entries.append(YAMLFields(file: file, mapping: mapping, line: position.line, column: position.column,
+                                      lineOffset: lineOffset))
+        }
+        return entries
+    }
+
+    /// Collects the diagnostics of fields read through `nested`.
+    mutating func absorb(_ nested: YAMLFields) {
+        diagnostics += nested.diagnostics
+    }
+
+    /// Warns about keys that no reader asked for, which are usually typos.
+    mutating func warnAboutUnknownKeys(_ known: Set<String>) {
+        for key in mapping.keys {
+            guard let name = key.string, !known.contains(name) else { continue }
+            let position = self.position(of: key)
+            let suggestion = known.min(by: { Self.distance($0, name) < Self.distance($1, name) })
+                .flatMap { Self.distance($0, name) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
+            diagnostics.append(file.diagnostic("unknown field '\(name)' is ignored\(suggestion)",
+                                               line: position.line, column: position.column, severity: .warning))
+        }
+    }
+
+    // MARK: Locations and errors
+
+    func position(of node: Node) -> (line: Int, column: Int) {
+        guard let mark = node.mark else { return (line, column) }
+        return (mark.line + lineOffset, mark.column)
+    }
+
+    /// Records an error at `node` and returns nil, so readers can `return error(…)`.
+    mutating func error<T>(at node: Node, _ message: String) -> T? {
+        report(at: node, message)
+        return nil
+    }
+
+    mutating func report(at node: Node, _ message: String) {
+        let position = self.position(of: node)
+        diagnostics.append(file.diagnostic(message, line: position.line, column: position.column))
+    }
+
+    mutating func error(_ message: String) {
+        diagnostics.append(file.diagnostic(message, line: line, column: column))
+    }
+
+    private mutating func present(_ key: String, required: Bool) -> Node? {
+        guard let node = node(key), !Self.isNull(node) else {
+            if required { error("missing required field '\(key)'") }
+            return nil
+        }
+        return node
+    }
+
+    private static func isNull(_ node: Node) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+        return node.null != nil
+    }
+
+    private static func kind(of node: Node) -> String {
+        switch node {
+        case .scalar: "value"
+        case .mapping: "mapping"
+        case .sequence: "list"
+        case .alias: "alias"
+        }
+    }
+
+    /// Edit distance, for "did you mean" suggestions.
+    private static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        var previous = Array(0...b.count)
+        for i in 1...max(a.count, 1) where !a.isEmpty {
+            var current = [i] + Array(repeating: 0, count: b.count)
+            for j in 1...max(b.count, 1) where !b.isEmpty {
+                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            }
+            previous = current
+        }
+        return previous[b.count]
+    }
+}

@@ -1,0 +1,88 @@
+import Diagnostics
+import Foundation
+
+/// The only place that writes files. A build is written to a fresh folder beside the output
+/// and swapped in whole when complete, so a failed or interrupted build leaves the previous
+/// site as it was.
+struct OutputFolder {
+    let destination: URL
+
+    /// Prefix of the staging and retired folders beside the destination.
+    private var scratchPrefix: String { "." + destination.lastPathComponent + ".cxsite-" }
+
+    init(_ destination: URL) {
+        self.destination = destination.standardizedFileURL
+    }
+
+    /// Writes `files` (path relative to the output → bytes) and swaps them into place.
+    func publish(_ files: [(path: String, bytes: [UInt8])]) throws {
+        let fileManager = FileManager.default
+        let parent = destination.deletingLastPathComponent()
+        try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+        removeLeftovers()
+        let staging = parent.appendingPathComponent(scratchPrefix + "staging-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fileManager.removeItem(at: staging)
+        try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
+        do {
+            var folders: Set<String> = []
+            for file in files {
+                let target = try Self.safeURL(for: file.path, in: staging)
+                let folder = target.deletingLastPathComponent().path
+                if folders.insert(folder).inserted {
+                    try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                }
+                guard fileManager.createFile(atPath: target.path, contents: Data(file.bytes)) else {
+                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
+                }
+            }
+            try swapIntoPlace(staging)
+        } catch {
+            try? fileManager.removeItem(at: staging)
+            throw error
+        }
+    }
+
+    /// Renames the finished folder over the destination: the old site moves aside first and
+    /// is deleted only once the new one is in place.
+    private func swapIntoPlace(_ staging: URL) throws {
+        let fileManager = FileManager.default
+        let retired = destination.deletingLastPathComponent()
+            .appendingPathComponent(scratchPrefix + "retired-\(ProcessInfo.processInfo.processIdentifier)")
+        try? fileManager.removeItem(at: retired)
+        let hadSite = fileManager.fileExists(atPath: destination.path)
+        if hadSite { try fileManager.moveItem(at: destination, to: retired) }
+        do {
+            try fileManager.moveItem(at: staging, to: destination)
+        } catch {
+            if hadSite { try? fileManager.moveItem(at: retired, to: destination) }
+            throw error
+        }
+        try? fileManager.removeItem(at: retired)
+    }
+
+    /// Staging and retired folders left by builds that were killed midway.
+    private func removeLeftovers() {
+        let parent = destination.deletingLastPathComponent()
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+        for name in names where name.hasPrefix(scratchPrefix) {
+            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+        }
+    }
+
+    /// The file URL for an output path, refusing anything that would land outside `folder`:
+    /// absolute paths, `..` segments, empty segments and NUL bytes.
+    static func safeURL(for path: String, in folder: URL) throws -> URL {
+        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"),
+              segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
+            throw UnsafeOutputPath(path: path)
+        }
+        return folder.appendingPathComponent(path)
+    }
+}
+
+/// An output path that would escape the output folder.
+struct UnsafeOutputPath: Error, CustomStringConvertible {
+    let path: String
+    var description: String { "refusing to write '\(path)': it would land outside the output folder" }
+}

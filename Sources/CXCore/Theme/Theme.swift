@@ -1,0 +1,69 @@
+import Diagnostics
+import Foundation
+import Mustache
+
+/// The templates and assets pages are rendered with: the built-in theme, with any file of
+/// the site's `templates/` folder replacing the built-in file of the same name.
+struct Theme: Sendable {
+    let templates: TemplateSet
+    /// Files other than templates (the stylesheet), by path relative to the theme folder.
+    let assets: [String: String]
+
+    /// The built-in theme's files, by path relative to `templates/`.
+    static var builtInFiles: [String: String] { BuiltinTheme.files }
+
+    static func load(from site: SiteFolder) -> (Theme?, [Diagnostic]) {
+        var files: [String: (text: String, path: String)] = [:]
+        for (name, text) in BuiltinTheme.files {
+            files[name] = (text, "(built-in theme) templates/" + name)
+        }
+        var diagnostics: [Diagnostic] = []
+        for relative in site.filesRecursively(in: "templates") {
+            if let problem = site.outsideLinkProblem("templates/" + relative) {
+                diagnostics.append(problem)
+                continue
+            }
+            switch site.read("templates/" + relative) {
+            case .success(let file): files[relative] = (file.text, file.path)
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        var sources: [String: String] = [:]
+        var paths: [String: String] = [:]
+        var assets: [String: String] = [:]
+        for (name, file) in files {
+            if name.hasSuffix(".mustache") {
+                let templateName = String(name.dropLast(".mustache".count))
+                sources[templateName] = file.text
+                paths[templateName] = file.path
+            } else {
+                assets[name] = file.text
+            }
+        }
+        do {
+            let templates = try TemplateSet(sources: sources, paths: paths)
+            return diagnostics.isEmpty ? (Theme(templates: templates, assets: assets), []) : (nil, diagnostics)
+        } catch let errors as DiagnosticList {
+            return (nil, diagnostics + errors.diagnostics)
+        } catch {
+            return (nil, diagnostics + [Diagnostic(.error, "the templates could not be loaded: \(error)")])
+        }
+    }
+}
+
+extension SiteFolder {
+    /// Every file below `folder`, as paths relative to it; hidden files are skipped.
+    func filesRecursively(in folder: String) -> [String] {
+        guard let enumerator = FileManager.default.enumerator(atPath: url(folder).path) else { return [] }
+        var files: [String] = []
+        while let relative = enumerator.nextObject() as? String {
+            guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: url(folder + "/" + relative).path, isDirectory: &isDirectory),
+               !isDirectory.boolValue {
+                files.append(relative)
+            }
+        }
+        return files.sorted()
+    }
+}

@@ -1,0 +1,42 @@
+import ArgumentParser
+import CXCore
+import Foundation
+
+extension CXSite {
+    struct Build: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Builds the site into the output folder.",
+            discussion: """
+                Reads SOURCE/cxsite.yaml, SOURCE/content and SOURCE/templates, and writes the site to a \
+                temporary folder beside the output that replaces the output only when complete. On bad \
+                content it prints every error as path:line:column: error: message with the source line, \
+                exits 1 and leaves the previous output untouched.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
+        var source: String = "."
+
+        @Option(name: .long, help: ArgumentHelp("Where to write the site (default: SOURCE/public).", valueName: "dir"))
+        var output: String?
+
+        @Flag(name: .long, help: "Include stories marked 'draft: true'.")
+        var drafts = false
+
+        func run() throws {
+            let sourceURL = URL(fileURLWithPath: source)
+            let options = BuildOptions(source: sourceURL, output: output.map { URL(fileURLWithPath: $0) },
+                                       includeDrafts: drafts)
+            do {
+                let summary = try SiteBuilder.build(options)
+                Console.report(summary.warnings)
+                print(summary.line)
+            } catch let errors as DiagnosticList {
+                Console.report(errors.diagnostics)
+                let count = errors.errors.count
+                Console.error("build failed with \(count) \(count == 1 ? "error" : "errors"); \(options.output.path) was not changed")
+                throw ExitCode(1)
+            }
+        }
+    }
+}

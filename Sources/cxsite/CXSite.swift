@@ -1,0 +1,15 @@
+import ArgumentParser
+
+@main
+struct CXSite: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cxsite",
+        abstract: "Builds a static CX briefing site that puts customer stories before scores.",
+        discussion: """
+            A site folder holds cxsite.yaml (title, period, journey, metrics), content/ (stories, \
+            briefings and metric snapshots) and optionally templates/ (overrides of the built-in theme).
+            """,
+        version: "0.1.0",
+        subcommands: [Build.self, Render.self]
+    )
+}
