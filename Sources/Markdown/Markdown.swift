@@ -16,8 +16,9 @@ public struct MarkdownRenderer: Sendable {
         self.allowsRawHTML = allowsRawHTML
     }
 
-    /// Renders `markdown` to HTML and reports the links it contains.
-    public func render(_ markdown: String) -> RenderedMarkdown {
+    /// Renders `markdown` to HTML and reports the links it contains. `headingOffset` moves
+    /// every heading down that many levels, for markdown shown under a page's own headings.
+    public func render(_ markdown: String, headingOffset: Int = 0) -> RenderedMarkdown {
         _ = Self.registerExtensions
         let options = CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES
             | (allowsRawHTML ? CMARK_OPT_UNSAFE : 0)
@@ -35,7 +36,7 @@ public struct MarkdownRenderer: Sendable {
         guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", links: []) }
         defer { cmark_node_free(document) }
 
-        let links = neutraliseLinks(in: document)
+        let links = walk(document, headingOffset: headingOffset)
         let summary = firstParagraphText(of: document)
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return RenderedMarkdown(html: "", links: links, summary: summary)
@@ -59,9 +60,9 @@ public struct MarkdownRenderer: Sendable {
         return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
     }
 
-    /// Collects link and image destinations, and empties those whose scheme could run code
-    /// (`javascript:`, `vbscript:`, `data:`), whatever the raw-HTML setting.
-    private func neutraliseLinks(in document: OpaquePointer) -> [RenderedMarkdown.Link] {
+    /// Collects link and image destinations, empties those whose scheme could run code
+    /// (`javascript:`, `vbscript:`, `data:`) whatever the raw-HTML setting, and shifts headings.
+    private func walk(_ document: OpaquePointer, headingOffset: Int) -> [RenderedMarkdown.Link] {
         var links: [RenderedMarkdown.Link] = []
         guard let iterator = cmark_iter_new(document) else { return links }
         defer { cmark_iter_free(iterator) }
@@ -70,6 +71,9 @@ public struct MarkdownRenderer: Sendable {
             if event == CMARK_EVENT_DONE { break }
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             let type = cmark_node_get_type(node)
+            if type == CMARK_NODE_HEADING, headingOffset != 0 {
+                cmark_node_set_heading_level(node, min(6, max(1, cmark_node_get_heading_level(node) + Int32(headingOffset))))
+            }
             guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) else {
                 continue
             }

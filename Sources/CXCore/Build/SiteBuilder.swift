@@ -51,9 +51,10 @@ public enum SiteBuilder {
 
         // Model: markdown bodies, then the site and its pages.
         let markdown = MarkdownRenderer(allowsRawHTML: loaded.config.allowsRawHTML)
-        let documents: [(path: String, body: String)] = loaded.content.stories.map { ($0.path, $0.body) }
-            + loaded.content.briefings.map { ($0.path, $0.body) }
-        let rendered = documents.concurrentMap { markdown.render($0.body) }
+        // Briefing notes sit under the page's own h2, so their headings move down a level.
+        let documents: [(path: String, body: String, headingOffset: Int)] =
+            loaded.content.stories.map { ($0.path, $0.body, 0) } + loaded.content.briefings.map { ($0.path, $0.body, 1) }
+        let rendered = documents.concurrentMap { markdown.render($0.body, headingOffset: $0.headingOffset) }
         let bodies = Dictionary(zip(documents.map(\.path), rendered), uniquingKeysWith: { first, _ in first })
         let (model, modelDiagnostics) = Site.make(config: loaded.config, content: loaded.content,
                                                   includeDrafts: options.includeDrafts, bodies: bodies)

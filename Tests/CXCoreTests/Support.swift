@@ -1,0 +1,69 @@
+import CXCore
+import Foundation
+import Testing
+
+/// Fixture sites copied into temporary folders, built, and read back.
+struct TestSite {
+    let folder: URL
+
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    /// A copy of the fixture site `name` in a new temporary folder.
+    init(fixture name: String) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("sites/\(name)"), to: folder)
+    }
+
+    var output: URL { folder.appendingPathComponent("public") }
+
+    func write(_ relative: String, _ text: String) throws {
+        let url = folder.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data(text.utf8).write(to: url)
+    }
+
+    func remove(_ relative: String) throws {
+        try FileManager.default.removeItem(at: folder.appendingPathComponent(relative))
+    }
+
+    @discardableResult
+    func build(drafts: Bool = false) throws -> BuildSummary {
+        try SiteBuilder.build(BuildOptions(source: folder, includeDrafts: drafts))
+    }
+
+    /// The diagnostics of a build that is expected to fail.
+    func buildErrors() -> [Diagnostic] {
+        do {
+            try build()
+            Issue.record("the build succeeded but errors were expected")
+            return []
+        } catch let errors as DiagnosticList {
+            return errors.diagnostics
+        } catch {
+            Issue.record("unexpected error \(error)")
+            return []
+        }
+    }
+
+    func page(_ relative: String) throws -> String {
+        try String(contentsOf: output.appendingPathComponent(relative), encoding: .utf8)
+    }
+
+    /// Every file of the output, by relative path.
+    func outputFiles() throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        let root = output.path
+        guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [:] }
+        while let relative = enumerator.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory),
+               !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: root + "/" + relative) }
+        }
+        return files
+    }
+
+    func cleanUp() {
+        try? FileManager.default.removeItem(at: folder)
+    }
+}
