@@ -67,9 +67,16 @@ struct Parser {
             index = bytes.count
             return false
         }
+        let kind = TagKind(sigil: sigil)
+        // `{{title}</h1> … {{next}}`: the closing delimiter found belongs to a later tag.
+        if kind != .comment, let cut = firstUnclosedTagSign(contentStart, closeStart) {
+            report("unclosed tag: no '\(String(decoding: closer, as: UTF8.self))' after '\(String(decoding: delimiters.open, as: UTF8.self))'",
+                   at: position)
+            index = cut
+            return true
+        }
         let tagEnd = closeStart + closer.count
         let content = trimmed(contentStart, closeStart)
-        let kind = TagKind(sigil: sigil)
 
         // Standalone: the tag is alone on its line but for whitespace.
         let lineBegin = lineStart  // `position(of:)` has scanned up to the tag
@@ -236,6 +243,14 @@ struct Parser {
             i += 1
         }
         return nil
+    }
+
+    /// Where a line break or another opening delimiter stands inside a tag's content: a sign
+    /// that the tag was never closed.
+    private func firstUnclosedTagSign(_ start: Int, _ end: Int) -> Int? {
+        if let newline = bytes[start..<end].firstIndex(of: UInt8(ascii: "\n")) { return newline }
+        guard let open = find(delimiters.open, from: start), open < end else { return nil }
+        return open
     }
 
     private func trimmed(_ start: Int, _ end: Int) -> Substring {
