@@ -103,6 +103,13 @@ public struct RenderedMarkdown: Sendable, Equatable {
         /// Where the link starts in the markdown (1-based; column in bytes).
         public var line: Int
         public var column: Int
+
+        public init(destination: String, isImage: Bool, line: Int, column: Int) {
+            self.destination = destination
+            self.isImage = isImage
+            self.line = line
+            self.column = column
+        }
     }
 
     public var html: String

@@ -1,0 +1,67 @@
+import Foundation
+import Testing
+
+/// `cxsite build` run as a user would.
+struct BuildCommandTests {
+    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("CXCoreTests/Fixtures/sites/basic")
+
+    private func copyOfFixture() throws -> Scratch {
+        let scratch = try Scratch()
+        try FileManager.default.removeItem(at: scratch.folder)
+        try FileManager.default.copyItem(at: Self.fixture, to: scratch.folder)
+        return scratch
+    }
+
+    @Test func buildsAndPrintsAOneLineSummary() throws {
+        let site = try copyOfFixture()
+        defer { site.cleanUp() }
+        let output = site.path("out")
+        let result = try CXSiteBinary.run(["build", "--source", site.folder.path, "--output", output])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.hasPrefix("Built 3 stories and 2 briefings into 12 pages in "))
+        #expect(result.stdout.hasSuffix(" s → \(output)\n"))
+        #expect(FileManager.default.fileExists(atPath: output + "/index.html"))
+    }
+
+    @Test func theOutputDefaultsToPublicInTheSource() throws {
+        let site = try copyOfFixture()
+        defer { site.cleanUp() }
+        let result = try CXSiteBinary.run(["build"], in: site.folder)
+        #expect(result.status == 0)
+        #expect(FileManager.default.fileExists(atPath: site.path("public/index.html")))
+    }
+
+    @Test func badContentPrintsEveryErrorExitsOneAndKeepsTheOldSite() throws {
+        let site = try copyOfFixture()
+        defer { site.cleanUp() }
+        #expect(try CXSiteBinary.run(["build", "--source", site.folder.path]).status == 0)
+        let before = try Data(contentsOf: URL(fileURLWithPath: site.path("public/index.html")))
+        try site.write("content/stories/a.md", "---\ntitle: A\ndate: 2026-02-30\noutcome: success\n---\n")
+        try site.write("content/stories/b.md", "---\ntitle: B\ndate: 2026-02-03\noutcome: won\n---\n")
+        let result = try CXSiteBinary.run(["build", "--source", site.folder.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("content/stories/a.md:3:7: error: 'date': 2026-02-30 does not exist in the calendar\ndate: 2026-02-30\n      ^\n"))
+        #expect(result.stderr.contains("content/stories/b.md:4:10: error: unknown outcome 'won'"))
+        #expect(result.stderr.contains("build failed with 2 errors"))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: site.path("public/index.html"))) == before)
+    }
+
+    @Test func draftsFlagIncludesDrafts() throws {
+        let site = try copyOfFixture()
+        defer { site.cleanUp() }
+        let result = try CXSiteBinary.run(["build", "--source", site.folder.path, "--drafts"])
+        #expect(result.stdout.hasPrefix("Built 4 stories"))
+    }
+
+    @Test(arguments: [["build", "--help"], ["render", "--help"]])
+    func helpDocumentsEveryOption(_ arguments: [String]) throws {
+        let result = try CXSiteBinary.run(arguments)
+        #expect(result.status == 0)
+        let expected = arguments[0] == "build" ? ["--source", "--output", "--drafts"] : ["--data", "--partials", "<template>"]
+        for option in expected {
+            #expect(result.stdout.contains(option))
+        }
+    }
+}
