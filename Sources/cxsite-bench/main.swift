@@ -1,1 +1,226 @@
-print("bench")
+// `make bench`: throughput figures for the template engine and whole-site builds.
+// Deterministic inputs (a fixed seed), release build, medians of several runs.
+import CXCore
+import Foundation
+import Mustache
+
+/// A small deterministic random generator (SplitMix64), so every run builds the same inputs.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+func median(_ values: [Double]) -> Double {
+    let sorted = values.sorted()
+    return sorted[sorted.count / 2]
+}
+
+/// Peak resident memory of this process so far, in MiB (VmHWM).
+func peakMemoryMiB() -> Double {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+    return kb / 1024
+}
+
+func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.\(decimals)f", value) }
+
+// MARK: - Template engine: the page of the issue
+
+func templateBenchmark() throws {
+    let set = try TemplateSet(sources: [
+        "layout": """
+            <!DOCTYPE html>
+            <html lang="en">
+            <head><meta charset="utf-8"><title>{{title}}</title><link rel="stylesheet" href="style.css"></head>
+            <body>
+            {{>header}}
+            <main>
+            {{$content}}{{/content}}
+            </main>
+            {{>footer}}
+            </body>
+            </html>
+            """,
+        "header": "<header class=\"site\"><h1>{{title}}</h1><nav><a href=\"index.html\">Home</a> <a href=\"stories/index.html\">Stories</a></nav></header>\n",
+        "footer": "<footer><p>{{footer}}</p></footer>\n",
+        "page": """
+            {{<layout}}{{$content}}
+            <ol class="stories">
+            {{#stories}}
+              <li class="story">
+                <article data-outcome="{{outcome}}">
+                  <h2><a href="stories/{{slug}}/index.html">{{title}}</a></h2>
+                  <p class="meta"><time datetime="{{date}}">{{date}}</time> · {{#failure}}<strong class="failure">Failure</strong>{{/failure}}{{^failure}}<strong class="success">Success</strong>{{/failure}}</p>
+                  {{#quote}}<blockquote><p>{{quote}}</p></blockquote>{{/quote}}
+                  <ul class="tags">{{#tags}}<li>{{.}}</li>{{/tags}}</ul>
+                </article>
+              </li>
+            {{/stories}}
+            </ol>
+            {{/content}}{{/layout}}
+            """,
+    ])
+    var random = SeededGenerator(state: 42)
+    let words = ["billing", "router", "install", "engineer", "fibre", "outage", "renewal", "support", "chat", "refund",
+                 "upgrade", "speed", "contract", "delay", "apology", "customer", "website", "booking", "credit", "line"]
+    let stories: [MustacheValue] = (0..<2000).map { index in
+        let title = (0..<7).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
+        let quote = (0..<18).map { _ in words.randomElement(using: &random)! }.joined(separator: " ") + " & more"
+        return [
+            "slug": .string("story-\(index)"), "title": .string(title.capitalized),
+            "date": .string("2026-\(zeroPad(index % 12 + 1))-\(zeroPad(index % 28 + 1))"),
+            "outcome": .string(index % 3 == 0 ? "failure" : "success"), "failure": .bool(index % 3 == 0),
+            "quote": .string(quote), "tags": .array((0..<3).map { _ in .string(words.randomElement(using: &random)!) }),
+        ]
+    }
+    let data: MustacheValue = ["title": "Northwind — all stories", "footer": "Built with cxsite", "stories": .array(stories)]
+    guard let page = set["page"] else { return }
+    var size = 0
+    var timings: [Double] = []
+    for _ in 0..<30 {
+        timings.append(try seconds { size = try page.renderBytes(data, partials: set, options: RenderOptions(expectedSize: 1 << 20)).count })
+    }
+    let mb = Double(size) / 1_000_000
+    let parseTimings = try (0..<200).map { _ in try seconds { _ = try TemplateSet(sources: ["page": String(repeating: "<p>{{#a}}{{b}}{{/a}}</p>\n", count: 40)]) } }
+    print("Template engine — layout + partials around 2,000 stories (\(format(mb * 1000, 0)) KB of HTML)")
+    print("  render: median \(format(median(timings) * 1000, 2)) ms → \(format(mb / median(timings), 0)) MB/s")
+    print("  parse a 40-section template: median \(format(median(parseTimings) * 1_000_000, 0)) µs")
+}
+
+func zeroPad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
+
+// MARK: - Whole-site builds
+
+/// Writes a synthetic site of `count` stories with realistic bodies into `folder`.
+func writeSyntheticSite(stories count: Int, into folder: URL) throws {
+    let fileManager = FileManager.default
+    try? fileManager.removeItem(at: folder)
+    for sub in ["content/stories", "content/briefings", "content/metrics"] {
+        try fileManager.createDirectory(at: folder.appendingPathComponent(sub), withIntermediateDirectories: true)
+    }
+    let touchpoints = ["website", "sales", "onboarding", "installation", "billing", "support", "renewal"]
+    try """
+        title: Synthetic Broadband — CX briefing
+        period: quarter
+        journey:
+        \(touchpoints.map { "  - id: \($0)\n    name: \($0.capitalized)" }.joined(separator: "\n"))
+        """.write(to: folder.appendingPathComponent("cxsite.yaml"), atomically: true, encoding: .utf8)
+    var random = SeededGenerator(state: UInt64(count))
+    let words = ["the", "engineer", "arrived", "late", "and", "billing", "charged", "twice", "customer", "called",
+                 "support", "three", "times", "before", "refund", "was", "raised", "router", "failed", "again"]
+    func sentence(_ n: Int) -> String {
+        var text = (0..<n).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
+        text = text.prefix(1).uppercased() + text.dropFirst()
+        return text + "."
+    }
+    for index in 0..<count {
+        let day = 1 + index % 28, month = 1 + (index / 28) % 12
+        let tps = (0..<(1 + index % 3)).map { touchpoints[(index + $0 * 2) % touchpoints.count] }
+        let body = """
+            ## What happened
+
+            \((0..<5).map { _ in sentence(14) }.joined(separator: " "))
+
+            - \(sentence(8))
+            - \(sentence(9))
+            - \(sentence(7))
+
+            | Contact | Date | Outcome |
+            |---------|------|---------|
+            | 1 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
+            | 2 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
+
+            > \(sentence(16))
+
+            ## What we learned
+
+            \((0..<6).map { _ in sentence(15) }.joined(separator: " "))
+            """
+        try """
+            ---
+            title: "Story \(index): \(sentence(5).dropLast())"
+            date: 2026-\(zeroPad(month))-\(zeroPad(day))
+            outcome: \(index % 2 == 0 ? "failure" : "success")
+            customer: "Customer \(index)"
+            segment: \(["residential", "small-business", "enterprise"][index % 3])
+            touchpoints: [\(tps.joined(separator: ", "))]
+            score: \(index % 11)
+            quote: "\(sentence(12))"
+            tags: [synthetic, t\(index % 10)]
+            ---
+            \(body)
+            """.write(to: folder.appendingPathComponent("content/stories/story-\(index).md"), atomically: false, encoding: .utf8)
+    }
+    try """
+        ---
+        title: Q3 review
+        date: 2026-10-07
+        period: 2026-Q3
+        ---
+        ## Agenda
+
+        1. Stories
+        2. Numbers
+        """.write(to: folder.appendingPathComponent("content/briefings/q3.md"), atomically: true, encoding: .utf8)
+    try "period,metric,value,n\n2026-Q2,nps,20,900\n2026-Q3,nps,31,1000\n"
+        .write(to: folder.appendingPathComponent("content/metrics/q.csv"), atomically: true, encoding: .utf8)
+}
+
+/// Builds with the release `cxsite` binary in a child process, for honest wall time and memory.
+func buildWithBinary(_ site: URL) throws -> (wall: Double, peakMiB: Double) {
+    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cxsite")
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["bash", "-c", "command time -f '%M' \"$0\" build --source \"$1\" > /dev/null 2> \"$1/.time\"",
+                         binary.path, site.path]
+    let wall = try seconds {
+        try process.run()
+        process.waitUntilExit()
+    }
+    let memory = (try? String(contentsOf: site.appendingPathComponent(".time"), encoding: .utf8))?
+        .split(separator: "\n").last.flatMap { Double($0) } ?? 0
+    return (wall, memory / 1024)
+}
+
+func siteBenchmark(sizes: [Int]) throws {
+    print("Whole-site build (release binary, synthetic stories of ~2.5 KB)")
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-bench")
+    for count in sizes {
+        let site = root.appendingPathComponent("site-\(count)")
+        try writeSyntheticSite(stories: count, into: site)
+        let markdownBytes = (0..<count).reduce(0) { total, index in
+            total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size] as? Int) ?? 0)
+        }
+        var runs: [(wall: Double, peakMiB: Double)] = []
+        for _ in 0..<3 { runs.append(try buildWithBinary(site)) }
+        let wall = median(runs.map(\.wall))
+        let peak = runs.map(\.peakMiB).max() ?? 0
+        print("  \(count) stories (\(format(Double(markdownBytes) / 1_000_000, 1)) MB markdown): median \(format(wall, 2)) s wall, "
+              + "\(format(Double(count) / wall, 0)) stories/s, \(format(Double(markdownBytes) / 1_000_000 / wall, 1)) MB/s, peak \(format(peak, 0)) MiB")
+    }
+    try? FileManager.default.removeItem(at: root)
+}
+
+let arguments = CommandLine.arguments.dropFirst()
+if arguments.first == "--generate", arguments.count == 3, let count = Int(arguments.dropFirst().first!) {
+    // `cxsite-bench --generate N DIR`: write the synthetic site only, for profiling.
+    try writeSyntheticSite(stories: count, into: URL(fileURLWithPath: arguments.last!))
+    exit(0)
+}
+print("cxsite benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")
+try templateBenchmark()
+try siteBenchmark(sizes: arguments.isEmpty ? [1_000, 10_000] : arguments.compactMap { Int($0) })
+print("peak memory of the benchmark process: \(format(peakMemoryMiB(), 0)) MiB")

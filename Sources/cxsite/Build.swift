@@ -23,6 +23,9 @@ extension CXSite {
         @Flag(name: .long, help: "Include stories marked 'draft: true'.")
         var drafts = false
 
+        @Flag(name: .long, help: "Show how long each stage took.")
+        var verbose = false
+
         func run() throws {
             let sourceURL = URL(fileURLWithPath: source)
             let options = BuildOptions(source: sourceURL, output: output.map { URL(fileURLWithPath: $0) },
@@ -30,6 +33,12 @@ extension CXSite {
             do {
                 let summary = try SiteBuilder.build(options)
                 Console.report(summary.warnings)
+                if verbose {
+                    for stage in summary.stages {
+                        print("  " + stage.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                              + String(format: "%7.1f ms", stage.seconds * 1000))
+                    }
+                }
                 print(summary.line)
             } catch let errors as DiagnosticList {
                 Console.report(errors.diagnostics)

@@ -28,6 +28,8 @@ public struct BuildSummary: Sendable {
     public var output: URL
     /// Warnings found on the way; errors stop the build instead.
     public var warnings: [Diagnostic]
+    /// Seconds spent in each stage, in pipeline order.
+    public var stages: [(name: String, seconds: Double)]
 
     /// `Built 18 stories and 3 briefings into 34 pages in 0.21 s → public/`
     public var line: String {
@@ -41,13 +43,14 @@ public enum SiteBuilder {
     /// Builds the site. Throws a ``DiagnosticList`` with every error found (and the warnings),
     /// in which case nothing is written.
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
-        let started = DispatchTime.now()
+        var clock = StageClock()
         let site = SiteFolder(options.source)
 
         // Load and validate: every stage reports all it finds before the build stops.
         let (loaded, loadDiagnostics) = load(site)
         var diagnostics = loadDiagnostics
         guard let loaded, !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
+        clock.finish("load and validate")
 
         // Model: markdown bodies, then the site and its pages.
         let markdown = MarkdownRenderer(allowsRawHTML: loaded.config.allowsRawHTML)
@@ -61,6 +64,7 @@ public enum SiteBuilder {
         diagnostics += modelDiagnostics
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         let pages = PageBuilder(site: model).pages()
+        clock.finish("model")
 
         // Render every page; collect the failures of all of them.
         let templates = loaded.theme.templates
@@ -82,6 +86,7 @@ public enum SiteBuilder {
         }
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         files += loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
+        clock.finish("render")
 
         // Write: the only stage that touches the output folder.
         do {
@@ -89,9 +94,24 @@ public enum SiteBuilder {
         } catch {
             throw DiagnosticList(diagnostics + [Diagnostic(.error, "could not write the site: \(error)", at: .file(options.output.path))])
         }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e9
+        clock.finish("write")
         return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: pages.count,
-                            seconds: seconds, output: options.output, warnings: diagnostics)
+                            seconds: clock.total, output: options.output, warnings: diagnostics, stages: clock.stages)
+    }
+
+    /// Times the stages of a build on the monotonic clock.
+    struct StageClock {
+        private let start = DispatchTime.now().uptimeNanoseconds
+        private var last = DispatchTime.now().uptimeNanoseconds
+        private(set) var stages: [(name: String, seconds: Double)] = []
+
+        mutating func finish(_ stage: String) {
+            let now = DispatchTime.now().uptimeNanoseconds
+            stages.append((stage, Double(now - last) / 1e9))
+            last = now
+        }
+
+        var total: Double { Double(last - start) / 1e9 }
     }
 
     struct Loaded {

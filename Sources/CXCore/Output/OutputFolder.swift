@@ -1,5 +1,8 @@
 import Diagnostics
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The only place that writes files. A build is written to a fresh folder beside the output
 /// and swapped in whole when complete, so a failed or interrupted build leaves the previous
@@ -24,17 +27,20 @@ struct OutputFolder {
         try? fileManager.removeItem(at: staging)
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
+            // Folders first (one thread), then the files on all cores with plain POSIX calls.
             var folders: Set<String> = []
+            var targets: [String] = []
             for file in files {
                 let target = try Self.safeURL(for: file.path, in: staging)
                 let folder = target.deletingLastPathComponent().path
                 if folders.insert(folder).inserted {
                     try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
                 }
-                guard fileManager.createFile(atPath: target.path, contents: Data(file.bytes)) else {
-                    throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: target.path])
-                }
+                targets.append(target.path)
             }
+            let jobs = zip(files.map(\.bytes), targets).map { WriteJob(bytes: $0, path: $1) }
+            let failures = jobs.concurrentMap { Self.write($0.bytes, to: $0.path) }
+            if let failure = failures.compactMap({ $0 }).first { throw failure }
             try swapIntoPlace(staging)
         } catch {
             try? fileManager.removeItem(at: staging)
@@ -60,6 +66,25 @@ struct OutputFolder {
         try? fileManager.removeItem(at: retired)
     }
 
+    /// Writes `bytes` to a new file at `path`.
+    private static func write(_ bytes: [UInt8], to path: String) -> CocoaError? {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+        defer { close(descriptor) }
+        var written = 0
+        while written < bytes.count {
+            let result = bytes.withUnsafeBytes { buffer in
+                Glibc.write(descriptor, buffer.baseAddress! + written, buffer.count - written)
+            }
+            if result < 0 {
+                if errno == EINTR { continue }
+                return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
+            written += result
+        }
+        return nil
+    }
+
     /// Staging and retired folders left by builds that were killed midway.
     private func removeLeftovers() {
         let parent = destination.deletingLastPathComponent()
@@ -79,6 +104,11 @@ struct OutputFolder {
         }
         return folder.appendingPathComponent(path)
     }
+}
+
+private struct WriteJob: Sendable {
+    let bytes: [UInt8]
+    let path: String
 }
 
 /// An output path that would escape the output folder.
