@@ -145,7 +145,7 @@ struct PageBuilder {
     private func briefingSummary(_ briefing: Briefing, root: String) -> MustacheValue {
         [
             "slug": .string(briefing.slug),
-            "title": .string(briefing.title),
+            "title": .string(Typography.smarten(briefing.title)),
             "date": .string(briefing.date.description),
             "dateText": .string(briefing.date.longText),
             "period": .string(briefing.period.description),
@@ -158,17 +158,17 @@ struct PageBuilder {
         [
             "slug": .string(story.slug),
             "href": .string(root + "stories/\(Slug.href(story.slug))/index.html"),
-            "title": .string(story.title),
+            "title": .string(Typography.smarten(story.title)),
             "date": .string(story.date.description),
             "dateText": .string(story.date.longText),
             "outcome": .string(story.outcome.rawValue),
             "isFailure": .bool(story.outcome == .failure),
             "outcomeLabel": .string(story.outcome == .failure ? "Failure" : "Success"),
             "customer": story.customer.mustacheValue,
-            "segment": story.segment.mustacheValue,
+            "segment": story.segment.map { .string(Typography.label($0)) } ?? .null,
             "score": story.score.map(MustacheValue.int) ?? .null,
             "scoreClass": .string(story.score.map { $0 >= 9 ? "promoter" : $0 >= 7 ? "passive" : "detractor" } ?? ""),
-            "quote": story.quote.mustacheValue,
+            "quote": story.quote.map { .string(Typography.smarten($0)) } ?? .null,
             "summary": .string(site.bodies[story.path]?.summary ?? ""),
             "tags": .array(story.tags.map(MustacheValue.string)),
             "owner": story.owner.mustacheValue,
@@ -203,7 +203,7 @@ struct PageBuilder {
         })
         card["segments"] = .array(site.scorecard.segments(of: metric.id).compactMap { segment in
             guard let point = site.scorecard.point(metric.id, .segment(segment), in: points[shown].period) else { return nil }
-            return ["name": .string(segment), "valueText": .string(metric.format(point.value)),
+            return ["name": .string(Typography.label(segment)), "valueText": .string(metric.format(point.value)),
                     "n": point.n.map(MustacheValue.int) ?? .null]
         })
         return .object(card)

@@ -18,6 +18,7 @@ struct Theme: Sendable {
             files[name] = (text, "(built-in theme) templates/" + name)
         }
         var diagnostics: [Diagnostic] = []
+        if let problem = site.outsideLinkProblem("templates") { return (nil, [problem]) }
         for relative in site.filesRecursively(in: "templates") {
             if let problem = site.outsideLinkProblem("templates/" + relative) {
                 diagnostics.append(problem)
@@ -54,12 +55,13 @@ struct Theme: Sendable {
 extension SiteFolder {
     /// Every file below `folder`, as paths relative to it; hidden files are skipped.
     func filesRecursively(in folder: String) -> [String] {
-        guard let enumerator = FileManager.default.enumerator(atPath: url(folder).path) else { return [] }
+        let resolved = url(folder).resolvingSymlinksInPath()  // a linked folder is read through its link
+        guard let enumerator = FileManager.default.enumerator(atPath: resolved.path) else { return [] }
         var files: [String] = []
         while let relative = enumerator.nextObject() as? String {
             guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
             var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: url(folder + "/" + relative).path, isDirectory: &isDirectory),
+            if FileManager.default.fileExists(atPath: resolved.appendingPathComponent(relative).path, isDirectory: &isDirectory),
                !isDirectory.boolValue {
                 files.append(relative)
             }
