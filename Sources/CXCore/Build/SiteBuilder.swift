@@ -59,9 +59,11 @@ public enum SiteBuilder {
             loaded.content.stories.map { ($0.path, $0.body, 0) } + loaded.content.briefings.map { ($0.path, $0.body, 1) }
         let rendered = documents.concurrentMap { markdown.render($0.body, headingOffset: $0.headingOffset) }
         let bodies = Dictionary(zip(documents.map(\.path), rendered), uniquingKeysWith: { first, _ in first })
-        let (model, modelDiagnostics) = Site.make(config: loaded.config, content: loaded.content,
+        let (scorecard, scorecardWarnings) = Scorecard.make(config: loaded.config, snapshots: loaded.content.snapshots,
+                                                            responses: loaded.responses, content: loaded.content)
+        let (model, modelDiagnostics) = Site.make(config: loaded.config, content: loaded.content, scorecard: scorecard,
                                                   includeDrafts: options.includeDrafts, bodies: bodies)
-        diagnostics += modelDiagnostics
+        diagnostics += scorecardWarnings + modelDiagnostics
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         let pages = PageBuilder(site: model).pages()
         clock.finish("model")
@@ -86,6 +88,7 @@ public enum SiteBuilder {
         }
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         files += loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
+        files.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
         clock.finish("render")
 
         // Write: the only stage that touches the output folder.
@@ -117,6 +120,7 @@ public enum SiteBuilder {
     struct Loaded {
         var config: SiteConfig
         var content: Content
+        var responses: ResponseAggregates
         var theme: Theme
     }
 
@@ -138,15 +142,22 @@ public enum SiteBuilder {
             }
         }
         var content: Content?
+        var responses = ResponseAggregates()
         if let config {
             var loader = ContentLoader(site: site, config: config)
             content = loader.load()
             diagnostics += loader.diagnostics
+            let (files, problems) = site.files(in: "content/responses", extensions: ["csv"])
+            diagnostics += problems
+            let (aggregates, responseDiagnostics) = ResponseAggregator(config: config)
+                .aggregate(files.map { ($0, site.url($0)) })
+            responses = aggregates
+            diagnostics += responseDiagnostics
         }
         let (theme, themeDiagnostics) = Theme.load(from: site)
         diagnostics += themeDiagnostics
         guard let config, let content, let theme else { return (nil, diagnostics) }
-        return (Loaded(config: config, content: content, theme: theme), diagnostics)
+        return (Loaded(config: config, content: content, responses: responses, theme: theme), diagnostics)
     }
 }
 

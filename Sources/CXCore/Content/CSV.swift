@@ -1,13 +1,36 @@
-/// An RFC 4180 CSV reader over UTF-8 bytes: quoted fields with `""` escapes and line breaks
-/// inside, CRLF or LF line endings, a leading byte-order mark. Every record remembers the
-/// line and column of each field, for located errors.
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An RFC 4180 CSV reader: quoted fields with `""` escapes and line breaks inside, CRLF or LF
+/// line endings, a leading byte-order mark. It streams: a file is read in chunks, and a record's
+/// fields live in one reused buffer, so memory stays flat however long the file is. Every field
+/// remembers where it starts, for located errors.
 struct CSVReader {
+    /// The current record; valid until the next call to `next()`.
     struct Record {
-        var fields: [String]
         /// The line the record starts on.
-        var line: Int
-        /// The line and column where each field starts.
-        var positions: [(line: Int, column: Int)]
+        var line = 0
+        fileprivate var bytes: [UInt8] = []
+        fileprivate var ranges: [Range<Int>] = []
+        fileprivate var positions: [(line: Int, column: Int)] = []
+
+        var count: Int { ranges.count }
+
+        /// Field `index` as text.
+        func string(_ index: Int) -> String {
+            String(decoding: bytes[ranges[index]], as: UTF8.self)
+        }
+
+        /// Field `index` as bytes, without copying.
+        func withBytes<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
+            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[ranges[index]])) }
+        }
+
+        /// Where field `index` starts.
+        func position(_ index: Int) -> (line: Int, column: Int) { positions[index] }
+
+        var strings: [String] { (0..<count).map(string) }
     }
 
     /// A quote left open, or text after a closing quote.
@@ -17,107 +40,164 @@ struct CSVReader {
         var column: Int
     }
 
-    private let bytes: [UInt8]
-    private var index = 0
+    private var source: ByteSource
     private var line = 1
-    private var lineStart = 0
+    private var column = 1
+    private(set) var record = Record()
 
+    /// Reads CSV held in memory.
     init(_ bytes: [UInt8]) {
-        self.bytes = bytes
-        if bytes.starts(with: [0xEF, 0xBB, 0xBF]) {
-            index = 3
-            lineStart = 3
+        source = ByteSource(bytes: bytes)
+        skipByteOrderMark()
+    }
+
+    /// Reads a CSV file in chunks; nil when it cannot be opened.
+    init?(path: String) {
+        guard let source = ByteSource(path: path) else { return nil }
+        self.source = source
+        skipByteOrderMark()
+    }
+
+    private mutating func skipByteOrderMark() {
+        if source.peek() == 0xEF, source.peek(1) == 0xBB, source.peek(2) == 0xBF {
+            source.advance(); source.advance(); source.advance()
         }
     }
 
-    /// The next record, nil at the end; blank lines are skipped.
-    mutating func next() throws(Problem) -> Record? {
-        while index < bytes.count, bytes[index] == UInt8(ascii: "\n") || bytes[index] == UInt8(ascii: "\r") {
+    /// Reads the next record into `record`; false at the end. Blank lines are skipped.
+    mutating func next() throws(Problem) -> Bool {
+        while let byte = source.peek(), byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") {
             consumeLineEnd()
         }
-        guard index < bytes.count else { return nil }
-        var record = Record(fields: [], line: line, positions: [])
+        guard source.peek() != nil else { return false }
+        record.line = line
+        record.bytes.removeAll(keepingCapacity: true)
+        record.ranges.removeAll(keepingCapacity: true)
+        record.positions.removeAll(keepingCapacity: true)
         while true {
-            record.positions.append((line, column(of: index)))
-            record.fields.append(try field())
-            guard index < bytes.count else { break }
-            if bytes[index] == UInt8(ascii: ",") {
-                index += 1
+            record.positions.append((line, column))
+            let start = record.bytes.count
+            try readField()
+            record.ranges.append(start..<record.bytes.count)
+            guard let byte = source.peek() else { break }
+            if byte == UInt8(ascii: ",") {
+                advance()
                 continue
             }
             consumeLineEnd()
             break
         }
-        return record
+        return true
     }
 
-    private mutating func field() throws(Problem) -> String {
-        guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
-            let start = index
-            while index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != UInt8(ascii: "\n"),
-                  bytes[index] != UInt8(ascii: "\r") {
-                if bytes[index] == UInt8(ascii: "\"") {
+    private mutating func readField() throws(Problem) {
+        guard source.peek() == UInt8(ascii: "\"") else {
+            while let byte = source.peek(), byte != UInt8(ascii: ","), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
+                if byte == UInt8(ascii: "\"") {
                     throw Problem(message: "a quote inside an unquoted field: quote the whole field and double the quote (\"\")",
-                                  line: line, column: column(of: index))
+                                  line: line, column: column)
                 }
-                index += 1
+                record.bytes.append(byte)
+                advance()
             }
-            return String(decoding: bytes[start..<index], as: UTF8.self)
+            return
         }
-        let openLine = line, openColumn = column(of: index)
-        index += 1
-        var value: [UInt8] = []
+        let openLine = line, openColumn = column
+        advance()
         while true {
-            guard index < bytes.count else {
+            guard let byte = source.peek() else {
                 throw Problem(message: "a quoted field is never closed: add the closing quote", line: openLine, column: openColumn)
             }
-            let byte = bytes[index]
+            advance()
             if byte == UInt8(ascii: "\"") {
-                if index + 1 < bytes.count, bytes[index + 1] == UInt8(ascii: "\"") {
-                    value.append(byte)
-                    index += 2
-                    continue
-                }
-                index += 1
-                break
+                guard source.peek() == UInt8(ascii: "\"") else { break }
+                advance()
             }
-            if byte == UInt8(ascii: "\n") {
-                line += 1
-                lineStart = index + 1
-            }
-            value.append(byte)
-            index += 1
+            record.bytes.append(byte)
         }
-        if index < bytes.count, bytes[index] != UInt8(ascii: ","), bytes[index] != UInt8(ascii: "\n"),
-           bytes[index] != UInt8(ascii: "\r") {
+        if let byte = source.peek(), byte != UInt8(ascii: ","), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
             throw Problem(message: "text after a closing quote: a quoted field must end at a comma or the end of the line",
-                          line: line, column: column(of: index))
+                          line: line, column: column)
         }
-        return String(decoding: value, as: UTF8.self)
+    }
+
+    private mutating func advance() {
+        guard let byte = source.peek() else { return }
+        source.advance()
+        if byte == UInt8(ascii: "\n") {
+            line += 1
+            column = 1
+        } else if byte & 0xC0 != 0x80 {
+            column += 1
+        }
     }
 
     private mutating func consumeLineEnd() {
-        if index < bytes.count, bytes[index] == UInt8(ascii: "\r") { index += 1 }
-        if index < bytes.count, bytes[index] == UInt8(ascii: "\n") { index += 1 }
+        if source.peek() == UInt8(ascii: "\r") { source.advance() }
+        if source.peek() == UInt8(ascii: "\n") { source.advance() }
         line += 1
-        lineStart = index
+        column = 1
     }
 
     /// Skips to the start of the next line, after a problem, so reading can go on.
     mutating func skipLine() {
-        while index < bytes.count, bytes[index] != UInt8(ascii: "\n") { index += 1 }
-        if index < bytes.count { index += 1 }
+        while let byte = source.peek(), byte != UInt8(ascii: "\n") { source.advance() }
+        if source.peek() != nil { source.advance() }
         line += 1
-        lineStart = index
+        column = 1
+    }
+}
+
+/// Bytes from memory or from a file read in 1 MiB chunks.
+private struct ByteSource {
+    private var buffer: [UInt8]
+    private var index = 0
+    private var descriptor: Int32 = -1
+    private var atEnd: Bool
+
+    init(bytes: [UInt8]) {
+        buffer = bytes
+        atEnd = true
     }
 
-    private func column(of offset: Int) -> Int {
-        var column = 1
-        var i = lineStart
-        while i < offset {
-            if bytes[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
+    init?(path: String) {
+        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        buffer = []
+        atEnd = false
+        refill()
+    }
+
+    @inline(__always)
+    mutating func peek(_ offset: Int = 0) -> UInt8? {
+        if index + offset >= buffer.count, !atEnd { refill() }
+        return index + offset < buffer.count ? buffer[index + offset] : nil
+    }
+
+    @inline(__always)
+    mutating func advance() {
+        index += 1
+    }
+
+    /// Keeps the unread tail and appends the next chunk of the file.
+    private mutating func refill() {
+        let chunk = 1 << 20
+        buffer.removeFirst(min(index, buffer.count))
+        index = 0
+        let start = buffer.count
+        buffer.reserveCapacity(start + chunk)
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        var filled = 0
+        while filled < chunk {
+            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + start + filled, chunk - filled) }
+            if count < 0, errno == EINTR { continue }
+            if count <= 0 {
+                atEnd = true
+                close(descriptor)
+                break
+            }
+            filled += count
         }
-        return column
+        buffer.removeLast(chunk - filled)
     }
 }

@@ -182,32 +182,33 @@ struct ContentLoader {
         var rows: [MetricSnapshot] = []
         var header: [String]?
         while true {
-            let record: CSVReader.Record?
             do {
-                record = try reader.next()
+                guard try reader.next() else { break }
             } catch {
                 diagnostics.append(file.diagnostic(error.message, line: error.line, column: error.column))
                 reader.skipLine()
                 continue
             }
-            guard let record else { break }
+            let record = reader.record
             guard let columns = header else {
-                header = record.fields.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                for required in ["period", "metric", "value"] where !header!.contains(required) {
+                let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+                header = names
+                for required in ["period", "metric", "value"] where !names.contains(required) {
                     diagnostics.append(file.diagnostic("the header has no '\(required)' column: snapshot files start with period,metric,value",
                                                        line: record.line, column: 1))
                 }
                 continue
             }
-            guard record.fields.count == columns.count else {
-                let last = record.positions.last!
-                diagnostics.append(file.diagnostic("this row has \(record.fields.count) fields but the header has \(columns.count)",
+            guard record.count == columns.count else {
+                let last = record.position(record.count - 1)
+                diagnostics.append(file.diagnostic("this row has \(record.count) fields but the header has \(columns.count)",
                                                    line: last.line, column: last.column))
                 continue
             }
             var cells: [String: (String, Int, Int)] = [:]
             for (i, name) in columns.enumerated() {
-                cells[name] = (record.fields[i].trimmingCharacters(in: .whitespaces), record.positions[i].line, record.positions[i].column)
+                let position = record.position(i)
+                cells[name] = (record.string(i).trimmingCharacters(in: .whitespaces), position.line, position.column)
             }
             if let row = snapshot(cells, in: file, line: record.line) { rows.append(row) }
         }

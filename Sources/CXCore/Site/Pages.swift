@@ -103,7 +103,7 @@ struct PageBuilder {
         let scores = site.scorecard.metrics.compactMap { metric -> MustacheValue? in
             let points = site.scorecard.points(metric.id, .touchpoint(touchpoint.id))
             guard let latest = points.last else { return nil }
-            return pointValue(metric, latest, previous: points.dropLast().last, root: root)
+            return pointValue(metric, latest, .touchpoint(touchpoint.id), root: root)
         }
         let index = site.config.journey.firstIndex(of: touchpoint) ?? 0
         return page(path, "touchpoint", title: touchpoint.name, section: "stories", [
@@ -183,49 +183,98 @@ struct PageBuilder {
         ]
     }
 
-    /// A metric's card: its latest value (or its value in `period`) with the change since the
-    /// period before, the target, and the history.
+    /// A metric's card: its latest value (or its value in `period`) with its margin of error,
+    /// the change since the period before and whether it is more than noise, the target, a
+    /// sparkline of the last 8 periods, the breakdowns, and the people behind the number.
     private func metricCard(_ metric: MetricDefinition, root: String, period: Period? = nil) -> MustacheValue {
         let points = site.scorecard.points(metric.id)
         let shown = period.flatMap { period in points.lastIndex { $0.period == period } } ?? points.count - 1
-        let previous = shown > 0 ? points[shown - 1] : nil
-        guard case .object(var card) = pointValue(metric, points[shown], previous: previous, root: root) else { return .null }
-        card["name"] = .string(metric.name)
+        let point = points[shown]
+        guard case .object(var card) = pointValue(metric, point, .all, root: root) else { return .null }
+        let recent = Array(points[...shown].suffix(8))
         card["id"] = .string(metric.id)
-        card["history"] = .array(points[...shown].suffix(8).map { point in
+        card["sparkline"] = .string(Charts.sparkline(recent.map { datum(metric, $0, label: $0.period.label) },
+                                                     title: "\(metric.name), last \(recent.count) periods"))
+        card["history"] = .array(points[...shown].reversed().map { point in
             ["period": .string(point.period.label), "valueText": .string(metric.format(point.value)),
-             "n": point.n.map(MustacheValue.int) ?? .null]
+             "marginText": marginText(metric, point), "n": point.n.map(MustacheValue.int) ?? .null]
         })
-        card["touchpoints"] = .array(site.config.journey.compactMap { touchpoint in
-            guard let point = site.scorecard.point(metric.id, .touchpoint(touchpoint.id), in: points[shown].period) else { return nil }
+        let touchpoints = site.config.journey.compactMap { touchpoint -> (Touchpoint, Scorecard.Point)? in
+            site.scorecard.point(metric.id, .touchpoint(touchpoint.id), in: point.period).map { (touchpoint, $0) }
+        }
+        card["touchpoints"] = .array(touchpoints.map { touchpoint, value in
+            let stories = site.stories(at: touchpoint)
             return ["name": .string(touchpoint.name), "href": .string(root + touchpointHref(touchpoint.id)),
-                    "valueText": .string(metric.format(point.value)), "n": point.n.map(MustacheValue.int) ?? .null]
+                    "valueText": .string(metric.format(value.value)), "marginText": marginText(metric, value),
+                    "n": value.n.map(MustacheValue.int) ?? .null,
+                    "critical": value.totals.map { .int($0.critical) } ?? .null,
+                    "failureCount": .int(stories.filter { $0.outcome == .failure }.count),
+                    "storyCount": .int(stories.count)]
         })
-        card["segments"] = .array(site.scorecard.segments(of: metric.id).compactMap { segment in
-            guard let point = site.scorecard.point(metric.id, .segment(segment), in: points[shown].period) else { return nil }
-            return ["name": .string(Typography.label(segment)), "valueText": .string(metric.format(point.value)),
-                    "n": point.n.map(MustacheValue.int) ?? .null]
+        card["touchpointChart"] = .string(Charts.bars(touchpoints.map { datum(metric, $1, label: $0.name) },
+                                                      title: "\(metric.name) by touchpoint, \(point.period.label)"))
+        let segments = site.scorecard.segments(of: metric.id).compactMap { segment -> (String, Scorecard.Point)? in
+            site.scorecard.point(metric.id, .segment(segment), in: point.period).map { (segment, $0) }
+        }
+        card["segments"] = .array(segments.map { segment, value in
+            ["name": .string(Typography.label(segment)), "valueText": .string(metric.format(value.value)),
+             "marginText": marginText(metric, value), "n": value.n.map(MustacheValue.int) ?? .null]
         })
+        card["segmentChart"] = .string(Charts.bars(segments.map { datum(metric, $1, label: Typography.label($0)) },
+                                                   title: "\(metric.name) by segment, \(point.period.label)"))
+        card["behind"] = behindTheNumber(metric, point, root: root)
         return .object(card)
     }
 
-    private func pointValue(_ metric: MetricDefinition, _ point: Scorecard.Point, previous: Scorecard.Point?,
+    /// The people behind a computed number: how many pulled it down, in their own words.
+    private func behindTheNumber(_ metric: MetricDefinition, _ point: Scorecard.Point, root: String) -> MustacheValue {
+        guard let totals = point.totals, let survey = SurveyMetric(rawValue: metric.id) else { return .null }
+        let who: String
+        switch survey {
+        case .nps: who = totals.critical == 1 ? "detractor (score 0–6)" : "detractors (scores 0–6)"
+        case .csat: who = totals.critical == 1 ? "dissatisfied customer (1–3 of 5)" : "dissatisfied customers (1–3 of 5)"
+        case .ces: who = totals.critical == 1 ? "customer who found it hard (1–3 of 7)" : "customers who found it hard (1–3 of 7)"
+        }
+        let share = totals.n > 0 ? Double(totals.critical) / Double(totals.n) * 100 : 0
+        return [
+            "critical": .int(totals.critical),
+            "who": .string(who),
+            "shareText": .string(MetricDefinition.trimmed(share, decimals: 0) + "%"),
+            "n": .int(totals.n),
+            "comments": .array(totals.recentComments.map { comment in
+                [
+                    "text": .string(comment.text),
+                    "score": .int(comment.score),
+                    "dateText": .string(comment.date.longText),
+                    "date": .string(comment.date.description),
+                    "touchpoint": comment.touchpoint.flatMap(site.config.touchpoint).map { .string($0.name) } ?? .null,
+                    "touchpointHref": comment.touchpoint.map { .string(root + touchpointHref($0)) } ?? .null,
+                    "segment": comment.segment.map { .string(Typography.label($0)) } ?? .null,
+                ]
+            }),
+        ]
+    }
+
+    private func pointValue(_ metric: MetricDefinition, _ point: Scorecard.Point, _ group: Scorecard.Group,
                             root: String) -> MustacheValue {
         var value: [String: MustacheValue] = [
             "name": .string(metric.name),
             "period": .string(point.period.label),
             "valueText": .string(metric.format(point.value)),
+            "marginText": marginText(metric, point),
             "n": point.n.map(MustacheValue.int) ?? .null,
         ]
-        if let previous, previous.period == point.period.previous {
-            let delta = point.value - previous.value
-            let improved = metric.higherIsBetter ? delta > 0 : delta < 0
+        if let change = site.scorecard.change(metric.id, group, at: point) {
+            let improved = metric.higherIsBetter ? change.delta > 0 : change.delta < 0
+            let noise = change.isSignificant == false
             value["change"] = [
-                "previousText": .string(metric.format(previous.value)),
-                "previousPeriod": .string(previous.period.label),
-                "deltaText": .string(metric.formatDelta(delta)),
-                "arrow": .string(delta > 0 ? "↑" : delta < 0 ? "↓" : "→"),
-                "direction": .string(delta == 0 ? "flat" : improved ? "better" : "worse"),
+                "previousText": .string(metric.format(change.previous.value)),
+                "previousPeriod": .string(change.previous.period.label),
+                "deltaText": .string(metric.formatDelta(change.delta)),
+                "arrow": .string(change.delta > 0 ? "↑" : change.delta < 0 ? "↓" : "→"),
+                "direction": .string(noise || change.delta == 0 ? "flat" : improved ? "better" : "worse"),
+                "significant": .bool(change.isSignificant == true),
+                "noise": .bool(noise),
             ]
         }
         if let target = point.target {
@@ -233,6 +282,17 @@ struct PageBuilder {
             value["target"] = ["text": .string(metric.format(target)), "met": .bool(met)]
         }
         return .object(value)
+    }
+
+    private func marginText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> MustacheValue {
+        guard let margin = point.margin else { return .null }
+        return .string("± " + MetricDefinition.trimmed(margin, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2))
+    }
+
+    private func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
+        let margin = marginText(metric, point)
+        let text = metric.format(point.value) + (margin.interpolatedText.isEmpty ? "" : " " + margin.interpolatedText)
+        return Charts.Datum(label: label, value: point.value, margin: point.margin, text: text)
     }
 
     private func touchpointHref(_ id: String) -> String {

@@ -22,7 +22,7 @@ struct Site: Sendable {
     }
 
     /// Joins content and config; reports briefings that name stories that do not exist.
-    static func make(config: SiteConfig, content: Content, includeDrafts: Bool,
+    static func make(config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
                      bodies: [String: RenderedMarkdown]) -> (Site, [Diagnostic]) {
         let stories = content.stories
             .filter { includeDrafts || !$0.draft }
@@ -57,7 +57,7 @@ struct Site: Sendable {
             opening[briefing.slug] = OpeningStories(stories: chosen, addedFailure: addedFailure)
         }
         let site = Site(config: config, stories: stories, briefings: briefings,
-                        scorecard: Scorecard(config: config, snapshots: content.snapshots),
+                        scorecard: scorecard,
                         bodies: bodies, openingStories: opening)
         return (site, diagnostics)
     }

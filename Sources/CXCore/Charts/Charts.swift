@@ -1,0 +1,72 @@
+import Mustache
+
+/// Inline SVG charts: no script, no external file. Each has a `<title>` and a `<desc>` that
+/// says in words what it shows, and draws with CSS classes (falling back to `currentColor`),
+/// so it reads in dark mode and in print.
+enum Charts {
+    /// A value of a chart.
+    struct Datum {
+        var label: String
+        var value: Double
+        /// The 95% margin of error, drawn as an error bar.
+        var margin: Double?
+        /// Text printed for the value (`+31 ± 3.2`).
+        var text: String
+    }
+
+    /// A small line of the last periods' values, the newest marked with a dot.
+    static func sparkline(_ data: [Datum], title: String) -> String {
+        guard !data.isEmpty else { return "" }
+        let width = 160.0, height = 40.0, pad = 4.0
+        let values = data.map(\.value)
+        let low = values.min()!, high = values.max()!
+        let span = high - low == 0 ? 1 : high - low
+        func x(_ i: Int) -> Double { data.count == 1 ? width / 2 : pad + Double(i) * (width - 2 * pad) / Double(data.count - 1) }
+        func y(_ v: Double) -> Double { high == low ? height / 2 : pad + (high - v) / span * (height - 2 * pad) }
+        let points = data.indices.map { "\(number(x($0))),\(number(y(values[$0])))" }.joined(separator: " ")
+        let description = data.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
+        return """
+            <svg class="chart sparkline" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
+            <title>\(HTML.escape(title))</title><desc>\(HTML.escape(description))</desc>\
+            <polyline class="line" points="\(points)" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>\
+            <circle class="dot" cx="\(number(x(data.count - 1)))" cy="\(number(y(values.last!)))" r="3.5" fill="currentColor"/>\
+            </svg>
+            """
+    }
+
+    /// Horizontal bars from zero, one row per group, with the margin of error as an error bar.
+    static func bars(_ data: [Datum], title: String) -> String {
+        guard !data.isEmpty else { return "" }
+        let labelWidth = 170.0, plotWidth = 330.0, textWidth = 110.0, rowHeight = 30.0, top = 6.0
+        let width = labelWidth + plotWidth + textWidth
+        let height = top * 2 + rowHeight * Double(data.count)
+        let low = min(0, data.map { $0.value - ($0.margin ?? 0) }.min()!)
+        let high = max(0, data.map { $0.value + ($0.margin ?? 0) }.max()!)
+        let span = high - low == 0 ? 1 : high - low
+        func x(_ v: Double) -> Double { labelWidth + (v - low) / span * plotWidth }
+        var svg = """
+            <svg class="chart bars" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
+            <title>\(HTML.escape(title))</title>\
+            <desc>\(HTML.escape(data.map { "\($0.label): \($0.text)" }.joined(separator: "; ")))</desc>\
+            <line class="axis" x1="\(number(x(0)))" y1="0" x2="\(number(x(0)))" y2="\(number(height))" stroke="currentColor" stroke-width="1"/>
+            """
+        for (index, datum) in data.enumerated() {
+            let middle = top + rowHeight * (Double(index) + 0.5)
+            let start = min(x(0), x(datum.value)), end = max(x(0), x(datum.value))
+            let kind = datum.value < 0 ? "negative" : "positive"
+            svg += "<text class=\"label\" x=\"\(number(labelWidth - 8))\" y=\"\(number(middle + 5))\" text-anchor=\"end\" font-size=\"14\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
+            svg += "<rect class=\"bar bar-\(kind)\" x=\"\(number(start))\" y=\"\(number(middle - 9))\" width=\"\(number(max(end - start, 1)))\" height=\"18\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
+            if let margin = datum.margin, margin > 0 {
+                let a = x(datum.value - margin), b = x(datum.value + margin)
+                svg += "<path class=\"error-bar\" d=\"M\(number(a)) \(number(middle))H\(number(b))M\(number(a)) \(number(middle - 6))V\(number(middle + 6))M\(number(b)) \(number(middle - 6))V\(number(middle + 6))\" stroke=\"currentColor\" stroke-width=\"2\" fill=\"none\"/>"
+            }
+            svg += "<text class=\"value\" x=\"\(number(labelWidth + plotWidth + 8))\" y=\"\(number(middle + 5))\" font-size=\"14\" fill=\"currentColor\">\(HTML.escape(datum.text))</text>"
+        }
+        return svg + "</svg>"
+    }
+
+    /// Coordinates with at most one decimal, so the output is short and stable.
+    private static func number(_ value: Double) -> String {
+        MetricDefinition.trimmed(value, decimals: 1)
+    }
+}

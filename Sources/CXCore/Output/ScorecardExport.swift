@@ -1,0 +1,51 @@
+/// `scorecard.json`: every value of the scorecard for other tools, one object per metric ×
+/// period × group, keys in a fixed order so two builds give the same bytes.
+enum ScorecardExport {
+    static func json(_ scorecard: Scorecard) -> [UInt8] {
+        let rows = scorecard.allPoints.map { metric, group, point -> String in
+            let change = scorecard.change(metric.id, group, at: point)
+            var fields: [(String, String)] = [
+                ("metric", string(metric.id)),
+                ("period", string(point.period.description)),
+                ("segment", group.segment.map(string) ?? "null"),
+                ("touchpoint", group.touchpoint.map(string) ?? "null"),
+                ("n", point.n.map(String.init) ?? "null"),
+                ("value", number(point.value)),
+                ("margin", point.margin.map(number) ?? "null"),
+                ("previous", change.map { number($0.previous.value) } ?? "null"),
+                ("delta", change.map { number($0.delta) } ?? "null"),
+                ("significant", change?.isSignificant.map { $0 ? "true" : "false" } ?? "null"),
+            ]
+            if let target = point.target { fields.append(("target", number(target))) }
+            if metric.id == "nps", let totals = point.totals {  // NPS-only fields
+                fields += [("promoters", String(totals.promoters)), ("passives", String(totals.passives)),
+                           ("detractors", String(totals.detractors))]
+            }
+            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
+        }
+        return Array(("{\"metrics\": [\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]}\n").utf8)
+    }
+
+    /// A JSON number: integers without a fraction, others unrounded.
+    private static func number(_ value: Double) -> String {
+        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+    }
+
+    /// A JSON string literal.
+    private static func string(_ text: String) -> String {
+        var result = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": result += "\\\""
+            case "\\": result += "\\\\"
+            case "\n": result += "\\n"
+            case "\r": result += "\\r"
+            case "\t": result += "\\t"
+            case _ where scalar.value < 0x20:
+                result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result + "\""
+    }
+}

@@ -1,0 +1,134 @@
+@testable import CXCore
+import Foundation
+import Testing
+
+/// Raw survey responses: reading, period assignment, bad rows, and the scorecard they make.
+struct ResponseTests {
+    private func aggregate(_ csv: [UInt8], period: PeriodKind = .quarter) throws -> (ResponseAggregates, [Diagnostic]) {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("responses-\(UUID().uuidString).csv")
+        try Data(csv).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let config = SiteConfig(title: "T", period: period,
+                                journey: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
+                                metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+        return ResponseAggregator(config: config).aggregate([("content/responses/r.csv", url)])
+    }
+
+    private func totals(_ aggregates: ResponseAggregates, _ metric: SurveyMetric, _ period: String,
+                        _ group: Scorecard.Group = .all) throws -> ResponseTotals {
+        let period = try Period.parse(period).get()
+        return try #require(aggregates.totals[.init(metric: metric, period: period, group: group)])
+    }
+
+    @Test func quotingBOMAndCRLFAndColumnsInAnyOrder() throws {
+        let text = "\u{FEFF}score,extra,metric,date,comment,touchpoint,segment\r\n"
+            + "3,x,nps,2026-07-01,\"Slow, \"\"very\"\" slow\r\nand rude\",billing,residential\r\n"
+            + "10,x,NPS,2026-07-02,,website,residential\r\n"
+            + "9,x,nps,2026-08-02,,,\r\n"
+        let (aggregates, diagnostics) = try aggregate(Array(text.utf8))
+        #expect(diagnostics.isEmpty)
+        let all = try totals(aggregates, .nps, "2026-Q3")
+        #expect(all.n == 3 && all.promoters == 2 && all.detractors == 1 && all.passives == 0)
+        #expect(all.recentComments.map(\.text) == ["Slow, \"very\" slow\r\nand rude"])
+        #expect(try totals(aggregates, .nps, "2026-Q3", .touchpoint("billing")).n == 1)
+        #expect(try totals(aggregates, .nps, "2026-Q3", .segment("residential")).n == 2)
+    }
+
+    @Test(arguments: [
+        (PeriodKind.quarter, "2026-03-31", "2026-Q1"), (.quarter, "2026-04-01", "2026-Q2"),
+        (.quarter, "2025-12-31", "2025-Q4"), (.quarter, "2026-01-01", "2026-Q1"),
+        (.month, "2026-09-30", "2026-09"), (.month, "2026-10-01", "2026-10"), (.month, "2024-02-29", "2024-02"),
+    ])
+    func responsesBelongToThePeriodOfTheirDate(_ kind: PeriodKind, _ date: String, _ period: String) throws {
+        let (aggregates, _) = try aggregate(Array("date,metric,score\n\(date),csat,5\n".utf8), period: kind)
+        #expect(try totals(aggregates, .csat, period).n == 1)
+    }
+
+    @Test func everyBadRowIsReportedWithItsLocation() throws {
+        let text = """
+            date,metric,score,touchpoint
+            2026-07-01,nps,11,website
+            2026-07-01,happiness,5,website
+            2026-02-30,csat,4,website
+            2026-07-01,ces,4,shop
+            2026-07-01,ces,4
+            2026-07-01,csat,five,billing
+            2026-07-01,csat,"4,billing
+
+            """
+        let (aggregates, diagnostics) = try aggregate(Array(text.utf8))
+        #expect(diagnostics.map { "\($0.location!): \($0.message)" } == [
+            "content/responses/r.csv:2:16: score 11 is out of range for nps: expected 0 to 10",
+            "content/responses/r.csv:3:12: unknown metric 'happiness': responses are nps (0–10), csat (1–5) or ces (1–7)",
+            "content/responses/r.csv:4:1: 2026-02-30 does not exist in the calendar",
+            "content/responses/r.csv:5:18: unknown touchpoint 'shop': the journey in cxsite.yaml has website, billing",
+            "content/responses/r.csv:6:16: this row has 3 fields but the header has 4",
+            "content/responses/r.csv:7:17: the score 'five' is not a whole number",
+            "content/responses/r.csv:8:17: a quoted field is never closed: add the closing quote",
+        ])
+        #expect(diagnostics.first?.sourceLine == "2026-07-01,nps,11,website")
+        #expect(aggregates.totals.isEmpty)
+    }
+
+    @Test func onlyTheMostRecentCriticalCommentsAreKept() throws {
+        var text = "date,metric,score,comment\n"
+        for day in 1...9 { text += "2026-07-0\(day),nps,\(day % 2 == 0 ? 10 : 2),day \(day)\n" }
+        let (aggregates, _) = try aggregate(Array(text.utf8))
+        let all = try totals(aggregates, .nps, "2026-Q3")
+        #expect(all.recentComments.map(\.text) == ["day 9", "day 7", "day 5"])
+        #expect(all.critical == 5)
+    }
+
+    @Test func theScorecardJSONHasOneObjectPerMetricPeriodAndGroup() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var csv = "date,metric,score,segment,touchpoint\n"
+        for (score, count) in [(10, 6), (8, 2), (3, 2)] {
+            for _ in 0..<count { csv += "2026-08-01,nps,\(score),residential,billing\n" }
+        }
+        csv += "2026-05-01,nps,10,residential,billing\n"
+        try site.write("content/responses/r.csv", csv)
+        let summary = try site.build()
+        // The snapshot NPS values for Q2 and Q3 are replaced, with a warning that names both files.
+        #expect(summary.warnings.contains { $0.message.contains("nps for 2026-Q3 is computed from content/responses/r.csv") })
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        let rows = try #require((json as? [String: Any])?["metrics"] as? [[String: Any]])
+        let q3 = try #require(rows.first { $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3"
+                                            && $0["segment"] is NSNull && $0["touchpoint"] is NSNull })
+        #expect(q3["n"] as? Int == 10)
+        #expect(Self.number(q3["value"]) == 40)
+        #expect(abs(Self.number(q3["margin"]) - 1.96 * 100 * (0.64 / 10).squareRoot()) < 0.001)
+        #expect(Self.number(q3["previous"]) == 100)
+        #expect(Self.number(q3["delta"]) == -60)
+        #expect(q3["significant"] is NSNull)  // Q2 has one response: no spread to test against
+        #expect(q3["promoters"] as? Int == 6 && q3["passives"] as? Int == 2 && q3["detractors"] as? Int == 2)
+        #expect(rows.contains { $0["touchpoint"] as? String == "billing" && $0["period"] as? String == "2026-Q3" })
+        let retention = try #require(rows.first { $0["metric"] as? String == "retention" && $0["period"] as? String == "2026-Q3" })
+        #expect(retention["promoters"] == nil)  // NPS-only fields are absent
+        #expect(Self.number(retention["value"]) == 92.4)
+        #expect(retention["margin"] is NSNull)
+    }
+
+    @Test func theScorecardShowsMarginsNoiseAndTheDetractorsBehindTheNumber() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var csv = "date,metric,score,touchpoint,comment\n"
+        for quarter in ["2026-05-01", "2026-08-01"] {
+            for index in 0..<100 { csv += "\(quarter),nps,\(index < 60 ? 10 : index < 80 ? 8 : 4),billing,\(index == 99 ? "\"Billed twice, again\"" : "")\n" }
+        }
+        try site.write("content/responses/r.csv", csv)
+        try site.build()
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(scorecard.contains("+40 <span class=\"margin\">± 15.7</span>"))
+        #expect(scorecard.contains("no significant change"))
+        #expect(scorecard.contains("<strong>20</strong> detractors (scores 0–6) out of 100 responses (20%)"))
+        #expect(scorecard.contains("<p>Billed twice, again</p>"))
+        #expect(scorecard.contains("<svg class=\"chart sparkline\""))
+        #expect(scorecard.contains("<svg class=\"chart bars\""))
+        #expect(scorecard.contains("<title>Net Promoter Score by touchpoint, Q3 2026</title>"))
+    }
+
+    static func number(_ value: Any?) -> Double {
+        (value as? NSNumber)?.doubleValue ?? .nan
+    }
+}
