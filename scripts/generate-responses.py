@@ -202,9 +202,10 @@ COMMENTS = {
             "Price was competitive and the call was fine. We'll see how the service is.",
             "Reasonably helpful, but I had to ask twice about the set-up fee.",
             "No complaints about the call itself. Just wish the offers were clearer on the website first.",
+            "@biz Fine, but I had to explain what a static IP is to the salesperson.",
         ],
         "pos": [
-            "{agent} asked what we actually use the internet for and talked us out of the expensive package. Honest, which is rare.",
+            "@res {agent} asked what we actually use the internet for and talked us out of the expensive package. Honest, which is rare.",
             "Clear about the total cost over the whole contract, in writing, before I agreed to anything.",
             "{agent} explained the difference between the speeds without any jargon and didn't push.",
             "@biz You brought an engineer to the first sales meeting, so the quote was actually right. A first with any supplier.",
@@ -220,7 +221,7 @@ COMMENTS = {
         "neg": [
             "Too many emails and texts in the first week, and none of them answered my actual question about the router.",
             "Router arrived fine but the instructions were confusing. Ended up watching a video on YouTube.",
-            "Nobody told me I'd need to be in for the whole 8 till 1 slot.",
+            "@res Nobody told me I'd need to be in for the whole 8 till 1 slot.",
         ],
         "neutral": [
             "Welcome call was fine. Bit long.",
@@ -237,16 +238,18 @@ COMMENTS = {
     },
     "installation": {
         "angry": [
-            "Took a day off work and the engineer never turned up. No call, no text, nothing.",
+            "@res Took a day off work and the engineer never turned up. No call, no text, nothing.",
             "Engineer turned up [four|five] hours late, drilled through the wrong wall and left plaster dust everywhere.",
-            "Install cancelled by text the evening before. [Second|Third] time. I've given up taking days off for you.",
+            "@res Install cancelled by text the evening before. [Second|Third] time. I've given up taking days off for you.",
             "The engineer said it was \"a job for the other team\" and left. That was [two|three] weeks ago.",
+            "@biz Nobody turned up, and we had cleared the office for the morning. Not even a phone call.",
         ],
         "neg": [
             "Engineer was polite but left the router on the floor by the front door because \"that's where the cable comes in\".",
             "It's installed, but it took two visits because the first engineer didn't have the right kit.",
             "Arrived at the very end of the slot without a call ahead. The job itself was OK.",
             "The broadband works fine, I'll give you that. But the mess left outside was not acceptable.",
+            "@biz The install itself was fine, but nobody warned us the line would be down for half a day during the switch.",
         ],
         "neutral": [
             "Engineer was fine. Took about three hours, longer than I was told.",
@@ -256,7 +259,7 @@ COMMENTS = {
         ],
         "pos": [
             "{engineer} texted ten minutes before arriving, explained everything and tidied up after himself. Spot on.",
-            "The engineer put the router in the middle of the house instead of by the door, and the Wi-Fi is miles better than with our old provider.",
+            "@res The engineer put the router in the middle of the house instead of by the door, and the Wi-Fi is miles better than with our old provider.",
             "In and out in [an hour and a half|just over an hour|90 minutes], everything tested and working.",
             "{engineer} was brilliant: showed me where to put the router and why, and wrote the Wi-Fi details down for me.",
             "@biz The engineer worked around our opening hours so we didn't lose a morning's trade.",
@@ -267,6 +270,7 @@ COMMENTS = {
             "Bill went up £[7|9|11] with no warning I could see. Found out from my bank statement.",
             "Charged a £60 \"no fault found\" fee for an engineer visit when the fault was yours.",
             "I've been charged for a router I returned in [March|June|August]. I have the proof of postage and still no refund.",
+            "@biz [Three|Four] months running the invoice hasn't matched the contract. My accountant has given up.",
         ],
         "neg": [
             "The bill is hard to read. Three separate line items for what I thought was one package.",
@@ -283,14 +287,16 @@ COMMENTS = {
             "Switched my payment date in the app in seconds.",
             "A credit for a [two-day|one-day] outage appeared on my bill without me having to ask. Didn't expect that.",
             "Spotted I was on an old tariff and moved me to a cheaper one. Nobody else has ever done that for me.",
+            "@biz The invoice matches the quote every month, with the VAT shown properly. Makes my bookkeeping easy.",
         ],
     },
     "support": {
         "angry": [
-            "[Four|Five] calls, [four|five] different agents, and every one of them started again from \"have you restarted the router\".",
+            "[Four calls, four|Five calls, five] different agents, and every one of them started again from \"have you restarted the router\".",
             "Told an engineer would call back \"within 24 hours\". That was [six|eight|ten] days ago.",
             "[45|50|55] minutes on hold, then cut off. Rang back and started the queue again.",
             "Nobody reads the notes on my account. I have explained the same fault to [four|five|six] people.",
+            "@biz We lose money every hour we're offline, and the business line queue was [40|50] minutes. That is not a business service.",
         ],
         "neg": [
             "Got there in the end, but it took [two|three] calls and I had to explain everything again each time.",
@@ -314,7 +320,7 @@ COMMENTS = {
     },
     "renewal": {
         "angry": [
-            "Ten years a customer and I was paying £[50|52|55] a month while new customers paid £35. Disgraceful.",
+            "@res Ten years a customer and I was paying £[50|52|55] a month while new customers paid £35. Disgraceful.",
             "Had to threaten to leave before anyone offered a fair price. Why should I have to do that?",
             "The renewal offer was only available if I signed for 24 months. I asked for 12 and was told \"the system won't let me\".",
         ],
@@ -322,6 +328,7 @@ COMMENTS = {
             "Renewal price is up again. Only offered a discount after I said I was going to a competitor.",
             "The renewal offer was OK, but the call was all about TV bundles I don't want.",
             "Had to ring to find out my renewal price. It should be on the letter.",
+            "@biz The renewal quote came two days before the contract ended. No time to compare, which I suspect was the point.",
         ],
         "neutral": [
             "Renewed. Price is about the same as elsewhere, couldn't be bothered to switch.",
@@ -375,7 +382,7 @@ STORY_COMMENTS = [
     # Direct Debit taken twice (28 Jan 2026)
     (("billing",), ("angry",), "2026-01-28", "2026-03-15", RES,
      "You took the Direct Debit twice, two days before my rent was due, and then your app said I was in arrears. I had to borrow money to pay the rent."),
-    (("billing", "support"), ("angry", "neg"), "2026-01-28", "2026-03-15", None,
+    (("billing", "support"), ("angry", "neg"), "2026-01-28", "2026-03-15", ("residential", "small-business"),
      "Double charged in January, went overdrawn, and was told the refund would take \"5 to 7 working days\". It was your mistake, not mine."),
     (("support",), ("angry",), "2026-01-29", "2026-02-28", None,
      "[40|45] minutes on hold to be told \"it's a bank issue\". It wasn't, it was yours."),

@@ -102,7 +102,7 @@ func templateBenchmark() throws {
 
 func zeroPad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
-// MARK: - Whole-site builds
+// MARK: - Whole-site builds and response aggregation
 
 /// Writes a synthetic site of `count` stories with realistic bodies into `folder`.
 func writeSyntheticSite(stories count: Int, into folder: URL) throws {
@@ -179,12 +179,14 @@ func writeSyntheticSite(stories count: Int, into folder: URL) throws {
         .write(to: folder.appendingPathComponent("content/metrics/q.csv"), atomically: true, encoding: .utf8)
 }
 
-/// Builds with the release `cxsite` binary in a child process, for honest wall time and memory.
-func buildWithBinary(_ site: URL) throws -> (wall: Double, peakMiB: Double) {
+/// Builds with the release `cxsite` binary in a child process, for honest wall time and memory;
+/// also returns what `--verbose` printed.
+@discardableResult
+func buildWithBinary(_ site: URL) throws -> (wall: Double, peakMiB: Double, output: String) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cxsite")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["bash", "-c", "command time -f '%M' \"$0\" build --source \"$1\" > /dev/null 2> \"$1/.time\"",
+    process.arguments = ["bash", "-c", "command time -f '%M' \"$0\" build --verbose --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
                          binary.path, site.path]
     let wall = try seconds {
         try process.run()
@@ -192,7 +194,57 @@ func buildWithBinary(_ site: URL) throws -> (wall: Double, peakMiB: Double) {
     }
     let memory = (try? String(contentsOf: site.appendingPathComponent(".time"), encoding: .utf8))?
         .split(separator: "\n").last.flatMap { Double($0) } ?? 0
-    return (wall, memory / 1024)
+    let output = (try? String(contentsOf: site.appendingPathComponent(".out"), encoding: .utf8)) ?? ""
+    return (wall, memory / 1024, output)
+}
+
+/// Milliseconds `--verbose` reported for a stage.
+func stageMilliseconds(_ output: String, _ stage: String) -> Double {
+    output.split(separator: "\n").first { $0.contains(stage) }
+        .flatMap { Double($0.replacingOccurrences(of: stage, with: "").replacingOccurrences(of: "ms", with: "").trimmingCharacters(in: .whitespaces)) } ?? .nan
+}
+
+/// Writes `rows` synthetic survey responses (a fixed seed) as one CSV file.
+func writeResponses(rows: Int, to url: URL) throws {
+    var random = SeededGenerator(state: 7)
+    let touchpoints = ["website", "sales", "onboarding", "installation", "billing", "support", "renewal"]
+    let segments = ["residential", "small-business", "enterprise"]
+    let comments = ["", "", "", "", "", "", "Engineer never came, \"again\"", "Bill was wrong, twice", "Great help from Sam"]
+    guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else { return }
+    defer { try? handle.close() }
+    var chunk = "date,metric,score,respondent,segment,touchpoint,comment\n"
+    for index in 0..<rows {
+        let metric = ["nps", "nps", "csat", "ces"][Int(random.next() % 4)]
+        let score: UInt64 = metric == "nps" ? random.next() % 11 : metric == "csat" ? 1 + random.next() % 5 : 1 + random.next() % 7
+        let month = 1 + Int(random.next() % 12), day = 1 + Int(random.next() % 28)
+        let comment = comments[Int(random.next() % UInt64(comments.count))]
+        chunk += "2026-\(zeroPad(month))-\(zeroPad(day)),\(metric),\(score),R-\(100_000 + index),"
+            + "\(segments[Int(random.next() % 3)]),\(touchpoints[Int(random.next() % 7)]),"
+            + (comment.contains(",") || comment.contains("\"") ? "\"" + comment.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : comment) + "\n"
+        if chunk.utf8.count > 1 << 20 {
+            handle.write(Data(chunk.utf8))
+            chunk = ""
+        }
+    }
+    handle.write(Data(chunk.utf8))
+}
+
+func responsesBenchmark(rows: Int) throws {
+    let site = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-bench-responses")
+    try writeSyntheticSite(stories: 10, into: site)
+    let baseline = try (0..<3).map { _ in try buildWithBinary(site) }
+    try FileManager.default.createDirectory(at: site.appendingPathComponent("content/responses"), withIntermediateDirectories: true)
+    let file = site.appendingPathComponent("content/responses/responses.csv")
+    try writeResponses(rows: rows, to: file)
+    let size = Double((try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
+    let runs = try (0..<3).map { _ in try buildWithBinary(site) }
+    let aggregation = median(runs.map { stageMilliseconds($0.output, "aggregate responses") }) / 1000
+    let extraMemory = (runs.map(\.peakMiB).max() ?? 0) - (baseline.map(\.peakMiB).max() ?? 0)
+    print("Responses — \(rows) rows (\(format(size / 1_000_000, 0)) MB CSV) on a 10-story site")
+    print("  aggregation: median \(format(aggregation, 2)) s → \(format(Double(rows) / aggregation / 1_000_000, 2)) M rows/s, "
+          + "\(format(size / 1_000_000 / aggregation, 0)) MB/s; peak memory \(format(runs.map(\.peakMiB).max() ?? 0, 0)) MiB, "
+          + "\(format(extraMemory, 0)) MiB more than without the responses")
+    try? FileManager.default.removeItem(at: site)
 }
 
 func siteBenchmark(sizes: [Int]) throws {
@@ -204,8 +256,7 @@ func siteBenchmark(sizes: [Int]) throws {
         let markdownBytes = (0..<count).reduce(0) { total, index in
             total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size] as? Int) ?? 0)
         }
-        var runs: [(wall: Double, peakMiB: Double)] = []
-        for _ in 0..<3 { runs.append(try buildWithBinary(site)) }
+        let runs = try (0..<3).map { _ in try buildWithBinary(site) }
         let wall = median(runs.map(\.wall))
         let peak = runs.map(\.peakMiB).max() ?? 0
         print("  \(count) stories (\(format(Double(markdownBytes) / 1_000_000, 1)) MB markdown): median \(format(wall, 2)) s wall, "
@@ -222,5 +273,6 @@ if arguments.first == "--generate", arguments.count == 3, let count = Int(argume
 }
 print("cxsite benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")
 try templateBenchmark()
+try responsesBenchmark(rows: 1_000_000)
 try siteBenchmark(sizes: arguments.isEmpty ? [1_000, 10_000] : arguments.compactMap { Int($0) })
 print("peak memory of the benchmark process: \(format(peakMemoryMiB(), 0)) MiB")

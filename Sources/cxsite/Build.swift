@@ -35,7 +35,7 @@ extension CXSite {
                 Console.report(summary.warnings)
                 if verbose {
                     for stage in summary.stages {
-                        print("  " + stage.name.padding(toLength: 18, withPad: " ", startingAt: 0)
+                        print("  " + stage.name.padding(toLength: 22, withPad: " ", startingAt: 0)
                               + String(format: "%7.1f ms", stage.seconds * 1000))
                     }
                 }

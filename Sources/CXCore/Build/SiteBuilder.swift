@@ -49,8 +49,15 @@ public enum SiteBuilder {
         // Load and validate: every stage reports all it finds before the build stops.
         let (loaded, loadDiagnostics) = load(site)
         var diagnostics = loadDiagnostics
-        guard let loaded, !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         clock.finish("load and validate")
+        var responses = ResponseAggregates()
+        if let config = loaded?.config {
+            let (aggregates, responseDiagnostics) = aggregateResponses(site, config: config)
+            responses = aggregates
+            diagnostics += responseDiagnostics
+        }
+        guard let loaded, !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
+        clock.finish("aggregate responses")
 
         // Model: markdown bodies, then the site and its pages.
         let markdown = MarkdownRenderer(allowsRawHTML: loaded.config.allowsRawHTML)
@@ -60,7 +67,7 @@ public enum SiteBuilder {
         let rendered = documents.concurrentMap { markdown.render($0.body, headingOffset: $0.headingOffset) }
         let bodies = Dictionary(zip(documents.map(\.path), rendered), uniquingKeysWith: { first, _ in first })
         let (scorecard, scorecardWarnings) = Scorecard.make(config: loaded.config, snapshots: loaded.content.snapshots,
-                                                            responses: loaded.responses, content: loaded.content)
+                                                            responses: responses, content: loaded.content)
         let (model, modelDiagnostics) = Site.make(config: loaded.config, content: loaded.content, scorecard: scorecard,
                                                   includeDrafts: options.includeDrafts, bodies: bodies)
         diagnostics += scorecardWarnings + modelDiagnostics
@@ -120,8 +127,14 @@ public enum SiteBuilder {
     struct Loaded {
         var config: SiteConfig
         var content: Content
-        var responses: ResponseAggregates
         var theme: Theme
+    }
+
+    /// Streams `content/responses/*.csv` into running totals.
+    static func aggregateResponses(_ site: SiteFolder, config: SiteConfig) -> (ResponseAggregates, [Diagnostic]) {
+        let (files, problems) = site.files(in: "content/responses", extensions: ["csv"])
+        let (aggregates, diagnostics) = ResponseAggregator(config: config).aggregate(files.map { ($0, site.url($0)) })
+        return (aggregates, problems + diagnostics)
     }
 
     /// Reads the config, the content and the theme, reporting every problem of all three.
@@ -142,22 +155,15 @@ public enum SiteBuilder {
             }
         }
         var content: Content?
-        var responses = ResponseAggregates()
         if let config {
             var loader = ContentLoader(site: site, config: config)
             content = loader.load()
             diagnostics += loader.diagnostics
-            let (files, problems) = site.files(in: "content/responses", extensions: ["csv"])
-            diagnostics += problems
-            let (aggregates, responseDiagnostics) = ResponseAggregator(config: config)
-                .aggregate(files.map { ($0, site.url($0)) })
-            responses = aggregates
-            diagnostics += responseDiagnostics
         }
         let (theme, themeDiagnostics) = Theme.load(from: site)
         diagnostics += themeDiagnostics
         guard let config, let content, let theme else { return (nil, diagnostics) }
-        return (Loaded(config: config, content: content, responses: responses, theme: theme), diagnostics)
+        return (Loaded(config: config, content: content, theme: theme), diagnostics)
     }
 }
 

@@ -40,6 +40,10 @@ struct CSVReader {
         var column: Int
     }
 
+    /// Bytes that end a run of plain field text.
+    private static let unquotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x2C, 0x0A, 0x0D, 0x22)  // , \n \r "
+    private static let quotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x0A, 0x22, 0x22)    // " \n
+
     private var source: ByteSource
     private var line = 1
     private var column = 1
@@ -92,19 +96,19 @@ struct CSVReader {
 
     private mutating func readField() throws(Problem) {
         guard source.peek() == UInt8(ascii: "\"") else {
-            while let byte = source.peek(), byte != UInt8(ascii: ","), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
-                if byte == UInt8(ascii: "\"") {
-                    throw Problem(message: "a quote inside an unquoted field: quote the whole field and double the quote (\"\")",
-                                  line: line, column: column)
-                }
-                record.bytes.append(byte)
-                advance()
+            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.unquotedStops)
+            column += run.scalars
+            if run.stop == UInt8(ascii: "\"") {
+                throw Problem(message: "a quote inside an unquoted field: quote the whole field and double the quote (\"\")",
+                              line: line, column: column)
             }
             return
         }
         let openLine = line, openColumn = column
         advance()
         while true {
+            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.quotedStops)
+            column += run.scalars
             guard let byte = source.peek() else {
                 throw Problem(message: "a quoted field is never closed: add the closing quote", line: openLine, column: openColumn)
             }
@@ -177,6 +181,32 @@ private struct ByteSource {
     @inline(__always)
     mutating func advance() {
         index += 1
+    }
+
+    /// Appends bytes to `output` up to (not including) the first of `stops` or the end, and
+    /// returns how many characters that was and the byte it stopped at.
+    mutating func takeRun(into output: inout [UInt8], stoppingAt stops: (UInt8, UInt8, UInt8, UInt8)) -> (scalars: Int, stop: UInt8?) {
+        var scalars = 0
+        while true {
+            if index >= buffer.count {
+                if atEnd { return (scalars, nil) }
+                refill()
+                if index >= buffer.count { return (scalars, nil) }
+            }
+            let start = index
+            var end = index
+            buffer.withUnsafeBufferPointer { bytes in
+                while end < bytes.count {
+                    let byte = bytes[end]
+                    if byte == stops.0 || byte == stops.1 || byte == stops.2 || byte == stops.3 { break }
+                    if byte & 0xC0 != 0x80 { scalars += 1 }
+                    end += 1
+                }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+            }
+            index = end
+            if end < buffer.count { return (scalars, buffer[end]) }
+        }
     }
 
     /// Keeps the unread tail and appends the next chunk of the file.

@@ -28,7 +28,7 @@ struct ResponseTotals: Sendable, Equatable {
 
     static let keptComments = 3
 
-    mutating func add(_ score: Int, metric: SurveyMetric) {
+    mutating func add(_ score: Int, metric: SurveyMetric, comment: ResponseComment? = nil) {
         n += 1
         let value = Double(score)
         sum += value
@@ -42,6 +42,7 @@ struct ResponseTotals: Sendable, Equatable {
             break
         }
         if metric.isCritical(score) { critical += 1 }
+        if let comment, wouldKeepComment(from: comment.date) { keep(comment) }
     }
 
     /// True when a critical comment of `date` would be among the kept ones.
@@ -135,9 +136,9 @@ struct ResponseAggregator {
         }
         var errors = ErrorSink(path: file.path, url: file.url)
         var columns: Columns?
-        var totals: [PackedKey: ResponseTotals] = [:]
+        var tally = Tally()
         var segments = Interner()
-        let touchpoints = Dictionary(uniqueKeysWithValues: config.journey.enumerated().map { ($1.id, $0) })
+        let touchpointBytes = config.journey.map { Array($0.id.utf8) }
 
         while true {
             do {
@@ -164,102 +165,132 @@ struct ResponseAggregator {
                               line: last.line, column: last.column)
                 continue
             }
-            // Validate the row; every bad field is its own error.
+            // Validate the row from its bytes (no strings on the hot path); every bad field is
+            // its own error.
             var ok = true
             func fail(_ message: String, _ field: Int) {
                 let position = record.position(field)
                 errors.report(message, line: position.line, column: position.column)
                 ok = false
             }
-            let dateText = record.string(columns.date).trimmingCharacters(in: .whitespaces)
-            var date: Day?
-            switch Day.parse(dateText) {
-            case .success(let day): date = day
-            case .failure(let problem): fail(problem.description, columns.date)
+            let date = record.withBytes(columns.date) { RowBytes.day($0) }
+            if date == nil {
+                let text = record.string(columns.date).trimmingCharacters(in: .whitespaces)
+                if case .failure(let problem) = Day.parse(text) { fail(problem.description, columns.date) }
             }
-            let metricText = record.string(columns.metric).trimmingCharacters(in: .whitespaces).lowercased()
-            let metric = SurveyMetric(rawValue: metricText)
-            if metric == nil { fail("unknown metric '\(metricText)': responses are nps (0–10), csat (1–5) or ces (1–7)", columns.metric) }
-            let scoreText = record.string(columns.score).trimmingCharacters(in: .whitespaces)
-            let score = Int(scoreText)
+            let metric = record.withBytes(columns.metric) { RowBytes.metric($0) }
+            if metric == nil {
+                let text = record.string(columns.metric).trimmingCharacters(in: .whitespaces).lowercased()
+                fail("unknown metric '\(text)': responses are nps (0–10), csat (1–5) or ces (1–7)", columns.metric)
+            }
+            let score = record.withBytes(columns.score) { RowBytes.integer($0) }
             if score == nil {
-                fail("the score '\(scoreText)' is not a whole number", columns.score)
+                fail("the score '\(record.string(columns.score).trimmingCharacters(in: .whitespaces))' is not a whole number", columns.score)
             } else if let metric, let score, !metric.scale.contains(score) {
                 fail("score \(score) is out of range for \(metric.rawValue): expected \(metric.scale.lowerBound) to \(metric.scale.upperBound)",
                      columns.score)
             }
             var touchpoint: Int?
-            var touchpointID: String?
-            if let field = columns.touchpoint {
-                let id = record.string(field).trimmingCharacters(in: .whitespaces)
-                if !id.isEmpty {
-                    touchpoint = touchpoints[id]
-                    touchpointID = id
-                    if touchpoint == nil {
-                        fail("unknown touchpoint '\(id)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))", field)
-                    }
+            if let field = columns.touchpoint, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
+                touchpoint = record.withBytes(field) { bytes in
+                    let id = RowBytes.trimmed(bytes)
+                    return touchpointBytes.firstIndex { $0.elementsEqual(id) }
+                }
+                if touchpoint == nil {
+                    let id = record.string(field).trimmingCharacters(in: .whitespaces)
+                    fail("unknown touchpoint '\(id)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))", field)
                 }
             }
             guard ok, let date, let metric, let score else { continue }
             var segment: Int?
-            var segmentName: String?
             if let field = columns.segment {
-                let name = record.string(field).trimmingCharacters(in: .whitespaces)
-                if !name.isEmpty {
-                    segment = segments.id(name)
-                    segmentName = name
-                }
+                segment = record.withBytes(field) { segments.id(RowBytes.trimmed($0)) }
             }
 
             // Tally: everyone, the segment, the touchpoint.
             let period = Period(containing: date, kind: config.period)
-            var keys = [PackedKey(metric: metric, period: period, group: .all)]
-            if let segment { keys.append(PackedKey(metric: metric, period: period, group: .segment(segment))) }
-            if let touchpoint { keys.append(PackedKey(metric: metric, period: period, group: .touchpoint(touchpoint))) }
-            let critical = metric.isCritical(score)
-            for key in keys {
-                totals[key, default: ResponseTotals()].add(score, metric: metric)
-                if critical, let field = columns.comment, totals[key]!.wouldKeepComment(from: date) {
-                    let text = record.string(field).trimmingCharacters(in: .whitespacesAndNewlines)
-                    if !text.isEmpty {
-                        totals[key]!.keep(ResponseComment(date: date, score: score, text: text, segment: segmentName,
-                                                          touchpoint: touchpointID))
-                    }
+            let block = tally.block(metric, period, touchpoints: config.journey.count)
+            var comment: ResponseComment?
+            if metric.isCritical(score), let field = columns.comment, tally.wantsComment(block, segment, touchpoint, from: date) {
+                let text = record.string(field).trimmingCharacters(in: .whitespacesAndNewlines)
+                if !text.isEmpty {
+                    comment = ResponseComment(date: date, score: score, text: text, segment: segment.map { segments.names[$0] },
+                                              touchpoint: touchpoint.map { config.journey[$0].id })
                 }
             }
+            tally.add(score, to: block, segment: segment, touchpoint: touchpoint, comment: comment)
         }
         if columns == nil { errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1) }
 
-        for (key, value) in totals {
-            let group: Scorecard.Group
-            switch key.group {
-            case .all: group = .all
-            case .segment(let id): group = .segment(segments.names[id])
-            case .touchpoint(let index): group = .touchpoint(config.journey[index].id)
+        for block in tally.blocks {
+            var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]
+            groups += block.segments.enumerated().map { (.segment(segments.names[$0]), $1) }
+            groups += block.touchpoints.enumerated().map { (.touchpoint(config.journey[$0].id), $1) }
+            for (group, totals) in groups where totals.n > 0 {
+                result.aggregates.totals[ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)] = totals
             }
-            result.aggregates.totals[ResponseAggregates.Key(metric: key.metric, period: key.period, group: group)] = value
-            result.aggregates.sources[ResponseAggregates.sourceKey(key.metric.rawValue, key.period), default: []].insert(file.path)
+            result.aggregates.sources[ResponseAggregates.sourceKey(block.metric.rawValue, block.period), default: []].insert(file.path)
         }
         return errors.finish(into: result)
     }
 
-    /// A group key with segments and touchpoints as small numbers, cheap to hash per row.
-    private struct PackedKey: Hashable {
-        enum Group: Hashable { case all, segment(Int), touchpoint(Int) }
-        var metric: SurveyMetric
-        var period: Period
-        var group: Group
+    /// Running totals of one file, one block per metric and period, with the segments and
+    /// touchpoints as arrays: a row costs one integer lookup, not a hash per group.
+    private struct Tally {
+        struct Block {
+            let metric: SurveyMetric
+            let period: Period
+            var all = ResponseTotals()
+            var segments: [ResponseTotals] = []
+            var touchpoints: [ResponseTotals]
+        }
+
+        private(set) var blocks: [Block] = []
+        private var index: [Int: Int] = [:]
+        private var last: (key: Int, block: Int) = (-1, -1)
+
+        mutating func block(_ metric: SurveyMetric, _ period: Period, touchpoints: Int) -> Int {
+            let key = (period.year * 13 + period.index) * 3 + (metric == .nps ? 0 : metric == .csat ? 1 : 2)
+            if key == last.key { return last.block }
+            let found = index[key] ?? {
+                blocks.append(Block(metric: metric, period: period,
+                                    touchpoints: Array(repeating: ResponseTotals(), count: touchpoints)))
+                index[key] = blocks.count - 1
+                return blocks.count - 1
+            }()
+            last = (key, found)
+            return found
+        }
+
+        func wantsComment(_ block: Int, _ segment: Int?, _ touchpoint: Int?, from date: Day) -> Bool {
+            let current = blocks[block]
+            return current.all.wouldKeepComment(from: date)
+                || segment.map { $0 >= current.segments.count || current.segments[$0].wouldKeepComment(from: date) } ?? false
+                || touchpoint.map { current.touchpoints[$0].wouldKeepComment(from: date) } ?? false
+        }
+
+        mutating func add(_ score: Int, to block: Int, segment: Int?, touchpoint: Int?, comment: ResponseComment?) {
+            let metric = blocks[block].metric
+            blocks[block].all.add(score, metric: metric, comment: comment)
+            if let segment {
+                while blocks[block].segments.count <= segment { blocks[block].segments.append(ResponseTotals()) }
+                blocks[block].segments[segment].add(score, metric: metric, comment: comment)
+            }
+            if let touchpoint { blocks[block].touchpoints[touchpoint].add(score, metric: metric, comment: comment) }
+        }
     }
 
-    /// Segment names to numbers, in order of first appearance.
+    /// Segment names to numbers, in order of first appearance; nil for an empty name. Sites
+    /// have a handful of segments, so a scan of their bytes beats hashing a new string per row.
     private struct Interner {
-        var ids: [String: Int] = [:]
+        var bytes: [[UInt8]] = []
         var names: [String] = []
 
-        mutating func id(_ name: String) -> Int {
-            if let id = ids[name] { return id }
-            ids[name] = names.count
-            names.append(name)
+        mutating func id(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
+            guard !name.isEmpty else { return nil }
+            if let id = bytes.firstIndex(where: { $0.elementsEqual(name) }) { return id }
+            bytes.append(Array(name))
+            names.append(String(decoding: name, as: UTF8.self))
             return names.count - 1
         }
     }
@@ -327,6 +358,65 @@ struct ResponseAggregator {
                 result.diagnostics.append(Diagnostic(.error, "\(hidden) more bad rows in this file are not shown", at: .file(path)))
             }
             return result
+        }
+    }
+}
+
+/// Field parsers that work on a row's bytes, for the common case; the slow paths with
+/// messages run only for bad fields.
+enum RowBytes {
+    static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = bytes.count
+        while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
+        while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
+        return UnsafeBufferPointer(rebasing: bytes[start..<end])
+    }
+
+    /// `YYYY-MM-DD` exactly; nil for anything else, including dates not in the calendar.
+    static func day(_ raw: UnsafeBufferPointer<UInt8>) -> Day? {
+        let bytes = trimmed(raw)
+        guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-") else { return nil }
+        func digits(_ range: Range<Int>) -> Int? {
+            var value = 0
+            for i in range {
+                let digit = Int(bytes[i]) - 48
+                guard (0...9).contains(digit) else { return nil }
+                value = value * 10 + digit
+            }
+            return value
+        }
+        guard let year = digits(0..<4), let month = digits(5..<7), let day = digits(8..<10) else { return nil }
+        return Day(year: year, month: month, day: day)
+    }
+
+    static func integer(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let bytes = trimmed(raw)
+        guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
+        var value = 0, start = 0, negative = false
+        if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
+            negative = bytes[0] == UInt8(ascii: "-")
+            start = 1
+            guard bytes.count > 1 else { return nil }
+        }
+        for i in start..<bytes.count {
+            let digit = Int(bytes[i]) - 48
+            guard (0...9).contains(digit) else { return nil }
+            value = value * 10 + digit
+        }
+        return negative ? -value : value
+    }
+
+    /// `nps`, `csat` or `ces`, in any case.
+    static func metric(_ raw: UnsafeBufferPointer<UInt8>) -> SurveyMetric? {
+        let bytes = trimmed(raw)
+        guard bytes.count == 3 || bytes.count == 4 else { return nil }
+        var lower: UInt32 = 0
+        for byte in bytes { lower = lower << 8 | UInt32(byte | 0x20) }
+        switch lower {
+        case 0x6E_70_73: return .nps          // "nps"
+        case 0x63_73_61_74: return .csat     // "csat"
+        case 0x63_65_73: return .ces          // "ces"
+        default: return nil
         }
     }
 }
