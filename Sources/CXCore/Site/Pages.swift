@@ -179,6 +179,7 @@ struct PageBuilder {
             "touchpoints": .array(story.touchpoints.compactMap(site.config.touchpoint).map {
                 ["id": .string($0.id), "name": .string($0.name), "href": .string(root + touchpointHref($0.id))]
             }),
+            "hasTouchpoints": .bool(!story.touchpoints.isEmpty),
             "crossesTouchpoints": .bool(story.touchpoints.count > 1),
         ]
     }
@@ -211,6 +212,7 @@ struct PageBuilder {
                     "failureCount": .int(stories.filter { $0.outcome == .failure }.count),
                     "storyCount": .int(stories.count)]
         })
+        card["hasTouchpoints"] = .bool(!touchpoints.isEmpty)
         card["touchpointChart"] = .string(Charts.bars(touchpoints.map { datum(metric, $1, label: $0.name) },
                                                       title: "\(metric.name) by touchpoint, \(point.period.label)"))
         let segments = site.scorecard.segments(of: metric.id).compactMap { segment -> (String, Scorecard.Point)? in
@@ -220,6 +222,7 @@ struct PageBuilder {
             ["name": .string(Typography.label(segment)), "valueText": .string(metric.format(value.value)),
              "marginText": marginText(metric, value), "n": value.n.map(MustacheValue.int) ?? .null]
         })
+        card["hasSegments"] = .bool(!segments.isEmpty)
         card["segmentChart"] = .string(Charts.bars(segments.map { datum(metric, $1, label: Typography.label($0)) },
                                                    title: "\(metric.name) by segment, \(point.period.label)"))
         card["behind"] = behindTheNumber(metric, point, root: root)
@@ -241,6 +244,7 @@ struct PageBuilder {
             "who": .string(who),
             "shareText": .string(MetricDefinition.trimmed(share, decimals: 0) + "%"),
             "n": .int(totals.n),
+            "hasComments": .bool(!totals.recentComments.isEmpty),
             "comments": .array(totals.recentComments.map { comment in
                 [
                     "text": .string(comment.text),
