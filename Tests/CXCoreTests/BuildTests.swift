@@ -13,7 +13,7 @@ struct BuildTests {
         let files = try site.outputFiles().keys.sorted()
         #expect(files == [
             "assets/style.css", "briefings/index.html", "briefings/q2/index.html", "briefings/q3/index.html",
-            "index.html", "scorecard.json", "scorecard/index.html", "stories/double-bill/index.html", "stories/fast-install/index.html",
+            "gap/index.html", "index.html", "journey/index.html", "loops/index.html", "scorecard.json", "scorecard/index.html", "stories/double-bill/index.html", "stories/fast-install/index.html",
             "stories/index.html", "stories/old-failure/index.html", "touchpoints/billing/index.html",
             "touchpoints/installation/index.html", "touchpoints/website/index.html",
         ])

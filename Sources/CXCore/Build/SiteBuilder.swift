@@ -11,11 +11,16 @@ public struct BuildOptions: Sendable {
     public var output: URL
     /// Include stories marked `draft: true`.
     public var includeDrafts: Bool
+    /// The build's only clock (seconds since 1970), from `SOURCE_DATE_EPOCH`; without it the
+    /// newest date in the content stands for "today".
+    public var sourceDateEpoch: Int?
 
-    public init(source: URL, output: URL? = nil, includeDrafts: Bool = false) {
+    public init(source: URL, output: URL? = nil, includeDrafts: Bool = false,
+                sourceDateEpoch: Int? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }) {
         self.source = source
         self.output = output ?? source.appendingPathComponent("public")
         self.includeDrafts = includeDrafts
+        self.sourceDateEpoch = sourceDateEpoch
     }
 }
 
@@ -69,7 +74,8 @@ public enum SiteBuilder {
         let (scorecard, scorecardWarnings) = Scorecard.make(config: loaded.config, snapshots: loaded.content.snapshots,
                                                             responses: responses, content: loaded.content)
         let (model, modelDiagnostics) = Site.make(config: loaded.config, content: loaded.content, scorecard: scorecard,
-                                                  includeDrafts: options.includeDrafts, bodies: bodies)
+                                                  includeDrafts: options.includeDrafts, bodies: bodies,
+                                                  sourceDateEpoch: options.sourceDateEpoch)
         diagnostics += scorecardWarnings + modelDiagnostics
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         let pages = PageBuilder(site: model).pages()

@@ -66,7 +66,70 @@ enum Charts {
     }
 
     /// Coordinates with at most one decimal, so the output is short and stable.
-    private static func number(_ value: Double) -> String {
+    static func number(_ value: Double) -> String {
         MetricDefinition.trimmed(value, decimals: 1)
+    }
+}
+
+extension Charts {
+    /// A row of the perception chart: a statement and each group's share who agree.
+    struct GapRow {
+        var statement: String
+        var leadership: Double?
+        var staff: Double?
+        var customers: Double?
+        var gapText: String
+    }
+
+    /// One row per statement on a 0–100 axis: a dot per group (a different shape each, so it
+    /// reads without colour), and the leadership–customers gap drawn and labelled in points.
+    static func perceptionGap(_ rows: [GapRow], title: String) -> String {
+        guard !rows.isEmpty else { return "" }
+        let left = 20.0, plotWidth = 560.0, right = 120.0, rowHeight = 64.0, top = 44.0
+        let width = left + plotWidth + right, height = top + rowHeight * Double(rows.count) + 10
+        func x(_ percent: Double) -> Double { left + percent / 100 * plotWidth }
+        var description: [String] = []
+        var svg = """
+            <svg class="chart gap" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
+            <title>\(HTML.escape(title))</title>
+            """
+        // Legend and axis ticks.
+        svg += "<g class=\"legend\" font-size=\"13\" fill=\"currentColor\">"
+        svg += marker(.leadership, x: left + 6, y: 14) + "<text x=\"\(number(left + 16))\" y=\"18\">Leadership</text>"
+        svg += marker(.staff, x: left + 116, y: 14) + "<text x=\"\(number(left + 126))\" y=\"18\">Staff</text>"
+        svg += marker(.customers, x: left + 196, y: 14) + "<text x=\"\(number(left + 206))\" y=\"18\">Customers</text></g>"
+        for tick in stride(from: 0, through: 100, by: 25) {
+            svg += "<line class=\"tick\" x1=\"\(number(x(Double(tick))))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(Double(tick))))\" y2=\"\(number(height - 8))\" stroke=\"currentColor\" stroke-opacity=\"0.2\"/>"
+            svg += "<text class=\"tick-label\" x=\"\(number(x(Double(tick))))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"12\" fill=\"currentColor\">\(tick)%</text>"
+        }
+        for (index, row) in rows.enumerated() {
+            let baseline = top + rowHeight * Double(index)
+            let dotY = baseline + 40
+            svg += "<text class=\"statement\" x=\"\(number(left))\" y=\"\(number(baseline + 18))\" font-size=\"15\" font-weight=\"600\" fill=\"currentColor\">\(HTML.escape(row.statement))</text>"
+            if let leaders = row.leadership, let customers = row.customers {
+                svg += "<line class=\"gap-line\" x1=\"\(number(x(customers)))\" y1=\"\(number(dotY))\" x2=\"\(number(x(leaders)))\" y2=\"\(number(dotY))\" stroke=\"currentColor\" stroke-width=\"4\" stroke-opacity=\"0.35\"/>"
+            }
+            for (group, value) in [(PerceptionGroup.leadership, row.leadership), (.staff, row.staff), (.customers, row.customers)] {
+                if let value { svg += marker(group, x: x(value), y: dotY) }
+            }
+            svg += "<text class=\"gap-label\" x=\"\(number(left + plotWidth + 12))\" y=\"\(number(dotY + 5))\" font-size=\"15\" font-weight=\"700\" fill=\"currentColor\">\(HTML.escape(row.gapText))</text>"
+            let values = [("leadership", row.leadership), ("staff", row.staff), ("customers", row.customers)]
+                .compactMap { name, value in value.map { "\(name) \(MetricDefinition.trimmed($0, decimals: 0))%" } }
+            description.append("\(row.statement): \(values.joined(separator: ", ")); gap \(row.gapText)")
+        }
+        svg += "<desc>\(HTML.escape(description.joined(separator: ". ")))</desc>"
+        return svg + "</svg>"
+    }
+
+    /// Leadership a circle, staff a square, customers a diamond.
+    private static func marker(_ group: PerceptionGroup, x: Double, y: Double) -> String {
+        switch group {
+        case .leadership:
+            "<circle class=\"dot dot-leadership\" cx=\"\(number(x))\" cy=\"\(number(y))\" r=\"7\" fill=\"currentColor\"/>"
+        case .staff:
+            "<rect class=\"dot dot-staff\" x=\"\(number(x - 6))\" y=\"\(number(y - 6))\" width=\"12\" height=\"12\" fill=\"currentColor\"/>"
+        case .customers:
+            "<path class=\"dot dot-customers\" d=\"M\(number(x)) \(number(y - 8))L\(number(x + 8)) \(number(y))L\(number(x)) \(number(y + 8))L\(number(x - 8)) \(number(y))Z\" fill=\"currentColor\"/>"
+        }
     }
 }

@@ -12,6 +12,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
         self.day = day
     }
 
+    /// The UTC date of a Unix time.
+    public init(secondsSince1970 seconds: Int) {
+        // Civil-from-days (Howard Hinnant), the inverse of `daysSinceEpoch`.
+        let z = Int((Double(seconds) / 86_400).rounded(.down)) + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let monthIndex = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
+        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
+        self.year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
+        self.month = month
+        self.day = day
+    }
+
     /// Parses `YYYY-MM-DD`, saying what is wrong otherwise (`2026-02-30` does not exist).
     public static func parse(_ text: String) -> Result<Day, DateProblem> {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)

@@ -34,6 +34,8 @@ public struct Story: Sendable {
     public var loop: LoopLevel?
     public var actions: [Action]
     public var draft: Bool
+    /// Where `status` is written, for warnings about the loop.
+    public var statusLocation: SourceLocation?
     /// The markdown after the front matter.
     public var body: String
     public var path: String
@@ -55,6 +57,8 @@ public struct Briefing: Sendable {
     public var period: Period
     /// Stories to open with, as written, with where each slug stands for errors.
     public var storyReferences: [(slug: String, location: SourceLocation)]
+    /// Where the `stories` field is written, or the top of the file: for warnings.
+    public var storiesLocation: SourceLocation
     public var body: String
     public var path: String
 }
@@ -76,6 +80,8 @@ public struct Content: Sendable {
     public var stories: [Story] = []
     public var briefings: [Briefing] = []
     public var snapshots: [MetricSnapshot] = []
+    /// Perception-gap survey rounds, in file order.
+    public var perceptionRounds: [PerceptionRound] = []
     /// The files read, by path, so later stages can quote the line an error points at.
     var files: [String: SourceFile] = [:]
 

@@ -24,10 +24,21 @@ struct ContentLoader {
         for file in read("content/metrics", extensions: ["csv", "json", "yaml", "yml"]) {
             content.snapshots += snapshots(from: file)
         }
+        for file in read("content/perception", extensions: ["yaml", "yml"]) {
+            if let round = perceptionRound(from: file) { content.perceptionRounds.append(round) }
+        }
         content.files = files
         reportDuplicateSlugs(content.stories.map { ($0.slug, $0.path) }, kind: "story")
         reportDuplicateSlugs(content.briefings.map { ($0.slug, $0.path) }, kind: "briefing")
         return content
+    }
+
+    mutating func report(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
+    mutating func report(_ list: [Diagnostic]) {
+        diagnostics += list
     }
 
     private mutating func read(_ folder: String, extensions: Set<String>) -> [SourceFile] {
@@ -61,6 +72,10 @@ struct ContentLoader {
         let tags = fields.strings("tags").map(\.value)
         let owner = fields.string("owner")
         let status: LoopStatus? = fields.choice("status")
+        let statusLocation = fields.node("status").map { node -> SourceLocation in
+            let position = fields.position(of: node)
+            return file.location(line: position.line, column: position.column)
+        }
         let loop: LoopLevel? = fields.choice("loop")
         let draft = fields.bool("draft") ?? false
         var actions: [Story.Action] = []
@@ -78,7 +93,8 @@ struct ContentLoader {
         guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
                      touchpoints: touchpoints, score: score, quote: quote, tags: tags, owner: owner, status: status,
-                     loop: loop, actions: actions, draft: draft, body: bodies[file.path] ?? "", path: file.path)
+                     loop: loop, actions: actions, draft: draft, statusLocation: statusLocation,
+                     body: bodies[file.path] ?? "", path: file.path)
     }
 
     static let storyFields: Set<String> = ["title", "date", "outcome", "customer", "segment", "touchpoints", "score",
@@ -115,6 +131,8 @@ struct ContentLoader {
         } else {
             fields.error("missing required field 'period' (as in 2026-Q3 or 2026-09)")
         }
+        let storiesLocation = fields.node("stories").flatMap { $0.mark }
+            .map { file.location(line: $0.line + fields.lineOffset, column: $0.column) } ?? file.location(line: 1, column: 1)
         let references = fields.strings("stories").map {
             (slug: $0.value, location: fields.file.location(line: $0.line, column: $0.column))
         }
@@ -122,7 +140,8 @@ struct ContentLoader {
         diagnostics += fields.diagnostics
         guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Briefing(slug: Self.slug(of: file.path), title: title, date: date, period: period,
-                        storyReferences: references, body: bodies[file.path] ?? "", path: file.path)
+                        storyReferences: references, storiesLocation: storiesLocation, body: bodies[file.path] ?? "",
+                        path: file.path)
     }
 
     // MARK: Front matter

@@ -164,6 +164,10 @@ struct YAMLFields {
         return entries
     }
 
+    mutating func appendDiagnostic(_ diagnostic: Diagnostic) {
+        diagnostics.append(diagnostic)
+    }
+
     /// Collects the diagnostics of fields read through `nested`.
     mutating func absorb(_ nested: YAMLFields) {
         diagnostics += nested.diagnostics

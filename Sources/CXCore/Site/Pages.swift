@@ -28,6 +28,9 @@ struct PageBuilder {
         pages.append(storiesPage())
         pages += site.stories.map(storyPage)
         pages += site.config.journey.map(touchpointPage)
+        pages.append(journeyPage())
+        pages.append(gapPage())
+        pages.append(loopsPage())
         pages.append(page("scorecard/index.html", "scorecard", title: "Scorecard", section: "scorecard", [
             "metrics": .array(site.scorecard.metrics.map { metricCard($0, root: "../") }),
             "hasMetrics": .bool(!site.scorecard.metrics.isEmpty),
@@ -54,6 +57,8 @@ struct PageBuilder {
             "hasMetrics": .bool(!metrics.isEmpty),
             "notes": .string(site.bodies[briefing.path]?.html ?? ""),
             "hasNotes": .bool(!(site.bodies[briefing.path]?.html.isEmpty ?? true)),
+            "gap": gapHeadline(asOf: briefing.date, root: root),
+            "openLoops": .array(site.openLoops.filter { $0.date <= briefing.date }.map { loopRow($0, asOf: briefing.date, root: root) }),
             "otherBriefings": .array(site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) }),
         ])
     }
@@ -126,7 +131,7 @@ struct PageBuilder {
 
     // MARK: Parts
 
-    private func page(_ path: String, _ template: String, title: String, section: String,
+    func page(_ path: String, _ template: String, title: String, section: String,
                       _ members: [String: MustacheValue]) -> Page {
         let root = Self.root(of: path)
         var data = members
@@ -135,14 +140,16 @@ struct PageBuilder {
         data["site"] = ["title": .string(site.config.title)]
         data["nav"] = .array([
             ("briefing", "Latest briefing", "index.html"), ("briefings", "Briefings", "briefings/index.html"),
-            ("stories", "Stories", "stories/index.html"), ("scorecard", "Scorecard", "scorecard/index.html"),
+            ("stories", "Stories", "stories/index.html"), ("journey", "Journey", "journey/index.html"),
+            ("gap", "Perception gap", "gap/index.html"), ("loops", "Open loops", "loops/index.html"),
+            ("scorecard", "Scorecard", "scorecard/index.html"),
         ].map { id, label, href in
             ["label": .string(label), "href": .string(root + href), "current": .bool(id == section)]
         })
         return Page(path: path, template: template, data: .object(data))
     }
 
-    private func briefingSummary(_ briefing: Briefing, root: String) -> MustacheValue {
+    func briefingSummary(_ briefing: Briefing, root: String) -> MustacheValue {
         [
             "slug": .string(briefing.slug),
             "title": .string(Typography.smarten(briefing.title)),
@@ -259,7 +266,7 @@ struct PageBuilder {
         ]
     }
 
-    private func pointValue(_ metric: MetricDefinition, _ point: Scorecard.Point, _ group: Scorecard.Group,
+    func pointValue(_ metric: MetricDefinition, _ point: Scorecard.Point, _ group: Scorecard.Group,
                             root: String) -> MustacheValue {
         var value: [String: MustacheValue] = [
             "name": .string(metric.name),
@@ -288,7 +295,7 @@ struct PageBuilder {
         return .object(value)
     }
 
-    private func marginText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> MustacheValue {
+    func marginText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> MustacheValue {
         guard let margin = point.margin else { return .null }
         return .string("± " + MetricDefinition.trimmed(margin, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2))
     }
@@ -299,7 +306,7 @@ struct PageBuilder {
         return Charts.Datum(label: label, value: point.value, margin: point.margin, text: text)
     }
 
-    private func touchpointHref(_ id: String) -> String {
+    func touchpointHref(_ id: String) -> String {
         "touchpoints/\(Slug.href(id))/index.html"
     }
 

@@ -14,6 +14,14 @@ struct Site: Sendable {
     let bodies: [String: RenderedMarkdown]
     /// The stories each briefing opens with, by briefing slug.
     let openingStories: [String: OpeningStories]
+    /// Perception-gap rounds, newest first.
+    let perceptionRounds: [PerceptionRound]
+    /// The build's "today", for the age of open loops: `SOURCE_DATE_EPOCH` when set, otherwise
+    /// the newest date in the content — never the wall clock, so builds are reproducible.
+    let today: Day
+
+    /// Loops older than this are flagged.
+    static let staleLoopDays = 30
 
     struct OpeningStories: Sendable {
         var stories: [Story]
@@ -23,7 +31,7 @@ struct Site: Sendable {
 
     /// Joins content and config; reports briefings that name stories that do not exist.
     static func make(config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
-                     bodies: [String: RenderedMarkdown]) -> (Site, [Diagnostic]) {
+                     bodies: [String: RenderedMarkdown], sourceDateEpoch: Int?) -> (Site, [Diagnostic]) {
         let stories = content.stories
             .filter { includeDrafts || !$0.draft }
             .sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
@@ -55,11 +63,52 @@ struct Site: Sendable {
                 addedFailure = !briefing.storyReferences.isEmpty
             }
             opening[briefing.slug] = OpeningStories(stories: chosen, addedFailure: addedFailure)
+            diagnostics += warnings(for: briefing, opening: chosen, addedFailure: addedFailure, content: content)
+        }
+        let today = sourceDateEpoch.map(Day.init(secondsSince1970:)) ?? newestDate(in: content, stories: stories)
+        for story in stories where story.status == .open {
+            let age = today.daysSinceEpoch - story.date.daysSinceEpoch
+            if age > staleLoopDays {
+                diagnostics.append(content.diagnostic(
+                    "the loop on '\(story.title)' has been open for \(age) days (more than \(staleLoopDays)): close it or say what is left",
+                    at: story.statusLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning))
+            }
         }
         let site = Site(config: config, stories: stories, briefings: briefings,
                         scorecard: scorecard,
-                        bodies: bodies, openingStories: opening)
+                        bodies: bodies, openingStories: opening,
+                        perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
+                        today: today)
         return (site, diagnostics)
+    }
+
+    /// A briefing that shows no failure, or opens with stories that all predate its period.
+    private static func warnings(for briefing: Briefing, opening: [Story], addedFailure: Bool,
+                                 content: Content) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        if !opening.contains(where: { $0.outcome == .failure }) {
+            warnings.append(content.diagnostic("'\(briefing.title)' has no failure story: no failure is dated on or before \(briefing.date); the failure is the point",
+                                               at: briefing.storiesLocation, .warning))
+        } else if addedFailure {
+            warnings.append(content.diagnostic("'\(briefing.title)' names no failure story, so the newest failure is shown: name one in 'stories'",
+                                               at: briefing.storiesLocation, .warning))
+        }
+        if !opening.isEmpty, opening.allSatisfy({ $0.date < briefing.period.first }) {
+            warnings.append(content.diagnostic("every story of '\(briefing.title)' is older than its period \(briefing.period): is there nothing newer to tell?",
+                                               at: briefing.storiesLocation, .warning))
+        }
+        return warnings
+    }
+
+    /// The newest date of the published content.
+    private static func newestDate(in content: Content, stories: [Story]) -> Day {
+        let dates = stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
+        return dates.max() ?? Day(year: 1970, month: 1, day: 1)!
+    }
+
+    /// Open loops (stories whose status is open), oldest first.
+    var openLoops: [Story] {
+        stories.filter { $0.status == .open }.sorted { ($0.date, $0.slug) < ($1.date, $1.slug) }
     }
 
     func stories(at touchpoint: Touchpoint) -> [Story] {
