@@ -215,10 +215,16 @@ struct Renderer {
         chain.removeLast()
     }
 
+    /// The error for a chain of expansions past the maximum depth: it names the cycle, from
+    /// the first time the repeating name appears.
     private func recursionError(next name: String, at position: TagPosition?) -> Diagnostic {
-        var shown = chain.suffix(12).joined(separator: " → ")
-        if chain.count > 12 { shown = "… → " + shown }
-        let message = "templates nest more than \(options.maximumDepth) deep, so they include themselves without end: \(shown) → \(name)"
+        var names = Array(chain.suffix(12)) + [name]
+        if let start = chain.firstIndex(of: name),
+           let again = chain[(start + 1)...].firstIndex(of: name) ?? (start + 1 == chain.count ? chain.count : nil) {
+            names = Array(chain[start..<again]) + [name, "…"]  // one turn of the cycle
+        }
+        let message = "templates include themselves without end (stopped at \(options.maximumDepth) levels): "
+            + names.joined(separator: " → ")
         guard let position else { return Diagnostic(.error, message) }
         return source.diagnostic(message, at: position)
     }

@@ -96,7 +96,9 @@ public enum SiteBuilder {
         for (page, result) in zip(pages, results) {
             switch result {
             case .success(let bytes): files.append((page.path, bytes))
-            case .failure(let errors): diagnostics += errors.diagnostics
+            case .failure(let errors):
+                // A broken shared template fails every page the same way: report it once.
+                diagnostics += errors.diagnostics.filter { !diagnostics.contains($0) }
             }
         }
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
@@ -148,7 +150,7 @@ public enum SiteBuilder {
         var diagnostics: [Diagnostic] = []
         var config: SiteConfig?
         if !site.exists(SiteConfig.fileName) {
-            diagnostics.append(Diagnostic(.error, "no cxsite.yaml in \(site.root.path): is this a cxsite site folder? (--source names another)",
+            diagnostics.append(Diagnostic(.error, "no cxsite.yaml in the site folder: is this a cxsite site? (--source names another folder)",
                                           at: .file(SiteConfig.fileName)))
         } else {
             switch site.read(SiteConfig.fileName) {

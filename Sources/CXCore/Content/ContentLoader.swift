@@ -61,6 +61,10 @@ struct ContentLoader {
     private mutating func story(from file: SourceFile) -> Story? {
         guard var fields = frontMatter(of: file, what: "a story") else { return nil }
         let slug = Self.slug(of: file.path)
+        if let problem = Slug.problem(slug) {
+            report(Diagnostic(.error, "the file name '\(slug)' cannot name a page: it \(problem)", at: .file(file.path)))
+            return nil
+        }
         let title = fields.string("title", required: true)
         let date = fields.day("date", required: true)
         let outcome: Outcome? = fields.choice("outcome", required: true)
@@ -118,6 +122,10 @@ struct ContentLoader {
 
     private mutating func briefing(from file: SourceFile) -> Briefing? {
         guard var fields = frontMatter(of: file, what: "a briefing") else { return nil }
+        if let problem = Slug.problem(Self.slug(of: file.path)) {
+            report(Diagnostic(.error, "the file name '\(Self.slug(of: file.path))' cannot name a page: it \(problem)", at: .file(file.path)))
+            return nil
+        }
         let title = fields.string("title", required: true)
         let date = fields.day("date", required: true)
         var period: Period?

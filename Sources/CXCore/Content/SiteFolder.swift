@@ -45,7 +45,18 @@ public struct SiteFolder: Sendable {
                           at: .file(relative))
     }
 
-    func read(_ relative: String) -> Result<SourceFile, Diagnostic> {
-        SourceFile.read(url(relative), displayPath: relative)
+    /// Reads a text file whole; files larger than `limit` bytes are refused with a clear
+    /// message instead of filling memory.
+    func read(_ relative: String, limit: Int = SiteFolder.textFileLimit) -> Result<SourceFile, Diagnostic> {
+        let size = (try? FileManager.default.attributesOfItem(atPath: url(relative).path)[.size] as? Int) ?? 0
+        guard size <= limit else {
+            let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
+            return .failure(Diagnostic(.error, "the file is \(megabytes) MiB, more than the \(limit / 1_048_576) MiB cxsite reads whole: split it (responses in content/responses/ are streamed and have no limit)",
+                                       at: .file(relative)))
+        }
+        return SourceFile.read(url(relative), displayPath: relative)
     }
+
+    /// The largest story, briefing, snapshot, perception or template file read whole.
+    public static let textFileLimit = 16 * 1_048_576
 }

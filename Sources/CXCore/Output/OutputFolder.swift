@@ -48,10 +48,16 @@ struct OutputFolder {
         }
     }
 
-    /// Renames the finished folder over the destination: the old site moves aside first and
-    /// is deleted only once the new one is in place.
+    /// Puts the finished folder in place of the destination. Where the kernel can, the two
+    /// folders are exchanged in one atomic step, so there is no moment without a site; the
+    /// old site, now at the staging path, is deleted after.
     private func swapIntoPlace(_ staging: URL) throws {
         let fileManager = FileManager.default
+        if fileManager.fileExists(atPath: destination.path), let exchange = Self.renameExchange,
+           exchange(AT_FDCWD, staging.path, AT_FDCWD, destination.path, Self.renameExchangeFlag) == 0 {
+            try? fileManager.removeItem(at: staging)
+            return
+        }
         let retired = destination.deletingLastPathComponent()
             .appendingPathComponent(scratchPrefix + "retired-\(ProcessInfo.processInfo.processIdentifier)")
         try? fileManager.removeItem(at: retired)
@@ -65,6 +71,17 @@ struct OutputFolder {
         }
         try? fileManager.removeItem(at: retired)
     }
+
+    private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
+
+    /// Linux's `renameat2`, looked up at run time (the Swift Glibc module does not export it).
+    private static let renameExchange: RenameAt2? = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "renameat2") else { return nil }
+        return unsafeBitCast(symbol, to: RenameAt2.self)
+    }()
+
+    /// `RENAME_EXCHANGE` from linux/fs.h.
+    private static let renameExchangeFlag: UInt32 = 1 << 1
 
     /// Writes `bytes` to a new file at `path`.
     private static func write(_ bytes: [UInt8], to path: String) -> CocoaError? {
