@@ -9,7 +9,8 @@ import Glibc
 /// Every C pointer stays inside this file: callers get Swift values.
 public struct MarkdownRenderer: Sendable {
     /// When false (the default), raw HTML in markdown is omitted. When true it passes
-    /// through, still with GitHub's tagfilter (no `<script>`, `<iframe>`, `<style>`…).
+    /// through, still with GitHub's tagfilter (no `<script>`, `<iframe>`, `<style>`…), and
+    /// without event-handler attributes or dangerous URLs.
     public var allowsRawHTML: Bool
 
     public init(allowsRawHTML: Bool = false) {
@@ -71,6 +72,12 @@ public struct MarkdownRenderer: Sendable {
             if event == CMARK_EVENT_DONE { break }
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             let type = cmark_node_get_type(node)
+            if allowsRawHTML, type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK,
+               let literal = cmark_node_get_literal(node) {
+                let original = String(cString: literal)
+                let cleaned = RawHTMLSanitizer.sanitize(original)
+                if cleaned != original { cmark_node_set_literal(node, cleaned) }
+            }
             if type == CMARK_NODE_HEADING, headingOffset != 0 {
                 cmark_node_set_heading_level(node, min(6, max(1, cmark_node_get_heading_level(node) + Int32(headingOffset))))
             }

@@ -31,6 +31,18 @@ struct MarkdownTests {
         #expect(!html.contains("<iframe"))
     }
 
+    @Test(arguments: [
+        ("<a href=\"javascript:alert(1)\" title=x>a</a>", "<a href=\"\" title=\"x\">a</a>"),
+        ("<img src=x onerror=alert(1)>", "<img src=\"x\">"),
+        ("<span ONCLICK='alert(1)' class=\"c\">s</span>", "<span class=\"c\">s</span>"),
+        ("<a href=\"&#106;avascript:alert(1)\">e</a>", "<a href=\"\">e</a>"),
+        ("<a href=\"https://example.com/?a=1&amp;b=2\">ok</a>", "<a href=\"https://example.com/?a=1&amp;b=2\">ok</a>"),
+    ])
+    func rawHTMLKeepsNoEventHandlersOrDangerousURLs(_ raw: String, _ expected: String) {
+        let html = MarkdownRenderer(allowsRawHTML: true).render("Text \(raw) more.\n").html
+        #expect(html == "<p>Text \(expected) more.</p>\n")
+    }
+
     @Test(arguments: ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " vbscript:msgbox", "data:text/html;base64,PHNjcmlwdD4="])
     func dangerousLinksAreEmptiedEvenWithRawHTML(_ url: String) {
         for renderer in [MarkdownRenderer(), MarkdownRenderer(allowsRawHTML: true)] {

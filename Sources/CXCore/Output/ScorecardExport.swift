@@ -41,6 +41,9 @@ enum ScorecardExport {
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
+            case "<": result += "\\u003c"  // harmless should the JSON ever be pasted into HTML
+            case ">": result += "\\u003e"
+            case "&": result += "\\u0026"
             case _ where scalar.value < 0x20:
                 result += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count) + String(scalar.value, radix: 16)
             default: result.unicodeScalars.append(scalar)
