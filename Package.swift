@@ -1,6 +1,20 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+// `make fuzz` sets CXSITE_FUZZ=1 (and CXSITE_FUZZ_LIBDIR, the toolchain's sanitizer runtimes):
+// the parsers are built with libFuzzer's coverage and AddressSanitizer, and each fuzz target's
+// main starts libFuzzer's driver. In a normal build the targets replay files instead.
+let fuzzing = Context.environment["CXSITE_FUZZ"] == "1"
+let instrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+func fuzzTarget(_ name: String) -> Target {
+    let runtime = Context.environment["CXSITE_FUZZ_LIBDIR"] ?? ""
+    return .executableTarget(
+        name: "fuzz-\(name)", dependencies: ["CXCore", "Mustache"], path: "Fuzz/Sources/\(name)",
+        swiftSettings: instrumented + (fuzzing ? [.define("FUZZING")] : []),
+        linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=address", "-Xlinker", "\(runtime)/libclang_rt.fuzzer_no_main-x86_64.a",
+                                                 "-lstdc++"])] : [])
+}
+
 let package = Package(
     name: "cxsite",
     products: [
@@ -14,17 +28,18 @@ let package = Package(
     ],
     targets: [
         // Located messages and their rendering (`path:line:column: error: …`, source line, caret).
-        .target(name: "Diagnostics"),
+        .target(name: "Diagnostics", swiftSettings: instrumented),
         // The Mustache template engine: knows nothing about sites.
-        .target(name: "Mustache", dependencies: ["Diagnostics", "Yams"]),
+        .target(name: "Mustache", dependencies: ["Diagnostics", "Yams"], swiftSettings: instrumented),
         // The system cmark-gfm library; only `Markdown` imports it.
         .systemLibrary(name: "CCMarkGFM", pkgConfig: "libcmark-gfm",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // Markdown to HTML through cmark-gfm; C pointers never leave this module.
-        .target(name: "Markdown", dependencies: ["CCMarkGFM"]),
+        .target(name: "Markdown", dependencies: ["CCMarkGFM"], swiftSettings: instrumented),
         // The site: config, content, metrics, page models, charts, output.
         .target(name: "CXCore",
                 dependencies: ["Diagnostics", "Mustache", "Markdown", "Yams"],
+                swiftSettings: instrumented,
                 plugins: ["EmbedTheme"]),
         // The command line: thin commands over CXCore.
         .executableTarget(name: "cxsite", dependencies: [
@@ -36,10 +51,12 @@ let package = Package(
         // Build tool: turns `templates/` into Swift source so the theme ships inside the binary.
         .executableTarget(name: "cxsite-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["cxsite-embed-theme"]),
+        // `make fuzz`: libFuzzer targets; in a normal build they replay their corpus.
+        fuzzTarget("template"), fuzzTarget("frontmatter"), fuzzTarget("csv"),
 
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "CXCoreTests", dependencies: ["CXCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cxsite"]),
     ],
     swiftLanguageModes: [.v6]

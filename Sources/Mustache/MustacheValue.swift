@@ -27,6 +27,12 @@ public enum MustacheValue: Sendable {
         }
     }
 
+    /// The items of a list, or nil.
+    public var arrayValue: [MustacheValue]? {
+        if case .array(let items) = self { return items }
+        return nil
+    }
+
     /// The member `key` of an object, or nil.
     public subscript(key: String) -> MustacheValue? {
         if case .object(let members) = self { return members[key] }

@@ -26,12 +26,20 @@ extension CXSite {
         @Flag(name: .long, help: "Show how long each stage took.")
         var verbose = false
 
+        @Flag(name: .long, help: "Print nothing but errors (for scripts).")
+        var quiet = false
+
+        @Flag(name: .customLong("no-git"), help: "Do not read when each story last changed from git.")
+        var noGit = false
+
         func run() throws {
             let sourceURL = URL(fileURLWithPath: source)
-            let options = BuildOptions(source: sourceURL, output: output.map { URL(fileURLWithPath: $0) },
+            var options = BuildOptions(source: sourceURL, output: output.map { URL(fileURLWithPath: $0) },
                                        includeDrafts: drafts)
+            options.useGit = !noGit
             do {
                 let summary = try SiteBuilder.build(options)
+                if quiet { return }
                 Console.report(summary.warnings)
                 if verbose {
                     for stage in summary.stages {

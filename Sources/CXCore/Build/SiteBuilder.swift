@@ -14,6 +14,8 @@ public struct BuildOptions: Sendable {
     /// The build's only clock (seconds since 1970), from `SOURCE_DATE_EPOCH`; without it the
     /// newest date in the content stands for "today".
     public var sourceDateEpoch: Int?
+    /// Show on each story when it last changed and who changed it, from git.
+    public var useGit = true
 
     public init(source: URL, output: URL? = nil, includeDrafts: Bool = false,
                 sourceDateEpoch: Int? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }) {
@@ -73,9 +75,10 @@ public enum SiteBuilder {
         let bodies = Dictionary(zip(documents.map(\.path), rendered), uniquingKeysWith: { first, _ in first })
         let (scorecard, scorecardWarnings) = Scorecard.make(config: loaded.config, snapshots: loaded.content.snapshots,
                                                             responses: responses, content: loaded.content)
+        let history = options.useGit ? GitHistory(folder: site.root) : GitHistory()
         let (model, modelDiagnostics) = Site.make(config: loaded.config, content: loaded.content, scorecard: scorecard,
                                                   includeDrafts: options.includeDrafts, bodies: bodies,
-                                                  sourceDateEpoch: options.sourceDateEpoch)
+                                                  sourceDateEpoch: options.sourceDateEpoch, history: history)
         diagnostics += scorecardWarnings + modelDiagnostics
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         let pages = PageBuilder(site: model).pages()
@@ -104,6 +107,8 @@ public enum SiteBuilder {
         guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
         files += loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
         files.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
+        files.append(("feed.xml", Feeds.atom(model, pages: pages)))
+        if let sitemap = Feeds.sitemap(model, pages: pages) { files.append(("sitemap.xml", sitemap)) }
         clock.finish("render")
 
         // Write: the only stage that touches the output folder.

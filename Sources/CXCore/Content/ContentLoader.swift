@@ -58,6 +58,15 @@ struct ContentLoader {
 
     // MARK: Stories
 
+    /// Reads one story file; for the fuzz targets.
+    mutating func parseStory(_ file: SourceFile) -> Story? { story(from: file) }
+
+    /// Reads one briefing file; for the fuzz targets.
+    mutating func parseBriefing(_ file: SourceFile) -> Briefing? { briefing(from: file) }
+
+    /// Reads one snapshot CSV file; for the fuzz targets.
+    mutating func parseSnapshots(_ file: SourceFile) -> [MetricSnapshot] { snapshots(from: file) }
+
     private mutating func story(from file: SourceFile) -> Story? {
         guard var fields = frontMatter(of: file, what: "a story") else { return nil }
         let slug = Self.slug(of: file.path)

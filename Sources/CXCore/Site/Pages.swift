@@ -31,6 +31,7 @@ struct PageBuilder {
         pages.append(journeyPage())
         pages.append(gapPage())
         pages.append(loopsPage())
+        pages.append(notFoundPage())
         pages.append(page("scorecard/index.html", "scorecard", title: "Scorecard", section: "scorecard", [
             "metrics": .array(site.scorecard.metrics.map { metricCard($0, root: "../") }),
             "hasMetrics": .bool(!site.scorecard.metrics.isEmpty),
@@ -96,6 +97,10 @@ struct PageBuilder {
                 ]
             })
             members["hasActions"] = .bool(!story.actions.isEmpty)
+            if let change = site.history.lastChange(of: story.path) {
+                members["lastChange"] = ["dateText": .string(change.date.longText), "date": .string(change.date.description),
+                                         "author": .string(change.author)]
+            }
             card = .object(members)
         }
         return page(path, "story", title: story.title, section: "stories", ["story": card])
@@ -127,6 +132,21 @@ struct PageBuilder {
                 ["name": .string($0.name), "href": .string(root + touchpointHref($0.id)), "current": .bool($0 == touchpoint)]
             }),
         ])
+    }
+
+    /// `404.html`, which a server shows at any address: its links start at `base_url` when
+    /// the site has one, at the server root otherwise.
+    private func notFoundPage() -> Page {
+        let page = page("404.html", "404", title: "Page not found", section: "", [:])
+        guard case .object(var data) = page.data else { return page }
+        let root = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
+        data["root"] = .string(root)
+        data["nav"] = .array((data["nav"]?.arrayValue ?? []).map { item in
+            guard case .object(var members) = item, case .string(let href)? = members["href"] else { return item }
+            members["href"] = .string(root + href)
+            return .object(members)
+        })
+        return Page(path: page.path, template: page.template, data: .object(data))
     }
 
     // MARK: Parts

@@ -19,6 +19,8 @@ struct Site: Sendable {
     /// The build's "today", for the age of open loops: `SOURCE_DATE_EPOCH` when set, otherwise
     /// the newest date in the content — never the wall clock, so builds are reproducible.
     let today: Day
+    /// When each source file last changed in git, and by whom.
+    let history: GitHistory
 
     /// Loops older than this are flagged.
     static let staleLoopDays = 30
@@ -31,7 +33,8 @@ struct Site: Sendable {
 
     /// Joins content and config; reports briefings that name stories that do not exist.
     static func make(config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
-                     bodies: [String: RenderedMarkdown], sourceDateEpoch: Int?) -> (Site, [Diagnostic]) {
+                     bodies: [String: RenderedMarkdown], sourceDateEpoch: Int?,
+                     history: GitHistory = GitHistory()) -> (Site, [Diagnostic]) {
         let stories = content.stories
             .filter { includeDrafts || !$0.draft }
             .sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
@@ -78,7 +81,7 @@ struct Site: Sendable {
                         scorecard: scorecard,
                         bodies: bodies, openingStories: opening,
                         perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
-                        today: today)
+                        today: today, history: history)
         return (site, diagnostics)
     }
 

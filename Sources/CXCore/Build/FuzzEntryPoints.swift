@@ -1,0 +1,47 @@
+import Foundation
+import Mustache
+
+/// What the fuzz targets (`make fuzz`) and their regression test feed with arbitrary bytes:
+/// each must return, never crash or hang, whatever the input.
+public enum FuzzEntryPoints {
+    /// Parses a template, and renders it with itself as a partial and as a parent, so the
+    /// recursion bound is exercised too.
+    public static func template(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        guard let set = try? TemplateSet(sources: ["self": text, "layout": "<{{$body}}{{/body}}>{{>self}}"]) else { return }
+        let data: MustacheValue = ["title": "T", "items": [["name": "a"], ["name": "b"]], "flag": true,
+                                   "lambda": .lambda(MustacheLambda(section: { "[" + $0 + "]" }))]
+        _ = try? set.render("self", data, options: RenderOptions(maximumDepth: 20))
+        _ = try? set.render("self", data, options: RenderOptions(strict: true, maximumDepth: 20))
+    }
+
+    /// Splits front matter and reads a story's fields from it.
+    public static func frontMatter(_ bytes: [UInt8]) {
+        guard let text = String(validatingUTF8Data: Data(bytes)) else { return }
+        var loader = ContentLoader(site: SiteFolder(URL(fileURLWithPath: "/nonexistent")), config: fuzzConfig)
+        _ = loader.parseStory(SourceFile(path: "content/stories/fuzz.md", text: text))
+        _ = loader.parseBriefing(SourceFile(path: "content/briefings/fuzz.md", text: text))
+    }
+
+    /// Reads CSV records, then the rows as metric snapshots.
+    public static func csv(_ bytes: [UInt8]) {
+        var reader = CSVReader(bytes)
+        var records = 0
+        while records < 100_000 {
+            do {
+                guard try reader.next() else { break }
+                _ = reader.record.strings
+            } catch {
+                reader.skipLine()
+            }
+            records += 1
+        }
+        var loader = ContentLoader(site: SiteFolder(URL(fileURLWithPath: "/nonexistent")), config: fuzzConfig)
+        _ = loader.parseSnapshots(SourceFile(path: "content/metrics/fuzz.csv", text: String(decoding: bytes, as: UTF8.self)))
+    }
+
+    private static let fuzzConfig = SiteConfig(
+        title: "Fuzz", period: .quarter,
+        journey: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
+        metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+}
