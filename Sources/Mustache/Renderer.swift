@@ -60,9 +60,8 @@ struct Renderer {
             case .section(let name, let children, let raw, let delimiters, let position):
                 try renderSection(name, children, raw: raw, delimiters: delimiters, at: position)
             case .invertedSection(let name, let children, let position):
-                let value = lookup(name)
-                if value == nil { miss(name, at: position) }
-                if !(value?.isTruthy ?? false) { try render(children) }
+                // A section's name may be missing: that is how templates ask "is there one?".
+                if !(lookup(name)?.isTruthy ?? false) { try render(children) }
             case .partial(let name, let indentation, let position):
                 guard let template = try resolve(name, isParent: false, at: position) else { break }
                 try expand(template, indentation: indentation, startsLine: !indentation.isEmpty, at: position)
@@ -112,10 +111,7 @@ struct Renderer {
 
     private mutating func renderSection(_ name: Name, _ children: [Node], raw: String, delimiters: Delimiters,
                                         at position: TagPosition) throws {
-        guard let value = lookup(name) else {
-            miss(name, at: position)
-            return
-        }
+        guard let value = lookup(name) else { return }
         switch value {
         case .array(let items):
             for item in items {

@@ -61,7 +61,9 @@ public struct Template: Sendable {
 
 /// How a template renders.
 public struct RenderOptions: Sendable {
-    /// Report names and partials that resolve to nothing, instead of rendering nothing.
+    /// Report interpolated names (`{{name}}`) and partials that resolve to nothing, instead of
+    /// rendering nothing. Section names may be missing: `{{#name}}` is how a template asks
+    /// whether there is one.
     public var strict: Bool
     /// How deep partials, parents, blocks and lambdas may nest before rendering stops.
     public var maximumDepth: Int

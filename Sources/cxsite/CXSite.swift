@@ -10,6 +10,6 @@ struct CXSite: ParsableCommand {
             briefings and metric snapshots) and optionally templates/ (overrides of the built-in theme).
             """,
         version: "0.1.0",
-        subcommands: [Build.self, Render.self]
+        subcommands: [Build.self, Check.self, Init.self, New.self, Render.self]
     )
 }

@@ -50,21 +50,56 @@ public enum SiteBuilder {
     /// Builds the site. Throws a ``DiagnosticList`` with every error found (and the warnings),
     /// in which case nothing is written.
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
+        var prepared = prepare(options, checking: false)
+        guard let model = prepared.model, !prepared.diagnostics.contains(where: \.isError) else {
+            throw DiagnosticList(prepared.diagnostics.sorted())
+        }
+        // Write: the only stage that touches the output folder.
+        do {
+            try OutputFolder(options.output).publish(prepared.files)
+        } catch {
+            throw DiagnosticList(prepared.diagnostics + [Diagnostic(.error, "could not write the site: \(error)",
+                                                                    at: .file(options.output.path))])
+        }
+        prepared.clock.finish("write")
+        return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: prepared.pageCount,
+                            seconds: prepared.clock.total, output: options.output, warnings: prepared.diagnostics,
+                            stages: prepared.clock.stages)
+    }
+
+    /// Everything `build` validates, plus templates in strict mode and broken internal links
+    /// in markdown, as errors; writes nothing. The diagnostics come sorted by file and line.
+    public static func check(_ options: BuildOptions) -> [Diagnostic] {
+        prepare(options, checking: true).diagnostics.sorted()
+    }
+
+    /// The site rendered in memory, or the diagnostics that stopped it.
+    struct Prepared {
+        var files: [(path: String, bytes: [UInt8])] = []
+        var model: Site?
+        var pageCount = 0
+        var diagnostics: [Diagnostic] = []
         var clock = StageClock()
+    }
+
+    /// load → validate → model → render. When `checking`, templates render in strict mode and
+    /// broken links in markdown are errors rather than warnings.
+    static func prepare(_ options: BuildOptions, checking: Bool) -> Prepared {
+        var prepared = Prepared()
         let site = SiteFolder(options.source)
 
         // Load and validate: every stage reports all it finds before the build stops.
         let (loaded, loadDiagnostics) = load(site)
-        var diagnostics = loadDiagnostics
-        clock.finish("load and validate")
+        prepared.diagnostics = loadDiagnostics
+        prepared.clock.finish("load and validate")
         var responses = ResponseAggregates()
         if let config = loaded?.config {
             let (aggregates, responseDiagnostics) = aggregateResponses(site, config: config)
             responses = aggregates
-            diagnostics += responseDiagnostics
+            prepared.diagnostics += responseDiagnostics
         }
-        guard let loaded, !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
-        clock.finish("aggregate responses")
+        guard let loaded, !prepared.diagnostics.contains(where: \.isError) else { return prepared }
+        prepared.clock.finish("aggregate responses")
 
         // Model: markdown bodies, then the site and its pages.
         let markdown = MarkdownRenderer(allowsRawHTML: loaded.config.allowsRawHTML)
@@ -79,47 +114,41 @@ public enum SiteBuilder {
         let (model, modelDiagnostics) = Site.make(config: loaded.config, content: loaded.content, scorecard: scorecard,
                                                   includeDrafts: options.includeDrafts, bodies: bodies,
                                                   sourceDateEpoch: options.sourceDateEpoch, history: history)
-        diagnostics += scorecardWarnings + modelDiagnostics
-        guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
+        prepared.diagnostics += scorecardWarnings + modelDiagnostics
+        guard !prepared.diagnostics.contains(where: \.isError) else { return prepared }
         let pages = PageBuilder(site: model).pages()
-        clock.finish("model")
+        prepared.clock.finish("model")
 
         // Render every page; collect the failures of all of them.
         let templates = loaded.theme.templates
+        let renderOptions = RenderOptions(strict: checking, expectedSize: 64 * 1024)
         let results = pages.concurrentMap { page -> Result<[UInt8], DiagnosticList> in
             do {
-                return .success(try templates.renderBytes(page.template, page.data))
+                return .success(try templates.renderBytes(page.template, page.data, options: renderOptions))
             } catch let errors as DiagnosticList {
                 return .failure(errors)
             } catch {
                 return .failure(DiagnosticList([Diagnostic(.error, "\(page.path): \(error)")]))
             }
         }
-        var files: [(path: String, bytes: [UInt8])] = []
         for (page, result) in zip(pages, results) {
             switch result {
-            case .success(let bytes): files.append((page.path, bytes))
+            case .success(let bytes): prepared.files.append((page.path, bytes))
             case .failure(let errors):
                 // A broken shared template fails every page the same way: report it once.
-                diagnostics += errors.diagnostics.filter { !diagnostics.contains($0) }
+                prepared.diagnostics += errors.diagnostics.filter { !prepared.diagnostics.contains($0) }
             }
         }
-        guard !diagnostics.contains(where: \.isError) else { throw DiagnosticList(diagnostics.sorted()) }
-        files += loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
-        files.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
-        files.append(("feed.xml", Feeds.atom(model, pages: pages)))
-        if let sitemap = Feeds.sitemap(model, pages: pages) { files.append(("sitemap.xml", sitemap)) }
-        clock.finish("render")
-
-        // Write: the only stage that touches the output folder.
-        do {
-            try OutputFolder(options.output).publish(files)
-        } catch {
-            throw DiagnosticList(diagnostics + [Diagnostic(.error, "could not write the site: \(error)", at: .file(options.output.path))])
-        }
-        clock.finish("write")
-        return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: pages.count,
-                            seconds: clock.total, output: options.output, warnings: diagnostics, stages: clock.stages)
+        prepared.files += loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
+        prepared.files.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
+        prepared.files.append(("feed.xml", Feeds.atom(model, pages: pages)))
+        if let sitemap = Feeds.sitemap(model, pages: pages) { prepared.files.append(("sitemap.xml", sitemap)) }
+        prepared.diagnostics += LinkChecker(site: model, content: loaded.content, outputPaths: Set(prepared.files.map(\.path)))
+            .brokenLinks(severity: checking ? .error : .warning)
+        prepared.model = model
+        prepared.pageCount = pages.count
+        prepared.clock.finish("render")
+        return prepared
     }
 
     /// Times the stages of a build on the monotonic clock.
@@ -181,11 +210,11 @@ public enum SiteBuilder {
 }
 
 extension TemplateSet {
-    func renderBytes(_ name: String, _ data: MustacheValue) throws -> [UInt8] {
+    func renderBytes(_ name: String, _ data: MustacheValue, options: RenderOptions) throws -> [UInt8] {
         guard let template = self[name] else {
             throw DiagnosticList([Diagnostic(.error, "the theme has no template '\(name).mustache'")])
         }
-        return try template.renderBytes(data, partials: self, options: RenderOptions(expectedSize: 64 * 1024))
+        return try template.renderBytes(data, partials: self, options: options)
     }
 }
 

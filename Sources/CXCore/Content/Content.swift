@@ -38,6 +38,8 @@ public struct Story: Sendable {
     public var statusLocation: SourceLocation?
     /// The markdown after the front matter.
     public var body: String
+    /// The file line the body starts on.
+    public var bodyLine: Int
     public var path: String
 
     /// A follow-up that closes the loop.
@@ -60,6 +62,8 @@ public struct Briefing: Sendable {
     /// Where the `stories` field is written, or the top of the file: for warnings.
     public var storiesLocation: SourceLocation
     public var body: String
+    /// The file line the body starts on.
+    public var bodyLine: Int
     public var path: String
 }
 
@@ -99,6 +103,8 @@ enum FrontMatter {
         /// The file line just before the YAML's first line.
         var yamlLineOffset: Int
         var body: String
+        /// The file line the body starts on.
+        var bodyLine: Int
     }
 
     static func split(_ file: SourceFile, what: String) -> Result<Parts, Diagnostic> {
@@ -119,7 +125,7 @@ enum FrontMatter {
         }
         let yaml = lines[..<closing].joined(separator: "\n")
         let body = lines[(closing + 1)...].joined(separator: "\n")
-        return .success(Parts(yaml: yaml, yamlLineOffset: 1, body: body))
+        return .success(Parts(yaml: yaml, yamlLineOffset: 1, body: body, bodyLine: closing + 2))
     }
 }
 

@@ -107,7 +107,7 @@ struct ContentLoader {
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
                      touchpoints: touchpoints, score: score, quote: quote, tags: tags, owner: owner, status: status,
                      loop: loop, actions: actions, draft: draft, statusLocation: statusLocation,
-                     body: bodies[file.path] ?? "", path: file.path)
+                     body: bodies[file.path]?.text ?? "", bodyLine: bodies[file.path]?.line ?? 1, path: file.path)
     }
 
     static let storyFields: Set<String> = ["title", "date", "outcome", "customer", "segment", "touchpoints", "score",
@@ -157,8 +157,8 @@ struct ContentLoader {
         diagnostics += fields.diagnostics
         guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Briefing(slug: Self.slug(of: file.path), title: title, date: date, period: period,
-                        storyReferences: references, storiesLocation: storiesLocation, body: bodies[file.path] ?? "",
-                        path: file.path)
+                        storyReferences: references, storiesLocation: storiesLocation, body: bodies[file.path]?.text ?? "",
+                        bodyLine: bodies[file.path]?.line ?? 1, path: file.path)
     }
 
     // MARK: Front matter
@@ -167,7 +167,7 @@ struct ContentLoader {
     private var files: [String: SourceFile] = [:]
 
     /// Markdown bodies by path, kept aside while the front matter is read.
-    private var bodies: [String: String] = [:]
+    private var bodies: [String: (text: String, line: Int)] = [:]
 
     private mutating func frontMatter(of file: SourceFile, what: String) -> YAMLFields? {
         switch FrontMatter.split(file, what: what) {
@@ -175,7 +175,7 @@ struct ContentLoader {
             diagnostics.append(diagnostic)
             return nil
         case .success(let parts):
-            bodies[file.path] = parts.body
+            bodies[file.path] = (parts.body, parts.bodyLine)
             switch YAMLFields.parse(parts.yaml, in: file, lineOffset: parts.yamlLineOffset, what: "the front matter") {
             case .success(let fields): return fields
             case .failure(let diagnostic):

@@ -1,0 +1,158 @@
+import Diagnostics
+import Foundation
+
+/// `cxsite init` and `cxsite new`: starter files, filled in from the site's own config.
+public enum Authoring {
+    /// The files of a small working site: config, a journey, stories, a briefing, a snapshot,
+    /// and with `withTemplates` the built-in theme to customise.
+    public static func starterSite(today: Day, withTemplates: Bool) -> [(path: String, text: String)] {
+        let period = Period(containing: today, kind: .quarter)
+        let earlier = Day(secondsSince1970: (today.daysSinceEpoch - 9) * 86_400)
+        var files: [(String, String)] = [
+            ("cxsite.yaml", """
+                title: My company — CX briefing
+                period: quarter            # or month
+                journey:                   # touchpoints, in journey order
+                  - id: website
+                    name: Website
+                  - id: installation
+                    name: Installation
+                  - id: billing
+                    name: Billing
+                  - id: support
+                    name: Support
+                metrics:                   # nps, csat and ces are built in; declare others here
+                  - id: nps
+                    target: 30
+                  - id: retention
+                    name: Customer retention
+                    unit: percent
+                    higher_is_better: true
+                    target: 92
+                markdown:
+                  unsafe: false            # raw HTML in markdown stays off unless true
+
+                """),
+            ("content/stories/first-failure.md", story(
+                title: "The engineer came, but the order had the wrong address", date: earlier, outcome: .failure,
+                touchpoints: ["website", "installation", "support"], customer: "A new customer",
+                quote: "I took the morning off and spent it on the phone.")),
+            ("content/stories/first-success.md", story(
+                title: "Support fixed the router on the first call", date: today, outcome: .success,
+                touchpoints: ["support"], customer: "A customer of six years",
+                quote: "Ten minutes, one call, done. That is how it should be.")),
+            ("content/briefings/first-briefing.md", briefing(title: "\(period.label) review", date: today, period: period,
+                                                            success: "first-success", failure: "first-failure")),
+            ("content/metrics/\(period).csv", """
+                period,metric,value,n,segment,touchpoint,target
+                \(period.previous),nps,24,410,,,
+                \(period),nps,28,455,,,
+                \(period),nps,11,120,,installation,
+                \(period.previous),retention,90.5,,,,
+                \(period),retention,91.2,,,,
+
+                """),
+        ]
+        if withTemplates {
+            files += Theme.builtInFiles.sorted { $0.key < $1.key }.map { ("templates/" + $0.key, $0.value) }
+        }
+        return files
+    }
+
+    /// A new story's file: front matter filled in, and the sections a CX lead writes.
+    public static func story(title: String, date: Day, outcome: Outcome, touchpoints: [String],
+                             customer: String = "", quote: String = "") -> String {
+        """
+        ---
+        title: \(yamlString(title))
+        date: \(date)
+        outcome: \(outcome.rawValue)                 # success | failure
+        customer: \(yamlString(customer))
+        segment:                          # e.g. residential, small-business, enterprise
+        touchpoints: [\(touchpoints.joined(separator: ", "))]
+        score:                            # the customer's own 0–10
+        quote: \(yamlString(quote))
+        tags: []
+        owner:                            # who closes the loop
+        status: \(outcome == .failure ? "open" : "closed")                   # open | closed
+        loop:                             # operational | tactical | strategic
+        actions: []
+        ---
+        ## What happened
+
+        ## What we did
+
+        ## What we learned
+
+        """
+    }
+
+    /// A new briefing's file, opening with the given success and failure.
+    public static func briefing(title: String, date: Day, period: Period, success: String?, failure: String?) -> String {
+        let stories = [success, failure].compactMap { $0 }
+        return """
+            ---
+            title: \(yamlString(title))
+            date: \(date)
+            period: \(period)
+            stories:\(stories.isEmpty ? " []" : "")
+            \(stories.map { "  - \($0)" }.joined(separator: "\n"))
+            ---
+            ## Agenda
+
+            1. Customer stories: one success, one failure
+            2. The numbers, and what is noise
+            3. Open loops
+
+            ## Decisions needed
+
+            """.replacingOccurrences(of: "stories: []\n\n", with: "stories: []\n")
+    }
+
+    /// A file name for a title: lower-case ASCII letters and digits joined by hyphens.
+    public static func slug(for title: String) -> String {
+        let folded = title.folding(options: [.diacriticInsensitive, .caseInsensitive], locale: Locale(identifier: "en_US_POSIX"))
+        var slug = ""
+        for scalar in folded.lowercased().unicodeScalars {
+            if scalar.isASCII, CharacterSet.alphanumerics.contains(scalar) {
+                slug.unicodeScalars.append(scalar)
+            } else if !slug.isEmpty, !slug.hasSuffix("-") {
+                slug += "-"
+            }
+        }
+        while slug.hasSuffix("-") { slug.removeLast() }
+        return String((slug.isEmpty ? "untitled" : slug).prefix(80))
+    }
+
+    /// What `new` needs from the site: its config and its newest published success and failure.
+    public struct SiteFacts: Sendable {
+        public let period: PeriodKind
+        public let touchpoints: [String]
+        public let newestSuccess: String?
+        public let newestFailure: String?
+    }
+
+    /// Reads the site; throws its errors when it does not load.
+    public static func facts(of source: URL) throws -> SiteFacts {
+        let (loaded, diagnostics) = SiteBuilder.load(SiteFolder(source))
+        guard let loaded, !diagnostics.contains(where: \.isError) else {
+            throw DiagnosticList(diagnostics.filter(\.isError).sorted())
+        }
+        let published = loaded.content.stories.filter { !$0.draft }.sorted { ($0.date, $0.slug) > ($1.date, $1.slug) }
+        return SiteFacts(period: loaded.config.period, touchpoints: loaded.config.journey.map(\.id),
+                         newestSuccess: published.first { $0.outcome == .success }?.slug,
+                         newestFailure: published.first { $0.outcome == .failure }?.slug)
+    }
+
+    /// Today's date: `SOURCE_DATE_EPOCH` when set, else the system clock (only authoring
+    /// commands read it; builds never do).
+    public static func today() -> Day {
+        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
+            ?? Int(Date().timeIntervalSince1970)
+        return Day(secondsSince1970: seconds)
+    }
+
+    private static func yamlString(_ text: String) -> String {
+        "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import CXCore
+import Foundation
+
+extension CXSite {
+    struct New: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Creates a story or a briefing with today's date and the front matter filled in.",
+            subcommands: [Story.self, Briefing.self]
+        )
+
+        struct Story: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Creates content/stories/SLUG.md and prints its path.")
+
+            @Argument(help: "The story's title.")
+            var title: String
+
+            @Option(name: .long, help: "success or failure.")
+            var outcome: String = "success"
+
+            @Option(name: .customLong("touchpoint"), help: ArgumentHelp("A journey id the story crosses; repeat for more.", valueName: "id"))
+            var touchpoints: [String] = []
+
+            @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
+            var source: String = "."
+
+            func run() throws {
+                try reportingErrors {
+                    guard let outcome = Outcome(rawValue: outcome) else {
+                        throw ValidationError("--outcome must be success or failure, not '\(self.outcome)'")
+                    }
+                    let facts = try Authoring.facts(of: URL(fileURLWithPath: source))
+                    if let unknown = touchpoints.first(where: { !facts.touchpoints.contains($0) }) {
+                        throw ValidationError("unknown touchpoint '\(unknown)': the journey in cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")
+                    }
+                    let path = "content/stories/\(Authoring.slug(for: title)).md"
+                    let text = Authoring.story(title: title, date: Authoring.today(), outcome: outcome, touchpoints: touchpoints)
+                    let written = try SourceFiles.create([(path, text)], in: URL(fileURLWithPath: source))
+                    print(written[0])
+                }
+            }
+        }
+
+        struct Briefing: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Creates content/briefings/SLUG.md, opening with the newest success and failure, and prints its path.")
+
+            @Argument(help: "The briefing's title.")
+            var title: String
+
+            @Option(name: .long, help: ArgumentHelp("The period it covers, as 2026-Q4 or 2026-11 (default: the current one).", valueName: "period"))
+            var period: String?
+
+            @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
+            var source: String = "."
+
+            func run() throws {
+                try reportingErrors {
+                    let facts = try Authoring.facts(of: URL(fileURLWithPath: source))
+                    let today = Authoring.today()
+                    var covered = Period(containing: today, kind: facts.period)
+                    if let period {
+                        switch Period.parse(period) {
+                        case .success(let parsed) where parsed.kind == facts.period: covered = parsed
+                        case .success: throw ValidationError("--period \(period) is not a \(facts.period.rawValue), which is how cxsite.yaml groups time")
+                        case .failure(let problem): throw ValidationError("--period: \(problem)")
+                        }
+                    }
+                    let path = "content/briefings/\(Authoring.slug(for: title)).md"
+                    let text = Authoring.briefing(title: title, date: today, period: covered,
+                                                  success: facts.newestSuccess, failure: facts.newestFailure)
+                    let written = try SourceFiles.create([(path, text)], in: URL(fileURLWithPath: source))
+                    print(written[0])
+                }
+            }
+        }
+    }
+}
+
+/// Runs `body`, printing a site's diagnostics and exiting 1 when it throws them.
+func reportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let errors as DiagnosticList {
+        Console.report(errors.diagnostics)
+        throw ExitCode(1)
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+/// `cxsite init`, `cxsite new` and `cxsite check`, run as a user would.
+struct AuthoringCommandTests {
+    private let today = ["SOURCE_DATE_EPOCH": "1795392000"]  // 2026-11-23
+
+    @Test func initWritesASiteThatBuildsAndRefusesToOverwrite() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        let first = try CXSiteBinary.run(["init", site])
+        #expect(first.status == 0)
+        #expect(first.stdout.hasPrefix("Created a site with 5 files in \(site)."))
+        #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: site + "/public/index.html"))
+        let again = try CXSiteBinary.run(["init", site, "--with-templates"])
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("\(site)/cxsite.yaml: error: refusing to overwrite an existing file"))
+        #expect(!FileManager.default.fileExists(atPath: site + "/templates"))  // all or nothing
+    }
+
+    @Test func initWithTemplatesWritesTheThemeForCustomising() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        #expect(try CXSiteBinary.run(["init", site, "--with-templates"]).status == 0)
+        for file in ["templates/layout.mustache", "templates/briefing.mustache", "templates/assets/style.css"] {
+            #expect(FileManager.default.fileExists(atPath: site + "/" + file), "\(file) missing")
+        }
+        #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
+    }
+
+    @Test func newStoryAndBriefingFillInTheFrontMatter() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site])
+        let story = try CXSiteBinary.run(["new", "story", "Billed twice, again", "--outcome", "failure",
+                                          "--touchpoint", "billing", "--touchpoint", "support", "--source", site],
+                                         environment: today)
+        #expect(story.status == 0, "\(story.stderr)")
+        #expect(story.stdout == site + "/content/stories/billed-twice-again.md\n")
+        let text = try String(contentsOfFile: site + "/content/stories/billed-twice-again.md", encoding: .utf8)
+        #expect(text.hasPrefix("---\ntitle: \"Billed twice, again\"\ndate: 2026-11-23\noutcome: failure"))
+        #expect(text.contains("touchpoints: [billing, support]"))
+
+        let briefing = try CXSiteBinary.run(["new", "briefing", "Q4 review", "--period", "2026-Q4", "--source", site],
+                                            environment: today)
+        #expect(briefing.stdout == site + "/content/briefings/q4-review.md\n")
+        let notes = try String(contentsOfFile: site + "/content/briefings/q4-review.md", encoding: .utf8)
+        #expect(notes.contains("period: 2026-Q4\nstories:\n  - first-success\n  - billed-twice-again\n"))
+        #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
+    }
+
+    @Test func newRefusesUnknownTouchpointsAndExistingFiles() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site])
+        let unknown = try CXSiteBinary.run(["new", "story", "X", "--touchpoint", "shop", "--source", site])
+        #expect(unknown.status != 0)
+        #expect(unknown.stderr.contains("unknown touchpoint 'shop'"))
+        _ = try CXSiteBinary.run(["new", "story", "Same", "--source", site])
+        let twice = try CXSiteBinary.run(["new", "story", "Same", "--source", site])
+        #expect(twice.status == 1)
+        #expect(twice.stderr.contains("refusing to overwrite an existing file"))
+    }
+
+    @Test func checkExitsZeroOneOrTwoAndWritesNothing() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site])
+        let clean = try CXSiteBinary.run(["check", "--source", site, "--strict"], environment: today)
+        #expect(clean.status == 0, "\(clean.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: site + "/public"))
+
+        // A warning: the failure's loop has been open for more than 30 days.
+        try scratch.write("site/content/stories/old.md", "---\ntitle: Old\ndate: 2026-01-05\noutcome: failure\nstatus: open\n---\nOld.\n")
+        #expect(try CXSiteBinary.run(["check", "--source", site]).status == 0)
+        #expect(try CXSiteBinary.run(["check", "--source", site, "--strict"]).status == 2)
+
+        // Errors: a broken link in markdown and a template name that resolves to nothing.
+        try scratch.write("site/content/stories/links.md", "---\ntitle: Links\ndate: 2026-11-01\noutcome: success\n---\nSee [the other story](../nope/index.html).\n")
+        try scratch.write("site/templates/partials/metric-card.mustache", "<p>{{nmae}}</p>\n")
+        let broken = try CXSiteBinary.run(["check", "--source", site, "--format", "json"])
+        #expect(broken.status == 1)
+        let json = try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any]
+        let messages = (json?["diagnostics"] as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? []
+        #expect(messages.contains("broken link '../nope/index.html': the site has no stories/nope/index.html"))
+        #expect(messages.contains("'nmae' resolves to nothing"))
+        let link = (json?["diagnostics"] as? [[String: Any]])?.first { ($0["message"] as? String)?.hasPrefix("broken link") == true }
+        #expect(link?["path"] as? String == "content/stories/links.md")
+        #expect(link?["line"] as? Int == 6)
+        #expect(json?["errors"] as? Int == 2)
+        // The same site still builds: a broken link is a warning there.
+        let build = try CXSiteBinary.run(["build", "--source", site])
+        #expect(build.status == 0)
+        #expect(build.stderr.contains("warning: broken link '../nope/index.html'"))
+    }
+}
