@@ -1,13 +1,14 @@
 # cxsite — the two Quick start commands are `make site` and `make test`.
 SWIFT      ?= swift
 APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev
+TEST_PKGS  := curl git
 RELEASE    := .build/release/cxsite
 
 .PHONY: site test bench deps build release validate fuzz clean
 
-## deps: install the C libraries cxsite links against, when missing.
+## deps: install the C libraries cxsite links against (and, for the tests, curl and git), when missing.
 deps:
-	@missing=""; for p in $(APT_PKGS); do \
+	@missing=""; for p in $(APT_PKGS) $(TEST_PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \

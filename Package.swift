@@ -25,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
     ],
     targets: [
         // Located messages and their rendering (`path:line:column: error: …`, source line, caret).
@@ -41,9 +42,13 @@ let package = Package(
                 dependencies: ["Diagnostics", "Mustache", "Markdown", "Yams"],
                 swiftSettings: instrumented,
                 plugins: ["EmbedTheme"]),
-        // The command line: thin commands over CXCore.
+        // `cxsite serve`: the site from memory over HTTP, rebuilt on change, pages reloaded by
+        // server-sent events.
+        .target(name: "Serve", dependencies: ["CXCore", .product(name: "FlyingFox", package: "FlyingFox"),
+                                             .product(name: "FlyingSocks", package: "FlyingFox")]),
+        // The command line: thin commands over CXCore and Serve.
         .executableTarget(name: "cxsite", dependencies: [
-            "CXCore", "Mustache",
+            "CXCore", "Mustache", "Serve",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: prints throughput figures.

@@ -1,7 +1,7 @@
 import ArgumentParser
 
 @main
-struct CXSite: ParsableCommand {
+struct CXSite: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cxsite",
         abstract: "Builds a static CX briefing site that puts customer stories before scores.",
@@ -10,6 +10,6 @@ struct CXSite: ParsableCommand {
             briefings and metric snapshots) and optionally templates/ (overrides of the built-in theme).
             """,
         version: "0.1.0",
-        subcommands: [Build.self, Check.self, Init.self, New.self, Render.self]
+        subcommands: [Build.self, Check.self, ServeCommand.self, Init.self, New.self, Render.self]
     )
 }

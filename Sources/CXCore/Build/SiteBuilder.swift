@@ -45,6 +45,13 @@ public struct BuildSummary: Sendable {
     }
 }
 
+/// A site rendered into memory: output paths and their bytes.
+public struct RenderedSite: Sendable {
+    public let files: [String: [UInt8]]
+    public let warnings: [Diagnostic]
+    public let summary: String
+}
+
 /// The build pipeline: load → validate → model → render → write.
 public enum SiteBuilder {
     /// Builds the site. Throws a ``DiagnosticList`` with every error found (and the warnings),
@@ -65,6 +72,18 @@ public enum SiteBuilder {
         return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: prepared.pageCount,
                             seconds: prepared.clock.total, output: options.output, warnings: prepared.diagnostics,
                             stages: prepared.clock.stages)
+    }
+
+    /// The site rendered into memory, for `cxsite serve`; throws like `build`.
+    public static func renderInMemory(_ options: BuildOptions) throws -> RenderedSite {
+        let prepared = prepare(options, checking: false)
+        guard let model = prepared.model, !prepared.diagnostics.contains(where: \.isError) else {
+            throw DiagnosticList(prepared.diagnostics.sorted())
+        }
+        return RenderedSite(files: Dictionary(prepared.files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { _, last in last }),
+                            warnings: prepared.diagnostics,
+                            summary: "Rebuilt \(model.stories.count) stories and \(model.briefings.count) briefings in "
+                                + String(format: "%.2f s", prepared.clock.total))
     }
 
     /// Everything `build` validates, plus templates in strict mode and broken internal links

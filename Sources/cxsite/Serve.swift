@@ -1,0 +1,38 @@
+import ArgumentParser
+import CXCore
+import Foundation
+import Serve
+
+extension CXSite {
+    struct ServeCommand: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "serve",
+            abstract: "Serves the site, rebuilds it on every save and reloads open pages.",
+            discussion: """
+                Builds into memory (public/ is not touched), serves over HTTP, watches cxsite.yaml, \
+                content/ and templates/, rebuilds on change and reloads open pages through \
+                server-sent events. When a rebuild fails, pages show its errors until the next good save.
+                """
+        )
+
+        @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
+        var source: String = "."
+
+        @Option(name: .long, help: "The port to listen on.")
+        var port: UInt16 = 8080
+
+        @Option(name: .long, help: "The address to listen on.")
+        var host: String = "127.0.0.1"
+
+        @Flag(name: .long, help: "Include stories marked 'draft: true'.")
+        var drafts = false
+
+        func run() async throws {
+            let options = BuildOptions(source: URL(fileURLWithPath: source), includeDrafts: drafts)
+            let server = PreviewServer(options: options, host: host, port: port) { message in
+                FileHandle.standardError.write(Data((message + "\n").utf8))
+            }
+            try await server.run()
+        }
+    }
+}
