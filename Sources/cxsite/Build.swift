@@ -37,8 +37,10 @@ extension CXSite {
             var options = BuildOptions(source: sourceURL, output: output.map { URL(fileURLWithPath: $0) },
                                        includeDrafts: drafts)
             options.useGit = !noGit
+            if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = Console.progressBar("importing responses") }
             do {
                 let summary = try SiteBuilder.build(options)
+                Console.finishProgress()
                 if quiet { return }
                 Console.report(summary.warnings)
                 if verbose {
@@ -49,6 +51,7 @@ extension CXSite {
                 }
                 print(summary.line)
             } catch let errors as DiagnosticList {
+                Console.finishProgress()
                 Console.report(errors.diagnostics)
                 let count = errors.errors.count
                 Console.error("build failed with \(count) \(count == 1 ? "error" : "errors"); \(options.output.path) was not changed")

@@ -16,6 +16,8 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int?
     /// Show on each story when it last changed and who changed it, from git.
     public var useGit = true
+    /// Told the share of a large response import done so far (for a progress bar).
+    public var progress: (@Sendable (Double) -> Void)?
 
     public init(source: URL, output: URL? = nil, includeDrafts: Bool = false,
                 sourceDateEpoch: Int? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }) {
@@ -113,7 +115,7 @@ public enum SiteBuilder {
         prepared.clock.finish("load and validate")
         var responses = ResponseAggregates()
         if let config = loaded?.config {
-            let (aggregates, responseDiagnostics) = aggregateResponses(site, config: config)
+            let (aggregates, responseDiagnostics) = aggregateResponses(site, config: config, progress: options.progress)
             responses = aggregates
             prepared.diagnostics += responseDiagnostics
         }
@@ -192,9 +194,11 @@ public enum SiteBuilder {
     }
 
     /// Streams `content/responses/*.csv` into running totals.
-    static func aggregateResponses(_ site: SiteFolder, config: SiteConfig) -> (ResponseAggregates, [Diagnostic]) {
+    static func aggregateResponses(_ site: SiteFolder, config: SiteConfig,
+                                   progress: (@Sendable (Double) -> Void)?) -> (ResponseAggregates, [Diagnostic]) {
         let (files, problems) = site.files(in: "content/responses", extensions: ["csv"])
-        let (aggregates, diagnostics) = ResponseAggregator(config: config).aggregate(files.map { ($0, site.url($0)) })
+        let (aggregates, diagnostics) = ResponseAggregator(config: config, progress: progress)
+            .aggregate(files.map { ($0, site.url($0)) })
         return (aggregates, problems + diagnostics)
     }
 

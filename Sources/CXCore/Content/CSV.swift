@@ -143,6 +143,9 @@ struct CSVReader {
         column = 1
     }
 
+    /// How many bytes of the input have been consumed, for progress reports.
+    var bytesRead: Int { source.bytesRead }
+
     /// Skips to the start of the next line, after a problem, so reading can go on.
     mutating func skipLine() {
         while let byte = source.peek(), byte != UInt8(ascii: "\n") { source.advance() }
@@ -156,6 +159,10 @@ struct CSVReader {
 private struct ByteSource {
     private var buffer: [UInt8]
     private var index = 0
+    /// Bytes dropped from the front of `buffer` by refills.
+    private var consumedBefore = 0
+
+    var bytesRead: Int { consumedBefore + index }
     private var descriptor: Int32 = -1
     private var atEnd: Bool
 
@@ -212,6 +219,7 @@ private struct ByteSource {
     /// Keeps the unread tail and appends the next chunk of the file.
     private mutating func refill() {
         let chunk = 1 << 20
+        consumedBefore += min(index, buffer.count)
         buffer.removeFirst(min(index, buffer.count))
         index = 0
         let start = buffer.count

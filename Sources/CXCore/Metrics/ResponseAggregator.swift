@@ -103,12 +103,16 @@ struct ResponseAggregates: Sendable {
 /// bad row at `path:line:column`.
 struct ResponseAggregator {
     let config: SiteConfig
+    /// Told the share of the response bytes read so far, now and then, for large imports.
+    var progress: (@Sendable (Double) -> Void)?
     /// Errors shown per file before the rest are only counted.
     static let shownErrorsPerFile = 50
 
     /// Aggregates every file, in parallel, and merges the results in file order.
     func aggregate(_ files: [(path: String, url: URL)]) -> (ResponseAggregates, [Diagnostic]) {
-        let results = files.map { FileJob(path: $0.path, url: $0.url) }.concurrentMap { aggregate(file: $0) }
+        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int) ?? 0 }
+        let counter = ProgressCounter(total: sizes.reduce(0, +), report: sizes.reduce(0, +) > Self.progressThreshold ? progress : nil)
+        let results = files.map { FileJob(path: $0.path, url: $0.url) }.concurrentMap { aggregate(file: $0, counter: counter) }
         var aggregates = ResponseAggregates()
         var diagnostics: [Diagnostic] = []
         for result in results {
@@ -128,7 +132,10 @@ struct ResponseAggregator {
         var diagnostics: [Diagnostic] = []
     }
 
-    private func aggregate(file: FileJob) -> FileResult {
+    /// Imports smaller than this (in bytes) are quick enough to need no progress bar.
+    static let progressThreshold = 16 << 20
+
+    private func aggregate(file: FileJob, counter: ProgressCounter) -> FileResult {
         var result = FileResult()
         guard var reader = CSVReader(path: file.url.path) else {
             result.diagnostics.append(Diagnostic(.error, "cannot read the file", at: .file(file.path)))
@@ -140,6 +147,8 @@ struct ResponseAggregator {
         var segments = Interner()
         let touchpointBytes = config.journey.map { Array($0.id.utf8) }
 
+        var reported = 0
+        defer { counter.add(reader.bytesRead - reported) }
         while true {
             do {
                 guard try reader.next() else { break }
@@ -147,6 +156,10 @@ struct ResponseAggregator {
                 errors.report(error.message, line: error.line, column: error.column)
                 reader.skipLine()
                 continue
+            }
+            if reader.bytesRead - reported > 4 << 20 {
+                counter.add(reader.bytesRead - reported)
+                reported = reader.bytesRead
             }
             let record = reader.record
             guard let columns else {
@@ -359,6 +372,28 @@ struct ResponseAggregator {
             }
             return result
         }
+    }
+}
+
+/// Bytes read across files on all cores, reported as a share of the total.
+private final class ProgressCounter: @unchecked Sendable {
+    private let total: Int
+    private let report: (@Sendable (Double) -> Void)?
+    private var read = 0
+    private let lock = NSLock()
+
+    init(total: Int, report: (@Sendable (Double) -> Void)?) {
+        self.total = total
+        self.report = report
+    }
+
+    func add(_ bytes: Int) {
+        guard let report, total > 0 else { return }
+        lock.lock()
+        read += bytes
+        let share = min(1, Double(read) / Double(total))
+        lock.unlock()
+        report(share)
     }
 }
 
