@@ -281,7 +281,7 @@ struct ContentLoader {
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
                 if case .scalar(let scalar) = value {
-                    let isNull = scalar.style == .plain && value.null != nil
+                    let isNull = YAMLFields.isNull(value)
                     cells[name] = (isNull ? "" : scalar.string, value.mark?.line ?? line, value.mark?.column ?? column)
                 }
             }

@@ -18,7 +18,7 @@ struct YAMLFields {
     static func parse(_ yaml: String, in file: SourceFile, lineOffset: Int, what: String) -> Result<YAMLFields, Diagnostic> {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml)
+            node = try Yams.compose(yaml: yaml, .basic)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, in: file, lineOffset: lineOffset))
         } catch {
@@ -99,7 +99,7 @@ struct YAMLFields {
 
     mutating func int(_ key: String, in range: ClosedRange<Int>) -> Int? {
         guard let node = present(key, required: false) else { return nil }
-        guard case .scalar = node, let value = node.int else {
+        guard let value = Self.plainScalar(node).flatMap({ Int($0) }) else {
             return error(at: node, "'\(key)' must be a whole number from \(range.lowerBound) to \(range.upperBound)")
         }
         guard range.contains(value) else {
@@ -110,7 +110,7 @@ struct YAMLFields {
 
     mutating func number(_ key: String, required: Bool = false) -> Double? {
         guard let node = present(key, required: required) else { return nil }
-        guard case .scalar = node, let value = node.float ?? node.int.map(Double.init), value.isFinite else {
+        guard let value = Self.plainScalar(node).flatMap({ Double($0) }), value.isFinite else {
             return error(at: node, "'\(key)' must be a number")
         }
         return value
@@ -118,7 +118,7 @@ struct YAMLFields {
 
     mutating func bool(_ key: String) -> Bool? {
         guard let node = present(key, required: false) else { return nil }
-        guard case .scalar = node, let value = node.bool else {
+        guard let value = Self.plainScalar(node).flatMap(Self.boolean) else {
             return error(at: node, "'\(key)' must be true or false")
         }
         return value
@@ -215,9 +215,29 @@ struct YAMLFields {
         return node
     }
 
-    private static func isNull(_ node: Node) -> Bool {
+    // Front matter is composed with Yams' basic resolver, which types nothing (its default
+    // resolver runs several regular expressions per scalar, the bulk of load time); fields
+    // are typed here, by what each one expects, with YAML 1.1's spellings.
+
+    /// The text of an unquoted scalar; nil for quoted ones, lists and mappings.
+    static func plainScalar(_ node: Node) -> String? {
+        guard case .scalar(let scalar) = node, scalar.style == .plain else { return nil }
+        var text = scalar.string
+        if text.hasPrefix("+") { text.removeFirst() }
+        return text
+    }
+
+    static func boolean(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "true", "yes", "on": true
+        case "false", "no", "off": false
+        default: nil
+        }
+    }
+
+    static func isNull(_ node: Node) -> Bool {
         guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
-        return node.null != nil
+        return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
     private static func kind(of node: Node) -> String {
