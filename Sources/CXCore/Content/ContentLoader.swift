@@ -15,12 +15,8 @@ struct ContentLoader {
 
     mutating func load() -> Content {
         var content = Content()
-        for file in read("content/stories", extensions: ["md", "markdown"]) {
-            if let story = story(from: file) { content.stories.append(story) }
-        }
-        for file in read("content/briefings", extensions: ["md", "markdown"]) {
-            if let briefing = briefing(from: file) { content.briefings.append(briefing) }
-        }
+        content.stories = parseAll(read("content/stories", extensions: ["md", "markdown"])) { $0.story(from: $1) }
+        content.briefings = parseAll(read("content/briefings", extensions: ["md", "markdown"])) { $0.briefing(from: $1) }
         for file in read("content/metrics", extensions: ["csv", "json", "yaml", "yml"]) {
             content.snapshots += snapshots(from: file)
         }
@@ -41,19 +37,36 @@ struct ContentLoader {
         diagnostics += list
     }
 
+    /// Parses files on all cores, each with a loader of its own, and gathers the results and
+    /// diagnostics in file order.
+    private mutating func parseAll<Item: Sendable>(_ files: [SourceFile],
+                                                   _ parse: @Sendable (inout ContentLoader, SourceFile) -> Item?) -> [Item] {
+        let site = self.site, config = self.config
+        let results = files.concurrentMap { file -> (Item?, [Diagnostic]) in
+            var loader = ContentLoader(site: site, config: config)
+            let item = parse(&loader, file)
+            return (item, loader.diagnostics)
+        }
+        for result in results { diagnostics += result.1 }
+        return results.compactMap(\.0)
+    }
+
+    /// Reads the files of a folder, on all cores.
     private mutating func read(_ folder: String, extensions: Set<String>) -> [SourceFile] {
-        let (files, problems) = site.files(in: folder, extensions: extensions)
+        let (paths, problems) = site.files(in: folder, extensions: extensions)
         diagnostics += problems
-        return files.compactMap { relative in
-            switch site.read(relative) {
+        let site = self.site
+        var files: [SourceFile] = []
+        for result in paths.concurrentMap({ site.read($0) }) {
+            switch result {
             case .success(let file):
                 self.files[file.path] = file
-                return file
+                files.append(file)
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
-                return nil
             }
         }
+        return files
     }
 
     // MARK: Stories

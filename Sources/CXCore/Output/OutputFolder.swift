@@ -24,26 +24,30 @@ struct OutputFolder {
         try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
         removeLeftovers()
         let staging = parent.appendingPathComponent(scratchPrefix + "staging-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fileManager.removeItem(at: staging)
+        Self.removeTree(staging.path)
         try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
         do {
-            // Folders first (one thread), then the files on all cores with plain POSIX calls.
+            // Folders first, parents before children, then the files on all cores, all with
+            // plain POSIX calls (Foundation's are several times slower on Linux).
             var folders: Set<String> = []
             var targets: [String] = []
             for file in files {
                 let target = try Self.safeURL(for: file.path, in: staging)
-                let folder = target.deletingLastPathComponent().path
-                if folders.insert(folder).inserted {
-                    try fileManager.createDirectory(atPath: folder, withIntermediateDirectories: true)
+                var folder = target.deletingLastPathComponent().path
+                while folder.count > staging.path.count, folders.insert(folder).inserted {
+                    folder = (folder as NSString).deletingLastPathComponent
                 }
                 targets.append(target.path)
+            }
+            for folder in folders.sorted(by: { $0.count < $1.count }) where mkdir(folder, 0o755) != 0 && errno != EEXIST {
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder])
             }
             let jobs = zip(files.map(\.bytes), targets).map { WriteJob(bytes: $0, path: $1) }
             let failures = jobs.concurrentMap { Self.write($0.bytes, to: $0.path) }
             if let failure = failures.compactMap({ $0 }).first { throw failure }
             try swapIntoPlace(staging)
         } catch {
-            try? fileManager.removeItem(at: staging)
+            Self.removeTree(staging.path)
             throw error
         }
     }
@@ -55,7 +59,7 @@ struct OutputFolder {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: destination.path), let exchange = Self.renameExchange,
            exchange(AT_FDCWD, staging.path, AT_FDCWD, destination.path, Self.renameExchangeFlag) == 0 {
-            try? fileManager.removeItem(at: staging)
+            Self.removeTree(staging.path)
             return
         }
         let retired = destination.deletingLastPathComponent()
@@ -69,7 +73,41 @@ struct OutputFolder {
             if hadSite { try? fileManager.moveItem(at: retired, to: destination) }
             throw error
         }
-        try? fileManager.removeItem(at: retired)
+        Self.removeTree(retired.path)
+    }
+
+    /// Deletes a folder and everything in it, its subfolders on all cores.
+    static func removeTree(_ path: String) {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+            unlink(path)
+            return
+        }
+        let children = entries.map { path + "/" + $0 }
+        _ = children.concurrentMap { child -> Bool in
+            removeEntries(child)
+            return true
+        }
+        rmdir(path)
+    }
+
+    /// Deletes `path`, a file or a folder, depth first with `unlinkat`.
+    private static func removeEntries(_ path: String) {
+        guard let directory = opendir(path) else {
+            unlink(path)
+            return
+        }
+        let descriptor = dirfd(directory)
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            if entry.pointee.d_type == UInt8(DT_DIR) {
+                removeEntries(path + "/" + name)
+            } else {
+                unlinkat(descriptor, name, 0)
+            }
+        }
+        closedir(directory)
+        rmdir(path)
     }
 
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
@@ -107,7 +145,7 @@ struct OutputFolder {
         let parent = destination.deletingLastPathComponent()
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
         for name in names where name.hasPrefix(scratchPrefix) {
-            try? FileManager.default.removeItem(at: parent.appendingPathComponent(name))
+            Self.removeTree(parent.appendingPathComponent(name).path)
         }
     }
 
