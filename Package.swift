@@ -5,12 +5,12 @@ import PackageDescription
 // the parsers are built with libFuzzer's coverage and AddressSanitizer, and each fuzz target's
 // main starts libFuzzer's driver. In a normal build the targets replay files instead.
 let fuzzing = Context.environment["CXSITE_FUZZ"] == "1"
-let instrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"])] : []
+let instrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
 func fuzzTarget(_ name: String) -> Target {
     let runtime = Context.environment["CXSITE_FUZZ_LIBDIR"] ?? ""
     return .executableTarget(
         name: "fuzz-\(name)", dependencies: ["CXCore", "Mustache"], path: "Fuzz/Sources/\(name)",
-        swiftSettings: instrumented + (fuzzing ? [.define("FUZZING")] : []),
+        swiftSettings: instrumented,
         linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=address", "-Xlinker", "\(runtime)/libclang_rt.fuzzer_no_main-x86_64.a",
                                                  "-lstdc++"])] : [])
 }

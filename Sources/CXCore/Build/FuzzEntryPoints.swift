@@ -1,9 +1,39 @@
 import Foundation
 import Mustache
 
+#if FUZZING
+private typealias Arguments = UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+private typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+
+@_silgen_name("LLVMFuzzerRunDriver")
+private func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: Arguments, _ test: TestOneInput) -> CInt
+
+/// The target libFuzzer's driver calls; C callbacks cannot capture, so it is kept here.
+nonisolated(unsafe) private var fuzzedTarget: (([UInt8]) -> Void)?
+#endif
+
 /// What the fuzz targets (`make fuzz`) and their regression test feed with arbitrary bytes:
 /// each must return, never crash or hang, whatever the input.
 public enum FuzzEntryPoints {
+    /// The main of a fuzz target: under `make fuzz` it hands `target` to libFuzzer; in a
+    /// normal build it feeds it the files named on the command line.
+    public static func main(_ target: @escaping ([UInt8]) -> Void) -> Never {
+        #if FUZZING
+        fuzzedTarget = target
+        var argc = CommandLine.argc
+        var argv = CommandLine.unsafeArgv
+        exit(runFuzzerDriver(&argc, &argv) { data, size in
+            fuzzedTarget?(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+            return 0
+        })
+        #else
+        for path in CommandLine.arguments.dropFirst() {
+            if let data = FileManager.default.contents(atPath: path) { target(Array(data)) }
+        }
+        exit(0)
+        #endif
+    }
+
     /// Parses a template, and renders it with itself as a partial and as a parent, so the
     /// recursion bound is exercised too.
     public static func template(_ bytes: [UInt8]) {
