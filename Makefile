@@ -4,11 +4,18 @@ APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev
 TEST_PKGS  := curl git
 RELEASE    := .build/release/cxsite
 
-.PHONY: site test bench deps build release validate fuzz clean
+.PHONY: site test bench deps test-deps apt-install build release validate fuzz clean
 
-## deps: install the C libraries cxsite links against (and, for the tests, curl and git), when missing.
+## deps: install the C libraries cxsite links against, when missing (test-deps adds what the
+## tests drive: curl for `serve`, git for story dates).
 deps:
-	@missing=""; for p in $(APT_PKGS) $(TEST_PKGS); do \
+	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PKGS)"
+
+test-deps:
+	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PKGS) $(TEST_PKGS)"
+
+apt-install:
+	@missing=""; for p in $(PKGS); do \
 	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
 	done; \
 	if [ -n "$$missing" ]; then \
@@ -33,12 +40,13 @@ site: release
 	$(RELEASE) build
 
 ## test: the whole test suite.
-test: deps
+test: test-deps
 	$(SWIFT) test
 
 ## bench: the benchmark, in release mode; prints figures.
 bench: deps
-	$(SWIFT) build -c release --product cxsite-bench --product cxsite
+	$(SWIFT) build -c release --product cxsite
+	$(SWIFT) build -c release --product cxsite-bench
 	.build/release/cxsite-bench
 
 ## validate: the Nu HTML checker and a link check over public/ (after `make site`).

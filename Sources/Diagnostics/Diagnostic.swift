@@ -127,7 +127,6 @@ public struct DiagnosticList: Error, Sendable, CustomStringConvertible {
     }
 
     public var errors: [Diagnostic] { diagnostics.filter(\.isError) }
-    public var warnings: [Diagnostic] { diagnostics.filter { $0.severity == .warning } }
 
     public var description: String {
         diagnostics.map(\.description).joined(separator: "\n")

@@ -3,7 +3,8 @@
 /// dangerous scheme are emptied. Elements themselves are left to GitHub's tagfilter.
 enum RawHTMLSanitizer {
     private static let urlAttributes: Set<String> = ["href", "src", "action", "formaction", "xlink:href", "data",
-                                                     "poster", "background", "cite", "srcset", "ping", "lowsrc"]
+                                                     "poster", "background", "cite", "srcset", "ping", "lowsrc",
+                                                     "values", "to", "from", "by"]  // the last four: SVG animation
 
     static func sanitize(_ html: String) -> String {
         let characters = Array(html.unicodeScalars)
@@ -91,39 +92,50 @@ enum RawHTMLSanitizer {
         scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
     }
 
-    /// Enough entity decoding to see through `&#106;avascript:` and `&colon;` disguises.
+    /// Enough entity decoding to see through `&#106;avascript:`, `&#x6A` (browsers accept a
+    /// numeric reference without its `;`) and `&colon;` disguises.
     private static func decodeEntities(_ text: String) -> String {
         guard text.contains("&") else { return text }
-        var result = ""
-        var rest = Substring(text)
-        while let amp = rest.firstIndex(of: "&") {
-            result += rest[..<amp]
-            rest = rest[amp...]
-            guard let semicolon = rest.firstIndex(of: ";"), rest.distance(from: rest.startIndex, to: semicolon) < 12 else {
-                result += "&"
-                rest = rest.dropFirst()
+        var result = String.UnicodeScalarView()
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        while index < scalars.count {
+            guard scalars[index] == "&" else {
+                result.append(scalars[index])
+                index += 1
                 continue
             }
-            let entity = rest[rest.index(after: rest.startIndex)..<semicolon].lowercased()
-            var decoded: String?
-            if entity.hasPrefix("#x"), let code = UInt32(entity.dropFirst(2), radix: 16) {
-                decoded = Unicode.Scalar(code).map { String($0) }
-            } else if entity.hasPrefix("#"), let code = UInt32(entity.dropFirst()) {
-                decoded = Unicode.Scalar(code).map { String($0) }
-            } else if entity == "colon" {
-                decoded = ":"
-            } else if entity == "tab" || entity == "newline" {
-                decoded = " "
-            }
-            if let decoded {
-                result += decoded
-                rest = rest[rest.index(after: semicolon)...]
+            var end = index + 1
+            var decoded: Unicode.Scalar?
+            if end < scalars.count, scalars[end] == "#" {
+                end += 1
+                let hex = end < scalars.count && (scalars[end] == "x" || scalars[end] == "X")
+                if hex { end += 1 }
+                var digits = ""
+                while end < scalars.count, digits.count < 8,
+                      hex ? scalars[end].properties.isASCIIHexDigit : ("0"..."9").contains(scalars[end]) {
+                    digits.unicodeScalars.append(scalars[end])
+                    end += 1
+                }
+                decoded = UInt32(digits, radix: hex ? 16 : 10).flatMap(Unicode.Scalar.init)
             } else {
-                result += "&"
-                rest = rest.dropFirst()
+                var name = ""
+                while end < scalars.count, name.count < 10, scalars[end].properties.isAlphabetic {
+                    name.unicodeScalars.append(scalars[end])
+                    end += 1
+                }
+                decoded = ["colon": ":", "tab": " ", "newline": " "][name.lowercased()]
             }
+            guard let decoded else {
+                result.append(scalars[index])
+                index += 1
+                continue
+            }
+            if end < scalars.count, scalars[end] == ";" { end += 1 }
+            result.append(decoded)
+            index = end
         }
-        return result + rest
+        return String(result)
     }
 }
 

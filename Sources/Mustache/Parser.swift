@@ -23,8 +23,7 @@ struct Parser {
         self.source = source
         self.bytes = Array(source.text.utf8)
         self.delimiters = delimiters
-        self.frames = [Frame(kind: .root, name: "", position: TagPosition(line: 1, column: 1), openOffset: 0,
-                             delimiters: .standard)]
+        self.frames = [Frame(kind: .root, name: "", position: TagPosition(line: 1, column: 1), delimiters: .standard)]
     }
 
     /// Parses the whole template; `diagnostics` holds the errors found.
@@ -112,8 +111,7 @@ struct Parser {
                 report("sections nested more than \(Self.maximumNesting) deep", at: position)
                 break
             }
-            var frame = Frame(kind: kind.frameKind!, name: name, position: position, openOffset: tagStart,
-                              delimiters: delimiters)
+            var frame = Frame(kind: kind.frameKind!, name: name, position: position, delimiters: delimiters)
             frame.tagEnd = tagEnd
             frame.standalone = standalone
             frame.leadingWhitespace = onlyWhitespaceBefore ? Array(bytes[lineBegin..<tagStart]) : nil
@@ -378,7 +376,6 @@ private struct Frame {
     let kind: Kind
     let name: Substring
     let position: TagPosition
-    let openOffset: Int
     let delimiters: Delimiters
     var tagEnd = 0
     var standalone = false
@@ -389,11 +386,10 @@ private struct Frame {
     var text: [UInt8] = []
     var overrides: [String: Block] = [:]
 
-    init(kind: Kind, name: Substring, position: TagPosition, openOffset: Int, delimiters: Delimiters) {
+    init(kind: Kind, name: Substring, position: TagPosition, delimiters: Delimiters) {
         self.kind = kind
         self.name = name
         self.position = position
-        self.openOffset = openOffset
         self.delimiters = delimiters
     }
 

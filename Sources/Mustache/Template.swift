@@ -132,11 +132,6 @@ public struct TemplateSet: Sendable {
 
     public subscript(name: String) -> Template? { templates[name] }
 
-    /// Adds or replaces a template.
-    public mutating func add(_ template: Template) {
-        templates[template.name] = template
-    }
-
     /// Renders the template called `name`.
     public func render(_ name: String, _ data: MustacheValue, options: RenderOptions = RenderOptions()) throws -> String {
         guard let template = templates[name] else {

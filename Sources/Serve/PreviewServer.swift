@@ -1,6 +1,7 @@
 import CXCore
 import FlyingFox
 import FlyingSocks
+import Mustache
 import Foundation
 
 /// `cxsite serve`: builds the site into memory, serves it over HTTP, watches the sources and
@@ -60,8 +61,13 @@ public struct PreviewServer: Sendable {
     }
 
     private func rebuild(into state: PreviewState) async {
+        let options = self.options
+        // The build blocks (files, git): run it on a thread of its own, not the concurrency pool.
+        let result = await withCheckedContinuation { continuation in
+            Thread.detachNewThread { continuation.resume(returning: Result { try SiteBuilder.renderInMemory(options) }) }
+        }
         do {
-            let site = try SiteBuilder.renderInMemory(options)
+            let site = try result.get()
             for warning in site.warnings { log(warning.description) }
             log(site.summary)
             await state.publish(.site(site.files))
@@ -139,7 +145,6 @@ actor PreviewState {
         case "json": type = "application/json"
         case "xml": type = path.hasSuffix("feed.xml") ? "application/atom+xml" : "application/xml"
         case "svg": type = "image/svg+xml"
-        case "png": type = "image/png"
         default: type = "application/octet-stream"
         }
         return [.contentType: type, .cacheControl: "no-store"]
@@ -221,15 +226,10 @@ enum LiveReload {
         <body style="font: 16px/1.5 monospace; margin: 2rem; background: #fff; color: #111">
         <h1 style="color: #b3261e; font-family: sans-serif">The build failed</h1>
         <p style="font-family: sans-serif">Fix the errors below and save: this page reloads by itself.</p>
-        <pre style="white-space: pre-wrap; border-left: 6px solid #b3261e; padding-left: 1rem">\(htmlEscaped(text))</pre>
+        <pre style="white-space: pre-wrap; border-left: 6px solid #b3261e; padding-left: 1rem">\(HTML.escape(text))</pre>
         <script src="/__cxsite/live-reload.js"></script>
         </body></html>
 
         """
-    }
-
-    private static func htmlEscaped(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
-            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -24,7 +24,8 @@ names.sort()
 /// unreadable, so use a raw string with enough `#`s that the text cannot end it.
 func literal(_ text: String) -> String {
     var hashes = "#"
-    while text.contains("\"" + hashes) || text.contains(hashes.dropLast() + "\"\"\"") { hashes += "#" }
+    // The text must not contain the closing `"""#…` nor `\#…`, which would escape or interpolate.
+    while text.contains("\"\"\"" + hashes) || text.contains("\\" + hashes) { hashes += "#" }
     return hashes + "\"\"\"\n" + text + "\n\"\"\"" + hashes
 }
 

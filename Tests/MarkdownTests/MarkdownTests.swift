@@ -36,6 +36,8 @@ struct MarkdownTests {
         ("<img src=x onerror=alert(1)>", "<img src=\"x\">"),
         ("<span ONCLICK='alert(1)' class=\"c\">s</span>", "<span class=\"c\">s</span>"),
         ("<a href=\"&#106;avascript:alert(1)\">e</a>", "<a href=\"\">e</a>"),
+        ("<a href=\"&#106avascript:alert(1)\">e</a>", "<a href=\"\">e</a>"),
+        ("<a href=\"java&#x73;cript&colon;alert(1)\">e</a>", "<a href=\"\">e</a>"),
         ("<a href=\"https://example.com/?a=1&amp;b=2\">ok</a>", "<a href=\"https://example.com/?a=1&amp;b=2\">ok</a>"),
     ])
     func rawHTMLKeepsNoEventHandlersOrDangerousURLs(_ raw: String, _ expected: String) {

@@ -138,7 +138,7 @@ public enum Authoring {
         guard let loaded, !diagnostics.contains(where: \.isError) else {
             throw DiagnosticList(diagnostics.filter(\.isError).sorted())
         }
-        let published = loaded.content.stories.filter { !$0.draft }.sorted { ($0.date, $0.slug) > ($1.date, $1.slug) }
+        let published = loaded.content.stories.filter { !$0.draft }.sorted(by: Story.newestFirst)
         return SiteFacts(period: loaded.config.period, touchpoints: loaded.config.journey.map(\.id),
                          newestSuccess: published.first { $0.outcome == .success }?.slug,
                          newestFailure: published.first { $0.outcome == .failure }?.slug)
@@ -147,8 +147,7 @@ public enum Authoring {
     /// Today's date: `SOURCE_DATE_EPOCH` when set, else the system clock (only authoring
     /// commands read it; builds never do).
     public static func today() -> Day {
-        let seconds = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
-            ?? Int(Date().timeIntervalSince1970)
+        let seconds = BuildOptions.sourceDateEpochFromEnvironment ?? Int(Date().timeIntervalSince1970)
         return Day(secondsSince1970: seconds)
     }
 

@@ -11,8 +11,7 @@ struct LinkChecker {
     func brokenLinks(severity: Diagnostic.Severity) -> [Diagnostic] {
         var found: [Diagnostic] = []
         let documents: [(path: String, page: String, bodyLine: Int)] =
-            site.stories.map { ($0.path, "stories/\($0.slug)/index.html", $0.bodyLine) }
-            + site.briefings.map { ($0.path, "briefings/\($0.slug)/index.html", $0.bodyLine) }
+            site.stories.map { ($0.path, $0.pagePath, $0.bodyLine) } + site.briefings.map { ($0.path, $0.pagePath, $0.bodyLine) }
         for document in documents {
             for link in site.bodies[document.path]?.links ?? [] {
                 guard let target = resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }

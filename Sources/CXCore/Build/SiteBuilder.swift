@@ -16,11 +16,16 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int?
     /// Show on each story when it last changed and who changed it, from git.
     public var useGit = true
+    /// `SOURCE_DATE_EPOCH`, when set to a number of seconds.
+    public static var sourceDateEpochFromEnvironment: Int? {
+        ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
+    }
+
     /// Told the share of a large response import done so far (for a progress bar).
     public var progress: (@Sendable (Double) -> Void)?
 
     public init(source: URL, output: URL? = nil, includeDrafts: Bool = false,
-                sourceDateEpoch: Int? = ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }) {
+                sourceDateEpoch: Int? = BuildOptions.sourceDateEpochFromEnvironment) {
         self.source = source
         self.output = output ?? source.appendingPathComponent("public")
         self.includeDrafts = includeDrafts
@@ -64,8 +69,12 @@ public enum SiteBuilder {
             throw DiagnosticList(prepared.diagnostics.sorted())
         }
         // Write: the only stage that touches the output folder.
+        let output = OutputFolder(options.output)
+        if let problem = output.problem(forSiteIn: options.source) {
+            throw DiagnosticList(prepared.diagnostics + [Diagnostic(.error, problem, at: .file(options.output.path))])
+        }
         do {
-            try OutputFolder(options.output).publish(prepared.files)
+            try output.publish(prepared.files)
         } catch {
             throw DiagnosticList(prepared.diagnostics + [Diagnostic(.error, "could not write the site: \(error)",
                                                                     at: .file(options.output.path))])
@@ -162,8 +171,9 @@ public enum SiteBuilder {
         }
         prepared.files += loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
         prepared.files.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
-        prepared.files.append(("feed.xml", Feeds.atom(model, pages: pages)))
+        prepared.files.append(("feed.xml", Feeds.atom(model)))
         if let sitemap = Feeds.sitemap(model, pages: pages) { prepared.files.append(("sitemap.xml", sitemap)) }
+        if checking { prepared.diagnostics += templates.missingPartials() }
         prepared.diagnostics += LinkChecker(site: model, content: loaded.content, outputPaths: Set(prepared.files.map(\.path)))
             .brokenLinks(severity: checking ? .error : .warning)
         prepared.model = model
@@ -209,6 +219,8 @@ public enum SiteBuilder {
         if !site.exists(SiteConfig.fileName) {
             diagnostics.append(Diagnostic(.error, "no cxsite.yaml in the site folder: is this a cxsite site? (--source names another folder)",
                                           at: .file(SiteConfig.fileName)))
+        } else if let problem = site.outsideLinkProblem(SiteConfig.fileName) {
+            diagnostics.append(problem)
         } else {
             switch site.read(SiteConfig.fileName) {
             case .success(let file):

@@ -148,6 +148,7 @@ public struct MetricDefinition: Hashable, Sendable {
     }
 
     static func grouped(_ value: Double) -> String {
+        guard abs(value) < 1e15 else { return String(format: "%.0f", value) }
         let whole = Int(value.rounded())
         var digits = String(abs(whole))
         var groups: [String] = []

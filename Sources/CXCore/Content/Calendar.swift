@@ -110,7 +110,7 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses `2026-Q3` or `2026-09`.
     public static func parse(_ text: String) -> Result<Period, DateProblem> {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]) else {
+        guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), year >= 1 else {
             return .failure(DateProblem("'\(text)' is not a period: write a quarter as 2026-Q3 or a month as 2026-09"))
         }
         if parts[1].count == 2, parts[1].first == "Q", let quarter = Int(parts[1].dropFirst()), (1...4).contains(quarter) {
@@ -137,17 +137,14 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
         return index == 1 ? Period(year: year - 1, index: count, kind: kind) : Period(year: year, index: index - 1, kind: kind)
     }
 
-    public var first: Day { Day(year: year, month: kind == .quarter ? index * 3 - 2 : index, day: 1)! }
+    /// The month the period starts in.
+    private var firstMonth: Int { kind == .quarter ? index * 3 - 2 : index }
 
-    public var last: Day {
-        let month = kind == .quarter ? index * 3 : index
-        return Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!
-    }
-
-    public func contains(_ day: Day) -> Bool { first <= day && day <= last }
+    /// The first day of the period (years are 1–9999, so the date exists).
+    public var first: Day { Day(year: year, month: firstMonth, day: 1)! }
 
     public static func < (a: Period, b: Period) -> Bool {
-        (a.year, a.first.month, a.index) < (b.year, b.first.month, b.index)
+        (a.year, a.firstMonth, a.index) < (b.year, b.firstMonth, b.index)
     }
 }
 

@@ -51,6 +51,16 @@ public struct Story: Sendable {
     }
 }
 
+extension Story {
+    /// Where the story's page is written.
+    var pagePath: String { "stories/\(slug)/index.html" }
+    /// The page's path as a link (percent-encoded).
+    var href: String { "stories/\(Slug.href(slug))/index.html" }
+
+    /// Newest first; on the same day, by slug.
+    static func newestFirst(_ a: Story, _ b: Story) -> Bool { (a.date, b.slug) > (b.date, a.slug) }
+}
+
 /// A leadership-meeting briefing, from `content/briefings/SLUG.md`.
 public struct Briefing: Sendable {
     public var slug: String
@@ -65,6 +75,11 @@ public struct Briefing: Sendable {
     /// The file line the body starts on.
     public var bodyLine: Int
     public var path: String
+}
+
+extension Briefing {
+    var pagePath: String { "briefings/\(slug)/index.html" }
+    var href: String { "briefings/\(Slug.href(slug))/index.html" }
 }
 
 /// One row of a metric snapshot file: an already-aggregated value.
@@ -109,17 +124,16 @@ enum FrontMatter {
 
     static func split(_ file: SourceFile, what: String) -> Result<Parts, Diagnostic> {
         var lines = file.text.split(separator: "\n", maxSplits: .max, omittingEmptySubsequences: false)[...]
-        func isFence(_ line: Substring) -> Bool {
-            let trimmed = line.hasSuffix("\r") ? line.dropLast() : line
-            return trimmed.trimmingTrailingSpaces() == "---"
+        func fence(_ line: Substring) -> Substring {
+            (line.hasSuffix("\r") ? line.dropLast() : line).trimmingTrailingSpaces()
         }
-        guard let first = lines.first, isFence(first) else {
+        guard let first = lines.first, fence(first) == "---" else {
             return .failure(file.diagnostic(
                 "missing front matter: \(what) starts with a '---' line, then YAML fields such as 'title:', then '---'",
                 line: 1, column: 1))
         }
         lines = lines.dropFirst()
-        guard let closing = lines.firstIndex(where: { isFence($0) || $0.trimmingTrailingSpaces() == "..." }) else {
+        guard let closing = lines.firstIndex(where: { fence($0) == "---" || fence($0) == "..." }) else {
             return .failure(file.diagnostic("the front matter opened on line 1 is never closed: add a '---' line after its fields",
                                             line: 1, column: 1))
         }

@@ -83,10 +83,7 @@ struct ContentLoader {
     private mutating func story(from file: SourceFile) -> Story? {
         guard var fields = frontMatter(of: file, what: "a story") else { return nil }
         let slug = Self.slug(of: file.path)
-        if let problem = Slug.problem(slug) {
-            report(Diagnostic(.error, "the file name '\(slug)' cannot name a page: it \(problem)", at: .file(file.path)))
-            return nil
-        }
+        guard pageName(slug, of: file) else { return nil }
         let title = fields.string("title", required: true)
         let date = fields.day("date", required: true)
         let outcome: Outcome? = fields.choice("outcome", required: true)
@@ -98,10 +95,7 @@ struct ContentLoader {
         let tags = fields.strings("tags").map(\.value)
         let owner = fields.string("owner")
         let status: LoopStatus? = fields.choice("status")
-        let statusLocation = fields.node("status").map { node -> SourceLocation in
-            let position = fields.position(of: node)
-            return file.location(line: position.line, column: position.column)
-        }
+        let statusLocation = fields.node("status").map { fields.location(of: $0) }
         let loop: LoopLevel? = fields.choice("loop")
         let draft = fields.bool("draft") ?? false
         var actions: [Story.Action] = []
@@ -144,10 +138,7 @@ struct ContentLoader {
 
     private mutating func briefing(from file: SourceFile) -> Briefing? {
         guard var fields = frontMatter(of: file, what: "a briefing") else { return nil }
-        if let problem = Slug.problem(Self.slug(of: file.path)) {
-            report(Diagnostic(.error, "the file name '\(Self.slug(of: file.path))' cannot name a page: it \(problem)", at: .file(file.path)))
-            return nil
-        }
+        guard pageName(Self.slug(of: file.path), of: file) else { return nil }
         let title = fields.string("title", required: true)
         let date = fields.day("date", required: true)
         var period: Period?
@@ -161,8 +152,7 @@ struct ContentLoader {
         } else {
             fields.error("missing required field 'period' (as in 2026-Q3 or 2026-09)")
         }
-        let storiesLocation = fields.node("stories").flatMap { $0.mark }
-            .map { file.location(line: $0.line + fields.lineOffset, column: $0.column) } ?? file.location(line: 1, column: 1)
+        let storiesLocation = fields.node("stories").map { fields.location(of: $0) } ?? file.location(line: 1, column: 1)
         let references = fields.strings("stories").map {
             (slug: $0.value, location: fields.file.location(line: $0.line, column: $0.column))
         }
@@ -198,6 +188,13 @@ struct ContentLoader {
         }
     }
 
+    /// True when `slug` can name a page folder; reports why not otherwise.
+    private mutating func pageName(_ slug: String, of file: SourceFile) -> Bool {
+        guard let problem = Slug.problem(slug) else { return true }
+        report(Diagnostic(.error, "the file name '\(slug)' cannot name a page: it \(problem)", at: .file(file.path)))
+        return false
+    }
+
     static func slug(of path: String) -> String {
         let name = path.split(separator: "/").last.map(String.init) ?? path
         guard let dot = name.lastIndex(of: ".") else { return name }
@@ -218,6 +215,12 @@ struct ContentLoader {
     }
 
     // MARK: Metric snapshots
+
+    /// A finite number of a sensible size (snapshot values and targets).
+    static func number(_ text: String) -> Double? {
+        guard let value = Double(text), value.isFinite, abs(value) < 1e15 else { return nil }
+        return value
+    }
 
     private static let snapshotColumns = ["period", "metric", "value", "n", "segment", "touchpoint", "target"]
 
@@ -278,7 +281,7 @@ struct ContentLoader {
             return []
         }
         var list = node
-        if case .mapping(let mapping)? = node { list = mapping[Yams.Node("snapshots")] ?? mapping[Yams.Node("metrics")] }
+        if case .mapping(let mapping)? = node { list = mapping[Yams.Node("snapshots")] }
         guard case .sequence(let sequence)? = list else {
             diagnostics.append(file.diagnostic("expected a list of snapshot rows (period, metric, value, …)", line: 1, column: 1))
             return []
@@ -332,8 +335,8 @@ struct ContentLoader {
         } else if metric == nil {
             fail("missing metric", cells["metric"])
         }
-        let value = text("value").flatMap(Double.init)
-        if value == nil || !(value!.isFinite) { fail("the value '\(text("value") ?? "")' is not a number", cells["value"]) }
+        let value = text("value").flatMap(Self.number)
+        if value == nil { fail("the value '\(text("value") ?? "")' is not a number (a finite one below 10^15)", cells["value"]) }
         var n: Int?
         if let raw = text("n") {
             n = Int(raw)
@@ -346,8 +349,8 @@ struct ContentLoader {
         }
         var target: Double?
         if let raw = text("target") {
-            target = Double(raw)
-            if target == nil { fail("the target '\(raw)' is not a number", cells["target"]) }
+            target = Self.number(raw)
+            if target == nil { fail("the target '\(raw)' is not a number (a finite one below 10^15)", cells["target"]) }
         }
         guard ok, let period, let metric, let value else { return nil }
         return MetricSnapshot(period: period, metric: metric, value: value, n: n,

@@ -53,7 +53,6 @@ public struct PerceptionRound: Sendable {
     public var date: Day
     public var ratings: [Rating]
     public var answers: [PerceptionGroup: [PerceptionQuestion: [String]]]
-    public var path: String
 }
 
 extension ContentLoader {
@@ -115,7 +114,7 @@ extension ContentLoader {
         report(fields.diagnostics)
         guard let title, let date, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return PerceptionRound(slug: Self.slug(of: file.path), title: title, date: date, ratings: ratings,
-                               answers: answers, path: file.path)
+                               answers: answers)
     }
 }
 

@@ -48,7 +48,7 @@ public struct SiteFolder: Sendable {
     /// Reads a text file whole; files larger than `limit` bytes are refused with a clear
     /// message instead of filling memory.
     func read(_ relative: String, limit: Int = SiteFolder.textFileLimit) -> Result<SourceFile, Diagnostic> {
-        let size = (try? FileManager.default.attributesOfItem(atPath: url(relative).path)[.size] as? Int) ?? 0
+        let size = (try? FileManager.default.attributesOfItem(atPath: url(relative).resolvingSymlinksInPath().path)[.size] as? Int) ?? 0
         guard size <= limit else {
             let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
             return .failure(Diagnostic(.error, "the file is \(megabytes) MiB, more than the \(limit / 1_048_576) MiB cxsite reads whole: split it (responses in content/responses/ are streamed and have no limit)",

@@ -187,6 +187,11 @@ struct YAMLFields {
 
     // MARK: Locations and errors
 
+    func location(of node: Node) -> SourceLocation {
+        let position = position(of: node)
+        return file.location(line: position.line, column: position.column)
+    }
+
     func position(of node: Node) -> (line: Int, column: Int) {
         guard let mark = node.mark else { return (line, column) }
         return (mark.line + lineOffset, mark.column)

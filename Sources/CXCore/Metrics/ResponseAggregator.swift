@@ -110,8 +110,8 @@ struct ResponseAggregator {
 
     /// Aggregates every file, in parallel, and merges the results in file order.
     func aggregate(_ files: [(path: String, url: URL)]) -> (ResponseAggregates, [Diagnostic]) {
-        let sizes = files.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int) ?? 0 }
-        let counter = ProgressCounter(total: sizes.reduce(0, +), report: sizes.reduce(0, +) > Self.progressThreshold ? progress : nil)
+        let total = files.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int) ?? 0 }.reduce(0, +)
+        let counter = ProgressCounter(total: total, report: total > Self.progressThreshold ? progress : nil)
         let results = files.map { FileJob(path: $0.path, url: $0.url) }.concurrentMap { aggregate(file: $0, counter: counter) }
         var aggregates = ResponseAggregates()
         var diagnostics: [Diagnostic] = []
@@ -390,10 +390,9 @@ private final class ProgressCounter: @unchecked Sendable {
     func add(_ bytes: Int) {
         guard let report, total > 0 else { return }
         lock.lock()
+        defer { lock.unlock() }  // report in order, so the bar never goes back
         read += bytes
-        let share = min(1, Double(read) / Double(total))
-        lock.unlock()
-        report(share)
+        report(min(1, Double(read) / Double(total)))
     }
 }
 

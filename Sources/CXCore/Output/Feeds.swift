@@ -3,7 +3,7 @@ import Mustache
 /// `feed.xml` (Atom, the stories newest first) and `sitemap.xml` (when `base_url` is set).
 /// Dates come from the content, so two builds give the same bytes.
 enum Feeds {
-    static func atom(_ site: Site, pages: [Page]) -> [UInt8] {
+    static func atom(_ site: Site) -> [UInt8] {
         let base = site.config.baseURL.map(normalized)
         let newest = site.stories.first?.date ?? site.today
         func link(_ path: String) -> String { (base ?? "") + path }
@@ -20,7 +20,7 @@ enum Feeds {
             xml += "  <link rel=\"self\" href=\"\(escape(base))feed.xml\"/>\n  <link href=\"\(escape(base))index.html\"/>\n"
         }
         for story in site.stories.prefix(50) {
-            let path = "stories/\(Slug.href(story.slug))/index.html"
+            let path = story.href
             xml += """
                   <entry>
                     <title>\(escape(Typography.smarten(story.title)))</title>

@@ -17,6 +17,19 @@ struct OutputFolder {
         self.destination = destination.standardizedFileURL
     }
 
+    /// Why the output folder cannot be `destination`, for a site in `source`: it would
+    /// replace the site's own files, or write through a link. Nil when it can.
+    func problem(forSiteIn source: URL) -> String? {
+        let output = destination.resolvingSymlinksInPath().path + "/"
+        let site = source.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        if Self.isSymbolicLink(destination.path) { return "the output folder is a symbolic link: name the folder it points to" }
+        if site.hasPrefix(output) { return "the output folder \(destination.path) holds the site itself: choose another, such as SOURCE/public" }
+        for sourceFolder in ["content/", "templates/"] where output.hasPrefix(site + sourceFolder) {
+            return "the output folder \(destination.path) is inside the site's \(sourceFolder): choose another, such as SOURCE/public"
+        }
+        return nil
+    }
+
     /// Writes `files` (path relative to the output → bytes) and swaps them into place.
     func publish(_ files: [(path: String, bytes: [UInt8])]) throws {
         let fileManager = FileManager.default
@@ -76,9 +89,10 @@ struct OutputFolder {
         Self.removeTree(retired.path)
     }
 
-    /// Deletes a folder and everything in it, its subfolders on all cores.
+    /// Deletes a folder and everything in it, its subfolders on all cores. Symbolic links
+    /// are removed, never followed.
     static func removeTree(_ path: String) {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+        guard !isSymbolicLink(path), let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
             unlink(path)
             return
         }
@@ -92,7 +106,7 @@ struct OutputFolder {
 
     /// Deletes `path`, a file or a folder, depth first with `unlinkat`.
     private static func removeEntries(_ path: String) {
-        guard let directory = opendir(path) else {
+        guard !isSymbolicLink(path), let directory = opendir(path) else {
             unlink(path)
             return
         }
@@ -108,6 +122,11 @@ struct OutputFolder {
         }
         closedir(directory)
         rmdir(path)
+    }
+
+    static func isSymbolicLink(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32

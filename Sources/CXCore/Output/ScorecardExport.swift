@@ -1,3 +1,5 @@
+import Mustache
+
 /// `scorecard.json`: every value of the scorecard for other tools, one object per metric ×
 /// period × group, keys in a fixed order so two builds give the same bytes.
 enum ScorecardExport {
@@ -26,9 +28,9 @@ enum ScorecardExport {
         return Array(("{\"metrics\": [\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]}\n").utf8)
     }
 
-    /// A JSON number: integers without a fraction, others unrounded.
+    /// A JSON number: integers without a fraction, others unrounded (as Mustache prints them).
     private static func number(_ value: Double) -> String {
-        value == value.rounded() && abs(value) < 1e15 ? String(Int64(value)) : String(value)
+        MustacheValue.double(value).interpolatedText
     }
 
     /// A JSON string literal.

@@ -117,7 +117,7 @@ extension PageBuilder {
                 "failureCount": .int(stories.filter { $0.outcome == .failure }.count),
                 "stories": .array(stories.map { story in
                     ["title": .string(Typography.smarten(story.title)), "outcome": .string(story.outcome.rawValue),
-                     "href": .string(root + "stories/\(Slug.href(story.slug))/index.html")]
+                     "href": .string(root + story.href)]
                 }),
             ]
         }
@@ -130,7 +130,7 @@ extension PageBuilder {
                 let first = indices.min() ?? 0, last = indices.max() ?? 0
                 return [
                     "title": .string(Typography.smarten(story.title)),
-                    "href": .string(root + "stories/\(Slug.href(story.slug))/index.html"),
+                    "href": .string(root + story.href),
                     "dateText": .string(story.date.longText),
                     "isOpen": .bool(story.status == .open),
                     "cells": .array(site.config.journey.indices.map { index in
@@ -185,7 +185,7 @@ extension PageBuilder {
         let overdue = open.filter { ($0.due ?? date) < date }
         return [
             "title": .string(Typography.smarten(story.title)),
-            "href": .string(root + "stories/\(Slug.href(story.slug))/index.html"),
+            "href": .string(root + story.href),
             "age": .int(age),
             "ageText": .string(age == 1 ? "1 day" : "\(age) days"),
             "stale": .bool(age > Site.staleLoopDays),

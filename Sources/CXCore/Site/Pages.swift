@@ -24,7 +24,7 @@ struct PageBuilder {
         pages.append(page("briefings/index.html", "briefings", title: "Briefings", section: "briefings", [
             "briefings": .array(site.briefings.map { briefingSummary($0, root: "../") }),
         ]))
-        pages += site.briefings.map { briefingPage($0, path: "briefings/\($0.slug)/index.html") }
+        pages += site.briefings.map { briefingPage($0, path: $0.pagePath) }
         pages.append(storiesPage())
         pages += site.stories.map(storyPage)
         pages += site.config.journey.map(touchpointPage)
@@ -83,7 +83,7 @@ struct PageBuilder {
     }
 
     private func storyPage(_ story: Story) -> Page {
-        let path = "stories/\(story.slug)/index.html"
+        let path = story.pagePath
         let root = Self.root(of: path)
         var card = storyCard(story, root: root)
         if case .object(var members) = card {
@@ -177,14 +177,14 @@ struct PageBuilder {
             "dateText": .string(briefing.date.longText),
             "period": .string(briefing.period.description),
             "periodLabel": .string(briefing.period.label),
-            "href": .string(root + "briefings/\(Slug.href(briefing.slug))/index.html"),
+            "href": .string(root + briefing.href),
         ]
     }
 
     func storyCard(_ story: Story, root: String) -> MustacheValue {
         [
             "slug": .string(story.slug),
-            "href": .string(root + "stories/\(Slug.href(story.slug))/index.html"),
+            "href": .string(root + story.href),
             "title": .string(Typography.smarten(story.title)),
             "date": .string(story.date.description),
             "dateText": .string(story.date.longText),

@@ -13,8 +13,9 @@ struct Scorecard: Sendable {
         var standardError: Double?
         var totals: ResponseTotals?
 
+        var estimate: SurveyEstimate { SurveyEstimate(value: value, standardError: standardError) }
         /// The 95% margin of error.
-        var margin: Double? { standardError.map { 1.96 * $0 } }
+        var margin: Double? { estimate.margin }
     }
 
     /// Which customers a value covers: everyone, one segment, or one touchpoint.
@@ -101,14 +102,10 @@ struct Scorecard: Sendable {
     /// The change from the period just before `point`'s, when there is a value for it.
     func change(_ metric: String, _ group: Group = .all, at point: Point) -> Change? {
         guard let previous = self.point(metric, group, in: point.period.previous) else { return nil }
-        let delta = point.value - previous.value
-        // A single response has no spread to test against: significance is unknown.
-        guard let a = point.standardError, let b = previous.standardError, (point.n ?? 0) > 1, (previous.n ?? 0) > 1 else {
-            return Change(previous: previous, delta: delta, isSignificant: nil)
-        }
-        let test = SurveyStatistics.change(from: SurveyEstimate(value: previous.value, standardError: b),
-                                           to: SurveyEstimate(value: point.value, standardError: a))
-        return Change(previous: previous, delta: delta, isSignificant: test.isSignificant)
+        let test = SurveyStatistics.change(from: previous.estimate, to: point.estimate)
+        // Without a z (snapshots, no spread) or with a single response, significance is unknown.
+        let known = test.z != nil && (point.n ?? 0) > 1 && (previous.n ?? 0) > 1
+        return Change(previous: previous, delta: test.delta, isSignificant: known ? test.isSignificant : nil)
     }
 
     /// Segments that have values for `metric`, sorted by name.

@@ -37,7 +37,7 @@ struct Site: Sendable {
                      history: GitHistory = GitHistory()) -> (Site, [Diagnostic]) {
         let stories = content.stories
             .filter { includeDrafts || !$0.draft }
-            .sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
+            .sorted(by: Story.newestFirst)
         let briefings = content.briefings.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
         var diagnostics: [Diagnostic] = []
         var opening: [String: OpeningStories] = [:]

@@ -6,7 +6,7 @@ import Mustache
 /// the site's `templates/` folder replacing the built-in file of the same name.
 struct Theme: Sendable {
     let templates: TemplateSet
-    /// Files other than templates (the stylesheet), by path relative to the theme folder.
+    /// The files of `templates/assets/` (the stylesheet), by path relative to the theme folder.
     let assets: [String: String]
 
     /// The built-in theme's files, by path relative to `templates/`.
@@ -37,9 +37,9 @@ struct Theme: Sendable {
                 let templateName = String(name.dropLast(".mustache".count))
                 sources[templateName] = file.text
                 paths[templateName] = file.path
-            } else {
+            } else if name.hasPrefix("assets/") {
                 assets[name] = file.text
-            }
+            }  // other files (notes, a README) are not part of the theme
         }
         do {
             let templates = try TemplateSet(sources: sources, paths: paths)
