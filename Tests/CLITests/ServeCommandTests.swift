@@ -38,13 +38,20 @@ struct ServeCommandTests {
         defer { scratch.cleanUp() }
         try FileManager.default.removeItem(at: scratch.folder)
         try FileManager.default.copyItem(at: BuildCommandTests.fixture, to: scratch.folder)
-        let port = Int.random(in: 20_000...60_000)
-        let process = Process()
-        process.executableURL = CXSiteBinary.url
-        process.arguments = ["serve", "--source", scratch.folder.path, "--port", String(port)]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        // A random port; if another program holds it, the server exits at once: try another.
+        var port = 0
+        var process = Process()
+        for _ in 0..<5 {
+            port = Int.random(in: 20_000...60_000)
+            process = Process()
+            process.executableURL = CXSiteBinary.url
+            process.arguments = ["serve", "--source", scratch.folder.path, "--port", String(port)]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            try await Task.sleep(nanoseconds: 700_000_000)
+            if process.isRunning { break }
+        }
         defer {
             process.terminate()
             process.waitUntilExit()
