@@ -55,7 +55,7 @@ public struct MarkdownRenderer: Sendable {
         }
         guard let paragraph = node, let rendered = cmark_render_plaintext(paragraph, CMARK_OPT_DEFAULT, 0) else { return "" }
         defer { free(rendered) }
-        let text = String(cString: rendered).split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        let text = Self.collapsingWhitespace(UnsafePointer(rendered))
         guard text.count > 240 else { return text }
         let cut = text.prefix(240)
         return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
@@ -93,6 +93,25 @@ public struct MarkdownRenderer: Sendable {
                                                column: Int(cmark_node_get_start_column(node))))
         }
         return links
+    }
+
+    /// The C string with runs of ASCII whitespace collapsed to single spaces and trimmed.
+    private static func collapsingWhitespace(_ cString: UnsafePointer<CChar>) -> String {
+        var bytes: [UInt8] = []
+        var pendingSpace = false
+        var pointer = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
+        while pointer.pointee != 0 {
+            let byte = pointer.pointee
+            if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
+                pendingSpace = !bytes.isEmpty
+            } else {
+                if pendingSpace { bytes.append(0x20) }
+                pendingSpace = false
+                bytes.append(byte)
+            }
+            pointer += 1
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]

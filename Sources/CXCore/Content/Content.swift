@@ -123,23 +123,37 @@ enum FrontMatter {
     }
 
     static func split(_ file: SourceFile, what: String) -> Result<Parts, Diagnostic> {
-        var lines = file.text.split(separator: "\n", maxSplits: .max, omittingEmptySubsequences: false)[...]
+        // Walk the lines only as far as the closing fence; the body is taken whole after it.
+        let text = file.text[...]
         func fence(_ line: Substring) -> Substring {
             (line.hasSuffix("\r") ? line.dropLast() : line).trimmingTrailingSpaces()
         }
-        guard let first = lines.first, fence(first) == "---" else {
+        func lineEnd(from start: Substring.Index) -> Substring.Index {
+            text[start...].firstIndex(of: "\n") ?? text.endIndex
+        }
+        let firstEnd = lineEnd(from: text.startIndex)
+        guard fence(text[text.startIndex..<firstEnd]) == "---" else {
             return .failure(file.diagnostic(
                 "missing front matter: \(what) starts with a '---' line, then YAML fields such as 'title:', then '---'",
                 line: 1, column: 1))
         }
-        lines = lines.dropFirst()
-        guard let closing = lines.firstIndex(where: { fence($0) == "---" || fence($0) == "..." }) else {
-            return .failure(file.diagnostic("the front matter opened on line 1 is never closed: add a '---' line after its fields",
-                                            line: 1, column: 1))
+        var lineNumber = 1
+        var start = firstEnd < text.endIndex ? text.index(after: firstEnd) : text.endIndex
+        let yamlStart = start
+        while start < text.endIndex {
+            lineNumber += 1
+            let end = lineEnd(from: start)
+            let line = fence(text[start..<end])
+            if line == "---" || line == "..." {
+                let body = end < text.endIndex ? text[text.index(after: end)...] : ""
+                var yaml = text[yamlStart..<start]
+                if yaml.hasSuffix("\n") { yaml = yaml.dropLast() }
+                return .success(Parts(yaml: String(yaml), yamlLineOffset: 1, body: String(body), bodyLine: lineNumber + 1))
+            }
+            start = end < text.endIndex ? text.index(after: end) : text.endIndex
         }
-        let yaml = lines[..<closing].joined(separator: "\n")
-        let body = lines[(closing + 1)...].joined(separator: "\n")
-        return .success(Parts(yaml: yaml, yamlLineOffset: 1, body: body, bodyLine: closing + 2))
+        return .failure(file.diagnostic("the front matter opened on line 1 is never closed: add a '---' line after its fields",
+                                        line: 1, column: 1))
     }
 }
 

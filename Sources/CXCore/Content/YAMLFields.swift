@@ -6,6 +6,8 @@ import Yams
 struct YAMLFields {
     let file: SourceFile
     let mapping: Node.Mapping
+    /// The mapping's values by key text (the first of duplicate keys).
+    private let values: [String: Node]
     /// Where the mapping starts, for "missing field" errors.
     let line: Int
     let column: Int
@@ -39,6 +41,12 @@ struct YAMLFields {
     init(file: SourceFile, mapping: Node.Mapping, line: Int, column: Int, lineOffset: Int) {
         self.file = file
         self.mapping = mapping
+        // Yams looks keys up by comparing whole nodes; a dictionary by text is much cheaper.
+        var values: [String: Node] = [:]
+        for (key, value) in mapping {
+            if let name = key.string, values[name] == nil { values[name] = value }
+        }
+        self.values = values
         self.line = line
         self.column = column
         self.lineOffset = lineOffset
@@ -58,7 +66,7 @@ struct YAMLFields {
     // MARK: Reading fields
 
     func node(_ key: String) -> Node? {
-        mapping[Node(key)]
+        values[key]
     }
 
     func has(_ key: String) -> Bool {

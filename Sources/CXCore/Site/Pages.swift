@@ -24,9 +24,9 @@ struct PageBuilder {
         pages.append(page("briefings/index.html", "briefings", title: "Briefings", section: "briefings", [
             "briefings": .array(site.briefings.map { briefingSummary($0, root: "../") }),
         ]))
-        pages += site.briefings.map { briefingPage($0, path: $0.pagePath) }
+        pages += site.briefings.concurrentMap { briefingPage($0, path: $0.pagePath) }
         pages.append(storiesPage())
-        pages += site.stories.map(storyPage)
+        pages += site.stories.concurrentMap(storyPage)
         pages += site.config.journey.map(touchpointPage)
         pages.append(journeyPage())
         pages.append(gapPage())
