@@ -59,7 +59,7 @@ struct Renderer {
                 try renderVariable(name, escaped: escaped, at: position)
             case .section(let name, let children, let raw, let delimiters, let position):
                 try renderSection(name, children, raw: raw, delimiters: delimiters, at: position)
-            case .invertedSection(let name, let children, let position):
+            case .invertedSection(let name, let children, _):
                 // A section's name may be missing: that is how templates ask "is there one?".
                 if !(lookup(name)?.isTruthy ?? false) { try render(children) }
             case .partial(let name, let indentation, let position):

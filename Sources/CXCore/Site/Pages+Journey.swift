@@ -5,7 +5,6 @@ extension PageBuilder {
     // MARK: Perception gap
 
     func gapPage() -> Page {
-        let root = "../"
         guard let newest = site.perceptionRounds.first else {
             return page("gap/index.html", "gap", title: "Perception gap", section: "gap", ["hasRound": false])
         }
