@@ -32,11 +32,15 @@ extension CXSite {
         @Flag(name: .customLong("no-git"), help: "Do not read when each story last changed from git.")
         var noGit = false
 
+        @Flag(name: .customLong("no-cache"), help: "Write every file anew and keep no spare copy of the previous output.")
+        var noCache = false
+
         func run() throws {
             let sourceURL = URL(fileURLWithPath: source)
             var options = BuildOptions(source: sourceURL, output: output.map { URL(fileURLWithPath: $0) },
                                        includeDrafts: drafts)
             options.useGit = !noGit
+            options.useCache = !noCache
             if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = Console.progressBar("importing responses") }
             do {
                 let summary = try SiteBuilder.build(options)

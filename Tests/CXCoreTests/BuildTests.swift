@@ -96,7 +96,7 @@ struct BuildTests {
         let errors = site.buildErrors()
         #expect(errors.count == 2)
         #expect(try site.outputFiles() == before)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.folder.path).filter { $0.hasPrefix(".public") }
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.folder.path).filter { $0.hasPrefix(".public.cxsite-") }
         #expect(leftovers.isEmpty)
     }
 

@@ -16,6 +16,9 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int?
     /// Show on each story when it last changed and who changed it, from git.
     public var useGit = true
+    /// Keep the previous output beside the new one, so the next build writes only what
+    /// changed (`--no-cache` turns it off).
+    public var useCache = true
     /// `SOURCE_DATE_EPOCH`, when set to a number of seconds.
     public static var sourceDateEpochFromEnvironment: Int? {
         ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
@@ -74,7 +77,7 @@ public enum SiteBuilder {
             throw DiagnosticList(prepared.diagnostics + [Diagnostic(.error, problem, at: .file(options.output.path))])
         }
         do {
-            try output.publish(prepared.files)
+            try output.publish(prepared.files, keepSpare: options.useCache)
         } catch {
             throw DiagnosticList(prepared.diagnostics + [Diagnostic(.error, "could not write the site: \(error)",
                                                                     at: .file(options.output.path))])

@@ -10,8 +10,14 @@ import Glibc
 struct OutputFolder {
     let destination: URL
 
-    /// Prefix of the staging and retired folders beside the destination.
+    /// Prefix of the retired folders of interrupted builds beside the destination.
     private var scratchPrefix: String { "." + destination.lastPathComponent + ".cxsite-" }
+    /// Prefix of the spare folder, and of the manifests, beside the destination.
+    private var sparePrefix: String { "." + destination.lastPathComponent + ".cxsite+" }
+
+    private func manifestPrefix(in parent: URL) -> String {
+        parent.appendingPathComponent(sparePrefix + "manifest-").path
+    }
 
     init(_ destination: URL) {
         self.destination = destination.standardizedFileURL
@@ -31,48 +37,87 @@ struct OutputFolder {
     }
 
     /// Writes `files` (path relative to the output → bytes) and swaps them into place.
-    func publish(_ files: [(path: String, bytes: [UInt8])]) throws {
+    ///
+    /// With `keepSpare`, the previous site is not deleted after the swap: it stays beside the
+    /// output as the spare, with a manifest of what it holds, and the next build brings the
+    /// spare up to date by writing only the files that differ, then swaps again. The live
+    /// folder is never written into, so a kill at any moment still leaves a whole site.
+    func publish(_ files: [(path: String, bytes: [UInt8])], keepSpare: Bool = false) throws {
         let fileManager = FileManager.default
         let parent = destination.deletingLastPathComponent()
         try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
         removeLeftovers()
-        let staging = parent.appendingPathComponent(scratchPrefix + "staging-\(ProcessInfo.processInfo.processIdentifier)")
-        Self.removeTree(staging.path)
-        try fileManager.createDirectory(at: staging, withIntermediateDirectories: false)
+        let spare = parent.appendingPathComponent(sparePrefix + "spare")
+        var known = keepSpare ? Manifest.read(for: spare.path, beside: manifestPrefix(in: parent)) : nil
+        if known == nil {
+            Self.removeTree(spare.path)
+            try fileManager.createDirectory(at: spare, withIntermediateDirectories: false)
+            known = Manifest()
+        }
+        // While the spare changes, it has no manifest: an interrupted update is rebuilt whole.
+        Manifest.remove(for: spare.path, beside: manifestPrefix(in: parent))
         do {
-            // Folders first, parents before children, then the files on all cores, all with
-            // plain POSIX calls (Foundation's are several times slower on Linux).
-            var folders: Set<String> = []
-            var targets: [String] = []
-            for file in files {
-                let target = try Self.safeURL(for: file.path, in: staging)
-                var folder = target.deletingLastPathComponent().path
-                while folder.count > staging.path.count, folders.insert(folder).inserted {
-                    folder = (folder as NSString).deletingLastPathComponent
-                }
-                targets.append(target.path)
-            }
-            for folder in folders.sorted(by: { $0.count < $1.count }) where mkdir(folder, 0o755) != 0 && errno != EEXIST {
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: folder])
-            }
-            let jobs = zip(files.map(\.bytes), targets).map { WriteJob(bytes: $0, path: $1) }
-            let failures = jobs.concurrentMap { Self.write($0.bytes, to: $0.path) }
-            if let failure = failures.compactMap({ $0 }).first { throw failure }
-            try swapIntoPlace(staging)
+            let manifest = try update(spare, from: known ?? Manifest(), to: files)
+            try manifest.write(for: spare.path, beside: manifestPrefix(in: parent))
+            try swapIntoPlace(spare, keepingOld: keepSpare)
         } catch {
-            Self.removeTree(staging.path)
+            Self.removeTree(spare.path)
             throw error
         }
+        Manifest.removeStale(beside: manifestPrefix(in: parent), keeping: [spare.path, destination.path])
+    }
+
+    /// Brings `folder`, which holds what `known` says, to hold exactly `files`, writing only
+    /// the files whose bytes differ (or that were changed on disk since), and returns the new
+    /// manifest.
+    private func update(_ folder: URL, from known: Manifest, to files: [(path: String, bytes: [UInt8])]) throws -> Manifest {
+        let hashes = files.concurrentMap { Manifest.hash($0.bytes) }
+        var changed: [Int] = []
+        for (index, file) in files.enumerated() {
+            let target = try Self.safeURL(for: file.path, in: folder)
+            if let entry = known.entries[file.path], entry.hash == hashes[index], entry.matchesDisk(at: target.path) { continue }
+            changed.append(index)
+        }
+        // Folders first, parents before children, then the files on all cores, all with
+        // plain POSIX calls (Foundation's are several times slower on Linux).
+        var folders: Set<String> = []
+        var jobs: [WriteJob] = []
+        for index in changed {
+            let target = try Self.safeURL(for: files[index].path, in: folder)
+            var parent = target.deletingLastPathComponent().path
+            while parent.count > folder.path.count, folders.insert(parent).inserted {
+                parent = (parent as NSString).deletingLastPathComponent
+            }
+            jobs.append(WriteJob(bytes: files[index].bytes, path: target.path))
+        }
+        for path in folders.sorted(by: { $0.count < $1.count }) where mkdir(path, 0o755) != 0 && errno != EEXIST {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
+        let failures = jobs.concurrentMap { Self.write($0.bytes, to: $0.path) }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        // Files the new site no longer has, and any file put there by hand.
+        let current = Set(files.map(\.path))
+        if !known.entries.isEmpty {
+            for path in Self.files(in: folder.path) where !current.contains(path) {
+                unlink(folder.path + "/" + path)
+            }
+        }
+        var manifest = Manifest()
+        for (index, file) in files.enumerated() {
+            let target = try Self.safeURL(for: file.path, in: folder)
+            manifest.entries[file.path] = Manifest.Entry(hash: hashes[index], disk: Manifest.DiskStamp(path: target.path))
+        }
+        return manifest
     }
 
     /// Puts the finished folder in place of the destination. Where the kernel can, the two
     /// folders are exchanged in one atomic step, so there is no moment without a site; the
-    /// old site, now at the staging path, is deleted after.
-    private func swapIntoPlace(_ staging: URL) throws {
+    /// old site, now at the staging path, is kept as the spare or deleted.
+    private func swapIntoPlace(_ staging: URL, keepingOld: Bool) throws {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: destination.path), let exchange = Self.renameExchange,
            exchange(AT_FDCWD, staging.path, AT_FDCWD, destination.path, Self.renameExchangeFlag) == 0 {
-            Self.removeTree(staging.path)
+            if !keepingOld { Self.removeTree(staging.path) }
             return
         }
         let retired = destination.deletingLastPathComponent()
@@ -122,6 +167,25 @@ struct OutputFolder {
         }
         closedir(directory)
         rmdir(path)
+    }
+
+    /// Every file below `root`, as paths relative to it, without following links.
+    static func files(in root: String, under relative: String = "") -> [String] {
+        let path = relative.isEmpty ? root : root + "/" + relative
+        guard let directory = opendir(path) else { return [] }
+        defer { closedir(directory) }
+        var found: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name == "." || name == ".." { continue }
+            let child = relative.isEmpty ? name : relative + "/" + name
+            if entry.pointee.d_type == UInt8(DT_DIR) {
+                found += files(in: root, under: child)
+            } else {
+                found.append(child)
+            }
+        }
+        return found
     }
 
     static func isSymbolicLink(_ path: String) -> Bool {

@@ -1,0 +1,80 @@
+import CXCore
+import Foundation
+import Testing
+
+/// The spare copy of the previous output: later builds write only what changed, and the
+/// result is byte-identical to a clean build whatever happened to the spare.
+struct IncrementalOutputTests {
+    private func cleanBuild(of site: TestSite) throws -> [String: Data] {
+        let clean = site.folder.deletingLastPathComponent().appendingPathComponent("clean-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: clean) }
+        var options = BuildOptions(source: site.folder, output: clean)
+        options.useCache = false
+        try SiteBuilder.build(options)
+        var files: [String: Data] = [:]
+        let enumerator = FileManager.default.enumerator(atPath: clean.path)
+        while let relative = enumerator?.nextObject() as? String {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: clean.path + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
+                files[relative] = FileManager.default.contents(atPath: clean.path + "/" + relative)
+            }
+        }
+        return files
+    }
+
+    private func modified(_ url: URL) throws -> Date {
+        try FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as! Date
+    }
+
+    @Test func laterBuildsWriteOnlyWhatChangedAndMatchACleanBuild() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        for _ in 0..<3 { try site.build() }  // the spare is known from the second build on
+        let story = site.folder.appendingPathComponent("content/stories/fast-install.md")
+        let text = try String(contentsOf: story, encoding: .utf8)
+        try text.replacingOccurrences(of: "Installed in a day", with: "Installed before noon").write(to: story, atomically: true, encoding: .utf8)
+        let started = Date()
+        Thread.sleep(forTimeInterval: 0.05)
+        try site.build()
+        #expect(try site.page("stories/fast-install/index.html").contains("Installed before noon"))
+        #expect(try modified(site.output.appendingPathComponent("stories/fast-install/index.html")) > started)
+        #expect(try modified(site.output.appendingPathComponent("stories/old-failure/index.html")) < started)
+        #expect(try site.outputFiles() == cleanBuild(of: site))
+    }
+
+    @Test func filesChangedOrAddedByHandAreSetRight() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        for _ in 0..<2 { try site.build() }
+        try site.write("public/stories/index.html", "edited by hand")
+        try site.write("public/stray.txt", "added by hand")
+        try site.build()
+        try site.build()  // the edited folder is the spare now, and is brought up to date
+        #expect(try site.outputFiles() == cleanBuild(of: site))
+    }
+
+    @Test func aCorruptManifestIsIgnored() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        for _ in 0..<2 { try site.build() }
+        for name in try FileManager.default.contentsOfDirectory(atPath: site.folder.path) where name.contains("manifest") {
+            try "cxsite-manifest 1\nnot\ta\tvalid line\n".write(to: site.folder.appendingPathComponent(name), atomically: true, encoding: .utf8)
+        }
+        try site.remove("content/stories/old-failure.md")
+        try site.build()
+        try site.build()
+        #expect(try site.outputFiles() == cleanBuild(of: site))
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("stories/old-failure").appendingPathComponent("index.html").path))
+    }
+
+    @Test func noCacheKeepsNoSpare() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var options = BuildOptions(source: site.folder)
+        options.useCache = false
+        try SiteBuilder.build(options)
+        try SiteBuilder.build(options)
+        let names = try FileManager.default.contentsOfDirectory(atPath: site.folder.path)
+        #expect(!names.contains { $0.hasPrefix(".public.cxsite") && !$0.contains("manifest") })
+    }
+}
