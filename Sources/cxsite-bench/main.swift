@@ -182,11 +182,11 @@ func writeSyntheticSite(stories count: Int, into folder: URL) throws {
 /// Builds with the release `cxsite` binary in a child process, for honest wall time and memory;
 /// also returns what `--verbose` printed.
 @discardableResult
-func buildWithBinary(_ site: URL) throws -> (wall: Double, peakMiB: Double, output: String) {
+func buildWithBinary(_ site: URL, cache: Bool = true) throws -> (wall: Double, peakMiB: Double, output: String) {
     let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cxsite")
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["bash", "-c", "command time -f '%M' \"$0\" build --verbose --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
+    process.arguments = ["bash", "-c", "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache") --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
                          binary.path, site.path]
     let wall = try seconds {
         try process.run()
@@ -256,11 +256,22 @@ func siteBenchmark(sizes: [Int]) throws {
         let markdownBytes = (0..<count).reduce(0) { total, index in
             total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size] as? Int) ?? 0)
         }
-        let runs = try (0..<3).map { _ in try buildWithBinary(site) }
+        // Clean builds: every file written anew, no spare kept.
+        let runs = try (0..<3).map { _ in try buildWithBinary(site, cache: false) }
         let wall = median(runs.map(\.wall))
         let peak = runs.map(\.peakMiB).max() ?? 0
-        print("  \(count) stories (\(format(Double(markdownBytes) / 1_000_000, 1)) MB markdown): median \(format(wall, 2)) s wall, "
+        print("  \(count) stories (\(format(Double(markdownBytes) / 1_000_000, 1)) MB markdown): clean build median \(format(wall, 2)) s wall, "
               + "\(format(Double(count) / wall, 0)) stories/s, \(format(Double(markdownBytes) / 1_000_000 / wall, 1)) MB/s, peak \(format(peak, 0)) MiB")
+        // Rebuilds after changing one story, with the spare of the previous output.
+        for _ in 0..<2 { try buildWithBinary(site) }
+        var rebuilds: [Double] = []
+        for round in 0..<3 {
+            let story = site.appendingPathComponent("content/stories/story-\(count / 2).md")
+            let text = try String(contentsOf: story, encoding: .utf8)
+            try text.replacingOccurrences(of: "title: \"Story", with: "title: \"Edit \(round) of story").write(to: story, atomically: true, encoding: .utf8)
+            rebuilds.append(try buildWithBinary(site).wall)
+        }
+        print("    rebuild after changing one story: median \(format(median(rebuilds), 2)) s wall")
     }
     try? FileManager.default.removeItem(at: root)
 }
