@@ -8,9 +8,10 @@ extension CXSite {
             abstract: "Builds the site into the output folder.",
             discussion: """
                 Reads SOURCE/cxsite.yaml, SOURCE/content and SOURCE/templates, and writes the site to a \
-                temporary folder beside the output that replaces the output only when complete. On bad \
-                content it prints every error as path:line:column: error: message with the source line, \
-                exits 1 and leaves the previous output untouched.
+                folder beside the output that is exchanged with it atomically when complete (the \
+                previous site stays beside it as a spare, so the next build writes only what changed). \
+                On bad content it prints every error as path:line:column: error: message with the \
+                source line, exits 1 and leaves the previous output untouched.
                 """
         )
 

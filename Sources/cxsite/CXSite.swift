@@ -7,7 +7,8 @@ struct CXSite: AsyncParsableCommand {
         abstract: "Builds a static CX briefing site that puts customer stories before scores.",
         discussion: """
             A site folder holds cxsite.yaml (title, period, journey, metrics), content/ (stories, \
-            briefings and metric snapshots) and optionally templates/ (overrides of the built-in theme).
+            briefings, metric snapshots, survey responses, perception rounds) and optionally \
+            templates/ (overrides of the built-in theme). Start with: cxsite init DIR.
             """,
         version: "0.1.0",
         subcommands: [Build.self, Check.self, ServeCommand.self, Init.self, New.self, Render.self]
