@@ -11,15 +11,7 @@ struct IncrementalOutputTests {
         var options = BuildOptions(source: site.folder, output: clean)
         options.useCache = false
         try SiteBuilder.build(options)
-        var files: [String: Data] = [:]
-        let enumerator = FileManager.default.enumerator(atPath: clean.path)
-        while let relative = enumerator?.nextObject() as? String {
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: clean.path + "/" + relative, isDirectory: &isDirectory), !isDirectory.boolValue {
-                files[relative] = FileManager.default.contents(atPath: clean.path + "/" + relative)
-            }
-        }
-        return files
+        return TestSite.files(in: clean)
     }
 
     private func modified(_ url: URL) throws -> Date {

@@ -52,8 +52,13 @@ struct TestSite {
 
     /// Every file of the output, by relative path.
     func outputFiles() throws -> [String: Data] {
+        Self.files(in: output)
+    }
+
+    /// Every file below `folder`, by relative path.
+    static func files(in folder: URL) -> [String: Data] {
         var files: [String: Data] = [:]
-        let root = output.path
+        let root = folder.path
         guard let enumerator = FileManager.default.enumerator(atPath: root) else { return [:] }
         while let relative = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
