@@ -66,6 +66,7 @@ public struct RenderedSite: Sendable {
 public enum SiteBuilder {
     /// Builds the site. Throws a ``DiagnosticList`` with every error found (and the warnings),
     /// in which case nothing is written.
+    @discardableResult
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
         var prepared = prepare(options, checking: false)
         guard let model = prepared.model, !prepared.diagnostics.contains(where: \.isError) else {
