@@ -52,7 +52,7 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // `make bench`: prints throughput figures.
-        .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache"]),
+        .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache", "Markdown"]),
         // Build tool: turns `templates/` into Swift source so the theme ships inside the binary.
         .executableTarget(name: "cxsite-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["cxsite-embed-theme"]),

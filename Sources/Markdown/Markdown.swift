@@ -21,7 +21,8 @@ public struct MarkdownRenderer: Sendable {
     /// every heading down that many levels, for markdown shown under a page's own headings.
     public func render(_ markdown: String, headingOffset: Int = 0) -> RenderedMarkdown {
         _ = Self.registerExtensions
-        let options = CMARK_OPT_SMART | CMARK_OPT_VALIDATE_UTF8 | CMARK_OPT_FOOTNOTES
+        // Swift strings are valid UTF-8 already, so cmark need not check.
+        let options = CMARK_OPT_SMART
             | (allowsRawHTML ? CMARK_OPT_UNSAFE : 0)
         guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", links: []) }
         defer { cmark_parser_free(parser) }

@@ -2,6 +2,7 @@
 // Deterministic inputs (a fixed seed), release build, medians of several runs.
 import CXCore
 import Foundation
+import Markdown
 import Mustache
 
 /// A small deterministic random generator (SplitMix64), so every run builds the same inputs.
@@ -247,6 +248,32 @@ func responsesBenchmark(rows: Int) throws {
     try? FileManager.default.removeItem(at: site)
 }
 
+/// cxsite's markdown renderer on the same text as the `cmark-gfm` tool (when installed), both
+/// with the same extensions and smart punctuation, one document of all the stories.
+func markdownBenchmark(site: URL, count: Int) throws {
+    let text = (0..<count).compactMap {
+        try? String(contentsOf: site.appendingPathComponent("content/stories/story-\($0).md"), encoding: .utf8)
+    }.joined(separator: "\n\n")
+    let renderer = MarkdownRenderer()
+    let ours = median(try (0..<3).map { _ in try seconds { _ = renderer.render(text) } })
+    var line = "    markdown, one \(format(Double(text.utf8.count) / 1_000_000, 1)) MB document: cxsite \(format(ours, 2)) s"
+    let file = site.appendingPathComponent(".all.md")
+    try text.write(to: file, atomically: true, encoding: .utf8)
+    let tool = Process()
+    tool.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    tool.arguments = ["bash", "-c", "command -v cmark-gfm >/dev/null && cmark-gfm --smart -e table -e strikethrough -e autolink -e tagfilter -e tasklist \"$0\" > /dev/null", file.path]
+    let theirs = try seconds {
+        try tool.run()
+        tool.waitUntilExit()
+    }
+    if tool.terminationStatus == 0 {
+        line += ", the cmark-gfm tool \(format(theirs, 2)) s (×\(format(ours / theirs, 2)))"
+    } else {
+        line += " (install cmark-gfm to compare with the tool)"
+    }
+    print(line)
+}
+
 func siteBenchmark(sizes: [Int]) throws {
     print("Whole-site build (release binary, synthetic stories of ~2.5 KB)")
     let root = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-bench")
@@ -272,6 +299,7 @@ func siteBenchmark(sizes: [Int]) throws {
             rebuilds.append(try buildWithBinary(site).wall)
         }
         print("    rebuild after changing one story: median \(format(median(rebuilds), 2)) s wall")
+        try markdownBenchmark(site: site, count: count)
     }
     try? FileManager.default.removeItem(at: root)
 }
