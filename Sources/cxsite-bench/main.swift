@@ -255,7 +255,7 @@ func markdownBenchmark(site: URL, count: Int) throws {
         try? String(contentsOf: site.appendingPathComponent("content/stories/story-\($0).md"), encoding: .utf8)
     }.joined(separator: "\n\n")
     let renderer = MarkdownRenderer()
-    let ours = median(try (0..<3).map { _ in try seconds { _ = renderer.render(text) } })
+    let ours = median((0..<3).map { _ in seconds { _ = renderer.render(text) } })
     var line = "    markdown, one \(format(Double(text.utf8.count) / 1_000_000, 1)) MB document: cxsite \(format(ours, 2)) s"
     let file = site.appendingPathComponent(".all.md")
     try text.write(to: file, atomically: true, encoding: .utf8)
