@@ -82,13 +82,13 @@ struct AuthoringCommandTests {
         #expect(try CXSiteBinary.run(["check", "--source", site, "--strict"]).status == 2)
 
         // Errors: a broken link in markdown and a template name that resolves to nothing.
-        try scratch.write("site/content/stories/links.md", "---\ntitle: Links\ndate: 2026-11-01\noutcome: success\n---\nSee [the other story](../nope/index.html).\n")
+        try scratch.write("site/content/stories/links.md", "---\ntitle: Links\ndate: 2026-11-01\noutcome: success\n---\nSee [the other story](nope.html).\n")
         try scratch.write("site/templates/partials/metric-card.mustache", "<p>{{nmae}}</p>\n")
         let broken = try CXSiteBinary.run(["check", "--source", site, "--format", "json"])
         #expect(broken.status == 1)
         let json = try JSONSerialization.jsonObject(with: Data(broken.stdout.utf8)) as? [String: Any]
         let messages = (json?["diagnostics"] as? [[String: Any]])?.compactMap { $0["message"] as? String } ?? []
-        #expect(messages.contains("broken link '../nope/index.html': the site has no stories/nope/index.html"))
+        #expect(messages.contains("broken link 'nope.html': the site has no stories/nope.html"))
         #expect(messages.contains("'nmae' resolves to nothing"))
         let link = (json?["diagnostics"] as? [[String: Any]])?.first { ($0["message"] as? String)?.hasPrefix("broken link") == true }
         #expect(link?["path"] as? String == "content/stories/links.md")
@@ -97,6 +97,6 @@ struct AuthoringCommandTests {
         // The same site still builds: a broken link is a warning there.
         let build = try CXSiteBinary.run(["build", "--source", site])
         #expect(build.status == 0)
-        #expect(build.stderr.contains("warning: broken link '../nope/index.html'"))
+        #expect(build.stderr.contains("warning: broken link 'nope.html'"))
     }
 }

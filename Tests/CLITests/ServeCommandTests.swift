@@ -58,7 +58,7 @@ struct ServeCommandTests {
         }
         let base = "http://127.0.0.1:\(port)"
         #expect(try await eventually { try await get(base + "/index.html").status == 200 })
-        let page = try await get(base + "/stories/fast-install/index.html").body
+        let page = try await get(base + "/stories/fast-install.html").body
         #expect(page.contains("<h1>Installed in a day</h1>"))
         #expect(page.contains("<script src=\"/__cxsite/live-reload.js\"></script>"))
         #expect(try await get(base + "/__cxsite/live-reload.js").body.contains("EventSource"))
@@ -70,7 +70,7 @@ struct ServeCommandTests {
         let original = try String(contentsOf: story, encoding: .utf8)
         try original.replacingOccurrences(of: "Installed in a day", with: "Installed before lunch")
             .write(to: story, atomically: true, encoding: .utf8)
-        #expect(try await eventually { try await get(base + "/stories/fast-install/index.html").body.contains("<h1>Installed before lunch</h1>") })
+        #expect(try await eventually { try await get(base + "/stories/fast-install.html").body.contains("<h1>Installed before lunch</h1>") })
         #expect(try await events.value.contains("data: reload"))
 
         // A bad save: the pages show the error, as the terminal does.
@@ -82,7 +82,7 @@ struct ServeCommandTests {
         })
         // The next good save recovers.
         try original.write(to: story, atomically: true, encoding: .utf8)
-        #expect(try await eventually { try await get(base + "/stories/fast-install/index.html").body.contains("<h1>Installed in a day</h1>") })
+        #expect(try await eventually { try await get(base + "/stories/fast-install.html").body.contains("<h1>Installed in a day</h1>") })
         // Serving never touches public/, and build output never carries the reload script.
         #expect(!FileManager.default.fileExists(atPath: scratch.folder.appendingPathComponent("public").path))
     }

@@ -12,10 +12,10 @@ struct BuildTests {
         #expect(summary.briefings == 2)
         let files = try site.outputFiles().keys.sorted()
         #expect(files == [
-            "404.html", "assets/style.css", "briefings/index.html", "briefings/q2/index.html", "briefings/q3/index.html",
-            "feed.xml", "gap/index.html", "index.html", "journey/index.html", "loops/index.html", "scorecard.json", "scorecard/index.html", "stories/double-bill/index.html", "stories/fast-install/index.html",
-            "stories/index.html", "stories/old-failure/index.html", "touchpoints/billing/index.html",
-            "touchpoints/installation/index.html", "touchpoints/website/index.html",
+            "404.html", "assets/style.css", "briefings/index.html", "briefings/q2.html", "briefings/q3.html",
+            "feed.xml", "gap/index.html", "index.html", "journey/index.html", "loops/index.html", "scorecard.json", "scorecard/index.html", "stories/double-bill.html", "stories/fast-install.html",
+            "stories/index.html", "stories/old-failure.html", "touchpoints/billing.html",
+            "touchpoints/installation.html", "touchpoints/website.html",
         ])
         #expect(summary.pages == files.count - 3)  // the stylesheet, scorecard.json and feed.xml are not pages
     }
@@ -42,7 +42,7 @@ struct BuildTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.build()
-        let q2 = try site.page("briefings/q2/index.html")
+        let q2 = try site.page("briefings/q2.html")
         // Dated 2026-07-05: the only failure before it is the router story.
         #expect(q2.contains("data-outcome=\"failure\""))
         #expect(q2.contains("Router lost in the post"))
@@ -61,7 +61,7 @@ struct BuildTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.build()
-        let story = try site.page("stories/double-bill/index.html")
+        let story = try site.page("stories/double-bill.html")
         #expect(story.contains("Billed twice &lt;for&gt; one month"))
         #expect(story.contains("I paid twice &amp; waited three weeks."))
         #expect(!story.contains("<script"))
@@ -135,8 +135,8 @@ struct BuildTests {
         defer { site.cleanUp() }
         try site.write("content/stories/café story.md", "---\ntitle: Café\ndate: 2026-09-02\noutcome: success\n---\nGood.\n")
         try site.build()
-        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("stories/café story/index.html").path))
-        #expect(try site.page("stories/index.html").contains("href=\"../stories/caf%C3%A9%20story/index.html\""))
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("stories/café story.html").path))
+        #expect(try site.page("stories/index.html").contains("href=\"../stories/caf%C3%A9%20story.html\""))
     }
 
     @Test func scoresShowValueChangeAndTarget() throws {
@@ -148,7 +148,7 @@ struct BuildTests {
         #expect(scorecard.contains("+11"))  // since Q2
         #expect(scorecard.contains("Target +30: met"))
         #expect(scorecard.contains("Target 92%: met"))
-        let billing = try site.page("touchpoints/billing/index.html")
+        let billing = try site.page("touchpoints/billing.html")
         #expect(billing.contains("−5") || billing.contains("-5"))
         #expect(billing.contains("Billed twice"))
     }

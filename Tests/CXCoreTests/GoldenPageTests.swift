@@ -5,8 +5,8 @@ import Testing
 /// Whole pages of the `basic` fixture compared with golden files, so any change to what a
 /// reader sees shows up in review. Re-record with `CXSITE_RECORD_GOLDEN=1 swift test`.
 struct GoldenPageTests {
-    static let pages = ["index.html", "stories/index.html", "stories/double-bill/index.html",
-                        "scorecard/index.html", "touchpoints/billing/index.html", "briefings/index.html"]
+    static let pages = ["index.html", "stories/index.html", "stories/double-bill.html",
+                        "scorecard/index.html", "touchpoints/billing.html", "briefings/index.html"]
     static let goldenFolder = TestSite.fixtures.appendingPathComponent("golden/basic")
 
     @Test(arguments: pages)

@@ -28,9 +28,9 @@ struct IncrementalOutputTests {
         let started = Date()
         Thread.sleep(forTimeInterval: 0.05)
         try site.build()
-        #expect(try site.page("stories/fast-install/index.html").contains("Installed before noon"))
-        #expect(try modified(site.output.appendingPathComponent("stories/fast-install/index.html")) > started)
-        #expect(try modified(site.output.appendingPathComponent("stories/old-failure/index.html")) < started)
+        #expect(try site.page("stories/fast-install.html").contains("Installed before noon"))
+        #expect(try modified(site.output.appendingPathComponent("stories/fast-install.html")) > started)
+        #expect(try modified(site.output.appendingPathComponent("stories/old-failure.html")) < started)
         #expect(try site.outputFiles() == cleanBuild(of: site))
     }
 

@@ -26,7 +26,7 @@ struct InjectionTests {
             }
         }
         // The payloads are shown as text, escaped.
-        let story = try site.page("stories/xss-everywhere/index.html")
+        let story = try site.page("stories/xss-everywhere.html")
         #expect(story.contains("&lt;script&gt;alert(&#39;story&#39;)&lt;/script&gt;"))
         #expect(story.contains("&lt;img src=x onerror=alert(&#39;customer&#39;)&gt;"))
     }
@@ -48,7 +48,7 @@ struct InjectionTests {
         let config = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
         try site.write("cxsite.yaml", config + "markdown:\n  unsafe: true\n")
         try site.build()
-        let story = try site.page("stories/xss-everywhere/index.html").lowercased()
+        let story = try site.page("stories/xss-everywhere.html").lowercased()
         #expect(!story.contains("<script"))
         #expect(!story.contains("href=\"javascript:"))
         #expect(story.contains("&lt;script>"))  // the tagfilter's mark

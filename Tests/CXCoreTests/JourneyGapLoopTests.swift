@@ -27,14 +27,14 @@ struct JourneyGapLoopTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.build()
-        let q3 = try site.page("briefings/q3/index.html")
+        let q3 = try site.page("briefings/q3.html")
         let stories = try #require(q3.range(of: "data-section=\"stories\""))
         let gap = try #require(q3.range(of: "data-section=\"gap\""))
         let scores = try #require(q3.range(of: "data-section=\"scores\""))
         #expect(stories.lowerBound < gap.lowerBound && gap.lowerBound < scores.lowerBound)
         #expect(q3.contains("The perception gap: 72 points"))
         // The Q2 briefing (July) sees the March round only.
-        #expect(try site.page("briefings/q2/index.html").contains("The perception gap: 65 points"))
+        #expect(try site.page("briefings/q2.html").contains("The perception gap: 65 points"))
     }
 
     @Test func openLoopsAreListedOldestFirstWithTheirAge() throws {
@@ -52,7 +52,7 @@ struct JourneyGapLoopTests {
             Still open.
             """)
         try SiteBuilder.build(BuildOptions(source: site.folder, sourceDateEpoch: 1_791_072_000))  // 2026-10-04
-        let briefing = try site.page("briefings/q3/index.html")  // dated 2026-10-05
+        let briefing = try site.page("briefings/q3.html")  // dated 2026-10-05
         let older = try #require(briefing.range(of: "Older open loop</a> — <strong>126 days</strong>"))
         let newer = try #require(briefing.range(of: "Billed twice &lt;for&gt; one month</a> — <strong>46 days</strong>"))
         #expect(older.lowerBound < newer.lowerBound)

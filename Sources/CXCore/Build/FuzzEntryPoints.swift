@@ -47,7 +47,7 @@ public enum FuzzEntryPoints {
 
     /// Splits front matter and reads a story's fields from it.
     public static func frontMatter(_ bytes: [UInt8]) {
-        guard let text = String(validatingUTF8Data: Data(bytes)) else { return }
+        guard let text = String(validatingUTF8Bytes: bytes) else { return }
         var loader = ContentLoader(site: SiteFolder(URL(fileURLWithPath: "/nonexistent")), config: fuzzConfig)
         _ = loader.parseStory(SourceFile(path: "content/stories/fuzz.md", text: text))
         _ = loader.parseBriefing(SourceFile(path: "content/briefings/fuzz.md", text: text))

@@ -65,7 +65,10 @@ public struct RenderedSite: Sendable {
 /// The build pipeline: load → validate → model → render → write.
 public enum SiteBuilder {
     /// Builds the site. Throws a ``DiagnosticList`` with every error found (and the warnings),
-    /// in which case nothing is written.
+    /// in which case the previous output is left as it was.
+    ///
+    /// Pages are rendered in batches and each batch is written as it is done, so memory holds
+    /// one batch of pages, not the whole site.
     @discardableResult
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
         var prepared = prepare(options, checking: false)
@@ -74,29 +77,51 @@ public enum SiteBuilder {
         }
         // Write: the only stage that touches the output folder.
         let output = OutputFolder(options.output)
-        if let problem = output.problem(forSiteIn: options.source) {
-            throw DiagnosticList(prepared.diagnostics + [Diagnostic(.error, problem, at: .file(options.output.path))])
+        func failure(_ message: String) -> DiagnosticList {
+            DiagnosticList(prepared.diagnostics + [Diagnostic(.error, message, at: .file(options.output.path))])
+        }
+        if let problem = output.problem(forSiteIn: options.source) { throw failure(problem) }
+        let update: OutputFolder.Update
+        do {
+            update = try output.beginUpdate(keepSpare: options.useCache)
+        } catch {
+            throw failure("could not write the site: \(error)")
         }
         do {
-            try output.publish(prepared.files, keepSpare: options.useCache)
+            prepared.diagnostics += try render(prepared) { try update.write($0) }
+            guard !prepared.diagnostics.contains(where: \.isError) else {
+                update.abandon()
+                throw DiagnosticList(prepared.diagnostics.sorted())
+            }
+            try update.write(prepared.otherFiles)
+            try update.finish()
+        } catch let errors as DiagnosticList {
+            throw errors
         } catch {
-            throw DiagnosticList(prepared.diagnostics + [Diagnostic(.error, "could not write the site: \(error)",
-                                                                    at: .file(options.output.path))])
+            update.abandon()
+            throw failure("could not write the site: \(error)")
         }
-        prepared.clock.finish("write")
-        return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: prepared.pageCount,
+        prepared.clock.finish("render and write")
+        return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: prepared.pages.count,
                             seconds: prepared.clock.total, output: options.output, warnings: prepared.diagnostics,
                             stages: prepared.clock.stages)
     }
 
     /// The site rendered into memory, for `cxsite serve`; throws like `build`.
     public static func renderInMemory(_ options: BuildOptions) throws -> RenderedSite {
-        let prepared = prepare(options, checking: false)
+        var prepared = prepare(options, checking: false)
+        var files: [String: [UInt8]] = [:]
+        if prepared.model != nil, !prepared.diagnostics.contains(where: \.isError) {
+            prepared.diagnostics += render(prepared) { batch in
+                for file in batch { files[file.path] = file.bytes }
+            }
+        }
         guard let model = prepared.model, !prepared.diagnostics.contains(where: \.isError) else {
             throw DiagnosticList(prepared.diagnostics.sorted())
         }
-        return RenderedSite(files: Dictionary(prepared.files.map { ($0.path, $0.bytes) }, uniquingKeysWith: { _, last in last }),
-                            warnings: prepared.diagnostics,
+        for file in prepared.otherFiles { files[file.path] = file.bytes }
+        prepared.clock.finish("render")
+        return RenderedSite(files: files, warnings: prepared.diagnostics,
                             summary: "Rebuilt \(model.stories.count) stories and \(model.briefings.count) briefings in "
                                 + String(format: "%.2f s", prepared.clock.total))
     }
@@ -104,20 +129,63 @@ public enum SiteBuilder {
     /// Everything `build` validates, plus templates in strict mode and broken internal links
     /// in markdown, as errors; writes nothing. The diagnostics come sorted by file and line.
     public static func check(_ options: BuildOptions) -> [Diagnostic] {
-        prepare(options, checking: true).diagnostics.sorted()
+        var prepared = prepare(options, checking: true)
+        if prepared.model != nil {  // broken links are errors here, but the pages still render
+            prepared.diagnostics += render(prepared) { _ in }
+            prepared.diagnostics += prepared.templates?.missingPartials() ?? []
+        }
+        return prepared.diagnostics.sorted()
     }
 
-    /// The site rendered in memory, or the diagnostics that stopped it.
+    /// The site modelled, ready to render, or the diagnostics that stopped it.
     struct Prepared {
-        var files: [(path: String, bytes: [UInt8])] = []
         var model: Site?
-        var pageCount = 0
+        var pages: [Page] = []
+        /// Theme assets, `scorecard.json`, feeds: everything written besides the pages.
+        var otherFiles: [(path: String, bytes: [UInt8])] = []
+        var templates: TemplateSet?
+        var renderOptions = RenderOptions()
         var diagnostics: [Diagnostic] = []
         var clock = StageClock()
     }
 
-    /// load → validate → model → render. When `checking`, templates render in strict mode and
-    /// broken links in markdown are errors rather than warnings.
+    /// How many pages render between two writes: enough to keep both cores busy, few
+    /// enough that memory holds little of the site.
+    static let renderBatchSize = 256
+
+    /// Renders every page on all cores, batch by batch, handing each batch to `sink` until
+    /// a page fails; returns the diagnostics of every failed page. A broken shared template
+    /// fails every page the same way, and is reported once.
+    static func render(_ prepared: Prepared,
+                       to sink: ([(path: String, bytes: [UInt8])]) throws -> Void) rethrows -> [Diagnostic] {
+        guard let templates = prepared.templates else { return [] }
+        var diagnostics: [Diagnostic] = []
+        let options = prepared.renderOptions
+        for start in stride(from: 0, to: prepared.pages.count, by: renderBatchSize) {
+            let batch = Array(prepared.pages[start..<min(start + renderBatchSize, prepared.pages.count)])
+            let results = batch.concurrentMap { page -> Result<[UInt8], DiagnosticList> in
+                do {
+                    return .success(try templates.renderBytes(page.template, page.data, options: options))
+                } catch let errors as DiagnosticList {
+                    return .failure(errors)
+                } catch {
+                    return .failure(DiagnosticList([Diagnostic(.error, "\(page.path): \(error)")]))
+                }
+            }
+            var rendered: [(path: String, bytes: [UInt8])] = []
+            for (page, result) in zip(batch, results) {
+                switch result {
+                case .success(let bytes): rendered.append((page.path, bytes))
+                case .failure(let errors): diagnostics += errors.diagnostics.filter { !diagnostics.contains($0) }
+                }
+            }
+            if diagnostics.isEmpty { try sink(rendered) }
+        }
+        return diagnostics
+    }
+
+    /// load → validate → model. When `checking`, templates render in strict mode and broken
+    /// links in markdown are errors rather than warnings.
     static func prepare(_ options: BuildOptions, checking: Bool) -> Prepared {
         var prepared = Prepared()
         let site = SiteFolder(options.source)
@@ -151,38 +219,19 @@ public enum SiteBuilder {
         prepared.diagnostics += scorecardWarnings + modelDiagnostics
         guard !prepared.diagnostics.contains(where: \.isError) else { return prepared }
         let pages = PageBuilder(site: model).pages()
-        prepared.clock.finish("model")
-
-        // Render every page; collect the failures of all of them.
-        let templates = loaded.theme.templates
-        let renderOptions = RenderOptions(strict: checking, expectedSize: 64 * 1024)
-        let results = pages.concurrentMap { page -> Result<[UInt8], DiagnosticList> in
-            do {
-                return .success(try templates.renderBytes(page.template, page.data, options: renderOptions))
-            } catch let errors as DiagnosticList {
-                return .failure(errors)
-            } catch {
-                return .failure(DiagnosticList([Diagnostic(.error, "\(page.path): \(error)")]))
-            }
-        }
-        for (page, result) in zip(pages, results) {
-            switch result {
-            case .success(let bytes): prepared.files.append((page.path, bytes))
-            case .failure(let errors):
-                // A broken shared template fails every page the same way: report it once.
-                prepared.diagnostics += errors.diagnostics.filter { !prepared.diagnostics.contains($0) }
-            }
-        }
-        prepared.files += loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
-        prepared.files.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
-        prepared.files.append(("feed.xml", Feeds.atom(model)))
-        if let sitemap = Feeds.sitemap(model, pages: pages) { prepared.files.append(("sitemap.xml", sitemap)) }
-        if checking { prepared.diagnostics += templates.missingPartials() }
-        prepared.diagnostics += LinkChecker(site: model, content: loaded.content, outputPaths: Set(prepared.files.map(\.path)))
+        var otherFiles = loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
+        otherFiles.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
+        otherFiles.append(("feed.xml", Feeds.atom(model)))
+        if let sitemap = Feeds.sitemap(model, pages: pages) { otherFiles.append(("sitemap.xml", sitemap)) }
+        let outputPaths = Set(pages.map(\.path) + otherFiles.map(\.0))
+        prepared.diagnostics += LinkChecker(site: model, content: loaded.content, outputPaths: outputPaths)
             .brokenLinks(severity: checking ? .error : .warning)
         prepared.model = model
-        prepared.pageCount = pages.count
-        prepared.clock.finish("render")
+        prepared.pages = pages
+        prepared.otherFiles = otherFiles
+        prepared.templates = loaded.theme.templates
+        prepared.renderOptions = RenderOptions(strict: checking, expectedSize: 64 * 1024)
+        prepared.clock.finish("model")
         return prepared
     }
 

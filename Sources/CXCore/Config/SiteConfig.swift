@@ -181,6 +181,7 @@ enum Slug {
     static func problem(_ text: String) -> String? {
         if text.isEmpty { return "is empty" }
         if text == "." || text == ".." || text.hasPrefix(".") { return "cannot start with a dot" }
+        if text == "index" { return "is taken by the list page of its section" }
         if text.contains("/") || text.contains("\\") { return "cannot contain a slash" }
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "cannot contain control characters"
@@ -190,6 +191,16 @@ enum Slug {
 
     /// The slug as it appears in a link: percent-encoded where a URL needs it.
     static func href(_ text: String) -> String {
-        text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#;"))) ?? text
+        if text.utf8.allSatisfy(isUnreserved) { return text }
+        return text.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#;"))) ?? text
+    }
+
+    /// Letters, digits and `-._~`: bytes a URL path never encodes.
+    private static func isUnreserved(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+        default: false
+        }
     }
 }

@@ -275,7 +275,7 @@ struct ContentLoader {
     private mutating func documentSnapshots(from file: SourceFile) -> [MetricSnapshot] {
         let node: Yams.Node?
         do {
-            node = try Yams.compose(yaml: file.text)  // JSON is YAML
+            node = try Yams.compose(yaml: file.text, .default, .default, .utf8)  // JSON is YAML
         } catch {
             diagnostics.append(file.diagnostic("not valid \(file.path.hasSuffix(".json") ? "JSON" : "YAML"): \(error)", line: 1, column: 1))
             return []

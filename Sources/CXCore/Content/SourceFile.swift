@@ -1,5 +1,4 @@
 import Diagnostics
-import Foundation
 
 /// A text file of the site, read once and kept for locating diagnostics.
 public struct SourceFile: Sendable {
@@ -12,16 +11,11 @@ public struct SourceFile: Sendable {
         self.text = text
     }
 
-    /// Reads `url`, reporting a file that is not UTF-8 at the first bad byte.
-    static func read(_ url: URL, displayPath: String) -> Result<SourceFile, Diagnostic> {
-        let data: Data
-        do {
-            data = try Data(contentsOf: url)
-        } catch {
-            return .failure(Diagnostic(.error, "cannot read the file: \(error.localizedDescription)", at: .file(displayPath)))
-        }
-        guard let text = String(validatingUTF8Data: data) else {
-            let (line, column, offset) = firstInvalidUTF8(in: data)
+    /// Decodes the bytes of the file at `displayPath`, reporting bytes that are not UTF-8
+    /// at the first bad one. A byte-order mark is dropped.
+    static func decode(_ bytes: [UInt8], displayPath: String) -> Result<SourceFile, Diagnostic> {
+        guard let text = String(validatingUTF8Bytes: bytes) else {
+            let (line, column, offset) = firstInvalidUTF8(in: bytes)
             return .failure(Diagnostic(.error, "the file is not valid UTF-8 (byte \(offset) cannot be decoded); save it as UTF-8",
                                        at: SourceLocation(path: displayPath, line: line, column: column)))
         }
@@ -39,8 +33,7 @@ public struct SourceFile: Sendable {
         Diagnostic(severity, message, at: location(line: line, column: column), in: text[...], notes: notes)
     }
 
-    private static func firstInvalidUTF8(in data: Data) -> (line: Int, column: Int, offset: Int) {
-        let bytes = [UInt8](data)
+    private static func firstInvalidUTF8(in bytes: [UInt8]) -> (line: Int, column: Int, offset: Int) {
         var offset = 0
         while offset < bytes.count {
             let length = validSequenceLength(bytes, at: offset)
@@ -70,7 +63,7 @@ public struct SourceFile: Sendable {
 
 extension String {
     /// Decodes UTF-8, dropping a byte-order mark; nil when the bytes are not valid UTF-8.
-    init?(validatingUTF8Data data: Data) {
+    init?(validatingUTF8Bytes data: [UInt8]) {
         var bytes = data[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }

@@ -20,7 +20,7 @@ struct YAMLFields {
     static func parse(_ yaml: String, in file: SourceFile, lineOffset: Int, what: String) -> Result<YAMLFields, Diagnostic> {
         let node: Node?
         do {
-            node = try Yams.compose(yaml: yaml, .basic)
+            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)  // .utf8: Yams' default reads the environment each call
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, in: file, lineOffset: lineOffset))
         } catch {
@@ -79,7 +79,9 @@ struct YAMLFields {
         guard case .scalar(let scalar) = node else {
             return error(at: node, "'\(key)' must be text, not a \(Self.kind(of: node))")
         }
-        let value = scalar.string.trimmingCharacters(in: .whitespacesAndNewlines)
+        let text = scalar.string
+        let value = text.first?.isWhitespace == false && text.last?.isWhitespace == false
+            ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
         if required, value.isEmpty { return error(at: node, "'\(key)' must not be empty") }
         return value
     }

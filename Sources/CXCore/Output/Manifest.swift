@@ -35,13 +35,22 @@ struct Manifest {
 
     var entries: [String: Entry] = [:]
 
-    /// FNV-1a, 64 bits: stable across runs, unlike Swift's seeded `Hasher`.
+    /// A 64-bit hash of the bytes, eight at a time (a multiply–xorshift mix): stable across
+    /// runs, unlike Swift's seeded `Hasher`, and several times faster than a byte-wise hash.
     static func hash(_ bytes: [UInt8]) -> UInt64 {
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325
-        bytes.withUnsafeBufferPointer { buffer in
-            for byte in buffer {
-                hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
+        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
+        bytes.withUnsafeBytes { buffer in
+            var offset = 0
+            while offset + 8 <= buffer.count {
+                hash = (hash ^ buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
+                hash ^= hash >> 29
+                offset += 8
             }
+            var tail: UInt64 = 0
+            for (shift, byte) in buffer[offset...].enumerated() { tail |= UInt64(byte) << (8 * UInt64(shift)) }
+            hash = (hash ^ tail) &* multiplier
+            hash ^= hash >> 32
         }
         return hash
     }
@@ -59,7 +68,7 @@ struct Manifest {
     /// The manifest of `folder`, or nil when there is none or it does not parse.
     static func read(for folder: String, beside prefix: String) -> Manifest? {
         guard let path = path(for: folder, beside: prefix),
-              let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasPrefix("cxsite-manifest 1\n") else { return nil }
+              let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasPrefix("cxsite-manifest 2\n") else { return nil }
         var manifest = Manifest()
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
@@ -72,7 +81,7 @@ struct Manifest {
 
     func write(for folder: String, beside prefix: String) throws {
         guard let path = Self.path(for: folder, beside: prefix) else { return }
-        var text = "cxsite-manifest 1\n"
+        var text = "cxsite-manifest 2\n"
         for (file, entry) in entries.sorted(by: { $0.key < $1.key }) {
             guard let disk = entry.disk else { continue }
             text += String(entry.hash, radix: 16) + "\t\(disk.size)\t\(disk.modified)\t\(file)\n"

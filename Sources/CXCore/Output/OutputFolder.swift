@@ -37,83 +37,118 @@ struct OutputFolder {
     }
 
     /// Writes `files` (path relative to the output → bytes) and swaps them into place.
+    func publish(_ files: [(path: String, bytes: [UInt8])], keepSpare: Bool = false) throws {
+        let update = try beginUpdate(keepSpare: keepSpare)
+        do {
+            try update.write(files)
+            try update.finish()
+        } catch {
+            update.abandon()
+            throw error
+        }
+    }
+
+    /// Starts writing a new site, to be handed over in batches with ``Update/write(_:)`` as
+    /// pages render, so a build never holds every page in memory.
     ///
     /// With `keepSpare`, the previous site is not deleted after the swap: it stays beside the
     /// output as the spare, with a manifest of what it holds, and the next build brings the
     /// spare up to date by writing only the files that differ, then swaps again. The live
     /// folder is never written into, so a kill at any moment still leaves a whole site.
-    func publish(_ files: [(path: String, bytes: [UInt8])], keepSpare: Bool = false) throws {
+    func beginUpdate(keepSpare: Bool) throws -> Update {
         let fileManager = FileManager.default
         let parent = destination.deletingLastPathComponent()
         try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
         removeLeftovers()
-        let spare = parent.appendingPathComponent(sparePrefix + "spare")
-        var known = keepSpare ? Manifest.read(for: spare.path, beside: manifestPrefix(in: parent)) : nil
+        let spare = parent.appendingPathComponent(sparePrefix + "spare").path
+        let manifests = manifestPrefix(in: parent)
+        var known = keepSpare ? Manifest.read(for: spare, beside: manifests) : nil
         if known == nil {
-            Self.removeTree(spare.path)
-            try fileManager.createDirectory(at: spare, withIntermediateDirectories: false)
+            Self.removeTree(spare)
+            guard mkdir(spare, 0o755) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: spare]) }
             known = Manifest()
         }
         // While the spare changes, it has no manifest: an interrupted update is rebuilt whole.
-        Manifest.remove(for: spare.path, beside: manifestPrefix(in: parent))
-        do {
-            let manifest = try update(spare, from: known ?? Manifest(), to: files)
-            try manifest.write(for: spare.path, beside: manifestPrefix(in: parent))
-            try swapIntoPlace(spare, keepingOld: keepSpare)
-        } catch {
-            Self.removeTree(spare.path)
-            throw error
-        }
-        Manifest.removeStale(beside: manifestPrefix(in: parent), keeping: [spare.path, destination.path])
+        Manifest.remove(for: spare, beside: manifests)
+        return Update(output: self, spare: spare, manifests: manifests, known: known ?? Manifest(), keepSpare: keepSpare)
     }
 
-    /// Brings `folder`, which holds what `known` says, to hold exactly `files`, writing only
-    /// the files whose bytes differ (or that were changed on disk since), and returns the new
-    /// manifest.
-    private func update(_ folder: URL, from known: Manifest, to files: [(path: String, bytes: [UInt8])]) throws -> Manifest {
-        let hashes = files.concurrentMap { Manifest.hash($0.bytes) }
-        var changed: [Int] = []
-        for (index, file) in files.enumerated() {
-            let target = try Self.safeURL(for: file.path, in: folder)
-            if let entry = known.entries[file.path], entry.hash == hashes[index], entry.matchesDisk(at: target.path) { continue }
-            changed.append(index)
+    /// A new site being written into the spare folder; ``finish()`` swaps it into place.
+    final class Update {
+        private let output: OutputFolder
+        private let spare: String
+        private let manifests: String
+        private let known: Manifest
+        private let keepSpare: Bool
+        private var manifest = Manifest()
+        private var folders: Set<String> = []
+
+        fileprivate init(output: OutputFolder, spare: String, manifests: String, known: Manifest, keepSpare: Bool) {
+            self.output = output
+            self.spare = spare
+            self.manifests = manifests
+            self.known = known
+            self.keepSpare = keepSpare
         }
-        // Folders first, parents before children, then the files on all cores, all with
-        // plain POSIX calls (Foundation's are several times slower on Linux).
-        var folders: Set<String> = []
-        var jobs: [WriteJob] = []
-        for index in changed {
-            let target = try Self.safeURL(for: files[index].path, in: folder)
-            var parent = target.deletingLastPathComponent().path
-            while parent.count > folder.path.count, folders.insert(parent).inserted {
-                parent = (parent as NSString).deletingLastPathComponent
+
+        /// Writes the files whose bytes differ from what the spare holds (or that were changed
+        /// on disk since), on all cores with plain POSIX calls (Foundation's are several
+        /// times slower on Linux).
+        func write(_ files: [(path: String, bytes: [UInt8])]) throws {
+            let hashes = files.concurrentMap { Manifest.hash($0.bytes) }
+            var jobs: [WriteJob] = []
+            var newFolders: [String] = []
+            for (index, file) in files.enumerated() {
+                let target = try OutputFolder.safePath(for: file.path, in: spare)
+                if let entry = known.entries[file.path], entry.hash == hashes[index], entry.matchesDisk(at: target) {
+                    manifest.entries[file.path] = entry
+                    continue
+                }
+                var folder = file.path
+                while let slash = folder.lastIndex(of: "/") {
+                    folder = String(folder[..<slash])
+                    guard folders.insert(folder).inserted else { break }
+                    newFolders.append(folder)
+                }
+                jobs.append(WriteJob(bytes: file.bytes, path: target, relative: file.path, hash: hashes[index]))
             }
-            jobs.append(WriteJob(bytes: files[index].bytes, path: target.path))
-        }
-        for path in folders.sorted(by: { $0.count < $1.count }) where mkdir(path, 0o755) != 0 && errno != EEXIST {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
-        }
-        let failures = jobs.concurrentMap { Self.write($0.bytes, to: $0.path) }
-        if let failure = failures.compactMap({ $0 }).first { throw failure }
-        // Files the new site no longer has, and any file put there by hand.
-        let current = Set(files.map(\.path))
-        if !known.entries.isEmpty {
-            for path in Self.files(in: folder.path) where !current.contains(path) {
-                unlink(folder.path + "/" + path)
+            // Parents before children.
+            for folder in newFolders.sorted(by: { $0.count < $1.count }) {
+                let path = spare + "/" + folder
+                if mkdir(path, 0o755) != 0, errno != EEXIST { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+            }
+            let results = jobs.concurrentMap { job -> Result<Manifest.DiskStamp?, CocoaError> in
+                if let failure = OutputFolder.write(job.bytes, to: job.path) { return .failure(failure) }
+                return .success(Manifest.DiskStamp(path: job.path))
+            }
+            for (job, result) in zip(jobs, results) {
+                manifest.entries[job.relative] = Manifest.Entry(hash: job.hash, disk: try result.get())
             }
         }
-        var manifest = Manifest()
-        for (index, file) in files.enumerated() {
-            let target = try Self.safeURL(for: file.path, in: folder)
-            manifest.entries[file.path] = Manifest.Entry(hash: hashes[index], disk: Manifest.DiskStamp(path: target.path))
+
+        /// Removes what the new site no longer has (and anything put there by hand), records
+        /// the manifest and swaps the spare into place.
+        func finish() throws {
+            if !known.entries.isEmpty {
+                for path in OutputFolder.files(in: spare) where manifest.entries[path] == nil {
+                    unlink(spare + "/" + path)
+                }
+            }
+            try manifest.write(for: spare, beside: manifests)
+            try output.swapIntoPlace(URL(fileURLWithPath: spare), keepingOld: keepSpare)
+            Manifest.removeStale(beside: manifests, keeping: [spare, output.destination.path])
         }
-        return manifest
+
+        /// Gives up: the spare, half written, is deleted; the live site is untouched.
+        func abandon() {
+            OutputFolder.removeTree(spare)
+        }
     }
 
     /// Puts the finished folder in place of the destination. Where the kernel can, the two
     /// folders are exchanged in one atomic step, so there is no moment without a site; the
     /// old site, now at the staging path, is kept as the spare or deleted.
-    private func swapIntoPlace(_ staging: URL, keepingOld: Bool) throws {
+    fileprivate func swapIntoPlace(_ staging: URL, keepingOld: Bool) throws {
         let fileManager = FileManager.default
         if fileManager.fileExists(atPath: destination.path), let exchange = Self.renameExchange,
            exchange(AT_FDCWD, staging.path, AT_FDCWD, destination.path, Self.renameExchangeFlag) == 0 {
@@ -205,7 +240,7 @@ struct OutputFolder {
     private static let renameExchangeFlag: UInt32 = 1 << 1
 
     /// Writes `bytes` to a new file at `path`.
-    private static func write(_ bytes: [UInt8], to path: String) -> CocoaError? {
+    fileprivate static func write(_ bytes: [UInt8], to path: String) -> CocoaError? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(descriptor) }
@@ -235,18 +270,26 @@ struct OutputFolder {
     /// The file URL for an output path, refusing anything that would land outside `folder`:
     /// absolute paths, `..` segments, empty segments and NUL bytes.
     static func safeURL(for path: String, in folder: URL) throws -> URL {
+        URL(fileURLWithPath: try safePath(for: path, in: folder.path))
+    }
+
+    /// ``safeURL(for:in:)`` for file-system paths.
+    static func safePath(for path: String, in folder: String) throws -> String {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.contains("\0"),
+        guard !path.isEmpty, !path.hasPrefix("/"), !path.utf8.contains(0),
               segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
             throw UnsafeOutputPath(path: path)
         }
-        return folder.appendingPathComponent(path)
+        return folder + "/" + path
     }
 }
 
 private struct WriteJob: Sendable {
     let bytes: [UInt8]
+    /// Where the file goes on disk, and its path in the site.
     let path: String
+    let relative: String
+    let hash: UInt64
 }
 
 /// An output path that would escape the output folder.

@@ -5,12 +5,37 @@ struct Page: Sendable {
     /// The output path relative to the output folder, always ending in a file name.
     let path: String
     let template: String
-    let data: MustacheValue
+    private let makeData: @Sendable () -> MustacheValue
+
+    /// What the template reads.
+    var data: MustacheValue { makeData() }
+
+    init(path: String, template: String, data: MustacheValue) {
+        self.init(path: path, template: template, lazyData: { data })
+    }
+
+    /// A page whose model is built only when it renders: a site's thousands of story pages
+    /// are never all held in memory at once.
+    init(path: String, template: String, lazyData: @escaping @Sendable () -> MustacheValue) {
+        self.path = path
+        self.template = template
+        self.makeData = lazyData
+    }
 }
 
 /// Builds the page models from the site. Models are plain values: templates only read them.
 struct PageBuilder {
     let site: Site
+    /// Every story's card as seen from a page one folder down (`../`), where nearly all
+    /// cards are shown (story, stories, touchpoint and journey pages): built once, on all cores.
+    private var nestedCards: [String: MustacheValue] = [:]
+
+    init(site: Site) {
+        self.site = site
+        let builder = self
+        let cards = site.stories.concurrentMap { builder.storyCard($0, root: "../") }
+        self.nestedCards = Dictionary(zip(site.stories.map(\.path), cards), uniquingKeysWith: { first, _ in first })
+    }
 
     func pages() -> [Page] {
         var pages: [Page] = []
@@ -26,7 +51,10 @@ struct PageBuilder {
         ]))
         pages += site.briefings.concurrentMap { briefingPage($0, path: $0.pagePath) }
         pages.append(storiesPage())
-        pages += site.stories.concurrentMap(storyPage)
+        let builder = self
+        pages += site.stories.map { story in
+            Page(path: story.pagePath, template: "story") { builder.storyPage(story).data }
+        }
         pages += site.config.journey.map(touchpointPage)
         pages.append(journeyPage())
         pages.append(gapPage())
@@ -182,7 +210,8 @@ struct PageBuilder {
     }
 
     func storyCard(_ story: Story, root: String) -> MustacheValue {
-        [
+        if root == "../", let card = nestedCards[story.path] { return card }
+        return [
             "slug": .string(story.slug),
             "href": .string(root + story.href),
             "title": .string(Typography.smarten(story.title)),
@@ -327,7 +356,7 @@ struct PageBuilder {
     }
 
     func touchpointHref(_ id: String) -> String {
-        "touchpoints/\(Slug.href(id))/index.html"
+        "touchpoints/\(Slug.href(id)).html"
     }
 
     /// The relative path from a page back to the site root: `""`, `"../"`, `"../../"`.

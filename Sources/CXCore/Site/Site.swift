@@ -21,6 +21,8 @@ struct Site: Sendable {
     let today: Day
     /// When each source file last changed in git, and by whom.
     let history: GitHistory
+    /// The stories that touched each touchpoint, newest first, by touchpoint id.
+    let storiesByTouchpoint: [String: [Story]]
 
     /// Loops older than this are flagged.
     static let staleLoopDays = 30
@@ -81,7 +83,10 @@ struct Site: Sendable {
                         scorecard: scorecard,
                         bodies: bodies, openingStories: opening,
                         perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
-                        today: today, history: history)
+                        today: today, history: history,
+                        storiesByTouchpoint: Dictionary(grouping: stories.flatMap { story in
+                            Set(story.touchpoints).map { ($0, story) }
+                        }, by: \.0).mapValues { $0.map(\.1) })
         return (site, diagnostics)
     }
 
@@ -115,7 +120,7 @@ struct Site: Sendable {
     }
 
     func stories(at touchpoint: Touchpoint) -> [Story] {
-        stories.filter { $0.touchpoints.contains(touchpoint.id) }
+        storiesByTouchpoint[touchpoint.id] ?? []
     }
 }
 

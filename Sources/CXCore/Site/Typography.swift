@@ -3,26 +3,27 @@
 enum Typography {
     /// Straight quotes to curly ones: `it's` → `it’s`, `"word"` → `“word”`.
     static func smarten(_ text: String) -> String {
-        guard text.contains("'") || text.contains("\"") else { return text }
-        var result = ""
-        var previous: Character = " "
-        for character in text {
-            switch character {
+        guard text.utf8.contains(where: { $0 == UInt8(ascii: "'") || $0 == UInt8(ascii: "\"") }) else { return text }
+        var result = String.UnicodeScalarView()
+        var previous: Unicode.Scalar = " "
+        for scalar in text.unicodeScalars {
+            switch scalar {
             case "'":
-                result.append(previous.isWhitespace || "([{“‘".contains(previous) ? "‘" : "’")
+                result.append(previous.properties.isWhitespace || "([{“‘".unicodeScalars.contains(previous) ? "‘" : "’")
             case "\"":
-                result.append(previous.isWhitespace || "([{‘".contains(previous) ? "“" : "”")
+                result.append(previous.properties.isWhitespace || "([{‘".unicodeScalars.contains(previous) ? "“" : "”")
             default:
-                result.append(character)
+                result.append(scalar)
             }
-            previous = character
+            previous = scalar
         }
-        return result
+        return String(result)
     }
 
     /// An identifier as a label: `small-business` → `Small business`.
     static func label(_ id: String) -> String {
-        let words = id.replacingOccurrences(of: "_", with: " ").replacingOccurrences(of: "-", with: " ")
-        return words.prefix(1).uppercased() + words.dropFirst()
+        let words = String(id.map { $0 == "_" || $0 == "-" ? " " : $0 })
+        guard let first = words.first else { return words }
+        return first.uppercased() + words.dropFirst()
     }
 }
