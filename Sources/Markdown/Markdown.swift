@@ -17,6 +17,9 @@ public struct MarkdownRenderer: Sendable {
         self.allowsRawHTML = allowsRawHTML
     }
 
+    /// The version of the cmark-gfm library in use, such as `0.29.0.gfm.6`.
+    public static var libraryVersion: String { String(cString: cmark_version_string()) }
+
     /// Renders `markdown` to HTML and reports the links it contains. `headingOffset` moves
     /// every heading down that many levels, for markdown shown under a page's own headings.
     public func render(_ markdown: String, headingOffset: Int = 0) -> RenderedMarkdown {
@@ -143,6 +146,12 @@ public struct RenderedMarkdown: Sendable, Equatable {
     public var links: [Link]
     /// The first paragraph as plain text, shortened for excerpts.
     public var summary: String = ""
+
+    public init(html: String, links: [Link], summary: String = "") {
+        self.html = html
+        self.links = links
+        self.summary = summary
+    }
 }
 
 /// Which URLs may appear in a page.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CXCore
 
 @main
 struct CXSite: AsyncParsableCommand {
@@ -10,7 +11,7 @@ struct CXSite: AsyncParsableCommand {
             briefings, metric snapshots, survey responses, perception rounds) and optionally \
             templates/ (overrides of the built-in theme). Start with: cxsite init DIR.
             """,
-        version: "0.1.0",
+        version: cxsiteVersion,
         subcommands: [Build.self, Check.self, ServeCommand.self, Init.self, New.self, Render.self]
     )
 }

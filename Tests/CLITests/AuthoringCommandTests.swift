@@ -11,7 +11,7 @@ struct AuthoringCommandTests {
         let site = scratch.path("site")
         let first = try CXSiteBinary.run(["init", site])
         #expect(first.status == 0)
-        #expect(first.stdout.hasPrefix("Created a site with 5 files in \(site)."))
+        #expect(first.stdout.hasPrefix("Created a site with 6 files in \(site)."))
         #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
         #expect(FileManager.default.fileExists(atPath: site + "/public/index.html"))
         let again = try CXSiteBinary.run(["init", site, "--with-templates"])

@@ -50,7 +50,9 @@ struct InterruptedBuildTests {
         }
         #expect(try CXSiteBinary.run(["build", "--source", site.folder.path]).status == 0)
         #expect(files(in: site.folder.appendingPathComponent("public")) == new)
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.folder.path).filter { $0.contains(".cxsite-") }
+        let cache = site.folder.appendingPathComponent(".cxsite-cache")
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.folder.path).filter { $0.contains(".cxsite-") && $0 != ".cxsite-cache" }
+            + FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty, "scratch folders left: \(leftovers)")
     }
 }

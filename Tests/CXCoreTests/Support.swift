@@ -55,6 +55,17 @@ struct TestSite {
         Self.files(in: output)
     }
 
+    /// Every file of a build from scratch (`--no-cache`) of the site as it is now, into a
+    /// folder of its own, by relative path.
+    func cleanBuildFiles() throws -> [String: Data] {
+        let clean = folder.deletingLastPathComponent().appendingPathComponent("clean-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: clean) }
+        var options = BuildOptions(source: folder, output: clean)
+        options.useCache = false
+        try SiteBuilder.build(options)
+        return Self.files(in: clean)
+    }
+
     /// Every file below `folder`, by relative path.
     static func files(in folder: URL) -> [String: Data] {
         var files: [String: Data] = [:]

@@ -52,6 +52,13 @@ public enum Authoring {
                 \(period),retention,91.2,,,,
 
                 """),
+            (".gitignore", """
+                # What cxsite builds: the site, its spare copy and manifests, the build cache.
+                /public/
+                /.public.cxsite*
+                /.cxsite-cache/
+
+                """),
         ]
         if withTemplates {
             files += Theme.builtInFiles.sorted { $0.key < $1.key }.map { ("templates/" + $0.key, $0.value) }
@@ -134,7 +141,9 @@ public enum Authoring {
 
     /// Reads the site; throws its errors when it does not load.
     public static func facts(of source: URL) throws -> SiteFacts {
-        let (loaded, diagnostics) = SiteBuilder.load(SiteFolder(source))
+        var options = BuildOptions(source: source)
+        options.useCache = false
+        let (loaded, diagnostics) = SiteBuilder.load(SiteFolder(source), options: options)
         guard let loaded, !diagnostics.contains(where: \.isError) else {
             throw DiagnosticList(diagnostics.filter(\.isError).sorted())
         }

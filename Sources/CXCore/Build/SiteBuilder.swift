@@ -3,6 +3,9 @@ import Foundation
 import Markdown
 import Mustache
 
+/// The version of cxsite, which `--version` prints and the build cache keys on.
+public let cxsiteVersion = "0.2.0"
+
 /// What `cxsite build` is asked to do.
 public struct BuildOptions: Sendable {
     /// The site folder, holding `cxsite.yaml`, `content/` and optionally `templates/`.
@@ -16,8 +19,9 @@ public struct BuildOptions: Sendable {
     public var sourceDateEpoch: Int?
     /// Show on each story when it last changed and who changed it, from git.
     public var useGit = true
-    /// Keep the previous output beside the new one, so the next build writes only what
-    /// changed (`--no-cache` turns it off).
+    /// Keep the previous output beside the new one, and a build cache in
+    /// `SOURCE/.cxsite-cache/`, so the next build parses, renders and writes only what
+    /// changed (`--no-cache` turns both off).
     public var useCache = true
     /// `SOURCE_DATE_EPOCH`, when set to a number of seconds.
     public static var sourceDateEpochFromEnvironment: Int? {
@@ -87,8 +91,25 @@ public enum SiteBuilder {
         } catch {
             throw failure("could not write the site: \(error)")
         }
+        let reuse = prepared.cache.map { PageReuse(previous: $0.pages, spare: update.holdings) }
         do {
-            prepared.diagnostics += try render(prepared) { try update.write($0) }
+            prepared.diagnostics += try render(prepared, reusing: reuse) { pages in
+                var written: [(path: String, bytes: [UInt8])] = []
+                var modelHashes: [UInt64?] = []
+                for page in pages {
+                    if let bytes = page.bytes {
+                        written.append((page.path, bytes))
+                        modelHashes.append(page.modelHash)
+                    } else if let modelHash = page.modelHash, let output = page.keptOutputHash {
+                        update.keep(page.path)
+                        prepared.nextCache?.pages[page.path] = BuildCache.PageEntry(modelHash: modelHash, outputHash: output)
+                    }
+                }
+                for (index, outputHash) in try update.write(written).enumerated() {
+                    guard let modelHash = modelHashes[index] else { continue }
+                    prepared.nextCache?.pages[written[index].path] = BuildCache.PageEntry(modelHash: modelHash, outputHash: outputHash)
+                }
+            }
             guard !prepared.diagnostics.contains(where: \.isError) else {
                 update.abandon()
                 throw DiagnosticList(prepared.diagnostics.sorted())
@@ -102,6 +123,15 @@ public enum SiteBuilder {
             throw failure("could not write the site: \(error)")
         }
         prepared.clock.finish("render and write")
+        if let cache = prepared.nextCache {
+            do {
+                try cache.write(in: options.source)
+            } catch {
+                prepared.diagnostics.append(Diagnostic(.warning, "could not save the build cache, so the next build starts from scratch: \(error)",
+                                                       at: .file(BuildCache.folderName)))
+            }
+            prepared.clock.finish("save the cache")
+        }
         return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: prepared.pages.count,
                             seconds: prepared.clock.total, output: options.output, warnings: prepared.diagnostics,
                             stages: prepared.clock.stages)
@@ -112,8 +142,8 @@ public enum SiteBuilder {
         var prepared = prepare(options, checking: false)
         var files: [String: [UInt8]] = [:]
         if prepared.model != nil, !prepared.diagnostics.contains(where: \.isError) {
-            prepared.diagnostics += render(prepared) { batch in
-                for file in batch { files[file.path] = file.bytes }
+            prepared.diagnostics += render(prepared) { pages in
+                for page in pages { files[page.path] = page.bytes }
             }
         }
         guard let model = prepared.model, !prepared.diagnostics.contains(where: \.isError) else {
@@ -147,6 +177,35 @@ public enum SiteBuilder {
         var renderOptions = RenderOptions()
         var diagnostics: [Diagnostic] = []
         var clock = StageClock()
+        /// The previous build's cache, when there is one for this build's key.
+        var cache: BuildCache?
+        /// The cache this build leaves for the next, when caching: filled as pages are written.
+        var nextCache: BuildCache?
+    }
+
+    /// A page as rendered, or as the spare still holds it.
+    struct RenderedPage: Sendable {
+        let path: String
+        /// The page's bytes; nil when the spare holds them already.
+        let bytes: [UInt8]?
+        /// The hash of the page's template and model, when reusing pages.
+        let modelHash: UInt64?
+        /// The hash of the bytes the spare holds for a page not rendered again.
+        let keptOutputHash: UInt64?
+    }
+
+    /// What the previous build rendered, and what the spare holds of it: a page whose
+    /// template and model hash as they did then is not rendered again.
+    struct PageReuse: Sendable {
+        let previous: [String: BuildCache.PageEntry]
+        let spare: SpareHoldings
+
+        /// The hash of the bytes the spare holds for `path`, when they were rendered from a
+        /// model hashing to `modelHash`.
+        func keptOutput(_ path: String, modelHash: UInt64) -> UInt64? {
+            guard let entry = previous[path], entry.modelHash == modelHash, spare.holds(path, hash: entry.outputHash) else { return nil }
+            return entry.outputHash
+        }
     }
 
     /// How many pages render between two writes: enough to keep both cores busy, few
@@ -155,27 +214,39 @@ public enum SiteBuilder {
 
     /// Renders every page on all cores, batch by batch, handing each batch to `sink` until
     /// a page fails; returns the diagnostics of every failed page. A broken shared template
-    /// fails every page the same way, and is reported once.
-    static func render(_ prepared: Prepared,
-                       to sink: ([(path: String, bytes: [UInt8])]) throws -> Void) rethrows -> [Diagnostic] {
+    /// fails every page the same way, and is reported once. With `reuse`, pages whose model
+    /// is unchanged since the previous build are handed over without bytes.
+    static func render(_ prepared: Prepared, reusing reuse: PageReuse? = nil,
+                       to sink: ([RenderedPage]) throws -> Void) rethrows -> [Diagnostic] {
         guard let templates = prepared.templates else { return [] }
         var diagnostics: [Diagnostic] = []
         let options = prepared.renderOptions
         for start in stride(from: 0, to: prepared.pages.count, by: renderBatchSize) {
             let batch = Array(prepared.pages[start..<min(start + renderBatchSize, prepared.pages.count)])
-            let results = batch.concurrentMap { page -> Result<[UInt8], DiagnosticList> in
+            let results = batch.concurrentMap { page -> Result<RenderedPage, DiagnosticList> in
+                let data = page.data
+                let modelHash = reuse == nil ? nil : data.stableHash.map { hash in
+                    var hasher = StableHasher()
+                    hasher.combine(page.template)
+                    hasher.combine(hash)
+                    return hasher.finalize()
+                }
+                if let reuse, let modelHash, let kept = reuse.keptOutput(page.path, modelHash: modelHash) {
+                    return .success(RenderedPage(path: page.path, bytes: nil, modelHash: modelHash, keptOutputHash: kept))
+                }
                 do {
-                    return .success(try templates.renderBytes(page.template, page.data, options: options))
+                    let bytes = try templates.renderBytes(page.template, data, options: options)
+                    return .success(RenderedPage(path: page.path, bytes: bytes, modelHash: modelHash, keptOutputHash: nil))
                 } catch let errors as DiagnosticList {
                     return .failure(errors)
                 } catch {
                     return .failure(DiagnosticList([Diagnostic(.error, "\(page.path): \(error)")]))
                 }
             }
-            var rendered: [(path: String, bytes: [UInt8])] = []
-            for (page, result) in zip(batch, results) {
+            var rendered: [RenderedPage] = []
+            for result in results {
                 switch result {
-                case .success(let bytes): rendered.append((page.path, bytes))
+                case .success(let page): rendered.append(page)
                 case .failure(let errors): diagnostics += errors.diagnostics.filter { !diagnostics.contains($0) }
                 }
             }
@@ -191,7 +262,7 @@ public enum SiteBuilder {
         let site = SiteFolder(options.source)
 
         // Load and validate: every stage reports all it finds before the build stops.
-        let (loaded, loadDiagnostics) = load(site)
+        let (loaded, loadDiagnostics) = load(site, options: options)
         prepared.diagnostics = loadDiagnostics
         prepared.clock.finish("load and validate")
         var responses = ResponseAggregates()
@@ -203,13 +274,17 @@ public enum SiteBuilder {
         guard let loaded, !prepared.diagnostics.contains(where: \.isError) else { return prepared }
         prepared.clock.finish("aggregate responses")
 
-        // Model: markdown bodies, then the site and its pages.
+        // Model: markdown bodies (but those of stories taken from the cache), then the site
+        // and its pages.
         let markdown = MarkdownRenderer(allowsRawHTML: loaded.config.allowsRawHTML)
+        let cachedStories = loaded.cache?.stories ?? [:]
         // Briefing notes sit under the page's own h2, so their headings move down a level.
         let documents: [(path: String, body: String, headingOffset: Int)] =
-            loaded.content.stories.map { ($0.path, $0.body, 0) } + loaded.content.briefings.map { ($0.path, $0.body, 1) }
+            loaded.content.stories.filter { !loaded.reusedStories.contains($0.path) }.map { ($0.path, $0.body, 0) }
+            + loaded.content.briefings.map { ($0.path, $0.body, 1) }
         let rendered = documents.concurrentMap { markdown.render($0.body, headingOffset: $0.headingOffset) }
-        let bodies = Dictionary(zip(documents.map(\.path), rendered), uniquingKeysWith: { first, _ in first })
+        var bodies = Dictionary(zip(documents.map(\.path), rendered), uniquingKeysWith: { first, _ in first })
+        for path in loaded.reusedStories { bodies[path] = cachedStories[path]?.markdown }
         let (scorecard, scorecardWarnings) = Scorecard.make(config: loaded.config, snapshots: loaded.content.snapshots,
                                                             responses: responses, content: loaded.content)
         let history = options.useGit ? GitHistory(folder: site.root) : GitHistory()
@@ -231,6 +306,11 @@ public enum SiteBuilder {
         prepared.otherFiles = otherFiles
         prepared.templates = loaded.theme.templates
         prepared.renderOptions = RenderOptions(strict: checking, expectedSize: 64 * 1024)
+        if let key = loaded.cacheKey {
+            prepared.cache = loaded.cache
+            prepared.nextCache = nextCache(key: key, content: loaded.content, bodies: bodies,
+                                           withoutProblemsIn: Set(loadDiagnostics.compactMap(\.location?.path)))
+        }
         prepared.clock.finish("model")
         return prepared
     }
@@ -254,6 +334,28 @@ public enum SiteBuilder {
         var config: SiteConfig
         var content: Content
         var theme: Theme
+        /// The build cache's key, when caching.
+        var cacheKey: UInt64?
+        /// The previous build's cache, when it has this build's key.
+        var cache: BuildCache?
+        /// The stories taken from the cache rather than parsed.
+        var reusedStories: Set<String> = []
+    }
+
+    /// The cache for the next build: every story that loaded without a warning, with its
+    /// rendered markdown. Pages are added as they are written.
+    private static func nextCache(key: UInt64, content: Content, bodies: [String: RenderedMarkdown],
+                                  withoutProblemsIn problemPaths: Set<String>) -> BuildCache {
+        let stories = content.stories.filter { !problemPaths.contains($0.path) }
+        let entries = stories.concurrentMap { story -> BuildCache.StoryEntry? in
+            guard let file = content.files[story.path], let markdown = bodies[story.path] else { return nil }
+            var story = story
+            story.body = ""
+            return BuildCache.StoryEntry(sourceHash: StableHasher.hash(file.text), story: story, markdown: markdown)
+        }
+        var cache = BuildCache(key: key)
+        for entry in entries.compactMap({ $0 }) { cache.stories[entry.story.path] = entry }
+        return cache
     }
 
     /// Streams `content/responses/*.csv` into running totals.
@@ -265,10 +367,12 @@ public enum SiteBuilder {
         return (aggregates, problems + diagnostics)
     }
 
-    /// Reads the config, the content and the theme, reporting every problem of all three.
-    static func load(_ site: SiteFolder) -> (Loaded?, [Diagnostic]) {
+    /// Reads the config, the theme and the content, reporting every problem of all three.
+    /// With `options.useCache`, stories whose files are unchanged since the previous build
+    /// are taken from its cache.
+    static func load(_ site: SiteFolder, options: BuildOptions) -> (Loaded?, [Diagnostic]) {
         var diagnostics: [Diagnostic] = []
-        var config: SiteConfig?
+        var config: (value: SiteConfig, text: String)?
         if !site.exists(SiteConfig.fileName) {
             diagnostics.append(Diagnostic(.error, "no cxsite.yaml in the site folder: is this a cxsite site? (--source names another folder)",
                                           at: .file(SiteConfig.fileName)))
@@ -278,22 +382,24 @@ public enum SiteBuilder {
             switch site.read(SiteConfig.fileName) {
             case .success(let file):
                 let (loaded, problems) = SiteConfig.load(file)
-                config = loaded
+                config = loaded.map { ($0, file.text) }
                 diagnostics += problems
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
             }
         }
-        var content: Content?
-        if let config {
-            var loader = ContentLoader(site: site, config: config)
-            content = loader.load()
-            diagnostics += loader.diagnostics
-        }
         let (theme, themeDiagnostics) = Theme.load(from: site)
         diagnostics += themeDiagnostics
-        guard let config, let content, let theme else { return (nil, diagnostics) }
-        return (Loaded(config: config, content: content, theme: theme), diagnostics)
+        guard let config else { return (nil, diagnostics) }
+        let cacheKey = options.useCache ? theme.map { BuildCache.key(configText: config.text, theme: $0, options: options) } : nil
+        let cache = cacheKey.flatMap { BuildCache.read(in: site.root, key: $0) }
+        var loader = ContentLoader(site: site, config: config.value)
+        loader.reusable = cache?.stories ?? [:]
+        let content = loader.load()
+        diagnostics += loader.diagnostics
+        guard let theme else { return (nil, diagnostics) }
+        return (Loaded(config: config.value, content: content, theme: theme, cacheKey: cacheKey, cache: cache,
+                       reusedStories: loader.reusedStories), diagnostics)
     }
 }
 

@@ -7,6 +7,11 @@ struct ContentLoader {
     let site: SiteFolder
     let config: SiteConfig
     private(set) var diagnostics: [Diagnostic] = []
+    /// Stories parsed by an earlier build, by path: taken as they are when the file's text
+    /// hashes the same, instead of parsing it again.
+    var reusable: [String: BuildCache.StoryEntry] = [:]
+    /// The paths of the stories taken from ``reusable``.
+    private(set) var reusedStories: Set<String> = []
 
     init(site: SiteFolder, config: SiteConfig) {
         self.site = site
@@ -15,7 +20,13 @@ struct ContentLoader {
 
     mutating func load() -> Content {
         var content = Content()
-        content.stories = parseAll(read("content/stories", extensions: ["md", "markdown"])) { $0.story(from: $1) }
+        let reusable = self.reusable
+        let stories = parseAll(read("content/stories", extensions: ["md", "markdown"])) { loader, file -> (Story, reused: Bool)? in
+            if let entry = reusable[file.path], entry.sourceHash == StableHasher.hash(file.text) { return (entry.story, true) }
+            return loader.story(from: file).map { ($0, false) }
+        }
+        content.stories = stories.map(\.0)
+        reusedStories = Set(stories.filter(\.reused).map(\.0.path))
         content.briefings = parseAll(read("content/briefings", extensions: ["md", "markdown"])) { $0.briefing(from: $1) }
         for file in read("content/metrics", extensions: ["csv", "json", "yaml", "yml"]) {
             content.snapshots += snapshots(from: file)

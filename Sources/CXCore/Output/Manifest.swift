@@ -35,25 +35,8 @@ struct Manifest {
 
     var entries: [String: Entry] = [:]
 
-    /// A 64-bit hash of the bytes, eight at a time (a multiply–xorshift mix): stable across
-    /// runs, unlike Swift's seeded `Hasher`, and several times faster than a byte-wise hash.
-    static func hash(_ bytes: [UInt8]) -> UInt64 {
-        let multiplier: UInt64 = 0x9E37_79B9_7F4A_7C15
-        var hash: UInt64 = 0xCBF2_9CE4_8422_2325 ^ UInt64(bytes.count)
-        bytes.withUnsafeBytes { buffer in
-            var offset = 0
-            while offset + 8 <= buffer.count {
-                hash = (hash ^ buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) &* multiplier
-                hash ^= hash >> 29
-                offset += 8
-            }
-            var tail: UInt64 = 0
-            for (shift, byte) in buffer[offset...].enumerated() { tail |= UInt64(byte) << (8 * UInt64(shift)) }
-            hash = (hash ^ tail) &* multiplier
-            hash ^= hash >> 32
-        }
-        return hash
-    }
+    /// The hash a file's bytes are compared by.
+    static func hash(_ bytes: [UInt8]) -> UInt64 { StableHasher.hash(bytes) }
 
     private static func inode(of folder: String) -> UInt64? {
         var info = stat()

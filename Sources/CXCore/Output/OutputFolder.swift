@@ -80,6 +80,8 @@ struct OutputFolder {
         private let manifests: String
         private let known: Manifest
         private let keepSpare: Bool
+        /// What the spare holds now, for deciding on any thread whether a page can stay.
+        let holdings: SpareHoldings
         private var manifest = Manifest()
         private var folders: Set<String> = []
 
@@ -89,12 +91,21 @@ struct OutputFolder {
             self.manifests = manifests
             self.known = known
             self.keepSpare = keepSpare
+            self.holdings = SpareHoldings(folder: spare, manifest: known)
+        }
+
+        /// Keeps the spare's file at `path` as it is; call only when ``holdings`` says it
+        /// holds the right bytes.
+        func keep(_ path: String) {
+            manifest.entries[path] = known.entries[path]
         }
 
         /// Writes the files whose bytes differ from what the spare holds (or that were changed
         /// on disk since), on all cores with plain POSIX calls (Foundation's are several
         /// times slower on Linux).
-        func write(_ files: [(path: String, bytes: [UInt8])]) throws {
+        /// Returns the hash of each file's bytes.
+        @discardableResult
+        func write(_ files: [(path: String, bytes: [UInt8])]) throws -> [UInt64] {
             let hashes = files.concurrentMap { Manifest.hash($0.bytes) }
             var jobs: [WriteJob] = []
             var newFolders: [String] = []
@@ -124,6 +135,7 @@ struct OutputFolder {
             for (job, result) in zip(jobs, results) {
                 manifest.entries[job.relative] = Manifest.Entry(hash: job.hash, disk: try result.get())
             }
+            return hashes
         }
 
         /// Removes what the new site no longer has (and anything put there by hand), records
@@ -240,7 +252,7 @@ struct OutputFolder {
     private static let renameExchangeFlag: UInt32 = 1 << 1
 
     /// Writes `bytes` to a new file at `path`.
-    fileprivate static func write(_ bytes: [UInt8], to path: String) -> CocoaError? {
+    static func write(_ bytes: [UInt8], to path: String) -> CocoaError? {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
         defer { close(descriptor) }
@@ -281,6 +293,19 @@ struct OutputFolder {
             throw UnsafeOutputPath(path: path)
         }
         return folder + "/" + path
+    }
+}
+
+/// The files of the spare folder as its manifest records them.
+struct SpareHoldings: Sendable {
+    let folder: String
+    let manifest: Manifest
+
+    /// True when the spare's file at `path` has bytes hashing to `hash`, untouched since.
+    func holds(_ path: String, hash: UInt64) -> Bool {
+        guard let entry = manifest.entries[path], entry.hash == hash,
+              let target = try? OutputFolder.safePath(for: path, in: folder) else { return false }
+        return entry.matchesDisk(at: target)
     }
 }
 

@@ -37,9 +37,9 @@ struct Site: Sendable {
     static func make(config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
                      bodies: [String: RenderedMarkdown], sourceDateEpoch: Int?,
                      history: GitHistory = GitHistory()) -> (Site, [Diagnostic]) {
-        let stories = content.stories
-            .filter { includeDrafts || !$0.draft }
-            .sorted(by: Story.newestFirst)
+        // Sorted by index: moving whole stories around while sorting costs more than the sort.
+        let published = content.stories.filter { includeDrafts || !$0.draft }
+        let stories = published.indices.sorted { Story.newestFirst(published[$0], published[$1]) }.map { published[$0] }
         let briefings = content.briefings.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) }
         var diagnostics: [Diagnostic] = []
         var opening: [String: OpeningStories] = [:]

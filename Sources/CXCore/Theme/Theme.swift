@@ -8,6 +8,8 @@ struct Theme: Sendable {
     let templates: TemplateSet
     /// The files of `templates/assets/` (the stylesheet), by path relative to the theme folder.
     let assets: [String: String]
+    /// A hash of every file of the theme, names and contents: what the build cache keys on.
+    let fingerprint: UInt64
 
     /// The built-in theme's files, by path relative to `templates/`.
     static var builtInFiles: [String: String] { BuiltinTheme.files }
@@ -43,7 +45,13 @@ struct Theme: Sendable {
         }
         do {
             let templates = try TemplateSet(sources: sources, paths: paths)
-            return diagnostics.isEmpty ? (Theme(templates: templates, assets: assets), []) : (nil, diagnostics)
+            var hasher = StableHasher()
+            for (name, file) in files.sorted(by: { $0.key < $1.key }) {
+                hasher.combine(name)
+                hasher.combine(file.text)
+            }
+            let theme = Theme(templates: templates, assets: assets, fingerprint: hasher.finalize())
+            return diagnostics.isEmpty ? (theme, []) : (nil, diagnostics)
         } catch let errors as DiagnosticList {
             return (nil, diagnostics + errors.diagnostics)
         } catch {

@@ -1,0 +1,88 @@
+import CXCore
+import Foundation
+import Testing
+
+/// The build cache in `SOURCE/.cxsite-cache/`: a build that uses it gives the same bytes and
+/// the same warnings as a clean one, and a cache that is stale or damaged is ignored.
+struct BuildCacheTests {
+    private static let cacheFolder = ".cxsite-cache"
+
+    private func cacheFiles(of site: TestSite) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent(Self.cacheFolder).path)
+    }
+
+    private func edit(_ site: TestSite, _ relative: String, replacing old: String, with new: String) throws {
+        let url = site.folder.appendingPathComponent(relative)
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(text.contains(old), "\(relative) should contain \(old)")
+        try text.replacingOccurrences(of: old, with: new).write(to: url, atomically: true, encoding: .utf8)
+    }
+
+    @Test func aCachedBuildMatchesACleanOneAfterEachKindOfChange() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build()
+        #expect(try !cacheFiles(of: site).isEmpty)
+        // A story's text, a story added, a story removed, the config, a template: after each,
+        // the cached build equals a build from scratch.
+        let changes: [() throws -> Void] = [
+            { try edit(site, "content/stories/fast-install.md", replacing: "Installed in a day", with: "Installed before noon") },
+            { try site.write("content/stories/new-one.md", "---\ntitle: New one\ndate: 2026-08-20\noutcome: failure\ntouchpoints: [billing]\n---\nIt *broke*.\n") },
+            { try site.remove("content/stories/double-bill.md") },
+            { try edit(site, "cxsite.yaml", replacing: "title:", with: "title: Renamed —") },
+            { try site.write("templates/partials/story-card.mustache", "<article>{{title}}</article>\n") },
+        ]
+        for change in changes {
+            try change()
+            try site.build()
+            #expect(try site.outputFiles() == site.cleanBuildFiles())
+        }
+        #expect(try site.page("stories/fast-install.html").contains("Installed before noon"))
+        #expect(try site.page("stories/new-one.html").contains("<em>broke</em>"))
+    }
+
+    @Test func aStoryWithAWarningIsParsedEveryTimeSoTheWarningStays() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/stories/moody.md", "---\ntitle: Moody\ndate: 2026-08-03\noutcome: success\nmood: fine\n---\nBody.\n")
+        let first = try site.build().warnings.map(\.description)
+        let second = try site.build().warnings.map(\.description)
+        #expect(first.contains { $0.contains("mood") })
+        #expect(second == first)
+    }
+
+    @Test(arguments: ["garbage", "", "cxsite-build-cache 1\n\u{0}\u{1}"])
+    func aDamagedCacheIsIgnored(_ damage: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build()
+        for name in try cacheFiles(of: site) {
+            try site.write(Self.cacheFolder + "/" + name, damage)
+        }
+        try edit(site, "content/stories/fast-install.md", replacing: "Installed in a day", with: "Installed by noon")
+        try site.build()
+        #expect(try site.outputFiles() == site.cleanBuildFiles())
+    }
+
+    @Test func aTruncatedCacheIsIgnored() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build()
+        for name in try cacheFiles(of: site) {
+            let url = site.folder.appendingPathComponent(Self.cacheFolder).appendingPathComponent(name)
+            let bytes = try Data(contentsOf: url)
+            try bytes.prefix(bytes.count / 2).write(to: url)
+        }
+        try site.build()
+        #expect(try site.outputFiles() == site.cleanBuildFiles())
+    }
+
+    @Test func noCacheWritesNoCache() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var options = BuildOptions(source: site.folder)
+        options.useCache = false
+        try SiteBuilder.build(options)
+        #expect(!FileManager.default.fileExists(atPath: site.folder.appendingPathComponent(Self.cacheFolder).path))
+    }
+}
