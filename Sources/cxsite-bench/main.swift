@@ -199,6 +199,21 @@ func buildWithBinary(_ site: URL, cache: Bool = true) throws -> (wall: Double, p
     return (wall, memory / 1024, output)
 }
 
+/// Deletes what a build leaves: the output, its spare and manifests, and the build cache.
+func removeBuildProducts(of site: URL) throws {
+    for name in try FileManager.default.contentsOfDirectory(atPath: site.path)
+    where name == "public" || name.hasPrefix(".public.") || name == ".cxsite-cache" {
+        try FileManager.default.removeItem(at: site.appendingPathComponent(name))
+    }
+}
+
+/// The per-stage times `--verbose` printed, on one line.
+func stageSummary(_ output: String) -> String {
+    output.split(separator: "\n").filter { $0.hasSuffix(" ms") }
+        .map { $0.split(separator: " ", omittingEmptySubsequences: true).joined(separator: " ") }
+        .joined(separator: ", ")
+}
+
 /// Milliseconds `--verbose` reported for a stage.
 func stageMilliseconds(_ output: String, _ stage: String) -> Double {
     output.split(separator: "\n").first { $0.contains(stage) }
@@ -259,14 +274,19 @@ func markdownBenchmark(site: URL, count: Int) throws {
     var line = "    markdown, one \(format(Double(text.utf8.count) / 1_000_000, 1)) MB document: cxsite \(format(ours, 2)) s"
     let file = site.appendingPathComponent(".all.md")
     try text.write(to: file, atomically: true, encoding: .utf8)
+    // Timed by bash around the tool alone (median of 3), not around starting a process from here.
+    let timings = site.appendingPathComponent(".cmark-times")
     let tool = Process()
     tool.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    tool.arguments = ["bash", "-c", "command -v cmark-gfm >/dev/null && cmark-gfm --smart -e table -e strikethrough -e autolink -e tagfilter -e tasklist \"$0\" > /dev/null", file.path]
-    let theirs = try seconds {
-        try tool.run()
-        tool.waitUntilExit()
-    }
-    if tool.terminationStatus == 0 {
+    tool.arguments = ["bash", "-c", """
+        command -v cmark-gfm >/dev/null || exit 1; TIMEFORMAT=%R
+        for i in 1 2 3; do { time cmark-gfm --smart -e table -e strikethrough -e autolink -e tagfilter -e tasklist "$0" > /dev/null; } 2>> "$1"; done
+        """, file.path, timings.path]
+    try tool.run()
+    tool.waitUntilExit()
+    let toolTimes = ((try? String(contentsOf: timings, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
+    if tool.terminationStatus == 0, !toolTimes.isEmpty {
+        let theirs = median(toolTimes)
         line += ", the cmark-gfm tool \(format(theirs, 2)) s (×\(format(ours / theirs, 2)))"
     } else {
         line += " (install cmark-gfm to compare with the tool)"
@@ -283,23 +303,31 @@ func siteBenchmark(sizes: [Int]) throws {
         let markdownBytes = (0..<count).reduce(0) { total, index in
             total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size] as? Int) ?? 0)
         }
-        // Clean builds: every file written anew, no spare kept.
-        let runs = try (0..<3).map { _ in try buildWithBinary(site, cache: false) }
+        // Builds from scratch: no output, no spare, no build cache.
+        var runs: [(wall: Double, peakMiB: Double, output: String)] = []
+        for _ in 0..<3 {
+            try removeBuildProducts(of: site)
+            runs.append(try buildWithBinary(site))
+        }
         let wall = median(runs.map(\.wall))
         let peak = runs.map(\.peakMiB).max() ?? 0
-        print("  \(count) stories (\(format(Double(markdownBytes) / 1_000_000, 1)) MB markdown): clean build median \(format(wall, 2)) s wall, "
+        print("  \(count) stories (\(format(Double(markdownBytes) / 1_000_000, 1)) MB markdown): build from scratch median \(format(wall, 2)) s wall, "
               + "\(format(Double(count) / wall, 0)) stories/s, \(format(Double(markdownBytes) / 1_000_000 / wall, 1)) MB/s, peak \(format(peak, 0)) MiB")
-        // Rebuilds after changing one story, with the spare of the previous output.
-        for _ in 0..<2 { try buildWithBinary(site) }
-        var rebuilds: [Double] = []
+        print("    stages: " + stageSummary(runs.sorted { $0.wall < $1.wall }[runs.count / 2].output))
+        // Rebuilds after changing one story, with the build cache and the spare of the
+        // previous output.
+        try buildWithBinary(site)
+        var rebuilds: [(wall: Double, peakMiB: Double, output: String)] = []
         for round in 0..<3 {
             let story = site.appendingPathComponent("content/stories/story-\(count / 2).md")
             let text = try String(contentsOf: story, encoding: .utf8)
             try text.replacingOccurrences(of: "title: \"Story", with: "title: \"Edit \(round) of story").write(to: story, atomically: true, encoding: .utf8)
-            rebuilds.append(try buildWithBinary(site).wall)
+            rebuilds.append(try buildWithBinary(site))
         }
-        print("    rebuild after changing one story: median \(format(median(rebuilds), 2)) s wall")
-        try markdownBenchmark(site: site, count: count)
+        print("    rebuild after changing one story: median \(format(median(rebuilds.map(\.wall)), 2)) s wall, "
+              + "peak \(format(rebuilds.map(\.peakMiB).max() ?? 0, 0)) MiB")
+        print("    stages: " + stageSummary(rebuilds.sorted { $0.wall < $1.wall }[rebuilds.count / 2].output))
+        if count <= 10_000 { try markdownBenchmark(site: site, count: count) }
     }
     try? FileManager.default.removeItem(at: root)
 }
@@ -313,5 +341,5 @@ if arguments.first == "--generate", arguments.count == 3, let count = Int(argume
 print("cxsite benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")
 try templateBenchmark()
 try responsesBenchmark(rows: 1_000_000)
-try siteBenchmark(sizes: arguments.isEmpty ? [1_000, 10_000] : arguments.compactMap { Int($0) })
+try siteBenchmark(sizes: arguments.isEmpty ? [1_000, 10_000, 100_000] : arguments.compactMap { Int($0) })
 print("peak memory of the benchmark process: \(format(peakMemoryMiB(), 0)) MiB")
