@@ -91,7 +91,9 @@ public enum SiteBuilder {
         } catch {
             throw failure("could not write the site: \(error)")
         }
-        let reuse = prepared.cache.map { PageReuse(previous: $0.pages, spare: update.holdings) }
+        // With caching on, every page's model is hashed for the next build, even when this
+        // one has no cache to reuse from.
+        let reuse = prepared.nextCache == nil ? nil : PageReuse(previous: prepared.cache?.pages ?? [:], spare: update.holdings)
         do {
             prepared.diagnostics += try render(prepared, reusing: reuse) { pages in
                 var written: [(path: String, bytes: [UInt8])] = []
@@ -125,7 +127,7 @@ public enum SiteBuilder {
         prepared.clock.finish("render and write")
         if let cache = prepared.nextCache {
             do {
-                try cache.write(in: options.source)
+                try cache.write(in: options.source, previous: prepared.cache, reused: prepared.reusedStories)
             } catch {
                 prepared.diagnostics.append(Diagnostic(.warning, "could not save the build cache, so the next build starts from scratch: \(error)",
                                                        at: .file(BuildCache.folderName)))
@@ -181,6 +183,8 @@ public enum SiteBuilder {
         var cache: BuildCache?
         /// The cache this build leaves for the next, when caching: filled as pages are written.
         var nextCache: BuildCache?
+        /// The stories taken from the previous build's cache.
+        var reusedStories: Set<String> = []
     }
 
     /// A page as rendered, or as the spare still holds it.
@@ -308,6 +312,7 @@ public enum SiteBuilder {
         prepared.renderOptions = RenderOptions(strict: checking, expectedSize: 64 * 1024)
         if let key = loaded.cacheKey {
             prepared.cache = loaded.cache
+            prepared.reusedStories = loaded.reusedStories
             prepared.nextCache = nextCache(key: key, content: loaded.content, bodies: bodies,
                                            withoutProblemsIn: Set(loadDiagnostics.compactMap(\.location?.path)))
         }

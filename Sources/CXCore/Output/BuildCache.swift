@@ -8,7 +8,8 @@ import Glibc
 /// What the previous build learned, kept in `SOURCE/.cxsite-cache/` so the next one redoes
 /// only what changed:
 /// - each story file's parsed front matter and rendered markdown, by the hash of its text
-///   (only files that gave no warning, so a cached build reports what a clean one does);
+///   (only files that gave no warning, so a cached build reports what a clean one does),
+///   in 16 files by the hash of the story's path;
 /// - each page's output hash, by the hash of its template and everything the template read,
 ///   so an unchanged page is neither rendered nor written.
 ///
@@ -31,10 +32,18 @@ struct BuildCache {
     var key: UInt64
     var stories: [String: StoryEntry] = [:]
     var pages: [String: PageEntry] = [:]
+    /// The story paths each shard file held when read, to tell which shards changed.
+    private(set) var shardsRead: [Int: Set<String>] = [:]
 
     static let folderName = ".cxsite-cache"
-    private static let fileName = "build"
-    private static let magic = Array("cxsite-build-cache 1\n".utf8)
+    /// Stories are spread over this many files by the hash of their path, so a build that
+    /// changed one story rewrites one small file, not the whole cache.
+    private static let shardCount = 16
+    private static let pagesFile = "pages"
+    private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
+    private static let magic = Array("cxsite-build-cache 2\n".utf8)
+
+    static func shard(of path: String) -> Int { Int(StableHasher.hash(path) % UInt64(shardCount)) }
 
     /// The key for a build: what every cached value depends on besides its own input.
     static func key(configText: String, theme: Theme, options: BuildOptions) -> UInt64 {
@@ -49,34 +58,69 @@ struct BuildCache {
         return hasher.finalize()
     }
 
-    private static func url(in source: URL) -> URL {
-        source.appendingPathComponent(folderName).appendingPathComponent(fileName)
-    }
-
-    /// The cache of the site in `source`, or nil when there is none for `key`.
+    /// The cache of the site in `source` for `key`, or nil when there is none. A file that is
+    /// missing, stale or damaged only loses what it held: those stories are parsed again.
     static func read(in source: URL, key: UInt64) -> BuildCache? {
-        guard let data = try? Data(contentsOf: url(in: source)) else { return nil }
-        var reader = CacheReader(bytes: [UInt8](data))
-        return try? reader.cache(expectingKey: key)
+        let folder = source.appendingPathComponent(folderName)
+        @Sendable func contents(_ name: String) -> [UInt8]? {
+            (try? Data(contentsOf: folder.appendingPathComponent(name))).map { [UInt8]($0) }
+        }
+        var cache = BuildCache(key: key)
+        var found = false
+        if let bytes = contents(pagesFile) {
+            var reader = CacheReader(bytes: bytes)
+            if let pages = try? reader.pages(expectingKey: key) {
+                cache.pages = pages
+                found = true
+            }
+        }
+        let shards = Array(0..<shardCount).concurrentMap { shard -> [String: StoryEntry]? in
+            guard let bytes = contents(storiesFile(shard)) else { return nil }
+            var reader = CacheReader(bytes: bytes)
+            return try? reader.stories(expectingKey: key)
+        }
+        for (shard, entries) in shards.enumerated() {
+            guard let entries else { continue }
+            found = true
+            cache.shardsRead[shard] = Set(entries.keys)
+            cache.stories.merge(entries) { first, _ in first }
+        }
+        return found ? cache : nil
     }
 
-    /// Writes the cache beside the site's content: to a temporary file first, renamed over
-    /// the old cache, so a reader never sees half a cache.
-    func write(in source: URL) throws {
+    /// Writes the cache beside the site's content, each file to a temporary file first,
+    /// renamed over the old one, so a reader never sees half a file. A shard is written only
+    /// when it holds other stories than `previous` read, or any story not in `reused`.
+    func write(in source: URL, previous: BuildCache?, reused: Set<String>) throws {
         let folder = source.appendingPathComponent(Self.folderName)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        var writer = CacheWriter()
-        writer.encode(self)
-        // Temporary files of builds killed while they saved the cache.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where name.hasPrefix(Self.fileName + ".tmp-") {
+        // Temporary files of builds killed while they saved the cache, and the files of
+        // other cache formats.
+        let known = Set([Self.pagesFile] + (0..<Self.shardCount).map(Self.storiesFile))
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !known.contains(name) {
             unlink(folder.appendingPathComponent(name).path)
         }
-        let temporary = folder.appendingPathComponent(Self.fileName + ".tmp-\(getpid())")
-        if let failure = OutputFolder.write(writer.finished(), to: temporary.path) { throw failure }
-        guard rename(temporary.path, Self.url(in: source).path) == 0 else {
-            unlink(temporary.path)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: Self.url(in: source).path])
+        func save(_ bytes: [UInt8], as name: String) throws {
+            let path = folder.appendingPathComponent(name).path
+            let temporary = path + ".tmp-\(getpid())"
+            if let failure = OutputFolder.write(bytes, to: temporary) { throw failure }
+            guard rename(temporary, path) == 0 else {
+                unlink(temporary)
+                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+            }
         }
+        var shards = [[String: StoryEntry]](repeating: [:], count: Self.shardCount)
+        for (path, entry) in stories { shards[Self.shard(of: path)][path] = entry }
+        for (shard, entries) in shards.enumerated() {
+            let paths = Set(entries.keys)
+            if let previous, previous.key == key, previous.shardsRead[shard] == paths, paths.isSubset(of: reused) { continue }
+            var writer = CacheWriter()
+            writer.encodeStories(entries, key: key)
+            try save(writer.finished(), as: Self.storiesFile(shard))
+        }
+        var writer = CacheWriter()
+        writer.encodePages(pages, key: key)
+        try save(writer.finished(), as: Self.pagesFile)
     }
 
     // MARK: Encoding
@@ -109,10 +153,10 @@ struct BuildCache {
             int(day.day)
         }
 
-        mutating func encode(_ cache: BuildCache) {
-            bytes.reserveCapacity(cache.stories.values.reduce(1 << 20) { $0 + $1.markdown.html.utf8.count + 1024 })
-            int(cache.stories.count)
-            for (path, entry) in cache.stories.sorted(by: { $0.key < $1.key }) {
+        mutating func encodeStories(_ stories: [String: StoryEntry], key: UInt64) {
+            bytes.reserveCapacity(stories.values.reduce(4096) { $0 + $1.markdown.html.utf8.count + 1024 })
+            int(stories.count)
+            for (path, entry) in stories.sorted(by: { $0.key < $1.key }) {
                 string(path)
                 uint64(entry.sourceHash)
                 encode(entry.story)
@@ -126,15 +170,25 @@ struct BuildCache {
                     int(link.column)
                 }
             }
-            int(cache.pages.count)
-            for (path, entry) in cache.pages.sorted(by: { $0.key < $1.key }) {
+            seal(key: key)
+        }
+
+        mutating func encodePages(_ pages: [String: PageEntry], key: UInt64) {
+            int(pages.count)
+            for (path, entry) in pages.sorted(by: { $0.key < $1.key }) {
                 string(path)
                 uint64(entry.modelHash)
                 uint64(entry.outputHash)
             }
+            seal(key: key)
+        }
+
+        /// Puts the header before what was written: the format, the key, the length and a
+        /// hash of the rest.
+        private mutating func seal(key: UInt64) {
             let payload = bytes
             bytes = BuildCache.magic
-            uint64(cache.key)
+            uint64(key)
             int(payload.count)
             uint64(StableHasher.hash(payload))
             bytes += payload
@@ -219,7 +273,8 @@ struct BuildCache {
             return day
         }
 
-        mutating func cache(expectingKey key: UInt64) throws -> BuildCache {
+        /// Checks the header and the hash of what follows it.
+        private mutating func open(expectingKey key: UInt64) throws {
             guard bytes.starts(with: BuildCache.magic) else { throw Corrupt() }
             offset = BuildCache.magic.count
             guard try uint64() == key else { throw Corrupt() }
@@ -228,7 +283,11 @@ struct BuildCache {
             var payload = StableHasher()
             bytes[offset...].withUnsafeBytes { payload.combine(bytes: $0) }
             guard length == bytes.count - offset, payload.finalize() == hash else { throw Corrupt() }
-            var cache = BuildCache(key: key)
+        }
+
+        mutating func stories(expectingKey key: UInt64) throws -> [String: StoryEntry] {
+            try open(expectingKey: key)
+            var stories: [String: StoryEntry] = [:]
             for _ in 0..<(try count()) {
                 let path = try string()
                 let sourceHash = try uint64()
@@ -239,13 +298,20 @@ struct BuildCache {
                     markdown.links.append(RenderedMarkdown.Link(destination: try string(), isImage: try bool(),
                                                                 line: try int(), column: try int()))
                 }
-                cache.stories[path] = StoryEntry(sourceHash: sourceHash, story: story, markdown: markdown)
-            }
-            for _ in 0..<(try count()) {
-                cache.pages[try string()] = PageEntry(modelHash: try uint64(), outputHash: try uint64())
+                stories[path] = StoryEntry(sourceHash: sourceHash, story: story, markdown: markdown)
             }
             guard offset == bytes.count else { throw Corrupt() }
-            return cache
+            return stories
+        }
+
+        mutating func pages(expectingKey key: UInt64) throws -> [String: PageEntry] {
+            try open(expectingKey: key)
+            var pages: [String: PageEntry] = [:]
+            for _ in 0..<(try count()) {
+                pages[try string()] = PageEntry(modelHash: try uint64(), outputHash: try uint64())
+            }
+            guard offset == bytes.count else { throw Corrupt() }
+            return pages
         }
 
         mutating func story() throws -> Story {
