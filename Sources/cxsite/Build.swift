@@ -43,6 +43,7 @@ extension CXSite {
             options.useGit = !noGit
             options.useCache = !noCache
             if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = Console.progressBar("importing responses") }
+            options.waiting = { message in Console.error(message) }
             do {
                 let summary = try SiteBuilder.build(options)
                 Console.finishProgress()

@@ -60,3 +60,104 @@ struct OutputFolderChoiceTests {
         #expect(messages.contains { $0.hasPrefix("'0000-Q1' is not a period") })
     }
 }
+
+/// cxsite replaces or deletes only what it can prove it wrote (issue #12): an output path that
+/// exists and is neither empty nor marked as cxsite's is refused before any work, and no link
+/// is followed where cxsite writes or deletes.
+struct OutputOwnershipTests {
+    private func options(_ site: TestSite, output: URL, cache: Bool) -> BuildOptions {
+        var options = BuildOptions(source: site.folder, output: output)
+        options.useCache = cache
+        options.useGit = false
+        return options
+    }
+
+    @Test(arguments: [true, false])
+    func aFolderWithSomeoneElsesFilesIsRefusedAndKept(cache: Bool) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("theirs/notes.txt", "keep me")
+        let theirs = site.folder.appendingPathComponent("theirs")
+        for _ in 0..<2 {
+            let errors = #expect(throws: DiagnosticList.self) { try SiteBuilder.build(options(site, output: theirs, cache: cache)) }
+            #expect(errors?.diagnostics.map(\.message) == [
+                "the output folder \(theirs.path) exists and was not written by cxsite (it holds no .cxsite-output file): remove it or choose another folder with --output"])
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: theirs.path) == ["notes.txt"])
+        #expect(!FileManager.default.fileExists(atPath: site.folder.appendingPathComponent(".theirs.cxsite+spare").path))
+    }
+
+    @Test func aFileIsNeverReplacedByTheSite() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let config = site.folder.appendingPathComponent("cxsite.yaml")
+        let before = try Data(contentsOf: config)
+        let errors = #expect(throws: DiagnosticList.self) { try SiteBuilder.build(options(site, output: config, cache: true)) }
+        #expect(errors?.diagnostics.first?.message == "the output folder \(config.path) exists and is not a folder: choose another path with --output")
+        #expect(try Data(contentsOf: config) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.path).sorted() == ["content", "cxsite.yaml"],
+                "a refused build left files beside the output")
+    }
+
+    @Test func anEmptyFolderAndCXSitesOwnOutputAreAccepted() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try FileManager.default.createDirectory(at: site.output, withIntermediateDirectories: true)
+        try site.build()
+        #expect(try site.page(".cxsite-output").hasPrefix("Written by cxsite."))
+        try site.build()
+        try site.build()
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("index.html").path))
+    }
+
+    @Test func anOutputOfCXSite02IsRecognisedByItsManifestAndTheManifestRemoved() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("public/index.html", "old site")
+        let inode = try FileManager.default.attributesOfItem(atPath: site.output.path)[.systemFileNumber] as! Int
+        try site.write(".public.cxsite+manifest-\(inode)", "cxsite-manifest 2\n")
+        try site.build()
+        #expect(try site.page("index.html") != "old site")
+        #expect(!(try FileManager.default.contentsOfDirectory(atPath: site.folder.path)).contains { $0.contains("manifest") })
+    }
+
+    @Test func aSpareThatIsNotCXSitesIsRefused() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write(".public.cxsite+spare/mine.txt", "mine")
+        let errors = #expect(throws: DiagnosticList.self) { try site.build() }
+        #expect(errors?.diagnostics.first?.message.hasSuffix(", where cxsite keeps a spare copy of the site, exists and was not written by cxsite (it holds no .cxsite-output file): remove it") == true)
+        #expect(try String(contentsOf: site.folder.appendingPathComponent(".public.cxsite+spare/mine.txt"), encoding: .utf8) == "mine")
+    }
+
+    @Test func aLinkedCacheFolderIsRefusedAndWhereItPointsLeftAlone() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("elsewhere/precious", "keep")
+        try FileManager.default.createSymbolicLink(at: site.folder.appendingPathComponent(".cxsite-cache"),
+                                                   withDestinationURL: site.folder.appendingPathComponent("elsewhere"))
+        let errors = #expect(throws: DiagnosticList.self) { try site.build() }
+        #expect(errors?.diagnostics.map(\.description) == [
+            ".cxsite-cache: error: .cxsite-cache is a symbolic link, which cxsite never writes through: remove it (cxsite makes the folder itself), or build with --no-cache"])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent("elsewhere").path) == ["precious"])
+        #expect(!FileManager.default.fileExists(atPath: site.output.path))
+    }
+
+    @Test func aLinkedFolderInsideTheSpareIsNeverWrittenThrough() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build()
+        try site.build()  // the spare now holds the first build, with a manifest
+        let spareStories = site.folder.appendingPathComponent(".public.cxsite+spare/stories")
+        try FileManager.default.removeItem(at: spareStories)
+        try site.write("elsewhere/keep.html", "keep")
+        try FileManager.default.createSymbolicLink(at: spareStories, withDestinationURL: site.folder.appendingPathComponent("elsewhere"))
+        try site.write("content/stories/fast-install.md",
+                       try String(contentsOf: site.folder.appendingPathComponent("content/stories/fast-install.md"), encoding: .utf8) + "\nMore.\n")
+        try site.build()
+        #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent("elsewhere").path) == ["keep.html"])
+        #expect(OutputFolder.fileType(site.output.appendingPathComponent("stories").path) == S_IFDIR)
+        #expect(try site.outputFiles() == site.cleanBuildFiles())
+    }
+}
+

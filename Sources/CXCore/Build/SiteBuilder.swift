@@ -31,6 +31,9 @@ public struct BuildOptions: Sendable {
     /// Told the share of a large response import done so far (for a progress bar).
     public var progress: (@Sendable (Double) -> Void)?
 
+    /// Told, once, that another build is writing the same output and this one waits for it.
+    public var waiting: (@Sendable (String) -> Void)?
+
     public init(source: URL, output: URL? = nil, includeDrafts: Bool = false,
                 sourceDateEpoch: Int? = BuildOptions.sourceDateEpochFromEnvironment) {
         self.source = source
@@ -75,19 +78,25 @@ public enum SiteBuilder {
     /// one batch of pages, not the whole site.
     @discardableResult
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
+        // Before any work: an output or cache that cxsite may not replace stops the build.
+        let output = OutputFolder(options.output)
+        let refusals = [output.problem(forSiteIn: options.source).map { Diagnostic(.error, $0, at: .file(options.output.path)) },
+                        options.useCache ? BuildCache.folderProblem(in: options.source).map { Diagnostic(.error, $0, at: .file(BuildCache.folderName)) } : nil]
+        guard refusals.allSatisfy({ $0 == nil }) else { throw DiagnosticList(refusals.compactMap { $0 }) }
         var prepared = prepare(options, checking: false)
         guard let model = prepared.model, !prepared.diagnostics.contains(where: \.isError) else {
             throw DiagnosticList(prepared.diagnostics.sorted())
         }
         // Write: the only stage that touches the output folder.
-        let output = OutputFolder(options.output)
         func failure(_ message: String) -> DiagnosticList {
             DiagnosticList(prepared.diagnostics + [Diagnostic(.error, message, at: .file(options.output.path))])
         }
-        if let problem = output.problem(forSiteIn: options.source) { throw failure(problem) }
         let update: OutputFolder.Update
         do {
-            update = try output.beginUpdate(keepSpare: options.useCache)
+            let manifests = options.useCache ? try BuildCache.manifestPrefix(in: options.source, for: options.output) : nil
+            update = try output.beginUpdate(forSiteIn: options.source, manifests: manifests, waiting: options.waiting)
+        } catch let refused as OutputRefused {
+            throw failure(refused.message)
         } catch {
             throw failure("could not write the site: \(error)")
         }

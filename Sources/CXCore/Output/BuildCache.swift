@@ -43,6 +43,31 @@ struct BuildCache {
     private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
     private static let magic = Array("cxsite-build-cache 2\n".utf8)
 
+    /// Why the cache folder of the site in `source` cannot be used, or nil: cxsite never
+    /// reads or writes it through a link, nor replaces a file that stands in its place.
+    static func folderProblem(in source: URL) -> String? {
+        switch OutputFolder.fileType(source.appendingPathComponent(folderName).path) {
+        case nil, S_IFDIR?: nil
+        case S_IFLNK?: "\(folderName) is a symbolic link, which cxsite never writes through: remove it (cxsite makes the folder itself), or build with --no-cache"
+        default: "\(folderName) exists and is not a folder: remove it (cxsite makes the folder itself), or build with --no-cache"
+        }
+    }
+
+    /// The cache folder of the site in `source`, made when missing; refused when it is a link.
+    static func makeFolder(in source: URL) throws -> String {
+        if let problem = folderProblem(in: source) { throw OutputRefused(message: problem) }
+        let folder = source.appendingPathComponent(folderName).path
+        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else { throw FileSystemError("create", folder) }
+        if let problem = folderProblem(in: source) { throw OutputRefused(message: problem) }
+        return folder
+    }
+
+    /// Where the manifests of the output folder `output` and its spare are kept: in the cache,
+    /// so that nothing but the spare stands beside the output.
+    static func manifestPrefix(in source: URL, for output: URL) throws -> String {
+        try makeFolder(in: source) + "/output-" + String(StableHasher.hash(output.standardizedFileURL.path), radix: 16) + "-"
+    }
+
     static func shard(of path: String) -> Int { Int(StableHasher.hash(path) % UInt64(shardCount)) }
 
     /// The key for a build: what every cached value depends on besides its own input.
@@ -61,6 +86,7 @@ struct BuildCache {
     /// The cache of the site in `source` for `key`, or nil when there is none. A file that is
     /// missing, stale or damaged only loses what it held: those stories are parsed again.
     static func read(in source: URL, key: UInt64) -> BuildCache? {
+        guard folderProblem(in: source) == nil else { return nil }
         let folder = source.appendingPathComponent(folderName)
         @Sendable func contents(_ name: String) -> [UInt8]? {
             (try? Data(contentsOf: folder.appendingPathComponent(name))).map { [UInt8]($0) }
@@ -92,21 +118,19 @@ struct BuildCache {
     /// renamed over the old one, so a reader never sees half a file. A shard is written only
     /// when it holds other stories than `previous` read, or any story not in `reused`.
     func write(in source: URL, previous: BuildCache?, reused: Set<String>) throws {
-        let folder = source.appendingPathComponent(Self.folderName)
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        // Temporary files of builds killed while they saved the cache, and the files of
-        // other cache formats.
-        let known = Set([Self.pagesFile] + (0..<Self.shardCount).map(Self.storiesFile))
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? [] where !known.contains(name) {
-            unlink(folder.appendingPathComponent(name).path)
+        let folder = try Self.makeFolder(in: source)
+        // Temporary files of builds killed while they saved the cache.
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(".tmp-") {
+            unlink(folder + "/" + name)
         }
         func save(_ bytes: [UInt8], as name: String) throws {
-            let path = folder.appendingPathComponent(name).path
+            let path = folder + "/" + name
             let temporary = path + ".tmp-\(getpid())"
-            if let failure = OutputFolder.write(bytes, to: temporary) { throw failure }
+            try OutputFolder.write(bytes, to: temporary)
             guard rename(temporary, path) == 0 else {
+                let failure = FileSystemError("replace", path)
                 unlink(temporary)
-                throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+                throw failure
             }
         }
         var shards = [[String: StoryEntry]](repeating: [:], count: Self.shardCount)

@@ -4,7 +4,7 @@ import Glibc
 #endif
 
 /// What an output folder holds: each file's content hash, and its size and modification
-/// time when written, so a file changed on disk since is noticed. Stored beside the folder,
+/// time when written, so a file changed on disk since is noticed. Stored in the build cache,
 /// named by the folder's inode, so it follows the folder through atomic exchanges.
 struct Manifest {
     struct DiskStamp: Equatable {
@@ -14,6 +14,11 @@ struct Manifest {
         init?(path: String) {
             var info = stat()
             guard lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+            size = Int(info.st_size)
+            modified = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
+        }
+
+        init(_ info: stat) {
             size = Int(info.st_size)
             modified = Int(info.st_mtim.tv_sec) * 1_000_000_000 + Int(info.st_mtim.tv_nsec)
         }

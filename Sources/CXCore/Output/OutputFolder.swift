@@ -4,94 +4,180 @@ import Foundation
 import Glibc
 #endif
 
-/// The only place that writes files. A build is written to a fresh folder beside the output
-/// and swapped in whole when complete, so a failed or interrupted build leaves the previous
-/// site as it was.
+/// The only place that writes the site. A build is written into the spare folder beside the
+/// output and exchanged with it whole when complete, so a failed or interrupted build leaves
+/// the previous site as it was.
+///
+/// cxsite replaces or deletes only what it can prove it wrote: every output carries a marker
+/// file, ``markerName``; an output path that exists and is not an empty folder or a folder
+/// with the marker is refused before any work. No link is followed where cxsite writes or
+/// deletes, and nothing but the spare is left beside the output.
 struct OutputFolder {
     let destination: URL
 
-    /// Prefix of the retired folders of interrupted builds beside the destination.
-    private var scratchPrefix: String { "." + destination.lastPathComponent + ".cxsite-" }
-    /// Prefix of the spare folder, and of the manifests, beside the destination.
-    private var sparePrefix: String { "." + destination.lastPathComponent + ".cxsite+" }
+    /// The file every output folder carries, by which cxsite knows a folder is its own.
+    static let markerName = ".cxsite-output"
+    static let markerText = "Written by cxsite. The next build replaces this folder whole: keep no files of your own here.\n"
 
-    private func manifestPrefix(in parent: URL) -> String {
-        parent.appendingPathComponent(sparePrefix + "manifest-").path
-    }
+    private var name: String { destination.lastPathComponent }
+    private var parent: String { destination.deletingLastPathComponent().path }
+    /// Prefix of the retired folders of interrupted builds beside the destination.
+    private var scratchPrefix: String { "." + name + ".cxsite-" }
+    /// Where the previous site is kept (or the new one staged), beside the destination.
+    var sparePath: String { parent + "/." + name + ".cxsite+spare" }
+    /// cxsite 0.2 kept manifests beside the output under this prefix; they are removed.
+    private var legacyManifestPrefix: String { "." + name + ".cxsite+manifest-" }
 
     init(_ destination: URL) {
         self.destination = destination.standardizedFileURL
     }
 
-    /// Why the output folder cannot be `destination`, for a site in `source`: it would
-    /// replace the site's own files, or write through a link. Nil when it can.
+    /// Why the output cannot be `destination` for a site in `source`, or nil when it can: it
+    /// would replace the site's own files or something cxsite did not write, or write through
+    /// a link. Checked before any work, and again once the output is locked.
     func problem(forSiteIn source: URL) -> String? {
+        let path = destination.path
+        if path == "/" || name.isEmpty { return "the output folder cannot be /: choose a folder of its own, such as SOURCE/public" }
+        if Self.fileType(path) == S_IFLNK { return "the output folder \(path) is a symbolic link: name the folder it points to" }
         let output = destination.resolvingSymlinksInPath().path + "/"
         let site = source.standardizedFileURL.resolvingSymlinksInPath().path + "/"
-        if Self.isSymbolicLink(destination.path) { return "the output folder is a symbolic link: name the folder it points to" }
-        if site.hasPrefix(output) { return "the output folder \(destination.path) holds the site itself: choose another, such as SOURCE/public" }
-        for sourceFolder in ["content/", "templates/"] where output.hasPrefix(site + sourceFolder) {
-            return "the output folder \(destination.path) is inside the site's \(sourceFolder): choose another, such as SOURCE/public"
+        if site.hasPrefix(output) { return "the output folder \(path) holds the site itself: choose another, such as SOURCE/public" }
+        for sourceFolder in ["content/", "templates/", BuildCache.folderName + "/"] where output.hasPrefix(site + sourceFolder) {
+            return "the output folder \(path) is inside the site's \(sourceFolder): choose another, such as SOURCE/public"
+        }
+        if let reason = notWrittenByCXSite(path) {
+            switch reason {
+            case .notAFolder: return "the output folder \(path) exists and is not a folder: choose another path with --output"
+            default: return "the output folder \(path) \(reason.text): remove it or choose another folder with --output"
+            }
+        }
+        if let reason = notWrittenByCXSite(sparePath) {
+            return "\(sparePath), where cxsite keeps a spare copy of the site, \(reason.text): remove it"
         }
         return nil
     }
 
-    /// Writes `files` (path relative to the output → bytes) and swaps them into place.
-    func publish(_ files: [(path: String, bytes: [UInt8])], keepSpare: Bool = false) throws {
-        let update = try beginUpdate(keepSpare: keepSpare)
-        do {
-            try update.write(files)
-            try update.finish()
-        } catch {
-            update.abandon()
-            throw error
+    /// Why cxsite may not replace a path.
+    private enum Refusal {
+        case unreadable(Int32), link, notAFolder, foreign
+
+        var text: String {
+            switch self {
+            case .unreadable(let code): "cannot be read (\(String(cString: strerror(code))))"
+            case .link: "is a symbolic link, which cxsite never writes through"
+            case .notAFolder: "exists and is not a folder"
+            case .foreign: "exists and was not written by cxsite (it holds no \(OutputFolder.markerName) file)"
+            }
         }
     }
 
-    /// Starts writing a new site, to be handed over in batches with ``Update/write(_:)`` as
-    /// pages render, so a build never holds every page in memory.
+    /// Why cxsite may not replace `path`; nil when nothing is there, or an empty folder, or
+    /// a folder cxsite wrote.
+    private func notWrittenByCXSite(_ path: String) -> Refusal? {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return errno == ENOENT ? nil : .unreadable(errno) }
+        switch info.st_mode & S_IFMT {
+        case S_IFDIR: break
+        case S_IFLNK: return .link
+        default: return .notAFolder
+        }
+        if Self.hasMarker(path) || hasLegacyManifest(inode: info.st_ino) { return nil }
+        guard let directory = opendir(path) else { return .unreadable(errno) }
+        defer { closedir(directory) }
+        while let entry = readdir(directory) {
+            let name = Self.name(of: entry)
+            if name != "." && name != ".." { return .foreign }
+        }
+        return nil
+    }
+
+    /// True when `folder` holds the marker that cxsite writes into every output.
+    private static func hasMarker(_ folder: String) -> Bool {
+        let descriptor = open(folder + "/" + markerName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return false }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64)
+        let count = read(descriptor, &buffer, buffer.count)
+        return count > 0 && buffer[..<count].starts(with: "Written by cxsite.".utf8)
+    }
+
+    /// True for an output of cxsite 0.2, which had no marker but a manifest beside it.
+    private func hasLegacyManifest(inode: ino_t) -> Bool {
+        Self.fileType(parent + "/" + legacyManifestPrefix + String(inode)) == S_IFREG
+    }
+
+    /// Starts writing a new site into the spare folder, to be handed over in batches with
+    /// ``Update/write(_:)`` as pages render, so a build never holds every page in memory.
     ///
-    /// With `keepSpare`, the previous site is not deleted after the swap: it stays beside the
-    /// output as the spare, with a manifest of what it holds, and the next build brings the
-    /// spare up to date by writing only the files that differ, then swaps again. The live
-    /// folder is never written into, so a kill at any moment still leaves a whole site.
-    func beginUpdate(keepSpare: Bool) throws -> Update {
-        let fileManager = FileManager.default
-        let parent = destination.deletingLastPathComponent()
-        try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
+    /// Takes an exclusive lock on the output's parent folder first (calling `waiting` when
+    /// another build holds it), so two builds never write the same spare. With `manifests`
+    /// (the prefix of the manifest files, in the build cache), the previous site is not
+    /// deleted after the swap: it stays as the spare, and the next build writes only the
+    /// files that differ, then swaps again. Without it, the spare is made anew and the old
+    /// site deleted after the swap. The live folder is never written into.
+    func beginUpdate(forSiteIn source: URL, manifests: String?, waiting: ((String) -> Void)? = nil) throws -> Update {
+        try Self.makeFolders(parent)
+        let lock = try ParentLock(parent, waiting: { waiting?("another cxsite build is writing \(destination.path): waiting for it to finish") })
+        if let problem = problem(forSiteIn: source) { throw OutputRefused(message: problem) }
         removeLeftovers()
-        let spare = parent.appendingPathComponent(sparePrefix + "spare").path
-        let manifests = manifestPrefix(in: parent)
-        var known = keepSpare ? Manifest.read(for: spare, beside: manifests) : nil
+        var known = manifests.flatMap { Manifest.read(for: sparePath, beside: $0) }
+        var previousFiles: [String] = []
+        if known != nil {
+            // A link inside the spare would make writes land outside it: such a spare is rebuilt whole.
+            let scan = Self.scan(sparePath)
+            if scan.hasLinks { known = nil } else { previousFiles = scan.files }
+        }
         if known == nil {
-            Self.removeTree(spare)
-            guard mkdir(spare, 0o755) == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: spare]) }
-            known = Manifest()
+            Self.removeTree(sparePath)
+            guard mkdir(sparePath, 0o755) == 0 else { throw FileSystemError("create", sparePath) }
         }
         // While the spare changes, it has no manifest: an interrupted update is rebuilt whole.
-        Manifest.remove(for: spare, beside: manifests)
-        return Update(output: self, spare: spare, manifests: manifests, known: known ?? Manifest(), keepSpare: keepSpare)
+        if let manifests { Manifest.remove(for: sparePath, beside: manifests) }
+        let update = try Update(output: self, manifests: manifests, known: known ?? Manifest(),
+                                previousFiles: previousFiles, lock: lock)
+        try update.write([(Self.markerName, Array(Self.markerText.utf8))])
+        return update
     }
 
     /// A new site being written into the spare folder; ``finish()`` swaps it into place.
     final class Update {
         private let output: OutputFolder
         private let spare: String
-        private let manifests: String
+        private let manifests: String?
         private let known: Manifest
-        private let keepSpare: Bool
+        /// The files the spare held when the update began.
+        private let previousFiles: [String]
         /// What the spare holds now, for deciding on any thread whether a page can stay.
         let holdings: SpareHoldings
         private var manifest = Manifest()
-        private var folders: Set<String> = []
+        /// Open folders of the spare by path ("" is the spare itself), reached without
+        /// following links.
+        private var folders: [String: Int32] = [:]
+        private var lock: ParentLock?
 
-        fileprivate init(output: OutputFolder, spare: String, manifests: String, known: Manifest, keepSpare: Bool) {
+        fileprivate init(output: OutputFolder, manifests: String?, known: Manifest, previousFiles: [String],
+                         lock: ParentLock) throws {
             self.output = output
-            self.spare = spare
+            self.spare = output.sparePath
             self.manifests = manifests
             self.known = known
-            self.keepSpare = keepSpare
+            self.previousFiles = previousFiles
+            self.lock = lock
             self.holdings = SpareHoldings(folder: spare, manifest: known)
+            let root = open(spare, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard root >= 0 else { throw FileSystemError("open", spare) }
+            folders[""] = root
+        }
+
+        deinit {
+            closeFolders()
+        }
+
+        private func closeFolders() {
+            for descriptor in folders.values { close(descriptor) }
+            folders = [:]
         }
 
         /// Keeps the spare's file at `path` as it is; call only when ``holdings`` says it
@@ -102,35 +188,29 @@ struct OutputFolder {
 
         /// Writes the files whose bytes differ from what the spare holds (or that were changed
         /// on disk since), on all cores with plain POSIX calls (Foundation's are several
-        /// times slower on Linux).
-        /// Returns the hash of each file's bytes.
+        /// times slower on Linux). Returns the hash of each file's bytes.
         @discardableResult
         func write(_ files: [(path: String, bytes: [UInt8])]) throws -> [UInt64] {
             let hashes = files.concurrentMap { Manifest.hash($0.bytes) }
             var jobs: [WriteJob] = []
-            var newFolders: [String] = []
             for (index, file) in files.enumerated() {
                 let target = try OutputFolder.safePath(for: file.path, in: spare)
                 if let entry = known.entries[file.path], entry.hash == hashes[index], entry.matchesDisk(at: target) {
                     manifest.entries[file.path] = entry
                     continue
                 }
-                var folder = file.path
-                while let slash = folder.lastIndex(of: "/") {
-                    folder = String(folder[..<slash])
-                    guard folders.insert(folder).inserted else { break }
-                    newFolders.append(folder)
+                let slash = file.path.lastIndex(of: "/")
+                let folder = slash.map { String(file.path[..<$0]) } ?? ""
+                let name = slash.map { String(file.path[file.path.index(after: $0)...]) } ?? file.path
+                jobs.append(WriteJob(bytes: file.bytes, folder: try self.folder(folder), name: name, path: target,
+                                     relative: file.path, hash: hashes[index]))
+            }
+            let results = jobs.concurrentMap { job -> Result<Manifest.DiskStamp, FileSystemError> in
+                do throws(FileSystemError) {
+                    return .success(try OutputFolder.write(job.bytes, named: job.name, in: job.folder, path: job.path))
+                } catch {
+                    return .failure(error)
                 }
-                jobs.append(WriteJob(bytes: file.bytes, path: target, relative: file.path, hash: hashes[index]))
-            }
-            // Parents before children.
-            for folder in newFolders.sorted(by: { $0.count < $1.count }) {
-                let path = spare + "/" + folder
-                if mkdir(path, 0o755) != 0, errno != EEXIST { throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
-            }
-            let results = jobs.concurrentMap { job -> Result<Manifest.DiskStamp?, CocoaError> in
-                if let failure = OutputFolder.write(job.bytes, to: job.path) { return .failure(failure) }
-                return .success(Manifest.DiskStamp(path: job.path))
             }
             for (job, result) in zip(jobs, results) {
                 manifest.entries[job.relative] = Manifest.Entry(hash: job.hash, disk: try result.get())
@@ -138,53 +218,78 @@ struct OutputFolder {
             return hashes
         }
 
+        /// The open folder `relative` of the spare, made when missing. A link or a file where
+        /// a folder belongs is removed (never followed) and a folder made in its place.
+        private func folder(_ relative: String) throws -> Int32 {
+            if let descriptor = folders[relative] { return descriptor }
+            let slash = relative.lastIndex(of: "/")
+            let parent = try folder(slash.map { String(relative[..<$0]) } ?? "")
+            let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
+            let path = spare + "/" + relative
+            var descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            if descriptor < 0 {
+                if errno != ENOENT { OutputFolder.removeEntries(path) }
+                guard mkdirat(parent, name, 0o755) == 0 else { throw FileSystemError("create", path) }
+                descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+                guard descriptor >= 0 else { throw FileSystemError("open", path) }
+            }
+            folders[relative] = descriptor
+            return descriptor
+        }
+
         /// Removes what the new site no longer has (and anything put there by hand), records
         /// the manifest and swaps the spare into place.
         func finish() throws {
-            if !known.entries.isEmpty {
-                for path in OutputFolder.files(in: spare) where manifest.entries[path] == nil {
-                    unlink(spare + "/" + path)
-                }
+            for path in previousFiles where manifest.entries[path] == nil {
+                unlink(spare + "/" + path)
             }
-            try manifest.write(for: spare, beside: manifests)
-            try output.swapIntoPlace(URL(fileURLWithPath: spare), keepingOld: keepSpare)
-            Manifest.removeStale(beside: manifests, keeping: [spare, output.destination.path])
+            closeFolders()
+            if let manifests { try manifest.write(for: spare, beside: manifests) }
+            try output.swapIntoPlace(keepingOld: manifests != nil)
+            if let manifests { Manifest.removeStale(beside: manifests, keeping: [spare, output.destination.path]) }
+            output.removeLegacyManifests()
+            lock = nil
         }
 
         /// Gives up: the spare, half written, is deleted; the live site is untouched.
         func abandon() {
+            closeFolders()
             OutputFolder.removeTree(spare)
+            lock = nil
         }
     }
 
-    /// Puts the finished folder in place of the destination. Where the kernel can, the two
-    /// folders are exchanged in one atomic step, so there is no moment without a site; the
-    /// old site, now at the staging path, is kept as the spare or deleted.
-    fileprivate func swapIntoPlace(_ staging: URL, keepingOld: Bool) throws {
+    /// Puts the spare in place of the destination. Where the kernel can, the two folders are
+    /// exchanged in one atomic step, so there is no moment without a site; the old site, now
+    /// at the spare's path, is kept as the spare or deleted.
+    fileprivate func swapIntoPlace(keepingOld: Bool) throws {
         let fileManager = FileManager.default
-        if fileManager.fileExists(atPath: destination.path), let exchange = Self.renameExchange,
-           exchange(AT_FDCWD, staging.path, AT_FDCWD, destination.path, Self.renameExchangeFlag) == 0 {
-            if !keepingOld { Self.removeTree(staging.path) }
+        let spare = sparePath, live = destination.path
+        if Self.fileType(live) == S_IFDIR, let exchange = Self.renameExchange,
+           exchange(AT_FDCWD, spare, AT_FDCWD, live, Self.renameExchangeFlag) == 0 {
+            if !keepingOld { Self.removeTree(spare) }
             return
         }
-        let retired = destination.deletingLastPathComponent()
-            .appendingPathComponent(scratchPrefix + "retired-\(ProcessInfo.processInfo.processIdentifier)")
-        try? fileManager.removeItem(at: retired)
-        let hadSite = fileManager.fileExists(atPath: destination.path)
-        if hadSite { try fileManager.moveItem(at: destination, to: retired) }
-        do {
-            try fileManager.moveItem(at: staging, to: destination)
-        } catch {
-            if hadSite { try? fileManager.moveItem(at: retired, to: destination) }
-            throw error
+        let retired = parent + "/" + scratchPrefix + "retired-\(getpid())"
+        Self.removeTree(retired)
+        let hadSite = Self.fileType(live) == S_IFDIR
+        if hadSite, rename(live, retired) != 0 { throw FileSystemError("move", live) }
+        guard rename(spare, live) == 0 else {
+            let failure = FileSystemError("move", spare)
+            if hadSite { rename(retired, live) }
+            throw failure
         }
-        Self.removeTree(retired.path)
+        if keepingOld, hadSite, fileManager.fileExists(atPath: retired) {
+            rename(retired, spare)
+        } else {
+            Self.removeTree(retired)
+        }
     }
 
     /// Deletes a folder and everything in it, its subfolders on all cores. Symbolic links
     /// are removed, never followed.
     static func removeTree(_ path: String) {
-        guard !isSymbolicLink(path), let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
+        guard fileType(path) == S_IFDIR, let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
             unlink(path)
             return
         }
@@ -196,15 +301,15 @@ struct OutputFolder {
         rmdir(path)
     }
 
-    /// Deletes `path`, a file or a folder, depth first with `unlinkat`.
-    private static func removeEntries(_ path: String) {
-        guard !isSymbolicLink(path), let directory = opendir(path) else {
+    /// Deletes `path`, a file or a folder, depth first with `unlinkat`, following no link.
+    fileprivate static func removeEntries(_ path: String) {
+        guard fileType(path) == S_IFDIR, let directory = opendir(path) else {
             unlink(path)
             return
         }
         let descriptor = dirfd(directory)
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = Self.name(of: entry)
             if name == "." || name == ".." { continue }
             if entry.pointee.d_type == UInt8(DT_DIR) {
                 removeEntries(path + "/" + name)
@@ -216,28 +321,43 @@ struct OutputFolder {
         rmdir(path)
     }
 
-    /// Every file below `root`, as paths relative to it, without following links.
-    static func files(in root: String, under relative: String = "") -> [String] {
+    /// Every file below `root`, as paths relative to it, without following links; and
+    /// whether any entry is a link (or of an unknown kind).
+    static func scan(_ root: String, under relative: String = "") -> (files: [String], hasLinks: Bool) {
         let path = relative.isEmpty ? root : root + "/" + relative
-        guard let directory = opendir(path) else { return [] }
+        guard let directory = opendir(path) else { return ([], false) }
         defer { closedir(directory) }
         var found: [String] = []
+        var hasLinks = false
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = Self.name(of: entry)
             if name == "." || name == ".." { continue }
             let child = relative.isEmpty ? name : relative + "/" + name
-            if entry.pointee.d_type == UInt8(DT_DIR) {
-                found += files(in: root, under: child)
-            } else {
+            switch Int32(entry.pointee.d_type) {
+            case Int32(DT_DIR):
+                let inner = scan(root, under: child)
+                found += inner.files
+                hasLinks = hasLinks || inner.hasLinks
+            case Int32(DT_REG):
+                found.append(child)
+            default:
+                hasLinks = true
                 found.append(child)
             }
         }
-        return found
+        return (found, hasLinks)
     }
 
-    static func isSymbolicLink(_ path: String) -> Bool {
+    fileprivate static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
+        withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    /// The kind of file at `path` (`S_IFDIR`, `S_IFLNK`…) without following a link; nil when
+    /// there is nothing there.
+    static func fileType(_ path: String) -> mode_t? {
         var info = stat()
-        return lstat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
+        guard lstat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT
     }
 
     private typealias RenameAt2 = @convention(c) (Int32, UnsafePointer<CChar>, Int32, UnsafePointer<CChar>, UInt32) -> Int32
@@ -251,11 +371,32 @@ struct OutputFolder {
     /// `RENAME_EXCHANGE` from linux/fs.h.
     private static let renameExchangeFlag: UInt32 = 1 << 1
 
-    /// Writes `bytes` to a new file at `path`.
-    static func write(_ bytes: [UInt8], to path: String) -> CocoaError? {
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path]) }
+    /// Writes `bytes` to the file `name` in the open folder `folder` (at `path`, for
+    /// messages), replacing a link there rather than following it; returns its size and time.
+    static func write(_ bytes: [UInt8], named name: String, in folder: Int32, path: String) throws(FileSystemError) -> Manifest.DiskStamp {
+        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC
+        var descriptor = openat(folder, name, flags, 0o644)
+        if descriptor < 0, errno == ELOOP || errno == EISDIR {
+            removeEntries(path)
+            descriptor = openat(folder, name, flags, 0o644)
+        }
+        guard descriptor >= 0 else { throw FileSystemError("create", path) }
         defer { close(descriptor) }
+        try write(bytes, to: descriptor, path: path)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0 else { throw FileSystemError("inspect", path) }
+        return Manifest.DiskStamp(info)
+    }
+
+    /// Writes `bytes` to a new file at `path`, which must not be a link.
+    static func write(_ bytes: [UInt8], to path: String) throws(FileSystemError) {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw FileSystemError("create", path) }
+        defer { close(descriptor) }
+        try write(bytes, to: descriptor, path: path)
+    }
+
+    private static func write(_ bytes: [UInt8], to descriptor: Int32, path: String) throws(FileSystemError) {
         var written = 0
         while written < bytes.count {
             let result = bytes.withUnsafeBytes { buffer in
@@ -263,19 +404,33 @@ struct OutputFolder {
             }
             if result < 0 {
                 if errno == EINTR { continue }
-                return CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+                throw FileSystemError("write", path)
             }
             written += result
         }
-        return nil
     }
 
-    /// Staging and retired folders left by builds that were killed midway.
+    /// Makes the folder at `path` and any missing parents, like `mkdir -p`.
+    static func makeFolders(_ path: String) throws(FileSystemError) {
+        if fileType(path) != nil { return }
+        let above = (path as NSString).deletingLastPathComponent
+        if !above.isEmpty, above != path { try makeFolders(above) }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw FileSystemError("create", path) }
+    }
+
+    /// Retired folders left by builds that were killed midway.
     private func removeLeftovers() {
-        let parent = destination.deletingLastPathComponent()
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent.path) else { return }
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for name in names where name.hasPrefix(scratchPrefix) {
-            Self.removeTree(parent.appendingPathComponent(name).path)
+            Self.removeTree(parent + "/" + name)
+        }
+    }
+
+    /// The manifests cxsite 0.2 kept beside the output.
+    fileprivate func removeLegacyManifests() {
+        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
+        for name in names where name.hasPrefix(legacyManifestPrefix) && Self.fileType(parent + "/" + name) == S_IFREG {
+            unlink(parent + "/" + name)
         }
     }
 
@@ -296,6 +451,36 @@ struct OutputFolder {
     }
 }
 
+/// An exclusive `flock` on the output's parent folder, held while a build writes, so two
+/// builds of one output take turns instead of writing the same spare. No file is made for it.
+final class ParentLock {
+    private let descriptor: Int32
+
+    init(_ folder: String, waiting: () -> Void) throws {
+        descriptor = open(folder, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard descriptor >= 0 else { throw FileSystemError("open", folder) }
+        if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK else {
+                let failure = FileSystemError("lock", folder)
+                close(descriptor)
+                throw failure
+            }
+            waiting()
+            while flock(descriptor, LOCK_EX) != 0 {
+                guard errno == EINTR else {
+                    let failure = FileSystemError("lock", folder)
+                    close(descriptor)
+                    throw failure
+                }
+            }
+        }
+    }
+
+    deinit {
+        close(descriptor)  // releases the lock
+    }
+}
+
 /// The files of the spare folder as its manifest records them.
 struct SpareHoldings: Sendable {
     let folder: String
@@ -311,7 +496,10 @@ struct SpareHoldings: Sendable {
 
 private struct WriteJob: Sendable {
     let bytes: [UInt8]
-    /// Where the file goes on disk, and its path in the site.
+    /// The open folder the file goes in, and its name there.
+    let folder: Int32
+    let name: String
+    /// Where the file goes on disk, for messages, and its path in the site.
     let path: String
     let relative: String
     let hash: UInt64
@@ -321,4 +509,10 @@ private struct WriteJob: Sendable {
 struct UnsafeOutputPath: Error, CustomStringConvertible {
     let path: String
     var description: String { "refusing to write '\(path)': it would land outside the output folder" }
+}
+
+/// An output that cxsite may not replace, found once the output was locked.
+struct OutputRefused: Error, CustomStringConvertible {
+    let message: String
+    var description: String { message }
 }
