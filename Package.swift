@@ -36,7 +36,7 @@ let package = Package(
         .systemLibrary(name: "CCMarkGFM", pkgConfig: "libcmark-gfm",
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // Markdown to HTML through cmark-gfm; C pointers never leave this module.
-        .target(name: "Markdown", dependencies: ["CCMarkGFM"], swiftSettings: instrumented),
+        .target(name: "Markdown", dependencies: ["CCMarkGFM", "Diagnostics"], swiftSettings: instrumented),
         // The site: config, content, metrics, page models, charts, output.
         .target(name: "CXCore",
                 dependencies: ["Diagnostics", "Mustache", "Markdown", "Yams"],

@@ -41,26 +41,32 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
         public var location: SourceLocation?
         public var sourceLine: String?
 
+        /// Columns dropped from the front of `sourceLine` when it was cut to fit the terminal.
+        public var sourceLineShift: Int
+
         public init(_ message: String, at location: SourceLocation? = nil, sourceLine: String? = nil) {
-            self.message = message
+            self.message = Excerpt.clip(message)
             self.location = location
-            self.sourceLine = sourceLine
+            (self.sourceLine, self.sourceLineShift) = Excerpt.cut(sourceLine, around: location?.column ?? 0)
         }
     }
 
     public var severity: Severity
     public var message: String
     public var location: SourceLocation?
-    /// The full text of the line `location` points into, when known.
+    /// The text of the line `location` points into, when known: all of it, or for a long
+    /// line the part around the column, with `…` where it was cut.
     public var sourceLine: String?
+    /// Columns dropped from the front of `sourceLine` when it was cut.
+    public var sourceLineShift: Int
     public var notes: [Note]
 
     public init(_ severity: Severity = .error, _ message: String, at location: SourceLocation? = nil,
                 sourceLine: String? = nil, notes: [Note] = []) {
         self.severity = severity
-        self.message = message
+        self.message = Excerpt.clip(message)
         self.location = location
-        self.sourceLine = sourceLine
+        (self.sourceLine, self.sourceLineShift) = Excerpt.cut(sourceLine, around: location?.column ?? 0)
         self.notes = notes
     }
 
@@ -80,10 +86,10 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     ///              ^
     public var description: String {
         var text = Self.headline(severity.rawValue, message, location)
-        text += Self.excerpt(sourceLine, location)
+        text += Self.excerpt(sourceLine, location, shift: sourceLineShift)
         for note in notes {
             text += "\n" + Self.headline(Severity.note.rawValue, note.message, note.location)
-            text += Self.excerpt(note.sourceLine, note.location)
+            text += Self.excerpt(note.sourceLine, note.location, shift: note.sourceLineShift)
         }
         return text
     }
@@ -94,16 +100,50 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The source line and a caret under the column; tabs are kept so the caret lines up.
-    private static func excerpt(_ sourceLine: String?, _ location: SourceLocation?) -> String {
+    private static func excerpt(_ sourceLine: String?, _ location: SourceLocation?, shift: Int) -> String {
         guard let sourceLine, let location, location.line > 0 else { return "" }
         var caret = ""
         if location.column > 0 {
-            for scalar in sourceLine.unicodeScalars.prefix(location.column - 1) {
+            for scalar in sourceLine.unicodeScalars.prefix(max(0, location.column - 1 - shift)) {
                 caret.unicodeScalars.append(scalar == "\t" ? "\t" : " ")
             }
             caret += "^"
         }
         return "\n" + sourceLine + (caret.isEmpty ? "" : "\n" + caret)
+    }
+}
+
+/// Keeps what a diagnostic prints readable, whatever the input: a long source line is cut
+/// to the part around the column, a long message in its middle.
+public enum Excerpt {
+    /// The most characters of a source line shown.
+    public static let width = 100
+    /// The most characters of a message.
+    static let messageLimit = 600
+
+    /// `line` cut to ``width`` characters around `column`, with `…` where text was dropped,
+    /// and how many columns the start moved (the caret moves back by as many).
+    static func cut(_ line: String?, around column: Int) -> (String?, Int) {
+        guard let line else { return (nil, 0) }
+        let scalars = TextSafety.scrubbed(line).unicodeScalars  // no control character reaches the terminal
+        guard scalars.count > width else { return (String(scalars), 0) }
+        let start = max(0, min(column - 1 - width / 3, scalars.count - width))
+        let lower = scalars.index(scalars.startIndex, offsetBy: start)
+        let upper = scalars.index(lower, offsetBy: width)
+        var text = start > 0 ? "…" : ""
+        text.unicodeScalars.append(contentsOf: scalars[lower..<upper])
+        if upper < scalars.endIndex { text += "…" }
+        return (text, start > 0 ? start - 1 : 0)
+    }
+
+    /// `message`, or for a very long one its start and end around `…`.
+    static func clip(_ message: String) -> String {
+        let scalars = TextSafety.scrubbed(message).unicodeScalars
+        guard scalars.count > messageLimit else { return String(scalars) }
+        var text = String(String.UnicodeScalarView(scalars.prefix(messageLimit * 2 / 3)))
+        text += " … "
+        text.unicodeScalars.append(contentsOf: scalars.suffix(messageLimit / 3 - 3))
+        return text
     }
 }
 

@@ -1,4 +1,5 @@
 import CCMarkGFM
+import Diagnostics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -23,6 +24,9 @@ public struct MarkdownRenderer: Sendable {
     /// Renders `markdown` to HTML and reports the links it contains. `headingOffset` moves
     /// every heading down that many levels, for markdown shown under a page's own headings.
     public func render(_ markdown: String, headingOffset: Int = 0) -> RenderedMarkdown {
+        // Shapes that cost cmark-gfm time out of proportion to their size never reach it;
+        // the loader reports them as located errors (`MarkdownLimits.problem(in:)`).
+        guard MarkdownLimits.problem(in: markdown) == nil else { return RenderedMarkdown(html: "", links: []) }
         _ = Self.registerExtensions
         // Swift strings are valid UTF-8 already, so cmark need not check.
         let options = CMARK_OPT_SMART
@@ -47,19 +51,43 @@ public struct MarkdownRenderer: Sendable {
             return RenderedMarkdown(html: "", links: links, summary: summary)
         }
         defer { free(html) }
-        return RenderedMarkdown(html: String(cString: html), links: links, summary: summary)
+        // Numeric entities can name control characters (`&#x1b;`), which no page may carry.
+        return RenderedMarkdown(html: TextSafety.scrubbed(String(cString: html)), links: links, summary: summary)
     }
 
     /// The plain text of the first top-level paragraph, shortened at a word to about 240
-    /// characters: a card's excerpt.
+    /// characters: a card's excerpt. The text is gathered from the paragraph's nodes as
+    /// cmark-gfm's plain-text renderer would print it, in one pass: that renderer climbs to
+    /// the root for every node, which is quadratic in how deeply emphasis nests.
     private func firstParagraphText(of document: OpaquePointer) -> String {
         var node = cmark_node_first_child(document)
         while let current = node, cmark_node_get_type(current) != CMARK_NODE_PARAGRAPH {
             node = cmark_node_next(current)
         }
-        guard let paragraph = node, let rendered = cmark_render_plaintext(paragraph, CMARK_OPT_DEFAULT, 0) else { return "" }
-        defer { free(rendered) }
-        let text = Self.collapsingWhitespace(UnsafePointer(rendered))
+        guard let paragraph = node, let iterator = cmark_iter_new(paragraph) else { return "" }
+        defer { cmark_iter_free(iterator) }
+        var bytes: [UInt8] = []
+        func append(_ text: UnsafePointer<CChar>?) {
+            guard let text else { return }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
+        }
+        // The excerpt needs 240 characters; gather generously more, then stop.
+        while bytes.count < 16_384 {
+            let event = cmark_iter_next(iterator)
+            if event == CMARK_EVENT_DONE { break }
+            guard let current = cmark_iter_get_node(iterator) else { continue }
+            switch cmark_node_get_type(current) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if event == CMARK_EVENT_ENTER { append(cmark_node_get_literal(current)) }
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                if event == CMARK_EVENT_ENTER { bytes.append(0x0A) }
+            case CMARK_NODE_PARAGRAPH, CMARK_NODE_EMPH, CMARK_NODE_STRONG, CMARK_NODE_LINK, CMARK_NODE_IMAGE, CMARK_NODE_HTML_INLINE:
+                break
+            default:
+                if let type = cmark_node_get_type_string(current), strcmp(type, "strikethrough") == 0 { bytes.append(UInt8(ascii: "~")) }
+            }
+        }
+        let text = Self.collapsingWhitespace(bytes)
         guard text.count > 240 else { return text }
         let cut = text.prefix(240)
         return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
@@ -99,13 +127,12 @@ public struct MarkdownRenderer: Sendable {
         return links
     }
 
-    /// The C string with runs of ASCII whitespace collapsed to single spaces and trimmed.
-    private static func collapsingWhitespace(_ cString: UnsafePointer<CChar>) -> String {
+    /// The text of `input` with runs of ASCII whitespace collapsed to single spaces and
+    /// trimmed, and characters no page may carry replaced.
+    private static func collapsingWhitespace(_ input: [UInt8]) -> String {
         var bytes: [UInt8] = []
         var pendingSpace = false
-        var pointer = UnsafeRawPointer(cString).assumingMemoryBound(to: UInt8.self)
-        while pointer.pointee != 0 {
-            let byte = pointer.pointee
+        for byte in input {
             if byte == 0x20 || byte == 0x0A || byte == 0x09 || byte == 0x0D {
                 pendingSpace = !bytes.isEmpty
             } else {
@@ -113,9 +140,8 @@ public struct MarkdownRenderer: Sendable {
                 pendingSpace = false
                 bytes.append(byte)
             }
-            pointer += 1
         }
-        return String(decoding: bytes, as: UTF8.self)
+        return TextSafety.scrubbed(String(decoding: bytes, as: UTF8.self))
     }
 
     private static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]

@@ -1,95 +1,187 @@
-/// Takes the power out of raw HTML a site lets through (`markdown.unsafe: true`): event
-/// handler attributes (`onclick`, `onerror`…) are dropped and URL attributes with a
-/// dangerous scheme are emptied. Elements themselves are left to GitHub's tagfilter.
+/// Makes the raw HTML a site lets through (`markdown.unsafe: true`) safe to publish: it
+/// keeps only the elements and attributes of an allowlist (GitHub's, in spirit), and only
+/// URLs with a web, mail or phone scheme, or none.
+///
+/// It reads tags as a browser's tokenizer does (HTML5 §13.2.5), so that what it sees as a
+/// tag, an attribute or a comment is what the browser will: any other element (`script`,
+/// `noscript`, `meta`, `iframe`, `style`, `svg`, `form`…), any declaration, processing
+/// instruction or tag left unfinished has its `<` escaped and shows as text; comments are
+/// dropped. No element that switches the browser into raw text is ever let through, so no
+/// text can hide a tag from this reading.
 enum RawHTMLSanitizer {
-    private static let urlAttributes: Set<String> = ["href", "src", "action", "formaction", "xlink:href", "data",
-                                                     "poster", "background", "cite", "srcset", "ping", "lowsrc",
-                                                     "values", "to", "from", "by"]  // the last four: SVG animation
+    static let allowedElements: Set<String> = [
+        "a", "abbr", "b", "bdi", "bdo", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "del",
+        "details", "dfn", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i",
+        "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "rp", "rt", "ruby", "s", "samp", "small", "span",
+        "strike", "strong", "sub", "summary", "sup", "table", "tbody", "td", "tfoot", "th", "thead", "time", "tr", "tt",
+        "u", "ul", "var", "wbr",
+    ]
+
+    static let allowedAttributes: Set<String> = [
+        "href", "src", "alt", "title", "width", "height", "align", "valign", "colspan", "rowspan", "scope", "headers",
+        "abbr", "span", "start", "reversed", "type", "open", "datetime", "cite", "lang", "dir", "id", "class",
+        "loading", "aria-label", "aria-hidden", "aria-describedby", "aria-labelledby", "role",
+    ]
+
+    /// Attributes whose value is a URL, checked by ``isAllowedURL(_:)``.
+    private static let urlAttributes: Set<String> = ["href", "src", "cite"]
 
     static func sanitize(_ html: String) -> String {
         let characters = Array(html.unicodeScalars)
         var output = String.UnicodeScalarView()
         var index = 0
         while index < characters.count {
-            let scalar = characters[index]
-            guard scalar == "<", index + 1 < characters.count,
-                  characters[index + 1].properties.isAlphabetic else {
-                output.append(scalar)
+            guard characters[index] == "<" else {
+                output.append(characters[index])
                 index += 1
                 continue
             }
-            index = sanitizeTag(characters, from: index, into: &output)
+            let next = index + 1 < characters.count ? characters[index + 1] : nil
+            if next == "!", let end = commentEnd(characters, from: index) {
+                index = end  // comments are dropped
+            } else if let next, next.isASCIILetter || (next == "/" && index + 2 < characters.count && characters[index + 2].isASCIILetter),
+                      let tag = Tag(characters, from: index), allowedElements.contains(tag.name) {
+                output.append(contentsOf: tag.serialized.unicodeScalars)
+                index = tag.end
+            } else {
+                output.append(contentsOf: "&lt;".unicodeScalars)
+                index += 1
+            }
         }
         return String(output)
     }
 
-    /// Copies the tag starting at `start` with its attributes cleaned; returns where it ends.
-    private static func sanitizeTag(_ characters: [Unicode.Scalar], from start: Int,
-                                    into output: inout String.UnicodeScalarView) -> Int {
-        var index = start + 1
-        output.append("<")
-        while index < characters.count, !isSpace(characters[index]), characters[index] != ">", characters[index] != "/" {
-            output.append(characters[index])
+    /// Where the comment starting at `start` (`<!--`) ends, as a browser reads it: after
+    /// `-->` or `--!>`, after `<!-->` or `<!--->` at once, or at the end of the text.
+    private static func commentEnd(_ characters: [Unicode.Scalar], from start: Int) -> Int? {
+        guard characters.count >= start + 4, characters[start + 2] == "-", characters[start + 3] == "-" else { return nil }
+        var index = start + 4
+        if index < characters.count, characters[index] == ">" { return index + 1 }
+        if index + 1 < characters.count, characters[index] == "-", characters[index + 1] == ">" { return index + 2 }
+        while index < characters.count {
+            if characters[index] == "-", index + 2 < characters.count, characters[index + 1] == "-" {
+                if characters[index + 2] == ">" { return index + 3 }
+                if characters[index + 2] == "!", index + 3 < characters.count, characters[index + 3] == ">" { return index + 4 }
+            }
             index += 1
         }
-        while index < characters.count {
-            let scalar = characters[index]
-            if scalar == ">" {
-                output.append(scalar)
-                return index + 1
-            }
-            if isSpace(scalar) || scalar == "/" {
-                output.append(scalar)
+        return characters.count
+    }
+
+    /// A start or end tag read as the browser's tokenizer reads it; nil when the text ends
+    /// before the tag does.
+    private struct Tag {
+        var name = ""
+        var isEnd = false
+        var selfClosing = false
+        var attributes: [(name: String, value: String?)] = []
+        var end = 0
+
+        init?(_ characters: [Unicode.Scalar], from start: Int) {
+            var index = start + 1
+            if characters[index] == "/" {
+                isEnd = true
                 index += 1
-                continue
             }
-            // An attribute: name, then optionally = and a value.
-            var name = ""
-            while index < characters.count, !isSpace(characters[index]), characters[index] != "=",
-                  characters[index] != ">", characters[index] != "/" {
+            while index < characters.count, !characters[index].isHTMLSpace, characters[index] != "/", characters[index] != ">" {
                 name.unicodeScalars.append(characters[index])
                 index += 1
             }
-            var value: String?
-            var quote: Unicode.Scalar?
-            var probe = index
-            while probe < characters.count, isSpace(characters[probe]) { probe += 1 }
-            if probe < characters.count, characters[probe] == "=" {
-                index = probe + 1
-                while index < characters.count, isSpace(characters[index]) { index += 1 }
-                var text = ""
-                if index < characters.count, characters[index] == "\"" || characters[index] == "'" {
-                    quote = characters[index]
-                    index += 1
-                    while index < characters.count, characters[index] != quote { text.unicodeScalars.append(characters[index]); index += 1 }
-                    index += 1
-                } else {
-                    while index < characters.count, !isSpace(characters[index]), characters[index] != ">" {
-                        text.unicodeScalars.append(characters[index])
-                        index += 1
-                    }
+            name = name.lowercased()
+            while index < characters.count {
+                let scalar = characters[index]
+                if scalar == ">" {
+                    end = index + 1
+                    return
                 }
-                value = text
+                if scalar.isHTMLSpace {
+                    index += 1
+                    continue
+                }
+                if scalar == "/" {
+                    selfClosing = index + 1 < characters.count && characters[index + 1] == ">"
+                    index += 1
+                    continue
+                }
+                // An attribute: a name (its first character may be `=`), then optionally = and a value.
+                var attribute = String(scalar)
+                index += 1
+                while index < characters.count, !characters[index].isHTMLSpace, characters[index] != "/",
+                      characters[index] != ">", characters[index] != "=" {
+                    attribute.unicodeScalars.append(characters[index])
+                    index += 1
+                }
+                var probe = index
+                while probe < characters.count, characters[probe].isHTMLSpace { probe += 1 }
+                var value: String?
+                if probe < characters.count, characters[probe] == "=" {
+                    index = probe + 1
+                    while index < characters.count, characters[index].isHTMLSpace { index += 1 }
+                    var text = ""
+                    if index < characters.count, characters[index] == "\"" || characters[index] == "'" {
+                        let quote = characters[index]
+                        index += 1
+                        while index < characters.count, characters[index] != quote {
+                            text.unicodeScalars.append(characters[index])
+                            index += 1
+                        }
+                        guard index < characters.count else { return nil }  // the value never closes
+                        index += 1
+                    } else {
+                        while index < characters.count, !characters[index].isHTMLSpace, characters[index] != ">" {
+                            text.unicodeScalars.append(characters[index])
+                            index += 1
+                        }
+                    }
+                    value = text
+                }
+                attributes.append((attribute.lowercased(), value))
             }
-            let lower = name.lowercased()
-            if lower.hasPrefix("on") {  // event handlers go, with the space before them
-                while let last = output.last, isSpace(last) { output.removeLast() }
-                continue
-            }
-            output.append(contentsOf: name.unicodeScalars)
-            guard var value else { continue }
-            if urlAttributes.contains(lower), URLSafety.isDangerous(decodeEntities(value)) { value = "" }
-            let delimiter: Unicode.Scalar = quote ?? "\""
-            output.append("=")
-            output.append(delimiter)
-            output.append(contentsOf: (quote == nil ? value.replacingQuotes() : value).unicodeScalars)
-            output.append(delimiter)
+            return nil
         }
-        return index
+
+        /// The tag with only allowed attributes and URLs, every value in double quotes.
+        var serialized: String {
+            if isEnd { return "</\(name)>" }
+            var text = "<" + name
+            var seen: Set<String> = []
+            for attribute in attributes where RawHTMLSanitizer.allowedAttributes.contains(attribute.name) {
+                guard seen.insert(attribute.name).inserted else { continue }  // the browser keeps the first
+                text += " " + attribute.name
+                guard var value = attribute.value else { continue }
+                if RawHTMLSanitizer.urlAttributes.contains(attribute.name), !RawHTMLSanitizer.isAllowedURL(value) { value = "" }
+                text += "=\"" + RawHTMLSanitizer.escapeAttribute(value) + "\""
+            }
+            return text + (selfClosing ? " />" : ">")
+        }
     }
 
-    private static func isSpace(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == " " || scalar == "\t" || scalar == "\n" || scalar == "\r" || scalar == "\u{0C}"
+    /// True for a relative URL, or one whose scheme is http, https, mailto or tel, as the
+    /// browser will read it: entities decoded, tabs and line breaks dropped.
+    static func isAllowedURL(_ value: String) -> Bool {
+        let decoded = decodeEntities(value)
+        guard !URLSafety.isDangerous(decoded) else { return false }
+        var scheme = ""
+        for scalar in decoded.unicodeScalars {
+            if scalar.value <= 0x20 || scalar == "\u{7F}" { continue }
+            if scalar == ":" { return ["http", "https", "mailto", "tel"].contains(scheme.lowercased()) }
+            if scalar == "/" || scalar == "?" || scalar == "#" { return true }
+            scheme.unicodeScalars.append(scalar)
+        }
+        return true
+    }
+
+    private static func escapeAttribute(_ value: String) -> String {
+        var result = ""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": result += "&quot;"
+            case "<": result += "&lt;"
+            case ">": result += "&gt;"
+            default: result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 
     /// Enough entity decoding to see through `&#106;avascript:`, `&#x6A` (browsers accept a
@@ -139,10 +231,7 @@ enum RawHTMLSanitizer {
     }
 }
 
-private extension String {
-    func replacingQuotes() -> String {
-        var result = ""
-        for character in self { result += character == "\"" ? "&quot;" : String(character) }
-        return result
-    }
+private extension Unicode.Scalar {
+    var isHTMLSpace: Bool { self == " " || self == "\t" || self == "\n" || self == "\r" || self == "\u{0C}" }
+    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

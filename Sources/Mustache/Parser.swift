@@ -12,6 +12,11 @@ struct Parser {
     private var delimiters = Delimiters.standard
     private var frames: [Frame]
     private(set) var diagnostics: [Diagnostic] = []
+    /// Sections opened past ``maximumNesting``: skipped, and their closing tags with them,
+    /// so a template nested thousands deep gives one error, not one per level.
+    private var skippedSections = 0
+    /// The most errors one template reports; past them, parsing stops.
+    static let maximumErrors = 20
 
     // Line bookkeeping: the line number and start offset of the line containing `scanned`.
     private var scanned = 0
@@ -36,6 +41,10 @@ struct Parser {
             }
             appendText(bytes[index..<tagStart])
             guard parseTag(at: tagStart) else { break }
+            if diagnostics.count >= Self.maximumErrors {
+                diagnostics.append(Diagnostic(.note, "more errors may follow in \(source.path): fix these first"))
+                return frames[0].finishedNodes()
+            }
         }
         while frames.count > 1 {
             let frame = frames.removeLast()
@@ -108,7 +117,8 @@ struct Parser {
         case .section, .invertedSection, .parent, .block:
             guard let name = validName(content, at: position, allowingDynamic: kind == .parent) else { break }
             guard frames.count <= Self.maximumNesting else {
-                report("sections nested more than \(Self.maximumNesting) deep", at: position)
+                if skippedSections == 0 { report("sections nested more than \(Self.maximumNesting) deep", at: position) }
+                skippedSections += 1
                 break
             }
             var frame = Frame(kind: kind.frameKind!, name: name, position: position, delimiters: delimiters)
@@ -119,6 +129,8 @@ struct Parser {
         case .partial:
             guard let name = validName(content, at: position, allowingDynamic: true) else { break }
             append(.partial(dynamicName(name), indentation: indentation, position), to: frames.count - 1)
+        case .close where skippedSections > 0:
+            skippedSections -= 1
         case .close:
             close(content, tagStart: tagStart, tagEnd: tagEnd, lineBegin: lineBegin,
                   onlyWhitespaceBefore: onlyWhitespaceBefore, standalone: standalone, position: position)

@@ -19,6 +19,10 @@ struct Renderer {
     /// Strict-mode misses, reported once per tag.
     private var misses: [Diagnostic] = []
     private var reportedMisses: Set<SourceLocation> = []
+    /// Nodes visited so far, against the budget.
+    private var steps = 0
+    /// The innermost section being repeated, and its template, for the budget's error.
+    private var repeating: (position: TagPosition, source: TemplateSource)?
 
     private struct Override {
         let block: Block
@@ -27,6 +31,7 @@ struct Renderer {
 
     private struct RenderFailure: Error {
         let diagnostic: Diagnostic
+        var overBudget = false
     }
 
     init(templates: TemplateSet, options: RenderOptions, root: MustacheValue) {
@@ -43,15 +48,28 @@ struct Renderer {
         do {
             try render(template.nodes)
         } catch let failure as RenderFailure {
+            if failure.overBudget { throw RenderBudgetExceeded(diagnostic: failure.diagnostic) }
             throw DiagnosticList([failure.diagnostic] + misses)
         }
         if !misses.isEmpty { throw DiagnosticList(misses) }
+    }
+
+    /// The error that stops a render past its budget, at the section that was repeating.
+    private func overBudget() -> RenderFailure {
+        let what = output.count > options.maximumOutput
+            ? "more than \(options.maximumOutput >> 20) MiB of output" : "more than \(options.maximumSteps / 1_000_000) million steps"
+        let message = "rendering '\(chain.first ?? source.path)' stopped after \(what): sections nested inside lists repeat multiplicatively; nest fewer"
+        guard let repeating else { return RenderFailure(diagnostic: Diagnostic(.error, message, at: .file(source.path)), overBudget: true) }
+        let location = SourceLocation(path: repeating.source.path, line: Int(repeating.position.line), column: Int(repeating.position.column))
+        return RenderFailure(diagnostic: Diagnostic(.error, message, at: location, in: repeating.source.text[...]), overBudget: true)
     }
 
     // MARK: Nodes
 
     private mutating func render(_ nodes: [Node]) throws {
         for node in nodes {
+            steps += 1
+            if steps > options.maximumSteps || output.count > options.maximumOutput { throw overBudget() }
             switch node {
             case .text(let bytes):
                 writeText(bytes)
@@ -114,6 +132,7 @@ struct Renderer {
         guard let value = lookup(name) else { return }
         switch value {
         case .array(let items):
+            repeating = (position, source)
             for item in items {
                 stack.append(item)
                 try render(children)

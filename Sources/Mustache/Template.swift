@@ -69,12 +69,27 @@ public struct RenderOptions: Sendable {
     public var maximumDepth: Int
     /// A hint for the size of the output, to save re-allocations.
     public var expectedSize: Int
+    /// The budget of one render: nodes visited, and bytes written. Sections nested over
+    /// lists repeat multiplicatively, so a short template can ask for billions of steps;
+    /// past the budget, rendering stops with an error instead of running for ever.
+    public var maximumSteps: Int
+    public var maximumOutput: Int
 
-    public init(strict: Bool = false, maximumDepth: Int = 100, expectedSize: Int = 16_384) {
+    public init(strict: Bool = false, maximumDepth: Int = 100, expectedSize: Int = 16_384,
+                maximumSteps: Int = 50_000_000, maximumOutput: Int = 256 << 20) {
         self.strict = strict
         self.maximumDepth = maximumDepth
         self.expectedSize = expectedSize
+        self.maximumSteps = maximumSteps
+        self.maximumOutput = maximumOutput
     }
+}
+
+/// Thrown when a render goes past its ``RenderOptions`` budget: every render of the same
+/// template and similar data would too, so callers rendering many pages can stop at once.
+public struct RenderBudgetExceeded: Error, CustomStringConvertible {
+    public let diagnostic: Diagnostic
+    public var description: String { diagnostic.description }
 }
 
 /// A set of named templates that refer to each other as partials and parents.

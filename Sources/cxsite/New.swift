@@ -33,7 +33,7 @@ extension CXSite {
                     if let unknown = touchpoints.first(where: { !facts.touchpoints.contains($0) }) {
                         throw ValidationError("unknown touchpoint '\(unknown)': the journey in cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")
                     }
-                    let path = "content/stories/\(Authoring.slug(for: title)).md"
+                    let path = "content/stories/\(try fileName(for: title)).md"
                     let text = Authoring.story(title: title, date: Authoring.today(), outcome: outcome, touchpoints: touchpoints)
                     let written = try SourceFiles.create([(path, text)], in: URL(fileURLWithPath: source))
                     print(written[0])
@@ -66,7 +66,7 @@ extension CXSite {
                         case .failure(let problem): throw ValidationError("--period: \(problem)")
                         }
                     }
-                    let path = "content/briefings/\(Authoring.slug(for: title)).md"
+                    let path = "content/briefings/\(try fileName(for: title)).md"
                     let text = Authoring.briefing(title: title, date: today, period: covered,
                                                   success: facts.newestSuccess, failure: facts.newestFailure)
                     let written = try SourceFiles.create([(path, text)], in: URL(fileURLWithPath: source))
@@ -75,6 +75,15 @@ extension CXSite {
             }
         }
     }
+}
+
+/// The file name `new` makes of `title`; refused when no build would accept it.
+private func fileName(for title: String) throws -> String {
+    let slug = Authoring.slug(for: title)
+    if let problem = Authoring.fileNameProblem(slug) {
+        throw ValidationError("the title '\(title)' makes the file name '\(slug)', which \(problem): choose another title")
+    }
+    return slug
 }
 
 /// Runs `body`, printing a site's diagnostics and exiting 1 when it throws them.

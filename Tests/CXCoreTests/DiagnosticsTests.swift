@@ -43,11 +43,11 @@ struct DiagnosticsTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         let url = site.folder.appendingPathComponent("content/stories/huge.md")
-        FileManager.default.createFile(atPath: url.path, contents: nil)
+        #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
         let handle = try FileHandle(forWritingTo: url)
         try handle.truncate(atOffset: 50 * 1_048_576)  // 50 MiB, sparse
         try handle.close()
         let error = try #require(site.buildErrors().first)
-        #expect(error.description == "content/stories/huge.md: error: the file is 50.0 MiB, more than the 16 MiB cxsite reads whole: split it (responses in content/responses/ are streamed and have no limit)")
+        #expect(error.description == "content/stories/huge.md: error: the file is 50.0 MiB, more than the 1 MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)")
     }
 }

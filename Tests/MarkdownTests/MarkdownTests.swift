@@ -45,6 +45,29 @@ struct MarkdownTests {
         #expect(html == "<p>Text \(expected) more.</p>\n")
     }
 
+    /// Opting in to raw HTML never lets a script, handler, refresh or dangerous URL through,
+    /// however the HTML is shaped to make the sanitiser and the browser read it differently.
+    @Test(arguments: [
+        ("<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+         "&lt;noscript><p title=\"&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;\">&lt;/noscript>"),
+        ("<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+         "&lt;meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">"),
+        ("<!-- <p title=\"--> <img src=x onerror=alert(1)> \">", " <img src=\"x\"> \">"),
+        ("<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>", "&lt;svg><a>x</a>&lt;/svg>"),
+        ("<style>*{background:url(javascript:alert(1))}</style>", "&lt;style>*{background:url(javascript:alert(1))}&lt;/style>"),
+        ("<a href=\"java\tscript:alert(1)\">t</a>", "<a href=\"\">t</a>"),
+        ("<a href=\"livescript:alert(1)\">l</a>", "<a href=\"\">l</a>"),
+        ("<a href=\"/stories/a.html#x\" target=_blank>ok</a>", "<a href=\"/stories/a.html#x\">ok</a>"),
+        ("<img src=\"x\" style=\"position:fixed\" />", "<img src=\"x\" />"),
+        ("<p title='a\"b'>q</p>", "<p title=\"a&quot;b\">q</p>"),
+        ("<b title=\"unclosed>x", "&lt;b title=\"unclosed>x"),
+        ("<?php evil ?><![CDATA[x]]>", "&lt;?php evil ?>&lt;![CDATA[x]]>"),
+    ])
+    func rawHTMLOutsideTheAllowlistShowsAsText(_ raw: String, _ expected: String) {
+        let html = MarkdownRenderer(allowsRawHTML: true).render("<div>\n\(raw)\n</div>\n").html
+        #expect(html == "<div>\n\(expected)\n</div>\n")
+    }
+
     @Test(arguments: ["javascript:alert(1)", "JaVaScRiPt:alert(1)", " vbscript:msgbox", "data:text/html;base64,PHNjcmlwdD4="])
     func dangerousLinksAreEmptiedEvenWithRawHTML(_ url: String) {
         for renderer in [MarkdownRenderer(), MarkdownRenderer(allowsRawHTML: true)] {
@@ -68,5 +91,52 @@ struct MarkdownTests {
     @Test func headingsMoveDownByTheOffset() {
         #expect(renderer.render("## Agenda\n", headingOffset: 1).html == "<h3>Agenda</h3>\n")
         #expect(renderer.render("###### Deep\n", headingOffset: 2).html == "<h6>Deep</h6>\n")
+    }
+
+    /// The excerpt is gathered as cmark-gfm's plain-text renderer prints it (checked against
+    /// `cmark-gfm -t plaintext`), but in one pass.
+    @Test func theSummaryReadsEveryKindOfInline() {
+        let markdown = "Hello *em* **strong** ~~strike~~ `code` [link](http://x) ![alt *x*](y.png) <b>html</b> &amp; \"quotes\"\nsoft\\\nhard https://auto.link\n"
+        for renderer in [MarkdownRenderer(), MarkdownRenderer(allowsRawHTML: true)] {
+            #expect(renderer.render(markdown).summary == "Hello em strong ~strike~ code link alt x html & \u{201C}quotes\u{201D} soft hard https://auto.link")
+        }
+    }
+
+    /// 200,000 stars around a letter nest emphasis 100,000 deep: cmark-gfm parses it at once,
+    /// but its plain-text renderer climbed to the root for every node (68 s).
+    @Test(.timeLimit(.minutes(1)))
+    func deeplyNestedEmphasisRendersInLinearTime() {
+        let stars = String(repeating: "*", count: 200_000)
+        let rendered = MarkdownRenderer().render(stars + "x" + stars + "\n")
+        #expect(rendered.summary.hasSuffix("x") || rendered.summary.contains("x"))
+        #expect(rendered.html.hasPrefix("<p>"))
+    }
+
+    @Test(arguments: [
+        ("|" + String(repeating: "a|", count: 10_000) + "\n|" + String(repeating: "-|", count: 10_000) + "\n",
+         MarkdownLimits.Problem(message: "a table row with more than 300 cells: cxsite renders tables of at most 300 columns", line: 1, column: 1)),
+        ("Intro\n\n| a | b |\n|---|---|\n" + String(repeating: "| 1 | 2 |\n", count: 60_000),
+         MarkdownLimits.Problem(message: "tables with more than 100000 cells in all: split them over several stories, or link to the data",
+                                line: 50_003, column: 1)),
+        (String(repeating: "> ", count: 65) + "x\n",
+         MarkdownLimits.Problem(message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 1, column: 129)),
+        ("text\n\n" + String(repeating: "- ", count: 70) + "x\n",
+         MarkdownLimits.Problem(message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 3, column: 129)),
+    ])
+    func shapesThatCostCmarkOutOfProportionAreRefused(_ markdown: String, _ problem: MarkdownLimits.Problem) {
+        #expect(MarkdownLimits.problem(in: markdown) == problem)
+        #expect(MarkdownRenderer().render(markdown).html.isEmpty)
+    }
+
+    @Test func ordinaryTablesAndListsAreWithinTheLimits() {
+        let markdown = "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- a\n  - b\n    1. c\n\n> > quoted\n\n* * *\n"
+        #expect(MarkdownLimits.problem(in: markdown) == nil)
+        #expect(MarkdownRenderer().render(markdown).html.contains("<table>"))
+    }
+
+    @Test func controlCharactersFromEntitiesAreReplaced() {
+        let rendered = MarkdownRenderer().render("Bell &#7; escape &#x1b; fine &#233;\n")
+        #expect(rendered.html == "<p>Bell \u{FFFD} escape \u{FFFD} fine \u{E9}</p>\n")
+        #expect(rendered.summary == "Bell \u{FFFD} escape \u{FFFD} fine \u{E9}")
     }
 }

@@ -131,6 +131,12 @@ public enum Authoring {
         return String((slug.isEmpty ? "untitled" : slug).prefix(80))
     }
 
+    /// Why `slug` cannot name a story or briefing file (every later build would refuse it),
+    /// or nil when it can.
+    public static func fileNameProblem(_ slug: String) -> String? {
+        Slug.problem(slug)
+    }
+
     /// What `new` needs from the site: its config and its newest published success and failure.
     public struct SiteFacts: Sendable {
         public let period: PeriodKind

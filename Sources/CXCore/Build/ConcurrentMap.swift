@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 
 extension Array where Element: Sendable {
     /// `map` on all cores; the order of results matches the order of elements.
@@ -12,4 +13,14 @@ extension Array where Element: Sendable {
         }
         return results.map { $0! }
     }
+}
+
+/// A flag any thread may raise and read.
+final class Flag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+
+    var isSet: Bool { lock.withLock { raised } }
+
+    func set() { lock.withLock { raised = true } }
 }

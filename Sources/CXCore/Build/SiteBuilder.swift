@@ -234,9 +234,12 @@ public enum SiteBuilder {
         guard let templates = prepared.templates else { return [] }
         var diagnostics: [Diagnostic] = []
         let options = prepared.renderOptions
-        for start in stride(from: 0, to: prepared.pages.count, by: renderBatchSize) {
+        // A page past its render budget stops the pages not yet started: they share its templates.
+        let overBudget = Flag()
+        for start in stride(from: 0, to: prepared.pages.count, by: renderBatchSize) where !overBudget.isSet {
             let batch = Array(prepared.pages[start..<min(start + renderBatchSize, prepared.pages.count)])
             let results = batch.concurrentMap { page -> Result<RenderedPage, DiagnosticList> in
+                if overBudget.isSet { return .failure(DiagnosticList([])) }
                 let data = page.data
                 let modelHash = reuse == nil ? nil : data.stableHash.map { hash in
                     var hasher = StableHasher()
@@ -252,6 +255,9 @@ public enum SiteBuilder {
                     return .success(RenderedPage(path: page.path, bytes: bytes, modelHash: modelHash, keptOutputHash: nil))
                 } catch let errors as DiagnosticList {
                     return .failure(errors)
+                } catch let exceeded as RenderBudgetExceeded {
+                    overBudget.set()
+                    return .failure(DiagnosticList([exceeded.diagnostic]))
                 } catch {
                     return .failure(DiagnosticList([Diagnostic(.error, "\(page.path): \(error)")]))
                 }

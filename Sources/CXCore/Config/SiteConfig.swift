@@ -32,7 +32,11 @@ public struct SiteConfig: Sendable {
         }
         let title = fields.string("title", required: true)
         let period: PeriodKind = fields.choice("period") ?? .quarter
-        let baseURL = fields.string("base_url")
+        var baseURL = fields.string("base_url")
+        if let url = baseURL, let problem = Self.baseURLProblem(url), let node = fields.node("base_url") {
+            fields.report(at: node, "'base_url' \(problem)")
+            baseURL = nil
+        }
 
         var journey: [Touchpoint] = []
         if !fields.has("journey") { fields.error("missing required field 'journey': list the touchpoints in journey order") }
@@ -86,6 +90,30 @@ public struct SiteConfig: Sendable {
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
         return (SiteConfig(title: title, period: period, journey: journey, metrics: metrics,
                            allowsRawHTML: allowsRawHTML, baseURL: baseURL), fields.diagnostics)
+    }
+}
+
+extension SiteConfig {
+    /// Why `text` cannot be the site's public address, or nil: it must be an absolute
+    /// `http` or `https` URL with a host, and nothing a browser or feed reader could read
+    /// another way (spaces, quotes, angle brackets, backslashes, user names).
+    static func baseURLProblem(_ text: String) -> String? {
+        let lowered = text.lowercased()
+        guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else {
+            return "must be an absolute http:// or https:// address, such as https://cx.example.com/"
+        }
+        let allowed = CharacterSet(charactersIn: "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:/?#[]@!$&()*+,;=%")
+        if let bad = text.unicodeScalars.first(where: { !allowed.contains($0) }) {
+            return "cannot contain '\(bad.escaped(asASCII: true))': write the address as a browser shows it, percent-encoded"
+        }
+        guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty,
+              components.user == nil, components.password == nil else {
+            return "must name a host, as in https://cx.example.com/"
+        }
+        guard components.query == nil, components.fragment == nil else {
+            return "cannot carry a query or fragment: give the folder the site is served from"
+        }
+        return nil
     }
 }
 
@@ -178,6 +206,9 @@ extension YAMLFields {
 enum Slug {
     /// Why `text` cannot name a page folder, or nil when it can. Spaces and non-ASCII
     /// letters are fine; separators, dot-only names and control characters are not.
+    /// The longest slug, in UTF-8 bytes: a file name holds 255, and `.html` follows.
+    static let maximumLength = 200
+
     static func problem(_ text: String) -> String? {
         if text.isEmpty { return "is empty" }
         if text == "." || text == ".." || text.hasPrefix(".") { return "cannot start with a dot" }
@@ -185,6 +216,9 @@ enum Slug {
         if text.contains("/") || text.contains("\\") { return "cannot contain a slash" }
         if text.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) {
             return "cannot contain control characters"
+        }
+        if text.utf8.count > maximumLength {
+            return "is \(text.utf8.count) bytes long, more than the \(maximumLength) a page's file name can take"
         }
         return nil
     }

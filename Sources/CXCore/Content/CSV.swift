@@ -1,3 +1,4 @@
+import Diagnostics
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -14,6 +15,10 @@ struct CSVReader {
         fileprivate var bytes: [UInt8] = []
         fileprivate var ranges: [Range<Int>] = []
         fileprivate var positions: [(line: Int, column: Int)] = []
+        /// Whether each field was quoted (its text starts a column after its position).
+        fileprivate var quoted: [Bool] = []
+        /// Set when a byte outside printable ASCII was read: the fields need checking.
+        fileprivate var hasUncommonBytes = false
 
         var count: Int { ranges.count }
 
@@ -31,7 +36,35 @@ struct CSVReader {
         func position(_ index: Int) -> (line: Int, column: Int) { positions[index] }
 
         var strings: [String] { (0..<count).map(string) }
+
+        /// The first field that is not valid UTF-8 or holds a control character, as a problem
+        /// at the byte where it goes wrong; nil when every field is good text.
+        func textProblem() -> Problem? {
+            guard hasUncommonBytes else { return nil }
+            for index in 0..<count {
+                let field = bytes[ranges[index]]
+                var message: String?
+                var offset = 0
+                if String(validating: field, as: UTF8.self) == nil {
+                    offset = SourceFile.firstInvalidUTF8Offset(in: Array(field))
+                    message = "the field is not valid UTF-8 (byte \(offset + 1) of the field cannot be decoded); save the file as UTF-8"
+                } else if let found = TextSafety.firstForbidden(in: String(decoding: field, as: UTF8.self)) {
+                    offset = String(decoding: field, as: UTF8.self).unicodeScalars.prefix(found.offset).reduce(0) { $0 + UTF8.width($1) }
+                    message = "a control character (\(TextSafety.name(found.scalar))) cannot appear in a site's text: remove it"
+                }
+                guard let message else { continue }
+                let within = SourceText.position(ofOffset: offset, in: Array(field))
+                let start = positions[index]
+                let line = start.line + within.line - 1
+                let column = within.line == 1 ? start.column + (quoted[index] ? 1 : 0) + within.column - 1 : within.column
+                return Problem(message: message, line: line, column: column)
+            }
+            return nil
+        }
     }
+
+    /// The longest field read; a longer one is a located error, read past in bounded memory.
+    static let fieldLimit = 65_536
 
     /// A quote left open, or text after a closing quote.
     struct Problem: Error {
@@ -78,8 +111,11 @@ struct CSVReader {
         record.bytes.removeAll(keepingCapacity: true)
         record.ranges.removeAll(keepingCapacity: true)
         record.positions.removeAll(keepingCapacity: true)
+        record.quoted.removeAll(keepingCapacity: true)
+        record.hasUncommonBytes = false
         while true {
             record.positions.append((line, column))
+            record.quoted.append(source.peek() == UInt8(ascii: "\""))
             let start = record.bytes.count
             try readField()
             record.ranges.append(start..<record.bytes.count)
@@ -95,20 +131,29 @@ struct CSVReader {
     }
 
     private mutating func readField() throws(Problem) {
+        let openLine = line, openColumn = column
+        let limit = record.bytes.count + Self.fieldLimit
+        func tooLong() -> Problem {
+            Problem(message: "a field longer than \(Self.fieldLimit / 1024) KiB: is a quote missing, or a file not CSV?", line: openLine, column: openColumn)
+        }
         guard source.peek() == UInt8(ascii: "\"") else {
-            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.unquotedStops)
+            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.unquotedStops, limit: limit)
             column += run.scalars
+            record.hasUncommonBytes = record.hasUncommonBytes || run.uncommon
             if run.stop == UInt8(ascii: "\"") {
                 throw Problem(message: "a quote inside an unquoted field: quote the whole field and double the quote (\"\")",
                               line: line, column: column)
             }
+            if run.truncated { throw tooLong() }
             return
         }
-        let openLine = line, openColumn = column
         advance()
+        var truncated = false
         while true {
-            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.quotedStops)
+            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.quotedStops, limit: limit)
             column += run.scalars
+            record.hasUncommonBytes = record.hasUncommonBytes || run.uncommon
+            truncated = truncated || run.truncated
             guard let byte = source.peek() else {
                 throw Problem(message: "a quoted field is never closed: add the closing quote", line: openLine, column: openColumn)
             }
@@ -117,8 +162,9 @@ struct CSVReader {
                 guard source.peek() == UInt8(ascii: "\"") else { break }
                 advance()
             }
-            record.bytes.append(byte)
+            if record.bytes.count < limit { record.bytes.append(byte) } else { truncated = true }
         }
+        if truncated { throw tooLong() }
         if let byte = source.peek(), byte != UInt8(ascii: ","), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
             throw Problem(message: "text after a closing quote: a quoted field must end at a comma or the end of the line",
                           line: line, column: column)
@@ -171,9 +217,17 @@ private struct ByteSource {
         atEnd = true
     }
 
+    /// Opens the regular file at `path`; nil, with `errno` set, when it cannot be opened or
+    /// is not a regular file (opening a named pipe does not wait for a writer).
     init?(path: String) {
-        descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+            close(descriptor)
+            errno = EINVAL
+            return nil
+        }
         buffer = []
         atEnd = false
         refill()
@@ -190,15 +244,20 @@ private struct ByteSource {
         index += 1
     }
 
-    /// Appends bytes to `output` up to (not including) the first of `stops` or the end, and
-    /// returns how many characters that was and the byte it stopped at.
-    mutating func takeRun(into output: inout [UInt8], stoppingAt stops: (UInt8, UInt8, UInt8, UInt8)) -> (scalars: Int, stop: UInt8?) {
+    /// Appends bytes to `output` up to (not including) the first of `stops` or the end, but
+    /// never past `limit` bytes in all, and returns how many characters that was, the byte it
+    /// stopped at, whether bytes were dropped at the limit, and whether any byte was a
+    /// control or not ASCII (the record's text needs checking).
+    mutating func takeRun(into output: inout [UInt8], stoppingAt stops: (UInt8, UInt8, UInt8, UInt8),
+                          limit: Int) -> (scalars: Int, stop: UInt8?, truncated: Bool, uncommon: Bool) {
         var scalars = 0
+        var truncated = false
+        var uncommon = false
         while true {
             if index >= buffer.count {
-                if atEnd { return (scalars, nil) }
+                if atEnd { return (scalars, nil, truncated, uncommon) }
                 refill()
-                if index >= buffer.count { return (scalars, nil) }
+                if index >= buffer.count { return (scalars, nil, truncated, uncommon) }
             }
             let start = index
             var end = index
@@ -207,12 +266,15 @@ private struct ByteSource {
                     let byte = bytes[end]
                     if byte == stops.0 || byte == stops.1 || byte == stops.2 || byte == stops.3 { break }
                     if byte & 0xC0 != 0x80 { scalars += 1 }
+                    if byte >= 0x7F || (byte < 0x20 && byte != 0x09) { uncommon = true }
                     end += 1
                 }
-                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<end]))
+                let room = max(0, limit - output.count)
+                if end - start > room { truncated = true }
+                output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<min(end, start + room)]))
             }
             index = end
-            if end < buffer.count { return (scalars, buffer[end]) }
+            if end < buffer.count { return (scalars, buffer[end], truncated, uncommon) }
         }
     }
 

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Markdown
 import Yams
 
 /// Reads `content/` and validates each file against the config, collecting every error.
@@ -21,13 +22,15 @@ struct ContentLoader {
     mutating func load() -> Content {
         var content = Content()
         let reusable = self.reusable
-        let stories = parseAll(read("content/stories", extensions: ["md", "markdown"])) { loader, file -> (Story, reused: Bool)? in
+        let stories = parseAll(read("content/stories", extensions: ["md", "markdown"], limit: SiteFolder.markdownFileLimit)) { loader, file -> (Story, reused: Bool)? in
             if let entry = reusable[file.path], entry.sourceHash == StableHasher.hash(file.text) { return (entry.story, true) }
             return loader.story(from: file).map { ($0, false) }
         }
         content.stories = stories.map(\.0)
         reusedStories = Set(stories.filter(\.reused).map(\.0.path))
-        content.briefings = parseAll(read("content/briefings", extensions: ["md", "markdown"])) { $0.briefing(from: $1) }
+        content.briefings = parseAll(read("content/briefings", extensions: ["md", "markdown"], limit: SiteFolder.markdownFileLimit)) {
+            $0.briefing(from: $1)
+        }
         for file in read("content/metrics", extensions: ["csv", "json", "yaml", "yml"]) {
             content.snapshots += snapshots(from: file)
         }
@@ -63,12 +66,12 @@ struct ContentLoader {
     }
 
     /// Reads the files of a folder, on all cores.
-    private mutating func read(_ folder: String, extensions: Set<String>) -> [SourceFile] {
+    private mutating func read(_ folder: String, extensions: Set<String>, limit: Int = SiteFolder.textFileLimit) -> [SourceFile] {
         let (paths, problems) = site.files(in: folder, extensions: extensions)
         diagnostics += problems
         let site = self.site
         var files: [SourceFile] = []
-        for result in paths.concurrentMap({ site.read($0) }) {
+        for result in paths.concurrentMap({ site.read($0, limit: limit) }) {
             switch result {
             case .success(let file):
                 self.files[file.path] = file
@@ -189,6 +192,10 @@ struct ContentLoader {
             diagnostics.append(diagnostic)
             return nil
         case .success(let parts):
+            if let problem = MarkdownLimits.problem(in: parts.body) {
+                diagnostics.append(file.diagnostic(problem.message, line: parts.bodyLine + problem.line - 1, column: problem.column))
+                return nil
+            }
             bodies[file.path] = (parts.body, parts.bodyLine)
             switch YAMLFields.parse(parts.yaml, in: file, lineOffset: parts.yamlLineOffset, what: "the front matter") {
             case .success(let fields): return fields
@@ -326,6 +333,10 @@ struct ContentLoader {
         }
         func text(_ name: String) -> String? {
             guard let value = cells[name]?.text, !value.isEmpty else { return nil }
+            if let problem = YAMLFields.controlCharacter(in: value) {
+                fail("'\(name)' \(problem)", cells[name])
+                return nil
+            }
             return value
         }
         var period: Period?

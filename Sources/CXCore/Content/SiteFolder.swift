@@ -21,15 +21,16 @@ public struct SiteFolder: Sendable {
     }
 
     /// Files directly in `folder` (relative to the root) with one of `extensions`, sorted by
-    /// name; hidden files are skipped, links that point outside the site are refused.
+    /// name; hidden files are skipped. A folder reached through a link, links that point
+    /// outside the site, and anything that is not a regular file (a pipe, a device) are refused.
     func files(in folder: String, extensions: Set<String>) -> (files: [String], problems: [Diagnostic]) {
+        if let problem = folderProblem(folder) { return ([], [problem]) }
         guard let directory = opendir(root.path + "/" + folder) else { return ([], []) }
-        var entries: [(name: String, isLink: Bool)] = []
+        var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(directory) {
             let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
             if name.hasPrefix(".") { continue }
-            let type = entry.pointee.d_type
-            entries.append((name, type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN)))
+            entries.append((name, entry.pointee.d_type))
         }
         closedir(directory)
         var files: [String] = []
@@ -39,13 +40,87 @@ public struct SiteFolder: Sendable {
                 continue
             }
             let relative = folder + "/" + entry.name
-            if entry.isLink, let problem = outsideLinkProblem(relative) {
+            if let problem = fileProblem(relative, type: entry.type) {
                 problems.append(problem)
                 continue
             }
             files.append(relative)
         }
         return (files, problems)
+    }
+
+    /// Every file below `folder`, as paths relative to it, sorted; hidden files are skipped.
+    /// Folders reached through links and files that are not regular are refused.
+    func filesRecursively(in folder: String) -> (files: [String], problems: [Diagnostic]) {
+        if let problem = folderProblem(folder) { return ([], [problem]) }
+        var files: [String] = []
+        var problems: [Diagnostic] = []
+        func walk(_ relative: String) {
+            guard let directory = opendir(root.path + "/" + folder + (relative.isEmpty ? "" : "/" + relative)) else { return }
+            defer { closedir(directory) }
+            while let entry = readdir(directory) {
+                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                if name.hasPrefix(".") { continue }
+                let child = relative.isEmpty ? name : relative + "/" + name
+                if entry.pointee.d_type == UInt8(DT_DIR) {
+                    walk(child)
+                } else if let problem = fileProblem(folder + "/" + child, type: entry.pointee.d_type) {
+                    problems.append(problem)
+                } else {
+                    files.append(child)
+                }
+            }
+        }
+        walk("")
+        return (files.sorted(), problems.sorted())
+    }
+
+    /// An error when a folder on the way to `relative` (`content`, `content/stories`) is a
+    /// symbolic link: cxsite reads no folder through a link, wherever it points.
+    func folderProblem(_ relative: String) -> Diagnostic? {
+        var path = ""
+        for component in relative.split(separator: "/") {
+            path += (path.isEmpty ? "" : "/") + component
+            if OutputFolder.fileType(root.path + "/" + path) == S_IFLNK {
+                return Diagnostic(.error, "\(path) is a symbolic link to a folder: cxsite reads no folder through a link; put the files themselves in the site",
+                                  at: .file(path))
+            }
+        }
+        return nil
+    }
+
+    /// An error when the entry `relative`, of directory-entry type `type`, cannot be read as
+    /// a source file: a link out of the site or to a folder, or not a regular file.
+    private func fileProblem(_ relative: String, type: UInt8) -> Diagnostic? {
+        var kind = type
+        if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
+            if let problem = outsideLinkProblem(relative) { return problem }
+            var info = stat()
+            guard stat(root.path + "/" + relative, &info) == 0 else { return nil }  // a dangling link: reading it reports it
+            switch info.st_mode & S_IFMT {
+            case S_IFREG: kind = UInt8(DT_REG)
+            case S_IFDIR: kind = UInt8(DT_DIR)
+            default: kind = UInt8(DT_FIFO)
+            }
+        }
+        switch Int32(kind) {
+        case Int32(DT_REG): return nil
+        case Int32(DT_DIR):
+            return Diagnostic(.error, "this is a link to a folder: cxsite reads no folder through a link; put the files themselves in the site",
+                              at: .file(relative))
+        default:
+            return Diagnostic(.error, "this is not a regular file (\(Self.kindName(kind))): cxsite reads only regular files",
+                              at: .file(relative))
+        }
+    }
+
+    private static func kindName(_ type: UInt8) -> String {
+        switch Int32(type) {
+        case Int32(DT_FIFO): "a named pipe"
+        case Int32(DT_SOCK): "a socket"
+        case Int32(DT_CHR), Int32(DT_BLK): "a device"
+        default: "not a file"
+        }
     }
 
     /// An error when `relative` is a symbolic link to something outside the site folder.
@@ -60,21 +135,26 @@ public struct SiteFolder: Sendable {
     /// Reads a text file whole; files larger than `limit` bytes are refused with a clear
     /// message instead of filling memory.
     func read(_ relative: String, limit: Int = SiteFolder.textFileLimit) -> Result<SourceFile, Diagnostic> {
-        let descriptor = open(root.path + "/" + relative, O_RDONLY | O_CLOEXEC)
+        // Non-blocking, so that opening a named pipe does not wait for a writer.
+        let descriptor = open(root.path + "/" + relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             return .failure(Diagnostic(.error, "cannot read the file: \(String(cString: strerror(errno)))", at: .file(relative)))
         }
         defer { close(descriptor) }
+        var kind = stat()
+        guard fstat(descriptor, &kind) == 0, (kind.st_mode & S_IFMT) == S_IFREG else {
+            return .failure(Diagnostic(.error, "this is not a regular file: cxsite reads only regular files", at: .file(relative)))
+        }
         func tooLarge(_ size: Int) -> Result<SourceFile, Diagnostic> {
             let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
-            return .failure(Diagnostic(.error, "the file is \(megabytes) MiB, more than the \(limit / 1_048_576) MiB cxsite reads whole: split it (responses in content/responses/ are streamed and have no limit)",
+            return .failure(Diagnostic(.error, "the file is \(megabytes) MiB, more than the \(limit / 1_048_576) MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)",
                                        at: .file(relative)))
         }
         var info = stat()
         let size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0
         guard size <= limit else { return tooLarge(size) }
-        // Read until end of file, not only `size` bytes: the file may be growing, or not
-        // regular (a pipe); the limit still holds.
+        // Read until end of file, not only `size` bytes: the file may be growing; the limit
+        // still holds.
         var bytes = [UInt8](repeating: 0, count: size + 1)
         var count = 0
         while true {
@@ -94,6 +174,9 @@ public struct SiteFolder: Sendable {
         return SourceFile.decode(bytes, displayPath: relative)
     }
 
-    /// The largest story, briefing, snapshot, perception or template file read whole.
+    /// The largest snapshot, perception, config or template file read whole.
     public static let textFileLimit = 16 * 1_048_576
+    /// The largest story or briefing: 1 MiB is some 150,000 words of prose, and it bounds
+    /// what one document costs to render (see `MarkdownLimits`).
+    public static let markdownFileLimit = 1_048_576
 }

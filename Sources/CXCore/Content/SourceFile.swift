@@ -19,7 +19,21 @@ public struct SourceFile: Sendable {
             return .failure(Diagnostic(.error, "the file is not valid UTF-8 (byte \(offset) cannot be decoded); save it as UTF-8",
                                        at: SourceLocation(path: displayPath, line: line, column: column)))
         }
+        if let problem = controlCharacterProblem(in: text, path: displayPath) { return .failure(problem) }
         return .success(SourceFile(path: displayPath, text: text))
+    }
+
+    /// An error at the first control character or noncharacter of `text`, which no page or
+    /// feed may carry; nil when there is none.
+    static func controlCharacterProblem(in text: String, path: String) -> Diagnostic? {
+        guard let found = TextSafety.firstForbidden(in: text) else { return nil }
+        let before = text.unicodeScalars.prefix(found.offset)
+        let line = before.reduce(1) { $1 == "\n" ? $0 + 1 : $0 }
+        let column = found.offset - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
+        let more = found.count > 1 ? " (and \(found.count - 1) more in this file)" : ""
+        let source = SourceFile(path: path, text: text)
+        return source.diagnostic("a control character (\(TextSafety.name(found.scalar))) cannot appear in a site's text\(more): remove it",
+                                 line: line, column: column)
     }
 
     /// A location in this file.
@@ -34,14 +48,20 @@ public struct SourceFile: Sendable {
     }
 
     private static func firstInvalidUTF8(in bytes: [UInt8]) -> (line: Int, column: Int, offset: Int) {
+        let offset = firstInvalidUTF8Offset(in: bytes)
+        let position = SourceText.position(ofOffset: offset, in: bytes)
+        return (position.line, position.column, offset)
+    }
+
+    /// The offset of the first byte of `bytes` that does not start a valid UTF-8 sequence.
+    static func firstInvalidUTF8Offset(in bytes: [UInt8]) -> Int {
         var offset = 0
         while offset < bytes.count {
             let length = validSequenceLength(bytes, at: offset)
             if length == 0 { break }
             offset += length
         }
-        let position = SourceText.position(ofOffset: offset, in: bytes)
-        return (position.line, position.column, offset)
+        return offset
     }
 
     /// The length of the valid UTF-8 sequence at `offset`, or 0 when it is invalid.

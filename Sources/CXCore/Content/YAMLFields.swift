@@ -52,8 +52,16 @@ struct YAMLFields {
         self.lineOffset = lineOffset
     }
 
+    /// Why text from YAML cannot appear in a page: an escape (`"\e"`, `"\x01"`) can make a
+    /// control character the file itself does not hold. Nil when it can.
+    static func controlCharacter(in text: String) -> String? {
+        TextSafety.firstForbidden(in: text).map { "holds a control character (\(TextSafety.name($0.scalar))), which no page can show: remove it" }
+    }
+
     private static func diagnostic(for error: YamlError, in file: SourceFile, lineOffset: Int) -> Diagnostic {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return duplicateKey(duplicates.first ?? "", firstAt: context.mark, in: file, lineOffset: lineOffset)
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
              .composer(let context, let problem, let mark, _):
             let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
@@ -61,6 +69,23 @@ struct YAMLFields {
         default:
             return file.diagnostic("invalid YAML: \(error)", line: lineOffset + 1, column: 1)
         }
+    }
+
+    /// A key given twice: reported where it is given again, with a note at the first.
+    private static func duplicateKey(_ key: String, firstAt mark: Mark, in file: SourceFile, lineOffset: Int) -> Diagnostic {
+        let first = file.location(line: mark.line + lineOffset, column: mark.column)
+        let firstNote = Diagnostic.Note("'\(key)' is first given here", at: first,
+                                        sourceLine: SourceText.line(first.line, of: file.text[...]))
+        let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
+        for number in first.line..<lines.count {  // the 0-based index of the line after the first
+            let line = lines[number].unicodeScalars.dropFirst(mark.column - 1)
+            guard lines[number].unicodeScalars.prefix(mark.column - 1).allSatisfy({ $0 == " " }),
+                  line.starts(with: key.unicodeScalars) else { continue }
+            let rest = line.dropFirst(key.unicodeScalars.count).drop { $0 == " " }
+            guard rest.first == ":" else { continue }
+            return file.diagnostic("'\(key)' is given twice: keep one", line: number + 1, column: mark.column, notes: [firstNote])
+        }
+        return file.diagnostic("'\(key)' is given twice: keep one", line: first.line, column: first.column)
     }
 
     // MARK: Reading fields
@@ -80,6 +105,7 @@ struct YAMLFields {
             return error(at: node, "'\(key)' must be text, not a \(Self.kind(of: node))")
         }
         let text = scalar.string
+        if let problem = Self.controlCharacter(in: text) { return error(at: node, "'\(key)' \(problem)") }
         let value = text.first?.isWhitespace == false && text.last?.isWhitespace == false
             ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
         if required, value.isEmpty { return error(at: node, "'\(key)' must not be empty") }
@@ -147,6 +173,10 @@ struct YAMLFields {
         for item in items {
             guard case .scalar(let scalar) = item else {
                 report(at: item, "each item of '\(key)' must be text")
+                continue
+            }
+            if let problem = Self.controlCharacter(in: scalar.string) {
+                report(at: item, "each item of '\(key)' \(problem)")
                 continue
             }
             let position = self.position(of: item)

@@ -138,7 +138,8 @@ struct ResponseAggregator {
     private func aggregate(file: FileJob, counter: ProgressCounter) -> FileResult {
         var result = FileResult()
         guard var reader = CSVReader(path: file.url.path) else {
-            result.diagnostics.append(Diagnostic(.error, "cannot read the file", at: .file(file.path)))
+            let reason = errno == EINVAL ? "it is not a regular file" : String(cString: strerror(errno))
+            result.diagnostics.append(Diagnostic(.error, "cannot read the file: \(reason)", at: .file(file.path)))
             return result
         }
         var errors = ErrorSink(path: file.path, url: file.url)
@@ -155,6 +156,10 @@ struct ResponseAggregator {
             } catch {
                 errors.report(error.message, line: error.line, column: error.column)
                 reader.skipLine()
+                continue
+            }
+            if let problem = reader.record.textProblem() {
+                errors.report(problem.message, line: problem.line, column: problem.column)
                 continue
             }
             if reader.bytesRead - reported > 4 << 20 {
@@ -361,7 +366,7 @@ struct ResponseAggregator {
         func finish(into result: FileResult) -> FileResult {
             var result = result
             guard !shown.isEmpty else { return result }
-            let lines = SourceLines(url: url, wanted: Set(shown.map(\.line)))
+            let lines = SourceLines(url: url, wanted: Dictionary(shown.map { ($0.line, $0.column) }, uniquingKeysWith: max))
             for error in shown {
                 result.diagnostics.append(Diagnostic(.error, error.message,
                                                      at: SourceLocation(path: path, line: error.line, column: error.column),
@@ -459,24 +464,34 @@ enum RowBytes {
 private struct SourceLines {
     var text: [Int: String] = [:]
 
-    init(url: URL, wanted: Set<Int>) {
-        guard let handle = try? FileHandle(forReadingFrom: url), let last = wanted.max() else { return }
+    /// Reads the `wanted` lines (line → column of the error) of the file, each only up to a
+    /// little past its column: a line may be a 100 MB field, and only the part around the
+    /// caret is shown.
+    init(url: URL, wanted: [Int: Int]) {
+        guard let handle = try? FileHandle(forReadingFrom: url), let last = wanted.keys.max() else { return }
         defer { try? handle.close() }
         var line = 1
         var current: [UInt8] = []
+        var keep = wanted[1].map { Self.bytesToKeep(column: $0) } ?? 0
         while line <= last, let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             for byte in chunk {
                 if byte == UInt8(ascii: "\n") {
-                    if wanted.contains(line) { text[line] = Self.decode(current) }
+                    if wanted[line] != nil { text[line] = Self.decode(current) }
                     current.removeAll(keepingCapacity: true)
                     line += 1
+                    keep = wanted[line].map { Self.bytesToKeep(column: $0) } ?? 0
                     if line > last { break }
-                } else if wanted.contains(line) {
+                } else if current.count < keep {
                     current.append(byte)
                 }
             }
         }
-        if wanted.contains(line), text[line] == nil { text[line] = Self.decode(current) }
+        if wanted[line] != nil, text[line] == nil { text[line] = Self.decode(current) }
+    }
+
+    /// Enough bytes for every character up to `column` and the rest of what is shown.
+    private static func bytesToKeep(column: Int) -> Int {
+        (column + Excerpt.width) * 4
     }
 
     private static func decode(_ bytes: [UInt8]) -> String {

@@ -20,12 +20,9 @@ struct Theme: Sendable {
             files[name] = (text, "(built-in theme) templates/" + name)
         }
         var diagnostics: [Diagnostic] = []
-        if let problem = site.outsideLinkProblem("templates") { return (nil, [problem]) }
-        for relative in site.filesRecursively(in: "templates") {
-            if let problem = site.outsideLinkProblem("templates/" + relative) {
-                diagnostics.append(problem)
-                continue
-            }
+        let (relatives, problems) = site.filesRecursively(in: "templates")
+        diagnostics += problems
+        for relative in relatives {
             switch site.read("templates/" + relative) {
             case .success(let file): files[relative] = (file.text, file.path)
             case .failure(let diagnostic): diagnostics.append(diagnostic)
@@ -57,23 +54,5 @@ struct Theme: Sendable {
         } catch {
             return (nil, diagnostics + [Diagnostic(.error, "the templates could not be loaded: \(error)")])
         }
-    }
-}
-
-extension SiteFolder {
-    /// Every file below `folder`, as paths relative to it; hidden files are skipped.
-    func filesRecursively(in folder: String) -> [String] {
-        let resolved = url(folder).resolvingSymlinksInPath()  // a linked folder is read through its link
-        guard let enumerator = FileManager.default.enumerator(atPath: resolved.path) else { return [] }
-        var files: [String] = []
-        while let relative = enumerator.nextObject() as? String {
-            guard !relative.split(separator: "/").contains(where: { $0.hasPrefix(".") }) else { continue }
-            var isDirectory: ObjCBool = false
-            if FileManager.default.fileExists(atPath: resolved.appendingPathComponent(relative).path, isDirectory: &isDirectory),
-               !isDirectory.boolValue {
-                files.append(relative)
-            }
-        }
-        return files.sorted()
     }
 }

@@ -1,0 +1,118 @@
+@testable import CXCore
+import Foundation
+import Testing
+
+/// Input that once crashed, hung, flooded the terminal or reached the output (issue #12),
+/// where a fixture file cannot hold it: too large, a named pipe, a name too long.
+/// The `.timeLimit`s are hang guards: each case took a minute or more before its fix.
+struct HostileInputTests {
+    @Test(arguments: [
+        ("javascript:alert(1)//", "must be an absolute http:// or https:// address, such as https://cx.example.com/"),
+        ("data:text/html,x", "must be an absolute http:// or https:// address, such as https://cx.example.com/"),
+        ("//evil.com/", "must be an absolute http:// or https:// address, such as https://cx.example.com/"),
+        ("https://a b.com/", "cannot contain ' ': write the address as a browser shows it, percent-encoded"),
+        ("https://cx.example.com/\"><script>", "cannot contain '\\\"': write the address as a browser shows it, percent-encoded"),
+        ("https:///path", "must name a host, as in https://cx.example.com/"),
+        ("https://user:pw@cx.example.com/", "must name a host, as in https://cx.example.com/"),
+        ("https://cx.example.com/?a=1", "cannot carry a query or fragment: give the folder the site is served from"),
+    ])
+    func aBaseURLThatIsNotAWebAddressIsALocatedError(_ url: String, _ problem: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let config = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+        try site.write("cxsite.yaml", config + "base_url: '\(url)'\n")
+        let errors = site.buildErrors()
+        #expect(errors.map(\.message) == ["'base_url' \(problem)"])
+        #expect(errors.first?.location?.line == config.split(separator: "\n").count + 1)
+    }
+
+    @Test(arguments: ["https://cx.example.com/", "http://localhost:8080/briefings/", "https://cx.example.com/a%20b/"])
+    func aWebAddressIsAccepted(_ url: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let config = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+        try site.write("cxsite.yaml", config + "base_url: '\(url)'\n")
+        try site.build()
+        #expect(try site.page("feed.xml").contains(url))
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: ["content/stories/pipe.md", "content/responses/pipe.csv", "templates/pipe.mustache"])
+    func aNamedPipeIsRefusedInsteadOfWaitedOn(_ path: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try FileManager.default.createDirectory(at: site.folder.appendingPathComponent(path).deletingLastPathComponent(),
+                                                withIntermediateDirectories: true)
+        #expect(mkfifo(site.folder.appendingPathComponent(path).path, 0o644) == 0)
+        #expect(site.buildErrors().map(\.description) == ["\(path): error: this is not a regular file (a named pipe): cxsite reads only regular files"])
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aLinkToANamedPipeIsRefusedToo() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        #expect(mkfifo(site.folder.appendingPathComponent("pipe").path, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: site.folder.appendingPathComponent("content/stories/link.md").path,
+                                                   withDestinationPath: "../../pipe")
+        #expect(site.buildErrors().map(\.description) == ["content/stories/link.md: error: this is not a regular file (a named pipe): cxsite reads only regular files"])
+    }
+
+    @Test func aSlugTooLongForAFileNameIsALocatedErrorInCheckAndBuild() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let slug = String(repeating: "a", count: 251)
+        try site.write("content/stories/\(slug).md", "---\ntitle: Long\ndate: 2026-08-01\noutcome: success\n---\nBody.\n")
+        let expected = "content/stories/\(slug).md: error: the file name '\(slug)' cannot name a page: it is 251 bytes long, more than the 200 a page's file name can take"
+        #expect(site.buildErrors().map(\.description) == [expected])
+        #expect(SiteBuilder.check(BuildOptions(source: site.folder)).filter(\.isError).map(\.description) == [expected])
+    }
+
+    @Test func aTemplateNestedThousandsDeepGivesOneShortError() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("templates/deep.mustache", String(repeating: "{{#a}}", count: 4000) + String(repeating: "{{/a}}", count: 4000))
+        let errors = site.buildErrors()
+        #expect(errors.map(\.message) == ["sections nested more than 200 deep"])
+        #expect(errors.map(\.description).joined().utf8.count < 400)
+    }
+
+    @Test(.timeLimit(.minutes(1)), arguments: [true, false])
+    func aHugeCSVFieldIsOneShortErrorReadInBoundedMemory(quoted: Bool) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        // An unclosed quote makes the rest of the file one field; a field without quotes can be as long.
+        let field = (quoted ? "\"" : "") + String(repeating: "x", count: 20 << 20)
+        try site.write("content/responses/huge.csv", "date,metric,score,comment\n2026-08-01,nps,9,\(field)\n2026-08-02,nps,8,ok\n")
+        let errors = site.buildErrors()
+        let message = quoted ? "a quoted field is never closed: add the closing quote" : "a field longer than 64 KiB: is a quote missing, or a file not CSV?"
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.first?.location == SourceLocation(path: "content/responses/huge.csv", line: 2, column: 18))
+        #expect(errors.map(\.description).joined().utf8.count < 400)
+    }
+
+    @Test func aLongSourceLineIsCutAroundTheCaret() {
+        let line = String(repeating: "a", count: 5000) + "X" + String(repeating: "b", count: 5000)
+        let diagnostic = Diagnostic(.error, "here", at: SourceLocation(path: "f", line: 1, column: 5001), sourceLine: line)
+        let printed = diagnostic.description.split(separator: "\n")
+        #expect(printed.count == 3)
+        #expect(printed[1].count <= 102)
+        let caret = printed[2].count - 1
+        #expect(Array(printed[1])[caret] == "X", "the caret is under the character it points at")
+    }
+
+    @Test func controlCharactersNeverReachTheTerminal() {
+        let diagnostic = Diagnostic(.error, "unknown outcome '\u{1B}[2J'", at: SourceLocation(path: "f", line: 1, column: 10),
+                                    sourceLine: "outcome: \u{1B}[2J")
+        #expect(!diagnostic.description.unicodeScalars.contains("\u{1B}"))
+    }
+
+    @Test func aDuplicateKeyInTheConfigIsReportedWhereItIsGivenAgain() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let config = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+        try site.write("cxsite.yaml", config + "title: Again\n")
+        let errors = site.buildErrors()
+        #expect(errors.map(\.message) == ["'title' is given twice: keep one"])
+        #expect(errors.first?.location == SourceLocation(path: "cxsite.yaml", line: config.split(separator: "\n").count + 1, column: 1))
+        #expect(errors.first?.notes.first?.location == SourceLocation(path: "cxsite.yaml", line: 1, column: 1))
+    }
+}
