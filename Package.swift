@@ -9,7 +9,7 @@ let instrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,ad
 func fuzzTarget(_ name: String) -> Target {
     let runtime = Context.environment["CXSITE_FUZZ_LIBDIR"] ?? ""
     return .executableTarget(
-        name: "fuzz-\(name)", dependencies: ["CXCore", "Mustache"], path: "Fuzz/Sources/\(name)",
+        name: "fuzz-\(name)", dependencies: ["CXCore", "Mustache", "Markdown", "Serve"], path: "Fuzz/Sources/\(name)",
         swiftSettings: instrumented,
         linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=address", "-Xlinker", "\(runtime)/libclang_rt.fuzzer_no_main-x86_64.a",
                                                  "-lstdc++"])] : [])
@@ -25,7 +25,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
     ],
     targets: [
         // Located messages and their rendering (`path:line:column: error: …`, source line, caret).
@@ -44,8 +43,7 @@ let package = Package(
                 plugins: ["EmbedTheme"]),
         // `cxsite serve`: the site from memory over HTTP, rebuilt on change, pages reloaded by
         // server-sent events.
-        .target(name: "Serve", dependencies: ["CXCore", .product(name: "FlyingFox", package: "FlyingFox"),
-                                             .product(name: "FlyingSocks", package: "FlyingFox")]),
+        .target(name: "Serve", dependencies: ["CXCore"], swiftSettings: instrumented),
         // The command line: thin commands over CXCore and Serve.
         .executableTarget(name: "cxsite", dependencies: [
             "CXCore", "Mustache", "Serve",
@@ -57,12 +55,13 @@ let package = Package(
         .executableTarget(name: "cxsite-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["cxsite-embed-theme"]),
         // `make fuzz`: libFuzzer targets; in a normal build they replay their corpus.
-        fuzzTarget("template"), fuzzTarget("frontmatter"), fuzzTarget("csv"),
+        fuzzTarget("template"), fuzzTarget("frontmatter"), fuzzTarget("csv"), fuzzTarget("markdown"), fuzzTarget("request"),
 
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
         .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cxsite"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

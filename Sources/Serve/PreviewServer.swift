@@ -1,8 +1,6 @@
 import CXCore
-import FlyingFox
-import FlyingSocks
-import Mustache
 import Foundation
+import Mustache
 
 /// `cxsite serve`: builds the site into memory, serves it over HTTP, watches the sources and
 /// rebuilds on change (debounced), and tells open pages to reload through server-sent events.
@@ -23,121 +21,117 @@ public struct PreviewServer: Sendable {
         self.log = log
     }
 
-    /// Serves until the task is cancelled or the process stops.
-    public func run() async throws {
+    /// Serves until the process stops. Throws at once, before building, when the port
+    /// cannot be had.
+    public func run() throws -> Never {
+        let server = try HTTPServer(host: host, port: port)
         let state = PreviewState()
-        await rebuild(into: state)
-        let server = HTTPServer(address: try .inet(ip4: host, port: port), timeout: 3600)
-        await server.appendRoute("GET /__cxsite/events") { _ in await state.eventResponse() }
-        await server.appendRoute("GET /__cxsite/live-reload.js") { _ in
-            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"],
-                         body: Data(LiveReload.script.utf8))
-        }
-        await server.appendRoute("GET *") { request in await state.response(for: request.path) }
-        log("Serving \(options.source.path) at http://\(host):\(port)/ — watching for changes (Ctrl-C stops)")
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await server.run() }
-            group.addTask { try await watch(state) }
-            try await group.next()
-            group.cancelAll()
-        }
+        rebuild(into: state, server: server)
+        log("Serving \(options.source.path) at http://\(host):\(server.port)/ — watching for changes (Ctrl-C stops)")
+        let watcher = Thread { watch(state, server: server) }
+        watcher.start()
+        server.run { state.reply(to: $0) }
     }
 
     /// Polls the sources four times a second; a change rebuilds once they have been still
     /// for a moment, so a save of many files makes one build.
-    private func watch(_ state: PreviewState) async throws {
+    private func watch(_ state: PreviewState, server: HTTPServer) {
         var seen = SourceFingerprint(of: options.source)
-        while !Task.isCancelled {
-            try await Task.sleep(nanoseconds: 250_000_000)
+        while true {
+            Thread.sleep(forTimeInterval: 0.25)
             var now = SourceFingerprint(of: options.source)
             guard now != seen else { continue }
             repeat {  // debounce: wait until nothing changes for 150 ms
                 seen = now
-                try await Task.sleep(nanoseconds: 150_000_000)
+                Thread.sleep(forTimeInterval: 0.15)
                 now = SourceFingerprint(of: options.source)
             } while now != seen
-            await rebuild(into: state)
+            rebuild(into: state, server: server)
         }
     }
 
-    private func rebuild(into state: PreviewState) async {
-        let options = self.options
-        // The build blocks (files, git): run it on a thread of its own, not the concurrency pool.
-        let result = await withCheckedContinuation { continuation in
-            Thread.detachNewThread { continuation.resume(returning: Result { try SiteBuilder.renderInMemory(options) }) }
-        }
+    private func rebuild(into state: PreviewState, server: HTTPServer) {
         do {
-            let site = try result.get()
+            let site = try SiteBuilder.renderInMemory(options)
             for warning in site.warnings { log(warning.description) }
             log(site.summary)
-            await state.publish(.site(site.files))
+            state.publish(.site(site.files))
         } catch let errors as DiagnosticList {
             log(errors.description)
             log("build failed: the pages show the errors until the next good save")
-            await state.publish(.failure(errors.description))
+            state.publish(.failure(errors.description))
         } catch {
             log("build failed: \(error)")
-            await state.publish(.failure("\(error)"))
+            state.publish(.failure("\(error)"))
         }
+        server.broadcast(Array("data: reload\n\n".utf8))
     }
 }
 
 /// What the server shows: the last good site, or the errors of the last build.
-actor PreviewState {
+final class PreviewState: @unchecked Sendable {
     enum Content {
         case site([String: [UInt8]])
         case failure(String)
     }
 
+    private let lock = NSLock()
     private var content: Content = .failure("building…")
-    private var listeners: [UUID: AsyncStream<[UInt8]>.Continuation] = [:]
 
     func publish(_ newContent: Content) {
-        content = newContent
-        for listener in listeners.values { listener.yield(Array("data: reload\n\n".utf8)) }
+        lock.withLock { content = newContent }
     }
 
-    func response(for path: String) -> HTTPResponse {
+    /// The answer to one request: `GET` and `HEAD` only; `/stories/` is its `index.html`,
+    /// `/stories` moves there; unknown paths get the site's 404 page.
+    func reply(to request: HTTPRequestHead) -> HTTPServer.Reply {
+        guard request.method == "GET" || request.method == "HEAD" else {
+            return .response(.methodNotAllowed, headers: [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
+                             body: Array("405 Method Not Allowed\n".utf8))
+        }
+        let path = String(request.target.prefix { $0 != "?" && $0 != "#" })
+        guard path.hasPrefix("/") else {
+            return .response(.badRequest, headers: [("Content-Type", "text/plain; charset=utf-8")], body: Array("400 Bad Request\n".utf8))
+        }
+        switch path {
+        case "/__cxsite/events":
+            return .eventStream
+        case "/__cxsite/live-reload.js":
+            return .response(.ok, headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-store")],
+                             body: Array(LiveReload.script.utf8))
+        default:
+            break
+        }
         let relative = Self.filePath(for: path)
-        switch content {
+        switch lock.withLock({ content }) {
         case .failure(let text):
-            guard relative.hasSuffix(".html") else { return HTTPResponse(statusCode: .serviceUnavailable) }
-            return HTTPResponse(statusCode: .internalServerError, headers: Self.headers(for: "error.html"),
-                                body: Data(LiveReload.errorPage(text).utf8))
+            guard relative.hasSuffix(".html") else { return .response(.serviceUnavailable, headers: [], body: []) }
+            return .response(.internalServerError, headers: Self.headers(for: "error.html"), body: Array(LiveReload.errorPage(text).utf8))
         case .site(let files):
             if let bytes = files[relative] {
-                return HTTPResponse(statusCode: .ok, headers: Self.headers(for: relative),
-                                    body: Data(relative.hasSuffix(".html") ? LiveReload.inject(into: bytes) : bytes))
+                return .response(.ok, headers: Self.headers(for: relative),
+                                 body: relative.hasSuffix(".html") ? LiveReload.inject(into: bytes) : bytes)
+            }
+            if !relative.isEmpty, files[relative + "/index.html"] != nil {
+                return .response(.movedPermanently, headers: [("Location", path + "/")], body: [])
             }
             let notFound = files["404.html"].map { LiveReload.inject(into: $0) } ?? Array("Not found".utf8)
-            return HTTPResponse(statusCode: .notFound, headers: Self.headers(for: "404.html"), body: Data(notFound))
+            return .response(.notFound, headers: Self.headers(for: "404.html"), body: notFound)
         }
     }
 
-    /// An endless `text/event-stream` that says `reload` after every build.
-    func eventResponse() -> HTTPResponse {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream<[UInt8]>.makeStream()
-        continuation.yield(Array(": connected\n\n".utf8))
-        continuation.onTermination = { _ in Task { await self.remove(id) } }
-        listeners[id] = continuation
-        return HTTPResponse(statusCode: .ok,
-                            headers: [.contentType: "text/event-stream", .cacheControl: "no-store"],
-                            body: HTTPBodySequence(from: EventBytes(stream: stream)))
-    }
-
-    private func remove(_ id: UUID) {
-        listeners[id] = nil
-    }
-
-    /// `/` → `index.html`, `/stories/` → `stories/index.html`, percent-decoded.
+    /// `/` → `index.html`, `/stories/` → `stories/index.html`, percent-decoded; `.` and `..`
+    /// segments name nothing.
     static func filePath(for path: String) -> String {
-        var relative = (path.removingPercentEncoding ?? path).split(separator: "/").joined(separator: "/")
-        if relative.isEmpty || path.hasSuffix("/") { relative += relative.isEmpty ? "index.html" : "/index.html" }
+        let decoded = path.removingPercentEncoding ?? path
+        let segments = decoded.split(separator: "/")
+        if segments.contains(where: { $0 == "." || $0 == ".." }) { return "" }
+        var relative = segments.joined(separator: "/")
+        if relative.isEmpty || decoded.hasSuffix("/") { relative += relative.isEmpty ? "index.html" : "/index.html" }
         return relative
     }
 
-    static func headers(for path: String) -> HTTPHeaders {
+    static func headers(for path: String) -> [(String, String)] {
         let type: String
         switch (path as NSString).pathExtension {
         case "html": type = "text/html; charset=utf-8"
@@ -147,33 +141,7 @@ actor PreviewState {
         case "svg": type = "image/svg+xml"
         default: type = "application/octet-stream"
         }
-        return [.contentType: type, .cacheControl: "no-store"]
-    }
-}
-
-/// An `AsyncStream` of byte chunks as FlyingFox's buffered body sequence.
-struct EventBytes: AsyncBufferedSequence {
-    typealias Element = UInt8
-    let stream: AsyncStream<[UInt8]>
-
-    func makeAsyncIterator() -> Iterator { Iterator(base: stream.makeAsyncIterator()) }
-
-    struct Iterator: AsyncBufferedIteratorProtocol {
-        var base: AsyncStream<[UInt8]>.Iterator
-        var pending: [UInt8] = []
-
-        mutating func next() async -> UInt8? {
-            if pending.isEmpty { pending = await base.next() ?? [] }
-            return pending.isEmpty ? nil : pending.removeFirst()
-        }
-
-        mutating func nextBuffer(suggested count: Int) async -> [UInt8]? {
-            if pending.isEmpty { pending = await base.next() ?? [] }
-            guard !pending.isEmpty else { return nil }
-            let chunk = Array(pending.prefix(count))
-            pending.removeFirst(chunk.count)
-            return chunk
-        }
+        return [("Content-Type", type), ("Cache-Control", "no-store")]
     }
 }
 

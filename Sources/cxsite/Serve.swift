@@ -4,7 +4,7 @@ import Foundation
 import Serve
 
 extension CXSite {
-    struct ServeCommand: AsyncParsableCommand {
+    struct ServeCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "serve",
             abstract: "Serves the site, rebuilds it on every save and reloads open pages.",
@@ -27,12 +27,17 @@ extension CXSite {
         @Flag(name: .long, help: "Include stories marked 'draft: true'.")
         var drafts = false
 
-        func run() async throws {
+        func run() throws {
             let options = BuildOptions(source: URL(fileURLWithPath: source), includeDrafts: drafts)
             let server = PreviewServer(options: options, host: host, port: port) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))
             }
-            try await server.run()
+            do {
+                try server.run()
+            } catch let error as ServeError {
+                Console.error("error: \(error)")
+                throw ExitCode(1)
+            }
         }
     }
 }

@@ -9,7 +9,7 @@ struct FuzzRegressionTests {
         .deletingLastPathComponent().appendingPathComponent("Fuzz")
 
     static let inputs: [String] = ["corpus", "crashes"].flatMap { kind in
-        ["template", "frontmatter", "csv"].flatMap { target in
+        ["template", "frontmatter", "csv", "markdown"].flatMap { target in
             ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("\(kind)/\(target)").path)) ?? [])
                 .filter { !$0.hasPrefix(".") }.sorted().map { "\(kind)/\(target)/\($0)" }
         }
@@ -21,6 +21,7 @@ struct FuzzRegressionTests {
         switch path.split(separator: "/")[1] {
         case "template": FuzzEntryPoints.template(Array(data))
         case "frontmatter": FuzzEntryPoints.frontMatter(Array(data))
+        case "markdown": FuzzEntryPoints.markdown(Array(data))
         default: FuzzEntryPoints.csv(Array(data))
         }
     }

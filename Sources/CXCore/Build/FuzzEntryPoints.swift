@@ -1,4 +1,6 @@
+import Diagnostics
 import Foundation
+import Markdown
 import Mustache
 
 #if FUZZING
@@ -74,4 +76,15 @@ public enum FuzzEntryPoints {
         title: "Fuzz", period: .quarter,
         journey: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
         metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+
+    /// Renders markdown with and without raw HTML: it must return, and no page may get a
+    /// script tag or a control character from it.
+    public static func markdown(_ bytes: [UInt8]) {
+        let text = String(decoding: bytes, as: UTF8.self)
+        for renderer in [MarkdownRenderer(), MarkdownRenderer(allowsRawHTML: true)] {
+            let rendered = renderer.render(text, headingOffset: 1)
+            precondition(!rendered.html.lowercased().contains("<script"), "a script tag got through")
+            precondition(TextSafety.firstForbidden(in: rendered.html) == nil, "a control character got through")
+        }
+    }
 }

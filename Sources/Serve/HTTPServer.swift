@@ -1,0 +1,286 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A small HTTP/1.1 server for the preview: one thread, non-blocking sockets and `poll`, so
+/// that slow, huge or abandoned requests cost bounded memory and no thread each. Requests
+/// are read with ``HTTPRequestHead``'s bounds; a connection that sends nothing whole for
+/// ``requestTimeout`` seconds, or that would make more than ``maximumConnections``, is
+/// closed; a closed event stream is released as soon as its peer goes.
+final class HTTPServer: @unchecked Sendable {
+    /// What a request is answered with.
+    enum Reply {
+        case response(HTTPStatus, headers: [(String, String)], body: [UInt8])
+        /// A `text/event-stream` that stays open and receives every ``broadcast(_:)``.
+        case eventStream
+    }
+
+    static let maximumConnections = 512
+    static let requestTimeout = 10.0
+    static let idleTimeout = 60.0
+    /// Event streams get a comment this often, so that a peer gone without a word is noticed.
+    static let heartbeat = 15.0
+
+    let port: UInt16
+    private let listener: Int32
+    private let wake: (read: Int32, write: Int32)
+    private let lock = NSLock()
+    private var pendingBroadcasts: [[UInt8]] = []
+
+    /// Binds `host`:`port` (0 picks a free port); throws at once when it is taken.
+    init(host: String, port: UInt16) throws(ServeError) {
+        var address = sockaddr_storage()
+        var length: socklen_t
+        let family: Int32
+        let name = host == "localhost" ? "127.0.0.1" : host
+        var v4 = sockaddr_in()
+        var v6 = sockaddr_in6()
+        if inet_pton(AF_INET, name, &v4.sin_addr) == 1 {
+            family = AF_INET
+            v4.sin_family = sa_family_t(AF_INET)
+            v4.sin_port = port.bigEndian
+            length = socklen_t(MemoryLayout<sockaddr_in>.size)
+            withUnsafeMutableBytes(of: &address) { target in withUnsafeBytes(of: v4) { target.copyMemory(from: $0) } }
+        } else if inet_pton(AF_INET6, name, &v6.sin6_addr) == 1 {
+            family = AF_INET6
+            v6.sin6_family = sa_family_t(AF_INET6)
+            v6.sin6_port = port.bigEndian
+            length = socklen_t(MemoryLayout<sockaddr_in6>.size)
+            withUnsafeMutableBytes(of: &address) { target in withUnsafeBytes(of: v6) { target.copyMemory(from: $0) } }
+        } else {
+            throw .badAddress(host)
+        }
+        let socketType = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        let descriptor = socket(family, socketType, 0)
+        guard descriptor >= 0 else { throw .system("open a socket", errno) }
+        var yes: Int32 = 1
+        setsockopt(descriptor, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(descriptor, $0, length) }
+        }
+        guard bound == 0 else {
+            let code = errno
+            close(descriptor)
+            throw code == EADDRINUSE ? .portInUse(host: host, port: port) : .system("listen on \(host):\(port)", code)
+        }
+        guard listen(descriptor, 128) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw .system("listen on \(host):\(port)", code)
+        }
+        withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
+        }
+        self.port = family == AF_INET
+            ? UInt16(bigEndian: withUnsafeBytes(of: address) { $0.load(as: sockaddr_in.self).sin_port })
+            : UInt16(bigEndian: withUnsafeBytes(of: address) { $0.load(as: sockaddr_in6.self).sin6_port })
+        listener = descriptor
+        var pipeEnds: [Int32] = [0, 0]
+        guard pipe(&pipeEnds) == 0 else { throw .system("make a pipe", errno) }
+        for end in pipeEnds { Self.makeNonBlocking(end) }
+        wake = (pipeEnds[0], pipeEnds[1])
+    }
+
+    /// Sends `bytes` to every open event stream; any thread may call it.
+    func broadcast(_ bytes: [UInt8]) {
+        lock.withLock { pendingBroadcasts.append(bytes) }
+        var byte: UInt8 = 1
+        _ = write(wake.write, &byte, 1)
+    }
+
+    /// Serves for ever on the calling thread, answering each request with `handler`.
+    func run(_ handler: (HTTPRequestHead) -> Reply) -> Never {
+        var connections: [Int32: Connection] = [:]
+        var lastHeartbeat = Self.now
+        while true {
+            var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+                               pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            for (descriptor, connection) in connections {
+                var events = Int16(POLLIN)
+                if connection.hasOutput { events |= Int16(POLLOUT) }
+                descriptors.append(pollfd(fd: descriptor, events: events, revents: 0))
+            }
+            let ready = poll(&descriptors, nfds_t(descriptors.count), 1000)
+            if ready < 0, errno != EINTR { Thread.sleep(forTimeInterval: 0.01) }
+            let now = Self.now
+
+            if descriptors[1].revents != 0 {
+                var drain = [UInt8](repeating: 0, count: 256)
+                while read(wake.read, &drain, drain.count) > 0 {}
+                let messages = lock.withLock { () -> [[UInt8]] in
+                    defer { pendingBroadcasts = [] }
+                    return pendingBroadcasts
+                }
+                for message in messages {
+                    for descriptor in connections.keys where connections[descriptor]!.isEventStream {
+                        connections[descriptor]!.queue(message)
+                    }
+                }
+            }
+            if descriptors[0].revents != 0 {
+                while true {
+                    let descriptor = accept(listener, nil, nil)
+                    guard descriptor >= 0 else { break }
+                    Self.makeNonBlocking(descriptor)
+                    if connections.count >= Self.maximumConnections {
+                        close(descriptor)  // a flood: the newest are turned away, those served go on
+                        continue
+                    }
+                    connections[descriptor] = Connection(descriptor: descriptor, now: now)
+                }
+            }
+            for entry in descriptors.dropFirst(2) where entry.revents != 0 {
+                guard var connection = connections[entry.fd] else { continue }
+                if entry.revents & Int16(POLLIN | POLLHUP | POLLERR | POLLNVAL) != 0 {
+                    connection.receive(now: now, handler: handler)
+                }
+                if !connection.isClosed, entry.revents & Int16(POLLOUT) != 0 { connection.send() }
+                connections[entry.fd] = connection
+            }
+            let beat = now - lastHeartbeat >= Self.heartbeat
+            if beat { lastHeartbeat = now }
+            for descriptor in Array(connections.keys) {
+                var connection = connections[descriptor]!
+                if beat, connection.isEventStream { connection.queue(Array(": ping\n\n".utf8)) }
+                if connection.hasOutput { connection.send() }
+                connection.expire(now: now)
+                if connection.isClosed {
+                    close(descriptor)
+                    connections[descriptor] = nil
+                } else {
+                    connections[descriptor] = connection
+                }
+            }
+        }
+    }
+
+    /// Sets `O_NONBLOCK` and `FD_CLOEXEC` on a descriptor.
+    private static func makeNonBlocking(_ descriptor: Int32) {
+        _ = fcntl(descriptor, F_SETFL, fcntl(descriptor, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(descriptor, F_SETFD, FD_CLOEXEC)
+    }
+
+    private static var now: Double {
+        var time = timespec()
+        clock_gettime(CLOCK_MONOTONIC, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// One client: what it has sent and not yet been answered, what is still to send to it.
+    private struct Connection {
+        let descriptor: Int32
+        private var input: [UInt8] = []
+        private var scanned = 0
+        private var output: [UInt8] = []
+        private var sent = 0
+        private var closeWhenSent = false
+        private(set) var isEventStream = false
+        private(set) var isClosed = false
+        private var lastActivity: Double
+
+        init(descriptor: Int32, now: Double) {
+            self.descriptor = descriptor
+            lastActivity = now
+        }
+
+        var hasOutput: Bool { sent < output.count }
+
+        mutating func queue(_ bytes: [UInt8]) {
+            output += bytes
+            // An event stream whose reader has stopped reading is let go, not buffered for ever.
+            if isEventStream, output.count - sent > 1 << 20 { isClosed = true }
+        }
+
+        /// Reads what the client sent and answers every whole request in it.
+        mutating func receive(now: Double, handler: (HTTPRequestHead) -> Reply) {
+            var buffer = [UInt8](repeating: 0, count: 16_384)
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) {
+                isClosed = true  // the peer has gone: release it now
+                return
+            }
+            guard count > 0 else { return }
+            lastActivity = now
+            // Bytes after a request this server will not read (an event stream's, a body,
+            // a refused request's) are dropped.
+            guard !isEventStream, !closeWhenSent else { return }
+            input += buffer[..<count]
+            while !closeWhenSent, !isEventStream {
+                switch HTTPRequestHead.read(input[...], scanned: scanned) {
+                case .incomplete(let scanned):
+                    self.scanned = scanned
+                    return
+                case .refused(let status):
+                    respond(status, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                            body: Array("\(status.rawValue) \(status.reason)\n".utf8), head: nil)
+                    return
+                case .head(let head, let length):
+                    input.removeFirst(length)
+                    scanned = 0
+                    switch handler(head) {
+                    case .response(let status, let headers, let body):
+                        respond(status, headers: headers, body: body, head: head)
+                    case .eventStream:
+                        isEventStream = true
+                        queue(Array(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+                                     + "Connection: keep-alive\r\n\r\n: connected\n\n").utf8))
+                        input = []
+                    }
+                }
+            }
+        }
+
+        private mutating func respond(_ status: HTTPStatus, headers: [(String, String)], body: [UInt8], head: HTTPRequestHead?) {
+            let keepAlive = head.map { $0.keepsAlive && !$0.hasBody } ?? false
+            var text = "HTTP/1.1 \(status.rawValue) \(status.reason)\r\n"
+            for (name, value) in headers { text += "\(name): \(value)\r\n" }
+            text += "Content-Length: \(body.count)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
+            queue(Array(text.utf8))
+            if head?.method != "HEAD" { queue(body) }
+            if !keepAlive {
+                closeWhenSent = true
+                input = []
+            }
+        }
+
+        /// Writes what the socket takes now, without raising SIGPIPE on a closed peer.
+        mutating func send() {
+            while sent < output.count {
+                let count = output.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+                if count < 0 {
+                    if errno == EAGAIN || errno == EINTR { return }
+                    isClosed = true
+                    return
+                }
+                sent += count
+            }
+            output = []
+            sent = 0
+            if closeWhenSent { isClosed = true }
+        }
+
+        /// Closes a connection that has been silent too long: one that began a request and
+        /// did not finish it, or an idle kept-alive one. Event streams are kept.
+        mutating func expire(now: Double) {
+            guard !isEventStream, !hasOutput else { return }
+            let limit = input.isEmpty ? HTTPServer.idleTimeout : HTTPServer.requestTimeout
+            if now - lastActivity > limit { isClosed = true }
+        }
+    }
+}
+
+/// Why the preview server cannot start.
+public enum ServeError: Error, CustomStringConvertible {
+    case portInUse(host: String, port: UInt16)
+    case badAddress(String)
+    case system(String, Int32)
+
+    public var description: String {
+        switch self {
+        case .portInUse(let host, let port): "port \(port) on \(host) is in use by another program: choose another with --port"
+        case .badAddress(let host): "'\(host)' is not an IP address to listen on (as 127.0.0.1 or ::1)"
+        case .system(let what, let code): "cannot \(what): \(String(cString: strerror(code)))"
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import Foundation
+import Testing
+
+/// `cxsite serve` under hostile or careless clients (issue #12): oversized requests are
+/// refused at once, abandoned event streams are released, HTTP is answered as a browser
+/// expects, and a busy port is one clear line.
+@Suite(.serialized)
+struct ServeHardeningTests {
+    /// A running `cxsite serve` of the basic fixture on a free port.
+    final class Server {
+        let scratch: Scratch
+        /// The running server, or nil when no port could be had.
+        let running: Process?
+        let port: Int
+
+        init() throws {
+            scratch = try Scratch()
+            try FileManager.default.removeItem(at: scratch.folder)
+            try FileManager.default.copyItem(at: BuildCommandTests.fixture, to: scratch.folder)
+            var found: (Process, Int)?
+            for _ in 0..<5 where found == nil {  // if another program holds the port, try another
+                let port = Int.random(in: 20_000...60_000)
+                let process = Process()
+                process.executableURL = CXSiteBinary.url
+                process.arguments = ["serve", "--source", scratch.folder.path, "--port", String(port)]
+                process.standardOutput = FileHandle.nullDevice
+                process.standardError = FileHandle.nullDevice
+                try process.run()
+                Thread.sleep(forTimeInterval: 1)
+                if process.isRunning { found = (process, port) }
+            }
+            running = found?.0
+            port = found?.1 ?? 0
+        }
+
+        deinit {
+            running?.terminate()
+            running?.waitUntilExit()
+            scratch.cleanUp()
+        }
+    }
+
+    /// Sends `bytes` on a new connection and returns all that comes back until the server
+    /// closes it or five seconds pass; with `firstReplyOnly`, the first bytes that come.
+    static func exchange(_ port: Int, _ bytes: [UInt8], firstReplyOnly: Bool = false) -> String {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(port).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else { return "" }
+        var timeout = timeval(tv_sec: 5, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        var sent = 0
+        while sent < bytes.count {
+            let count = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
+            if count <= 0 { break }  // the server may answer and close before taking it all
+            sent += count
+        }
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[..<count]
+            if firstReplyOnly { break }
+        }
+        return String(decoding: received, as: UTF8.self)
+    }
+
+    private static func request(_ port: Int, _ text: String) -> String {
+        exchange(port, Array(text.utf8))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func oversizedRequestsAreRefusedAtOnceAndServingGoesOn() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        let line = Self.exchange(server.port, Array(("GET /" + String(repeating: "a", count: 200_000) + " HTTP/1.1\r\n\r\n").utf8))
+        #expect(line.hasPrefix("HTTP/1.1 414 URI Too Long\r\n"))
+        for _ in 0..<5 {
+            let header = Self.exchange(server.port, Array(("GET / HTTP/1.1\r\nX: " + String(repeating: "b", count: 1 << 20) + "\r\n\r\n").utf8))
+            #expect(header.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
+        }
+        #expect(Self.request(server.port, "GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func eventStreamsClosedByTheirClientsAreReleased() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        for _ in 0..<2_000 {
+            let answer = Self.exchange(server.port, Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8), firstReplyOnly: true)
+            #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"))
+        }
+        Thread.sleep(forTimeInterval: 0.5)
+        #expect(server.running?.isRunning == true)
+        #expect(Self.request(server.port, "GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
+        let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.running!.processIdentifier)/fd").count
+        #expect(open < 64, "\(open) descriptors open after the streams closed")
+    }
+
+    @Test func headFoldersAndMethodsAreAnsweredAsHTTPSays() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        let get = Self.request(server.port, "GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n")
+        let head = Self.request(server.port, "HEAD /index.html HTTP/1.1\r\nConnection: close\r\n\r\n")
+        let getHead = get.components(separatedBy: "\r\n\r\n")[0]
+        #expect(head == getHead + "\r\n\r\n", "HEAD answers GET's status and fields, without the body")
+        #expect(get.count > head.count)
+        #expect(Self.request(server.port, "GET /stories/ HTTP/1.1\r\nConnection: close\r\n\r\n").contains("Installed in a day"))
+        let moved = Self.request(server.port, "GET /stories HTTP/1.1\r\nConnection: close\r\n\r\n")
+        #expect(moved.hasPrefix("HTTP/1.1 301 Moved Permanently\r\n") && moved.contains("Location: /stories/\r\n"))
+        let post = Self.request(server.port, "POST /index.html HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi")
+        #expect(post.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n") && post.contains("Allow: GET, HEAD\r\n"))
+        let kept = Self.request(server.port, "GET /index.html HTTP/1.1\r\n\r\nGET /feed.xml HTTP/1.1\r\nConnection: close\r\n\r\n")
+        #expect(kept.components(separatedBy: "HTTP/1.1 200 OK").count == 3, "two requests on one connection, two answers")
+    }
+
+    @Test func aBusyPortIsOneClearLine() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        let second = try CXSiteBinary.run(["serve", "--source", server.scratch.folder.path, "--port", String(server.port)])
+        #expect(second.status == 1)
+        #expect(second.stderr == "error: port \(server.port) on 127.0.0.1 is in use by another program: choose another with --port\n")
+    }
+}
