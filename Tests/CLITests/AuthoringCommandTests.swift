@@ -67,6 +67,32 @@ struct AuthoringCommandTests {
         #expect(twice.stderr.contains("refusing to overwrite an existing file"))
     }
 
+    /// `new` refuses a title whose file every later build would reject (issue #12).
+    @Test(arguments: ["index", "Index", "INDEX!"])
+    func newRefusesATitleThatMakesAReservedFileName(_ title: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site])
+        for kind in ["story", "briefing"] {
+            let result = try CXSiteBinary.run(["new", kind, title, "--source", site])
+            #expect(result.status != 0)
+            #expect(result.stderr.contains("the title '\(title)' makes the file name 'index', which is taken by the list page of its section: choose another title"))
+        }
+        #expect(!FileManager.default.fileExists(atPath: scratch.path("site/content/stories/index.md")))
+        #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
+    }
+
+    /// File-system failures name the path and the system's reason, never a Cocoa error code.
+    @Test func aFileSystemFailureNamesThePathAndTheReason() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let tooLong = scratch.path(String(repeating: "a", count: 300))
+        let result = try CXSiteBinary.run(["init", tooLong + "/site"])
+        #expect(result.status == 1)
+        #expect(result.stderr == "error: cannot create \(tooLong): File name too long\n")
+    }
+
     @Test func checkExitsZeroOneOrTwoAndWritesNothing() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

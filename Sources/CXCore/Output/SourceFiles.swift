@@ -1,5 +1,8 @@
 import Diagnostics
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Writes new source files for `init` and `new`; never overwrites one.
 public enum SourceFiles {
@@ -17,11 +20,19 @@ public enum SourceFiles {
         }
         guard existing.isEmpty else { throw DiagnosticList(existing) }
         var written: [String] = []
-        for file in files {
-            let url = try OutputFolder.safeURL(for: file.path, in: folder)
-            try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-            try Data(file.text.utf8).write(to: url, options: .withoutOverwriting)
-            written.append(url.path)
+        do {
+            for file in files {
+                let path = try OutputFolder.safeURL(for: file.path, in: folder).path
+                try OutputFolder.makeFolders((path as NSString).deletingLastPathComponent)
+                // O_EXCL: a file or link that appeared since the check above is never written through.
+                let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+                guard descriptor >= 0 else { throw FileSystemError("create", path) }
+                close(descriptor)
+                try OutputFolder.write(Array(file.text.utf8), to: path)
+                written.append(path)
+            }
+        } catch let failure as FileSystemError {
+            throw DiagnosticList([Diagnostic(.error, failure.description)])
         }
         return written
     }
