@@ -115,4 +115,33 @@ struct HostileInputTests {
         #expect(errors.first?.location == SourceLocation(path: "cxsite.yaml", line: config.split(separator: "\n").count + 1, column: 1))
         #expect(errors.first?.notes.first?.location == SourceLocation(path: "cxsite.yaml", line: 1, column: 1))
     }
+
+    /// Stories and briefings are held in memory whole: their total is bounded, and checked
+    /// from the file sizes before anything is read (here, sparse files of 1 MiB each).
+    @Test func storiesThatTogetherOutgrowMemoryAreRefusedBeforeReading() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        for index in 0..<260 {
+            let url = site.folder.appendingPathComponent("content/stories/big-\(index).md")
+            #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
+            #expect(truncate(url.path, 1_048_576) == 0)
+        }
+        #expect(site.buildErrors().map(\.description) == [
+            "content: error: the stories and briefings add up to 260 MiB, more than the 256 MiB a build holds in memory: split the site, or archive old stories"])
+    }
+
+    /// 28,000 links to one missing page took 31 s, each warning scanning the file for its line.
+    @Test(.timeLimit(.minutes(1)))
+    func manyBrokenLinksAreOneDiagnosticPerDestination() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let body = String(repeating: "[x](missing.html) ", count: 28_000) + "\n\n"
+            + (0..<30).map { "[x](gone-\($0).html)" }.joined(separator: " ")
+        try site.write("content/stories/links.md", "---\ntitle: Links\ndate: 2026-08-01\noutcome: success\n---\n\(body)\n")
+        let broken = SiteBuilder.check(BuildOptions(source: site.folder)).filter { $0.location?.path == "content/stories/links.md" }
+        #expect(broken.count == 21)
+        let messages = Set(broken.map(\.message))
+        #expect(messages.contains("broken link 'missing.html': the site has no stories/missing.html (and 27999 more links to it in this file)"))
+        #expect(messages.contains("11 more broken links in this file are not shown"))
+    }
 }

@@ -8,15 +8,35 @@ struct LinkChecker {
     let content: Content
     let outputPaths: Set<String>
 
+    /// The most broken links reported for one file; past them, one line says how many more.
+    static let reportedPerFile = 20
+
+    /// One diagnostic per broken destination of each file, at its first link, saying how
+    /// many other links of the file go there too.
     func brokenLinks(severity: Diagnostic.Severity) -> [Diagnostic] {
         var found: [Diagnostic] = []
         let documents: [(path: String, page: String, bodyLine: Int)] =
             site.stories.map { ($0.path, $0.pagePath, $0.bodyLine) } + site.briefings.map { ($0.path, $0.pagePath, $0.bodyLine) }
         for document in documents {
+            var broken: [(destination: String, target: String, first: RenderedMarkdown.Link, count: Int)] = []
+            var index: [String: Int] = [:]
             for link in site.bodies[document.path]?.links ?? [] {
                 guard let target = resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }
-                let location = SourceLocation(path: document.path, line: document.bodyLine + link.line - 1, column: link.column)
-                found.append(content.diagnostic("broken link '\(link.destination)': the site has no \(target)", at: location, severity))
+                if let known = index[link.destination] {
+                    broken[known].count += 1
+                } else {
+                    index[link.destination] = broken.count
+                    broken.append((link.destination, target, link, 1))
+                }
+            }
+            for link in broken.prefix(Self.reportedPerFile) {
+                let location = SourceLocation(path: document.path, line: document.bodyLine + link.first.line - 1, column: link.first.column)
+                let more = link.count > 1 ? " (and \(link.count - 1) more links to it in this file)" : ""
+                found.append(content.diagnostic("broken link '\(link.destination)': the site has no \(link.target)\(more)", at: location, severity))
+            }
+            if broken.count > Self.reportedPerFile {
+                found.append(Diagnostic(severity, "\(broken.count - Self.reportedPerFile) more broken links in this file are not shown",
+                                        at: .file(document.path)))
             }
         }
         return found

@@ -22,13 +22,14 @@ struct ContentLoader {
     mutating func load() -> Content {
         var content = Content()
         let reusable = self.reusable
-        let stories = parseAll(read("content/stories", extensions: ["md", "markdown"], limit: SiteFolder.markdownFileLimit)) { loader, file -> (Story, reused: Bool)? in
+        let markdown = markdownFolders()
+        let stories = parseAll(read(markdown.stories, limit: SiteFolder.markdownFileLimit)) { loader, file -> (Story, reused: Bool)? in
             if let entry = reusable[file.path], entry.sourceHash == StableHasher.hash(file.text) { return (entry.story, true) }
             return loader.story(from: file).map { ($0, false) }
         }
         content.stories = stories.map(\.0)
         reusedStories = Set(stories.filter(\.reused).map(\.0.path))
-        content.briefings = parseAll(read("content/briefings", extensions: ["md", "markdown"], limit: SiteFolder.markdownFileLimit)) {
+        content.briefings = parseAll(read(markdown.briefings, limit: SiteFolder.markdownFileLimit)) {
             $0.briefing(from: $1)
         }
         for file in read("content/metrics", extensions: ["csv", "json", "yaml", "yml"]) {
@@ -65,10 +66,38 @@ struct ContentLoader {
         return results.compactMap(\.0)
     }
 
-    /// Reads the files of a folder, on all cores.
-    private mutating func read(_ folder: String, extensions: Set<String>, limit: Int = SiteFolder.textFileLimit) -> [SourceFile] {
+    /// The story and briefing files to read; none, with an error, when together they are
+    /// larger than a build holds in memory (``SiteFolder/markdownTotalLimit``).
+    private mutating func markdownFolders() -> (stories: [String], briefings: [String]) {
+        let stories = list("content/stories", extensions: ["md", "markdown"])
+        let briefings = list("content/briefings", extensions: ["md", "markdown"])
+        let total = (stories + briefings).reduce(0) { sum, path in
+            var info = stat()
+            return sum + (stat(site.root.path + "/" + path, &info) == 0 ? Int(info.st_size) : 0)
+        }
+        guard total <= SiteFolder.markdownTotalLimit else {
+            let megabytes = String(format: "%.0f", Double(total) / 1_048_576)
+            report(Diagnostic(.error, "the stories and briefings add up to \(megabytes) MiB, more than the \(SiteFolder.markdownTotalLimit >> 20) MiB a build holds in memory: split the site, or archive old stories",
+                              at: .file("content")))
+            return ([], [])
+        }
+        return (stories, briefings)
+    }
+
+    /// The files of a folder with one of `extensions`, reporting those that cannot be read.
+    private mutating func list(_ folder: String, extensions: Set<String>) -> [String] {
         let (paths, problems) = site.files(in: folder, extensions: extensions)
         diagnostics += problems
+        return paths
+    }
+
+    /// Reads the files of a folder, on all cores.
+    private mutating func read(_ folder: String, extensions: Set<String>) -> [SourceFile] {
+        read(list(folder, extensions: extensions), limit: SiteFolder.textFileLimit)
+    }
+
+    /// Reads files, on all cores.
+    private mutating func read(_ paths: [String], limit: Int) -> [SourceFile] {
         let site = self.site
         var files: [SourceFile] = []
         for result in paths.concurrentMap({ site.read($0, limit: limit) }) {

@@ -179,4 +179,8 @@ public struct SiteFolder: Sendable {
     /// The largest story or briefing: 1 MiB is some 150,000 words of prose, and it bounds
     /// what one document costs to render (see `MarkdownLimits`).
     public static let markdownFileLimit = 1_048_576
+    /// The most stories and briefings together: a build holds each one's text, HTML and
+    /// links in memory, some 3–5 times its size for prose, so this bounds it near 1 GiB
+    /// (100,000 stories of 2.5 KB fit). Issue #14's streaming build is what lifts it.
+    public static let markdownTotalLimit = 256 * 1_048_576
 }
