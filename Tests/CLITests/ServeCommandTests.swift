@@ -63,15 +63,14 @@ struct ServeCommandTests {
         #expect(page.contains("<script src=\"/__cxsite/live-reload.js\"></script>"))
         #expect(try await get(base + "/__cxsite/live-reload.js").body.contains("EventSource"))
 
-        // Listen for reload events while the story changes.
-        let events = Task.detached { [self] in try curl(["-s", "-N", "--max-time", "6", base + "/__cxsite/events"]) }
-        try await Task.sleep(nanoseconds: 500_000_000)
+        // Listen for reload events while the story changes: connected before the change.
+        let events = try #require(ServeHardeningTests.EventStream(port: port))
         let story = scratch.folder.appendingPathComponent("content/stories/fast-install.md")
         let original = try String(contentsOf: story, encoding: .utf8)
         try original.replacingOccurrences(of: "Installed in a day", with: "Installed before lunch")
             .write(to: story, atomically: true, encoding: .utf8)
         #expect(try await eventually { try await get(base + "/stories/fast-install.html").body.contains("<h1>Installed before lunch</h1>") })
-        #expect(try await events.value.contains("data: reload"))
+        #expect(events.read(until: "data: reload", seconds: 20))
 
         // A bad save: the pages show the error, as the terminal does.
         try original.replacingOccurrences(of: "outcome: success", with: "outcome: maybe").write(to: story, atomically: true, encoding: .utf8)

@@ -73,6 +73,42 @@ struct ServeHardeningTests {
         return String(decoding: received, as: UTF8.self)
     }
 
+    /// An open event stream of the server on `port`, connected once `: connected` has come.
+    final class EventStream {
+        private let descriptor: Int32
+
+        init?(port: Int) {
+            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = UInt16(port).bigEndian
+            inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            var timeout = timeval(tv_sec: 1, tv_usec: 0)
+            setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+            let request = Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8)
+            guard connected == 0, send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count,
+                  read(until: ": connected", seconds: 10) else { return nil }
+        }
+
+        deinit { close(descriptor) }
+
+        /// Reads until `text` has come, for at most `seconds`.
+        func read(until text: String, seconds: Int) -> Bool {
+            var received = ""
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            for _ in 0..<seconds {
+                let count = recv(descriptor, &buffer, buffer.count, 0)
+                if count == 0 { return false }
+                if count > 0 { received += String(decoding: buffer[..<count], as: UTF8.self) }
+                if received.contains(text) { return true }
+            }
+            return false
+        }
+    }
+
     private static func request(_ port: Int, _ text: String) -> String {
         exchange(port, Array(text.utf8))
     }
