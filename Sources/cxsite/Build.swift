@@ -15,14 +15,12 @@ extension CXSite {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
-        var source: String = "."
+        @OptionGroup var site: SiteOptions
 
         @Option(name: .long, help: ArgumentHelp("Where to write the site (default: SOURCE/public).", valueName: "dir"))
         var output: String?
 
-        @Flag(name: .long, help: "Include stories marked 'draft: true'.")
-        var drafts = false
+        @OptionGroup var draftOptions: DraftOptions
 
         @Flag(name: .long, help: "Show how long each stage took.")
         var verbose = false
@@ -36,10 +34,13 @@ extension CXSite {
         @Flag(name: .customLong("no-cache"), help: "Ignore the build cache (.cxsite-cache/) and write none; write every file anew and keep no spare copy of the previous output.")
         var noCache = false
 
+        func validate() throws {
+            if verbose && quiet { throw ValidationError("--verbose and --quiet ask for opposite things: give one") }
+        }
+
         func run() throws {
-            let sourceURL = URL(fileURLWithPath: source)
-            var options = BuildOptions(source: sourceURL, output: output.map { URL(fileURLWithPath: $0) },
-                                       includeDrafts: drafts)
+            var options = BuildOptions(source: site.url, output: output.map { URL(fileURLWithPath: $0) },
+                                       includeDrafts: draftOptions.drafts)
             options.useGit = !noGit
             options.useCache = !noCache
             if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = Console.progressBar("importing responses") }

@@ -18,8 +18,7 @@ extension CXSite {
             case text, json
         }
 
-        @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
-        var source: String = "."
+        @OptionGroup var site: SiteOptions
 
         @Flag(name: .long, help: "Exit with status 2 when there are warnings.")
         var strict = false
@@ -27,11 +26,10 @@ extension CXSite {
         @Option(name: .long, help: "How to print the diagnostics: text or json (for CI).")
         var format: Format = .text
 
-        @Flag(name: .long, help: "Include stories marked 'draft: true'.")
-        var drafts = false
+        @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
-            let diagnostics = SiteBuilder.check(BuildOptions(source: URL(fileURLWithPath: source), includeDrafts: drafts))
+            let diagnostics = SiteBuilder.check(BuildOptions(source: site.url, includeDrafts: draftOptions.drafts))
             let errors = diagnostics.filter(\.isError).count
             let warnings = diagnostics.count - errors
             switch format {

@@ -16,26 +16,26 @@ extension CXSite {
             var title: String
 
             @Option(name: .long, help: "success or failure.")
-            var outcome: String = "success"
+            var outcome: Outcome = .success
 
             @Option(name: .customLong("touchpoint"), help: ArgumentHelp("A journey id the story crosses; repeat for more.", valueName: "id"))
             var touchpoints: [String] = []
 
-            @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
-            var source: String = "."
+            @OptionGroup var site: SiteOptions
+
+            func validate() throws {
+                _ = try fileName(for: title)
+            }
 
             func run() throws {
                 try reportingErrors {
-                    guard let outcome = Outcome(rawValue: outcome) else {
-                        throw ValidationError("--outcome must be success or failure, not '\(self.outcome)'")
-                    }
-                    let facts = try Authoring.facts(of: URL(fileURLWithPath: source))
+                    let facts = try Authoring.facts(of: site.url)
                     if let unknown = touchpoints.first(where: { !facts.touchpoints.contains($0) }) {
                         throw ValidationError("unknown touchpoint '\(unknown)': the journey in cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")
                     }
                     let path = "content/stories/\(try fileName(for: title)).md"
                     let text = Authoring.story(title: title, date: Authoring.today(), outcome: outcome, touchpoints: touchpoints)
-                    let written = try SourceFiles.create([(path, text)], in: URL(fileURLWithPath: source))
+                    let written = try SourceFiles.create([(path, text)], in: site.url)
                     print(written[0])
                 }
             }
@@ -51,12 +51,15 @@ extension CXSite {
             @Option(name: .long, help: ArgumentHelp("The period it covers, as 2026-Q4 or 2026-11 (default: the current one).", valueName: "period"))
             var period: String?
 
-            @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
-            var source: String = "."
+            @OptionGroup var site: SiteOptions
+
+            func validate() throws {
+                _ = try fileName(for: title)
+            }
 
             func run() throws {
                 try reportingErrors {
-                    let facts = try Authoring.facts(of: URL(fileURLWithPath: source))
+                    let facts = try Authoring.facts(of: site.url)
                     let today = Authoring.today()
                     var covered = Period(containing: today, kind: facts.period)
                     if let period {
@@ -69,7 +72,7 @@ extension CXSite {
                     let path = "content/briefings/\(try fileName(for: title)).md"
                     let text = Authoring.briefing(title: title, date: today, period: covered,
                                                   success: facts.newestSuccess, failure: facts.newestFailure)
-                    let written = try SourceFiles.create([(path, text)], in: URL(fileURLWithPath: source))
+                    let written = try SourceFiles.create([(path, text)], in: site.url)
                     print(written[0])
                 }
             }

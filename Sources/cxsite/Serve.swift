@@ -15,8 +15,7 @@ extension CXSite {
                 """
         )
 
-        @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
-        var source: String = "."
+        @OptionGroup var site: SiteOptions
 
         @Option(name: .long, help: "The port to listen on.")
         var port: UInt16 = 8080
@@ -24,11 +23,10 @@ extension CXSite {
         @Option(name: .long, help: "The address to listen on.")
         var host: String = "127.0.0.1"
 
-        @Flag(name: .long, help: "Include stories marked 'draft: true'.")
-        var drafts = false
+        @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
-            let options = BuildOptions(source: URL(fileURLWithPath: source), includeDrafts: drafts)
+            let options = BuildOptions(source: site.url, includeDrafts: draftOptions.drafts)
             let server = PreviewServer(options: options, host: host, port: port) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))
             }

@@ -83,6 +83,22 @@ struct AuthoringCommandTests {
         #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
     }
 
+    /// `new` writes through no folder link, as builds read through none.
+    @Test func newRefusesToWriteThroughALinkedFolder() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site])
+        try FileManager.default.createDirectory(atPath: scratch.path("elsewhere"), withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: scratch.path("site/content/stories"), toPath: scratch.path("elsewhere/stories"))
+        try FileManager.default.createSymbolicLink(atPath: scratch.path("site/content/stories"), withDestinationPath: scratch.path("elsewhere/stories"))
+        let before = try FileManager.default.contentsOfDirectory(atPath: scratch.path("elsewhere/stories")).sorted()
+        let result = try CXSiteBinary.run(["new", "story", "Through a link", "--source", site])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("content/stories is a symbolic link to a folder"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: scratch.path("elsewhere/stories")).sorted() == before)
+    }
+
     /// File-system failures name the path and the system's reason, never a Cocoa error code.
     @Test func aFileSystemFailureNamesThePathAndTheReason() throws {
         let scratch = try Scratch()
