@@ -37,7 +37,7 @@ public struct SurveyEstimate: Equatable, Sendable {
     public var margin: Double? { standardError.map { 1.96 * $0 } }
 }
 
-/// The standard formulas (see DOMAIN.md): NPS, CSAT and CES with their margins of error, and
+/// The standard formulas (see docs/metrics.md): NPS, CSAT and CES with their margins of error, and
 /// the two-sample z-test that says whether a change is more than noise.
 public enum SurveyStatistics {
     /// NPS = 100 × (p − d); variance of the ±1/0 scores = p + d − (p − d)²; se = 100·√(var/n).
