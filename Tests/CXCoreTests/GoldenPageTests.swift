@@ -2,11 +2,14 @@ import CXCore
 import Foundation
 import Testing
 
-/// Whole pages of the `basic` fixture compared with golden files, so any change to what a
+/// Whole pages (and the feed, the scorecard export and the output marker) of the `basic`
+/// fixture compared with golden files, so any change to what a
 /// reader sees shows up in review. Re-record with `CXSITE_RECORD_GOLDEN=1 swift test`.
 struct GoldenPageTests {
-    static let pages = ["index.html", "stories/index.html", "stories/double-bill.html",
-                        "scorecard/index.html", "touchpoints/billing.html", "briefings/index.html"]
+    static let pages = ["index.html", "stories/index.html", "stories/double-bill.html", "stories/fast-install.html",
+                        "scorecard/index.html", "touchpoints/billing.html", "briefings/index.html", "briefings/q2.html",
+                        "gap/index.html", "journey/index.html", "loops/index.html", "404.html",
+                        "feed.xml", "scorecard.json", ".cxsite-output"]
     static let goldenFolder = TestSite.fixtures.appendingPathComponent("golden/basic")
 
     @Test(arguments: pages)
