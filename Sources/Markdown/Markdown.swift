@@ -45,7 +45,7 @@ public struct MarkdownRenderer: Sendable {
         guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", links: []) }
         defer { cmark_node_free(document) }
 
-        let links = walk(document, headingOffset: headingOffset)
+        let links = walk(document, headingOffset: headingOffset, source: text)
         let summary = firstParagraphText(of: document)
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return RenderedMarkdown(html: "", links: links, summary: summary)
@@ -95,8 +95,9 @@ public struct MarkdownRenderer: Sendable {
 
     /// Collects link and image destinations, empties those whose scheme could run code
     /// (`javascript:`, `vbscript:`, `data:`) whatever the raw-HTML setting, and shifts headings.
-    private func walk(_ document: OpaquePointer, headingOffset: Int) -> [RenderedMarkdown.Link] {
+    private func walk(_ document: OpaquePointer, headingOffset: Int, source: String) -> [RenderedMarkdown.Link] {
         var links: [RenderedMarkdown.Link] = []
+        var columns = ScalarColumns(source)
         guard let iterator = cmark_iter_new(document) else { return links }
         defer { cmark_iter_free(iterator) }
         while true {
@@ -120,9 +121,9 @@ public struct MarkdownRenderer: Sendable {
             if URLSafety.isDangerous(destination) {
                 cmark_node_set_url(node, "")
             }
-            links.append(RenderedMarkdown.Link(destination: destination, isImage: type == CMARK_NODE_IMAGE,
-                                               line: Int(cmark_node_get_start_line(node)),
-                                               column: Int(cmark_node_get_start_column(node))))
+            let line = Int(cmark_node_get_start_line(node))
+            links.append(RenderedMarkdown.Link(destination: destination, isImage: type == CMARK_NODE_IMAGE, line: line,
+                                               column: columns.column(line: line, byteColumn: Int(cmark_node_get_start_column(node)))))
         }
         return links
     }
@@ -156,7 +157,8 @@ public struct RenderedMarkdown: Sendable, Equatable {
         /// The destination as written in the markdown.
         public var destination: String
         public var isImage: Bool
-        /// Where the link starts in the markdown (1-based; column in bytes).
+        /// Where the link starts in the markdown: 1-based, the column in Unicode scalars, as
+        /// every diagnostic counts (cmark-gfm counts bytes; ``ScalarColumns`` converts).
         public var line: Int
         public var column: Int
 
@@ -177,6 +179,34 @@ public struct RenderedMarkdown: Sendable, Equatable {
         self.html = html
         self.links = links
         self.summary = summary
+    }
+}
+
+/// Converts cmark-gfm's columns, which count UTF-8 bytes from the start of the line, into
+/// columns of Unicode scalars, the unit of every diagnostic. Line starts are found once, and
+/// links come in document order, so counting resumes where the last link of the line left
+/// off: thousands of links on one long line cost one pass over it.
+private struct ScalarColumns {
+    private let bytes: [UInt8]
+    private var lineStarts: [Int]?
+    /// Where the last conversion ended: a line, a byte offset in the text, its column.
+    private var cursor = (line: 0, offset: 0, column: 1)
+
+    init(_ text: String) {
+        bytes = Array(text.utf8)
+    }
+
+    mutating func column(line: Int, byteColumn: Int) -> Int {
+        if lineStarts == nil {
+            lineStarts = [0] + bytes.indices.filter { bytes[$0] == UInt8(ascii: "\n") }.map { $0 + 1 }
+        }
+        guard let starts = lineStarts, line >= 1, line <= starts.count else { return byteColumn }
+        let target = min(bytes.count, starts[line - 1] + max(0, byteColumn - 1))
+        if cursor.line != line || cursor.offset > target { cursor = (line, starts[line - 1], 1) }
+        var column = cursor.column
+        for index in cursor.offset..<target where bytes[index] & 0xC0 != 0x80 { column += 1 }
+        cursor = (line, target, column)
+        return column
     }
 }
 

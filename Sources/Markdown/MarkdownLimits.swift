@@ -40,22 +40,29 @@ public enum MarkdownLimits {
         if start < bytes.count { lines.append(start..<bytes.count) }
 
         var tableCells = 0
-        var inTable = false
+        // The columns of the table being read: cmark-gfm gives every row that many cells,
+        // however few it writes.
+        var tableColumns: Int?
         for (number, line) in lines.enumerated() {
             let nesting = containerDepth(bytes, line)
             if nesting.depth > nestingPerLine {
                 return Problem(message: "more than \(nestingPerLine) block quotes or lists open on one line: cxsite renders at most \(nestingPerLine) levels",
                                line: number + 1, column: nesting.column)
             }
-            if isBlank(bytes, line) {
-                inTable = false
+            // Tables can sit in block quotes and lists: read each line past its markers.
+            let content = nesting.contentStart..<line.upperBound
+            if isBlank(bytes, content) {
+                tableColumns = nil
                 continue
             }
-            if !inTable, number + 1 < lines.count, isDelimiterRow(bytes, lines[number + 1]) {
-                inTable = true
+            if tableColumns == nil, number + 1 < lines.count {
+                let next = lines[number + 1]
+                if isDelimiterRow(bytes, containerDepth(bytes, next).contentStart..<next.upperBound) {
+                    tableColumns = cellCount(bytes, content)
+                }
             }
-            guard inTable else { continue }
-            let cells = cellCount(bytes, line)
+            guard let columns = tableColumns else { continue }
+            let cells = max(columns, cellCount(bytes, content))
             if cells > cellsPerRow {
                 return Problem(message: "a table row with more than \(cellsPerRow) cells: cxsite renders tables of at most \(cellsPerRow) columns",
                                line: number + 1, column: 1)
@@ -70,13 +77,16 @@ public enum MarkdownLimits {
     }
 
     /// How many block quotes (`>`) and list markers (`-`, `*`, `+`, `1.`, `1)`) open the
-    /// line, and the column of the one past the bound.
-    private static func containerDepth(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> (depth: Int, column: Int) {
+    /// line, the column of the one past the bound, and where the line's content starts.
+    private static func containerDepth(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>)
+        -> (depth: Int, column: Int, contentStart: Int) {
         var index = line.lowerBound
         var depth = 0
         var column = 1
+        var contentStart = line.lowerBound
         while index < line.upperBound {
             while index < line.upperBound, bytes[index] == 0x20 || bytes[index] == 0x09 { index += 1 }
+            contentStart = index
             guard index < line.upperBound else { break }
             let byte = bytes[index]
             var marker = 0
@@ -97,8 +107,9 @@ public enum MarkdownLimits {
             depth += 1
             if depth == nestingPerLine + 1 { column = index - line.lowerBound + 1 }
             index += marker
+            contentStart = index
         }
-        return (depth, column)
+        return (depth, column, contentStart)
     }
 
     /// A GFM table's delimiter row: cells of hyphens with optional colons, between pipes.

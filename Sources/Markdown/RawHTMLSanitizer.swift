@@ -39,9 +39,18 @@ enum RawHTMLSanitizer {
             let next = index + 1 < characters.count ? characters[index + 1] : nil
             if next == "!", let end = commentEnd(characters, from: index) {
                 index = end  // comments are dropped
-            } else if let next, next.isASCIILetter || (next == "/" && index + 2 < characters.count && characters[index + 2].isASCIILetter),
-                      let tag = Tag(characters, from: index), allowedElements.contains(tag.name) {
-                output.append(contentsOf: tag.serialized.unicodeScalars)
+            } else if let next, next.isASCIILetter || (next == "/" && index + 2 < characters.count && characters[index + 2].isASCIILetter) {
+                guard let tag = Tag(characters, from: index) else {
+                    // A tag that runs to the end: the browser takes the rest as part of it, so
+                    // it all goes out as text, read once.
+                    appendEscaped(characters[index...], to: &output)
+                    break
+                }
+                if allowedElements.contains(tag.name) {
+                    output.append(contentsOf: tag.serialized.unicodeScalars)
+                } else {
+                    appendEscaped(characters[index..<tag.end], to: &output)  // the whole tag shows as text
+                }
                 index = tag.end
             } else {
                 output.append(contentsOf: "&lt;".unicodeScalars)
@@ -49,6 +58,13 @@ enum RawHTMLSanitizer {
             }
         }
         return String(output)
+    }
+
+    /// `characters` with every `<` escaped, as text.
+    private static func appendEscaped(_ characters: ArraySlice<Unicode.Scalar>, to output: inout String.UnicodeScalarView) {
+        for scalar in characters {
+            if scalar == "<" { output.append(contentsOf: "&lt;".unicodeScalars) } else { output.append(scalar) }
+        }
     }
 
     /// Where the comment starting at `start` (`<!--`) ends, as a browser reads it: after
@@ -149,17 +165,23 @@ enum RawHTMLSanitizer {
                 guard seen.insert(attribute.name).inserted else { continue }  // the browser keeps the first
                 text += " " + attribute.name
                 guard var value = attribute.value else { continue }
-                if RawHTMLSanitizer.urlAttributes.contains(attribute.name), !RawHTMLSanitizer.isAllowedURL(value) { value = "" }
-                text += "=\"" + RawHTMLSanitizer.escapeAttribute(value) + "\""
+                if RawHTMLSanitizer.urlAttributes.contains(attribute.name) {
+                    // A URL goes out as it was checked: decoded, then escaped again, so the
+                    // browser cannot decode it into something else.
+                    value = RawHTMLSanitizer.decodeEntities(value)
+                    if !RawHTMLSanitizer.isAllowedURL(value) { value = "" }
+                    text += "=\"" + RawHTMLSanitizer.escapeAttribute(value, ampersands: true) + "\""
+                    continue
+                }
+                text += "=\"" + RawHTMLSanitizer.escapeAttribute(value, ampersands: false) + "\""
             }
             return text + (selfClosing ? " />" : ">")
         }
     }
 
     /// True for a relative URL, or one whose scheme is http, https, mailto or tel, as the
-    /// browser will read it: entities decoded, tabs and line breaks dropped.
-    static func isAllowedURL(_ value: String) -> Bool {
-        let decoded = decodeEntities(value)
+    /// browser will read `decoded` (its entities decoded): tabs and line breaks dropped.
+    static func isAllowedURL(_ decoded: String) -> Bool {
         guard !URLSafety.isDangerous(decoded) else { return false }
         var scheme = ""
         for scalar in decoded.unicodeScalars {
@@ -171,10 +193,13 @@ enum RawHTMLSanitizer {
         return true
     }
 
-    private static func escapeAttribute(_ value: String) -> String {
+    /// `value` ready for a double-quoted attribute; with `ampersands`, `&` too, for a value
+    /// whose entities were decoded already.
+    private static func escapeAttribute(_ value: String, ampersands: Bool) -> String {
         var result = ""
         for scalar in value.unicodeScalars {
             switch scalar {
+            case "&" where ampersands: result += "&amp;"
             case "\"": result += "&quot;"
             case "<": result += "&lt;"
             case ">": result += "&gt;"
@@ -184,9 +209,10 @@ enum RawHTMLSanitizer {
         return result
     }
 
-    /// Enough entity decoding to see through `&#106;avascript:`, `&#x6A` (browsers accept a
-    /// numeric reference without its `;`) and `&colon;` disguises.
-    private static func decodeEntities(_ text: String) -> String {
+    /// Character references as a browser decodes them in an attribute: numeric ones with any
+    /// number of digits and with or without their `;` (`&#0000000058;` is `:`), invalid code
+    /// points as U+FFFD; the named ones that matter in URLs. Unknown names stay as written.
+    static func decodeEntities(_ text: String) -> String {
         guard text.contains("&") else { return text }
         var result = String.UnicodeScalarView()
         let scalars = Array(text.unicodeScalars)
@@ -203,20 +229,22 @@ enum RawHTMLSanitizer {
                 end += 1
                 let hex = end < scalars.count && (scalars[end] == "x" || scalars[end] == "X")
                 if hex { end += 1 }
-                var digits = ""
-                while end < scalars.count, digits.count < 8,
-                      hex ? scalars[end].properties.isASCIIHexDigit : ("0"..."9").contains(scalars[end]) {
-                    digits.unicodeScalars.append(scalars[end])
+                var value: UInt32 = 0
+                var digits = 0
+                while end < scalars.count, let digit = hex ? scalars[end].hexDigitValue : scalars[end].decimalDigitValue {
+                    value = min(0x110000, value * (hex ? 16 : 10) + UInt32(digit))  // clamped, as browsers do
+                    digits += 1
                     end += 1
                 }
-                decoded = UInt32(digits, radix: hex ? 16 : 10).flatMap(Unicode.Scalar.init)
+                if digits > 0 { decoded = Unicode.Scalar(value == 0 ? 0xFFFD : value) ?? "\u{FFFD}" }
             } else {
                 var name = ""
                 while end < scalars.count, name.count < 10, scalars[end].properties.isAlphabetic {
                     name.unicodeScalars.append(scalars[end])
                     end += 1
                 }
-                decoded = ["colon": ":", "tab": " ", "newline": " "][name.lowercased()]
+                decoded = ["colon": ":", "tab": " ", "newline": " ", "amp": "&", "lt": "<", "gt": ">", "quot": "\"",
+                           "apos": "'", "sol": "/", "period": ".", "lpar": "(", "rpar": ")"][name.lowercased()]
             }
             guard let decoded else {
                 result.append(scalars[index])
@@ -232,6 +260,8 @@ enum RawHTMLSanitizer {
 }
 
 private extension Unicode.Scalar {
+    var hexDigitValue: Int? { properties.isASCIIHexDigit ? Int(String(self), radix: 16) : nil }
+    var decimalDigitValue: Int? { ("0"..."9").contains(self) ? Int(value - 48) : nil }
     var isHTMLSpace: Bool { self == " " || self == "\t" || self == "\n" || self == "\r" || self == "\u{0C}" }
     var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

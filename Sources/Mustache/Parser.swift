@@ -46,7 +46,7 @@ struct Parser {
                 return frames[0].finishedNodes()
             }
         }
-        while frames.count > 1 {
+        while frames.count > 1, diagnostics.count < Self.maximumErrors {
             let frame = frames.removeLast()
             report("unclosed \(frame.kind.noun) '\(frame.name)': no '\(tagText("/", frame.name))' before the end of the template",
                    at: frame.position)

@@ -134,6 +134,9 @@ struct Renderer {
         case .array(let items):
             repeating = (position, source)
             for item in items {
+                // Each repetition is a step, so that empty sections nested over lists are counted too.
+                steps += 1
+                if steps > options.maximumSteps { throw overBudget() }
                 stack.append(item)
                 try render(children)
                 stack.removeLast()
@@ -172,6 +175,7 @@ struct Renderer {
         }
         misses = nested.misses
         reportedMisses = nested.reportedMisses
+        steps = nested.steps
         return nested.output
     }
 

@@ -97,7 +97,8 @@ final class HTTPServer: @unchecked Sendable {
             var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
                                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
             for (descriptor, connection) in connections {
-                var events = Int16(POLLIN)
+                // One answer at a time: while one is being sent, further requests wait unread.
+                var events = connection.hasOutput && !connection.isEventStream ? Int16(0) : Int16(POLLIN)
                 if connection.hasOutput { events |= Int16(POLLOUT) }
                 descriptors.append(pollfd(fd: descriptor, events: events, revents: 0))
             }
@@ -131,19 +132,21 @@ final class HTTPServer: @unchecked Sendable {
                 }
             }
             for entry in descriptors.dropFirst(2) where entry.revents != 0 {
-                guard var connection = connections[entry.fd] else { continue }
+                guard var connection = connections.removeValue(forKey: entry.fd) else { continue }  // no copy of its buffers
                 if entry.revents & Int16(POLLIN | POLLHUP | POLLERR | POLLNVAL) != 0 {
-                    connection.receive(now: now, handler: handler)
+                    connection.receive(now: now)
                 }
-                if !connection.isClosed, entry.revents & Int16(POLLOUT) != 0 { connection.send() }
+                if !connection.isClosed, entry.revents & Int16(POLLOUT) != 0 { connection.send(now: now) }
+                if !connection.isClosed { connection.answer(now: now, handler: handler) }
                 connections[entry.fd] = connection
             }
             let beat = now - lastHeartbeat >= Self.heartbeat
             if beat { lastHeartbeat = now }
             for descriptor in Array(connections.keys) {
-                var connection = connections[descriptor]!
+                var connection = connections.removeValue(forKey: descriptor)!
                 if beat, connection.isEventStream { connection.queue(Array(": ping\n\n".utf8)) }
-                if connection.hasOutput { connection.send() }
+                if connection.hasOutput { connection.send(now: now) }
+                if !connection.isClosed { connection.answer(now: now, handler: handler) }
                 connection.expire(now: now)
                 if connection.isClosed {
                     close(descriptor)
@@ -177,11 +180,14 @@ final class HTTPServer: @unchecked Sendable {
         private var closeWhenSent = false
         private(set) var isEventStream = false
         private(set) var isClosed = false
-        private var lastActivity: Double
+        /// When the connection is closed unless something happens: a request must arrive
+        /// whole by then, an idle kept-alive connection is let go, a stalled reader is dropped.
+        /// Trickling bytes does not move it.
+        private var deadline: Double
 
         init(descriptor: Int32, now: Double) {
             self.descriptor = descriptor
-            lastActivity = now
+            deadline = now + HTTPServer.requestTimeout
         }
 
         var hasOutput: Bool { sent < output.count }
@@ -192,52 +198,56 @@ final class HTTPServer: @unchecked Sendable {
             if isEventStream, output.count - sent > 1 << 20 { isClosed = true }
         }
 
-        /// Reads what the client sent and answers every whole request in it.
-        mutating func receive(now: Double, handler: (HTTPRequestHead) -> Reply) {
+        /// Reads what the client sent; bytes this server will not read (an event stream's, a
+        /// body, those after a refused request) are dropped.
+        mutating func receive(now: Double) {
             var buffer = [UInt8](repeating: 0, count: 16_384)
             let count = recv(descriptor, &buffer, buffer.count, 0)
             if count == 0 || (count < 0 && errno != EAGAIN && errno != EINTR) {
                 isClosed = true  // the peer has gone: release it now
                 return
             }
-            guard count > 0 else { return }
-            lastActivity = now
-            // Bytes after a request this server will not read (an event stream's, a body,
-            // a refused request's) are dropped.
-            guard !isEventStream, !closeWhenSent else { return }
+            guard count > 0, !isEventStream, !closeWhenSent else { return }
+            if input.isEmpty, !hasOutput { deadline = now + HTTPServer.requestTimeout }  // a new request begins
             input += buffer[..<count]
-            while !closeWhenSent, !isEventStream {
-                switch HTTPRequestHead.read(input[...], scanned: scanned) {
-                case .incomplete(let scanned):
-                    self.scanned = scanned
-                    return
-                case .refused(let status):
-                    respond(status, headers: [("Content-Type", "text/plain; charset=utf-8")],
-                            body: Array("\(status.rawValue) \(status.reason)\n".utf8), head: nil)
-                    return
-                case .head(let head, let length):
-                    input.removeFirst(length)
-                    scanned = 0
-                    switch handler(head) {
-                    case .response(let status, let headers, let body):
-                        respond(status, headers: headers, body: body, head: head)
-                    case .eventStream:
-                        isEventStream = true
-                        queue(Array(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
-                                     + "Connection: keep-alive\r\n\r\n: connected\n\n").utf8))
-                        input = []
-                    }
+        }
+
+        /// Answers the next whole request, if there is one and nothing is being sent.
+        mutating func answer(now: Double, handler: (HTTPRequestHead) -> Reply) {
+            guard !hasOutput, !closeWhenSent, !isEventStream, !input.isEmpty else { return }
+            switch HTTPRequestHead.read(input[...], scanned: scanned) {
+            case .incomplete(let scanned):
+                self.scanned = scanned
+            case .refused(let status):
+                respond(status, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                        body: Array("\(status.rawValue) \(status.reason)\n".utf8), head: nil, now: now)
+            case .head(let head, let length):
+                input.removeFirst(length)
+                scanned = 0
+                switch handler(head) {
+                case .response(let status, let headers, let body):
+                    respond(status, headers: headers, body: body, head: head, now: now)
+                case .eventStream where head.method == "HEAD":
+                    respond(.ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")], body: [],
+                            head: head, now: now)
+                case .eventStream:
+                    isEventStream = true
+                    queue(Array(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+                                 + "Connection: keep-alive\r\n\r\n: connected\n\n").utf8))
+                    input = []
                 }
             }
         }
 
-        private mutating func respond(_ status: HTTPStatus, headers: [(String, String)], body: [UInt8], head: HTTPRequestHead?) {
+        private mutating func respond(_ status: HTTPStatus, headers: [(String, String)], body: [UInt8], head: HTTPRequestHead?,
+                                      now: Double) {
             let keepAlive = head.map { $0.keepsAlive && !$0.hasBody } ?? false
             var text = "HTTP/1.1 \(status.rawValue) \(status.reason)\r\n"
             for (name, value) in headers { text += "\(name): \(value)\r\n" }
             text += "Content-Length: \(body.count)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
             queue(Array(text.utf8))
             if head?.method != "HEAD" { queue(body) }
+            deadline = now + HTTPServer.requestTimeout
             if !keepAlive {
                 closeWhenSent = true
                 input = []
@@ -245,7 +255,7 @@ final class HTTPServer: @unchecked Sendable {
         }
 
         /// Writes what the socket takes now, without raising SIGPIPE on a closed peer.
-        mutating func send() {
+        mutating func send(now: Double) {
             while sent < output.count {
                 let count = output.withUnsafeBytes { Glibc.send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
                 if count < 0 {
@@ -254,18 +264,18 @@ final class HTTPServer: @unchecked Sendable {
                     return
                 }
                 sent += count
+                deadline = now + HTTPServer.requestTimeout  // a reader that takes bytes is not stalled
             }
             output = []
             sent = 0
             if closeWhenSent { isClosed = true }
+            if input.isEmpty { deadline = now + HTTPServer.idleTimeout }
         }
 
-        /// Closes a connection that has been silent too long: one that began a request and
-        /// did not finish it, or an idle kept-alive one. Event streams are kept.
+        /// Closes a connection past its deadline; event streams are kept (a stalled one is
+        /// let go by its output bound).
         mutating func expire(now: Double) {
-            guard !isEventStream, !hasOutput else { return }
-            let limit = input.isEmpty ? HTTPServer.idleTimeout : HTTPServer.requestTimeout
-            if now - lastActivity > limit { isClosed = true }
+            if !isEventStream, now > deadline { isClosed = true }
         }
     }
 }

@@ -165,4 +165,45 @@ struct ServeHardeningTests {
         #expect(second.status == 1)
         #expect(second.stderr == "error: port \(server.port) on 127.0.0.1 is in use by another program: choose another with --port\n")
     }
+
+    /// A client that sends a byte now and then never finishes a request: it is closed at
+    /// the request's deadline, which trickling does not move.
+    @Test(.timeLimit(.minutes(1)))
+    func aTricklingClientIsClosedAtTheDeadline() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(descriptor) }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = UInt16(server.port).bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        _ = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        var closed = false
+        for second in 0..<20 {
+            if send(descriptor, "G", 1, Int32(MSG_NOSIGNAL)) < 0 { closed = true }
+            var byte: UInt8 = 0
+            if recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT)) == 0 { closed = true }
+            if closed {
+                #expect(second >= 9, "closed after \(second) s, before its deadline")
+                break
+            }
+            Thread.sleep(forTimeInterval: 1)
+        }
+        #expect(closed, "a trickling client kept its connection for 20 s")
+    }
+
+    /// Requests sent one after another without reading are answered one at a time, in order.
+    @Test func pipelinedRequestsAreAnsweredInOrder() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        let requests = String(repeating: "GET /feed.xml HTTP/1.1\r\n\r\nHEAD /index.html HTTP/1.1\r\n\r\n", count: 25)
+            + "GET /missing.html HTTP/1.1\r\nConnection: close\r\n\r\n"
+        let answer = Self.request(server.port, requests)
+        #expect(answer.components(separatedBy: "HTTP/1.1 200 OK").count == 51)
+        #expect(answer.hasSuffix("</html>\n") || answer.contains("HTTP/1.1 404 Not Found"))
+        #expect(Self.request(server.port, "HEAD /__cxsite/events HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream"))
+    }
 }

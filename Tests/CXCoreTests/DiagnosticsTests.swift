@@ -50,4 +50,17 @@ struct DiagnosticsTests {
         let error = try #require(site.buildErrors().first)
         #expect(error.description == "content/stories/huge.md: error: the file is 50.0 MiB, more than the 1 MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)")
     }
+
+    /// The caret of a broken link sits under its `[` after non-ASCII text too.
+    @Test func aBrokenLinkAfterNonASCIITextIsPointedAtExactly() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/stories/accents.md", "---\ntitle: Accents\ndate: 2026-08-01\noutcome: success\n---\nCafé — señor [gone](gone.html)\n")
+        let broken = try #require(SiteBuilder.check(BuildOptions(source: site.folder)).first { $0.location?.path == "content/stories/accents.md" })
+        #expect(broken.description == """
+            content/stories/accents.md:6:14: error: broken link 'gone.html': the site has no stories/gone.html
+            Café — señor [gone](gone.html)
+                         ^
+            """)
+    }
 }

@@ -144,4 +144,45 @@ struct HostileInputTests {
         #expect(messages.contains("broken link 'missing.html': the site has no stories/missing.html (and 27999 more links to it in this file)"))
         #expect(messages.contains("11 more broken links in this file are not shown"))
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aRowOfMillionsOfFieldsIsOneErrorInBoundedMemory() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/responses/wide.csv", "date,metric,score\n2026-08-01,nps," + String(repeating: ",", count: 2_000_000) + "\n2026-08-02,nps,9\n")
+        let errors = site.buildErrors()
+        #expect(errors.map(\.message) == ["a row of more than 1000 fields or 1024 KiB: is this file CSV?"])
+        #expect(errors.first?.location == SourceLocation(path: "content/responses/wide.csv", line: 2, column: 1))
+        #expect(errors.map(\.description).joined().utf8.count < 400)
+    }
+
+    /// Each snapshot error scanned the file for its line: 100,000 bad rows took minutes. Past
+    /// twenty, the rest of the file is not read.
+    @Test(.timeLimit(.minutes(1)))
+    func aSnapshotFileOfBadRowsGivesTwentyErrorsAndStops() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/metrics/bad.csv", "period,metric,value\n" + String(repeating: "2026-Q1,nope,1\n", count: 100_000))
+        let errors = site.buildErrors().filter { $0.location?.path == "content/metrics/bad.csv" }
+        #expect(errors.count == 21)
+        #expect(errors.contains { $0.message == "the rest of this file was not checked: fix these errors first" })
+    }
+
+    /// A cache file that is a link (to a device) or a named pipe is never read: it would fill
+    /// memory or wait for ever. The build goes on without it.
+    @Test(.timeLimit(.minutes(1)), arguments: ["link", "pipe"])
+    func aCacheFileThatIsNotARegularFileIsIgnored(_ kind: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build()
+        let pages = site.folder.appendingPathComponent(".cxsite-cache/pages").path
+        try FileManager.default.removeItem(atPath: pages)
+        if kind == "link" {
+            try FileManager.default.createSymbolicLink(atPath: pages, withDestinationPath: "/dev/zero")
+        } else {
+            #expect(mkfifo(pages, 0o644) == 0)
+        }
+        try site.build()
+        #expect(try site.outputFiles() == site.cleanBuildFiles())
+    }
 }

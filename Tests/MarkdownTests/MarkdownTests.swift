@@ -60,8 +60,11 @@ struct MarkdownTests {
         ("<a href=\"/stories/a.html#x\" target=_blank>ok</a>", "<a href=\"/stories/a.html#x\">ok</a>"),
         ("<img src=\"x\" style=\"position:fixed\" />", "<img src=\"x\" />"),
         ("<p title='a\"b'>q</p>", "<p title=\"a&quot;b\">q</p>"),
-        ("<b title=\"unclosed>x", "&lt;b title=\"unclosed>x"),
         ("<?php evil ?><![CDATA[x]]>", "&lt;?php evil ?>&lt;![CDATA[x]]>"),
+        ("<a href=\"javascript&#0000000058;alert(1)\">z</a>", "<a href=\"\">z</a>"),
+        ("<a href=\"javascript&#x000000003a;alert(1)\">z</a>", "<a href=\"\">z</a>"),
+        ("<a href=\"https://x.org/?a=1&amp;b=&lt;2&gt;\">q</a>", "<a href=\"https://x.org/?a=1&amp;b=&lt;2&gt;\">q</a>"),
+        ("<x<x<x<x>after", "&lt;x&lt;x&lt;x&lt;x>after"),
     ])
     func rawHTMLOutsideTheAllowlistShowsAsText(_ raw: String, _ expected: String) {
         let html = MarkdownRenderer(allowsRawHTML: true).render("<div>\n\(raw)\n</div>\n").html
@@ -81,6 +84,13 @@ struct MarkdownTests {
     @Test func linksAreReportedWithTheirPositions() {
         let rendered = renderer.render("Intro\n\nSee [the story](../stories/a/index.html).\n")
         #expect(rendered.links == [RenderedMarkdown.Link(destination: "../stories/a/index.html", isImage: false, line: 3, column: 5)])
+    }
+
+    /// Columns count Unicode scalars, as diagnostics do: after "Café — " the link starts at
+    /// column 8, not at byte 11 (the caret used to land three places to the right).
+    @Test func linkColumnsCountCharactersNotBytes() {
+        let rendered = renderer.render("Café — [the story](missing.html) and 🙂 [x](y.html)\n")
+        #expect(rendered.links.map(\.column) == [8, 40])
     }
 
     @Test func theSummaryIsTheFirstParagraphAsPlainText() {
@@ -118,6 +128,11 @@ struct MarkdownTests {
         ("Intro\n\n| a | b |\n|---|---|\n" + String(repeating: "| 1 | 2 |\n", count: 60_000),
          MarkdownLimits.Problem(message: "tables with more than 100000 cells in all: split them over several stories, or link to the data",
                                 line: 50_003, column: 1)),
+        ("|" + String(repeating: "h|", count: 300) + "\n|" + String(repeating: "-|", count: 300) + "\n" + String(repeating: "x\n", count: 400),
+         MarkdownLimits.Problem(message: "tables with more than 100000 cells in all: split them over several stories, or link to the data",
+                                line: 334, column: 1)),
+        ("> |" + String(repeating: "a|", count: 400) + "\n> |" + String(repeating: "-|", count: 400) + "\n",
+         MarkdownLimits.Problem(message: "a table row with more than 300 cells: cxsite renders tables of at most 300 columns", line: 1, column: 1)),
         (String(repeating: "> ", count: 65) + "x\n",
          MarkdownLimits.Problem(message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 1, column: 129)),
         ("text\n\n" + String(repeating: "- ", count: 70) + "x\n",
@@ -126,6 +141,21 @@ struct MarkdownTests {
     func shapesThatCostCmarkOutOfProportionAreRefused(_ markdown: String, _ problem: MarkdownLimits.Problem) {
         #expect(MarkdownLimits.problem(in: markdown) == problem)
         #expect(MarkdownRenderer().render(markdown).html.isEmpty)
+    }
+
+    /// A tag whose attribute never closes swallows the rest of its HTML block in a browser:
+    /// all of it shows as text.
+    @Test func aTagThatNeverEndsShowsAsText() {
+        #expect(MarkdownRenderer(allowsRawHTML: true).render("<div>\n<b title=\"unclosed>x\n</div>\n").html
+                == "<div>\n&lt;b title=\"unclosed>x\n&lt;/div>\n")
+    }
+
+    /// Tags that never end cost one pass, not one per `<` (raw HTML, when a site opts in).
+    @Test(.timeLimit(.minutes(1)), arguments: [String(repeating: "<b", count: 300_000), String(repeating: "<a x=\"", count: 200_000),
+                                               String(repeating: "<x", count: 300_000) + ">"])
+    func unfinishedTagsAreReadInLinearTime(_ raw: String) {
+        let html = MarkdownRenderer(allowsRawHTML: true).render("<div>\n" + raw + "\n").html
+        #expect(!html.contains("<b") && !html.contains("<a") && !html.contains("<x"))
     }
 
     @Test func ordinaryTablesAndListsAreWithinTheLimits() {

@@ -120,4 +120,17 @@ struct ErrorTests {
         let errors = #expect(throws: DiagnosticList.self) { try Template(template) }
         #expect(errors?.diagnostics.first?.message.contains("nested more than") == true)
     }
+
+    /// Sections nested over lists repeat multiplicatively; past its budget a render stops
+    /// with an error at the repeating section, even when the sections are empty.
+    @Test(.timeLimit(.minutes(1)), arguments: ["{{#a}}{{#a}}{{#a}}{{/a}}{{/a}}{{/a}}", "{{#a}}{{#a}}{{#a}}x{{/a}}{{/a}}{{/a}}"])
+    func aRenderPastItsBudgetStops(_ text: String) throws {
+        let template = try Template(text, name: "t", path: "t.mustache")
+        let items = MustacheValue.array(Array(repeating: .object([:]), count: 1_000))
+        let error = #expect(throws: RenderBudgetExceeded.self) {
+            try template.render(.object(["a": items]), options: RenderOptions(maximumSteps: 1_000_000))
+        }
+        #expect(error?.diagnostic.message == "rendering 't' stopped after more than 1 million steps: sections nested inside lists repeat multiplicatively; nest fewer")
+        #expect(error?.diagnostic.location?.line == 1)
+    }
 }

@@ -65,6 +65,9 @@ struct CSVReader {
 
     /// The longest field read; a longer one is a located error, read past in bounded memory.
     static let fieldLimit = 65_536
+    /// The most fields, and bytes, of one row: a row past either is a located error.
+    static let fieldsLimit = 1_000
+    static let recordLimit = 1 << 20
 
     /// A quote left open, or text after a closing quote.
     struct Problem: Error {
@@ -114,6 +117,10 @@ struct CSVReader {
         record.quoted.removeAll(keepingCapacity: true)
         record.hasUncommonBytes = false
         while true {
+            guard record.ranges.count < Self.fieldsLimit, record.bytes.count < Self.recordLimit else {
+                throw Problem(message: "a row of more than \(Self.fieldsLimit) fields or \(Self.recordLimit >> 10) KiB: is this file CSV?",
+                              line: record.line, column: 1)
+            }
             record.positions.append((line, column))
             record.quoted.append(source.peek() == UInt8(ascii: "\""))
             let start = record.bytes.count

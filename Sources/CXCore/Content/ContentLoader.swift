@@ -271,16 +271,32 @@ struct ContentLoader {
 
     private static let snapshotColumns = ["period", "metric", "value", "n", "segment", "touchpoint", "target"]
 
+    /// The most errors shown for one snapshot file; past them, one line says how many more.
+    static let shownSnapshotErrors = 20
+
     private mutating func snapshots(from file: SourceFile) -> [MetricSnapshot] {
-        if file.path.hasSuffix(".csv") { return csvSnapshots(from: file) }
-        return documentSnapshots(from: file)
+        snapshotErrorsBefore = diagnostics.count
+        let rows = file.path.hasSuffix(".csv") ? csvSnapshots(from: file) : documentSnapshots(from: file)
+        let found = diagnostics.count - snapshotErrorsBefore
+        if found > Self.shownSnapshotErrors {
+            diagnostics.removeLast(found - Self.shownSnapshotErrors)
+            report(Diagnostic(.error, "the rest of this file was not checked: fix these errors first", at: .file(file.path)))
+        }
+        return rows
     }
+
+    /// How many diagnostics there were before the snapshot file being read.
+    private var snapshotErrorsBefore = 0
+
+    /// True once the snapshot file being read has given more errors than are shown: the rest
+    /// of it is not read, so a file of bad rows costs no more than a few.
+    private var snapshotErrorsFull: Bool { diagnostics.count - snapshotErrorsBefore > Self.shownSnapshotErrors }
 
     private mutating func csvSnapshots(from file: SourceFile) -> [MetricSnapshot] {
         var reader = CSVReader(Array(file.text.utf8))
         var rows: [MetricSnapshot] = []
         var header: [String]?
-        while true {
+        while !snapshotErrorsFull {
             do {
                 guard try reader.next() else { break }
             } catch {
@@ -334,7 +350,7 @@ struct ContentLoader {
             return []
         }
         var rows: [MetricSnapshot] = []
-        for item in sequence {
+        for item in sequence where !snapshotErrorsFull {
             let line = item.mark?.line ?? 1, column = item.mark?.column ?? 1
             guard case .mapping(let mapping) = item else {
                 diagnostics.append(file.diagnostic("each snapshot row must be a mapping", line: line, column: column))

@@ -476,7 +476,7 @@ private struct SourceLines {
         while line <= last, let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
             for byte in chunk {
                 if byte == UInt8(ascii: "\n") {
-                    if wanted[line] != nil { text[line] = Self.decode(current) }
+                    if wanted[line] != nil, !current.isEmpty { text[line] = Self.decode(current) }
                     current.removeAll(keepingCapacity: true)
                     line += 1
                     keep = wanted[line].map { Self.bytesToKeep(column: $0) } ?? 0
@@ -489,9 +489,10 @@ private struct SourceLines {
         if wanted[line] != nil, text[line] == nil { text[line] = Self.decode(current) }
     }
 
-    /// Enough bytes for every character up to `column` and the rest of what is shown.
+    /// Enough bytes for every character up to `column` and the rest of what is shown; none
+    /// for a column so far along a line that quoting it would mean holding a huge line.
     private static func bytesToKeep(column: Int) -> Int {
-        (column + Excerpt.width) * 4
+        column > 16_384 ? 0 : (column + Excerpt.width) * 4
     }
 
     private static func decode(_ bytes: [UInt8]) -> String {

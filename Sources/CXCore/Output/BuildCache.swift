@@ -89,7 +89,7 @@ struct BuildCache {
         guard folderProblem(in: source) == nil else { return nil }
         let folder = source.appendingPathComponent(folderName)
         @Sendable func contents(_ name: String) -> [UInt8]? {
-            (try? Data(contentsOf: folder.appendingPathComponent(name))).map { [UInt8]($0) }
+            OutputFolder.readOwnFile(folder.appendingPathComponent(name).path)
         }
         var cache = BuildCache(key: key)
         var found = false
@@ -119,8 +119,11 @@ struct BuildCache {
     /// when it holds other stories than `previous` read, or any story not in `reused`.
     func write(in source: URL, previous: BuildCache?, reused: Set<String>) throws {
         let folder = try Self.makeFolder(in: source)
-        // Temporary files of builds killed while they saved the cache.
-        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] where name.contains(".tmp-") {
+        // Temporary files of builds killed while they saved the cache (not those of a build
+        // still running).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            guard let mark = name.range(of: ".tmp-"), let pid = Int32(name[mark.upperBound...]),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
             unlink(folder + "/" + name)
         }
         func save(_ bytes: [UInt8], as name: String) throws {

@@ -55,8 +55,8 @@ struct Manifest {
 
     /// The manifest of `folder`, or nil when there is none or it does not parse.
     static func read(for folder: String, beside prefix: String) -> Manifest? {
-        guard let path = path(for: folder, beside: prefix),
-              let text = try? String(contentsOfFile: path, encoding: .utf8), text.hasPrefix("cxsite-manifest 2\n") else { return nil }
+        guard let path = path(for: folder, beside: prefix), let bytes = OutputFolder.readOwnFile(path),
+              let text = String(validating: bytes, as: UTF8.self), text.hasPrefix("cxsite-manifest 2\n") else { return nil }
         var manifest = Manifest()
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)

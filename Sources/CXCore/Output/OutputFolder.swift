@@ -248,7 +248,8 @@ struct OutputFolder {
             try output.swapIntoPlace(keepingOld: manifests != nil)
             if let manifests { Manifest.removeStale(beside: manifests, keeping: [spare, output.destination.path]) }
             output.removeLegacyManifests()
-            lock = nil
+            // The lock stays until the update is released, so the build cache written next is
+            // not written by two builds at once.
         }
 
         /// Gives up: the spare, half written, is deleted; the live site is untouched.
@@ -418,12 +419,31 @@ struct OutputFolder {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw FileSystemError("create", path) }
     }
 
-    /// Retired folders left by builds that were killed midway.
+    /// Retired folders left by builds that were killed midway: only names cxsite makes.
     private func removeLeftovers() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
-        for name in names where name.hasPrefix(scratchPrefix) {
+        for name in names where name.hasPrefix(scratchPrefix + "retired-") && name.dropFirst(scratchPrefix.count + 8).allSatisfy(\.isNumber) {
             Self.removeTree(parent + "/" + name)
         }
+    }
+
+    /// The bytes of a file cxsite wrote (a cache file, a manifest): nil unless it is a regular
+    /// file, not a link, of at most `limit` bytes. Opening never waits on a pipe.
+    static func readOwnFile(_ path: String, limit: Int = 1 << 30) -> [UInt8]? {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, Int(info.st_size) <= limit else { return nil }
+        var bytes = [UInt8](repeating: 0, count: Int(info.st_size))
+        var count = 0
+        while count < bytes.count {
+            let result = bytes.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + count, $0.count - count) }
+            if result < 0, errno == EINTR { continue }
+            guard result > 0 else { return nil }
+            count += result
+        }
+        return bytes
     }
 
     /// The manifests cxsite 0.2 kept beside the output.

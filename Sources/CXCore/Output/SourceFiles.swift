@@ -12,10 +12,15 @@ public enum SourceFiles {
     public static func create(_ files: [(path: String, text: String)], in folder: URL) throws -> [String] {
         let fileManager = FileManager.default
         var existing: [Diagnostic] = []
+        let site = SiteFolder(folder)
         for file in files {
             let url = try OutputFolder.safeURL(for: file.path, in: folder)
             if fileManager.fileExists(atPath: url.path) {
                 existing.append(Diagnostic(.error, "refusing to overwrite an existing file", at: .file(url.path)))
+            }
+            // Nothing is written through a folder link, as nothing is read through one.
+            if let problem = site.folderProblem((file.path as NSString).deletingLastPathComponent), !existing.contains(problem) {
+                existing.append(problem)
             }
         }
         guard existing.isEmpty else { throw DiagnosticList(existing) }
