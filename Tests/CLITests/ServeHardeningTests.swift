@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 
 /// `cxsite serve` under hostile or careless clients (issue #12): oversized requests are
@@ -40,19 +43,29 @@ struct ServeHardeningTests {
         }
     }
 
-    /// Sends `bytes` on a new connection and returns all that comes back until the server
-    /// closes it or five seconds pass; with `firstReplyOnly`, the first bytes that come.
-    static func exchange(_ port: Int, _ bytes: [UInt8], firstReplyOnly: Bool = false) -> String {
+    /// A socket connected to the server on `port` of this machine, or -1.
+    static func connect(_ port: Int) -> Int32 {
         let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(descriptor) }
         var address = sockaddr_in()
         address.sin_family = sa_family_t(AF_INET)
         address.sin_port = UInt16(port).bigEndian
         inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
         let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { return "" }
+        guard connected == 0 else {
+            close(descriptor)
+            return -1
+        }
+        return descriptor
+    }
+
+    /// Sends `bytes` on a new connection and returns all that comes back until the server
+    /// closes it or five seconds pass; with `firstReplyOnly`, the first bytes that come.
+    static func exchange(_ port: Int, _ bytes: [UInt8], firstReplyOnly: Bool = false) -> String {
+        let descriptor = Self.connect(port)
+        defer { close(descriptor) }
+        guard descriptor >= 0 else { return "" }
         var timeout = timeval(tv_sec: 5, tv_usec: 0)
         setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
@@ -78,18 +91,11 @@ struct ServeHardeningTests {
         private let descriptor: Int32
 
         init?(port: Int) {
-            descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-            var address = sockaddr_in()
-            address.sin_family = sa_family_t(AF_INET)
-            address.sin_port = UInt16(port).bigEndian
-            inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-            let connected = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-            }
+            descriptor = ServeHardeningTests.connect(port)
             var timeout = timeval(tv_sec: 1, tv_usec: 0)
             setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let request = Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8)
-            guard connected == 0, send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count,
+            guard descriptor >= 0, send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count,
                   read(until: ": connected", seconds: 10) else { return nil }
         }
 
@@ -172,15 +178,8 @@ struct ServeHardeningTests {
     func aTricklingClientIsClosedAtTheDeadline() throws {
         let server = try Server()
         #expect(server.port != 0)
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        let descriptor = Self.connect(server.port)
         defer { close(descriptor) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(server.port).bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        _ = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
         var closed = false
         for second in 0..<20 {
             if send(descriptor, "G", 1, Int32(MSG_NOSIGNAL)) < 0 { closed = true }
