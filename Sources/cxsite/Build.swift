@@ -55,6 +55,9 @@ extension CXSite {
                         print("  " + stage.name.padding(toLength: 22, withPad: " ", startingAt: 0)
                               + String(format: "%7.1f ms", stage.seconds * 1000))
                     }
+                    let reuse = summary.reuse
+                    print("  stories parsed \(reuse.storiesParsed), from the cache \(reuse.storiesReused); "
+                          + "pages rendered \(reuse.pagesRendered), kept \(reuse.pagesKept)")
                 }
                 print(summary.line)
             } catch let errors as DiagnosticList {

@@ -85,4 +85,25 @@ struct BuildCacheTests {
         try SiteBuilder.build(options)
         #expect(!FileManager.default.fileExists(atPath: site.folder.appendingPathComponent(Self.cacheFolder).path))
     }
+
+    /// The cache is used, not only harmless: what a rebuild parses and renders, counted.
+    @Test func aRebuildParsesAndRendersOnlyWhatChanged() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let first = try site.build()
+        #expect(first.reuse.storiesReused == 0)
+        #expect(first.reuse.storiesParsed == 4)  // the draft too
+        #expect(first.reuse.pagesKept == 0)
+        #expect(first.reuse.pagesRendered == first.pages)
+        try site.build()  // the spare now holds the first build: its pages can be kept
+        let unchanged = try site.build()
+        #expect(unchanged.reuse == BuildSummary.Reuse(storiesParsed: 0, storiesReused: 4, pagesRendered: 0, pagesKept: first.pages))
+        let story = site.folder.appendingPathComponent("content/stories/old-failure.md")
+        try (try String(contentsOf: story, encoding: .utf8) + "\nOne more line.\n").write(to: story, atomically: true, encoding: .utf8)
+        let changed = try site.build()
+        #expect(changed.reuse.storiesParsed == 1)
+        #expect(changed.reuse.storiesReused == 3)
+        #expect(changed.reuse.pagesRendered >= 1 && changed.reuse.pagesRendered < first.pages)
+        #expect(try site.outputFiles() == site.cleanBuildFiles())
+    }
 }

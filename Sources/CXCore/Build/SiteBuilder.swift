@@ -54,6 +54,23 @@ public struct BuildSummary: Sendable {
     public var warnings: [Diagnostic]
     /// Seconds spent in each stage, in pipeline order.
     public var stages: [(name: String, seconds: Double)]
+    /// What the build cache saved: story files taken from it rather than parsed (and their
+    /// markdown not rendered again), and pages the spare still held rather than rendered.
+    public var reuse = Reuse()
+
+    public struct Reuse: Sendable, Equatable {
+        public var storiesParsed = 0
+        public var storiesReused = 0
+        public var pagesRendered = 0
+        public var pagesKept = 0
+
+        public init(storiesParsed: Int = 0, storiesReused: Int = 0, pagesRendered: Int = 0, pagesKept: Int = 0) {
+            self.storiesParsed = storiesParsed
+            self.storiesReused = storiesReused
+            self.pagesRendered = pagesRendered
+            self.pagesKept = pagesKept
+        }
+    }
 
     /// `Built 18 stories and 3 briefings into 34 pages in 0.21 s → public/`
     public var line: String {
@@ -103,11 +120,14 @@ public enum SiteBuilder {
         // With caching on, every page's model is hashed for the next build, even when this
         // one has no cache to reuse from.
         let reuse = prepared.nextCache == nil ? nil : PageReuse(previous: prepared.cache?.pages ?? [:], spare: update.holdings)
+        var counts = BuildSummary.Reuse(storiesParsed: prepared.storyFiles - prepared.reusedStories.count,
+                                        storiesReused: prepared.reusedStories.count)
         do {
             prepared.diagnostics += try render(prepared, reusing: reuse) { pages in
                 var written: [(path: String, bytes: [UInt8])] = []
                 var modelHashes: [UInt64?] = []
                 for page in pages {
+                    if page.bytes == nil { counts.pagesKept += 1 } else { counts.pagesRendered += 1 }
                     if let bytes = page.bytes {
                         written.append((page.path, bytes))
                         modelHashes.append(page.modelHash)
@@ -145,7 +165,7 @@ public enum SiteBuilder {
         }
         return BuildSummary(stories: model.stories.count, briefings: model.briefings.count, pages: prepared.pages.count,
                             seconds: prepared.clock.total, output: options.output, warnings: prepared.diagnostics,
-                            stages: prepared.clock.stages)
+                            stages: prepared.clock.stages, reuse: counts)
     }
 
     /// The site rendered into memory, for `cxsite serve`; throws like `build`.
@@ -194,6 +214,8 @@ public enum SiteBuilder {
         var nextCache: BuildCache?
         /// The stories taken from the previous build's cache.
         var reusedStories: Set<String> = []
+        /// How many story files the site has, drafts included.
+        var storyFiles = 0
     }
 
     /// A page as rendered, or as the spare still holds it.
@@ -321,6 +343,7 @@ public enum SiteBuilder {
         prepared.diagnostics += LinkChecker(site: model, content: loaded.content, outputPaths: outputPaths)
             .brokenLinks(severity: checking ? .error : .warning)
         prepared.model = model
+        prepared.storyFiles = loaded.content.stories.count
         prepared.pages = pages
         prepared.otherFiles = otherFiles
         prepared.templates = loaded.theme.templates
