@@ -45,7 +45,11 @@ public struct MarkdownRenderer: Sendable {
         guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", links: []) }
         defer { cmark_node_free(document) }
 
-        let links = walk(document, headingOffset: headingOffset, source: text)
+        // Named passes over the one tree, in order.
+        let links = links(in: document, source: text)  // as written, before URLs are emptied
+        emptyDangerousURLs(in: document)
+        if allowsRawHTML { sanitizeRawHTML(in: document) }
+        if headingOffset != 0 { shiftHeadings(in: document, by: headingOffset) }
         let summary = firstParagraphText(of: document)
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return RenderedMarkdown(html: "", links: links, summary: summary)
@@ -93,39 +97,55 @@ public struct MarkdownRenderer: Sendable {
         return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
     }
 
-    /// Collects link and image destinations, empties those whose scheme could run code
-    /// (`javascript:`, `vbscript:`, `data:`) whatever the raw-HTML setting, and shifts headings.
-    private func walk(_ document: OpaquePointer, headingOffset: Int, source: String) -> [RenderedMarkdown.Link] {
-        var links: [RenderedMarkdown.Link] = []
-        var columns = ScalarColumns(source)
-        guard let iterator = cmark_iter_new(document) else { return links }
+    /// Calls `body` with every node of `document` whose type is one of `types`, in document order.
+    private func visit(_ document: OpaquePointer, _ types: [cmark_node_type], _ body: (OpaquePointer, cmark_node_type) -> Void) {
+        guard let iterator = cmark_iter_new(document) else { return }
         defer { cmark_iter_free(iterator) }
         while true {
             let event = cmark_iter_next(iterator)
             if event == CMARK_EVENT_DONE { break }
             guard event == CMARK_EVENT_ENTER, let node = cmark_iter_get_node(iterator) else { continue }
             let type = cmark_node_get_type(node)
-            if allowsRawHTML, type == CMARK_NODE_HTML_INLINE || type == CMARK_NODE_HTML_BLOCK,
-               let literal = cmark_node_get_literal(node) {
-                let original = String(cString: literal)
-                let cleaned = RawHTMLSanitizer.sanitize(original)
-                if cleaned != original { cmark_node_set_literal(node, cleaned) }
-            }
-            if type == CMARK_NODE_HEADING, headingOffset != 0 {
-                cmark_node_set_heading_level(node, min(6, max(1, cmark_node_get_heading_level(node) + Int32(headingOffset))))
-            }
-            guard type == CMARK_NODE_LINK || type == CMARK_NODE_IMAGE, let url = cmark_node_get_url(node) else {
-                continue
-            }
-            let destination = String(cString: url)
-            if URLSafety.isDangerous(destination) {
-                cmark_node_set_url(node, "")
-            }
+            if types.contains(type) { body(node, type) }
+        }
+    }
+
+    /// Link and image destinations as written, with where each starts in the markdown.
+    private func links(in document: OpaquePointer, source: String) -> [RenderedMarkdown.Link] {
+        var links: [RenderedMarkdown.Link] = []
+        var columns = ScalarColumns(source)
+        visit(document, [CMARK_NODE_LINK, CMARK_NODE_IMAGE]) { node, type in
+            guard let url = cmark_node_get_url(node) else { return }
             let line = Int(cmark_node_get_start_line(node))
-            links.append(RenderedMarkdown.Link(destination: destination, isImage: type == CMARK_NODE_IMAGE, line: line,
+            links.append(RenderedMarkdown.Link(destination: String(cString: url), isImage: type == CMARK_NODE_IMAGE, line: line,
                                                column: columns.column(line: line, byteColumn: Int(cmark_node_get_start_column(node)))))
         }
         return links
+    }
+
+    /// Empties link and image destinations whose scheme could run code (`javascript:`,
+    /// `vbscript:`, `data:`), whatever the raw-HTML setting.
+    private func emptyDangerousURLs(in document: OpaquePointer) {
+        visit(document, [CMARK_NODE_LINK, CMARK_NODE_IMAGE]) { node, _ in
+            if let url = cmark_node_get_url(node), URLSafety.isDangerous(String(cString: url)) { cmark_node_set_url(node, "") }
+        }
+    }
+
+    /// Raw HTML, which passes only when the site opts in, through `RawHTMLSanitizer`.
+    private func sanitizeRawHTML(in document: OpaquePointer) {
+        visit(document, [CMARK_NODE_HTML_INLINE, CMARK_NODE_HTML_BLOCK]) { node, _ in
+            guard let literal = cmark_node_get_literal(node) else { return }
+            let original = String(cString: literal)
+            let cleaned = RawHTMLSanitizer.sanitize(original)
+            if cleaned != original { cmark_node_set_literal(node, cleaned) }
+        }
+    }
+
+    /// Moves every heading down `offset` levels, within h1–h6.
+    private func shiftHeadings(in document: OpaquePointer, by offset: Int) {
+        visit(document, [CMARK_NODE_HEADING]) { node, _ in
+            cmark_node_set_heading_level(node, min(6, max(1, cmark_node_get_heading_level(node) + Int32(offset))))
+        }
     }
 
     /// The text of `input` with runs of ASCII whitespace collapsed to single spaces and
