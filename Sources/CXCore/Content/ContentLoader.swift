@@ -124,7 +124,8 @@ struct ContentLoader {
     mutating func parseSnapshots(_ file: SourceFile) -> [MetricSnapshot] { snapshots(from: file) }
 
     private mutating func story(from file: SourceFile) -> Story? {
-        guard var fields = frontMatter(of: file, what: "a story") else { return nil }
+        guard let (front, body) = frontMatter(of: file, what: "a story") else { return nil }
+        var fields = front
         let slug = Self.slug(of: file.path)
         guard pageName(slug, of: file) else { return nil }
         let title = fields.string("title", required: true)
@@ -157,7 +158,7 @@ struct ContentLoader {
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
                      touchpoints: touchpoints, score: score, quote: quote, tags: tags, owner: owner, status: status,
                      loop: loop, actions: actions, draft: draft, statusLocation: statusLocation,
-                     body: bodies[file.path]?.text ?? "", bodyLine: bodies[file.path]?.line ?? 1, path: file.path)
+                     body: body.text, bodyLine: body.line, path: file.path)
     }
 
     static let storyFields: Set<String> = ["title", "date", "outcome", "customer", "segment", "touchpoints", "score",
@@ -180,7 +181,8 @@ struct ContentLoader {
     // MARK: Briefings
 
     private mutating func briefing(from file: SourceFile) -> Briefing? {
-        guard var fields = frontMatter(of: file, what: "a briefing") else { return nil }
+        guard let (front, body) = frontMatter(of: file, what: "a briefing") else { return nil }
+        var fields = front
         guard pageName(Self.slug(of: file.path), of: file) else { return nil }
         let title = fields.string("title", required: true)
         let date = fields.day("date", required: true)
@@ -203,8 +205,8 @@ struct ContentLoader {
         diagnostics += fields.diagnostics
         guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Briefing(slug: Self.slug(of: file.path), title: title, date: date, period: period,
-                        storyReferences: references, storiesLocation: storiesLocation, body: bodies[file.path]?.text ?? "",
-                        bodyLine: bodies[file.path]?.line ?? 1, path: file.path)
+                        storyReferences: references, storiesLocation: storiesLocation, body: body.text,
+                        bodyLine: body.line, path: file.path)
     }
 
     // MARK: Front matter
@@ -212,10 +214,9 @@ struct ContentLoader {
     /// The files read, by path.
     private var files: [String: SourceFile] = [:]
 
-    /// Markdown bodies by path, kept aside while the front matter is read.
-    private var bodies: [String: (text: String, line: Int)] = [:]
-
-    private mutating func frontMatter(of file: SourceFile, what: String) -> YAMLFields? {
+    /// The front matter of a story or briefing as fields to read, and its markdown body with
+    /// the line it starts on; nil, with the problem reported, when either cannot be used.
+    private mutating func frontMatter(of file: SourceFile, what: String) -> (YAMLFields, body: (text: String, line: Int))? {
         switch FrontMatter.split(file, what: what) {
         case .failure(let diagnostic):
             diagnostics.append(diagnostic)
@@ -225,9 +226,8 @@ struct ContentLoader {
                 diagnostics.append(file.diagnostic(problem.message, line: parts.bodyLine + problem.line - 1, column: problem.column))
                 return nil
             }
-            bodies[file.path] = (parts.body, parts.bodyLine)
             switch YAMLFields.parse(parts.yaml, in: file, lineOffset: parts.yamlLineOffset, what: "the front matter") {
-            case .success(let fields): return fields
+            case .success(let fields): return (fields, (parts.body, parts.bodyLine))
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
                 return nil
