@@ -11,6 +11,23 @@ struct OutputSafetyTests {
         }
     }
 
+    /// Deleting a tree removes links, never what they point at, at any depth.
+    @Test func removingATreeNeverFollowsALink() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-remove-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: root) }
+        let fileManager = FileManager.default
+        try fileManager.createDirectory(at: root.appendingPathComponent("elsewhere"), withIntermediateDirectories: true)
+        try Data("keep".utf8).write(to: root.appendingPathComponent("elsewhere/keep.txt"))
+        try fileManager.createDirectory(at: root.appendingPathComponent("tree/a/b"), withIntermediateDirectories: true)
+        try Data("x".utf8).write(to: root.appendingPathComponent("tree/a/b/page.html"))
+        for link in ["tree/link", "tree/a/link", "tree/a/b/link"] {
+            try fileManager.createSymbolicLink(at: root.appendingPathComponent(link), withDestinationURL: root.appendingPathComponent("elsewhere"))
+        }
+        OutputFolder.removeTree(root.appendingPathComponent("tree").path)
+        #expect(!fileManager.fileExists(atPath: root.appendingPathComponent("tree").path))
+        #expect(try fileManager.contentsOfDirectory(atPath: root.appendingPathComponent("elsewhere").path) == ["keep.txt"])
+    }
+
     @Test(arguments: ["index.html", "stories/café story/index.html", "touchpoints/a..b/index.html"])
     func ordinaryPathsStayInside(_ path: String) throws {
         let url = try OutputFolder.safeURL(for: path, in: URL(fileURLWithPath: "/tmp/out"))

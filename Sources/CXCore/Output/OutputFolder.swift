@@ -228,7 +228,7 @@ struct OutputFolder {
             let path = spare + "/" + relative
             var descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if descriptor < 0 {
-                if errno != ENOENT { OutputFolder.removeEntries(path) }
+                if errno != ENOENT { OutputFolder.removeEntry(name, in: parent) }
                 guard mkdirat(parent, name, 0o755) == 0 else { throw FileSystemError("create", path) }
                 descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard descriptor >= 0 else { throw FileSystemError("open", path) }
@@ -241,7 +241,10 @@ struct OutputFolder {
         /// the manifest and swaps the spare into place.
         func finish() throws {
             for path in previousFiles where manifest.entries[path] == nil {
-                unlink(spare + "/" + path)
+                // Through the folders, opened without following links, never by a path.
+                let slash = path.lastIndex(of: "/")
+                let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+                if let folder = try? folder(slash.map { String(path[..<$0]) } ?? "") { unlinkat(folder, name, 0) }
             }
             closeFolders()
             if let manifests { try manifest.write(for: spare, beside: manifests) }
@@ -287,39 +290,56 @@ struct OutputFolder {
         }
     }
 
-    /// Deletes a folder and everything in it, its subfolders on all cores. Symbolic links
-    /// are removed, never followed.
+    /// Deletes `path`, a folder and everything in it (its subfolders on all cores) or a file.
+    /// Nothing is reached by a path below `path`: each folder is opened from its parent's
+    /// descriptor with `O_NOFOLLOW`, so a link is removed, never followed, even one swapped
+    /// in while the deletion runs.
     static func removeTree(_ path: String) {
-        guard fileType(path) == S_IFDIR, let entries = try? FileManager.default.contentsOfDirectory(atPath: path) else {
-            unlink(path)
+        let above = (path as NSString).deletingLastPathComponent
+        let parent = open(above.isEmpty ? "." : above, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard parent >= 0 else { return }
+        defer { close(parent) }
+        let name = (path as NSString).lastPathComponent
+        let folder = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+        guard folder >= 0 else {
+            unlinkat(parent, name, 0)
             return
         }
-        let children = entries.map { path + "/" + $0 }
+        defer { close(folder) }
+        let children = entries(of: folder)
         _ = children.concurrentMap { child -> Bool in
-            removeEntries(child)
+            removeEntry(child.name, in: folder, type: child.type)
             return true
         }
-        rmdir(path)
+        unlinkat(parent, name, AT_REMOVEDIR)
     }
 
-    /// Deletes `path`, a file or a folder, depth first with `unlinkat`, following no link.
-    fileprivate static func removeEntries(_ path: String) {
-        guard fileType(path) == S_IFDIR, let directory = opendir(path) else {
-            unlink(path)
+    /// Deletes the entry `name` of the open folder `parent`, a file or a folder, depth first,
+    /// following no link.
+    /// `type` is the entry's `d_type` when known: a file is unlinked without trying to open it.
+    fileprivate static func removeEntry(_ name: String, in parent: Int32, type: UInt8 = UInt8(DT_UNKNOWN)) {
+        let folder = type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN)
+            ? openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1
+        guard folder >= 0 else {
+            unlinkat(parent, name, 0)  // a file, or a link: the link itself goes
             return
         }
-        let descriptor = dirfd(directory)
+        for child in entries(of: folder) { removeEntry(child.name, in: folder, type: child.type) }
+        close(folder)
+        unlinkat(parent, name, AT_REMOVEDIR)
+    }
+
+    /// The names in the open folder `folder` (not `.` and `..`), with their `d_type`.
+    private static func entries(of folder: Int32) -> [(name: String, type: UInt8)] {
+        let copy = dup(folder)  // closedir closes what fdopendir was given
+        guard copy >= 0, let directory = fdopendir(copy) else { return [] }
+        defer { closedir(directory) }
+        var found: [(name: String, type: UInt8)] = []
         while let entry = readdir(directory) {
             let name = Self.name(of: entry)
-            if name == "." || name == ".." { continue }
-            if entry.pointee.d_type == UInt8(DT_DIR) {
-                removeEntries(path + "/" + name)
-            } else {
-                unlinkat(descriptor, name, 0)
-            }
+            if name != "." && name != ".." { found.append((name, entry.pointee.d_type)) }
         }
-        closedir(directory)
-        rmdir(path)
+        return found
     }
 
     /// Every file below `root`, as paths relative to it, without following links; and
@@ -378,7 +398,7 @@ struct OutputFolder {
         let flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC
         var descriptor = openat(folder, name, flags, 0o644)
         if descriptor < 0, errno == ELOOP || errno == EISDIR {
-            removeEntries(path)
+            removeEntry(name, in: folder)
             descriptor = openat(folder, name, flags, 0o644)
         }
         guard descriptor >= 0 else { throw FileSystemError("create", path) }
