@@ -158,4 +158,17 @@ struct BuildTests {
         html.components(separatedBy: "href=\"").dropFirst().compactMap { $0.split(separator: "\"", omittingEmptySubsequences: false).first.map(String.init) }
             .map { $0.removingPercentEncoding ?? $0 }
     }
+
+    /// A touchpoint id that a URL encodes is written under its own name and linked encoded,
+    /// so a browser finds it (it was written under the encoded name, which no link reached).
+    @Test func aTouchpointWithANonASCIIIdIsWrittenUnderItsNameAndLinkedEncoded() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.remove("content")
+        try site.write("cxsite.yaml", "title: T\njourney:\n  - id: café\n    name: Café\n")
+        try site.write("content/stories/a.md", "---\ntitle: A\ndate: 2026-08-01\noutcome: success\ntouchpoints: [café]\n---\nA.\n")
+        try site.build()
+        #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("touchpoints/café.html").path))
+        #expect(try site.page("journey/index.html").contains("href=\"../touchpoints/caf%C3%A9.html\""))
+    }
 }

@@ -16,7 +16,7 @@ struct LinkChecker {
     func brokenLinks(severity: Diagnostic.Severity) -> [Diagnostic] {
         var found: [Diagnostic] = []
         let documents: [(path: String, page: String, bodyLine: Int)] =
-            site.stories.map { ($0.path, $0.pagePath, $0.bodyLine) } + site.briefings.map { ($0.path, $0.pagePath, $0.bodyLine) }
+            site.stories.map { ($0.path, $0.route.path, $0.bodyLine) } + site.briefings.map { ($0.path, $0.route.path, $0.bodyLine) }
         for document in documents {
             var broken: [(destination: String, target: String, first: RenderedMarkdown.Link, count: Int)] = []
             var index: [String: Int] = [:]

@@ -336,9 +336,9 @@ public enum SiteBuilder {
         guard !prepared.diagnostics.contains(where: \.isError) else { return prepared }
         let pages = PageBuilder(site: model).pages()
         var otherFiles = loaded.theme.assets.sorted { $0.key < $1.key }.map { ($0.key, Array($0.value.utf8)) }
-        otherFiles.append(("scorecard.json", ScorecardExport.json(model.scorecard)))
-        otherFiles.append(("feed.xml", Feeds.atom(model)))
-        if let sitemap = Feeds.sitemap(model, pages: pages) { otherFiles.append(("sitemap.xml", sitemap)) }
+        otherFiles.append((Routes.scorecardExport.path, ScorecardExport.json(model.scorecard)))
+        otherFiles.append((Routes.feed.path, Feeds.atom(model)))
+        if let sitemap = Feeds.sitemap(model, pages: pages) { otherFiles.append((Routes.sitemap.path, sitemap)) }
         let outputPaths = Set(pages.map(\.path) + otherFiles.map(\.0))
         prepared.diagnostics += LinkChecker(site: model, content: loaded.content, outputPaths: outputPaths)
             .brokenLinks(severity: checking ? .error : .warning)

@@ -52,12 +52,8 @@ public struct Story: Sendable {
 }
 
 extension Story {
-    /// Where the story's page is written: one file per story, no folder of its own (a
-    /// folder per page doubles the file-system work of a build, and a site opened from disk
-    /// needs the file name in its links either way).
-    var pagePath: String { "stories/\(slug).html" }
-    /// The page's path as a link (percent-encoded).
-    var href: String { "stories/\(Slug.href(slug)).html" }
+    /// Where the story's page is, and how links name it.
+    var route: Route { Routes.story(slug) }
 
     /// Newest first; on the same day, by slug.
     static func newestFirst(_ a: Story, _ b: Story) -> Bool { (a.date, b.slug) > (b.date, a.slug) }
@@ -80,8 +76,8 @@ public struct Briefing: Sendable {
 }
 
 extension Briefing {
-    var pagePath: String { "briefings/\(slug).html" }
-    var href: String { "briefings/\(Slug.href(slug)).html" }
+    /// Where the briefing's page is, and how links name it.
+    var route: Route { Routes.briefing(slug) }
 }
 
 /// One row of a metric snapshot file: an already-aggregated value.

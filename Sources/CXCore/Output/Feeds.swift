@@ -11,16 +11,16 @@ enum Feeds {
             <?xml version="1.0" encoding="utf-8"?>
             <feed xmlns="http://www.w3.org/2005/Atom">
               <title>\(escape(site.config.title)) — customer stories</title>
-              <id>\(escape(base.map { $0 + "feed.xml" } ?? "urn:cxsite:" + slugged(site.config.title)))</id>
+              <id>\(escape(base.map { $0 + Routes.feed.href } ?? "urn:cxsite:" + slugged(site.config.title)))</id>
               <updated>\(timestamp(newest))</updated>
               <generator>cxsite</generator>
 
             """
         if let base {
-            xml += "  <link rel=\"self\" href=\"\(escape(base))feed.xml\"/>\n  <link href=\"\(escape(base))index.html\"/>\n"
+            xml += "  <link rel=\"self\" href=\"\(escape(base))\(Routes.feed.href)\"/>\n  <link href=\"\(escape(base))\(Routes.home.href)\"/>\n"
         }
         for story in site.stories.prefix(50) {
-            let path = story.href
+            let path = story.route.href
             xml += """
                   <entry>
                     <title>\(escape(Typography.smarten(story.title)))</title>

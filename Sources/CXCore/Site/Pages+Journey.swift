@@ -6,7 +6,7 @@ extension PageBuilder {
 
     func gapPage() -> Page {
         guard let newest = site.perceptionRounds.first else {
-            return page("gap/index.html", "gap", title: "Perception gap", section: "gap", ["hasRound": false])
+            return page(Routes.gap.path, "gap", title: "Perception gap", section: "gap", ["hasRound": false])
         }
         let ratings = newest.ratings.sorted { ($0.gap ?? -.infinity) > ($1.gap ?? -.infinity) }
         let chart = Charts.perceptionGap(ratings.map { rating in
@@ -15,7 +15,7 @@ extension PageBuilder {
                           gapText: rating.gap.map(Self.points) ?? "no gap")
         }, title: "Share who agree, by group: \(newest.title)")
         let rounds = site.perceptionRounds.reversed()  // oldest first for the trend
-        return page("gap/index.html", "gap", title: "Perception gap", section: "gap", [
+        return page(Routes.gap.path, "gap", title: "Perception gap", section: "gap", [
             "hasRound": true,
             "round": roundSummary(newest),
             "chart": .string(chart),
@@ -89,7 +89,7 @@ extension PageBuilder {
             "staff": share(.staff),
             "customers": share(.customers),
             "gapText": .string(Self.points(rating.gap!)),
-            "href": .string(root + "gap/index.html"),
+            "href": .string(root + Routes.gap.href),
         ]
     }
 
@@ -116,12 +116,12 @@ extension PageBuilder {
                 "failureCount": .int(stories.filter { $0.outcome == .failure }.count),
                 "stories": .array(stories.map { story in
                     ["title": .string(Typography.smarten(story.title)), "outcome": .string(story.outcome.rawValue),
-                     "href": .string(root + story.href)]
+                     "href": .string(root + story.route.href)]
                 }),
             ]
         }
         let compounding = site.stories.filter { $0.outcome == .failure && $0.touchpoints.count > 1 }
-        return page("journey/index.html", "journey", title: "Customer journey", section: "journey", [
+        return page(Routes.journey.path, "journey", title: "Customer journey", section: "journey", [
             "steps": .array(steps),
             "stepNames": .array(site.config.journey.map { ["name": .string($0.name)] }),
             "compounding": .array(compounding.map { story in
@@ -129,7 +129,7 @@ extension PageBuilder {
                 let first = indices.min() ?? 0, last = indices.max() ?? 0
                 return [
                     "title": .string(Typography.smarten(story.title)),
-                    "href": .string(root + story.href),
+                    "href": .string(root + story.route.href),
                     "dateText": .string(story.date.longText),
                     "isOpen": .bool(story.status == .open),
                     "cells": .array(site.config.journey.indices.map { index in
@@ -164,7 +164,7 @@ extension PageBuilder {
             })
         }
         let journeyOrder = site.config.journey.map(\.id)
-        return page("loops/index.html", "loops", title: "Open loops", section: "loops", [
+        return page(Routes.loops.path, "loops", title: "Open loops", section: "loops", [
             "loops": .array(loops.map { loopRow($0, asOf: site.today, root: root) }),
             "count": .int(loops.count),
             "hasLoops": .bool(!loops.isEmpty),
@@ -184,7 +184,7 @@ extension PageBuilder {
         let overdue = open.filter { ($0.due ?? date) < date }
         return [
             "title": .string(Typography.smarten(story.title)),
-            "href": .string(root + story.href),
+            "href": .string(root + story.route.href),
             "age": .int(age),
             "ageText": .string(age == 1 ? "1 day" : "\(age) days"),
             "stale": .bool(age > Site.staleLoopDays),

@@ -40,27 +40,27 @@ struct PageBuilder {
     func pages() -> [Page] {
         var pages: [Page] = []
         if let newest = site.briefings.first {
-            pages.append(briefingPage(newest, path: "index.html"))
+            pages.append(briefingPage(newest, path: Routes.home.path))
         } else {
-            pages.append(page("index.html", "home", title: site.config.title, section: "briefing", [
+            pages.append(page(Routes.home.path, "home", title: site.config.title, section: "briefing", [
                 "stories": .array(site.stories.prefix(6).map { storyCard($0, root: "") }),
             ]))
         }
-        pages.append(page("briefings/index.html", "briefings", title: "Briefings", section: "briefings", [
+        pages.append(page(Routes.briefings.path, "briefings", title: "Briefings", section: "briefings", [
             "briefings": .array(site.briefings.map { briefingSummary($0, root: "../") }),
         ]))
-        pages += site.briefings.concurrentMap { briefingPage($0, path: $0.pagePath) }
+        pages += site.briefings.concurrentMap { briefingPage($0, path: $0.route.path) }
         pages.append(storiesPage())
         let builder = self
         pages += site.stories.map { story in
-            Page(path: story.pagePath, template: "story") { builder.storyPage(story).data }
+            Page(path: story.route.path, template: "story") { builder.storyPage(story).data }
         }
         pages += site.config.journey.map(touchpointPage)
         pages.append(journeyPage())
         pages.append(gapPage())
         pages.append(loopsPage())
         pages.append(notFoundPage())
-        pages.append(page("scorecard/index.html", "scorecard", title: "Scorecard", section: "scorecard", [
+        pages.append(page(Routes.scorecard.path, "scorecard", title: "Scorecard", section: "scorecard", [
             "metrics": .array(site.scorecard.metrics.map { metricCard($0, root: "../") }),
             "hasMetrics": .bool(!site.scorecard.metrics.isEmpty),
         ]))
@@ -70,14 +70,14 @@ struct PageBuilder {
     // MARK: Pages
 
     private func briefingPage(_ briefing: Briefing, path: String) -> Page {
-        let root = Self.root(of: path)
+        let root = Routes.root(of: path)
         let opening = site.openingStories[briefing.slug] ?? Site.OpeningStories(stories: [], addedFailure: false)
         let metrics = site.scorecard.metrics.compactMap { metric -> MustacheValue? in
             guard site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
             return metricCard(metric, root: root, period: briefing.period)
         }
         let isNewest = briefing.slug == site.briefings.first?.slug
-        return page(path, "briefing", title: briefing.title, section: isNewest && path == "index.html" ? "briefing" : "briefings", [
+        return page(path, "briefing", title: briefing.title, section: isNewest && path == Routes.home.path ? "briefing" : "briefings", [
             "briefing": briefingSummary(briefing, root: root),
             "stories": .array(opening.stories.map { storyCard($0, root: root) }),
             "addedFailure": .bool(opening.addedFailure),
@@ -95,7 +95,7 @@ struct PageBuilder {
     private func storiesPage() -> Page {
         let root = "../"
         let cards = site.stories.map { storyCard($0, root: root) }
-        return page("stories/index.html", "stories", title: "Customer stories", section: "stories", [
+        return page(Routes.stories.path, "stories", title: "Customer stories", section: "stories", [
             "stories": .array(cards),
             "count": .int(site.stories.count),
             "failureCount": .int(site.stories.filter { $0.outcome == .failure }.count),
@@ -111,8 +111,8 @@ struct PageBuilder {
     }
 
     private func storyPage(_ story: Story) -> Page {
-        let path = story.pagePath
-        let root = Self.root(of: path)
+        let path = story.route.path
+        let root = Routes.root(of: path)
         var card = storyCard(story, root: root)
         if case .object(var members) = card {
             members["html"] = .string(site.bodies[story.path]?.html ?? "")
@@ -135,8 +135,8 @@ struct PageBuilder {
     }
 
     private func touchpointPage(_ touchpoint: Touchpoint) -> Page {
-        let path = touchpointHref(touchpoint.id)
-        let root = Self.root(of: path)
+        let path = Routes.touchpoint(touchpoint.id).path
+        let root = Routes.root(of: path)
         let stories = site.stories(at: touchpoint)
         let scores = site.scorecard.metrics.compactMap { metric -> MustacheValue? in
             let points = site.scorecard.points(metric.id, .touchpoint(touchpoint.id))
@@ -165,7 +165,7 @@ struct PageBuilder {
     /// `404.html`, which a server shows at any address: its links start at `base_url` when
     /// the site has one, at the server root otherwise.
     private func notFoundPage() -> Page {
-        let page = page("404.html", "404", title: "Page not found", section: "", [:])
+        let page = page(Routes.notFound.path, "404", title: "Page not found", section: "", [:])
         guard case .object(var data) = page.data else { return page }
         let root = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
         data["root"] = .string(root)
@@ -181,18 +181,18 @@ struct PageBuilder {
 
     func page(_ path: String, _ template: String, title: String, section: String,
                       _ members: [String: MustacheValue]) -> Page {
-        let root = Self.root(of: path)
+        let root = Routes.root(of: path)
         var data = members
         data["root"] = .string(root)
         data["pageTitle"] = .string(title)
         data["site"] = ["title": .string(site.config.title)]
         data["nav"] = .array([
-            ("briefing", "Latest briefing", "index.html"), ("briefings", "Briefings", "briefings/index.html"),
-            ("stories", "Stories", "stories/index.html"), ("journey", "Journey", "journey/index.html"),
-            ("gap", "Perception gap", "gap/index.html"), ("loops", "Open loops", "loops/index.html"),
-            ("scorecard", "Scorecard", "scorecard/index.html"),
-        ].map { id, label, href in
-            ["label": .string(label), "href": .string(root + href), "current": .bool(id == section)]
+            ("briefing", "Latest briefing", Routes.home), ("briefings", "Briefings", Routes.briefings),
+            ("stories", "Stories", Routes.stories), ("journey", "Journey", Routes.journey),
+            ("gap", "Perception gap", Routes.gap), ("loops", "Open loops", Routes.loops),
+            ("scorecard", "Scorecard", Routes.scorecard),
+        ].map { id, label, route in
+            ["label": .string(label), "href": .string(root + route.href), "current": .bool(id == section)]
         })
         return Page(path: path, template: template, data: .object(data))
     }
@@ -205,7 +205,7 @@ struct PageBuilder {
             "dateText": .string(briefing.date.longText),
             "period": .string(briefing.period.description),
             "periodLabel": .string(briefing.period.label),
-            "href": .string(root + briefing.href),
+            "href": .string(root + briefing.route.href),
         ]
     }
 
@@ -213,7 +213,7 @@ struct PageBuilder {
         if root == "../", let card = nestedCards[story.path] { return card }
         return [
             "slug": .string(story.slug),
-            "href": .string(root + story.href),
+            "href": .string(root + story.route.href),
             "title": .string(Typography.smarten(story.title)),
             "date": .string(story.date.description),
             "dateText": .string(story.date.longText),
@@ -356,11 +356,6 @@ struct PageBuilder {
     }
 
     func touchpointHref(_ id: String) -> String {
-        "touchpoints/\(Slug.href(id)).html"
-    }
-
-    /// The relative path from a page back to the site root: `""`, `"../"`, `"../../"`.
-    static func root(of path: String) -> String {
-        String(repeating: "../", count: path.split(separator: "/").count - 1)
+        Routes.touchpoint(id).href
     }
 }

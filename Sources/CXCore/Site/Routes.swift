@@ -1,0 +1,47 @@
+/// Where a page of the site lives: the path it is written to, and the link that names it
+/// (percent-encoded where a URL needs it), both relative to the output folder.
+struct Route: Hashable, Sendable {
+    let path: String
+    let href: String
+
+    /// A route whose path needs no encoding.
+    fileprivate init(fixed path: String) {
+        self.path = path
+        self.href = path
+    }
+
+    /// The page `name.html` in `folder`, named by a slug or id.
+    fileprivate init(folder: String, name: String) {
+        path = "\(folder)/\(name).html"
+        href = "\(folder)/\(Slug.href(name)).html"
+    }
+}
+
+/// Every output path of the site and every link between its pages: the one place that
+/// knows where things are. One file per story, briefing and touchpoint, never a folder of
+/// its own (a folder per page doubles the file-system work of a build, and a site opened
+/// from disk needs the file name in its links either way); `index` names the list pages.
+enum Routes {
+    /// The newest briefing, or the stories when there is none.
+    static let home = Route(fixed: "index.html")
+    static let briefings = Route(fixed: "briefings/index.html")
+    static let stories = Route(fixed: "stories/index.html")
+    static let journey = Route(fixed: "journey/index.html")
+    static let gap = Route(fixed: "gap/index.html")
+    static let loops = Route(fixed: "loops/index.html")
+    static let scorecard = Route(fixed: "scorecard/index.html")
+    /// The page a server shows at any address it does not have.
+    static let notFound = Route(fixed: "404.html")
+    static let feed = Route(fixed: "feed.xml")
+    static let sitemap = Route(fixed: "sitemap.xml")
+    static let scorecardExport = Route(fixed: "scorecard.json")
+
+    static func story(_ slug: String) -> Route { Route(folder: "stories", name: slug) }
+    static func briefing(_ slug: String) -> Route { Route(folder: "briefings", name: slug) }
+    static func touchpoint(_ id: String) -> Route { Route(folder: "touchpoints", name: id) }
+
+    /// The relative path from the page at `path` back to the site root: `""`, `"../"`.
+    static func root(of path: String) -> String {
+        String(repeating: "../", count: path.split(separator: "/").count - 1)
+    }
+}
