@@ -10,6 +10,8 @@ extension CXSite {
                 Reads SOURCE/cxsite.yaml, SOURCE/content and SOURCE/templates, and writes the site to a \
                 folder beside the output that is exchanged with it atomically when complete (the \
                 previous site stays beside it as a spare, so the next build writes only what changed). \
+                The output must be a new path, an empty folder or a folder cxsite wrote (it holds a \
+                .cxsite-output file): anything else is refused before any work. \
                 On bad content it prints every error as path:line:column: error: message with the \
                 source line, exits 1 and leaves the previous output untouched.
                 """
