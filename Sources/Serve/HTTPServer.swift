@@ -77,7 +77,11 @@ final class HTTPServer: @unchecked Sendable {
             : UInt16(bigEndian: withUnsafeBytes(of: address) { $0.load(as: sockaddr_in6.self).sin6_port })
         listener = descriptor
         var pipeEnds: [Int32] = [0, 0]
-        guard pipe(&pipeEnds) == 0 else { throw .system("make a pipe", errno) }
+        guard pipe(&pipeEnds) == 0 else {
+            let code = errno
+            close(descriptor)
+            throw .system("make a pipe", code)
+        }
         for end in pipeEnds { Self.makeNonBlocking(end) }
         wake = (pipeEnds[0], pipeEnds[1])
     }
@@ -93,8 +97,12 @@ final class HTTPServer: @unchecked Sendable {
     func run(_ handler: (HTTPRequestHead) -> Reply) -> Never {
         var connections: [Int32: Connection] = [:]
         var lastHeartbeat = Self.now
+        // While the process has no descriptor to spare, the listener is left out of the poll
+        // for a moment: its waiting connection would wake `poll` at once, over and over.
+        var listenerPausedUntil = 0.0
         while true {
-            var descriptors = [pollfd(fd: listener, events: Int16(POLLIN), revents: 0),
+            let listening = Self.now >= listenerPausedUntil
+            var descriptors = [pollfd(fd: listening ? listener : -1, events: Int16(POLLIN), revents: 0),
                                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
             for (descriptor, connection) in connections {
                 // One answer at a time: while one is being sent, further requests wait unread.
@@ -122,7 +130,10 @@ final class HTTPServer: @unchecked Sendable {
             if descriptors[0].revents != 0 {
                 while true {
                     let descriptor = accept(listener, nil, nil)
-                    guard descriptor >= 0 else { break }
+                    guard descriptor >= 0 else {
+                        if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { listenerPausedUntil = now + 0.1 }
+                        break
+                    }
                     Self.makeNonBlocking(descriptor)
                     if connections.count >= Self.maximumConnections {
                         close(descriptor)  // a flood: the newest are turned away, those served go on
@@ -178,6 +189,10 @@ final class HTTPServer: @unchecked Sendable {
         private var output: [UInt8] = []
         private var sent = 0
         private var closeWhenSent = false
+        /// The answer is sent and our side shut: what the client still sends is read and
+        /// dropped until it closes (or a moment passes), so that closing does not reset the
+        /// connection and lose the answer.
+        private var draining = false
         private(set) var isEventStream = false
         private(set) var isClosed = false
         /// When the connection is closed unless something happens: a request must arrive
@@ -207,14 +222,14 @@ final class HTTPServer: @unchecked Sendable {
                 isClosed = true  // the peer has gone: release it now
                 return
             }
-            guard count > 0, !isEventStream, !closeWhenSent else { return }
+            guard count > 0, !isEventStream, !closeWhenSent, !draining else { return }
             if input.isEmpty, !hasOutput { deadline = now + HTTPServer.requestTimeout }  // a new request begins
             input += buffer[..<count]
         }
 
         /// Answers the next whole request, if there is one and nothing is being sent.
         mutating func answer(now: Double, handler: (HTTPRequestHead) -> Reply) {
-            guard !hasOutput, !closeWhenSent, !isEventStream, !input.isEmpty else { return }
+            guard !hasOutput, !closeWhenSent, !draining, !isEventStream, !input.isEmpty else { return }
             switch HTTPRequestHead.read(input[...], scanned: scanned) {
             case .incomplete(let scanned):
                 self.scanned = scanned
@@ -268,7 +283,12 @@ final class HTTPServer: @unchecked Sendable {
             }
             output = []
             sent = 0
-            if closeWhenSent { isClosed = true }
+            if closeWhenSent {
+                shutdown(descriptor, Int32(SHUT_WR))
+                draining = true
+                deadline = now + 2
+                return
+            }
             if input.isEmpty { deadline = now + HTTPServer.idleTimeout }
         }
 

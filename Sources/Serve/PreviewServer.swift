@@ -113,7 +113,10 @@ final class PreviewState: @unchecked Sendable {
                                  body: relative.hasSuffix(".html") ? LiveReload.inject(into: bytes) : bytes)
             }
             if !relative.isEmpty, files[relative + "/index.html"] != nil {
-                return .response(.movedPermanently, headers: [("Location", path + "/")], body: [])
+                // From the normalised path: `//stories` must not become a link to a host.
+                let encoded = relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#;"))) ?? relative
+                let location = "/" + encoded + "/"
+                return .response(.movedPermanently, headers: [("Location", location)], body: [])
             }
             let notFound = files["404.html"].map { LiveReload.inject(into: $0) } ?? Array("Not found".utf8)
             return .response(.notFound, headers: Self.headers(for: "404.html"), body: notFound)

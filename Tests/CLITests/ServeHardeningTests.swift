@@ -160,6 +160,11 @@ struct ServeHardeningTests {
         #expect(moved.hasPrefix("HTTP/1.1 301 Moved Permanently\r\n") && moved.contains("Location: /stories/\r\n"))
         let post = Self.request(server.port, "POST /index.html HTTP/1.1\r\nContent-Length: 2\r\n\r\nhi")
         #expect(post.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n") && post.contains("Allow: GET, HEAD\r\n"))
+        // A body the server never reads must not turn the answer into a reset.
+        let big = Self.request(server.port, "POST /index.html HTTP/1.1\r\nContent-Length: 300000\r\n\r\n" + String(repeating: "x", count: 300_000))
+        #expect(big.hasPrefix("HTTP/1.1 405 Method Not Allowed\r\n"))
+        let slashes = Self.request(server.port, "GET //stories HTTP/1.1\r\nConnection: close\r\n\r\n")
+        #expect(slashes.contains("Location: /stories/\r\n"), "a redirect to //stories/ would name a host")
         let kept = Self.request(server.port, "GET /index.html HTTP/1.1\r\n\r\nGET /feed.xml HTTP/1.1\r\nConnection: close\r\n\r\n")
         #expect(kept.components(separatedBy: "HTTP/1.1 200 OK").count == 3, "two requests on one connection, two answers")
     }

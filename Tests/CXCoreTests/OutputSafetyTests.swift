@@ -178,3 +178,45 @@ struct OutputOwnershipTests {
     }
 }
 
+/// The spare brought up to date over several builds, through `OutputFolder` itself.
+struct SpareUpdateTests {
+    private let root = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-spare-\(UUID().uuidString)")
+
+    private func publish(_ files: [(String, String)]) throws {
+        let cache = root.appendingPathComponent("site/.cxsite-cache").path
+        try FileManager.default.createDirectory(atPath: cache, withIntermediateDirectories: true)
+        let update = try OutputFolder(root.appendingPathComponent("out"))
+            .beginUpdate(forSiteIn: root.appendingPathComponent("site"), manifests: cache + "/output-")
+        try update.write(files.map { ($0.0, Array($0.1.utf8)) })
+        try update.finish()
+    }
+
+    private func read(_ path: String) throws -> String {
+        try String(contentsOf: root.appendingPathComponent(path), encoding: .utf8)
+    }
+
+    /// A file where the spare had a folder: the stale files of that folder must not take
+    /// the new file with them.
+    @Test func aFileThatReplacesAFolderSurvivesTheCleanUp() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try publish([("a/b.html", "old"), ("c.html", "c")])
+        try publish([("a/b.html", "old"), ("c.html", "c")])  // the spare now holds a/b.html
+        try publish([("a", "new file"), ("c.html", "c")])
+        #expect(OutputFolder.fileType(root.appendingPathComponent("out/a").path) == S_IFREG)
+        #expect(try read("out/a") == "new file")
+    }
+
+    /// A file of the spare that is hard-linked elsewhere (a snapshot made with `cp -al`) is
+    /// replaced, not rewritten: the snapshot keeps its bytes.
+    @Test func aHardLinkedFileIsReplacedNotRewritten() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try publish([("c.html", "first")])
+        try publish([("c.html", "first")])
+        let spare = root.appendingPathComponent(".out.cxsite+spare/c.html").path
+        let snapshot = root.appendingPathComponent("snapshot.html").path
+        #expect(link(spare, snapshot) == 0)
+        try publish([("c.html", "second")])
+        #expect(try read("out/c.html") == "second")
+        #expect(try read("snapshot.html") == "first")
+    }
+}

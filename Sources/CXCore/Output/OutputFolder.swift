@@ -237,14 +237,27 @@ struct OutputFolder {
             return descriptor
         }
 
+        /// The open folder `relative` of the spare when it exists as a folder; never made or removed.
+        private func existingFolder(_ relative: String) -> Int32? {
+            if let descriptor = folders[relative] { return descriptor }
+            let slash = relative.lastIndex(of: "/")
+            guard let parent = existingFolder(slash.map { String(relative[..<$0]) } ?? "") else { return nil }
+            let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
+            let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            guard descriptor >= 0 else { return nil }
+            folders[relative] = descriptor
+            return descriptor
+        }
+
         /// Removes what the new site no longer has (and anything put there by hand), records
         /// the manifest and swaps the spare into place.
         func finish() throws {
             for path in previousFiles where manifest.entries[path] == nil {
-                // Through the folders, opened without following links, never by a path.
+                // Through the folders, opened without following links, never by a path; a
+                // folder that is gone or is now a file of the new site is left alone.
                 let slash = path.lastIndex(of: "/")
                 let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-                if let folder = try? folder(slash.map { String(path[..<$0]) } ?? "") { unlinkat(folder, name, 0) }
+                if let folder = existingFolder(slash.map { String(path[..<$0]) } ?? "") { unlinkat(folder, name, 0) }
             }
             closeFolders()
             if let manifests { try manifest.write(for: spare, beside: manifests) }
@@ -332,7 +345,11 @@ struct OutputFolder {
     /// The names in the open folder `folder` (not `.` and `..`), with their `d_type`.
     private static func entries(of folder: Int32) -> [(name: String, type: UInt8)] {
         let copy = dup(folder)  // closedir closes what fdopendir was given
-        guard copy >= 0, let directory = fdopendir(copy) else { return [] }
+        guard copy >= 0 else { return [] }
+        guard let directory = fdopendir(copy) else {
+            close(copy)
+            return []
+        }
         defer { closedir(directory) }
         var found: [(name: String, type: UInt8)] = []
         while let entry = readdir(directory) {
@@ -395,16 +412,25 @@ struct OutputFolder {
     /// Writes `bytes` to the file `name` in the open folder `folder` (at `path`, for
     /// messages), replacing a link there rather than following it; returns its size and time.
     static func write(_ bytes: [UInt8], named name: String, in folder: Int32, path: String) throws(FileSystemError) -> Manifest.DiskStamp {
-        let flags = O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC
+        // No O_TRUNC: a file hard-linked elsewhere must be seen before it is emptied.
+        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC
         var descriptor = openat(folder, name, flags, 0o644)
         if descriptor < 0, errno == ELOOP || errno == EISDIR {
             removeEntry(name, in: folder)
             descriptor = openat(folder, name, flags, 0o644)
         }
         guard descriptor >= 0 else { throw FileSystemError("create", path) }
-        defer { close(descriptor) }
-        try write(bytes, to: descriptor, path: path)
         var info = stat()
+        if fstat(descriptor, &info) == 0, info.st_nlink > 1 {
+            // Hard-linked elsewhere (a snapshot made with `cp -al`): a new file, not a rewrite.
+            close(descriptor)
+            unlinkat(folder, name, 0)
+            descriptor = openat(folder, name, flags | O_EXCL, 0o644)
+            guard descriptor >= 0 else { throw FileSystemError("create", path) }
+        }
+        defer { close(descriptor) }
+        guard ftruncate(descriptor, 0) == 0 else { throw FileSystemError("write", path) }
+        try write(bytes, to: descriptor, path: path)
         guard fstat(descriptor, &info) == 0 else { throw FileSystemError("inspect", path) }
         return Manifest.DiskStamp(info)
     }
