@@ -182,7 +182,6 @@ enum RawHTMLSanitizer {
     /// True for a relative URL, or one whose scheme is http, https, mailto or tel, as the
     /// browser will read `decoded` (its entities decoded): tabs and line breaks dropped.
     static func isAllowedURL(_ decoded: String) -> Bool {
-        guard !URLSafety.isDangerous(decoded) else { return false }
         var scheme = ""
         for scalar in decoded.unicodeScalars {
             if scalar.value <= 0x20 || scalar == "\u{7F}" { continue }

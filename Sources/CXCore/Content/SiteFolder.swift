@@ -28,7 +28,7 @@ public struct SiteFolder: Sendable {
         guard let directory = opendir(root.path + "/" + folder) else { return ([], []) }
         var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(directory) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            let name = entry.name
             if name.hasPrefix(".") { continue }
             entries.append((name, entry.pointee.d_type))
         }
@@ -59,7 +59,7 @@ public struct SiteFolder: Sendable {
             guard let directory = opendir(root.path + "/" + folder + (relative.isEmpty ? "" : "/" + relative)) else { return }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
-                let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+                let name = entry.name
                 if name.hasPrefix(".") { continue }
                 let child = relative.isEmpty ? name : relative + "/" + name
                 if entry.pointee.d_type == UInt8(DT_DIR) {

@@ -19,3 +19,10 @@ struct FileSystemError: Error, CustomStringConvertible {
 
     var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
 }
+
+extension UnsafeMutablePointer<dirent> {
+    /// The file name of a directory entry from `readdir`.
+    var name: String {
+        withUnsafeBytes(of: pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+}

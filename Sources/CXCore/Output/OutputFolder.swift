@@ -85,7 +85,7 @@ struct OutputFolder {
         guard let directory = opendir(path) else { return .unreadable(errno) }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
-            let name = Self.name(of: entry)
+            let name = entry.name
             if name != "." && name != ".." { return .foreign }
         }
         return nil
@@ -93,14 +93,7 @@ struct OutputFolder {
 
     /// True when `folder` holds the marker that cxsite writes into every output.
     private static func hasMarker(_ folder: String) -> Bool {
-        let descriptor = open(folder + "/" + markerName, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
-        guard descriptor >= 0 else { return false }
-        defer { close(descriptor) }
-        var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
-        var buffer = [UInt8](repeating: 0, count: 64)
-        let count = read(descriptor, &buffer, buffer.count)
-        return count > 0 && buffer[..<count].starts(with: "Written by cxsite.".utf8)
+        readOwnFile(folder + "/" + markerName, limit: 4096)?.starts(with: "Written by cxsite.".utf8) ?? false
     }
 
     /// True for an output of cxsite 0.2, which had no marker but a manifest beside it.
@@ -202,7 +195,7 @@ struct OutputFolder {
                 let slash = file.path.lastIndex(of: "/")
                 let folder = slash.map { String(file.path[..<$0]) } ?? ""
                 let name = slash.map { String(file.path[file.path.index(after: $0)...]) } ?? file.path
-                jobs.append(WriteJob(bytes: file.bytes, folder: try self.folder(folder), name: name, path: target,
+                jobs.append(WriteJob(bytes: file.bytes, folder: try self.folder(folder)!, name: name, path: target,
                                      relative: file.path, hash: hashes[index]))
             }
             let results = jobs.concurrentMap { job -> Result<Manifest.DiskStamp, FileSystemError> in
@@ -218,33 +211,23 @@ struct OutputFolder {
             return hashes
         }
 
-        /// The open folder `relative` of the spare, made when missing. A link or a file where
-        /// a folder belongs is removed (never followed) and a folder made in its place.
-        private func folder(_ relative: String) throws -> Int32 {
+        /// The open folder `relative` of the spare, reached without following links. With
+        /// `making`, a missing one is made, and a link or a file where it belongs is removed
+        /// (never followed) first; without, nil when it is not a folder now.
+        private func folder(_ relative: String, making: Bool = true) throws -> Int32? {
             if let descriptor = folders[relative] { return descriptor }
             let slash = relative.lastIndex(of: "/")
-            let parent = try folder(slash.map { String(relative[..<$0]) } ?? "")
+            guard let parent = try folder(slash.map { String(relative[..<$0]) } ?? "", making: making) else { return nil }
             let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
-            let path = spare + "/" + relative
             var descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
             if descriptor < 0 {
+                guard making else { return nil }
+                let path = spare + "/" + relative
                 if errno != ENOENT { OutputFolder.removeEntry(name, in: parent) }
                 guard mkdirat(parent, name, 0o755) == 0 else { throw FileSystemError("create", path) }
                 descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
                 guard descriptor >= 0 else { throw FileSystemError("open", path) }
             }
-            folders[relative] = descriptor
-            return descriptor
-        }
-
-        /// The open folder `relative` of the spare when it exists as a folder; never made or removed.
-        private func existingFolder(_ relative: String) -> Int32? {
-            if let descriptor = folders[relative] { return descriptor }
-            let slash = relative.lastIndex(of: "/")
-            guard let parent = existingFolder(slash.map { String(relative[..<$0]) } ?? "") else { return nil }
-            let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
-            let descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard descriptor >= 0 else { return nil }
             folders[relative] = descriptor
             return descriptor
         }
@@ -257,7 +240,7 @@ struct OutputFolder {
                 // folder that is gone or is now a file of the new site is left alone.
                 let slash = path.lastIndex(of: "/")
                 let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-                if let folder = existingFolder(slash.map { String(path[..<$0]) } ?? "") { unlinkat(folder, name, 0) }
+                if let folder = try? folder(slash.map { String(path[..<$0]) } ?? "", making: false) { unlinkat(folder, name, 0) }
             }
             closeFolders()
             if let manifests { try manifest.write(for: spare, beside: manifests) }
@@ -353,7 +336,7 @@ struct OutputFolder {
         defer { closedir(directory) }
         var found: [(name: String, type: UInt8)] = []
         while let entry = readdir(directory) {
-            let name = Self.name(of: entry)
+            let name = entry.name
             if name != "." && name != ".." { found.append((name, entry.pointee.d_type)) }
         }
         return found
@@ -368,7 +351,7 @@ struct OutputFolder {
         var found: [String] = []
         var hasLinks = false
         while let entry = readdir(directory) {
-            let name = Self.name(of: entry)
+            let name = entry.name
             if name == "." || name == ".." { continue }
             let child = relative.isEmpty ? name : relative + "/" + name
             switch Int32(entry.pointee.d_type) {
@@ -384,10 +367,6 @@ struct OutputFolder {
             }
         }
         return (found, hasLinks)
-    }
-
-    fileprivate static func name(of entry: UnsafeMutablePointer<dirent>) -> String {
-        withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
     }
 
     /// The kind of file at `path` (`S_IFDIR`, `S_IFLNK`…) without following a link; nil when
