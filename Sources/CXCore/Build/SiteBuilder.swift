@@ -262,7 +262,10 @@ public enum SiteBuilder {
             let batch = Array(prepared.pages[start..<min(start + renderBatchSize, prepared.pages.count)])
             let results = batch.concurrentMap { page -> Result<RenderedPage, DiagnosticList> in
                 if overBudget.isSet { return .failure(DiagnosticList([])) }
-                let data = page.data
+                let data: MustacheValue
+                do { data = try page.data() } catch {
+                    return .failure(DiagnosticList([Diagnostic(.error, "\(page.path): \(error)")]))
+                }
                 let modelHash = reuse == nil ? nil : data.stableHash.map { hash in
                     var hasher = StableHasher()
                     hasher.combine(page.template)

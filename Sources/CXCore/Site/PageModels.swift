@@ -1,0 +1,479 @@
+import Mustache
+
+// The models the templates read: one type per template, their members the template's keys.
+// `MustacheValue(encoding:)` turns them into template data in one place, so a key a
+// template reads exists here under the same name or the build does not compile.
+
+/// A page type: the model one template reads. See ARCHITECTURE.md, "Adding a page".
+protocol PageModel: Encodable, Sendable {
+    /// The template that renders it: `templates/NAME.mustache`.
+    static var template: String { get }
+}
+
+/// The sections of the navigation; a page's own is marked current.
+enum Section: String, CaseIterable, Sendable {
+    case briefing, briefings, stories, journey, gap, loops, scorecard
+
+    var label: String {
+        switch self {
+        case .briefing: "Latest briefing"
+        case .briefings: "Briefings"
+        case .stories: "Stories"
+        case .journey: "Journey"
+        case .gap: "Perception gap"
+        case .loops: "Open loops"
+        case .scorecard: "Scorecard"
+        }
+    }
+
+    var route: Route {
+        switch self {
+        case .briefing: Routes.home
+        case .briefings: Routes.briefings
+        case .stories: Routes.stories
+        case .journey: Routes.journey
+        case .gap: Routes.gap
+        case .loops: Routes.loops
+        case .scorecard: Routes.scorecard
+        }
+    }
+}
+
+/// What the layout reads on every page, beside the page's own model.
+struct PageFrame: Encodable, Sendable {
+    /// The relative path back to the site root (`""`, `"../"`), or `base_url` on `404.html`.
+    let root: String
+    let pageTitle: String
+    let site: SiteTitle
+    let nav: [NavItem]
+
+    struct SiteTitle: Encodable, Sendable {
+        let title: String
+    }
+
+    struct NavItem: Encodable, Sendable {
+        let label: String
+        let href: String
+        let current: Bool
+    }
+
+    init(root: String, title: String, section: Section?, siteTitle: String) {
+        self.root = root
+        pageTitle = title
+        site = SiteTitle(title: siteTitle)
+        nav = Section.allCases.map { NavItem(label: $0.label, href: root + $0.route.href, current: $0 == section) }
+    }
+}
+
+// MARK: - Pages
+
+/// `index.html` of a site with no briefing yet: the newest stories.
+struct HomePage: PageModel {
+    static let template = "home"
+    let stories: [StoryCard]
+}
+
+struct BriefingsPage: PageModel {
+    static let template = "briefings"
+    let briefings: [BriefingSummary]
+}
+
+/// A briefing: stories first, then the numbers, the gap and the open loops.
+struct BriefingPage: PageModel {
+    static let template = "briefing"
+    let briefing: BriefingSummary
+    let stories: [StoryCard]
+    /// True when cxsite added the failure because the briefing named none.
+    let addedFailure: Bool
+    let hasStories: Bool
+    let metrics: [MetricCard]
+    let hasMetrics: Bool
+    /// The briefing's own notes, as HTML.
+    let notes: String
+    let hasNotes: Bool
+    let gap: GapHeadline?
+    let openLoops: [LoopRow]
+    let otherBriefings: [BriefingSummary]
+}
+
+struct StoriesPage: PageModel {
+    static let template = "stories"
+    let stories: [StoryCard]
+    let count: Int
+    let failureCount: Int
+    let successCount: Int
+    let touchpoints: [TouchpointCount]
+
+    struct TouchpointCount: Encodable, Sendable {
+        let name: String
+        let href: String
+        let count: Int
+    }
+}
+
+struct StoryPage: PageModel {
+    static let template = "story"
+    let story: MustacheMerged<StoryCard, StoryDetails>
+
+    /// What a story's own page shows beyond its card.
+    struct StoryDetails: Encodable, Sendable {
+        /// The story's markdown, as HTML.
+        let html: String
+        let actions: [Action]
+        let hasActions: Bool
+        let lastChange: LastChange?
+    }
+
+    struct Action: Encodable, Sendable {
+        let what: String
+        let owner: String?
+        /// The due date as text, or `""`.
+        let due: String
+        let done: Bool
+    }
+
+    struct LastChange: Encodable, Sendable {
+        let dateText: String
+        let date: String
+        let author: String
+    }
+}
+
+struct TouchpointPage: PageModel {
+    static let template = "touchpoint"
+    let touchpoint: Step
+    let failures: [StoryCard]
+    let successes: [StoryCard]
+    let hasStories: Bool
+    let scores: [PointValue]
+    let hasScores: Bool
+    let journey: [JourneyLink]
+
+    struct Step: Encodable, Sendable {
+        let id: String
+        let name: String
+        /// Its place in the journey, from 1.
+        let step: Int
+        let steps: Int
+    }
+
+    struct JourneyLink: Encodable, Sendable {
+        let name: String
+        let href: String
+        let current: Bool
+    }
+}
+
+struct ScorecardPage: PageModel {
+    static let template = "scorecard"
+    let metrics: [MetricCard]
+    let hasMetrics: Bool
+}
+
+/// `404.html`: the layout alone, its links from `base_url`.
+struct NotFoundPage: PageModel {
+    static let template = "404"
+}
+
+/// The perception gap: what leaders, staff and customers say about the same statements.
+struct GapPage: PageModel {
+    static let template = "gap"
+    let hasRound: Bool
+    let round: RoundSummary?
+    /// The chart of the newest round, as SVG.
+    let chart: String?
+    let ratings: [Rating]
+    let groups: [GroupLabel]
+    let questions: [QuestionRow]
+    let hasTrend: Bool
+    let trendRounds: [TrendRound]
+    let trend: [TrendRow]
+    let earlierRounds: [RoundSummary]
+
+    struct Rating: Encodable, Sendable {
+        let statement: String
+        let gapText: String
+        let groups: [Share]
+    }
+
+    struct Share: Encodable, Sendable {
+        let text: String
+        let n: Int?
+        let missing: Bool
+    }
+
+    struct GroupLabel: Encodable, Sendable {
+        let label: String
+    }
+
+    /// One of the four questions, with every group's answers; those given by one group only
+    /// are marked.
+    struct QuestionRow: Encodable, Sendable {
+        let question: String
+        let groups: [GroupAnswers]
+    }
+
+    struct GroupAnswers: Encodable, Sendable {
+        let label: String
+        let answers: [Answer]
+        let hasAnswers: Bool
+    }
+
+    struct Answer: Encodable, Sendable {
+        let text: String
+        let only: Bool
+    }
+
+    struct TrendRound: Encodable, Sendable {
+        let title: String
+        let dateText: String
+    }
+
+    struct TrendRow: Encodable, Sendable {
+        let statement: String
+        let cells: [Cell]
+    }
+
+    struct Cell: Encodable, Sendable {
+        let text: String
+    }
+}
+
+/// The journey: every step with its score and stories, then the failures that crossed steps.
+struct JourneyPage: PageModel {
+    static let template = "journey"
+    let steps: [Step]
+    let stepNames: [StepName]
+    let compounding: [CompoundingFailure]
+    let hasCompounding: Bool
+
+    struct Step: Encodable, Sendable {
+        let name: String
+        let href: String
+        /// The first metric with a value at this step.
+        let score: PointValue?
+        let successCount: Int
+        let failureCount: Int
+        let stories: [StoryLink]
+    }
+
+    struct StoryLink: Encodable, Sendable {
+        let title: String
+        let outcome: String
+        let href: String
+    }
+
+    struct StepName: Encodable, Sendable {
+        let name: String
+    }
+
+    /// A failure drawn across the journey's steps, from the first it touched to the last.
+    struct CompoundingFailure: Encodable, Sendable {
+        let title: String
+        let href: String
+        let dateText: String
+        let isOpen: Bool
+        let cells: [Cell]
+    }
+
+    struct Cell: Encodable, Sendable {
+        /// `outside`, `between`, `only`, `first`, `last` or `touched`.
+        let state: String
+        let touched: Bool
+        let step: String
+    }
+}
+
+struct LoopsPage: PageModel {
+    static let template = "loops"
+    let loops: [LoopRow]
+    let count: Int
+    let hasLoops: Bool
+    let todayText: String
+    let byOwner: [LoopGroup]
+    let byTouchpoint: [LoopGroup]
+
+    struct LoopGroup: Encodable, Sendable {
+        let name: String
+        let loops: [LoopRow]
+    }
+}
+
+// MARK: - Parts
+
+struct BriefingSummary: Encodable, Sendable {
+    let slug: String
+    let title: String
+    let date: String
+    let dateText: String
+    let period: String
+    let periodLabel: String
+    let href: String
+}
+
+/// A story as lists show it (`partials/story-card`).
+struct StoryCard: Encodable, Sendable {
+    let slug: String
+    let href: String
+    let title: String
+    let date: String
+    let dateText: String
+    let outcome: String
+    let isFailure: Bool
+    let outcomeLabel: String
+    let customer: String?
+    let segment: String?
+    let score: Int?
+    /// `promoter`, `passive`, `detractor`, or `""` without a score.
+    let scoreClass: String
+    let quote: String?
+    /// The first paragraph of the story, as text.
+    let summary: String
+    let tags: [String]
+    let owner: String?
+    let status: String?
+    let isOpen: Bool
+    let loop: String?
+    let draft: Bool
+    let touchpoints: [TouchpointLink]
+    let hasTouchpoints: Bool
+    let crossesTouchpoints: Bool
+}
+
+struct TouchpointLink: Encodable, Sendable {
+    let id: String
+    let name: String
+    let href: String
+}
+
+/// A metric's value at one point: in a group (touchpoint, segment or all) and period.
+struct PointValue: Encodable, Sendable {
+    let name: String
+    let period: String
+    let valueText: String
+    let marginText: String?
+    let n: Int?
+    let change: Change?
+    let target: Target?
+
+    /// Since the period before, and whether it is more than noise.
+    struct Change: Encodable, Sendable {
+        let previousText: String
+        let previousPeriod: String
+        let deltaText: String
+        let arrow: String
+        /// `better`, `worse` or `flat` (noise counts as flat).
+        let direction: String
+        let significant: Bool
+        let noise: Bool
+    }
+
+    struct Target: Encodable, Sendable {
+        let text: String
+        let met: Bool
+    }
+}
+
+/// A metric's card (`partials/metric-card`): its value with the history, breakdowns and the
+/// people behind the number.
+typealias MetricCard = MustacheMerged<PointValue, MetricDetails>
+
+struct MetricDetails: Encodable, Sendable {
+    let id: String
+    /// The last up to 8 periods, as SVG.
+    let sparkline: String
+    let history: [HistoryRow]
+    let touchpoints: [TouchpointValue]
+    let hasTouchpoints: Bool
+    let touchpointChart: String
+    let segments: [SegmentValue]
+    let hasSegments: Bool
+    let segmentChart: String
+    let behind: BehindTheNumber?
+
+    struct HistoryRow: Encodable, Sendable {
+        let period: String
+        let valueText: String
+        let marginText: String?
+        let n: Int?
+    }
+
+    struct TouchpointValue: Encodable, Sendable {
+        let name: String
+        let href: String
+        let valueText: String
+        let marginText: String?
+        let n: Int?
+        /// How many pulled the number down.
+        let critical: Int?
+        let failureCount: Int
+        let storyCount: Int
+    }
+
+    struct SegmentValue: Encodable, Sendable {
+        let name: String
+        let valueText: String
+        let marginText: String?
+        let n: Int?
+    }
+}
+
+/// The people behind a computed number: how many pulled it down, in their own words.
+struct BehindTheNumber: Encodable, Sendable {
+    let critical: Int
+    let who: String
+    let shareText: String
+    let n: Int
+    let hasComments: Bool
+    let comments: [Comment]
+
+    struct Comment: Encodable, Sendable {
+        let text: String
+        let score: Int
+        let dateText: String
+        let date: String
+        let touchpoint: String?
+        let touchpointHref: String?
+        let segment: String?
+    }
+}
+
+/// The headline of a perception round: its largest gap.
+struct GapHeadline: Encodable, Sendable {
+    let round: String
+    let dateText: String
+    let statement: String
+    let leadership: String?
+    let staff: String?
+    let customers: String?
+    let gapText: String
+    let href: String
+}
+
+struct RoundSummary: Encodable, Sendable {
+    let title: String
+    let date: String
+    let dateText: String
+}
+
+/// An open loop as of a date: its age and what is still to do.
+struct LoopRow: Encodable, Sendable {
+    let title: String
+    let href: String
+    let age: Int
+    let ageText: String
+    let stale: Bool
+    let owner: String?
+    let loop: String?
+    let outcome: String
+    let touchpoints: [TouchpointName]
+    let openActions: Int
+    let overdueActions: Int
+    let hasOverdue: Bool
+    let nextAction: String?
+
+    struct TouchpointName: Encodable, Sendable {
+        let name: String
+        let href: String
+    }
+}
