@@ -1,6 +1,6 @@
 /// A place in a source file. Lines and columns start at 1; columns count Unicode scalars,
 /// so a caret printed under `column` sits under the right character.
-public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible {
+public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConvertible, Codable {
     public var path: String
     public var line: Int
     public var column: Int
@@ -54,6 +54,9 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var severity: Severity
     public var message: String
     public var location: SourceLocation?
+    /// The stage of the program that found it (a build's `load`, `validate`, `model`,
+    /// `render` or `write`), when one says.
+    public var stage: String?
     /// The text of the line `location` points into, when known: all of it, or for a long
     /// line the part around the column, with `…` where it was cut.
     public var sourceLine: String?

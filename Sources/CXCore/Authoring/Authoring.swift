@@ -147,14 +147,16 @@ public enum Authoring {
 
     /// Reads the site; throws its errors when it does not load.
     public static func facts(of source: URL) throws -> SiteFacts {
-        var options = BuildOptions(source: source)
-        options.useCache = false
-        let (loaded, diagnostics) = SiteBuilder.load(SiteFolder(source), options: options)
-        guard let loaded, !diagnostics.contains(where: \.isError) else {
+        let (sources, loadDiagnostics) = Load.sources(of: SiteFolder(source))
+        let (settings, settingsDiagnostics) = Validate.settings(sources)
+        var validator = settings.map { ContentValidator(config: $0.config) }
+        let content = validator?.validate(sources, cache: nil).0
+        let diagnostics = loadDiagnostics + settingsDiagnostics + (validator?.diagnostics ?? [])
+        guard let settings, let content, !diagnostics.contains(where: \.isError) else {
             throw DiagnosticList(diagnostics.filter(\.isError).sorted())
         }
-        let published = loaded.content.stories.filter { !$0.draft }.sorted(by: Story.newestFirst)
-        return SiteFacts(period: loaded.config.period, touchpoints: loaded.config.journey.map(\.id),
+        let published = content.stories.filter { !$0.draft }.sorted(by: Story.newestFirst)
+        return SiteFacts(period: settings.config.period, touchpoints: settings.config.journey.map(\.id),
                          newestSuccess: published.first { $0.outcome == .success }?.slug,
                          newestFailure: published.first { $0.outcome == .failure }?.slug)
     }

@@ -55,7 +55,7 @@ public struct PerceptionRound: Sendable {
     public var answers: [PerceptionGroup: [PerceptionQuestion: [String]]]
 }
 
-extension ContentLoader {
+extension ContentValidator {
     /// Reads a perception round; a group missing from a rating or the answers is a warning.
     mutating func perceptionRound(from file: SourceFile) -> PerceptionRound? {
         var fields: YAMLFields

@@ -3,45 +3,39 @@ import Foundation
 import Markdown
 import Yams
 
-/// Reads `content/` and validates each file against the config, collecting every error.
-struct ContentLoader {
-    let site: SiteFolder
+/// Validates the content files against the config, collecting every error.
+struct ContentValidator {
     let config: SiteConfig
+    /// Renders story and briefing bodies, as the config allows raw HTML or not.
+    let markdown: MarkdownRenderer
     private(set) var diagnostics: [Diagnostic] = []
-    /// Stories parsed by an earlier build, by path: taken as they are when the file's text
-    /// hashes the same, instead of parsing it again.
-    var reusable: [String: BuildCache.StoryEntry] = [:]
-    /// The paths of the stories taken from ``reusable``.
-    private(set) var reusedStories: Set<String> = []
 
-    init(site: SiteFolder, config: SiteConfig) {
-        self.site = site
+    init(config: SiteConfig) {
         self.config = config
+        markdown = MarkdownRenderer(allowsRawHTML: config.allowsRawHTML)
     }
 
-    mutating func load() -> Content {
+    /// The content of `sources`, and the paths of the stories taken from `cache`.
+    mutating func validate(_ sources: SiteSources, cache: StoryCache?) -> (Content, reused: Set<String>) {
         var content = Content()
-        let reusable = self.reusable
-        let markdown = markdownFolders()
-        let stories = parseAll(read(markdown.stories, limit: SiteFolder.markdownFileLimit)) { loader, file -> (Story, reused: Bool)? in
-            if let entry = reusable[file.path], entry.sourceHash == StableHasher.hash(file.text) { return (entry.story, true) }
-            return loader.story(from: file).map { ($0, false) }
+        let stories = parseAll(sources.stories) { validator, file -> (Story, reused: Bool)? in
+            if let cached = cache?.story(for: file) { return (cached, true) }
+            return validator.story(from: file).map { ($0, false) }
         }
         content.stories = stories.map(\.0)
-        reusedStories = Set(stories.filter(\.reused).map(\.0.path))
-        content.briefings = parseAll(read(markdown.briefings, limit: SiteFolder.markdownFileLimit)) {
-            $0.briefing(from: $1)
-        }
-        for file in read("content/metrics", extensions: ["csv", "json", "yaml", "yml"]) {
+        content.briefings = parseAll(sources.briefings) { $0.briefing(from: $1) }
+        for file in sources.metrics {
             content.snapshots += snapshots(from: file)
         }
-        for file in read("content/perception", extensions: ["yaml", "yml"]) {
+        for file in sources.perception {
             if let round = perceptionRound(from: file) { content.perceptionRounds.append(round) }
         }
-        content.files = files
+        for file in sources.stories + sources.briefings + sources.metrics + sources.perception {
+            content.files[file.path] = file
+        }
         reportDuplicateSlugs(content.stories.map { ($0.slug, $0.path) }, kind: "story")
         reportDuplicateSlugs(content.briefings.map { ($0.slug, $0.path) }, kind: "briefing")
-        return content
+        return (content, Set(stories.filter(\.reused).map(\.0.path)))
     }
 
     mutating func report(_ diagnostic: Diagnostic) {
@@ -52,64 +46,18 @@ struct ContentLoader {
         diagnostics += list
     }
 
-    /// Parses files on all cores, each with a loader of its own, and gathers the results and
-    /// diagnostics in file order.
+    /// Parses files on all cores, each with a validator of its own, and gathers the results
+    /// and diagnostics in file order.
     private mutating func parseAll<Item: Sendable>(_ files: [SourceFile],
-                                                   _ parse: @Sendable (inout ContentLoader, SourceFile) -> Item?) -> [Item] {
-        let site = self.site, config = self.config
+                                                   _ parse: @Sendable (inout ContentValidator, SourceFile) -> Item?) -> [Item] {
+        let config = self.config
         let results = files.concurrentMap { file -> (Item?, [Diagnostic]) in
-            var loader = ContentLoader(site: site, config: config)
-            let item = parse(&loader, file)
-            return (item, loader.diagnostics)
+            var validator = ContentValidator(config: config)
+            let item = parse(&validator, file)
+            return (item, validator.diagnostics)
         }
         for result in results { diagnostics += result.1 }
         return results.compactMap(\.0)
-    }
-
-    /// The story and briefing files to read; none, with an error, when together they are
-    /// larger than a build holds in memory (``SiteFolder/markdownTotalLimit``).
-    private mutating func markdownFolders() -> (stories: [String], briefings: [String]) {
-        let stories = list("content/stories", extensions: ["md", "markdown"])
-        let briefings = list("content/briefings", extensions: ["md", "markdown"])
-        let total = (stories + briefings).reduce(0) { sum, path in
-            var info = stat()
-            return sum + (stat(site.root.path + "/" + path, &info) == 0 ? Int(info.st_size) : 0)
-        }
-        guard total <= SiteFolder.markdownTotalLimit else {
-            let megabytes = String(format: "%.0f", Double(total) / 1_048_576)
-            report(Diagnostic(.error, "the stories and briefings add up to \(megabytes) MiB, more than the \(SiteFolder.markdownTotalLimit >> 20) MiB a build holds in memory: split the site, or archive old stories",
-                              at: .file("content")))
-            return ([], [])
-        }
-        return (stories, briefings)
-    }
-
-    /// The files of a folder with one of `extensions`, reporting those that cannot be read.
-    private mutating func list(_ folder: String, extensions: Set<String>) -> [String] {
-        let (paths, problems) = site.files(in: folder, extensions: extensions)
-        diagnostics += problems
-        return paths
-    }
-
-    /// Reads the files of a folder, on all cores.
-    private mutating func read(_ folder: String, extensions: Set<String>) -> [SourceFile] {
-        read(list(folder, extensions: extensions), limit: SiteFolder.textFileLimit)
-    }
-
-    /// Reads files, on all cores.
-    private mutating func read(_ paths: [String], limit: Int) -> [SourceFile] {
-        let site = self.site
-        var files: [SourceFile] = []
-        for result in paths.concurrentMap({ site.read($0, limit: limit) }) {
-            switch result {
-            case .success(let file):
-                self.files[file.path] = file
-                files.append(file)
-            case .failure(let diagnostic):
-                diagnostics.append(diagnostic)
-            }
-        }
-        return files
     }
 
     // MARK: Stories
@@ -158,7 +106,7 @@ struct ContentLoader {
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
                      touchpoints: touchpoints, score: score, quote: quote, tags: tags, owner: owner, status: status,
                      loop: loop, actions: actions, draft: draft, statusLocation: statusLocation,
-                     body: body.text, bodyLine: body.line, path: file.path)
+                     body: markdown.render(body.text), bodyLine: body.line, path: file.path)
     }
 
     static let storyFields: Set<String> = ["title", "date", "outcome", "customer", "segment", "touchpoints", "score",
@@ -205,14 +153,12 @@ struct ContentLoader {
         diagnostics += fields.diagnostics
         guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Briefing(slug: Self.slug(of: file.path), title: title, date: date, period: period,
-                        storyReferences: references, storiesLocation: storiesLocation, body: body.text,
+                        storyReferences: references, storiesLocation: storiesLocation,
+                        body: markdown.render(body.text, headingOffset: 1),
                         bodyLine: body.line, path: file.path)
     }
 
     // MARK: Front matter
-
-    /// The files read, by path.
-    private var files: [String: SourceFile] = [:]
 
     /// The front matter of a story or briefing as fields to read, and its markdown body with
     /// the line it starts on; nil, with the problem reported, when either cannot be used.

@@ -96,7 +96,7 @@ struct PageBuilder {
             guard site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
             return metricCard(metric, root: root, period: briefing.period)
         }
-        let notes = site.bodies[briefing.path]?.html ?? ""
+        let notes = briefing.body.html
         return BriefingPage(
             briefing: briefingSummary(briefing, root: root),
             stories: opening.stories.map { storyCard($0, root: root) },
@@ -126,7 +126,7 @@ struct PageBuilder {
     private func storyPage(_ story: Story, root: String) -> StoryPage {
         let change = site.history.lastChange(of: story.path)
         let details = StoryPage.StoryDetails(
-            html: site.bodies[story.path]?.html ?? "",
+            html: story.body.html,
             actions: story.actions.map { action in
                 StoryPage.Action(what: action.what, owner: action.owner, due: action.due?.longText ?? "", done: action.done)
             },
@@ -180,7 +180,7 @@ struct PageBuilder {
             score: story.score,
             scoreClass: story.score.map { $0 >= 9 ? "promoter" : $0 >= 7 ? "passive" : "detractor" } ?? "",
             quote: story.quote.map(Typography.smarten),
-            summary: site.bodies[story.path]?.summary ?? "",
+            summary: story.body.summary,
             tags: story.tags,
             owner: story.owner,
             status: story.status?.rawValue,

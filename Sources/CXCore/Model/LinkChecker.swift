@@ -15,12 +15,13 @@ struct LinkChecker {
     /// many other links of the file go there too.
     func brokenLinks(severity: Diagnostic.Severity) -> [Diagnostic] {
         var found: [Diagnostic] = []
-        let documents: [(path: String, page: String, bodyLine: Int)] =
-            site.stories.map { ($0.path, $0.route.path, $0.bodyLine) } + site.briefings.map { ($0.path, $0.route.path, $0.bodyLine) }
+        let documents: [(path: String, page: String, body: RenderedMarkdown, bodyLine: Int)] =
+            site.stories.map { ($0.path, $0.route.path, $0.body, $0.bodyLine) }
+            + site.briefings.map { ($0.path, $0.route.path, $0.body, $0.bodyLine) }
         for document in documents {
             var broken: [(destination: String, target: String, first: RenderedMarkdown.Link, count: Int)] = []
             var index: [String: Int] = [:]
-            for link in site.bodies[document.path]?.links ?? [] {
+            for link in document.body.links {
                 guard let target = resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }
                 if let known = index[link.destination] {
                     broken[known].count += 1

@@ -36,6 +36,9 @@ enum Routes {
     static let sitemap = Route(fixed: "sitemap.xml")
     static let scorecardExport = Route(fixed: "scorecard.json")
 
+    /// A file of the theme's `assets/` folder, by its path relative to `templates/`.
+    static func asset(_ path: String) -> Route { Route(fixed: path) }
+
     static func story(_ slug: String) -> Route { Route(folder: "stories", name: slug) }
     static func briefing(_ slug: String) -> Route { Route(folder: "briefings", name: slug) }
     static func touchpoint(_ id: String) -> Route { Route(folder: "touchpoints", name: id) }

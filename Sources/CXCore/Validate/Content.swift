@@ -1,22 +1,23 @@
 import Diagnostics
+import Markdown
 
 /// How a story ended for the customer.
-public enum Outcome: String, CaseIterable, Sendable {
+public enum Outcome: String, CaseIterable, Sendable, Codable {
     case success, failure
 }
 
 /// Whether the loop on a story is still open.
-public enum LoopStatus: String, CaseIterable, Sendable {
+public enum LoopStatus: String, CaseIterable, Sendable, Codable {
     case open, closed
 }
 
 /// The level at which a story's feedback loop closes.
-public enum LoopLevel: String, CaseIterable, Sendable {
+public enum LoopLevel: String, CaseIterable, Sendable, Codable {
     case operational, tactical, strategic
 }
 
 /// One customer's experience, from `content/stories/SLUG.md`.
-public struct Story: Sendable {
+public struct Story: Sendable, Codable {
     public var slug: String
     public var title: String
     public var date: Day
@@ -36,14 +37,14 @@ public struct Story: Sendable {
     public var draft: Bool
     /// Where `status` is written, for warnings about the loop.
     public var statusLocation: SourceLocation?
-    /// The markdown after the front matter.
-    public var body: String
+    /// The markdown after the front matter, rendered.
+    public var body: RenderedMarkdown
     /// The file line the body starts on.
     public var bodyLine: Int
     public var path: String
 
     /// A follow-up that closes the loop.
-    public struct Action: Sendable {
+    public struct Action: Sendable, Codable {
         public var what: String
         public var owner: String?
         public var due: Day?
@@ -69,7 +70,9 @@ public struct Briefing: Sendable {
     public var storyReferences: [(slug: String, location: SourceLocation)]
     /// Where the `stories` field is written, or the top of the file: for warnings.
     public var storiesLocation: SourceLocation
-    public var body: String
+    /// The briefing's notes, rendered with their headings a level down (they sit under the
+    /// page's own).
+    public var body: RenderedMarkdown
     /// The file line the body starts on.
     public var bodyLine: Int
     public var path: String

@@ -14,20 +14,9 @@ struct Theme: Sendable {
     /// The built-in theme's files, by path relative to `templates/`.
     static var builtInFiles: [String: String] { BuiltinTheme.files }
 
-    static func load(from site: SiteFolder) -> (Theme?, [Diagnostic]) {
-        var files: [String: (text: String, path: String)] = [:]
-        for (name, text) in BuiltinTheme.files {
-            files[name] = (text, "(built-in theme) templates/" + name)
-        }
-        var diagnostics: [Diagnostic] = []
-        let (relatives, problems) = site.filesRecursively(in: "templates")
-        diagnostics += problems
-        for relative in relatives {
-            switch site.read("templates/" + relative) {
-            case .success(let file): files[relative] = (file.text, file.path)
-            case .failure(let diagnostic): diagnostics.append(diagnostic)
-            }
-        }
+    /// The theme made of `files` (by path relative to `templates/`): the templates parsed,
+    /// the assets kept; nil when a template has an error.
+    static func make(_ files: [String: SourceFile]) -> (Theme?, [Diagnostic]) {
         var sources: [String: String] = [:]
         var paths: [String: String] = [:]
         var assets: [String: String] = [:]
@@ -47,12 +36,11 @@ struct Theme: Sendable {
                 hasher.combine(name)
                 hasher.combine(file.text)
             }
-            let theme = Theme(templates: templates, assets: assets, fingerprint: hasher.finalize())
-            return diagnostics.isEmpty ? (theme, []) : (nil, diagnostics)
+            return (Theme(templates: templates, assets: assets, fingerprint: hasher.finalize()), [])
         } catch let errors as DiagnosticList {
-            return (nil, diagnostics + errors.diagnostics)
+            return (nil, errors.diagnostics)
         } catch {
-            return (nil, diagnostics + [Diagnostic(.error, "the templates could not be loaded: \(error)")])
+            return (nil, [Diagnostic(.error, "the templates could not be loaded: \(error)")])
         }
     }
 }

@@ -50,9 +50,9 @@ public enum FuzzEntryPoints {
     /// Splits front matter and reads a story's fields from it.
     public static func frontMatter(_ bytes: [UInt8]) {
         guard let text = String(validatingUTF8Bytes: bytes) else { return }
-        var loader = ContentLoader(site: SiteFolder(URL(fileURLWithPath: "/nonexistent")), config: fuzzConfig)
-        _ = loader.parseStory(SourceFile(path: "content/stories/fuzz.md", text: text))
-        _ = loader.parseBriefing(SourceFile(path: "content/briefings/fuzz.md", text: text))
+        var validator = ContentValidator(config: fuzzConfig)
+        _ = validator.parseStory(SourceFile(path: "content/stories/fuzz.md", text: text))
+        _ = validator.parseBriefing(SourceFile(path: "content/briefings/fuzz.md", text: text))
     }
 
     /// Reads CSV records, then the rows as metric snapshots.
@@ -68,8 +68,8 @@ public enum FuzzEntryPoints {
             }
             records += 1
         }
-        var loader = ContentLoader(site: SiteFolder(URL(fileURLWithPath: "/nonexistent")), config: fuzzConfig)
-        _ = loader.parseSnapshots(SourceFile(path: "content/metrics/fuzz.csv", text: String(decoding: bytes, as: UTF8.self)))
+        var validator = ContentValidator(config: fuzzConfig)
+        _ = validator.parseSnapshots(SourceFile(path: "content/metrics/fuzz.csv", text: String(decoding: bytes, as: UTF8.self)))
     }
 
     private static let fuzzConfig = SiteConfig(

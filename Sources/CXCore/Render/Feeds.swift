@@ -28,7 +28,7 @@ enum Feeds {
                     <updated>\(timestamp(story.date))</updated>
                     <link href="\(escape(link(path)))"/>
                     <category term="\(story.outcome.rawValue)"/>
-                    <summary>\(escape(story.quote ?? site.bodies[story.path]?.summary ?? ""))</summary>
+                    <summary>\(escape(story.quote ?? story.body.summary))</summary>
                   </entry>
 
                 """

@@ -1,5 +1,5 @@
 /// A calendar date without a time zone, written `YYYY-MM-DD`.
-public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public let year: Int
     public let month: Int
     public let day: Int
@@ -40,6 +40,16 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
             return .failure(DateProblem("\(text) does not exist in the calendar"))
         }
         return .success(value)
+    }
+
+    /// Reads a day as encoded, refusing one that does not exist in the calendar.
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        guard let day = Day(year: try container.decode(Int.self, forKey: .year), month: try container.decode(Int.self, forKey: .month),
+                            day: try container.decode(Int.self, forKey: .day)) else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no such day"))
+        }
+        self = day
     }
 
     public var description: String {

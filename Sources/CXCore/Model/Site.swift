@@ -10,8 +10,6 @@ struct Site: Sendable {
     /// Briefings, newest first.
     let briefings: [Briefing]
     let scorecard: Scorecard
-    /// Rendered story and briefing bodies, by source path.
-    let bodies: [String: RenderedMarkdown]
     /// The stories each briefing opens with, by briefing slug.
     let openingStories: [String: OpeningStories]
     /// Perception-gap rounds, newest first.
@@ -35,7 +33,7 @@ struct Site: Sendable {
 
     /// Joins content and config; reports briefings that name stories that do not exist.
     static func make(config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
-                     bodies: [String: RenderedMarkdown], sourceDateEpoch: Int?,
+                     sourceDateEpoch: Int?,
                      history: GitHistory = GitHistory()) -> (Site, [Diagnostic]) {
         // Sorted by index: moving whole stories around while sorting costs more than the sort.
         let published = content.stories.filter { includeDrafts || !$0.draft }
@@ -81,7 +79,7 @@ struct Site: Sendable {
         }
         let site = Site(config: config, stories: stories, briefings: briefings,
                         scorecard: scorecard,
-                        bodies: bodies, openingStories: opening,
+                        openingStories: opening,
                         perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
                         today: today, history: history,
                         storiesByTouchpoint: Dictionary(grouping: stories.flatMap { story in

@@ -1,0 +1,224 @@
+import Diagnostics
+import Foundation
+import Markdown
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the previous build learned, kept in `SOURCE/.cxsite-cache/` so the next one redoes
+/// only what changed:
+/// - each story file's story as parsed, its markdown rendered, by the hash of its text (only
+///   files that gave no warning, so a cached build reports what a clean one does), in 16
+///   files by the hash of the story's path;
+/// - each page's output hash, by the hash of its template and everything the template read,
+///   so an unchanged page is neither rendered nor written.
+///
+/// The files are the types' own `Codable` form (``CacheCoding``), so the format follows the
+/// types. The whole cache is keyed on the cxsite and cmark-gfm versions, the config, the
+/// templates and the build options. A cache whose key or format differs, that does not decode
+/// whole, or whose bytes do not match the hash it carries is ignored, and the build runs as
+/// if it were absent.
+struct BuildCache: Sendable {
+    struct StoryEntry: Codable, Sendable {
+        var path: String
+        var sourceHash: UInt64
+        var story: Story
+    }
+
+    struct PageEntry: Codable, Sendable {
+        var path: String
+        var modelHash: UInt64
+        var outputHash: UInt64
+    }
+
+    /// One file of stories.
+    private struct StoryShard: Codable {
+        var stories: [StoryEntry]
+    }
+
+    private struct PageList: Codable {
+        var pages: [PageEntry]
+    }
+
+    var key: UInt64
+    var stories: [String: StoryEntry] = [:]
+    var pages: [String: PageEntry] = [:]
+    /// The story paths each shard file held when read, to tell which shards changed.
+    private(set) var shardsRead: [Int: Set<String>] = [:]
+
+    init(key: UInt64) {
+        self.key = key
+    }
+
+    /// The cache for the next build: every story of `content` but those of `excluded` files.
+    /// Pages are added as they are written (``recordPage(_:modelHash:outputHash:)``).
+    init(key: UInt64, stories content: Content, except excluded: Set<String>) {
+        self.key = key
+        for story in content.stories where !excluded.contains(story.path) {
+            guard let file = content.files[story.path] else { continue }
+            stories[story.path] = StoryEntry(path: story.path, sourceHash: StableHasher.hash(file.text), story: story)
+        }
+    }
+
+    mutating func recordPage(_ path: String, modelHash: UInt64, outputHash: UInt64) {
+        pages[path] = PageEntry(path: path, modelHash: modelHash, outputHash: outputHash)
+    }
+
+    static let folderName = ".cxsite-cache"
+    /// Stories are spread over this many files by the hash of their path, so a build that
+    /// changed one story rewrites one small file, not the whole cache.
+    private static let shardCount = 16
+    private static let pagesFile = "pages"
+    private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
+    /// The first line of every cache file; the number changes when the header does.
+    private static let magic = Array("cxsite-build-cache 3\n".utf8)
+
+    /// Why the cache folder of the site in `source` cannot be used, or nil: cxsite never
+    /// reads or writes it through a link, nor replaces a file that stands in its place.
+    static func folderProblem(in source: URL) -> String? {
+        switch OutputFolder.fileType(source.appendingPathComponent(folderName).path) {
+        case nil, S_IFDIR?: nil
+        case S_IFLNK?: "\(folderName) is a symbolic link, which cxsite never writes through: remove it (cxsite makes the folder itself), or build with --no-cache"
+        default: "\(folderName) exists and is not a folder: remove it (cxsite makes the folder itself), or build with --no-cache"
+        }
+    }
+
+    /// The cache folder of the site in `source`, made when missing; refused when it is a link.
+    static func makeFolder(in source: URL) throws -> String {
+        if let problem = folderProblem(in: source) { throw OutputRefused(message: problem) }
+        let folder = source.appendingPathComponent(folderName).path
+        guard mkdir(folder, 0o755) == 0 || errno == EEXIST else { throw FileSystemError("create", folder) }
+        if let problem = folderProblem(in: source) { throw OutputRefused(message: problem) }
+        return folder
+    }
+
+    /// Where the manifests of the output folder `output` and its spare are kept: in the cache,
+    /// so that nothing but the spare stands beside the output.
+    static func manifestPrefix(in source: URL, for output: URL) throws -> String {
+        try makeFolder(in: source) + "/output-" + String(StableHasher.hash(output.standardizedFileURL.path), radix: 16) + "-"
+    }
+
+    static func shard(of path: String) -> Int { Int(StableHasher.hash(path) % UInt64(shardCount)) }
+
+    /// The key for a build: what every cached value depends on besides its own input.
+    static func key(configText: String, theme: Theme, options: BuildOptions) -> UInt64 {
+        var hasher = StableHasher()
+        hasher.combine(cxsiteVersion)
+        hasher.combine(MarkdownRenderer.libraryVersion)
+        hasher.combine(configText)
+        hasher.combine(theme.fingerprint)
+        hasher.combine(options.includeDrafts ? 1 : 0)
+        hasher.combine(options.useGit ? 1 : 0)
+        hasher.combine(options.sourceDateEpoch ?? -1)
+        return hasher.finalize()
+    }
+
+    /// The cache of the site in `source` for `key`, or nil when there is none. A file that is
+    /// missing, stale or damaged only loses what it held: those stories are parsed again.
+    static func read(in source: URL, key: UInt64) -> BuildCache? {
+        guard folderProblem(in: source) == nil else { return nil }
+        let folder = source.appendingPathComponent(folderName)
+        @Sendable func contents(_ name: String) -> [UInt8]? {
+            OutputFolder.readOwnFile(folder.appendingPathComponent(name).path)
+        }
+        var cache = BuildCache(key: key)
+        var found = false
+        if let bytes = contents(pagesFile), let list = try? unsealed(bytes, key: key, as: PageList.self) {
+            cache.pages = Dictionary(list.pages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            found = true
+        }
+        let shards = Array(0..<shardCount).concurrentMap { shard -> [StoryEntry]? in
+            contents(storiesFile(shard)).flatMap { try? unsealed($0, key: key, as: StoryShard.self).stories }
+        }
+        for (shard, entries) in shards.enumerated() {
+            guard let entries else { continue }
+            found = true
+            cache.shardsRead[shard] = Set(entries.map(\.path))
+            for entry in entries where cache.stories[entry.path] == nil { cache.stories[entry.path] = entry }
+        }
+        return found ? cache : nil
+    }
+
+    /// Writes the cache beside the site's content, each file to a temporary file first,
+    /// renamed over the old one, so a reader never sees half a file. A shard is written only
+    /// when it holds other stories than `previous` read, or any story not in `reused`.
+    func write(in source: URL, previous: BuildCache?, reused: Set<String>) throws {
+        let folder = try Self.makeFolder(in: source)
+        // Temporary files of builds killed while they saved the cache (not those of a build
+        // still running).
+        for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
+            guard let mark = name.range(of: ".tmp-"), let pid = Int32(name[mark.upperBound...]),
+                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+            unlink(folder + "/" + name)
+        }
+        func save(_ bytes: [UInt8], as name: String) throws {
+            let path = folder + "/" + name
+            let temporary = path + ".tmp-\(getpid())"
+            try OutputFolder.write(bytes, to: temporary)
+            guard rename(temporary, path) == 0 else {
+                let failure = FileSystemError("replace", path)
+                unlink(temporary)
+                throw failure
+            }
+        }
+        var shards = [[StoryEntry]](repeating: [], count: Self.shardCount)
+        for (path, entry) in stories.sorted(by: { $0.key < $1.key }) { shards[Self.shard(of: path)].append(entry) }
+        for (shard, entries) in shards.enumerated() {
+            let paths = Set(entries.map(\.path))
+            if let previous, previous.key == key, previous.shardsRead[shard] == paths, paths.isSubset(of: reused) { continue }
+            try save(Self.sealed(StoryShard(stories: entries), key: key), as: Self.storiesFile(shard))
+        }
+        try save(Self.sealed(PageList(pages: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
+    }
+
+    // MARK: Files
+
+    /// The file's bytes: the format line, the key, the length and a hash of the encoded
+    /// value, then the value.
+    private static func sealed(_ value: some Encodable, key: UInt64) throws -> [UInt8] {
+        let payload = try CacheCoding.encode(value)
+        let header = CacheCoding.Output()
+        header.bytes = magic
+        header.uint64(key)
+        header.int(payload.count)
+        header.uint64(StableHasher.hash(payload))
+        return header.bytes + payload
+    }
+
+    /// The value a file holds, when its format, key, length and hash are as expected.
+    private static func unsealed<Value: Decodable>(_ bytes: [UInt8], key: UInt64, as type: Value.Type) throws -> Value {
+        guard bytes.starts(with: magic) else { throw CacheCoding.Damaged() }
+        var input = CacheCoding.Input(bytes: bytes, offset: magic.count)
+        guard try input.uint64() == key else { throw CacheCoding.Damaged() }
+        let length = try input.int()
+        let hash = try input.uint64()
+        let payload = Array(bytes[input.offset...])
+        guard length == payload.count, StableHasher.hash(payload) == hash else { throw CacheCoding.Damaged() }
+        return try CacheCoding.decode(type, from: payload)
+    }
+}
+
+/// Caching around the story parser: a story file whose text hashes as it did when the
+/// previous build parsed it (without a warning) is taken from the cache, its markdown with it.
+struct StoryCache: Sendable {
+    let entries: [String: BuildCache.StoryEntry]
+
+    func story(for file: SourceFile) -> Story? {
+        guard let entry = entries[file.path], entry.sourceHash == StableHasher.hash(file.text) else { return nil }
+        return entry.story
+    }
+}
+
+/// Caching around page rendering: a page whose template and model hash as they did when the
+/// previous build rendered it, and whose bytes the spare still holds, is kept, not rendered.
+struct PageCache: Sendable {
+    let previous: [String: BuildCache.PageEntry]
+    let spare: SpareHoldings
+
+    /// The hash of the bytes the spare holds for `path`, when they were rendered from a
+    /// model hashing to `modelHash`.
+    func keptOutput(_ path: String, modelHash: UInt64) -> UInt64? {
+        guard let entry = previous[path], entry.modelHash == modelHash, spare.holds(path, hash: entry.outputHash) else { return nil }
+        return entry.outputHash
+    }
+}

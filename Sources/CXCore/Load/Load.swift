@@ -1,0 +1,93 @@
+import Diagnostics
+import Foundation
+
+/// The site's files, read and decoded, nothing parsed: what the load stage hands to validation.
+struct SiteSources: Sendable {
+    /// `cxsite.yaml`; nil when it is missing or cannot be read (and an error says why).
+    var config: SourceFile?
+    /// The theme: the built-in files, with the site's `templates/` files in their place, by
+    /// path relative to `templates/`.
+    var theme: [String: SourceFile] = [:]
+    var stories: [SourceFile] = []
+    var briefings: [SourceFile] = []
+    /// Metric snapshots: `content/metrics/*.csv|json|yaml`.
+    var metrics: [SourceFile] = []
+    /// Perception rounds: `content/perception/*.yaml`.
+    var perception: [SourceFile] = []
+    /// Survey responses, `content/responses/*.csv`: too large to hold, so validation streams them.
+    var responses: [String] = []
+}
+
+/// Load: files → sources. Reads every file of the site the build uses, and only regular
+/// files inside it, reporting each one it cannot use.
+enum Load {
+    static func sources(of site: SiteFolder) -> (SiteSources, [Diagnostic]) {
+        var sources = SiteSources()
+        var diagnostics: [Diagnostic] = []
+        if !site.exists(SiteConfig.fileName) {
+            diagnostics.append(Diagnostic(.error, "no cxsite.yaml in the site folder: is this a cxsite site? (--source names another folder)",
+                                          at: .file(SiteConfig.fileName)))
+        } else if let problem = site.outsideLinkProblem(SiteConfig.fileName) {
+            diagnostics.append(problem)
+        } else {
+            switch site.read(SiteConfig.fileName) {
+            case .success(let file): sources.config = file
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        for (name, text) in Theme.builtInFiles {
+            sources.theme[name] = SourceFile(path: "(built-in theme) templates/" + name, text: text)
+        }
+        let (themeFiles, themeProblems) = site.filesRecursively(in: "templates")
+        diagnostics += themeProblems
+        for (name, file) in read(themeFiles.map { "templates/" + $0 }, from: site, limit: SiteFolder.textFileLimit, &diagnostics) {
+            sources.theme[String(name.dropFirst("templates/".count))] = file
+        }
+
+        func list(_ folder: String, _ extensions: Set<String>) -> [String] {
+            let (paths, problems) = site.files(in: folder, extensions: extensions)
+            diagnostics += problems
+            return paths
+        }
+        let stories = list("content/stories", ["md", "markdown"])
+        let briefings = list("content/briefings", ["md", "markdown"])
+        if let problem = markdownTotalProblem(stories + briefings, in: site) {
+            diagnostics.append(problem)
+        } else {
+            sources.stories = read(stories, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
+            sources.briefings = read(briefings, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
+        }
+        sources.metrics = read(list("content/metrics", ["csv", "json", "yaml", "yml"]), from: site,
+                               limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        sources.perception = read(list("content/perception", ["yaml", "yml"]), from: site,
+                                  limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        sources.responses = list("content/responses", ["csv"])
+        return (sources, diagnostics)
+    }
+
+    /// Reads files on all cores, in order, reporting those that cannot be read.
+    private static func read(_ paths: [String], from site: SiteFolder, limit: Int,
+                             _ diagnostics: inout [Diagnostic]) -> [(path: String, file: SourceFile)] {
+        var files: [(String, SourceFile)] = []
+        for (path, result) in zip(paths, paths.concurrentMap { site.read($0, limit: limit) }) {
+            switch result {
+            case .success(let file): files.append((path, file))
+            case .failure(let diagnostic): diagnostics.append(diagnostic)
+            }
+        }
+        return files
+    }
+
+    /// An error when the stories and briefings together are larger than a build holds in
+    /// memory (``SiteFolder/markdownTotalLimit``), checked from their sizes before any is read.
+    private static func markdownTotalProblem(_ paths: [String], in site: SiteFolder) -> Diagnostic? {
+        let total = paths.reduce(0) { sum, path in
+            var info = stat()
+            return sum + (stat(site.root.path + "/" + path, &info) == 0 ? Int(info.st_size) : 0)
+        }
+        guard total > SiteFolder.markdownTotalLimit else { return nil }
+        let megabytes = String(format: "%.0f", Double(total) / 1_048_576)
+        return Diagnostic(.error, "the stories and briefings add up to \(megabytes) MiB, more than the \(SiteFolder.markdownTotalLimit >> 20) MiB a build holds in memory: split the site, or archive old stories",
+                          at: .file("content"))
+    }
+}

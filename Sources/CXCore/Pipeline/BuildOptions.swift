@@ -1,0 +1,85 @@
+import Diagnostics
+import Foundation
+
+/// The version of cxsite, which `--version` prints and the build cache keys on.
+public let cxsiteVersion = "0.2.0"
+
+/// What `cxsite build` is asked to do.
+public struct BuildOptions: Sendable {
+    /// The site folder, holding `cxsite.yaml`, `content/` and optionally `templates/`.
+    public var source: URL
+    /// Where the site is written; `SOURCE/public` by default.
+    public var output: URL
+    /// Include stories marked `draft: true`.
+    public var includeDrafts: Bool
+    /// The build's only clock (seconds since 1970), from `SOURCE_DATE_EPOCH`; without it the
+    /// newest date in the content stands for "today".
+    public var sourceDateEpoch: Int?
+    /// Show on each story when it last changed and who changed it, from git.
+    public var useGit = true
+    /// Keep the previous output beside the new one, and a build cache in
+    /// `SOURCE/.cxsite-cache/`, so the next build parses, renders and writes only what
+    /// changed (`--no-cache` turns both off).
+    public var useCache = true
+    /// `SOURCE_DATE_EPOCH`, when set to a number of seconds.
+    public static var sourceDateEpochFromEnvironment: Int? {
+        ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
+    }
+
+    /// Told the share of a large response import done so far (for a progress bar).
+    public var progress: (@Sendable (Double) -> Void)?
+
+    /// Told, once, that another build is writing the same output and this one waits for it.
+    public var waiting: (@Sendable (String) -> Void)?
+
+    public init(source: URL, output: URL? = nil, includeDrafts: Bool = false,
+                sourceDateEpoch: Int? = BuildOptions.sourceDateEpochFromEnvironment) {
+        self.source = source
+        self.output = output ?? source.appendingPathComponent("public")
+        self.includeDrafts = includeDrafts
+        self.sourceDateEpoch = sourceDateEpoch
+    }
+}
+
+/// What a finished build made.
+public struct BuildSummary: Sendable {
+    public var stories: Int
+    public var briefings: Int
+    public var pages: Int
+    public var seconds: Double
+    public var output: URL
+    /// Warnings found on the way; errors stop the build instead.
+    public var warnings: [Diagnostic]
+    /// Seconds spent in each stage, in pipeline order.
+    public var stages: [(name: String, seconds: Double)]
+    /// What the build cache saved: story files taken from it rather than parsed (and their
+    /// markdown not rendered again), and pages the spare still held rather than rendered.
+    public var reuse = Reuse()
+
+    public struct Reuse: Sendable, Equatable {
+        public var storiesParsed = 0
+        public var storiesReused = 0
+        public var pagesRendered = 0
+        public var pagesKept = 0
+
+        public init(storiesParsed: Int = 0, storiesReused: Int = 0, pagesRendered: Int = 0, pagesKept: Int = 0) {
+            self.storiesParsed = storiesParsed
+            self.storiesReused = storiesReused
+            self.pagesRendered = pagesRendered
+            self.pagesKept = pagesKept
+        }
+    }
+
+    /// `Built 18 stories and 3 briefings into 34 pages in 0.21 s → public/`
+    public var line: String {
+        "Built \(stories) \(stories == 1 ? "story" : "stories") and \(briefings) \(briefings == 1 ? "briefing" : "briefings") "
+            + "into \(pages) pages in \(String(format: "%.2f", seconds)) s → \(output.path)"
+    }
+}
+
+/// A site rendered into memory: output paths and their bytes.
+public struct RenderedSite: Sendable {
+    public let files: [String: [UInt8]]
+    public let warnings: [Diagnostic]
+    public let summary: String
+}

@@ -1,0 +1,178 @@
+import Diagnostics
+import Foundation
+import Mustache
+
+/// The build pipeline: load → validate → model → render → write. Each stage is a function
+/// of its own folder (`Load/`, `Validate/`, `Model/`, `Render/`, `Write/`); caching wraps the
+/// two expensive ones (`Cache/`). `build`, `check` and `renderInMemory` are the same chain
+/// with different ends.
+public enum SiteBuilder {
+    /// Builds the site. Throws a ``DiagnosticList`` with every error found (and the warnings),
+    /// in which case the previous output is left as it was.
+    @discardableResult
+    public static func build(_ options: BuildOptions) throws -> BuildSummary {
+        try refuseUnownedOutput(options)
+        var run = StageRun()
+        guard let modelled = modelled(options, &run, caching: options.useCache, brokenLinks: .warning), !run.failed else {
+            throw run.failure()
+        }
+        let reuse = try renderAndWrite(modelled, options: options, &run)
+        return BuildSummary(stories: modelled.model.site.stories.count, briefings: modelled.model.site.briefings.count,
+                            pages: modelled.model.pages.count, seconds: run.clock.total, output: options.output,
+                            warnings: run.diagnostics, stages: run.clock.stages, reuse: reuse)
+    }
+
+    /// The site rendered into memory, for `cxsite serve`; throws like `build`.
+    public static func renderInMemory(_ options: BuildOptions) throws -> RenderedSite {
+        var run = StageRun()
+        guard let modelled = modelled(options, &run, caching: false, brokenLinks: .warning), !run.failed else {
+            throw run.failure()
+        }
+        let renderer = Renderer(theme: modelled.theme, options: RenderOptions(expectedSize: 64 * 1024))
+        var files: [String: [UInt8]] = [:]
+        run.record(.render, renderer.render(modelled.model.pages) { pages in
+            for page in pages { files[page.path] = page.bytes }
+        })
+        guard !run.failed else { throw run.failure() }
+        for file in renderer.otherFiles(of: modelled.model) { files[file.path] = file.bytes }
+        run.clock.finish("render")
+        let site = modelled.model.site
+        return RenderedSite(files: files, warnings: run.diagnostics,
+                            summary: "Rebuilt \(site.stories.count) stories and \(site.briefings.count) briefings in "
+                                + String(format: "%.2f s", run.clock.total))
+    }
+
+    /// Everything `build` validates, plus templates in strict mode and broken internal links
+    /// in markdown, as errors; writes nothing. The diagnostics come sorted by file and line.
+    public static func check(_ options: BuildOptions) -> [Diagnostic] {
+        var run = StageRun()
+        if let modelled = modelled(options, &run, caching: false, brokenLinks: .error) {
+            // Broken links are errors here, but the pages still render.
+            let renderer = Renderer(theme: modelled.theme, options: RenderOptions(strict: true, expectedSize: 64 * 1024))
+            run.record(.render, renderer.render(modelled.model.pages) { _ in } + modelled.theme.templates.missingPartials())
+        }
+        return run.diagnostics.sorted()
+    }
+
+    /// What load → validate → model made of a site, ready to render.
+    struct Modelled {
+        let model: SiteModel
+        let theme: Theme
+        /// The previous build's cache, when there is one for this build's key.
+        let cache: BuildCache?
+        /// The cache this build leaves for the next, when caching: its stories now, its
+        /// pages as they are written.
+        var nextCache: BuildCache?
+        /// The stories taken from the cache, and how many story files the site has.
+        let reusedStories: Set<String>
+        let storyFiles: Int
+    }
+
+    /// load → validate → model; nil when the site cannot be modelled (a model with broken
+    /// links, errors under `check`, is still returned: its pages render). With `caching`, stories
+    /// come from the previous build's cache where their files are unchanged.
+    static func modelled(_ options: BuildOptions, _ run: inout StageRun, caching: Bool,
+                         brokenLinks: Diagnostic.Severity) -> Modelled? {
+        let folder = SiteFolder(options.source)
+        let sources = run.stage(.load) { Load.sources(of: folder) }
+        guard let settings = run.stage(.validate, { Validate.settings(sources) }) else { return nil }
+        let key = caching ? settings.theme.map { BuildCache.key(configText: settings.configText, theme: $0, options: options) } : nil
+        let cache = key.flatMap { BuildCache.read(in: folder.root, key: $0) }
+        let valid = run.stage(.validate) {
+            Validate.content(sources, settings, in: folder, cache: cache.map { StoryCache(entries: $0.stories) },
+                             progress: options.progress)
+        }
+        guard let theme = settings.theme, !run.failed else { return nil }
+        // Only stories whose files loaded without a warning are cached, so a build from the
+        // cache reports what a clean one does.
+        let nextCache = key.map { BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics) }
+        guard let model = run.stage(.model, {
+            Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)
+        }) else { return nil }
+        return Modelled(model: model, theme: theme, cache: cache, nextCache: nextCache,
+                        reusedStories: valid.reusedStories, storyFiles: valid.content.stories.count)
+    }
+
+    /// Before any work: an output or cache folder that cxsite may not replace stops the build.
+    private static func refuseUnownedOutput(_ options: BuildOptions) throws {
+        let refusals = [
+            OutputFolder(options.output).problem(forSiteIn: options.source).map { Diagnostic(.error, $0, at: .file(options.output.path)) },
+            options.useCache ? BuildCache.folderProblem(in: options.source).map { Diagnostic(.error, $0, at: .file(BuildCache.folderName)) } : nil,
+        ].compactMap { $0 }
+        guard refusals.isEmpty else { throw DiagnosticList(refusals) }
+    }
+
+    /// Render and write: pages are rendered in batches and each batch is written as it is
+    /// done, so memory holds one batch of pages, not the whole site. Then the cache is saved.
+    private static func renderAndWrite(_ modelled: Modelled, options: BuildOptions,
+                                       _ run: inout StageRun) throws -> BuildSummary.Reuse {
+        var modelled = modelled
+        func failure(_ message: String) -> DiagnosticList {
+            run.record(.write, [Diagnostic(.error, message, at: .file(options.output.path))])
+            return run.failure()
+        }
+        let update: OutputFolder.Update
+        do {
+            let manifests = options.useCache ? try BuildCache.manifestPrefix(in: options.source, for: options.output) : nil
+            update = try OutputFolder(options.output).beginUpdate(forSiteIn: options.source, manifests: manifests,
+                                                                  waiting: options.waiting)
+        } catch let refused as OutputRefused {
+            throw failure(refused.message)
+        } catch {
+            throw failure("could not write the site: \(error)")
+        }
+        var renderer = Renderer(theme: modelled.theme, options: RenderOptions(expectedSize: 64 * 1024))
+        // With caching on, every page's model is hashed for the next build, even when this
+        // one has no cache to reuse from.
+        if modelled.nextCache != nil { renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:], spare: update.holdings) }
+        var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
+                                       storiesReused: modelled.reusedStories.count)
+        do {
+            let renderDiagnostics = try renderer.render(modelled.model.pages) { pages in
+                var written: [RenderedPage] = []
+                for page in pages {
+                    if page.bytes != nil {
+                        written.append(page)
+                    } else if let modelHash = page.modelHash, let output = page.keptOutputHash {
+                        update.keep(page.path)
+                        modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: output)
+                    }
+                }
+                reuse.pagesRendered += written.count
+                reuse.pagesKept += pages.count - written.count
+                let hashes = try update.write(written.map { ($0.path, $0.bytes ?? []) })
+                for (page, outputHash) in zip(written, hashes) {
+                    guard let modelHash = page.modelHash else { continue }
+                    modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: outputHash)
+                }
+            }
+            run.record(.render, renderDiagnostics)
+            guard !run.failed else {
+                update.abandon()
+                throw run.failure()
+            }
+            try update.write(renderer.otherFiles(of: modelled.model))
+            try update.finish()
+        } catch let errors as DiagnosticList {
+            throw errors
+        } catch {
+            update.abandon()
+            throw failure("could not write the site: \(error)")
+        }
+        run.clock.finish("render and write")
+        if let cache = modelled.nextCache {
+            do {
+                try cache.write(in: options.source, previous: modelled.cache, reused: modelled.reusedStories)
+            } catch {
+                run.record(.write, [Diagnostic(.warning, "could not save the build cache, so the next build starts from scratch: \(error)",
+                                               at: .file(BuildCache.folderName))])
+            }
+            run.clock.finish("save the cache")
+        }
+        return reuse
+    }
+}
+
+@_exported import struct Diagnostics.Diagnostic
+@_exported import struct Diagnostics.DiagnosticList
+@_exported import struct Diagnostics.SourceLocation

@@ -1,0 +1,46 @@
+import Diagnostics
+import Foundation
+import Markdown
+import Mustache
+
+/// The config and the theme: what says how the rest of the site is read and rendered.
+struct Settings: Sendable {
+    let config: SiteConfig
+    /// The text of `cxsite.yaml`, which the build cache keys on.
+    let configText: String
+    /// The theme; nil when a template has an error (reported).
+    let theme: Theme?
+}
+
+/// The site's content, every rule checked: stories and briefings with their markdown
+/// rendered, snapshots, perception rounds and the survey responses' running totals.
+struct ValidContent: Sendable {
+    let content: Content
+    let responses: ResponseAggregates
+    /// The stories taken from the build cache rather than parsed.
+    let reusedStories: Set<String>
+}
+
+/// Validate: sources → content. Every rule of the site and its diagnostics: the config, the
+/// templates, the front matter, snapshots, perception rounds and survey responses.
+enum Validate {
+    /// The config and the theme; nil when the config cannot be used.
+    static func settings(_ sources: SiteSources) -> (Settings?, [Diagnostic]) {
+        let (theme, themeDiagnostics) = Theme.make(sources.theme)
+        guard let file = sources.config else { return (nil, themeDiagnostics) }
+        let (config, configDiagnostics) = SiteConfig.load(file)
+        return (config.map { Settings(config: $0, configText: file.text, theme: theme) }, configDiagnostics + themeDiagnostics)
+    }
+
+    /// The content, checked against the config. Story files `cache` holds as they are now
+    /// are taken from it instead of being parsed again.
+    static func content(_ sources: SiteSources, _ settings: Settings, in site: SiteFolder, cache: StoryCache?,
+                        progress: (@Sendable (Double) -> Void)?) -> (ValidContent, [Diagnostic]) {
+        var validator = ContentValidator(config: settings.config)
+        let (content, reused) = validator.validate(sources, cache: cache)
+        let (responses, responseDiagnostics) = ResponseAggregator(config: settings.config, progress: progress)
+            .aggregate(sources.responses.map { ($0, site.url($0)) })
+        return (ValidContent(content: content, responses: responses, reusedStories: reused),
+                validator.diagnostics + responseDiagnostics)
+    }
+}
