@@ -28,12 +28,18 @@ public struct MustacheMerged<Base: Encodable & Sendable, Extra: Encodable & Send
     }
 }
 
+/// An encoder that takes template data as it is, whole: the one behind
+/// ``MustacheValue/init(encoding:)``, or one that hashes models.
+public protocol MustacheValueSink: AnyObject {
+    func take(_ value: MustacheValue) throws
+}
+
 extension MustacheValue: Encodable {
-    /// Encodes as the JSON value it stands for; a lambda encodes as null except into
-    /// template data, where it stays a lambda.
+    /// Encodes as the JSON value it stands for, members in key order; a lambda encodes as
+    /// null except into template data, where it stays a lambda.
     public func encode(to encoder: any Encoder) throws {
-        if let encoding = encoder as? MustacheEncoding {
-            encoding.storage = .value(self)
+        if let sink = encoder as? any MustacheValueSink {
+            try sink.take(self)
             return
         }
         switch self {
@@ -57,7 +63,8 @@ extension MustacheValue: Encodable {
             for item in items { try container.encode(item) }
         case .object(let members):
             var container = encoder.container(keyedBy: AnyKey.self)
-            for (key, value) in members { try container.encode(value, forKey: AnyKey(key)) }
+            // In key order, so that every encoder sees the same sequence in every run.
+            for key in members.keys.sorted() { try container.encode(members[key]!, forKey: AnyKey(key)) }
         }
     }
 }
@@ -71,7 +78,7 @@ private struct AnyKey: CodingKey {
 }
 
 /// The encoder behind ``MustacheValue/init(encoding:)``.
-private final class MustacheEncoding: Encoder {
+private final class MustacheEncoding: Encoder, MustacheValueSink {
     final class Members {
         var values: [String: MustacheValue] = [:]
         /// Members filled through encoders handed out by `superEncoder(forKey:)`.
@@ -92,14 +99,11 @@ private final class MustacheEncoding: Encoder {
     }
 
     var storage = Storage.empty
-    let codingPath: [any CodingKey]
+    /// Not tracked: nothing reads it, and building it costs an allocation per value.
+    var codingPath: [any CodingKey] { [] }
     var userInfo: [CodingUserInfoKey: Any] { [:] }
 
-    init(codingPath: [any CodingKey] = []) {
-        self.codingPath = codingPath
-    }
-
-    static func value(of value: some Encodable, at codingPath: [any CodingKey] = []) throws -> MustacheValue {
+    static func value(of value: some Encodable) throws -> MustacheValue {
         switch value {
         case let value as String: return .string(value)
         case let value as Int: return .int(value)
@@ -107,7 +111,7 @@ private final class MustacheEncoding: Encoder {
         case let value as Double: return .double(value)
         case let value as MustacheValue: return value
         default:
-            let encoder = MustacheEncoding(codingPath: codingPath)
+            let encoder = MustacheEncoding()
             try value.encode(to: encoder)
             return encoder.result
         }
@@ -129,21 +133,23 @@ private final class MustacheEncoding: Encoder {
     }
 
     func container<Key: CodingKey>(keyedBy type: Key.Type) -> KeyedEncodingContainer<Key> {
-        KeyedEncodingContainer(KeyedContainer<Key>(members: members(), codingPath: codingPath))
+        KeyedEncodingContainer(KeyedContainer<Key>(members: members()))
     }
 
     func unkeyedContainer() -> any UnkeyedEncodingContainer {
-        UnkeyedContainer(items: items(), codingPath: codingPath)
+        UnkeyedContainer(items: items())
     }
 
     func singleValueContainer() -> any SingleValueEncodingContainer {
         SingleValueContainer(encoder: self)
     }
 
-    /// The object being filled, shared by every keyed container asked of this encoder.
+    /// The object being filled, shared by every keyed container asked of this encoder (and
+    /// starting from the object encoded before, when there was one).
     func members() -> Members {
         if case .members(let members) = storage { return members }
         let members = Members()
+        if case .value(.object(let earlier)) = storage { members.values = earlier }
         storage = .members(members)
         return members
     }
@@ -157,7 +163,7 @@ private final class MustacheEncoding: Encoder {
 
     struct KeyedContainer<Key: CodingKey>: KeyedEncodingContainerProtocol {
         let members: Members
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
 
         mutating func encodeNil(forKey key: Key) { members.values[key.stringValue] = .null }
         mutating func encode(_ value: Bool, forKey key: Key) { members.values[key.stringValue] = .bool(value) }
@@ -165,7 +171,7 @@ private final class MustacheEncoding: Encoder {
         mutating func encode(_ value: Double, forKey key: Key) { members.values[key.stringValue] = .double(value) }
         mutating func encode(_ value: Int, forKey key: Key) { members.values[key.stringValue] = .int(value) }
         mutating func encode<T: Encodable>(_ value: T, forKey key: Key) throws {
-            members.values[key.stringValue] = try MustacheEncoding.value(of: value, at: codingPath + [key])
+            members.values[key.stringValue] = try MustacheEncoding.value(of: value)
         }
 
         // A nil optional is `null`, not a missing key: synthesised `Encodable` calls these.
@@ -174,7 +180,7 @@ private final class MustacheEncoding: Encoder {
         mutating func encodeIfPresent(_ value: Double?, forKey key: Key) { members.values[key.stringValue] = value.map(MustacheValue.double) ?? .null }
         mutating func encodeIfPresent(_ value: Int?, forKey key: Key) { members.values[key.stringValue] = value.map(MustacheValue.int) ?? .null }
         mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
-            members.values[key.stringValue] = try value.map { try MustacheEncoding.value(of: $0, at: codingPath + [key]) } ?? .null
+            members.values[key.stringValue] = try value.map { try MustacheEncoding.value(of: $0) } ?? .null
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
@@ -192,7 +198,7 @@ private final class MustacheEncoding: Encoder {
 
         /// An encoder whose value becomes the member `key` once it is filled.
         mutating func superEncoder(forKey key: Key) -> any Encoder {
-            let encoder = MustacheEncoding(codingPath: codingPath + [key])
+            let encoder = MustacheEncoding()
             members.values[key.stringValue] = .null
             members.pending.append((key.stringValue, encoder))
             return encoder
@@ -201,7 +207,7 @@ private final class MustacheEncoding: Encoder {
 
     struct UnkeyedContainer: UnkeyedEncodingContainer {
         let items: Items
-        let codingPath: [any CodingKey]
+        var codingPath: [any CodingKey] { [] }
         var count: Int { items.values.count }
 
         mutating func encodeNil() { items.values.append(.null) }
@@ -210,7 +216,7 @@ private final class MustacheEncoding: Encoder {
         mutating func encode(_ value: Double) { items.values.append(.double(value)) }
         mutating func encode(_ value: Int) { items.values.append(.int(value)) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            items.values.append(try MustacheEncoding.value(of: value, at: codingPath + [AnyKey(String(count))]))
+            items.values.append(try MustacheEncoding.value(of: value))
         }
 
         mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type) -> KeyedEncodingContainer<NestedKey> {
@@ -223,7 +229,7 @@ private final class MustacheEncoding: Encoder {
 
         /// An encoder whose value takes the next place in the list once it is filled.
         mutating func superEncoder() -> any Encoder {
-            let encoder = MustacheEncoding(codingPath: codingPath + [AnyKey(String(count))])
+            let encoder = MustacheEncoding()
             items.pending.append((items.values.count, encoder))
             items.values.append(.null)
             return encoder
@@ -232,7 +238,7 @@ private final class MustacheEncoding: Encoder {
 
     struct SingleValueContainer: SingleValueEncodingContainer {
         let encoder: MustacheEncoding
-        var codingPath: [any CodingKey] { encoder.codingPath }
+        var codingPath: [any CodingKey] { [] }
 
         mutating func encodeNil() { encoder.set(.null) }
         mutating func encode(_ value: Bool) { encoder.set(.bool(value)) }
@@ -250,11 +256,15 @@ private final class MustacheEncoding: Encoder {
         mutating func encode(_ value: UInt) { encoder.set(Int(exactly: value).map(MustacheValue.int) ?? .double(Double(value))) }
         mutating func encode(_ value: UInt64) { encoder.set(Int(exactly: value).map(MustacheValue.int) ?? .double(Double(value))) }
         mutating func encode<T: Encodable>(_ value: T) throws {
-            encoder.set(try MustacheEncoding.value(of: value, at: codingPath))
+            encoder.set(try MustacheEncoding.value(of: value))
         }
     }
 
     func set(_ value: MustacheValue) {
+        storage = .value(value)
+    }
+
+    func take(_ value: MustacheValue) {
         storage = .value(value)
     }
 }

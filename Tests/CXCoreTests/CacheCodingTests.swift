@@ -1,6 +1,7 @@
 @testable import CXCore
 import Foundation
 import Markdown
+import Mustache
 import Testing
 
 /// The build cache's format, derived from the cached types (``CacheCoding``).
@@ -47,5 +48,34 @@ struct CacheCodingTests {
         // A day that is not in the calendar is refused, not made up.
         struct Fake: Encodable { var year = 2026, month = 2, day = 30 }
         #expect(throws: (any Error).self) { try CacheCoding.decode(Day.self, from: try CacheCoding.encode(Fake())) }
+    }
+}
+
+/// The hash that decides whether a page renders again (``ModelHashing``).
+struct ModelHashingTests {
+    struct Item: Encodable, Sendable { var k: Int? }
+    struct Outer: Encodable, Sendable { var list: [Item]; var k: Int? }
+
+    @Test func theSameModelHashesTheSameAndAnyChangeHashesOtherwise() throws {
+        let model = Outer(list: [Item(k: 1)], k: 1)
+        let hash = try #require(ModelHashing.hash(model))
+        #expect(ModelHashing.hash(Outer(list: [Item(k: 1)], k: 1)) == hash)
+        let others: [Outer] = [
+            Outer(list: [Item(k: 1)], k: 2), Outer(list: [Item(k: 1)], k: nil), Outer(list: [Item(k: nil)], k: 1),
+            Outer(list: [], k: 1), Outer(list: [Item(k: 1), Item(k: 1)], k: 1),
+        ]
+        #expect(Set(others.compactMap(ModelHashing.hash)).count == others.count)
+        #expect(!others.compactMap(ModelHashing.hash).contains(hash))
+    }
+
+    /// A part encoded once hashes as it is, and its hash changes with it.
+    @Test func preparedPartsHashByTheirContent() throws {
+        struct Page: Encodable, Sendable { var card: Prepared<Item>; var cards: [Prepared<Item>] }
+        let one = try Page(card: Prepared(Item(k: 1)), cards: [Prepared(Item(k: 2))])
+        #expect(ModelHashing.hash(one) == ModelHashing.hash(try Page(card: Prepared(Item(k: 1)), cards: [Prepared(Item(k: 2))])))
+        #expect(ModelHashing.hash(one) != ModelHashing.hash(try Page(card: Prepared(Item(k: 1)), cards: [Prepared(Item(k: 3))])))
+        // Encoded into template data, a prepared part is the object it was made from.
+        let data = try MustacheValue(encoding: one)
+        #expect(data["card"]?["k"]?.interpolatedText == "1")
     }
 }

@@ -45,7 +45,8 @@ struct PageFrame: Encodable, Sendable {
     let root: String
     let pageTitle: String
     let site: SiteTitle
-    let nav: [NavItem]
+    /// The same for every page of a folder and section: encoded once for all of them.
+    let nav: Prepared<[NavItem]>
 
     struct SiteTitle: Encodable, Sendable {
         let title: String
@@ -57,11 +58,8 @@ struct PageFrame: Encodable, Sendable {
         let current: Bool
     }
 
-    init(root: String, title: String, section: Section?, siteTitle: String) {
-        self.root = root
-        pageTitle = title
-        site = SiteTitle(title: siteTitle)
-        nav = Section.allCases.map { NavItem(label: $0.label, href: root + $0.route.href, current: $0 == section) }
+    static func navigation(root: String, section: Section?) throws -> Prepared<[NavItem]> {
+        try Prepared(Section.allCases.map { NavItem(label: $0.label, href: root + $0.route.href, current: $0 == section) })
     }
 }
 
@@ -70,7 +68,7 @@ struct PageFrame: Encodable, Sendable {
 /// `index.html` of a site with no briefing yet: the newest stories.
 struct HomePage: PageModel {
     static let template = "home"
-    let stories: [StoryCard]
+    let stories: [EncodedCard]
 }
 
 struct BriefingsPage: PageModel {
@@ -82,7 +80,7 @@ struct BriefingsPage: PageModel {
 struct BriefingPage: PageModel {
     static let template = "briefing"
     let briefing: BriefingSummary
-    let stories: [StoryCard]
+    let stories: [EncodedCard]
     /// True when cxsite added the failure because the briefing named none.
     let addedFailure: Bool
     let hasStories: Bool
@@ -98,7 +96,7 @@ struct BriefingPage: PageModel {
 
 struct StoriesPage: PageModel {
     static let template = "stories"
-    let stories: [StoryCard]
+    let stories: [EncodedCard]
     let count: Int
     let failureCount: Int
     let successCount: Int
@@ -113,7 +111,7 @@ struct StoriesPage: PageModel {
 
 struct StoryPage: PageModel {
     static let template = "story"
-    let story: MustacheMerged<StoryCard, StoryDetails>
+    let story: MustacheMerged<EncodedCard, StoryDetails>
 
     /// What a story's own page shows beyond its card.
     struct StoryDetails: Encodable, Sendable {
@@ -142,8 +140,8 @@ struct StoryPage: PageModel {
 struct TouchpointPage: PageModel {
     static let template = "touchpoint"
     let touchpoint: Step
-    let failures: [StoryCard]
-    let successes: [StoryCard]
+    let failures: [EncodedCard]
+    let successes: [EncodedCard]
     let hasStories: Bool
     let scores: [PointValue]
     let hasScores: Bool
@@ -310,6 +308,9 @@ struct BriefingSummary: Encodable, Sendable {
     let periodLabel: String
     let href: String
 }
+
+/// A story's card, encoded once for every page that shows it.
+typealias EncodedCard = Prepared<StoryCard>
 
 /// A story as lists show it (`partials/story-card`).
 struct StoryCard: Encodable, Sendable {

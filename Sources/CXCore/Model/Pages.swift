@@ -6,19 +6,21 @@ import Mustache
 struct Page: Sendable {
     let route: Route
     let template: String
-    private let makeData: @Sendable () throws -> MustacheValue
+    private let makeModel: @Sendable () throws -> any Encodable
 
     /// The output path relative to the output folder, always ending in a file name.
     var path: String { route.path }
 
-    init<Model: PageModel>(_ route: Route, frame: PageFrame, model: @escaping @Sendable () -> Model) {
+    /// The page at `route`; `model` gives the model with the layout's frame.
+    init<Model: PageModel>(_ route: Route, model: @escaping @Sendable () throws -> MustacheMerged<Model, PageFrame>) {
         self.route = route
         template = Model.template
-        makeData = { try MustacheValue(encoding: MustacheMerged(model(), frame)) }
+        makeModel = model
     }
 
-    /// What the template reads: the model's members and the frame's.
-    func data() throws -> MustacheValue { try makeData() }
+    /// What the template reads: the model's members and the frame's, as a typed value
+    /// (``MustacheValue/init(encoding:)`` makes it template data).
+    func model() throws -> any Encodable { try makeModel() }
 }
 
 /// Builds every page of the site from the site: the one list of the pages there are.
@@ -26,13 +28,21 @@ struct PageBuilder {
     let site: Site
     /// Every story's card as seen from a page one folder down (`../`), where nearly all
     /// cards are shown (story, stories, touchpoint and journey pages): built once, on all cores.
-    private var nestedCards: [String: StoryCard] = [:]
+    private var nestedCards: [String: EncodedCard] = [:]
+    /// The navigation of pages in the site root and one folder down, by root and section.
+    private var navigation: [String: Prepared<[PageFrame.NavItem]>] = [:]
 
     init(site: Site) {
         self.site = site
+        for root in ["", "../"] {
+            for section in Section.allCases.map(Optional.some) + [nil] {
+                navigation["\(root)|\(section?.rawValue ?? "")"] = try? PageFrame.navigation(root: root, section: section)
+            }
+        }
         let builder = self
-        let cards = site.stories.concurrentMap { builder.storyCard($0, root: "../") }
-        nestedCards = Dictionary(zip(site.stories.map(\.path), cards), uniquingKeysWith: { first, _ in first })
+        // A card that fails to encode here is encoded again, and reported, by the page that shows it.
+        let cards = site.stories.concurrentMap { try? EncodedCard(builder.cardModel($0, root: "../")) }
+        for (story, card) in zip(site.stories, cards) where nestedCards[story.path] == nil { nestedCards[story.path] = card }
     }
 
     func pages() -> [Page] {
@@ -42,7 +52,7 @@ struct PageBuilder {
             pages.append(briefingPage(newest, route: Routes.home))
         } else {
             pages.append(page(Routes.home, title: site.config.title, section: .briefing) { _ in
-                HomePage(stories: builder.site.stories.prefix(6).map { builder.storyCard($0, root: "") })
+                HomePage(stories: try builder.site.stories.prefix(6).map { try builder.storyCard($0, root: "") })
             })
         }
         pages.append(page(Routes.briefings, title: "Briefings", section: .briefings) { root in
@@ -51,11 +61,11 @@ struct PageBuilder {
         pages += site.briefings.map { briefingPage($0, route: $0.route) }
         pages.append(page(Routes.stories, title: "Customer stories", section: .stories, storiesPage))
         pages += site.stories.map { story in
-            page(story.route, title: story.title, section: .stories) { root in builder.storyPage(story, root: root) }
+            page(story.route, title: story.title, section: .stories) { root in try builder.storyPage(story, root: root) }
         }
         pages += site.config.journey.map { touchpoint in
             page(Routes.touchpoint(touchpoint.id), title: touchpoint.name, section: .stories) { root in
-                builder.touchpointPage(touchpoint, root: root)
+                try builder.touchpointPage(touchpoint, root: root)
             }
         }
         pages.append(page(Routes.journey, title: "Customer journey", section: .journey, journeyPage))
@@ -74,10 +84,15 @@ struct PageBuilder {
 
     /// A page at `route` in the layout's frame; `model` is told the path back to the root.
     private func page<Model: PageModel>(_ route: Route, title: String, section: Section?, root: String? = nil,
-                                        _ model: @escaping @Sendable (_ root: String) -> Model) -> Page {
+                                        _ model: @escaping @Sendable (_ root: String) throws -> Model) -> Page {
         let root = root ?? Routes.root(of: route.path)
-        let frame = PageFrame(root: root, title: title, section: section, siteTitle: site.config.title)
-        return Page(route, frame: frame) { model(Routes.root(of: route.path)) }
+        let nav = navigation["\(root)|\(section?.rawValue ?? "")"]
+        let siteTitle = PageFrame.SiteTitle(title: site.config.title)
+        return Page(route) {
+            let frame = PageFrame(root: root, pageTitle: title, site: siteTitle,
+                                  nav: try nav ?? PageFrame.navigation(root: root, section: section))
+            return MustacheMerged(try model(Routes.root(of: route.path)), frame)
+        }
     }
 
     // MARK: Pages
@@ -86,20 +101,20 @@ struct PageBuilder {
         let isNewest = briefing.slug == site.briefings.first?.slug
         let builder = self
         return page(route, title: briefing.title, section: isNewest && route == Routes.home ? .briefing : .briefings) { root in
-            builder.briefingModel(briefing, root: root)
+            try builder.briefingModel(briefing, root: root)
         }
     }
 
-    private func briefingModel(_ briefing: Briefing, root: String) -> BriefingPage {
+    private func briefingModel(_ briefing: Briefing, root: String) throws -> BriefingPage {
         let opening = site.openingStories[briefing.slug] ?? Site.OpeningStories(stories: [], addedFailure: false)
         let metrics = site.scorecard.metrics.compactMap { metric -> MetricCard? in
             guard site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
             return metricCard(metric, root: root, period: briefing.period)
         }
         let notes = briefing.body.html
-        return BriefingPage(
+        return try BriefingPage(
             briefing: briefingSummary(briefing, root: root),
-            stories: opening.stories.map { storyCard($0, root: root) },
+            stories: try opening.stories.map { try storyCard($0, root: root) },
             addedFailure: opening.addedFailure,
             hasStories: !opening.stories.isEmpty,
             metrics: metrics,
@@ -111,9 +126,9 @@ struct PageBuilder {
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) })
     }
 
-    private func storiesPage(root: String) -> StoriesPage {
+    private func storiesPage(root: String) throws -> StoriesPage {
         StoriesPage(
-            stories: site.stories.map { storyCard($0, root: root) },
+            stories: try site.stories.map { try storyCard($0, root: root) },
             count: site.stories.count,
             failureCount: site.stories.filter { $0.outcome == .failure }.count,
             successCount: site.stories.filter { $0.outcome == .success }.count,
@@ -123,7 +138,7 @@ struct PageBuilder {
             })
     }
 
-    private func storyPage(_ story: Story, root: String) -> StoryPage {
+    private func storyPage(_ story: Story, root: String) throws -> StoryPage {
         let change = site.history.lastChange(of: story.path)
         let details = StoryPage.StoryDetails(
             html: story.body.html,
@@ -132,10 +147,10 @@ struct PageBuilder {
             },
             hasActions: !story.actions.isEmpty,
             lastChange: change.map { StoryPage.LastChange(dateText: $0.date.longText, date: $0.date.description, author: $0.author) })
-        return StoryPage(story: MustacheMerged(storyCard(story, root: root), details))
+        return StoryPage(story: MustacheMerged(try storyCard(story, root: root), details))
     }
 
-    private func touchpointPage(_ touchpoint: Touchpoint, root: String) -> TouchpointPage {
+    private func touchpointPage(_ touchpoint: Touchpoint, root: String) throws -> TouchpointPage {
         let stories = site.stories(at: touchpoint)
         let scores = site.scorecard.metrics.compactMap { metric -> PointValue? in
             site.scorecard.points(metric.id, .touchpoint(touchpoint.id)).last.map {
@@ -143,11 +158,11 @@ struct PageBuilder {
             }
         }
         let journey = site.config.journey
-        return TouchpointPage(
+        return try TouchpointPage(
             touchpoint: TouchpointPage.Step(id: touchpoint.id, name: touchpoint.name,
                                             step: (journey.firstIndex(of: touchpoint) ?? 0) + 1, steps: journey.count),
-            failures: stories.filter { $0.outcome == .failure }.map { storyCard($0, root: root) },
-            successes: stories.filter { $0.outcome == .success }.map { storyCard($0, root: root) },
+            failures: stories.filter { $0.outcome == .failure }.map { try storyCard($0, root: root) },
+            successes: stories.filter { $0.outcome == .success }.map { try storyCard($0, root: root) },
             hasStories: !stories.isEmpty,
             scores: scores,
             hasScores: !scores.isEmpty,
@@ -164,9 +179,14 @@ struct PageBuilder {
                         periodLabel: briefing.period.label, href: root + briefing.route.href)
     }
 
-    func storyCard(_ story: Story, root: String) -> StoryCard {
+    /// A story's card as seen from a page `root` away from the site root.
+    func storyCard(_ story: Story, root: String) throws -> EncodedCard {
         if root == "../", let card = nestedCards[story.path] { return card }
-        return StoryCard(
+        return try EncodedCard(cardModel(story, root: root))
+    }
+
+    private func cardModel(_ story: Story, root: String) -> StoryCard {
+        StoryCard(
             slug: story.slug,
             href: root + story.route.href,
             title: Typography.smarten(story.title),

@@ -60,8 +60,8 @@ struct Renderer: Sendable {
     }
 
     private func render(_ page: Page) throws -> RenderedPage {
-        let data = try page.data()
-        let modelHash = cache == nil ? nil : data.stableHash.map { hash in
+        let model = try page.model()
+        let modelHash = cache == nil ? nil : ModelHashing.hash(model).map { hash in
             var hasher = StableHasher()
             hasher.combine(page.template)
             hasher.combine(hash)
@@ -73,7 +73,7 @@ struct Renderer: Sendable {
         guard let template = theme.templates[page.template] else {
             throw DiagnosticList([Diagnostic(.error, "the theme has no template '\(page.template).mustache'")])
         }
-        let bytes = try template.renderBytes(data, partials: theme.templates, options: options)
+        let bytes = try template.renderBytes(try MustacheValue(encoding: model), partials: theme.templates, options: options)
         return RenderedPage(path: page.path, bytes: bytes, modelHash: modelHash, keptOutputHash: nil)
     }
 
