@@ -69,29 +69,32 @@ public enum Authoring {
     /// A new story's file: front matter filled in, and the sections a CX lead writes.
     public static func story(title: String, date: Day, outcome: Outcome, touchpoints: [String],
                              customer: String = "", quote: String = "") -> String {
-        """
-        ---
-        title: \(yamlString(title))
-        date: \(date)
-        outcome: \(outcome.rawValue)                 # success | failure
-        customer: \(yamlString(customer))
-        segment:                          # e.g. residential, small-business, enterprise
-        touchpoints: [\(touchpoints.joined(separator: ", "))]
-        score:                            # the customer's own 0–10
-        quote: \(yamlString(quote))
-        tags: []
-        owner:                            # who closes the loop
-        status: \(outcome == .failure ? "open" : "closed")                   # open | closed
-        loop:                             # operational | tactical | strategic
-        actions: []
-        ---
-        ## What happened
+        let lines = Story.Field.allCases.compactMap { field -> String? in
+            let value: String
+            switch field {
+            case .title: value = yamlString(title)
+            case .date: value = date.description
+            case .outcome: value = outcome.rawValue
+            case .customer: value = yamlString(customer)
+            case .touchpoints: value = "[" + touchpoints.joined(separator: ", ") + "]"
+            case .quote: value = yamlString(quote)
+            case .tags, .actions: value = "[]"
+            case .status: value = outcome == .failure ? "open" : "closed"
+            case .segment, .score, .owner, .loop: value = ""
+            case .draft: return nil  // a new story is published unless the writer says otherwise
+            }
+            let line = "\(field.rawValue): \(value)"
+            guard let hint = field.hint else { return line }
+            return line.padding(toLength: max(line.count + 1, 34), withPad: " ", startingAt: 0) + "# " + hint
+        }
+        return "---\n" + lines.joined(separator: "\n") + "\n---\n" + """
+            ## What happened
 
-        ## What we did
+            ## What we did
 
-        ## What we learned
+            ## What we learned
 
-        """
+            """
     }
 
     /// A new briefing's file, opening with the given success and failure.

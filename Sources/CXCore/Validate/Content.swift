@@ -53,6 +53,25 @@ public struct Story: Sendable, Codable {
 }
 
 extension Story {
+    /// The front-matter fields of a story file, in the order `cxsite new` writes them: the
+    /// one list the parser reads, checks unknown keys against, and `new` fills in.
+    enum Field: String, CaseIterable, Sendable {
+        case title, date, outcome, customer, segment, touchpoints, score, quote, tags, owner, status, loop, actions, draft
+
+        /// What `cxsite new` writes after the value, as a comment.
+        var hint: String? {
+            switch self {
+            case .outcome: "success | failure"
+            case .segment: "e.g. residential, small-business, enterprise"
+            case .score: "the customer's own 0–10"
+            case .owner: "who closes the loop"
+            case .status: "open | closed"
+            case .loop: "operational | tactical | strategic"
+            case .title, .date, .customer, .touchpoints, .quote, .tags, .actions, .draft: nil
+            }
+        }
+    }
+
     /// Where the story's page is, and how links name it.
     var route: Route { Routes.story(slug) }
 

@@ -76,22 +76,23 @@ struct ContentValidator {
         var fields = front
         let slug = Self.slug(of: file.path)
         guard pageName(slug, of: file) else { return nil }
-        let title = fields.string("title", required: true)
-        let date = fields.day("date", required: true)
-        let outcome: Outcome? = fields.choice("outcome", required: true)
-        let customer = fields.string("customer")
-        let segment = fields.string("segment")
+        typealias Field = Story.Field
+        let title = fields.string(Field.title.rawValue, required: true)
+        let date = fields.day(Field.date.rawValue, required: true)
+        let outcome: Outcome? = fields.choice(Field.outcome.rawValue, required: true)
+        let customer = fields.string(Field.customer.rawValue)
+        let segment = fields.string(Field.segment.rawValue)
         let touchpoints = touchpointIDs(&fields)
-        let score = fields.int("score", in: 0...10)
-        let quote = fields.string("quote")
-        let tags = fields.strings("tags").map(\.value)
-        let owner = fields.string("owner")
-        let status: LoopStatus? = fields.choice("status")
-        let statusLocation = fields.node("status").map { fields.location(of: $0) }
-        let loop: LoopLevel? = fields.choice("loop")
-        let draft = fields.bool("draft") ?? false
+        let score = fields.int(Field.score.rawValue, in: 0...10)
+        let quote = fields.string(Field.quote.rawValue)
+        let tags = fields.strings(Field.tags.rawValue).map(\.value)
+        let owner = fields.string(Field.owner.rawValue)
+        let status: LoopStatus? = fields.choice(Field.status.rawValue)
+        let statusLocation = fields.node(Field.status.rawValue).map { fields.location(of: $0) }
+        let loop: LoopLevel? = fields.choice(Field.loop.rawValue)
+        let draft = fields.bool(Field.draft.rawValue) ?? false
         var actions: [Story.Action] = []
-        for var entry in fields.mappings("actions") {
+        for var entry in fields.mappings(Field.actions.rawValue) {
             let what = entry.string("what", required: true)
             let actionOwner = entry.string("owner")
             let due = entry.day("due")
@@ -100,7 +101,7 @@ struct ContentValidator {
             fields.absorb(entry)
             if let what { actions.append(Story.Action(what: what, owner: actionOwner, due: due, done: done)) }
         }
-        fields.warnAboutUnknownKeys(Self.storyFields)
+        fields.warnAboutUnknownKeys(Set(Field.allCases.map(\.rawValue)))
         diagnostics += fields.diagnostics
         guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
@@ -109,12 +110,9 @@ struct ContentValidator {
                      body: markdown.render(body.text), bodyLine: body.line, path: file.path)
     }
 
-    static let storyFields: Set<String> = ["title", "date", "outcome", "customer", "segment", "touchpoints", "score",
-                                           "quote", "tags", "owner", "status", "loop", "actions", "draft"]
-
     private mutating func touchpointIDs(_ fields: inout YAMLFields) -> [String] {
         var ids: [String] = []
-        for item in fields.strings("touchpoints") {
+        for item in fields.strings(Story.Field.touchpoints.rawValue) {
             guard config.touchpoint(item.value) != nil else {
                 let known = config.journey.map(\.id).joined(separator: ", ")
                 diagnostics.append(fields.file.diagnostic("unknown touchpoint '\(item.value)': the journey in cxsite.yaml has \(known)",
