@@ -33,7 +33,7 @@ extension CXSite {
         @Flag(name: .customLong("no-git"), help: "Do not read when each story last changed from git.")
         var noGit = false
 
-        @Flag(name: .customLong("no-cache"), help: "Ignore the build cache (.cxsite-cache/) and write none; write every file anew and keep no spare copy of the previous output.")
+        @Flag(name: .customLong("no-cache"), help: "Ignore the build cache (.cxsite-cache/) and write none: parse, render and write every file again.")
         var noCache = false
 
         func validate() throws {

@@ -105,24 +105,25 @@ struct OutputFolder {
     /// ``Update/write(_:)`` as pages render, so a build never holds every page in memory.
     ///
     /// Takes an exclusive lock on the output's parent folder first (calling `waiting` when
-    /// another build holds it), so two builds never write the same spare. With `manifests`
-    /// (the prefix of the manifest files, in the build cache), the previous site is not
-    /// deleted after the swap: it stays as the spare, and the next build writes only the
-    /// files that differ, then swaps again. Without it, the spare is made anew and the old
-    /// site deleted after the swap. The live folder is never written into.
+    /// another build holds it), so two builds never write the same spare. The previous site
+    /// is never deleted after the swap: it stays as the spare, and the next build rewrites its
+    /// files in place — with `manifests` (the prefix of the manifest files, in the build
+    /// cache) only those that differ —, then swaps again. The live folder is never written into.
     func beginUpdate(forSiteIn source: URL, manifests: String?, waiting: ((String) -> Void)? = nil) throws -> Update {
         try Self.makeFolders(parent)
         let lock = try ParentLock(parent, waiting: { waiting?("another cxsite build is writing \(destination.path): waiting for it to finish") })
         if let problem = problem(forSiteIn: source) { throw OutputRefused(message: problem) }
         removeLeftovers()
+        // The spare (the site before last) is updated in place, its files rewritten rather
+        // than deleted and made again; with a manifest, only the files that differ. A link
+        // inside it would make writes land outside it: such a spare is made anew.
         var known = manifests.flatMap { Manifest.read(for: sparePath, beside: $0) }
         var previousFiles: [String] = []
-        if known != nil {
-            // A link inside the spare would make writes land outside it: such a spare is rebuilt whole.
-            let scan = Self.scan(sparePath)
-            if scan.hasLinks { known = nil } else { previousFiles = scan.files }
-        }
-        if known == nil {
+        let scan = Self.fileType(sparePath) == S_IFDIR ? Self.scan(sparePath) : nil
+        if let scan, !scan.hasLinks {
+            previousFiles = scan.files
+        } else {
+            known = nil
             Self.removeTree(sparePath)
             guard mkdir(sparePath, 0o755) == 0 else { throw FileSystemError("create", sparePath) }
         }
@@ -244,7 +245,7 @@ struct OutputFolder {
             }
             closeFolders()
             if let manifests { try manifest.write(for: spare, beside: manifests) }
-            try output.swapIntoPlace(keepingOld: manifests != nil)
+            try output.swapIntoPlace()
             if let manifests { Manifest.removeStale(beside: manifests, keeping: [spare, output.destination.path]) }
             output.removeLegacyManifests()
             // The lock stays until the update is released, so the build cache written next is
@@ -261,13 +262,12 @@ struct OutputFolder {
 
     /// Puts the spare in place of the destination. Where the kernel can, the two folders are
     /// exchanged in one atomic step, so there is no moment without a site; the old site, now
-    /// at the spare's path, is kept as the spare or deleted.
-    fileprivate func swapIntoPlace(keepingOld: Bool) throws {
+    /// at the spare's path, is kept as the spare for the next build to update.
+    fileprivate func swapIntoPlace() throws {
         let fileManager = FileManager.default
         let spare = sparePath, live = destination.path
         if Self.fileType(live) == S_IFDIR, let exchange = Self.renameExchange,
            exchange(AT_FDCWD, spare, AT_FDCWD, live, Self.renameExchangeFlag) == 0 {
-            if !keepingOld { Self.removeTree(spare) }
             return
         }
         let retired = parent + "/" + scratchPrefix + "retired-\(getpid())"
@@ -279,7 +279,7 @@ struct OutputFolder {
             if hadSite { rename(retired, live) }
             throw failure
         }
-        if keepingOld, hadSite, fileManager.fileExists(atPath: retired) {
+        if hadSite, fileManager.fileExists(atPath: retired) {
             rename(retired, spare)
         } else {
             Self.removeTree(retired)
@@ -391,12 +391,18 @@ struct OutputFolder {
     /// Writes `bytes` to the file `name` in the open folder `folder` (at `path`, for
     /// messages), replacing a link there rather than following it; returns its size and time.
     static func write(_ bytes: [UInt8], named name: String, in folder: Int32, path: String) throws(FileSystemError) -> Manifest.DiskStamp {
-        // No O_TRUNC: a file hard-linked elsewhere must be seen before it is emptied.
-        let flags = O_WRONLY | O_CREAT | O_NOFOLLOW | O_CLOEXEC
-        var descriptor = openat(folder, name, flags, 0o644)
+        // An existing file is opened without O_CREAT and rewritten in place: O_CREAT takes
+        // the folder's lock exclusively even when the file exists (threads writing one
+        // folder then queue on it), and a new inode where an old one was deleted costs ext4
+        // a scan of the recently freed ones. No O_TRUNC: a file hard-linked elsewhere must
+        // be seen before it is emptied.
+        let flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC
+        var descriptor = openat(folder, name, flags)
         if descriptor < 0, errno == ELOOP || errno == EISDIR {
             removeEntry(name, in: folder)
-            descriptor = openat(folder, name, flags, 0o644)
+        }
+        if descriptor < 0 {
+            descriptor = openat(folder, name, flags | O_CREAT, 0o644)
         }
         guard descriptor >= 0 else { throw FileSystemError("create", path) }
         var info = stat()
@@ -404,7 +410,7 @@ struct OutputFolder {
             // Hard-linked elsewhere (a snapshot made with `cp -al`): a new file, not a rewrite.
             close(descriptor)
             unlinkat(folder, name, 0)
-            descriptor = openat(folder, name, flags | O_EXCL, 0o644)
+            descriptor = openat(folder, name, flags | O_CREAT | O_EXCL, 0o644)
             guard descriptor >= 0 else { throw FileSystemError("create", path) }
         }
         defer { close(descriptor) }
