@@ -14,7 +14,7 @@ struct CacheCodingTests {
         draft: false, statusLocation: SourceLocation(path: "content/stories/late-refund.md", line: 9, column: 9),
         body: RenderedMarkdown(html: "<p>Late.</p>\n", links: [.init(destination: "x.html", isImage: false, line: 2, column: 4)],
                                summary: "Late."),
-        bodyLine: 14, path: "content/stories/late-refund.md")
+        bodyLine: 14, path: "content/stories/late-refund.md", sourceHash: 42)
 
     @Test func aStoryComesBackAsItWent() throws {
         let bytes = try CacheCoding.encode([Self.story, Self.story])

@@ -21,12 +21,12 @@ import Glibc
 struct BuildCache: Sendable {
     struct StoryEntry: Codable, Sendable {
         var path: String
-        var sourceHash: UInt64
         var story: Story
     }
 
     struct PageEntry: Codable, Sendable {
         var path: String
+        /// The hash of the page's template and of its inputs (``Page/inputs``) or its model.
         var modelHash: UInt64
         var outputHash: UInt64
     }
@@ -55,8 +55,7 @@ struct BuildCache: Sendable {
     init(key: UInt64, stories content: Content, except excluded: Set<String>) {
         self.key = key
         for story in content.stories where !excluded.contains(story.path) {
-            guard let file = content.files[story.path] else { continue }
-            stories[story.path] = StoryEntry(path: story.path, sourceHash: StableHasher.hash(file.text), story: story)
+            stories[story.path] = StoryEntry(path: story.path, story: story)
         }
     }
 
@@ -204,8 +203,8 @@ struct StoryCache: Sendable {
     let entries: [String: BuildCache.StoryEntry]
 
     func story(for file: SourceFile) -> Story? {
-        guard let entry = entries[file.path], entry.sourceHash == StableHasher.hash(file.text) else { return nil }
-        return entry.story
+        guard let story = entries[file.path]?.story, story.sourceHash == StableHasher.hash(file.text) else { return nil }
+        return story
     }
 }
 

@@ -6,6 +6,11 @@ import Mustache
 struct Page: Sendable {
     let route: Route
     let template: String
+    /// A hash of everything the page's model is made from besides what the build cache keys
+    /// on (config, theme, options), when that is cheaper to know than the model: a story's
+    /// page is made from the story's file and its last change in git. A page whose inputs
+    /// hash as before is kept without its model being built.
+    var inputs: UInt64?
     private let makeModel: @Sendable () throws -> any Encodable
 
     /// The output path relative to the output folder, always ending in a file name.
@@ -61,7 +66,15 @@ struct PageBuilder {
         pages += site.briefings.map { briefingPage($0, route: $0.route) }
         pages.append(page(Routes.stories, title: "Customer stories", section: .stories, storiesPage))
         pages += site.stories.map { story in
-            page(story.route, title: story.title, section: .stories) { root in try builder.storyPage(story, root: root) }
+            var page = page(story.route, title: story.title, section: .stories) { root in try builder.storyPage(story, root: root) }
+            var inputs = StableHasher()
+            inputs.combine(story.sourceHash)
+            if let change = site.history.lastChange(of: story.path) {
+                inputs.combine(change.date.description)
+                inputs.combine(change.author)
+            }
+            page.inputs = inputs.finalize()
+            return page
         }
         pages += site.config.journey.map { touchpoint in
             page(Routes.touchpoint(touchpoint.id), title: touchpoint.name, section: .stories) { root in

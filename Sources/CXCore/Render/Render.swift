@@ -60,20 +60,36 @@ struct Renderer: Sendable {
     }
 
     private func render(_ page: Page) throws -> RenderedPage {
-        let model = try page.model()
-        let modelHash = cache == nil ? nil : ModelHashing.hash(model).map { hash in
+        // With a cache, a page is known by the hash of its inputs when it has them (its model
+        // is then built only if it renders), or else of its model.
+        var model: (any Encodable)?
+        var modelHash: UInt64?
+        if cache != nil {
             var hasher = StableHasher()
             hasher.combine(page.template)
-            hasher.combine(hash)
-            return hasher.finalize()
+            if let inputs = page.inputs {
+                hasher.combine(1)
+                hasher.combine(inputs)
+                modelHash = hasher.finalize()
+            } else {
+                let built = try page.model()
+                model = built
+                modelHash = ModelHashing.hash(built).map { hash in
+                    hasher.combine(2)
+                    hasher.combine(hash)
+                    return hasher.finalize()
+                }
+            }
         }
         if let cache, let modelHash, let kept = cache.keptOutput(page.path, modelHash: modelHash) {
             return RenderedPage(path: page.path, bytes: nil, modelHash: modelHash, keptOutputHash: kept)
         }
+        let built: any Encodable = try model ?? page.model()
+        let data = try MustacheValue(encoding: built)
         guard let template = theme.templates[page.template] else {
             throw DiagnosticList([Diagnostic(.error, "the theme has no template '\(page.template).mustache'")])
         }
-        let bytes = try template.renderBytes(try MustacheValue(encoding: model), partials: theme.templates, options: options)
+        let bytes = try template.renderBytes(data, partials: theme.templates, options: options)
         return RenderedPage(path: page.path, bytes: bytes, modelHash: modelHash, keptOutputHash: nil)
     }
 

@@ -42,6 +42,9 @@ public struct Story: Sendable, Codable {
     /// The file line the body starts on.
     public var bodyLine: Int
     public var path: String
+    /// The stable hash of the file's text: what the story, its markdown and its page are
+    /// made from, given the config.
+    public var sourceHash: UInt64
 
     /// A follow-up that closes the loop.
     public struct Action: Sendable, Codable {

@@ -107,7 +107,8 @@ struct ContentValidator {
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
                      touchpoints: touchpoints, score: score, quote: quote, tags: tags, owner: owner, status: status,
                      loop: loop, actions: actions, draft: draft, statusLocation: statusLocation,
-                     body: markdown.render(body.text), bodyLine: body.line, path: file.path)
+                     body: markdown.render(body.text), bodyLine: body.line, path: file.path,
+                     sourceHash: StableHasher.hash(file.text))
     }
 
     private mutating func touchpointIDs(_ fields: inout YAMLFields) -> [String] {
