@@ -94,13 +94,34 @@ struct BriefingPage: PageModel {
     let otherBriefings: [BriefingSummary]
 }
 
+/// The stories index, newest first, a page of ``Routes/storiesPerPage`` at a time.
 struct StoriesPage: PageModel {
     static let template = "stories"
     let stories: [EncodedCard]
+    /// Of all stories, not only this page's.
     let count: Int
     let failureCount: Int
     let successCount: Int
     let touchpoints: [TouchpointCount]
+    /// Nil when every story fits on one page.
+    let pagination: Pagination?
+
+    struct Pagination: Encodable, Sendable {
+        let current: Int
+        let pageCount: Int
+        /// The first and last story's place on this page, from 1.
+        let first: Int
+        let last: Int
+        let previousHref: String?
+        let nextHref: String?
+        let pages: [PageLink]
+    }
+
+    struct PageLink: Encodable, Sendable {
+        let number: Int
+        let href: String
+        let current: Bool
+    }
 
     struct TouchpointCount: Encodable, Sendable {
         let name: String
@@ -242,8 +263,16 @@ struct JourneyPage: PageModel {
     static let template = "journey"
     let steps: [Step]
     let stepNames: [StepName]
+    /// The newest ``JourneyPage/compoundingShown``.
     let compounding: [CompoundingFailure]
     let hasCompounding: Bool
+    /// How many older ones are not drawn; nil when all are.
+    let moreCompounding: Int?
+
+    /// A journey map stays readable: each step shows its newest stories, and the table its
+    /// newest failures.
+    static let storiesPerStep = 12
+    static let compoundingShown = 50
 
     struct Step: Encodable, Sendable {
         let name: String
@@ -252,7 +281,10 @@ struct JourneyPage: PageModel {
         let score: PointValue?
         let successCount: Int
         let failureCount: Int
+        /// The newest ``JourneyPage/storiesPerStep``; the touchpoint's page has them all.
         let stories: [StoryLink]
+        /// How many more the touchpoint's page lists; nil when all are here.
+        let moreStories: Int?
     }
 
     struct StoryLink: Encodable, Sendable {

@@ -99,16 +99,17 @@ extension PageBuilder {
                 score: headline,
                 successCount: stories.filter { $0.outcome == .success }.count,
                 failureCount: stories.filter { $0.outcome == .failure }.count,
-                stories: stories.map { story in
+                stories: stories.prefix(JourneyPage.storiesPerStep).map { story in
                     JourneyPage.StoryLink(title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
                                           href: root + story.route.href)
-                })
+                },
+                moreStories: stories.count > JourneyPage.storiesPerStep ? stories.count - JourneyPage.storiesPerStep : nil)
         }
         let compounding = site.stories.filter { $0.outcome == .failure && $0.touchpoints.count > 1 }
         return JourneyPage(
             steps: steps,
             stepNames: journey.map { JourneyPage.StepName(name: $0.name) },
-            compounding: compounding.map { story in
+            compounding: compounding.prefix(JourneyPage.compoundingShown).map { story in
                 let indices = story.touchpoints.compactMap { id in journey.firstIndex { $0.id == id } }
                 let first = indices.min() ?? 0, last = indices.max() ?? 0
                 return JourneyPage.CompoundingFailure(
@@ -123,7 +124,8 @@ extension PageBuilder {
                         return JourneyPage.Cell(state: state, touched: touched, step: journey[index].name)
                     })
             },
-            hasCompounding: !compounding.isEmpty)
+            hasCompounding: !compounding.isEmpty,
+            moreCompounding: compounding.count > JourneyPage.compoundingShown ? compounding.count - JourneyPage.compoundingShown : nil)
     }
 
     // MARK: Closed loops

@@ -64,7 +64,11 @@ struct PageBuilder {
             BriefingsPage(briefings: builder.site.briefings.map { builder.briefingSummary($0, root: root) })
         })
         pages += site.briefings.map { briefingPage($0, route: $0.route) }
-        pages.append(page(Routes.stories, title: "Customer stories", section: .stories, storiesPage))
+        let storyPages = max(1, (site.stories.count + Routes.storiesPerPage - 1) / Routes.storiesPerPage)
+        pages += (1...storyPages).map { number in
+            page(Routes.stories(page: number), title: number == 1 ? "Customer stories" : "Customer stories, page \(number)",
+                 section: .stories) { root in try builder.storiesPage(number, of: storyPages, root: root) }
+        }
         pages += site.stories.map { story in
             var page = page(story.route, title: story.title, section: .stories) { root in try builder.storyPage(story, root: root) }
             var inputs = StableHasher()
@@ -139,16 +143,23 @@ struct PageBuilder {
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) })
     }
 
-    private func storiesPage(root: String) throws -> StoriesPage {
-        StoriesPage(
-            stories: try site.stories.map { try storyCard($0, root: root) },
+    private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
+        let start = (number - 1) * Routes.storiesPerPage
+        let shown = site.stories[start..<min(start + Routes.storiesPerPage, site.stories.count)]
+        func href(_ page: Int) -> String { root + Routes.stories(page: page).href }
+        return StoriesPage(
+            stories: try shown.map { try storyCard($0, root: root) },
             count: site.stories.count,
             failureCount: site.stories.filter { $0.outcome == .failure }.count,
             successCount: site.stories.filter { $0.outcome == .success }.count,
             touchpoints: site.config.journey.map { touchpoint in
                 StoriesPage.TouchpointCount(name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                                             count: site.stories(at: touchpoint).count)
-            })
+            },
+            pagination: count == 1 ? nil : StoriesPage.Pagination(
+                current: number, pageCount: count, first: start + 1, last: start + shown.count,
+                previousHref: number > 1 ? href(number - 1) : nil, nextHref: number < count ? href(number + 1) : nil,
+                pages: (1...count).map { StoriesPage.PageLink(number: $0, href: href($0), current: $0 == number) }))
     }
 
     private func storyPage(_ story: Story, root: String) throws -> StoryPage {

@@ -26,6 +26,15 @@ enum Routes {
     static let home = Route(fixed: "index.html")
     static let briefings = Route(fixed: "briefings/index.html")
     static let stories = Route(fixed: "stories/index.html")
+    /// The stories index, page `number` (from 1) of ``storiesPerPage``: the first is
+    /// `stories/index.html`, the others `stories/pages/N.html` (a folder no story's file can
+    /// be named like).
+    static func stories(page number: Int) -> Route {
+        number <= 1 ? stories : Route(fixed: "stories/pages/\(number).html")
+    }
+    /// Stories per page of the stories index: a page a browser shows at once, and one title's
+    /// change re-renders one page, not the whole list.
+    static let storiesPerPage = 100
     static let journey = Route(fixed: "journey/index.html")
     static let gap = Route(fixed: "gap/index.html")
     static let loops = Route(fixed: "loops/index.html")

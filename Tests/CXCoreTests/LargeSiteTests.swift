@@ -1,0 +1,64 @@
+@testable import CXCore
+import Foundation
+import Testing
+
+/// A site too large for one list: the stories index in pages, the journey map with the
+/// newest stories of each step.
+struct LargeSiteTests {
+    /// 205 more stories than the basic fixture's four, all at the billing step, half failures.
+    private func largeSite() throws -> TestSite {
+        let site = try TestSite(fixture: "basic")
+        for number in 1...205 {
+            let day = 1 + number % 28, month = 1 + number % 9
+            try site.write("content/stories/bulk-\(number).md", """
+                ---
+                title: "Bulk \(number)"
+                date: 2026-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)
+                outcome: \(number % 2 == 0 ? "failure" : "success")
+                touchpoints: [billing, installation]
+                ---
+                Story \(number).
+
+                """)
+        }
+        return site
+    }
+
+    @Test func theStoriesIndexIsPagedAHundredAtATimeWithEveryPageLinked() throws {
+        let site = try largeSite()
+        defer { site.cleanUp() }
+        try site.build()
+        let pages = ["stories/index.html", "stories/pages/2.html", "stories/pages/3.html"]
+        let cards = try pages.map { try site.page($0).components(separatedBy: "class=\"story-card").count - 1 }
+        #expect(cards == [100, 100, 8])  // 205 and the fixture's 3 published stories
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("stories/pages/4.html").path))
+        let second = try site.page("stories/pages/2.html")
+        #expect(second.contains("Stories 101–200 of 208, newest first."))
+        #expect(second.contains(#"<a href="../../stories/index.html" rel="prev">Newer</a>"#))
+        #expect(second.contains(#"<a href="../../stories/pages/3.html" rel="next">Older</a>"#))
+        #expect(second.contains(#"<span aria-current="page">2</span>"#))
+        // Every link of every page of the index leads to a file of the output.
+        for page in pages {
+            let folder = (page as NSString).deletingLastPathComponent
+            for href in try site.page(page).matches(of: /href="([^"#]+\.html)"/).map({ String($0.1) }) {
+                let target = ((folder as NSString).appendingPathComponent(href) as NSString).standardizingPath
+                #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent(target).path), "\(page) → \(href)")
+            }
+        }
+    }
+
+    @Test func theJourneyShowsEachStepsNewestStoriesAndSaysHowManyMore() throws {
+        let site = try largeSite()
+        defer { site.cleanUp() }
+        try site.build()
+        let journey = try site.page("journey/index.html")
+        let steps = journey.components(separatedBy: "<li class=\"step\">").dropFirst()
+        let billing = try #require(steps.first { $0.contains(">Billing</a></h3>") })
+        #expect(billing.components(separatedBy: "<li class=\"story-").count - 1 == JourneyPage.storiesPerStep)
+        let billingStories = try site.page("touchpoints/billing.html").components(separatedBy: "class=\"story-card").count - 1
+        #expect(billing.contains("\(billingStories - JourneyPage.storiesPerStep) more on the Billing page"))
+        // 102 failures cross billing and installation: the newest 50 are drawn, the rest counted.
+        #expect(journey.components(separatedBy: "<tr>").count - 2 == JourneyPage.compoundingShown)
+        #expect(journey.contains("older failures that crossed the journey are on their touchpoints' pages."))
+    }
+}
