@@ -97,8 +97,8 @@ extension PageBuilder {
                 name: touchpoint.name,
                 href: root + Routes.touchpoint(touchpoint.id).href,
                 score: headline,
-                successCount: stories.filter { $0.outcome == .success }.count,
-                failureCount: stories.filter { $0.outcome == .failure }.count,
+                successCount: stories.count { $0.outcome == .success },
+                failureCount: stories.count { $0.outcome == .failure },
                 stories: stories.prefix(JourneyPage.storiesPerStep).map { story in
                     JourneyPage.StoryLink(title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
                                           href: root + story.route.href)

@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 
 /// One page to render: where it goes, the template that renders it, and its model with the
@@ -31,9 +32,9 @@ struct Page: Sendable {
 /// Builds every page of the site from the site: the one list of the pages there are.
 struct PageBuilder {
     let site: Site
-    /// Every story's card as seen from a page one folder down (`../`), where nearly all
-    /// cards are shown (story, stories, touchpoint and journey pages): built once, on all cores.
-    private var nestedCards: [String: EncodedCard] = [:]
+    /// Stories' cards as seen from a page one folder down (`../`), where nearly all cards are
+    /// shown (story, stories and touchpoint pages): each built once, when a page first needs it.
+    private let nestedCards = CardCache()
     /// The navigation of pages in the site root and one folder down, by root and section.
     private var navigation: [String: Prepared<[PageFrame.NavItem]>] = [:]
 
@@ -44,10 +45,6 @@ struct PageBuilder {
                 navigation["\(root)|\(section?.rawValue ?? "")"] = try? PageFrame.navigation(root: root, section: section)
             }
         }
-        let builder = self
-        // A card that fails to encode here is encoded again, and reported, by the page that shows it.
-        let cards = site.stories.concurrentMap { try? EncodedCard(builder.cardModel($0, root: "../")) }
-        for (story, card) in zip(site.stories, cards) where nestedCards[story.path] == nil { nestedCards[story.path] = card }
     }
 
     func pages() -> [Page] {
@@ -65,9 +62,23 @@ struct PageBuilder {
         })
         pages += site.briefings.map { briefingPage($0, route: $0.route) }
         let storyPages = max(1, (site.stories.count + Routes.storiesPerPage - 1) / Routes.storiesPerPage)
+        // A page of the index is made of its stories' cards and the counts of all stories.
+        var counts = StableHasher()
+        counts.combine(site.stories.count)
+        for touchpoint in site.config.journey { counts.combine(site.stories(at: touchpoint).count) }
+        counts.combine(site.failureCount)
+        let countsHash = counts.finalize()
         pages += (1...storyPages).map { number in
-            page(Routes.stories(page: number), title: number == 1 ? "Customer stories" : "Customer stories, page \(number)",
-                 section: .stories) { root in try builder.storiesPage(number, of: storyPages, root: root) }
+            var page = page(Routes.stories(page: number), title: number == 1 ? "Customer stories" : "Customer stories, page \(number)",
+                            section: .stories) { root in try builder.storiesPage(number, of: storyPages, root: root) }
+            var inputs = StableHasher()
+            inputs.combine(countsHash)
+            inputs.combine(storyPages)
+            for story in site.stories.dropFirst((number - 1) * Routes.storiesPerPage).prefix(Routes.storiesPerPage) {
+                inputs.combine(story.sourceHash)
+            }
+            page.inputs = inputs.finalize()
+            return page
         }
         pages += site.stories.map { story in
             var page = page(story.route, title: story.title, section: .stories) { root in try builder.storyPage(story, root: root) }
@@ -81,9 +92,15 @@ struct PageBuilder {
             return page
         }
         pages += site.config.journey.map { touchpoint in
-            page(Routes.touchpoint(touchpoint.id), title: touchpoint.name, section: .stories) { root in
+            var page = page(Routes.touchpoint(touchpoint.id), title: touchpoint.name, section: .stories) { root in
                 try builder.touchpointPage(touchpoint, root: root)
             }
+            // A touchpoint's page is made of its stories' cards and its scores.
+            var inputs = StableHasher()
+            for story in site.stories(at: touchpoint) { inputs.combine(story.sourceHash) }
+            inputs.combine(ModelHashing.hash(touchpointScores(touchpoint)) ?? 0)
+            page.inputs = inputs.finalize()
+            return page
         }
         pages.append(page(Routes.journey, title: "Customer journey", section: .journey, journeyPage))
         pages.append(page(Routes.gap, title: "Perception gap", section: .gap, gapPage))
@@ -150,8 +167,8 @@ struct PageBuilder {
         return StoriesPage(
             stories: try shown.map { try storyCard($0, root: root) },
             count: site.stories.count,
-            failureCount: site.stories.filter { $0.outcome == .failure }.count,
-            successCount: site.stories.filter { $0.outcome == .success }.count,
+            failureCount: site.failureCount,
+            successCount: site.successCount,
             touchpoints: site.config.journey.map { touchpoint in
                 StoriesPage.TouchpointCount(name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                                             count: site.stories(at: touchpoint).count)
@@ -174,13 +191,18 @@ struct PageBuilder {
         return StoryPage(story: MustacheMerged(try storyCard(story, root: root), details))
     }
 
-    private func touchpointPage(_ touchpoint: Touchpoint, root: String) throws -> TouchpointPage {
-        let stories = site.stories(at: touchpoint)
-        let scores = site.scorecard.metrics.compactMap { metric -> PointValue? in
+    /// Each metric's latest value at `touchpoint`.
+    private func touchpointScores(_ touchpoint: Touchpoint) -> [PointValue] {
+        site.scorecard.metrics.compactMap { metric -> PointValue? in
             site.scorecard.points(metric.id, .touchpoint(touchpoint.id)).last.map {
                 pointValue(metric, $0, .touchpoint(touchpoint.id))
             }
         }
+    }
+
+    private func touchpointPage(_ touchpoint: Touchpoint, root: String) throws -> TouchpointPage {
+        let stories = site.stories(at: touchpoint)
+        let scores = touchpointScores(touchpoint)
         let journey = site.config.journey
         return try TouchpointPage(
             touchpoint: TouchpointPage.Step(id: touchpoint.id, name: touchpoint.name,
@@ -205,7 +227,12 @@ struct PageBuilder {
 
     /// A story's card as seen from a page `root` away from the site root.
     func storyCard(_ story: Story, root: String) throws -> EncodedCard {
-        if root == "../", let card = nestedCards[story.path] { return card }
+        if root == "../" {
+            if let card = nestedCards[story.path] { return card }
+            let card = try EncodedCard(cardModel(story, root: root))
+            nestedCards[story.path] = card
+            return card
+        }
         return try EncodedCard(cardModel(story, root: root))
     }
 
@@ -265,7 +292,7 @@ struct PageBuilder {
                 return MetricDetails.TouchpointValue(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                     valueText: metric.format(value.value), marginText: marginText(metric, value), n: value.n,
-                    critical: value.totals?.critical, failureCount: stories.filter { $0.outcome == .failure }.count,
+                    critical: value.totals?.critical, failureCount: stories.count { $0.outcome == .failure },
                     storyCount: stories.count)
             },
             hasTouchpoints: !touchpoints.isEmpty,
@@ -331,5 +358,16 @@ struct PageBuilder {
     private func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
         let text = metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
         return Charts.Datum(label: label, value: point.value, margin: point.margin, text: text)
+    }
+}
+
+/// Cards built once and shared by the pages that show them, on any thread.
+final class CardCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var cards: [String: EncodedCard] = [:]
+
+    subscript(path: String) -> EncodedCard? {
+        get { lock.withLock { cards[path] } }
+        set { lock.withLock { cards[path] = newValue } }
     }
 }

@@ -21,6 +21,9 @@ struct Site: Sendable {
     let history: GitHistory
     /// The stories that touched each touchpoint, newest first, by touchpoint id.
     let storiesByTouchpoint: [String: [Story]]
+    /// How many of the stories are failures, and how many successes.
+    let failureCount: Int
+    let successCount: Int
 
     /// Loops older than this are flagged.
     static let staleLoopDays = 30
@@ -84,7 +87,9 @@ struct Site: Sendable {
                         today: today, history: history,
                         storiesByTouchpoint: Dictionary(grouping: stories.flatMap { story in
                             Set(story.touchpoints).map { ($0, story) }
-                        }, by: \.0).mapValues { $0.map(\.1) })
+                        }, by: \.0).mapValues { $0.map(\.1) },
+                        failureCount: stories.count { $0.outcome == .failure },
+                        successCount: stories.count { $0.outcome == .success })
         return (site, diagnostics)
     }
 

@@ -16,35 +16,63 @@ public enum LoopLevel: String, CaseIterable, Sendable, Codable {
     case operational, tactical, strategic
 }
 
-/// One customer's experience, from `content/stories/SLUG.md`.
-public struct Story: Sendable, Codable {
-    public var slug: String
-    public var title: String
-    public var date: Day
-    public var outcome: Outcome
-    public var customer: String?
-    public var segment: String?
+/// One customer's experience, from `content/stories/SLUG.md`. A class: the model shares one
+/// story among many lists (newest first, by touchpoint, open loops), and copying a struct of
+/// twenty strings and lists to each costs more than rendering it.
+public final class Story: Sendable, Codable {
+    public let slug: String
+    public let title: String
+    public let date: Day
+    public let outcome: Outcome
+    public let customer: String?
+    public let segment: String?
     /// Journey ids, validated against `cxsite.yaml`.
-    public var touchpoints: [String]
+    public let touchpoints: [String]
     /// The customer's own 0–10 score.
-    public var score: Int?
-    public var quote: String?
-    public var tags: [String]
-    public var owner: String?
-    public var status: LoopStatus?
-    public var loop: LoopLevel?
-    public var actions: [Action]
-    public var draft: Bool
+    public let score: Int?
+    public let quote: String?
+    public let tags: [String]
+    public let owner: String?
+    public let status: LoopStatus?
+    public let loop: LoopLevel?
+    public let actions: [Action]
+    public let draft: Bool
     /// Where `status` is written, for warnings about the loop.
-    public var statusLocation: SourceLocation?
+    public let statusLocation: SourceLocation?
     /// The markdown after the front matter, rendered.
-    public var body: RenderedMarkdown
+    public let body: RenderedMarkdown
     /// The file line the body starts on.
-    public var bodyLine: Int
-    public var path: String
+    public let bodyLine: Int
+    public let path: String
     /// The stable hash of the file's text: what the story, its markdown and its page are
     /// made from, given the config.
-    public var sourceHash: UInt64
+    public let sourceHash: UInt64
+
+    public init(slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
+                touchpoints: [String], score: Int?, quote: String?, tags: [String], owner: String?, status: LoopStatus?,
+                loop: LoopLevel?, actions: [Action], draft: Bool, statusLocation: SourceLocation?, body: RenderedMarkdown,
+                bodyLine: Int, path: String, sourceHash: UInt64) {
+        self.slug = slug
+        self.title = title
+        self.date = date
+        self.outcome = outcome
+        self.customer = customer
+        self.segment = segment
+        self.touchpoints = touchpoints
+        self.score = score
+        self.quote = quote
+        self.tags = tags
+        self.owner = owner
+        self.status = status
+        self.loop = loop
+        self.actions = actions
+        self.draft = draft
+        self.statusLocation = statusLocation
+        self.body = body
+        self.bodyLine = bodyLine
+        self.path = path
+        self.sourceHash = sourceHash
+    }
 
     /// A follow-up that closes the loop.
     public struct Action: Sendable, Codable {
