@@ -26,35 +26,29 @@ public struct PreviewServer: Sendable {
     public func run() throws -> Never {
         let server = try HTTPServer(host: host, port: port)
         let state = PreviewState()
-        rebuild(into: state, server: server)
+        let watcher = SourceWatcher(root: options.source)  // before the first build: no save is missed
+        let first = rebuild(into: state, server: server, reusing: nil)
         log("Serving \(options.source.path) at http://\(host):\(server.port)/ — watching for changes (Ctrl-C stops)")
-        let watcher = Thread { watch(state, server: server) }
-        watcher.start()
+        let thread = Thread {
+            var previous = first
+            while true {
+                watcher.waitForChange()
+                previous = rebuild(into: state, server: server, reusing: previous)
+            }
+        }
+        thread.start()
         server.run { state.reply(to: $0) }
     }
 
-    /// Polls the sources four times a second; a change rebuilds once they have been still
-    /// for a moment, so a save of many files makes one build.
-    private func watch(_ state: PreviewState, server: HTTPServer) {
-        var seen = SourceFingerprint(of: options.source)
-        while true {
-            Thread.sleep(forTimeInterval: 0.25)
-            var now = SourceFingerprint(of: options.source)
-            guard now != seen else { continue }
-            repeat {  // debounce: wait until nothing changes for 150 ms
-                seen = now
-                Thread.sleep(forTimeInterval: 0.15)
-                now = SourceFingerprint(of: options.source)
-            } while now != seen
-            rebuild(into: state, server: server)
-        }
-    }
-
-    private func rebuild(into state: PreviewState, server: HTTPServer) {
+    /// Rebuilds into memory, reusing what the previous build parsed and rendered where the
+    /// sources it came from are unchanged; returns what the next rebuild may reuse.
+    private func rebuild(into state: PreviewState, server: HTTPServer, reusing previous: RenderedSite?) -> RenderedSite? {
+        var kept = previous
         do {
-            let site = try SiteBuilder.renderInMemory(options)
+            let site = try SiteBuilder.renderInMemory(options, reusing: previous)
             for warning in site.warnings { log(warning.description) }
             log(site.summary)
+            kept = site
             state.publish(.site(site.files))
         } catch let errors as DiagnosticList {
             log(errors.description)
@@ -65,6 +59,7 @@ public struct PreviewServer: Sendable {
             state.publish(.failure("\(error)"))
         }
         server.broadcast(Array("data: reload\n\n".utf8))
+        return kept
     }
 }
 

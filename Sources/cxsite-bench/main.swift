@@ -2,6 +2,9 @@
 // Deterministic inputs (a fixed seed), release build, medians of several runs.
 import CXCore
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 import Markdown
 import Mustache
 
@@ -105,8 +108,28 @@ func zeroPad(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
 
 // MARK: - Whole-site builds and response aggregation
 
-/// Writes a synthetic site of `count` stories with realistic bodies into `folder`.
-func writeSyntheticSite(stories count: Int, into folder: URL) throws {
+/// The shape of a synthetic site: two differently shaped corpora keep any figure from being
+/// tuned to one.
+struct Corpus: Sendable {
+    let name: String
+    /// Paragraphs of prose in each of a story's two sections.
+    let paragraphs: Int
+    let touchpointsPerStory: ClosedRange<Int>
+    let tags: Int
+    let briefings: Int
+    let responses: Int
+
+    /// Stories of about 2.5 KB with headings, a list, a table and a quote; 1–3 touchpoints,
+    /// two tags, one briefing.
+    static let long = Corpus(name: "A (long stories)", paragraphs: 5, touchpointsPerStory: 1...3, tags: 2, briefings: 1, responses: 0)
+    /// Stories of about 0.8 KB crossing 2–5 touchpoints, five tags, 24 briefings and
+    /// 200,000 survey responses.
+    static let short = Corpus(name: "B (short stories, many briefings, responses)", paragraphs: 1, touchpointsPerStory: 2...5,
+                              tags: 5, briefings: 24, responses: 200_000)
+}
+
+/// Writes a synthetic site of `count` stories shaped like `corpus` into `folder`.
+func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .long) throws {
     let fileManager = FileManager.default
     try? fileManager.removeItem(at: folder)
     for sub in ["content/stories", "content/briefings", "content/metrics"] {
@@ -119,7 +142,7 @@ func writeSyntheticSite(stories count: Int, into folder: URL) throws {
         journey:
         \(touchpoints.map { "  - id: \($0)\n    name: \($0.capitalized)" }.joined(separator: "\n"))
         """.write(to: folder.appendingPathComponent("cxsite.yaml"), atomically: true, encoding: .utf8)
-    var random = SeededGenerator(state: UInt64(count))
+    var random = SeededGenerator(state: UInt64(count) &+ UInt64(corpus.paragraphs))
     let words = ["the", "engineer", "arrived", "late", "and", "billing", "charged", "twice", "customer", "called",
                  "support", "three", "times", "before", "refund", "was", "raised", "router", "failed", "again"]
     func sentence(_ n: Int) -> String {
@@ -127,29 +150,34 @@ func writeSyntheticSite(stories count: Int, into folder: URL) throws {
         text = text.prefix(1).uppercased() + text.dropFirst()
         return text + "."
     }
+    let spread = corpus.touchpointsPerStory.count
     for index in 0..<count {
         let day = 1 + index % 28, month = 1 + (index / 28) % 12
-        let tps = (0..<(1 + index % 3)).map { touchpoints[(index + $0 * 2) % touchpoints.count] }
+        let crossed = corpus.touchpointsPerStory.lowerBound + index % spread
+        let tps = (0..<crossed).map { touchpoints[(index + $0 * 2) % touchpoints.count] }
         let body = """
             ## What happened
 
-            \((0..<5).map { _ in sentence(14) }.joined(separator: " "))
+            \((0..<corpus.paragraphs).map { _ in sentence(14) }.joined(separator: " "))
 
             - \(sentence(8))
             - \(sentence(9))
             - \(sentence(7))
+            \(corpus.paragraphs < 3 ? "" : """
 
-            | Contact | Date | Outcome |
-            |---------|------|---------|
-            | 1 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
-            | 2 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
+                | Contact | Date | Outcome |
+                |---------|------|---------|
+                | 1 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
+                | 2 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
+                """)
 
             > \(sentence(16))
 
             ## What we learned
 
-            \((0..<6).map { _ in sentence(15) }.joined(separator: " "))
+            \((0..<(corpus.paragraphs + 1)).map { _ in sentence(15) }.joined(separator: " "))
             """
+        let tags = ["synthetic"] + (1..<corpus.tags).map { "t\((index + $0) % 10)" }
         try """
             ---
             title: "Story \(index): \(sentence(5).dropLast())"
@@ -160,35 +188,70 @@ func writeSyntheticSite(stories count: Int, into folder: URL) throws {
             touchpoints: [\(tps.joined(separator: ", "))]
             score: \(index % 11)
             quote: "\(sentence(12))"
-            tags: [synthetic, t\(index % 10)]
+            tags: [\(tags.joined(separator: ", "))]
             ---
             \(body)
             """.write(to: folder.appendingPathComponent("content/stories/story-\(index).md"), atomically: false, encoding: .utf8)
     }
-    try """
-        ---
-        title: Q3 review
-        date: 2026-10-07
-        period: 2026-Q3
-        ---
-        ## Agenda
+    for index in 0..<corpus.briefings {
+        let month = 1 + index % 12
+        try """
+            ---
+            title: Review \(index + 1)
+            date: 2026-\(zeroPad(month))-28
+            period: 2026-Q\(1 + (month - 1) / 3)
+            ---
+            ## Agenda
 
-        1. Stories
-        2. Numbers
-        """.write(to: folder.appendingPathComponent("content/briefings/q3.md"), atomically: true, encoding: .utf8)
+            1. Stories
+            2. Numbers
+            """.write(to: folder.appendingPathComponent("content/briefings/review-\(index + 1).md"), atomically: true, encoding: .utf8)
+    }
     try "period,metric,value,n\n2026-Q2,nps,20,900\n2026-Q3,nps,31,1000\n"
         .write(to: folder.appendingPathComponent("content/metrics/q.csv"), atomically: true, encoding: .utf8)
+    if corpus.responses > 0 {
+        try fileManager.createDirectory(at: folder.appendingPathComponent("content/responses"), withIntermediateDirectories: true)
+        try writeResponses(rows: corpus.responses, to: folder.appendingPathComponent("content/responses/responses.csv"))
+    }
+}
+
+/// The same stories as a Hugo site: their files as they are (Hugo reads the same front
+/// matter, and makes the tags a taxonomy), with a layout of a page per story and lists.
+func writeHugoSite(from site: URL, into folder: URL) throws {
+    let fileManager = FileManager.default
+    try? fileManager.removeItem(at: folder)
+    let stories = folder.appendingPathComponent("content/stories")
+    try fileManager.createDirectory(at: stories, withIntermediateDirectories: true)
+    let layouts = folder.appendingPathComponent("layouts/_default")
+    try fileManager.createDirectory(at: layouts, withIntermediateDirectories: true)
+    for name in try fileManager.contentsOfDirectory(atPath: site.appendingPathComponent("content/stories").path) {
+        try fileManager.copyItem(at: site.appendingPathComponent("content/stories/" + name), to: stories.appendingPathComponent(name))
+    }
+    try "baseURL = \"https://example.org/\"\ntitle = \"Synthetic Broadband\"\npaginate = 100\n"
+        .write(to: folder.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
+    try """
+        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title><link rel="stylesheet" href="/style.css"></head>
+        <body><nav><a href="/">Home</a> <a href="/stories/">Stories</a></nav><main>{{ block "main" . }}{{ end }}</main></body></html>
+        """.write(to: layouts.appendingPathComponent("baseof.html"), atomically: true, encoding: .utf8)
+    try """
+        {{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Date.Format "2 January 2006" }} · {{ .Params.outcome }} · {{ .Params.customer }}</p>
+        {{ with .Params.quote }}<blockquote>{{ . }}</blockquote>{{ end }}<ul>{{ range .Params.touchpoints }}<li>{{ . }}</li>{{ end }}</ul>{{ .Content }}</article>{{ end }}
+        """.write(to: layouts.appendingPathComponent("single.html"), atomically: true, encoding: .utf8)
+    try """
+        {{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+        <p>{{ .Date.Format "2 January 2006" }} · {{ .Params.outcome }}</p><p>{{ .Summary }}</p></article>{{ end }}
+        {{ with .Paginator.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}
+        """.write(to: layouts.appendingPathComponent("list.html"), atomically: true, encoding: .utf8)
 }
 
 /// Builds with the release `cxsite` binary in a child process, for honest wall time and memory;
 /// also returns what `--verbose` printed.
 @discardableResult
-func buildWithBinary(_ site: URL, cache: Bool = true) throws -> (wall: Double, peakMiB: Double, output: String) {
-    let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cxsite")
+func runBuild(_ site: URL, cache: Bool = true) throws -> (wall: Double, peakMiB: Double, output: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = ["bash", "-c", "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache") --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
-                         binary.path, site.path]
+                         cxsiteBinary, site.path]
     let wall = try seconds {
         try process.run()
         process.waitUntilExit()
@@ -248,12 +311,12 @@ func writeResponses(rows: Int, to url: URL) throws {
 func responsesBenchmark(rows: Int) throws {
     let site = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-bench-responses")
     try writeSyntheticSite(stories: 10, into: site)
-    let baseline = try (0..<3).map { _ in try buildWithBinary(site) }
+    let baseline = try (0..<3).map { _ in try runBuild(site) }
     try FileManager.default.createDirectory(at: site.appendingPathComponent("content/responses"), withIntermediateDirectories: true)
     let file = site.appendingPathComponent("content/responses/responses.csv")
     try writeResponses(rows: rows, to: file)
     let size = Double((try FileManager.default.attributesOfItem(atPath: file.path)[.size] as? Int) ?? 0)
-    let runs = try (0..<3).map { _ in try buildWithBinary(site) }
+    let runs = try (0..<3).map { _ in try runBuild(site) }
     let aggregation = median(runs.map { stageMilliseconds($0.output, "aggregate responses") }) / 1000
     let extraMemory = (runs.map(\.peakMiB).max() ?? 0) - (baseline.map(\.peakMiB).max() ?? 0)
     print("Responses — \(rows) rows (\(format(size / 1_000_000, 0)) MB CSV) on a 10-story site")
@@ -294,42 +357,168 @@ func markdownBenchmark(site: URL, count: Int) throws {
     print(line)
 }
 
-func siteBenchmark(sizes: [Int]) throws {
-    print("Whole-site build (release binary, synthetic stories of ~2.5 KB)")
-    let root = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-bench")
+/// Runs `command` through bash with its output discarded; the wall time around the child.
+func timedCommand(_ command: String, _ arguments: [String]) throws -> Double {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+    process.arguments = ["bash", "-c", command + " > /dev/null 2>&1"] + arguments
+    let wall = try seconds {
+        try process.run()
+        process.waitUntilExit()
+    }
+    guard process.terminationStatus == 0 else { throw BenchError("failed: \(command) \(arguments)") }
+    return wall
+}
+
+struct BenchError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// `median 0.84 s (0.80–0.91)`
+func spread(_ values: [Double]) -> String {
+    "median \(format(median(values), 2)) s (\(format(values.min() ?? 0, 2))–\(format(values.max() ?? 0, 2)))"
+}
+
+let cxsiteBinary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("cxsite").path
+
+/// Changes a story's title, as a writer saving it would; returns the new title.
+@discardableResult
+func retitle(_ story: URL, _ round: Int) throws -> String {
+    let text = try String(contentsOf: story, encoding: .utf8)
+    let title = "Edited \(round) \(UInt32.random(in: 0...UInt32.max))"
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { line in
+        line.hasPrefix("title: ") ? "title: \"\(title)\"" : String(line)
+    }
+    try lines.joined(separator: "\n").write(to: story, atomically: false, encoding: .utf8)
+    return title
+}
+
+/// The body of `GET path` from the server on 127.0.0.1:`port`, or nil.
+func httpGet(port: UInt16, _ path: String) -> String? {
+    let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard fd >= 0 else { return nil }
+    defer { close(fd) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_port = port.bigEndian
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let connected = withUnsafePointer(to: &address) {
+        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+    }
+    guard connected == 0 else { return nil }
+    let request = Array("GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n".utf8)
+    guard send(fd, request, request.count, 0) == request.count else { return nil }
+    var response: [UInt8] = []
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let count = recv(fd, &buffer, buffer.count, 0)
+        if count <= 0 { break }
+        response += buffer[0..<count]
+    }
+    return String(decoding: response, as: UTF8.self)
+}
+
+/// `cxsite serve` on `site`: the time from saving a story to its page showing the change.
+func serveBenchmark(site: URL, story: Int, rounds: Int) throws -> [Double] {
+    let port = UInt16(18_000 + Int.random(in: 0..<2000))
+    let server = Process()
+    server.executableURL = URL(fileURLWithPath: cxsiteBinary)
+    server.arguments = ["serve", "--source", site.path, "--port", String(port)]
+    server.standardError = FileHandle.nullDevice
+    server.standardOutput = FileHandle.nullDevice
+    try server.run()
+    defer {
+        server.terminate()
+        server.waitUntilExit()
+    }
+    let page = "/stories/story-\(story).html"
+    let file = site.appendingPathComponent("content/stories/story-\(story).md")
+    let deadline = Date().addingTimeInterval(120)
+    while httpGet(port: port, page)?.contains("200 OK") != true {
+        guard Date() < deadline else { throw BenchError("serve did not start") }
+        Thread.sleep(forTimeInterval: 0.05)
+    }
+    var times: [Double] = []
+    for round in 0..<rounds {
+        Thread.sleep(forTimeInterval: 1)
+        let start = DispatchTime.now().uptimeNanoseconds
+        let title = try retitle(file, round)
+        while httpGet(port: port, page)?.contains(title) != true {
+            guard Date() < deadline.addingTimeInterval(Double(round) * 60) else { throw BenchError("serve never showed the change") }
+            Thread.sleep(forTimeInterval: 0.002)
+        }
+        times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+    }
+    return times
+}
+
+/// The issue's table for one corpus of 10,000 stories: builds from scratch with the previous
+/// output present (on the disk, then into tmpfs), beside Hugo on the same stories in the same
+/// run, alternating; the one-story rebuild; and `serve`'s save-to-page time.
+func corpusBenchmark(_ corpus: Corpus, count: Int, runs: Int, root: URL) throws {
+    let site = root.appendingPathComponent("site"), hugo = root.appendingPathComponent("hugo")
+    try writeSyntheticSite(stories: count, into: site, corpus: corpus)
+    try writeHugoSite(from: site, into: hugo)
+    let markdown = (0..<count).reduce(0) { total, index in
+        total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size] as? Int) ?? 0)
+    }
+    print("Corpus \(corpus.name): \(count) stories, \(format(Double(markdown) / 1_000_000, 1)) MB markdown, "
+          + "\(corpus.briefings) briefings, \(corpus.responses) responses")
+    let memory = FileManager.default.fileExists(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm/cxsite-bench") : root
+    try? FileManager.default.removeItem(at: memory)
+    for (label, outputs) in [("on the disk", root), ("output on tmpfs", memory)] {
+        let ours = outputs.appendingPathComponent("cxsite-out").path, theirs = outputs.appendingPathComponent("hugo-out").path
+        let cx = "\"$0\" build --no-cache --quiet --source \"$1\" --output \"$2\"", hg = "hugo --quiet -s \"$0\" -d \"$1\""
+        // The previous output is present, as it is for a user: one build of each first.
+        _ = try timedCommand(cx, [cxsiteBinary, site.path, ours])
+        _ = try timedCommand(hg, [hugo.path, theirs])
+        var cxsite: [Double] = [], hugoTimes: [Double] = []
+        for _ in 0..<runs {
+            cxsite.append(try timedCommand(cx, [cxsiteBinary, site.path, ours]))
+            hugoTimes.append(try timedCommand(hg, [hugo.path, theirs]))
+        }
+        print("  full build, --no-cache, previous output present, \(label): cxsite \(spread(cxsite)), Hugo \(spread(hugoTimes)) "
+              + "→ ×\(format(median(cxsite) / median(hugoTimes), 2)) of Hugo")
+    }
+    try? FileManager.default.removeItem(at: memory)
+    // The rebuild after one story's title changes, with the cache and the spare.
+    let rebuild = "\"$0\" build --quiet --source \"$1\""
+    _ = try timedCommand(rebuild, [cxsiteBinary, site.path])
+    let story = site.appendingPathComponent("content/stories/story-\(count / 2).md")
+    var rebuilds: [Double] = []
+    for round in 0..<runs {
+        try retitle(story, round)
+        rebuilds.append(try timedCommand(rebuild, [cxsiteBinary, site.path]))
+    }
+    print("  rebuild after one story's title changes (cache on): \(spread(rebuilds))")
+    let verbose = try runBuild(site)
+    print("    stages: " + stageSummary(verbose.output))
+    print("  serve, save a story → its page shows it: \(spread(try serveBenchmark(site: site, story: count / 3, rounds: runs)))")
+    try? FileManager.default.removeItem(at: root)
+}
+
+/// One build from scratch (no output, no cache) at each size: time and peak memory, to see
+/// how both grow.
+func growthBenchmark(sizes: [Int], root: URL) throws {
+    print("Growth — corpus \(Corpus.long.name), built from scratch")
+    var previous: (count: Int, wall: Double, memory: Double)?
     for count in sizes {
         let site = root.appendingPathComponent("site-\(count)")
-        try writeSyntheticSite(stories: count, into: site)
-        let markdownBytes = (0..<count).reduce(0) { total, index in
-            total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size] as? Int) ?? 0)
+        try writeSyntheticSite(stories: count, into: site, corpus: .long)
+        try removeBuildProducts(of: site)
+        let run = try runBuild(site, cache: false)
+        var line = "  \(count) stories: \(format(run.wall, 2)) s wall, peak \(format(run.peakMiB, 0)) MiB"
+        if let previous {
+            line += " (×\(format(run.wall / previous.wall, 1)) the time and ×\(format(run.peakMiB / previous.memory, 1)) the memory "
+                + "of ×\(count / previous.count) the stories)"
         }
-        // Builds from scratch: no output, no spare, no build cache.
-        var runs: [(wall: Double, peakMiB: Double, output: String)] = []
-        for _ in 0..<3 {
-            try removeBuildProducts(of: site)
-            runs.append(try buildWithBinary(site))
-        }
-        let wall = median(runs.map(\.wall))
-        let peak = runs.map(\.peakMiB).max() ?? 0
-        print("  \(count) stories (\(format(Double(markdownBytes) / 1_000_000, 1)) MB markdown): build from scratch median \(format(wall, 2)) s wall, "
-              + "\(format(Double(count) / wall, 0)) stories/s, \(format(Double(markdownBytes) / 1_000_000 / wall, 1)) MB/s, peak \(format(peak, 0)) MiB")
-        print("    stages: " + stageSummary(runs.sorted { $0.wall < $1.wall }[runs.count / 2].output))
-        // Rebuilds after changing one story, with the build cache and the spare of the
-        // previous output.
-        try buildWithBinary(site)
-        var rebuilds: [(wall: Double, peakMiB: Double, output: String)] = []
-        for round in 0..<3 {
-            let story = site.appendingPathComponent("content/stories/story-\(count / 2).md")
-            let text = try String(contentsOf: story, encoding: .utf8)
-            try text.replacingOccurrences(of: "title: \"Story", with: "title: \"Edit \(round) of story").write(to: story, atomically: true, encoding: .utf8)
-            rebuilds.append(try buildWithBinary(site))
-        }
-        print("    rebuild after changing one story: median \(format(median(rebuilds.map(\.wall)), 2)) s wall, "
-              + "peak \(format(rebuilds.map(\.peakMiB).max() ?? 0, 0)) MiB")
-        print("    stages: " + stageSummary(rebuilds.sorted { $0.wall < $1.wall }[rebuilds.count / 2].output))
-        if count <= 10_000 { try markdownBenchmark(site: site, count: count) }
+        print(line)
+        print("    stages: " + stageSummary(run.output))
+        if count == 10_000 { try markdownBenchmark(site: site, count: count) }
+        previous = (count, run.wall, run.peakMiB)
+        try? FileManager.default.removeItem(at: site)
     }
-    try? FileManager.default.removeItem(at: root)
 }
 
 let arguments = CommandLine.arguments.dropFirst()
@@ -339,7 +528,12 @@ if arguments.first == "--generate", arguments.count == 3, let count = Int(argume
     exit(0)
 }
 print("cxsite benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")
+let benchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-bench")
 try templateBenchmark()
 try responsesBenchmark(rows: 1_000_000)
-try siteBenchmark(sizes: arguments.isEmpty ? [1_000, 10_000, 100_000] : arguments.compactMap { Int($0) })
+let storyCount = arguments.first.flatMap { Int($0) } ?? 10_000
+for corpus in [Corpus.long, Corpus.short] {
+    try corpusBenchmark(corpus, count: storyCount, runs: 5, root: benchRoot)
+}
+try growthBenchmark(sizes: arguments.isEmpty ? [10_000, 100_000] : [storyCount], root: benchRoot)
 print("peak memory of the benchmark process: \(format(peakMemoryMiB(), 0)) MiB")

@@ -107,3 +107,24 @@ struct BuildCacheTests {
         #expect(try site.outputFiles() == site.cleanBuildFiles())
     }
 }
+
+/// `serve`'s builds into memory reuse the previous one as the build cache does on disk.
+struct InMemoryReuseTests {
+    @Test func aRebuildIntoMemoryRendersOnlyWhatChangedAndMatchesAFreshOne() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let options = BuildOptions(source: site.folder, sourceDateEpoch: 1_790_000_000)
+        let first = try SiteBuilder.renderInMemory(options)
+        let unchanged = try SiteBuilder.renderInMemory(options, reusing: first)
+        #expect(unchanged.files == first.files)
+        #expect(unchanged.reuse.storiesParsed == 0 && unchanged.reuse.pagesRendered == 0)
+        let story = "content/stories/fast-install.md"
+        let text = try String(contentsOf: site.folder.appendingPathComponent(story), encoding: .utf8)
+        try site.write(story, text.replacingOccurrences(of: "title: ", with: "title: Retold — "))
+        let changed = try SiteBuilder.renderInMemory(options, reusing: unchanged)
+        #expect(changed.files == (try SiteBuilder.renderInMemory(options)).files)
+        #expect(changed.reuse.storiesParsed == 1)
+        #expect(changed.reuse.pagesRendered > 0 && changed.reuse.pagesKept > 0)  // the other stories' pages
+        #expect(String(decoding: changed.files["stories/fast-install.html"] ?? [], as: UTF8.self).contains("Retold"))
+    }
+}

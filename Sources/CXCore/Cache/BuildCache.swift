@@ -212,12 +212,14 @@ struct StoryCache: Sendable {
 /// previous build rendered it, and whose bytes the spare still holds, is kept, not rendered.
 struct PageCache: Sendable {
     let previous: [String: BuildCache.PageEntry]
-    let spare: SpareHoldings
+    /// Whether the output being updated (the spare on disk, the previous site in memory)
+    /// still holds, at a path, the bytes that hash so.
+    let holds: @Sendable (_ path: String, _ outputHash: UInt64) -> Bool
 
-    /// The hash of the bytes the spare holds for `path`, when they were rendered from a
+    /// The hash of the bytes the output holds for `path`, when they were rendered from a
     /// model hashing to `modelHash`.
     func keptOutput(_ path: String, modelHash: UInt64) -> UInt64? {
-        guard let entry = previous[path], entry.modelHash == modelHash, spare.holds(path, hash: entry.outputHash) else { return nil }
+        guard let entry = previous[path], entry.modelHash == modelHash, holds(path, entry.outputHash) else { return nil }
         return entry.outputHash
     }
 }

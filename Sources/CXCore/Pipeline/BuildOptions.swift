@@ -82,4 +82,8 @@ public struct RenderedSite: Sendable {
     public let files: [String: [UInt8]]
     public let warnings: [Diagnostic]
     public let summary: String
+    /// What the next build into memory may reuse: the stories parsed and the pages rendered.
+    let cache: BuildCache?
+    /// How many stories were parsed, and how many pages rendered rather than kept.
+    public let reuse: BuildSummary.Reuse
 }

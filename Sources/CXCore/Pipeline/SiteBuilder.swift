@@ -13,7 +13,7 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
         try refuseUnownedOutput(options)
         var run = StageRun()
-        guard let modelled = modelled(options, &run, caching: options.useCache, brokenLinks: .warning), !run.failed else {
+        guard let modelled = modelled(options, &run, cache: options.useCache ? .disk : .none, brokenLinks: .warning), !run.failed else {
             throw run.failure()
         }
         let reuse = try renderAndWrite(modelled, options: options, &run)
@@ -22,16 +22,33 @@ public enum SiteBuilder {
                             warnings: run.diagnostics, stages: run.clock.stages, reuse: reuse)
     }
 
-    /// The site rendered into memory, for `cxsite serve`; throws like `build`.
-    public static func renderInMemory(_ options: BuildOptions) throws -> RenderedSite {
+    /// The site rendered into memory, for `cxsite serve`; throws like `build`. What
+    /// `previous` parsed and rendered is reused where its sources are unchanged, as the build
+    /// cache does on disk.
+    public static func renderInMemory(_ options: BuildOptions, reusing previous: RenderedSite? = nil) throws -> RenderedSite {
         var run = StageRun()
-        guard let modelled = modelled(options, &run, caching: false, brokenLinks: .warning), !run.failed else {
+        guard var modelled = modelled(options, &run, cache: .memory(previous?.cache), brokenLinks: .warning), !run.failed else {
             throw run.failure()
         }
-        let renderer = Renderer(theme: modelled.theme, options: RenderOptions(expectedSize: 64 * 1024))
+        var renderer = Renderer(theme: modelled.theme, options: RenderOptions(expectedSize: 64 * 1024))
+        let previousFiles = previous?.files ?? [:]
+        renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
+        var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
+                                       storiesReused: modelled.reusedStories.count)
         run.record(.render, renderer.render(modelled.model.pages) { pages in
-            for page in pages { files[page.path] = page.bytes }
+            for page in pages {
+                guard let modelHash = page.modelHash else { continue }
+                if let bytes = page.bytes {
+                    files[page.path] = bytes
+                    modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: Manifest.hash(bytes))
+                    reuse.pagesRendered += 1
+                } else if let kept = page.keptOutputHash {
+                    files[page.path] = previousFiles[page.path]
+                    modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: kept)
+                    reuse.pagesKept += 1
+                }
+            }
         })
         guard !run.failed else { throw run.failure() }
         for file in renderer.otherFiles(of: modelled.model) { files[file.path] = file.bytes }
@@ -39,14 +56,15 @@ public enum SiteBuilder {
         let site = modelled.model.site
         return RenderedSite(files: files, warnings: run.diagnostics,
                             summary: "Rebuilt \(site.stories.count) stories and \(site.briefings.count) briefings in "
-                                + String(format: "%.2f s", run.clock.total))
+                                + String(format: "%.2f s", run.clock.total),
+                            cache: modelled.nextCache, reuse: reuse)
     }
 
     /// Everything `build` validates, plus templates in strict mode and broken internal links
     /// in markdown, as errors; writes nothing. The diagnostics come sorted by file and line.
     public static func check(_ options: BuildOptions) -> [Diagnostic] {
         var run = StageRun()
-        if let modelled = modelled(options, &run, caching: false, brokenLinks: .error) {
+        if let modelled = modelled(options, &run, cache: .none, brokenLinks: .error) {
             // Broken links are errors here, but the pages still render.
             let renderer = Renderer(theme: modelled.theme, options: RenderOptions(strict: true, expectedSize: 64 * 1024))
             run.record(.render, renderer.render(modelled.model.pages) { _ in } + modelled.theme.templates.missingPartials())
@@ -68,25 +86,49 @@ public enum SiteBuilder {
         let storyFiles: Int
     }
 
+    /// Where a build finds what an earlier one parsed and rendered.
+    enum CacheSource {
+        /// Nowhere: everything is parsed and rendered (`--no-cache`, `check`).
+        case none
+        /// The build cache in `SOURCE/.cxsite-cache/`.
+        case disk
+        /// An earlier build into memory (`serve`).
+        case memory(BuildCache?)
+    }
+
     /// load → validate → model; nil when the site cannot be modelled (a model with broken
-    /// links, errors under `check`, is still returned: its pages render). With `caching`, stories
-    /// come from the previous build's cache where their files are unchanged.
-    static func modelled(_ options: BuildOptions, _ run: inout StageRun, caching: Bool,
+    /// links, errors under `check`, is still returned: its pages render). With a cache,
+    /// stories come from it where their files are unchanged.
+    static func modelled(_ options: BuildOptions, _ run: inout StageRun, cache source: CacheSource,
                          brokenLinks: Diagnostic.Severity) -> Modelled? {
         let folder = SiteFolder(options.source)
         let sources = run.stage(.load) { Load.sources(of: folder) }
-        guard let settings = run.stage(.validate, { Validate.settings(sources) }) else { return nil }
-        let key = caching ? settings.theme.map { BuildCache.key(configText: settings.configText, theme: $0, options: options) } : nil
-        let cache = key.flatMap { BuildCache.read(in: folder.root, key: $0) }
-        let valid = run.stage(.validate) {
-            Validate.content(sources, settings, in: folder, cache: cache.map { StoryCache(entries: $0.stories) },
-                             progress: options.progress)
+        guard let settings = run.stage(.validate, "validate config and theme", { Validate.settings(sources) }) else {
+            return nil
         }
+        var key: UInt64?
+        if case .none = source {} else {
+            key = settings.theme.map { BuildCache.key(configText: settings.configText, theme: $0, options: options) }
+        }
+        let cache: BuildCache? = key.flatMap { key in
+            switch source {
+            case .none: nil
+            case .disk: BuildCache.read(in: folder.root, key: key)
+            case .memory(let previous): previous?.key == key ? previous : nil
+            }
+        }
+        let (content, reused) = run.stage(.validate, "validate content") {
+            Validate.content(sources, settings, cache: cache.map { StoryCache(entries: $0.stories) })
+        }
+        let responses = run.stage(.validate, "aggregate responses") {
+            Validate.responses(sources, settings, in: folder, progress: options.progress)
+        }
+        let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
         guard let theme = settings.theme, !run.failed else { return nil }
         // Only stories whose files loaded without a warning are cached, so a build from the
         // cache reports what a clean one does.
         let nextCache = key.map { BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics) }
-        guard let model = run.stage(.model, {
+        guard let model = run.stage(.model, nil, {
             Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)
         }) else { return nil }
         return Modelled(model: model, theme: theme, cache: cache, nextCache: nextCache,
@@ -124,7 +166,10 @@ public enum SiteBuilder {
         var renderer = Renderer(theme: modelled.theme, options: RenderOptions(expectedSize: 64 * 1024))
         // With caching on, every page's model is hashed for the next build, even when this
         // one has no cache to reuse from.
-        if modelled.nextCache != nil { renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:], spare: update.holdings) }
+        if modelled.nextCache != nil {
+            let spare = update.holdings
+            renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { spare.holds($0, hash: $1) }
+        }
         var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
                                        storiesReused: modelled.reusedStories.count)
         do {

@@ -15,11 +15,11 @@ struct StageRun {
     /// True once any stage has reported an error.
     var failed: Bool { diagnostics.contains(where: \.isError) }
 
-    /// Runs a stage, keeping its diagnostics and timing it.
-    mutating func stage<Value>(_ stage: Stage, _ body: () -> (Value, [Diagnostic])) -> Value {
+    /// Runs a stage (or a step of one, timed under `label`), keeping its diagnostics.
+    mutating func stage<Value>(_ stage: Stage, _ label: String? = nil, _ body: () -> (Value, [Diagnostic])) -> Value {
         let (value, found) = body()
         record(stage, found)
-        clock.finish(stage.rawValue)
+        clock.finish(label ?? stage.rawValue)
         return value
     }
 

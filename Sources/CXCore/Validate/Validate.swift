@@ -34,13 +34,14 @@ enum Validate {
 
     /// The content, checked against the config. Story files `cache` holds as they are now
     /// are taken from it instead of being parsed again.
-    static func content(_ sources: SiteSources, _ settings: Settings, in site: SiteFolder, cache: StoryCache?,
-                        progress: (@Sendable (Double) -> Void)?) -> (ValidContent, [Diagnostic]) {
+    static func content(_ sources: SiteSources, _ settings: Settings, cache: StoryCache?) -> ((Content, reused: Set<String>), [Diagnostic]) {
         var validator = ContentValidator(config: settings.config)
-        let (content, reused) = validator.validate(sources, cache: cache)
-        let (responses, responseDiagnostics) = ResponseAggregator(config: settings.config, progress: progress)
-            .aggregate(sources.responses.map { ($0, site.url($0)) })
-        return (ValidContent(content: content, responses: responses, reusedStories: reused),
-                validator.diagnostics + responseDiagnostics)
+        return (validator.validate(sources, cache: cache), validator.diagnostics)
+    }
+
+    /// The survey responses, every row checked, streamed into running totals.
+    static func responses(_ sources: SiteSources, _ settings: Settings, in site: SiteFolder,
+                          progress: (@Sendable (Double) -> Void)?) -> (ResponseAggregates, [Diagnostic]) {
+        ResponseAggregator(config: settings.config, progress: progress).aggregate(sources.responses.map { ($0, site.url($0)) })
     }
 }

@@ -1,0 +1,106 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Waits for the site's sources (`cxsite.yaml`, `content/`, `templates/`) to change. On Linux
+/// the kernel says when (inotify), so a save is seen at once and an idle preview costs nothing;
+/// where inotify cannot be had (no more watches), the folders are polled instead.
+final class SourceWatcher: @unchecked Sendable {  // used by one thread at a time
+    private let root: URL
+    private var inotify: Int32 = -1
+    /// Watched folders by watch descriptor, relative to the root.
+    private var folders: [Int32: String] = [:]
+    private var polled: SourceFingerprint?
+
+    /// How long the sources must be still before a change counts: a save of many files (a
+    /// `git checkout`) makes one build, not one per file.
+    static let quiet: Int32 = 40  // milliseconds
+
+    init(root: URL) {
+        self.root = root
+        inotify = inotify_init1(Int32(IN_CLOEXEC))
+        if inotify < 0 || !watch("") {
+            if inotify >= 0 { close(inotify) }
+            inotify = -1
+            polled = SourceFingerprint(of: root)
+        }
+    }
+
+    deinit {
+        if inotify >= 0 { close(inotify) }
+    }
+
+    /// Blocks until something under the sources changed and has then been still for a moment.
+    func waitForChange() {
+        guard inotify >= 0 else { return poll() }
+        var relevant = false
+        while !relevant { relevant = drain(timeout: -1) }
+        while drain(timeout: Self.quiet) {}  // until nothing more comes for a moment
+    }
+
+    /// Reads the events that come within `timeout` ms (-1: wait for the first); true when any
+    /// touched the sources. New folders are watched as they appear.
+    private func drain(timeout: Int32) -> Bool {
+        var descriptor = pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)
+        guard Glibc.poll(&descriptor, 1, timeout) > 0 else { return false }
+        var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+        let count = read(inotify, &buffer, buffer.count)
+        guard count > 0 else { return false }
+        var relevant = false
+        var offset = 0
+        while offset + MemoryLayout<inotify_event>.size <= count {
+            let (event, name) = buffer.withUnsafeBytes { raw -> (inotify_event, String) in
+                let event = raw.loadUnaligned(fromByteOffset: offset, as: inotify_event.self)
+                let start = offset + MemoryLayout<inotify_event>.size
+                let bytes = raw[start..<min(start + Int(event.len), count)].prefix { $0 != 0 }
+                return (event, String(decoding: bytes, as: UTF8.self))
+            }
+            offset += MemoryLayout<inotify_event>.size + Int(event.len)
+            if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true; continue }
+            guard let folder = folders[event.wd] else { continue }
+            let relative = folder.isEmpty ? name : folder + "/" + name
+            if folder.isEmpty, !["cxsite.yaml", "content", "templates"].contains(name) { continue }  // the output, the cache
+            if event.mask & UInt32(IN_ISDIR) != 0, event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { _ = watch(relative) }
+            relevant = true
+        }
+        return relevant
+    }
+
+    /// Watches `relative` (the root: only its `content/` and `templates/`) and the folders
+    /// below it; false when the kernel refuses.
+    private func watch(_ relative: String) -> Bool {
+        let path = relative.isEmpty ? root.path : root.path + "/" + relative
+        let mask = UInt32(IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
+                          | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
+        let descriptor = inotify_add_watch(inotify, path, mask)
+        guard descriptor >= 0 else { return errno == ENOENT || errno == ENOTDIR }
+        folders[descriptor] = relative
+        let children = relative.isEmpty ? ["content", "templates"]
+            : ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
+        for child in children {
+            let childRelative = relative.isEmpty ? child : relative + "/" + child
+            var info = stat()
+            guard lstat(root.path + "/" + childRelative, &info) == 0, info.st_mode & S_IFMT == S_IFDIR else { continue }
+            guard watch(childRelative) else { return false }
+        }
+        return true
+    }
+
+    /// Without inotify: polls four times a second, then waits until nothing changes for 150 ms.
+    private func poll() {
+        var seen = polled ?? SourceFingerprint(of: root)
+        while true {
+            Thread.sleep(forTimeInterval: 0.25)
+            var now = SourceFingerprint(of: root)
+            guard now != seen else { continue }
+            repeat {
+                seen = now
+                Thread.sleep(forTimeInterval: 0.15)
+                now = SourceFingerprint(of: root)
+            } while now != seen
+            polled = now
+            return
+        }
+    }
+}
