@@ -45,7 +45,7 @@ test: test-deps
 
 ## bench: the benchmark, in release mode; prints figures.
 bench: deps
-	@$(MAKE) --no-print-directory apt-install PKGS="cmark-gfm"  # the command-line tool, to compare with
+	@$(MAKE) --no-print-directory apt-install PKGS="cmark-gfm hugo"  # the markdown tool and the generator to compare with
 	$(SWIFT) build -c release --product cxsite
 	$(SWIFT) build -c release --product cxsite-bench
 	.build/release/cxsite-bench

@@ -58,7 +58,7 @@ extension CXSite {
                               + String(format: "%7.1f ms", stage.seconds * 1000))
                     }
                     let reuse = summary.reuse
-                    print("  stories parsed \(reuse.storiesParsed), from the cache \(reuse.storiesReused); "
+                    print("  stories parsed \(reuse.storiesParsed), from the cache \(reuse.storiesReused) (\(reuse.storiesNotRead) not read); "
                           + "pages rendered \(reuse.pagesRendered), kept \(reuse.pagesKept)")
                 }
                 print(summary.line)

@@ -41,6 +41,19 @@ struct BuildCacheTests {
         #expect(try site.page("stories/new-one.html").contains("<em>broke</em>"))
     }
 
+    /// A story taken from the cache without its file being read still has its warnings
+    /// quoted from the file, as a clean build quotes them.
+    @Test func aStoryNotReadStillHasItsWarningsQuotedWhole() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/stories/stale.md", "---\ntitle: Stale\ndate: 2026-01-05\noutcome: failure\nstatus: open\n---\nBody.\n")
+        let first = try site.build()
+        let second = try site.build()
+        #expect(second.reuse.storiesNotRead == second.reuse.storiesReused && second.reuse.storiesParsed == 0)
+        #expect(first.warnings.contains { $0.message.contains("'Stale' has been open") && $0.sourceLine == "status: open" })
+        #expect(second.warnings.map(\.description) == first.warnings.map(\.description))
+    }
+
     @Test func aStoryWithAWarningIsParsedEveryTimeSoTheWarningStays() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
@@ -97,12 +110,13 @@ struct BuildCacheTests {
         #expect(first.reuse.pagesRendered == first.pages)
         try site.build()  // the spare now holds the first build: its pages can be kept
         let unchanged = try site.build()
-        #expect(unchanged.reuse == BuildSummary.Reuse(storiesParsed: 0, storiesReused: 4, pagesRendered: 0, pagesKept: first.pages))
+        #expect(unchanged.reuse == BuildSummary.Reuse(storiesParsed: 0, storiesReused: 4, storiesNotRead: 4, pagesRendered: 0,
+                                                      pagesKept: first.pages))
         let story = site.folder.appendingPathComponent("content/stories/old-failure.md")
         try (try String(contentsOf: story, encoding: .utf8) + "\nOne more line.\n").write(to: story, atomically: true, encoding: .utf8)
         let changed = try site.build()
         #expect(changed.reuse.storiesParsed == 1)
-        #expect(changed.reuse.storiesReused == 3)
+        #expect(changed.reuse.storiesReused == 3 && changed.reuse.storiesNotRead == 3)
         #expect(changed.reuse.pagesRendered >= 1 && changed.reuse.pagesRendered < first.pages)
         #expect(try site.outputFiles() == site.cleanBuildFiles())
     }

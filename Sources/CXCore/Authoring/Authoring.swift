@@ -150,7 +150,10 @@ public enum Authoring {
 
     /// Reads the site; throws its errors when it does not load.
     public static func facts(of source: URL) throws -> SiteFacts {
-        let (sources, loadDiagnostics) = Load.sources(of: SiteFolder(source))
+        let folder = SiteFolder(source)
+        let (settingsSources, settingsLoadDiagnostics) = Load.settings(of: folder)
+        let (sources, contentLoadDiagnostics) = Load.content(of: folder, into: settingsSources)
+        let loadDiagnostics = settingsLoadDiagnostics + contentLoadDiagnostics
         let (settings, settingsDiagnostics) = Validate.settings(sources)
         var validator = settings.map { ContentValidator(config: $0.config) }
         let content = validator?.validate(sources, cache: nil).0

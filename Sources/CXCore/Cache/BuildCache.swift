@@ -22,6 +22,9 @@ struct BuildCache: Sendable {
     struct StoryEntry: Codable, Sendable {
         var path: String
         var story: Story
+        /// The file's metadata when it was read: as long as it is the same, the file is not
+        /// read again.
+        var stamp: FileStamp?
     }
 
     struct PageEntry: Codable, Sendable {
@@ -52,10 +55,10 @@ struct BuildCache: Sendable {
 
     /// The cache for the next build: every story of `content` but those of `excluded` files.
     /// Pages are added as they are written (``recordPage(_:modelHash:outputHash:)``).
-    init(key: UInt64, stories content: Content, except excluded: Set<String>) {
+    init(key: UInt64, stories content: Content, except excluded: Set<String>, previous: [String: FileStamp] = [:]) {
         self.key = key
         for story in content.stories where !excluded.contains(story.path) {
-            stories[story.path] = StoryEntry(path: story.path, story: story)
+            stories[story.path] = StoryEntry(path: story.path, story: story, stamp: content.stamps[story.path] ?? previous[story.path])
         }
     }
 
@@ -206,6 +209,12 @@ struct StoryCache: Sendable {
         guard let story = entries[file.path]?.story, story.sourceHash == StableHasher.hash(file.text) else { return nil }
         return story
     }
+
+    /// The story of a file not read, because its stamp is as the entry's.
+    func story(unchangedAt path: String) -> Story? { entries[path]?.story }
+
+    /// The stamps of the files the entries were made from.
+    var stamps: [String: FileStamp] { entries.compactMapValues(\.stamp) }
 }
 
 /// Caching around page rendering: a page whose template and model hash as they did when the

@@ -9,6 +9,9 @@ struct SiteSources: Sendable {
     /// path relative to `templates/`.
     var theme: [String: SourceFile] = [:]
     var stories: [SourceFile] = []
+    /// Story files not read: their stamps are as the build cache has them, so the cache's
+    /// stories stand for them.
+    var unchangedStories: [String] = []
     var briefings: [SourceFile] = []
     /// Metric snapshots: `content/metrics/*.csv|json|yaml`.
     var metrics: [SourceFile] = []
@@ -19,9 +22,11 @@ struct SiteSources: Sendable {
 }
 
 /// Load: files → sources. Reads every file of the site the build uses, and only regular
-/// files inside it, reporting each one it cannot use.
+/// files inside it, reporting each one it cannot use: first the config and the theme, which
+/// say how to read the rest (and what the build cache is keyed on), then the content.
 enum Load {
-    static func sources(of site: SiteFolder) -> (SiteSources, [Diagnostic]) {
+    /// The config and the theme.
+    static func settings(of site: SiteFolder) -> (SiteSources, [Diagnostic]) {
         var sources = SiteSources()
         var diagnostics: [Diagnostic] = []
         if !site.exists(SiteConfig.fileName) {
@@ -43,6 +48,15 @@ enum Load {
         for (name, file) in read(themeFiles.map { "templates/" + $0 }, from: site, limit: SiteFolder.textFileLimit, &diagnostics) {
             sources.theme[String(name.dropFirst("templates/".count))] = file
         }
+        return (sources, diagnostics)
+    }
+
+    /// The content, into `sources`. A story file whose metadata is as `unchanged` has it is
+    /// not read (``SiteSources/unchangedStories``).
+    static func content(of site: SiteFolder, into sources: SiteSources,
+                        unchanged: [String: FileStamp] = [:]) -> (SiteSources, [Diagnostic]) {
+        var sources = sources
+        var diagnostics: [Diagnostic] = []
 
         func list(_ folder: String, _ extensions: Set<String>) -> [String] {
             let (paths, problems) = site.files(in: folder, extensions: extensions)
@@ -54,7 +68,12 @@ enum Load {
         if let problem = markdownTotalProblem(stories + briefings, in: site) {
             diagnostics.append(problem)
         } else {
-            sources.stories = read(stories, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
+            let stamps = stories.concurrentMap { path in unchanged[path] == nil ? nil : FileStamp(path: site.root.path + "/" + path) }
+            var changed: [String] = []
+            for (path, stamp) in zip(stories, stamps) {
+                if let stamp, stamp == unchanged[path] { sources.unchangedStories.append(path) } else { changed.append(path) }
+            }
+            sources.stories = read(changed, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
             sources.briefings = read(briefings, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
         }
         sources.metrics = read(list("content/metrics", ["csv", "json", "yaml", "yml"]), from: site,

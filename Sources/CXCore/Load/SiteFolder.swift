@@ -171,7 +171,11 @@ public struct SiteFolder: Sendable {
             count += result
         }
         bytes.removeSubrange(count...)
-        return SourceFile.decode(bytes, displayPath: relative)
+        return SourceFile.decode(bytes, displayPath: relative).map { file in
+            var file = file
+            file.stamp = FileStamp(info)
+            return file
+        }
     }
 
     /// The largest snapshot, perception, config or template file read whole.

@@ -5,6 +5,8 @@ public struct SourceFile: Sendable {
     /// The path diagnostics print, relative to the site folder (`content/stories/x.md`).
     public let path: String
     public let text: String
+    /// The file's metadata when it was read, for the build cache; nil for text not from a file.
+    var stamp: FileStamp?
 
     public init(path: String, text: String) {
         self.path = path

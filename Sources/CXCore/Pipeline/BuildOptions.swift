@@ -59,12 +59,16 @@ public struct BuildSummary: Sendable {
     public struct Reuse: Sendable, Equatable {
         public var storiesParsed = 0
         public var storiesReused = 0
+        /// Of the stories reused, those whose files were not even read: their metadata was as
+        /// the cache had it.
+        public var storiesNotRead = 0
         public var pagesRendered = 0
         public var pagesKept = 0
 
-        public init(storiesParsed: Int = 0, storiesReused: Int = 0, pagesRendered: Int = 0, pagesKept: Int = 0) {
+        public init(storiesParsed: Int = 0, storiesReused: Int = 0, storiesNotRead: Int = 0, pagesRendered: Int = 0, pagesKept: Int = 0) {
             self.storiesParsed = storiesParsed
             self.storiesReused = storiesReused
+            self.storiesNotRead = storiesNotRead
             self.pagesRendered = pagesRendered
             self.pagesKept = pagesKept
         }

@@ -35,7 +35,7 @@ public enum SiteBuilder {
         renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
         var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-                                       storiesReused: modelled.reusedStories.count)
+                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories)
         run.record(.render, renderer.render(modelled.model.pages) { pages in
             for page in pages {
                 guard let modelHash = page.modelHash else { continue }
@@ -81,8 +81,10 @@ public enum SiteBuilder {
         /// The cache this build leaves for the next, when caching: its stories now, its
         /// pages as they are written.
         var nextCache: BuildCache?
-        /// The stories taken from the cache, and how many story files the site has.
+        /// The stories taken from the cache, how many of them were not read, and how many
+        /// story files the site has.
         let reusedStories: Set<String>
+        let unreadStories: Int
         let storyFiles: Int
     }
 
@@ -102,7 +104,7 @@ public enum SiteBuilder {
     static func modelled(_ options: BuildOptions, _ run: inout StageRun, cache source: CacheSource,
                          brokenLinks: Diagnostic.Severity) -> Modelled? {
         let folder = SiteFolder(options.source)
-        let sources = run.stage(.load) { Load.sources(of: folder) }
+        var sources = run.stage(.load, "load config and theme") { Load.settings(of: folder) }
         guard let settings = run.stage(.validate, "validate config and theme", { Validate.settings(sources) }) else {
             return nil
         }
@@ -117,8 +119,10 @@ public enum SiteBuilder {
             case .memory(let previous): previous?.key == key ? previous : nil
             }
         }
+        let storyCache = cache.map { StoryCache(entries: $0.stories) }
+        sources = run.stage(.load, "load content") { Load.content(of: folder, into: sources, unchanged: storyCache?.stamps ?? [:]) }
         let (content, reused) = run.stage(.validate, "validate content") {
-            Validate.content(sources, settings, cache: cache.map { StoryCache(entries: $0.stories) })
+            Validate.content(sources, settings, in: folder, cache: storyCache)
         }
         let responses = run.stage(.validate, "aggregate responses") {
             Validate.responses(sources, settings, in: folder, progress: options.progress)
@@ -127,12 +131,15 @@ public enum SiteBuilder {
         guard let theme = settings.theme, !run.failed else { return nil }
         // Only stories whose files loaded without a warning are cached, so a build from the
         // cache reports what a clean one does.
-        let nextCache = key.map { BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics) }
+        let nextCache = key.map {
+            BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:])
+        }
         guard let model = run.stage(.model, nil, {
             Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)
         }) else { return nil }
         return Modelled(model: model, theme: theme, cache: cache, nextCache: nextCache,
-                        reusedStories: valid.reusedStories, storyFiles: valid.content.stories.count)
+                        reusedStories: valid.reusedStories, unreadStories: sources.unchangedStories.count,
+                        storyFiles: valid.content.stories.count)
     }
 
     /// Before any work: an output or cache folder that cxsite may not replace stops the build.
@@ -171,7 +178,7 @@ public enum SiteBuilder {
             renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { spare.holds($0, hash: $1) }
         }
         var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-                                       storiesReused: modelled.reusedStories.count)
+                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories)
         do {
             let renderDiagnostics = try renderer.render(modelled.model.pages) { pages in
                 var written: [RenderedPage] = []

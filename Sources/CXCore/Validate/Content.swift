@@ -154,10 +154,17 @@ public struct Content: Sendable {
     public var perceptionRounds: [PerceptionRound] = []
     /// The files read, by path, so later stages can quote the line an error points at.
     var files: [String: SourceFile] = [:]
+    /// Where files not read (unchanged stories taken from the build cache) are read from when
+    /// a diagnostic quotes them.
+    var folder: SiteFolder?
+    /// The metadata of the story files read, for the build cache.
+    var stamps: [String: FileStamp] = [:]
 
     /// An error at `location` in one of the content files, with its source line.
     func diagnostic(_ message: String, at location: SourceLocation, _ severity: Diagnostic.Severity = .error) -> Diagnostic {
-        guard let file = files[location.path] else { return Diagnostic(severity, message, at: location) }
+        guard let file = files[location.path] ?? folder.flatMap({ try? $0.read(location.path).get() }) else {
+            return Diagnostic(severity, message, at: location)
+        }
         return file.diagnostic(message, line: location.line, column: location.column, severity: severity)
     }
 }

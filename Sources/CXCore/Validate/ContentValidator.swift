@@ -21,7 +21,7 @@ struct ContentValidator {
         let stories = parseAll(sources.stories) { validator, file -> (Story, reused: Bool)? in
             if let cached = cache?.story(for: file) { return (cached, true) }
             return validator.story(from: file).map { ($0, false) }
-        }
+        } + sources.unchangedStories.compactMap { path in cache?.story(unchangedAt: path).map { ($0, true) } }
         content.stories = stories.map(\.0)
         content.briefings = parseAll(sources.briefings) { $0.briefing(from: $1) }
         for file in sources.metrics {
@@ -33,6 +33,8 @@ struct ContentValidator {
         for file in sources.stories + sources.briefings + sources.metrics + sources.perception {
             content.files[file.path] = file
         }
+        content.stamps = Dictionary(sources.stories.compactMap { file in file.stamp.map { (file.path, $0) } },
+                                    uniquingKeysWith: { first, _ in first })
         reportDuplicateSlugs(content.stories.map { ($0.slug, $0.path) }, kind: "story")
         reportDuplicateSlugs(content.briefings.map { ($0.slug, $0.path) }, kind: "briefing")
         return (content, Set(stories.filter(\.reused).map(\.0.path)))

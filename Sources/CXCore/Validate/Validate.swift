@@ -34,9 +34,12 @@ enum Validate {
 
     /// The content, checked against the config. Story files `cache` holds as they are now
     /// are taken from it instead of being parsed again.
-    static func content(_ sources: SiteSources, _ settings: Settings, cache: StoryCache?) -> ((Content, reused: Set<String>), [Diagnostic]) {
+    static func content(_ sources: SiteSources, _ settings: Settings, in site: SiteFolder,
+                        cache: StoryCache?) -> ((Content, reused: Set<String>), [Diagnostic]) {
         var validator = ContentValidator(config: settings.config)
-        return (validator.validate(sources, cache: cache), validator.diagnostics)
+        var (content, reused) = validator.validate(sources, cache: cache)
+        content.folder = site
+        return ((content, reused), validator.diagnostics)
     }
 
     /// The survey responses, every row checked, streamed into running totals.
