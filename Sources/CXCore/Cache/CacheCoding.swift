@@ -284,13 +284,39 @@ enum CacheCoding {
                 try decoder.input.key(key.stringValue)
                 return try decoder.input.bool() ? try decoder.decode(type) : nil
             }
-            func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? { try optional(type, key) }
-            func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? { try optional(type, key) }
-            func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? { try optional(type, key) }
-            func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? { try optional(type, key) }
-            private func optional<T: Decodable>(_ type: T.Type, _ key: Key) throws -> T? {
+            // The common types read directly, without the generic path (the cache is read on
+            // every build, and these are most of it).
+            func decode(_ type: String.Type, forKey key: Key) throws -> String {
                 try decoder.input.key(key.stringValue)
-                return try decoder.input.bool() ? try decoder.decode(type) : nil
+                return try decoder.input.string()
+            }
+            func decode(_ type: Int.Type, forKey key: Key) throws -> Int {
+                try decoder.input.key(key.stringValue)
+                return try decoder.input.int()
+            }
+            func decode(_ type: Bool.Type, forKey key: Key) throws -> Bool {
+                try decoder.input.key(key.stringValue)
+                return try decoder.input.bool()
+            }
+            func decode(_ type: UInt64.Type, forKey key: Key) throws -> UInt64 {
+                try decoder.input.key(key.stringValue)
+                return try decoder.input.uint64()
+            }
+            func decodeIfPresent(_ type: Bool.Type, forKey key: Key) throws -> Bool? {
+                try decoder.input.key(key.stringValue)
+                return try decoder.input.bool() ? try decoder.input.bool() : nil
+            }
+            func decodeIfPresent(_ type: String.Type, forKey key: Key) throws -> String? {
+                try decoder.input.key(key.stringValue)
+                return try decoder.input.bool() ? try decoder.input.string() : nil
+            }
+            func decodeIfPresent(_ type: Int.Type, forKey key: Key) throws -> Int? {
+                try decoder.input.key(key.stringValue)
+                return try decoder.input.bool() ? try decoder.input.int() : nil
+            }
+            func decodeIfPresent(_ type: UInt64.Type, forKey key: Key) throws -> UInt64? {
+                try decoder.input.key(key.stringValue)
+                return try decoder.input.bool() ? try decoder.input.uint64() : nil
             }
 
             func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type,
@@ -326,6 +352,11 @@ enum CacheCoding {
                 guard !isAtEnd else { throw Damaged() }
                 currentIndex += 1
                 return try decoder.decode(type)
+            }
+            mutating func decode(_ type: String.Type) throws -> String {
+                guard !isAtEnd else { throw Damaged() }
+                currentIndex += 1
+                return try decoder.input.string()
             }
             mutating func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type) throws -> KeyedDecodingContainer<NestedKey> {
                 currentIndex += 1

@@ -119,6 +119,7 @@ public enum SiteBuilder {
             case .memory(let previous): previous?.key == key ? previous : nil
             }
         }
+        if cache != nil { run.clock.finish("read the cache") }
         let storyCache = cache.map { StoryCache(entries: $0.stories) }
         sources = run.stage(.load, "load content") { Load.content(of: folder, into: sources, unchanged: storyCache?.stamps ?? [:]) }
         let (content, reused) = run.stage(.validate, "validate content") {
