@@ -11,7 +11,8 @@ struct ResponseTests {
         let config = SiteConfig(title: "T", period: period,
                                 journey: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
                                 metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
-        return ResponseAggregator(config: config).aggregate([("content/responses/r.csv", url)])
+        let (aggregates, diagnostics, _) = ResponseAggregator(config: config).aggregate([("content/responses/r.csv", url)])
+        return (aggregates, diagnostics)
     }
 
     private func totals(_ aggregates: ResponseAggregates, _ metric: SurveyMetric, _ period: String,
@@ -130,5 +131,29 @@ struct ResponseTests {
 
     static func number(_ value: Any?) -> Double {
         (value as? NSNumber)?.doubleValue ?? .nan
+    }
+
+    /// Totals go through the build cache's format whole, and a file whose stamp is as cached
+    /// is not read: the cached totals stand for it.
+    @Test func aResponseFileUnchangedSinceTheCacheIsNotReadAgain() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("responses-\(UUID().uuidString).csv")
+        try Data("date,metric,score,segment,comment\n2026-07-01,nps,3,residential,Slow\n2026-07-02,csat,5,,\n".utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        let config = SiteConfig(title: "T", period: .quarter, journey: [Touchpoint(id: "website", name: "Website")],
+                                metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+        let aggregator = ResponseAggregator(config: config)
+        let files = [("content/responses/r.csv", url)]
+        let (first, _, perFile) = aggregator.aggregate(files)
+        let stored = try CacheCoding.decode([ResponseAggregator.FileTotals].self, from: CacheCoding.encode(perFile))
+        #expect(stored.map(\.aggregates.totals) == [first.totals] && stored.first?.aggregates.sources == first.sources)
+        // Totals that the file could not have given: only the cache can be their source.
+        var planted = try #require(stored.first)
+        planted.aggregates = ResponseAggregates()
+        let (second, diagnostics, _) = aggregator.aggregate(files, cached: [planted.path: planted])
+        #expect(diagnostics.isEmpty && second.totals.isEmpty)
+        // Once the file changes, it is read again.
+        try Data("date,metric,score\n2026-07-01,nps,10\n".utf8).write(to: url)
+        let (third, _, _) = aggregator.aggregate(files, cached: [planted.path: planted])
+        #expect(third.totals.count == 1)
     }
 }

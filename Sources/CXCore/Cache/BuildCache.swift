@@ -43,9 +43,15 @@ struct BuildCache: Sendable {
         var pages: [PageEntry]
     }
 
+    private struct ResponseList: Codable {
+        var files: [ResponseAggregator.FileTotals]
+    }
+
     var key: UInt64
     var stories: [String: StoryEntry] = [:]
     var pages: [String: PageEntry] = [:]
+    /// Each response file's totals, by path.
+    var responses: [String: ResponseAggregator.FileTotals] = [:]
     /// The story paths each shard file held when read, to tell which shards changed.
     private(set) var shardsRead: [Int: Set<String>] = [:]
 
@@ -71,6 +77,7 @@ struct BuildCache: Sendable {
     /// changed one story rewrites one small file, not the whole cache.
     private static let shardCount = 16
     private static let pagesFile = "pages"
+    private static let responsesFile = "responses"
     private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
     /// The first line of every cache file; the number changes when the header does.
     private static let magic = Array("cxsite-build-cache 3\n".utf8)
@@ -129,6 +136,10 @@ struct BuildCache: Sendable {
             cache.pages = Dictionary(list.pages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
             found = true
         }
+        if let bytes = contents(responsesFile), let list = try? unsealed(bytes, key: key, as: ResponseList.self) {
+            cache.responses = Dictionary(list.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            found = true
+        }
         let shards = Array(0..<shardCount).concurrentMap { shard -> [StoryEntry]? in
             contents(storiesFile(shard)).flatMap { try? unsealed($0, key: key, as: StoryShard.self).stories }
         }
@@ -171,6 +182,7 @@ struct BuildCache: Sendable {
             try save(Self.sealed(StoryShard(stories: entries), key: key), as: Self.storiesFile(shard))
         }
         try save(Self.sealed(PageList(pages: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
+        try save(Self.sealed(ResponseList(files: responses.values.sorted { $0.path < $1.path }), key: key), as: Self.responsesFile)
     }
 
     // MARK: Files

@@ -19,7 +19,7 @@ struct Scorecard: Sendable {
     }
 
     /// Which customers a value covers: everyone, one segment, or one touchpoint.
-    enum Group: Hashable, Sendable {
+    enum Group: Hashable, Sendable, Codable {
         case all
         case segment(String)
         case touchpoint(String)
@@ -32,6 +32,39 @@ struct Scorecard: Sendable {
         var touchpoint: String? {
             if case .touchpoint(let id) = self { return id }
             return nil
+        }
+
+        // Stored as a kind and a name: the build cache's format reads members in order, and
+        // an enum's synthesised form asks which keys a value has.
+        private enum CodingKeys: String, CodingKey {
+            case kind, name
+        }
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.container(keyedBy: CodingKeys.self)
+            let kind = try container.decode(String.self, forKey: .kind)
+            let name = try container.decode(String.self, forKey: .name)
+            switch kind {
+            case "all": self = .all
+            case "segment": self = .segment(name)
+            case "touchpoint": self = .touchpoint(name)
+            default: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "no such group")
+            }
+        }
+
+        func encode(to encoder: any Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            switch self {
+            case .all:
+                try container.encode("all", forKey: .kind)
+                try container.encode("", forKey: .name)
+            case .segment(let name):
+                try container.encode("segment", forKey: .kind)
+                try container.encode(name, forKey: .name)
+            case .touchpoint(let id):
+                try container.encode("touchpoint", forKey: .kind)
+                try container.encode(id, forKey: .name)
+            }
         }
     }
 

@@ -1,7 +1,7 @@
 import Foundation
 
 /// The three survey metrics computed from raw responses, and their scales.
-public enum SurveyMetric: String, CaseIterable, Sendable {
+public enum SurveyMetric: String, CaseIterable, Sendable, Codable {
     case nps, csat, ces
 
     /// The scores a response may have.

@@ -125,15 +125,17 @@ public enum SiteBuilder {
         let (content, reused) = run.stage(.validate, "validate content") {
             Validate.content(sources, settings, in: folder, cache: storyCache)
         }
-        let responses = run.stage(.validate, "aggregate responses") {
-            Validate.responses(sources, settings, in: folder, progress: options.progress)
+        let (responses, responseFiles) = run.stage(.validate, "aggregate responses") {
+            Validate.responses(sources, settings, in: folder, cached: cache?.responses ?? [:], progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
         guard let theme = settings.theme, !run.failed else { return nil }
         // Only stories whose files loaded without a warning are cached, so a build from the
         // cache reports what a clean one does.
         let nextCache = key.map {
-            BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:])
+            var next = BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:])
+            for file in responseFiles { next.responses[file.path] = file }
+            return next
         }
         guard let model = run.stage(.model, nil, {
             Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)

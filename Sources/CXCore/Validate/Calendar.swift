@@ -95,12 +95,12 @@ public struct DateProblem: Error, CustomStringConvertible, Sendable {
 }
 
 /// How a site groups time: by quarter (`2026-Q3`) or by month (`2026-09`).
-public enum PeriodKind: String, CaseIterable, Sendable {
+public enum PeriodKind: String, CaseIterable, Sendable, Codable {
     case quarter, month
 }
 
 /// A quarter or a month.
-public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible {
+public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, Codable {
     public let year: Int
     /// 1–4 for a quarter, 1–12 for a month.
     public let index: Int

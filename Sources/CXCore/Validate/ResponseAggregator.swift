@@ -2,7 +2,7 @@ import Diagnostics
 import Foundation
 
 /// A verbatim comment kept to show behind a number.
-struct ResponseComment: Sendable, Equatable {
+struct ResponseComment: Sendable, Equatable, Codable {
     var date: Day
     var score: Int
     var text: String
@@ -12,7 +12,7 @@ struct ResponseComment: Sendable, Equatable {
 
 /// Running totals for one metric, period and group of customers: everything the statistics
 /// need, and the most recent critical comments. Memory does not grow with the responses.
-struct ResponseTotals: Sendable, Equatable {
+struct ResponseTotals: Sendable, Equatable, Codable {
     var n = 0
     var sum = 0.0
     var sumOfSquares = 0.0
@@ -79,8 +79,8 @@ struct ResponseTotals: Sendable, Equatable {
 }
 
 /// Raw responses aggregated per metric, period and group (everyone, a segment, a touchpoint).
-struct ResponseAggregates: Sendable {
-    struct Key: Hashable, Sendable {
+struct ResponseAggregates: Sendable, Codable {
+    struct Key: Hashable, Sendable, Codable {
         public var metric: SurveyMetric
         public var period: Period
         public var group: Scorecard.Group
@@ -92,6 +92,37 @@ struct ResponseAggregates: Sendable {
     var sources: [String: Set<String>] = [:]
 
     static func sourceKey(_ metric: String, _ period: Period) -> String { "\(metric) \(period)" }
+
+    init() {}
+
+    // Stored as lists: the cache's format has no dictionaries, and lists in key order keep
+    // the file the same for the same responses.
+    private struct Total: Codable {
+        var key: Key
+        var totals: ResponseTotals
+    }
+
+    private struct Source: Codable {
+        var key: String
+        var files: [String]
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case totals, sources
+    }
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        for total in try container.decode([Total].self, forKey: .totals) { totals[total.key] = total.totals }
+        for source in try container.decode([Source].self, forKey: .sources) { sources[source.key] = Set(source.files) }
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(totals.map { Total(key: $0.key, totals: $0.value) }
+            .sorted { "\($0.key)" < "\($1.key)" }, forKey: .totals)
+        try container.encode(sources.map { Source(key: $0.key, files: $0.value.sorted()) }.sorted { $0.key < $1.key }, forKey: .sources)
+    }
 
     mutating func merge(_ other: ResponseAggregates) {
         for (key, totals) in other.totals { self.totals[key, default: ResponseTotals()].merge(totals) }
@@ -108,23 +139,48 @@ struct ResponseAggregator {
     /// Errors shown per file before the rest are only counted.
     static let shownErrorsPerFile = 50
 
-    /// Aggregates every file, in parallel, and merges the results in file order.
-    func aggregate(_ files: [(path: String, url: URL)]) -> (ResponseAggregates, [Diagnostic]) {
-        let total = files.map { (try? FileManager.default.attributesOfItem(atPath: $0.url.path)[.size] as? Int) ?? 0 }.reduce(0, +)
+    /// One file's totals, as the build cache keeps them: made from the file as its stamp says.
+    struct FileTotals: Sendable, Codable {
+        var path: String
+        var stamp: FileStamp
+        var aggregates: ResponseAggregates
+    }
+
+    /// Aggregates every file, in parallel, and merges the results in file order. A file whose
+    /// stamp is as in `cached` is not read: its totals are taken from there. Returns, beside
+    /// the totals, each file's own totals when it gave no diagnostic, for the next build.
+    func aggregate(_ files: [(path: String, url: URL)],
+                   cached: [String: FileTotals] = [:]) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
+        let stamps = files.map { FileStamp(path: $0.url.path) }
+        let total = zip(files, stamps).reduce(0) { sum, file in
+            cached[file.0.path].map { $0.stamp == file.1 } == true ? sum : sum + (file.1?.size ?? 0)
+        }
         let counter = ProgressCounter(total: total, report: total > Self.progressThreshold ? progress : nil)
-        let results = files.map { FileJob(path: $0.path, url: $0.url) }.concurrentMap { aggregate(file: $0, counter: counter) }
+        let jobs = zip(files, stamps).map { FileJob(path: $0.0.path, url: $0.0.url, stamp: $0.1) }
+        let results = jobs.concurrentMap { job -> FileResult in
+            if let stamp = job.stamp, let entry = cached[job.path], entry.stamp == stamp {
+                return FileResult(aggregates: entry.aggregates)
+            }
+            return aggregate(file: job, counter: counter)
+        }
         var aggregates = ResponseAggregates()
         var diagnostics: [Diagnostic] = []
-        for result in results {
+        var perFile: [FileTotals] = []
+        for (job, result) in zip(jobs, results) {
             aggregates.merge(result.aggregates)
             diagnostics += result.diagnostics
+            // A file changed while it was read is not kept: its stamp may not match what was read.
+            if result.diagnostics.isEmpty, let stamp = job.stamp, FileStamp(path: job.url.path) == stamp {
+                perFile.append(FileTotals(path: job.path, stamp: stamp, aggregates: result.aggregates))
+            }
         }
-        return (aggregates, diagnostics)
+        return (aggregates, diagnostics, perFile)
     }
 
     struct FileJob: Sendable {
         let path: String
         let url: URL
+        let stamp: FileStamp?
     }
 
     private struct FileResult: Sendable {

@@ -42,9 +42,13 @@ enum Validate {
         return ((content, reused), validator.diagnostics)
     }
 
-    /// The survey responses, every row checked, streamed into running totals.
+    /// The survey responses, every row checked, streamed into running totals; a file whose
+    /// stamp is as in `cached` is not read again. Also each file's own totals, for the cache.
     static func responses(_ sources: SiteSources, _ settings: Settings, in site: SiteFolder,
-                          progress: (@Sendable (Double) -> Void)?) -> (ResponseAggregates, [Diagnostic]) {
-        ResponseAggregator(config: settings.config, progress: progress).aggregate(sources.responses.map { ($0, site.url($0)) })
+                          cached: [String: ResponseAggregator.FileTotals],
+                          progress: (@Sendable (Double) -> Void)?) -> ((ResponseAggregates, [ResponseAggregator.FileTotals]), [Diagnostic]) {
+        let (aggregates, diagnostics, perFile) = ResponseAggregator(config: settings.config, progress: progress)
+            .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached)
+        return ((aggregates, perFile), diagnostics)
     }
 }
