@@ -12,6 +12,8 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
     /// Watched folders by watch descriptor, relative to the root.
     private var folders: [Int32: String] = [:]
     private var polled: SourceFingerprint?
+    /// False once the kernel refused a watch: the watcher then polls.
+    private var watching = true
 
     /// How long the sources must be still before a change counts: a save of many files (a
     /// `git checkout`) makes one build, not one per file.
@@ -34,6 +36,14 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
     /// Blocks until something under the sources changed and has then been still for a moment.
     func waitForChange() {
         guard inotify >= 0 else { return poll() }
+        defer {
+            // Watches refused on the way (the kernel's limit): from now on, poll instead.
+            if !watching {
+                close(inotify)
+                inotify = -1
+                polled = SourceFingerprint(of: root)
+            }
+        }
         var relevant = false
         while !relevant { relevant = drain(timeout: -1) }
         while drain(timeout: Self.quiet) {}  // until nothing more comes for a moment
@@ -57,11 +67,26 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
                 return (event, String(decoding: bytes, as: UTF8.self))
             }
             offset += MemoryLayout<inotify_event>.size + Int(event.len)
-            if event.mask & UInt32(IN_Q_OVERFLOW) != 0 { relevant = true; continue }
+            if event.mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                // Events were lost, folders made meanwhile among them: watch the tree again
+                // (watching a folder twice is harmless).
+                watching = watching && watch("")
+                relevant = true
+                continue
+            }
+            if event.mask & UInt32(IN_IGNORED) != 0 {  // the folder is gone, or moved away
+                folders[event.wd] = nil
+                continue
+            }
             guard let folder = folders[event.wd] else { continue }
             let relative = folder.isEmpty ? name : folder + "/" + name
             if folder.isEmpty, !["cxsite.yaml", "content", "templates"].contains(name) { continue }  // the output, the cache
-            if event.mask & UInt32(IN_ISDIR) != 0, event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { _ = watch(relative) }
+            if event.mask & UInt32(IN_ISDIR) != 0 {
+                if event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { watching = watching && watch(relative) }
+                if event.mask & UInt32(IN_MOVED_FROM) != 0, let moved = folders.first(where: { $0.value == relative })?.key {
+                    inotify_rm_watch(inotify, moved)  // its IN_IGNORED drops it from `folders`
+                }
+            }
             relevant = true
         }
         return relevant

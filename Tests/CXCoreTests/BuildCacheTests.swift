@@ -23,22 +23,28 @@ struct BuildCacheTests {
         defer { site.cleanUp() }
         try site.build()
         #expect(try !cacheFiles(of: site).isEmpty)
-        // A story's text, a story added, a story removed, the config, a template: after each,
+        // A story's text, a story added, removed, renamed, the config, a template: after each,
         // the cached build equals a build from scratch.
         let changes: [() throws -> Void] = [
             { try edit(site, "content/stories/fast-install.md", replacing: "Installed in a day", with: "Installed before noon") },
             { try site.write("content/stories/new-one.md", "---\ntitle: New one\ndate: 2026-08-20\noutcome: failure\ntouchpoints: [billing]\n---\nIt *broke*.\n") },
             { try site.remove("content/stories/double-bill.md") },
+            // A story renamed, its text the same: the lists that link to it must link anew.
+            {
+                try FileManager.default.moveItem(at: site.folder.appendingPathComponent("content/stories/new-one.md"),
+                                                 to: site.folder.appendingPathComponent("content/stories/renamed-one.md"))
+            },
             { try edit(site, "cxsite.yaml", replacing: "title:", with: "title: Renamed —") },
             { try site.write("templates/partials/story-card.mustache", "<article>{{title}}</article>\n") },
         ]
         for change in changes {
+            try site.build()  // the spare holds this site too, so any page whose inputs look unchanged could be kept
             try change()
             try site.build()
             #expect(try site.outputFiles() == site.cleanBuildFiles())
         }
         #expect(try site.page("stories/fast-install.html").contains("Installed before noon"))
-        #expect(try site.page("stories/new-one.html").contains("<em>broke</em>"))
+        #expect(try site.page("stories/renamed-one.html").contains("<em>broke</em>"))
     }
 
     /// A story taken from the cache without its file being read still has its warnings
@@ -47,6 +53,7 @@ struct BuildCacheTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("content/stories/stale.md", "---\ntitle: Stale\ndate: 2026-01-05\noutcome: failure\nstatus: open\n---\nBody.\n")
+        Thread.sleep(forTimeInterval: 2.1)  // files written just now are read and hashed every time (FileStamp.settled)
         let first = try site.build()
         let second = try site.build()
         #expect(second.reuse.storiesNotRead == second.reuse.storiesReused && second.reuse.storiesParsed == 0)
@@ -103,6 +110,7 @@ struct BuildCacheTests {
     @Test func aRebuildParsesAndRendersOnlyWhatChanged() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
+        Thread.sleep(forTimeInterval: 2.1)  // files written just now are read and hashed every time (FileStamp.settled)
         let first = try site.build()
         #expect(first.reuse.storiesReused == 0)
         #expect(first.reuse.storiesParsed == 4)  // the draft too

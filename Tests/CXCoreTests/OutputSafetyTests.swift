@@ -219,4 +219,31 @@ struct SpareUpdateTests {
         #expect(try read("out/c.html") == "second")
         #expect(try read("snapshot.html") == "first")
     }
+
+    /// A named pipe put in the spare where a page goes is removed, never opened for writing
+    /// (which would wait for a reader for ever).
+    @Test func aPipeWhereAPageGoesIsReplacedWithoutWaiting() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try publish([("c.html", "first")])
+        try publish([("c.html", "first")])
+        let spare = root.appendingPathComponent(".out.cxsite+spare/c.html").path
+        #expect(unlink(spare) == 0 && mkfifo(spare, 0o644) == 0)
+        try publish([("c.html", "second")])
+        #expect(try read("out/c.html") == "second")
+        #expect(OutputFolder.fileType(root.appendingPathComponent("out/c.html").path) == S_IFREG)
+    }
+
+    /// Folders the new site no longer has are removed with their files, as a clean build
+    /// would not have them.
+    @Test func foldersTheSiteNoLongerHasAreRemoved() throws {
+        defer { try? FileManager.default.removeItem(at: root) }
+        try publish([("a/b/c.html", "deep"), ("keep/d.html", "d"), ("e.html", "e")])
+        try publish([("a/b/c.html", "deep"), ("keep/d.html", "d"), ("e.html", "e")])
+        try publish([("keep/d.html", "d"), ("e.html", "e")])
+        try publish([("keep/d.html", "d"), ("e.html", "e")])  // both folders have been through the change
+        for side in ["out", ".out.cxsite+spare"] {
+            #expect(OutputFolder.fileType(root.appendingPathComponent(side + "/a").path) == nil, "\(side)/a")
+            #expect(try read(side + "/keep/d.html") == "d")
+        }
+    }
 }

@@ -61,10 +61,13 @@ struct BuildCache: Sendable {
 
     /// The cache for the next build: every story of `content` but those of `excluded` files.
     /// Pages are added as they are written (``recordPage(_:modelHash:outputHash:)``).
-    init(key: UInt64, stories content: Content, except excluded: Set<String>, previous: [String: FileStamp] = [:]) {
+    /// Stamps are kept only when settled at `now` (``FileStamp/settled(at:)``).
+    init(key: UInt64, stories content: Content, except excluded: Set<String>, previous: [String: FileStamp] = [:],
+         now: Int = FileStamp.now()) {
         self.key = key
         for story in content.stories where !excluded.contains(story.path) {
-            stories[story.path] = StoryEntry(path: story.path, story: story, stamp: content.stamps[story.path] ?? previous[story.path])
+            let stamp = (content.stamps[story.path] ?? previous[story.path]).flatMap { $0.settled(at: now) }
+            stories[story.path] = StoryEntry(path: story.path, story: story, stamp: stamp)
         }
     }
 
@@ -113,6 +116,7 @@ struct BuildCache: Sendable {
     static func key(configText: String, theme: Theme, options: BuildOptions) -> UInt64 {
         var hasher = StableHasher()
         hasher.combine(cxsiteVersion)
+        hasher.combine(executableIdentity)
         hasher.combine(MarkdownRenderer.libraryVersion)
         hasher.combine(configText)
         hasher.combine(theme.fingerprint)
@@ -121,6 +125,17 @@ struct BuildCache: Sendable {
         hasher.combine(options.sourceDateEpoch ?? -1)
         return hasher.finalize()
     }
+
+    /// The running binary's size and modification time: a cxsite built from other code (at
+    /// the same version number) does not trust what this one cached.
+    private static let executableIdentity: UInt64 = {
+        var hasher = StableHasher()
+        if let stamp = FileStamp(followingLinksAt: "/proc/self/exe") {
+            hasher.combine(stamp.size)
+            hasher.combine(stamp.modified)
+        }
+        return hasher.finalize()
+    }()
 
     /// The cache of the site in `source` for `key`, or nil when there is none. A file that is
     /// missing, stale or damaged only loses what it held: those stories are parsed again.

@@ -230,7 +230,7 @@ enum CacheCoding {
                 keyNames.append(written)
                 guard written == name else { throw Damaged() }
             } else {
-                guard number <= keyNames.count, keyNames[number - 1] == name else { throw Damaged() }
+                guard number > 0, number <= keyNames.count, keyNames[number - 1] == name else { throw Damaged() }
             }
         }
     }

@@ -24,4 +24,28 @@ struct FileStamp: Codable, Equatable, Sendable {
         guard lstat(path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { return nil }
         self.init(info)
     }
+
+    /// The stamp of the file at `path`, following links.
+    init?(followingLinksAt path: String) {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        self.init(info)
+    }
+
+    /// The wall clock, in nanoseconds since 1970: only for deciding which stamps to trust,
+    /// never for the output.
+    static func now() -> Int {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Int(time.tv_sec) * 1_000_000_000 + Int(time.tv_nsec)
+    }
+
+    /// This stamp, when it can vouch for the file's content: a file written within two seconds
+    /// of `now` (nanoseconds since 1970) could be written again within the same tick of the
+    /// file system's clock, keeping its stamp with other content — git's "racy clean" case.
+    /// Such a file is read and hashed next time instead.
+    func settled(at now: Int) -> FileStamp? {
+        let margin = 2_000_000_000
+        return modified < now - margin && changed < now - margin ? self : nil
+    }
 }

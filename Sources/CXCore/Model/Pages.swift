@@ -76,6 +76,7 @@ struct PageBuilder {
             inputs.combine(storyPages)
             for story in site.stories.dropFirst((number - 1) * Routes.storiesPerPage).prefix(Routes.storiesPerPage) {
                 inputs.combine(story.sourceHash)
+                inputs.combine(story.path)  // a renamed story links elsewhere
             }
             page.inputs = inputs.finalize()
             return page
@@ -97,9 +98,14 @@ struct PageBuilder {
             }
             // A touchpoint's page is made of its stories' cards and its scores.
             var inputs = StableHasher()
-            for story in site.stories(at: touchpoint) { inputs.combine(story.sourceHash) }
-            inputs.combine(ModelHashing.hash(touchpointScores(touchpoint)) ?? 0)
-            page.inputs = inputs.finalize()
+            for story in site.stories(at: touchpoint) {
+                inputs.combine(story.sourceHash)
+                inputs.combine(story.path)
+            }
+            if let scores = ModelHashing.hash(touchpointScores(touchpoint)) {
+                inputs.combine(scores)
+                page.inputs = inputs.finalize()
+            }  // else the page is known by its model
             return page
         }
         pages.append(page(Routes.journey, title: "Customer journey", section: .journey, journeyPage))

@@ -35,15 +35,16 @@ public enum SiteBuilder {
         renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
         var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories)
+                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
         run.record(.render, renderer.render(modelled.model.pages) { pages in
             for page in pages {
-                guard let modelHash = page.modelHash else { continue }
                 if let bytes = page.bytes {
                     files[page.path] = bytes
-                    modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: Manifest.hash(bytes))
+                    if let modelHash = page.modelHash {
+                        modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: Manifest.hash(bytes))
+                    }
                     reuse.pagesRendered += 1
-                } else if let kept = page.keptOutputHash {
+                } else if let modelHash = page.modelHash, let kept = page.keptOutputHash {
                     files[page.path] = previousFiles[page.path]
                     modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: kept)
                     reuse.pagesKept += 1
@@ -81,10 +82,10 @@ public enum SiteBuilder {
         /// The cache this build leaves for the next, when caching: its stories now, its
         /// pages as they are written.
         var nextCache: BuildCache?
-        /// The stories taken from the cache, how many of them were not read, and how many
-        /// story files the site has.
+        /// The stories taken from the cache, those of them whose files were not read, and how
+        /// many story files the site has.
         let reusedStories: Set<String>
-        let unreadStories: Int
+        let unreadStories: Set<String>
         let storyFiles: Int
     }
 
@@ -141,7 +142,7 @@ public enum SiteBuilder {
             Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)
         }) else { return nil }
         return Modelled(model: model, theme: theme, cache: cache, nextCache: nextCache,
-                        reusedStories: valid.reusedStories, unreadStories: sources.unchangedStories.count,
+                        reusedStories: valid.reusedStories, unreadStories: Set(sources.unchangedStories),
                         storyFiles: valid.content.stories.count)
     }
 
@@ -181,7 +182,7 @@ public enum SiteBuilder {
             renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { spare.holds($0, hash: $1) }
         }
         var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories)
+                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
         do {
             let renderDiagnostics = try renderer.render(modelled.model.pages) { pages in
                 var written: [RenderedPage] = []
@@ -217,7 +218,8 @@ public enum SiteBuilder {
         run.clock.finish("render and write")
         if let cache = modelled.nextCache {
             do {
-                try cache.write(in: options.source, previous: modelled.cache, reused: modelled.reusedStories)
+                // A story read again (its stamp changed) is written again, with its new stamp.
+                try cache.write(in: options.source, previous: modelled.cache, reused: modelled.unreadStories)
             } catch {
                 run.record(.write, [Diagnostic(.warning, "could not save the build cache, so the next build starts from scratch: \(error)",
                                                at: .file(BuildCache.folderName))])

@@ -149,8 +149,8 @@ struct ResponseAggregator {
     /// Aggregates every file, in parallel, and merges the results in file order. A file whose
     /// stamp is as in `cached` is not read: its totals are taken from there. Returns, beside
     /// the totals, each file's own totals when it gave no diagnostic, for the next build.
-    func aggregate(_ files: [(path: String, url: URL)],
-                   cached: [String: FileTotals] = [:]) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
+    func aggregate(_ files: [(path: String, url: URL)], cached: [String: FileTotals] = [:],
+                   now: Int = FileStamp.now()) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
         let stamps = files.map { FileStamp(path: $0.url.path) }
         let total = zip(files, stamps).reduce(0) { sum, file in
             cached[file.0.path].map { $0.stamp == file.1 } == true ? sum : sum + (file.1?.size ?? 0)
@@ -170,7 +170,7 @@ struct ResponseAggregator {
             aggregates.merge(result.aggregates)
             diagnostics += result.diagnostics
             // A file changed while it was read is not kept: its stamp may not match what was read.
-            if result.diagnostics.isEmpty, let stamp = job.stamp, FileStamp(path: job.url.path) == stamp {
+            if result.diagnostics.isEmpty, let stamp = job.stamp?.settled(at: now), FileStamp(path: job.url.path) == stamp {
                 perFile.append(FileTotals(path: job.path, stamp: stamp, aggregates: result.aggregates))
             }
         }

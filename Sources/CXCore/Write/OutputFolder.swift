@@ -236,12 +236,29 @@ struct OutputFolder {
         /// Removes what the new site no longer has (and anything put there by hand), records
         /// the manifest and swaps the spare into place.
         func finish() throws {
+            var emptied: Set<String> = []
             for path in previousFiles where manifest.entries[path] == nil {
                 // Through the folders, opened without following links, never by a path; a
                 // folder that is gone or is now a file of the new site is left alone.
                 let slash = path.lastIndex(of: "/")
                 let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-                if let folder = try? folder(slash.map { String(path[..<$0]) } ?? "", making: false) { unlinkat(folder, name, 0) }
+                let parent = slash.map { String(path[..<$0]) } ?? ""
+                if let folder = try? folder(parent, making: false) { unlinkat(folder, name, 0) }
+                var above = parent[...]
+                while !above.isEmpty {
+                    emptied.insert(String(above))
+                    above = above.lastIndex(of: "/").map { above[..<$0] } ?? ""
+                }
+            }
+            // Folders the new site no longer has go too (a clean build would not make them):
+            // deepest first, each only if empty now.
+            for relative in emptied.sorted(by: { $0.count > $1.count }) {
+                let slash = relative.lastIndex(of: "/")
+                let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
+                if let parent = try? folder(slash.map { String(relative[..<$0]) } ?? "", making: false) {
+                    if let open = folders.removeValue(forKey: relative) { close(open) }
+                    unlinkat(parent, name, AT_REMOVEDIR)
+                }
             }
             closeFolders()
             if let manifests { try manifest.write(for: spare, beside: manifests) }
@@ -396,16 +413,22 @@ struct OutputFolder {
         // folder then queue on it), and a new inode where an old one was deleted costs ext4
         // a scan of the recently freed ones. No O_TRUNC: a file hard-linked elsewhere must
         // be seen before it is emptied.
-        let flags = O_WRONLY | O_NOFOLLOW | O_CLOEXEC
+        // O_NONBLOCK: a named pipe put where a page goes must not stall the build.
+        let flags = O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
         var descriptor = openat(folder, name, flags)
-        if descriptor < 0, errno == ELOOP || errno == EISDIR {
+        var info = stat()
+        if descriptor >= 0, fstat(descriptor, &info) != 0 || info.st_mode & S_IFMT != S_IFREG {
+            close(descriptor)  // not a regular file (a pipe, a device): removed, never written to
+            descriptor = -1
+            errno = EEXIST
+        }
+        if descriptor < 0, errno != ENOENT {
             removeEntry(name, in: folder)
         }
         if descriptor < 0 {
-            descriptor = openat(folder, name, flags | O_CREAT, 0o644)
+            descriptor = openat(folder, name, flags | O_CREAT | O_EXCL, 0o644)
         }
         guard descriptor >= 0 else { throw FileSystemError("create", path) }
-        var info = stat()
         if fstat(descriptor, &info) == 0, info.st_nlink > 1 {
             // Hard-linked elsewhere (a snapshot made with `cp -al`): a new file, not a rewrite.
             close(descriptor)
