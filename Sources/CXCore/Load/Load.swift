@@ -65,10 +65,12 @@ enum Load {
         }
         let stories = list("content/stories", ["md", "markdown"])
         let briefings = list("content/briefings", ["md", "markdown"])
-        if let problem = markdownTotalProblem(stories + briefings, in: site) {
+        // One `stat` a file, on all cores: the sizes for the memory bound, the stamps to tell
+        // which stories are as the cache has them.
+        let stamps = (stories + briefings).concurrentMap { FileStamp(followingLinksAt: site.root.path + "/" + $0) }
+        if let problem = markdownTotalProblem(stamps.reduce(0) { $0 + ($1?.size ?? 0) }) {
             diagnostics.append(problem)
         } else {
-            let stamps = stories.concurrentMap { path in unchanged[path] == nil ? nil : FileStamp(path: site.root.path + "/" + path) }
             var changed: [String] = []
             for (path, stamp) in zip(stories, stamps) {
                 if let stamp, stamp == unchanged[path] { sources.unchangedStories.append(path) } else { changed.append(path) }
@@ -97,13 +99,9 @@ enum Load {
         return files
     }
 
-    /// An error when the stories and briefings together are larger than a build holds in
-    /// memory (``SiteFolder/markdownTotalLimit``), checked from their sizes before any is read.
-    private static func markdownTotalProblem(_ paths: [String], in site: SiteFolder) -> Diagnostic? {
-        let total = paths.reduce(0) { sum, path in
-            var info = stat()
-            return sum + (stat(site.root.path + "/" + path, &info) == 0 ? Int(info.st_size) : 0)
-        }
+    /// An error when the stories and briefings, `total` bytes together, are larger than a build
+    /// holds in memory (``SiteFolder/markdownTotalLimit``): checked before any is read.
+    private static func markdownTotalProblem(_ total: Int) -> Diagnostic? {
         guard total > SiteFolder.markdownTotalLimit else { return nil }
         let megabytes = String(format: "%.0f", Double(total) / 1_048_576)
         return Diagnostic(.error, "the stories and briefings add up to \(megabytes) MiB, more than the \(SiteFolder.markdownTotalLimit >> 20) MiB a build holds in memory: split the site, or archive old stories",
