@@ -74,10 +74,7 @@ struct PageBuilder {
             var inputs = StableHasher()
             inputs.combine(countsHash)
             inputs.combine(storyPages)
-            for story in site.stories.dropFirst((number - 1) * Routes.storiesPerPage).prefix(Routes.storiesPerPage) {
-                inputs.combine(story.sourceHash)
-                inputs.combine(story.path)  // a renamed story links elsewhere
-            }
+            inputs.combine(cardsOf: storiesOnPage(number))
             page.inputs = inputs.finalize()
             return page
         }
@@ -98,10 +95,7 @@ struct PageBuilder {
             }
             // A touchpoint's page is made of its stories' cards and its scores.
             var inputs = StableHasher()
-            for story in site.stories(at: touchpoint) {
-                inputs.combine(story.sourceHash)
-                inputs.combine(story.path)
-            }
+            inputs.combine(cardsOf: site.stories(at: touchpoint))
             if let scores = ModelHashing.hash(touchpointScores(touchpoint)) {
                 inputs.combine(scores)
                 page.inputs = inputs.finalize()
@@ -166,9 +160,15 @@ struct PageBuilder {
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) })
     }
 
+    /// The stories page `number` (from 1) of the index shows.
+    private func storiesOnPage(_ number: Int) -> ArraySlice<Story> {
+        let start = min((number - 1) * Routes.storiesPerPage, site.stories.count)
+        return site.stories[start..<min(start + Routes.storiesPerPage, site.stories.count)]
+    }
+
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
-        let start = (number - 1) * Routes.storiesPerPage
-        let shown = site.stories[start..<min(start + Routes.storiesPerPage, site.stories.count)]
+        let shown = storiesOnPage(number)
+        let start = shown.startIndex
         func href(_ page: Int) -> String { root + Routes.stories(page: page).href }
         return StoriesPage(
             stories: try shown.map { try storyCard($0, root: root) },
@@ -375,5 +375,16 @@ final class CardCache: @unchecked Sendable {
     subscript(path: String) -> EncodedCard? {
         get { lock.withLock { cards[path] } }
         set { lock.withLock { cards[path] = newValue } }
+    }
+}
+
+extension StableHasher {
+    /// What the cards of `stories` are made from, given the config: each story's file, and
+    /// its path (a renamed story's card links elsewhere).
+    mutating func combine(cardsOf stories: some Sequence<Story>) {
+        for story in stories {
+            combine(story.sourceHash)
+            combine(story.path)
+        }
     }
 }
