@@ -2,8 +2,8 @@
 import Foundation
 import Testing
 
-/// A site too large for one list: the stories index in pages, the journey map with the
-/// newest stories of each step.
+/// A site too large for one list: the stories index and a touchpoint's stories in pages, the
+/// journey map with the newest stories of each step.
 struct LargeSiteTests {
     /// 205 more stories than the basic fixture's four, all at the billing step, half failures.
     private func largeSite() throws -> TestSite {
@@ -37,7 +37,33 @@ struct LargeSiteTests {
         #expect(second.contains(#"<a href="../../stories/index.html" rel="prev">Newer</a>"#))
         #expect(second.contains(#"<a href="../../stories/pages/3.html" rel="next">Older</a>"#))
         #expect(second.contains(#"<span aria-current="page">2</span>"#))
-        // Every link of every page of the index leads to a file of the output.
+        try expectEveryLinkLeadsToAFile(of: site, from: pages)
+    }
+
+    @Test func aTouchpointsStoriesArePagedFailuresFirstWithEveryPageLinked() throws {
+        let site = try largeSite()
+        defer { site.cleanUp() }
+        try site.build()
+        let pages = ["touchpoints/billing.html", "touchpoints/billing/2.html", "touchpoints/billing/3.html"]
+        let cards = try pages.map { try site.page($0).components(separatedBy: "class=\"story-card").count - 1 }
+        let total = cards.reduce(0, +)
+        #expect(cards[0] == 100 && cards[1] == 100 && total > 205)
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("touchpoints/billing/4.html").path))
+        // Failures first: page 1 holds only failures (102 of the bulk stories fail at billing).
+        #expect(!(try site.page(pages[0])).contains(#"data-outcome="success""#))
+        #expect((try site.page(pages[2])).contains(#"data-outcome="success""#))
+        let second = try site.page(pages[1])
+        #expect(second.contains("Stories 101–200 of \(total), failures first, newest first."))
+        #expect(second.contains(#"<a href="../../touchpoints/billing.html" rel="prev">Previous</a>"#))
+        #expect(second.contains(#"<a href="../../touchpoints/billing/3.html" rel="next">Next</a>"#))
+        #expect(second.contains(#"<span aria-current="page">2</span>"#))
+        // A touchpoint whose stories fit on one page has no pager.
+        #expect(!(try site.page("touchpoints/website.html")).contains("class=\"pager\""))
+        try expectEveryLinkLeadsToAFile(of: site, from: pages)
+    }
+
+    /// Every `.html` link of each of `pages` leads to a file of the output.
+    private func expectEveryLinkLeadsToAFile(of site: TestSite, from pages: [String]) throws {
         for page in pages {
             let folder = (page as NSString).deletingLastPathComponent
             for href in try site.page(page).matches(of: /href="([^"#]+\.html)"/).map({ String($0.1) }) {
@@ -55,7 +81,9 @@ struct LargeSiteTests {
         let steps = journey.components(separatedBy: "<li class=\"step\">").dropFirst()
         let billing = try #require(steps.first { $0.contains(">Billing</a></h3>") })
         #expect(billing.components(separatedBy: "<li class=\"story-").count - 1 == JourneyPage.storiesPerStep)
-        let billingStories = try site.page("touchpoints/billing.html").components(separatedBy: "class=\"story-card").count - 1
+        let billingPages = ["touchpoints/billing.html", "touchpoints/billing/2.html", "touchpoints/billing/3.html"]
+        let billingStories = try billingPages.map { try site.page($0).components(separatedBy: "class=\"story-card").count - 1 }
+            .reduce(0, +)
         #expect(billing.contains("\(billingStories - JourneyPage.storiesPerStep) more on the Billing page"))
         // 102 failures cross billing and installation: the newest 50 are drawn, the rest counted.
         #expect(journey.components(separatedBy: "<tr>").count - 2 == JourneyPage.compoundingShown)

@@ -106,16 +106,26 @@ struct StoriesPage: PageModel {
     /// Nil when every story fits on one page.
     let pagination: Pagination?
 
-    struct Pagination: Encodable, Sendable {
-        let current: Int
-        let pageCount: Int
-        /// The first and last story's place on this page, from 1.
-        let first: Int
-        let last: Int
-        let previousHref: String?
-        let nextHref: String?
-        let pages: [PageLink]
+    struct TouchpointCount: Encodable, Sendable {
+        let name: String
+        let href: String
+        let count: Int
     }
+}
+
+/// Where a page of a list stands among the list's pages, and the links to the others.
+struct Pagination: Encodable, Sendable {
+    let current: Int
+    let pageCount: Int
+    /// The first and last item's place on this page, from 1.
+    let first: Int
+    let last: Int
+    let previousHref: String?
+    let nextHref: String?
+    /// The words on the links to the pages before and after: "Newer", "Older".
+    let previousLabel: String
+    let nextLabel: String
+    let pages: [PageLink]
 
     struct PageLink: Encodable, Sendable {
         let number: Int
@@ -123,10 +133,20 @@ struct StoriesPage: PageModel {
         let current: Bool
     }
 
-    struct TouchpointCount: Encodable, Sendable {
-        let name: String
-        let href: String
-        let count: Int
+    /// Page `number` of `pageCount`, showing `shown` (positions from 0) of the list; nil when
+    /// the list fits on one page. `href` links to a page by its number.
+    init?(page number: Int, of pageCount: Int, showing shown: Range<Int>, previous: String = "Previous",
+          next: String = "Next", href: (Int) -> String) {
+        guard pageCount > 1 else { return nil }
+        current = number
+        self.pageCount = pageCount
+        first = shown.lowerBound + 1
+        last = shown.upperBound
+        previousHref = number > 1 ? href(number - 1) : nil
+        nextHref = number < pageCount ? href(number + 1) : nil
+        previousLabel = previous
+        nextLabel = next
+        pages = (1...pageCount).map { PageLink(number: $0, href: href($0), current: $0 == number) }
     }
 }
 
@@ -158,12 +178,19 @@ struct StoryPage: PageModel {
     }
 }
 
+/// A touchpoint's stories, failures first, a page of ``Routes/storiesPerPage`` at a time,
+/// and its scores.
 struct TouchpointPage: PageModel {
     static let template = "touchpoint"
     let touchpoint: Step
+    /// This page's failures and successes.
     let failures: [EncodedCard]
     let successes: [EncodedCard]
     let hasStories: Bool
+    /// Of all the touchpoint's stories, not only this page's.
+    let count: Int
+    /// Nil when every story fits on one page.
+    let pagination: Pagination?
     let scores: [PointValue]
     let hasScores: Bool
     let journey: [JourneyLink]

@@ -61,7 +61,7 @@ struct PageBuilder {
             BriefingsPage(briefings: builder.site.briefings.map { builder.briefingSummary($0, root: root) })
         })
         pages += site.briefings.map { briefingPage($0, route: $0.route) }
-        let storyPages = max(1, (site.stories.count + Routes.storiesPerPage - 1) / Routes.storiesPerPage)
+        let storyPages = Routes.pageCount(of: site.stories.count)
         // A page of the index is made of its stories' cards and the counts of all stories.
         var counts = StableHasher()
         counts.combine(site.stories.count)
@@ -74,7 +74,7 @@ struct PageBuilder {
             var inputs = StableHasher()
             inputs.combine(countsHash)
             inputs.combine(storyPages)
-            inputs.combine(cardsOf: storiesOnPage(number))
+            inputs.combine(cardsOf: site.stories.onPage(number))
             page.inputs = inputs.finalize()
             return page
         }
@@ -89,19 +89,7 @@ struct PageBuilder {
             page.inputs = inputs.finalize()
             return page
         }
-        pages += site.config.journey.map { touchpoint in
-            var page = page(Routes.touchpoint(touchpoint.id), title: touchpoint.name, section: .stories) { root in
-                try builder.touchpointPage(touchpoint, root: root)
-            }
-            // A touchpoint's page is made of its stories' cards and its scores.
-            var inputs = StableHasher()
-            inputs.combine(cardsOf: site.stories(at: touchpoint))
-            if let scores = ModelHashing.hash(touchpointScores(touchpoint)) {
-                inputs.combine(scores)
-                page.inputs = inputs.finalize()
-            }  // else the page is known by its model
-            return page
-        }
+        pages += site.config.journey.flatMap(touchpointPages)
         pages.append(page(Routes.journey, title: "Customer journey", section: .journey, journeyPage))
         pages.append(page(Routes.gap, title: "Perception gap", section: .gap, gapPage))
         pages.append(page(Routes.loops, title: "Open loops", section: .loops, loopsPage))
@@ -160,16 +148,8 @@ struct PageBuilder {
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) })
     }
 
-    /// The stories page `number` (from 1) of the index shows.
-    private func storiesOnPage(_ number: Int) -> ArraySlice<Story> {
-        let start = min((number - 1) * Routes.storiesPerPage, site.stories.count)
-        return site.stories[start..<min(start + Routes.storiesPerPage, site.stories.count)]
-    }
-
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
-        let shown = storiesOnPage(number)
-        let start = shown.startIndex
-        func href(_ page: Int) -> String { root + Routes.stories(page: page).href }
+        let shown = site.stories.onPage(number)
         return StoriesPage(
             stories: try shown.map { try storyCard($0, root: root) },
             count: site.stories.count,
@@ -179,10 +159,9 @@ struct PageBuilder {
                 StoriesPage.TouchpointCount(name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                                             count: site.stories(at: touchpoint).count)
             },
-            pagination: count == 1 ? nil : StoriesPage.Pagination(
-                current: number, pageCount: count, first: start + 1, last: start + shown.count,
-                previousHref: number > 1 ? href(number - 1) : nil, nextHref: number < count ? href(number + 1) : nil,
-                pages: (1...count).map { StoriesPage.PageLink(number: $0, href: href($0), current: $0 == number) }))
+            pagination: Pagination(page: number, of: count, showing: shown.indices, previous: "Newer", next: "Older") {
+                root + Routes.stories(page: $0).href
+            })
     }
 
     private func storyPage(_ story: Story, root: String) throws -> StoryPage {
@@ -206,16 +185,45 @@ struct PageBuilder {
         }
     }
 
-    private func touchpointPage(_ touchpoint: Touchpoint, root: String) throws -> TouchpointPage {
+    /// A touchpoint's pages: its stories, failures first, a page at a time. A page is made of
+    /// its stories' cards, how many stories there are, and the touchpoint's scores.
+    private func touchpointPages(_ touchpoint: Touchpoint) -> [Page] {
+        let builder = self
         let stories = site.stories(at: touchpoint)
+        let ordered = stories.filter { $0.outcome == .failure } + stories.filter { $0.outcome != .failure }
+        let pageCount = Routes.pageCount(of: ordered.count)
+        let scoresHash = ModelHashing.hash(touchpointScores(touchpoint))
+        return (1...pageCount).map { number in
+            let title = number == 1 ? touchpoint.name : "\(touchpoint.name), page \(number)"
+            var page = page(Routes.touchpoint(touchpoint.id, page: number), title: title, section: .stories) { root in
+                try builder.touchpointPage(touchpoint, stories: ordered, page: number, of: pageCount, root: root)
+            }
+            if let scoresHash {
+                var inputs = StableHasher()
+                inputs.combine(scoresHash)
+                inputs.combine(ordered.count)
+                inputs.combine(cardsOf: ordered.onPage(number))
+                page.inputs = inputs.finalize()
+            }  // else the page is known by its model
+            return page
+        }
+    }
+
+    private func touchpointPage(_ touchpoint: Touchpoint, stories: [Story], page number: Int, of pageCount: Int,
+                                root: String) throws -> TouchpointPage {
+        let shown = stories.onPage(number)
         let scores = touchpointScores(touchpoint)
         let journey = site.config.journey
         return try TouchpointPage(
             touchpoint: TouchpointPage.Step(id: touchpoint.id, name: touchpoint.name,
                                             step: (journey.firstIndex(of: touchpoint) ?? 0) + 1, steps: journey.count),
-            failures: stories.filter { $0.outcome == .failure }.map { try storyCard($0, root: root) },
-            successes: stories.filter { $0.outcome == .success }.map { try storyCard($0, root: root) },
-            hasStories: !stories.isEmpty,
+            failures: shown.filter { $0.outcome == .failure }.map { try storyCard($0, root: root) },
+            successes: shown.filter { $0.outcome == .success }.map { try storyCard($0, root: root) },
+            hasStories: !shown.isEmpty,
+            count: stories.count,
+            pagination: Pagination(page: number, of: pageCount, showing: shown.indices) {
+                root + Routes.touchpoint(touchpoint.id, page: $0).href
+            },
             scores: scores,
             hasScores: !scores.isEmpty,
             journey: journey.map {
@@ -375,6 +383,14 @@ final class CardCache: @unchecked Sendable {
     subscript(path: String) -> EncodedCard? {
         get { lock.withLock { cards[path] } }
         set { lock.withLock { cards[path] = newValue } }
+    }
+}
+
+extension Array where Element == Story {
+    /// The stories page `number` (from 1) of a list shows, ``Routes/storiesPerPage`` a page.
+    func onPage(_ number: Int) -> ArraySlice<Story> {
+        let start = Swift.min((number - 1) * Routes.storiesPerPage, count)
+        return self[start..<Swift.min(start + Routes.storiesPerPage, count)]
     }
 }
 

@@ -10,6 +10,11 @@ struct Route: Hashable, Sendable {
         self.href = path
     }
 
+    fileprivate init(path: String, href: String) {
+        self.path = path
+        self.href = href
+    }
+
     /// The page `name.html` in `folder`, named by a slug or id.
     fileprivate init(folder: String, name: String) {
         path = "\(folder)/\(name).html"
@@ -32,9 +37,11 @@ enum Routes {
     static func stories(page number: Int) -> Route {
         number <= 1 ? stories : Route(fixed: "stories/pages/\(number).html")
     }
-    /// Stories per page of the stories index: a page a browser shows at once, and one title's
-    /// change re-renders one page, not the whole list.
+    /// Stories per page of a list of stories (the index, a touchpoint's stories): a page a
+    /// browser shows at once, and one title's change re-renders one page, not the whole list.
     static let storiesPerPage = 100
+    /// The pages a list of `count` stories takes: at least one, empty when there are none.
+    static func pageCount(of count: Int) -> Int { max(1, (count + storiesPerPage - 1) / storiesPerPage) }
     static let journey = Route(fixed: "journey/index.html")
     static let gap = Route(fixed: "gap/index.html")
     static let loops = Route(fixed: "loops/index.html")
@@ -50,7 +57,12 @@ enum Routes {
 
     static func story(_ slug: String) -> Route { Route(folder: "stories", name: slug) }
     static func briefing(_ slug: String) -> Route { Route(folder: "briefings", name: slug) }
-    static func touchpoint(_ id: String) -> Route { Route(folder: "touchpoints", name: id) }
+    /// A touchpoint's page of stories `number` (from 1): the first is `touchpoints/ID.html`,
+    /// the others `touchpoints/ID/N.html`.
+    static func touchpoint(_ id: String, page number: Int = 1) -> Route {
+        number <= 1 ? Route(folder: "touchpoints", name: id)
+            : Route(path: "touchpoints/\(id)/\(number).html", href: "touchpoints/\(Slug.href(id))/\(number).html")
+    }
 
     /// The relative path from the page at `path` back to the site root: `""`, `"../"`.
     static func root(of path: String) -> String {
