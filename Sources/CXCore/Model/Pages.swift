@@ -134,7 +134,7 @@ struct PageBuilder {
             return metricCard(metric, root: root, period: briefing.period)
         }
         let notes = briefing.body.html
-        return try BriefingPage(
+        return BriefingPage(
             briefing: briefingSummary(briefing, root: root),
             stories: try opening.stories.map { try storyCard($0, root: root) },
             addedFailure: opening.addedFailure,
