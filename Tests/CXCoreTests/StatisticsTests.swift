@@ -1,9 +1,10 @@
 import CXCore
 import Testing
 
-/// NPS, CSAT and CES with their margins of error, against hand-computed values (DOMAIN.md).
+/// NPS, CSAT and CES with their intervals, the change test, Benjamini–Hochberg and the trend
+/// test, against values computed by hand (with mpmath at 30 digits; docs/metrics.md).
 struct StatisticsTests {
-    static func close(_ a: Double?, _ b: Double?, _ tolerance: Double = 0.001) -> Bool {
+    static func close(_ a: Double?, _ b: Double?, _ tolerance: Double = 0.0001) -> Bool {
         switch (a, b) {
         case let (a?, b?): abs(a - b) <= tolerance
         case (nil, nil): true
@@ -12,17 +13,21 @@ struct StatisticsTests {
     }
 
     @Test(arguments: [
-        // promoters, detractors, n → NPS, margin
-        (6, 2, 10, 40.0, 1.96 * 100 * (0.64 / 10).squareRoot()),   // p .6, d .2: var = .8 − .16
-        (1, 0, 1, 100.0, 0.0),                                      // n = 1
-        (50, 0, 50, 100.0, 0.0),                                    // all promoters
-        (0, 40, 40, -100.0, 0.0),                                   // all detractors
-        (25, 25, 100, 0.0, 1.96 * 100 * (0.5 / 100).squareRoot()), // p = d = .25: var = .5
+        // promoters, detractors, n → NPS, adjusted-Wald low and high
+        (6, 2, 10, 40.0, -12.585580, 74.124042),   // n′ = 13, p′ = 6.75/13, d′ = 2.75/13
+        (1, 0, 1, 100.0, -48.498649, 98.498649),   // n = 1
+        (0, 0, 1, 0.0, -60.011396, 60.011396),     // one passive
+        (50, 0, 50, 100.0, 86.644321, 100.0),      // all promoters: cut at +100
+        (0, 40, 40, -100.0, -100.0, -83.581699),   // all detractors: cut at −100
+        (25, 25, 100, 0.0, -13.655716, 13.655716), // symmetric
     ])
-    func nps(_ promoters: Int, _ detractors: Int, _ n: Int, _ value: Double, _ margin: Double) throws {
+    func npsShowsThePlainScoreWithTheAdjustedWaldInterval(_ promoters: Int, _ detractors: Int, _ n: Int,
+                                                          _ value: Double, _ low: Double, _ high: Double) throws {
         let estimate = try #require(SurveyStatistics.nps(promoters: promoters, detractors: detractors, n: n))
+        let interval = try #require(estimate.interval)
         #expect(Self.close(estimate.value, value))
-        #expect(Self.close(estimate.margin, margin))
+        #expect(Self.close(interval.lowerBound, low) && Self.close(interval.upperBound, high))
+        #expect(Self.close(estimate.margin, (high - low) / 2))
     }
 
     @Test func noResponsesGiveNoValue() {
@@ -31,34 +36,86 @@ struct StatisticsTests {
         #expect(SurveyStatistics.ces(sum: 0, sumOfSquares: 0, n: 0) == nil)
     }
 
-    @Test func csatIsTheShareOfFoursAndFives() throws {
-        let estimate = try #require(SurveyStatistics.csat(satisfied: 3, n: 4))
-        #expect(Self.close(estimate.value, 75))
-        #expect(Self.close(estimate.margin, 1.96 * 100 * (0.75 * 0.25 / 4).squareRoot()))  // 42.435
-        #expect(Self.close(SurveyStatistics.csat(satisfied: 1, n: 1)?.margin, 0))
+    @Test(arguments: [
+        // satisfied, n → CSAT, Wilson low and high
+        (3, 4, 75.0, 30.064184, 95.441274),
+        (1, 1, 100.0, 20.654931, 100.0),
+        (0, 1, 0.0, 0.0, 79.345069),
+        (45, 50, 90.0, 78.639769, 95.652424),
+        (0, 30, 0.0, 0.0, 11.351339),
+    ])
+    func csatHasTheWilsonInterval(_ satisfied: Int, _ n: Int, _ value: Double, _ low: Double, _ high: Double) throws {
+        let estimate = try #require(SurveyStatistics.csat(satisfied: satisfied, n: n))
+        let interval = try #require(estimate.interval)
+        #expect(Self.close(estimate.value, value))
+        #expect(Self.close(interval.lowerBound, low) && Self.close(interval.upperBound, high))
     }
 
-    @Test func cesIsTheMeanWithTheSampleStandardDeviation() throws {
-        // 5, 6, 7: mean 6, s = 1, se = 1/√3.
+    @Test func cesHasStudentsTIntervalWithNMinusOneDegreesOfFreedom() throws {
+        // 5, 6, 7: mean 6, s = 1, se = 1/√3, t(0.975; 2) = 4.302653.
         let estimate = try #require(SurveyStatistics.ces(sum: 18, sumOfSquares: 110, n: 3))
         #expect(Self.close(estimate.value, 6))
-        #expect(Self.close(estimate.margin, 1.96 / 3.0.squareRoot()))
-        // One response: a mean, but no margin.
+        #expect(Self.close(estimate.interval?.lowerBound, 3.515862) && Self.close(estimate.interval?.upperBound, 8.484138))
+        // One response: a mean, but no interval. All alike: an interval of width zero.
         let single = try #require(SurveyStatistics.ces(sum: 4, sumOfSquares: 16, n: 1))
-        #expect(single.value == 4 && single.margin == nil)
+        #expect(single.value == 4 && single.interval == nil && single.margin == nil)
+        #expect(SurveyStatistics.ces(sum: 20, sumOfSquares: 80, n: 5)?.margin == 0)
+    }
+
+    @Test(arguments: [(1.0, 12.706204736), (2, 4.302652730), (5, 2.570581836), (10, 2.228138852),
+                      (29, 2.045229642), (100, 1.983971519)])
+    func studentsTQuantiles(_ degreesOfFreedom: Double, _ quantile: Double) {
+        #expect(Self.close(SurveyStatistics.studentT(quantile: 0.975, degreesOfFreedom: degreesOfFreedom), quantile, 1e-7))
+        #expect(Self.close(SurveyStatistics.studentT(quantile: 0.025, degreesOfFreedom: degreesOfFreedom), -quantile, 1e-7))
     }
 
     @Test(arguments: [
-        (30.0, 2.0, 36.0, 2.0, true),    // z = 6/√8 = 2.12
-        (30.0, 3.0, 34.0, 3.0, false),   // z = 4/√18 = 0.94
-        (30.0, 3.0, 20.0, 3.0, true),    // falls are significant too: z = −2.36
-        (100.0, 0.0, 100.0, 0.0, false), // no spread, no change
+        (30.0, 2.0, 36.0, 2.0, 0.033895, true),   // z = 6/√8 = 2.121
+        (30.0, 3.0, 34.0, 3.0, 0.345779, false),  // z = 4/√18 = 0.943
+        (30.0, 3.0, 20.0, 3.0, 0.018422, true),   // falls are significant too: z = −2.357
     ])
-    func significanceIsATwoSampleZTest(_ before: Double, _ seBefore: Double, _ after: Double, _ seAfter: Double,
-                                        _ significant: Bool) {
+    func aChangeIsATwoSampleZTestWithItsP(_ before: Double, _ seBefore: Double, _ after: Double, _ seAfter: Double,
+                                          _ p: Double, _ significant: Bool) {
         let change = SurveyStatistics.change(from: SurveyEstimate(value: before, standardError: seBefore),
                                              to: SurveyEstimate(value: after, standardError: seAfter))
         #expect(change.delta == after - before)
+        #expect(Self.close(change.p, p, 1e-5))
         #expect(change.isSignificant == significant)
+    }
+
+    @Test func noSpreadMeansNoTest() {
+        let change = SurveyStatistics.change(from: SurveyEstimate(value: 100, standardError: 0),
+                                             to: SurveyEstimate(value: 100, standardError: 0))
+        #expect(change.z == nil && change.p == nil && !change.isSignificant)
+    }
+
+    @Test(arguments: [
+        ([0.01, 0.04, 0.03, 0.005], [true, true, true, true]),
+        ([0.01, 0.02, 0.03, 0.5], [true, true, true, false]),
+        // Raw p < 0.05 would call three of these; over the family of four only the first holds.
+        ([0.01, 0.04, 0.045, 0.6], [true, false, false, false]),
+        // Ties: the first 0.02 alone misses its rank's bar (1 × 0.05/3), the second meets its
+        // own (2 × 0.05/3), and tied p-values are decided alike.
+        ([0.02, 0.9, 0.02], [true, false, true]),
+        ([0.03, 0.03, 0.03, 0.2], [true, true, true, false]),
+        ([0.06], [false]),
+        ([], []),
+    ])
+    func benjaminiHochbergControlsTheFalseDiscoveryRate(_ pValues: [Double], _ expected: [Bool]) {
+        #expect(SurveyStatistics.benjaminiHochberg(pValues, q: 0.05) == expected)
+    }
+
+    @Test func aTrendIsAWeightedLeastSquaresSlope() throws {
+        // Weights 1, 1, ¼, ¼: slope 0.876404, se 0.670402, p 0.191117 — no clear trend.
+        let loose = try #require(SurveyStatistics.trend([(0, 0, 1), (1, 1, 1), (2, 1, 2), (3, 3, 2)]))
+        #expect(Self.close(loose.slope, 0.876404) && Self.close(loose.standardError, 0.670402))
+        #expect(Self.close(loose.p, 0.191117) && loose.direction == .none)
+        // 10, 20, 30 with se 1: slope 10, se √½.
+        let steep = try #require(SurveyStatistics.trend([(0, 10, 1), (1, 20, 1), (2, 30, 1)]))
+        #expect(Self.close(steep.slope, 10) && Self.close(steep.standardError, 0.5.squareRoot()) && steep.direction == .rising)
+        #expect(SurveyStatistics.trend([(0, 30, 1), (1, 20, 1), (2, 10, 1)])?.direction == .falling)
+        // Two points, or points without spread, are no trend.
+        #expect(SurveyStatistics.trend([(0, 10, 1), (1, 20, 1)]) == nil)
+        #expect(SurveyStatistics.trend([(0, 10, 0), (1, 20, 0), (2, 30, 0)]) == nil)
     }
 }

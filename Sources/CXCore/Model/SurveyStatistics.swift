@@ -22,51 +22,75 @@ public enum SurveyMetric: String, CaseIterable, Sendable, Codable {
     }
 }
 
-/// A metric's value from a sample, with its standard error and 95% margin of error.
+/// A metric's value from a sample, with its standard error and 95% confidence interval.
 public struct SurveyEstimate: Equatable, Sendable {
     public var value: Double
-    /// nil when the sample cannot give one (CES with a single response).
+    /// The standard error the interval and the tests use; nil when the sample cannot give one
+    /// (CES with a single response).
     public var standardError: Double?
+    /// The 95% confidence interval; nil when the sample cannot give one.
+    public var interval: ClosedRange<Double>?
 
-    public init(value: Double, standardError: Double?) {
+    public init(value: Double, standardError: Double?, interval: ClosedRange<Double>? = nil) {
         self.value = value
         self.standardError = standardError
+        self.interval = interval ?? standardError.map { value - 1.96 * $0...value + 1.96 * $0 }
     }
 
-    /// The 95% margin of error: 1.96 standard errors.
-    public var margin: Double? { standardError.map { 1.96 * $0 } }
+    /// Half the interval's width, shown as `± m`.
+    public var margin: Double? { interval.map { ($0.upperBound - $0.lowerBound) / 2 } }
 }
 
-/// The standard formulas (see docs/metrics.md): NPS, CSAT and CES with their margins of error, and
-/// the two-sample z-test that says whether a change is more than noise.
+/// The formulas of docs/metrics.md: NPS, CSAT and CES with their 95% intervals, the test that
+/// says whether a change is more than noise, the false-discovery-rate control over a family of
+/// such tests, and the test for a trend.
 public enum SurveyStatistics {
-    /// NPS = 100 × (p − d); variance of the ±1/0 scores = p + d − (p − d)²; se = 100·√(var/n).
+    /// The normal quantile of a two-sided 95% interval or test.
+    public static let z95 = 1.959963984540054
+
+    /// NPS = 100 × (p − d), with the adjusted-Wald interval (Rocks 2016): add 3 to n and ¾ to
+    /// the promoters and the detractors, then 100 × (p′ − d′) ± z·√((p′ + d′ − (p′ − d′)²)/n′),
+    /// within −100…100. The standard error is the adjusted one.
     public static func nps(promoters: Int, detractors: Int, n: Int) -> SurveyEstimate? {
         guard n > 0 else { return nil }
-        let p = Double(promoters) / Double(n), d = Double(detractors) / Double(n)
+        let adjustedN = Double(n) + 3
+        let p = (Double(promoters) + 0.75) / adjustedN, d = (Double(detractors) + 0.75) / adjustedN
         let variance = max(0, p + d - (p - d) * (p - d))
-        return SurveyEstimate(value: 100 * (p - d), standardError: 100 * (variance / Double(n)).squareRoot())
+        let standardError = 100 * (variance / adjustedN).squareRoot()
+        let center = 100 * (p - d)
+        let value = 100 * Double(promoters - detractors) / Double(n)
+        return SurveyEstimate(value: value, standardError: standardError,
+                              interval: max(-100, center - z95 * standardError)...min(100, center + z95 * standardError))
     }
 
-    /// CSAT = 100 × share of 4s and 5s; se = 100·√(c(1 − c)/n).
+    /// CSAT = 100 × the share c of 4s and 5s, with the Wilson score interval (Wilson 1927;
+    /// Brown, Cai & DasGupta 2001): (c + z²/2n ± z·√(c(1 − c)/n + z²/4n²)) / (1 + z²/n). The
+    /// standard error is the interval's half-width over z.
     public static func csat(satisfied: Int, n: Int) -> SurveyEstimate? {
         guard n > 0 else { return nil }
-        let c = Double(satisfied) / Double(n)
-        return SurveyEstimate(value: 100 * c, standardError: 100 * (c * (1 - c) / Double(n)).squareRoot())
+        let count = Double(n), c = Double(satisfied) / count, z2 = z95 * z95
+        let center = (c + z2 / (2 * count)) / (1 + z2 / count)
+        let half = z95 * (c * (1 - c) / count + z2 / (4 * count * count)).squareRoot() / (1 + z2 / count)
+        return SurveyEstimate(value: 100 * c, standardError: 100 * half / z95,
+                              interval: max(0, 100 * (center - half))...min(100, 100 * (center + half)))
     }
 
-    /// CES = the mean score; se = s/√n with s the sample standard deviation (n − 1).
+    /// CES = the mean score; se = s/√n with s the sample standard deviation (n − 1); the
+    /// interval is Student's t with n − 1 degrees of freedom.
     public static func ces(sum: Double, sumOfSquares: Double, n: Int) -> SurveyEstimate? {
         guard n > 0 else { return nil }
         let mean = sum / Double(n)
         guard n > 1 else { return SurveyEstimate(value: mean, standardError: nil) }
         let variance = max(0, (sumOfSquares - Double(n) * mean * mean) / Double(n - 1))
-        return SurveyEstimate(value: mean, standardError: (variance / Double(n)).squareRoot())
+        let standardError = (variance / Double(n)).squareRoot()
+        let half = studentT(quantile: 0.975, degreesOfFreedom: Double(n - 1)) * standardError
+        return SurveyEstimate(value: mean, standardError: standardError, interval: mean - half...mean + half)
     }
 
-    /// A change between two independent samples: the difference, z = (a − b)/√(se_a² + se_b²),
-    /// and whether |z| ≥ 1.96. Without standard errors, or when both are zero, the change
-    /// cannot be called significant.
+    // MARK: Tests
+
+    /// A change between two independent samples: the difference, z = (a − b)/√(se_a² + se_b²)
+    /// and its two-sided p. Without standard errors, or when both are zero, there is no test.
     public static func change(from previous: SurveyEstimate, to current: SurveyEstimate) -> Change {
         let delta = current.value - previous.value
         guard let a = current.standardError, let b = previous.standardError else {
@@ -81,6 +105,111 @@ public enum SurveyStatistics {
         public var delta: Double
         /// nil when the samples cannot say (no standard errors, or both zero).
         public var z: Double?
-        public var isSignificant: Bool { (z.map(abs) ?? 0) >= 1.96 }
+        /// The two-sided p of `z` under the normal distribution.
+        public var p: Double? { z.map(twoSidedP) }
+        /// Significant at 5% as a test on its own; a family of tests decides with
+        /// ``benjaminiHochberg(_:q:)`` instead.
+        public var isSignificant: Bool { (p ?? 1) < 0.05 }
+    }
+
+    /// The two-sided p of a standard normal statistic: erfc(|z|/√2).
+    public static func twoSidedP(_ z: Double) -> Double { erfc(abs(z) / 2.0.squareRoot()) }
+
+    /// Which of a family's tests are discoveries at false discovery rate `q` (Benjamini &
+    /// Hochberg 1995): with the m p-values sorted, the largest k with p₍ₖ₎ ≤ k·q/m, and every
+    /// test whose p is at most p₍ₖ₎ (so tied p-values are decided alike). In input order.
+    public static func benjaminiHochberg(_ pValues: [Double], q: Double = 0.05) -> [Bool] {
+        let sorted = pValues.sorted()
+        let m = Double(sorted.count)
+        let threshold = sorted.indices.last { sorted[$0] <= Double($0 + 1) * q / m }.map { sorted[$0] }
+        return pValues.map { p in threshold.map { p <= $0 } ?? false }
+    }
+
+    /// A straight line through the values by weighted least squares, each weighted by
+    /// 1/se² (the inverse of its variance): its slope per period, the slope's standard error
+    /// √(1/Σw(x − x̄)²), and the two-sided p of slope/se. Needs three points with a standard
+    /// error above zero, at two different places at least.
+    public static func trend(_ points: [(x: Double, value: Double, standardError: Double)]) -> Trend? {
+        let usable = points.filter { $0.standardError > 0 }
+        guard usable.count >= 3 else { return nil }
+        let weights = usable.map { 1 / ($0.standardError * $0.standardError) }
+        let total = weights.reduce(0, +)
+        let meanX = zip(usable, weights).reduce(0) { $0 + $1.0.x * $1.1 } / total
+        let meanY = zip(usable, weights).reduce(0) { $0 + $1.0.value * $1.1 } / total
+        let sxx = zip(usable, weights).reduce(0) { $0 + $1.1 * ($1.0.x - meanX) * ($1.0.x - meanX) }
+        guard sxx > 0 else { return nil }
+        let sxy = zip(usable, weights).reduce(0) { $0 + $1.1 * ($1.0.x - meanX) * ($1.0.value - meanY) }
+        let slope = sxy / sxx, standardError = (1 / sxx).squareRoot()
+        return Trend(slope: slope, standardError: standardError, p: twoSidedP(slope / standardError), periods: usable.count)
+    }
+
+    public struct Trend: Equatable, Sendable {
+        /// Change per period.
+        public var slope: Double
+        public var standardError: Double
+        public var p: Double
+        /// How many periods the line was fitted to.
+        public var periods: Int
+
+        /// `rising` or `falling` when p < 0.05, `none` otherwise.
+        public var direction: Direction { p >= 0.05 ? .none : slope > 0 ? .rising : .falling }
+
+        public enum Direction: String, Sendable {
+            case rising, falling, none
+        }
+    }
+
+    // MARK: Distributions
+
+    /// The `quantile` (0…1) of Student's t with `degreesOfFreedom`: the t at which the
+    /// distribution function reaches it, found by bisection on the distribution function.
+    public static func studentT(quantile: Double, degreesOfFreedom df: Double) -> Double {
+        if quantile == 0.5 { return 0 }
+        if quantile < 0.5 { return -studentT(quantile: 1 - quantile, degreesOfFreedom: df) }
+        var low = 0.0, high = 1.0
+        while studentTDistribution(high, degreesOfFreedom: df) < quantile && high < 1e12 { high *= 2 }
+        for _ in 0..<200 {
+            let middle = (low + high) / 2
+            if studentTDistribution(middle, degreesOfFreedom: df) < quantile { low = middle } else { high = middle }
+            if high - low <= 1e-12 * high { break }
+        }
+        return (low + high) / 2
+    }
+
+    /// P(T ≤ t) for Student's t: 1 − ½·I(df/(df + t²); df/2, ½) for t ≥ 0.
+    static func studentTDistribution(_ t: Double, degreesOfFreedom df: Double) -> Double {
+        let tail = 0.5 * regularizedIncompleteBeta(df / (df + t * t), df / 2, 0.5)
+        return t >= 0 ? 1 - tail : tail
+    }
+
+    /// I(x; a, b), by the continued fraction of Numerical Recipes (§6.4), evaluated with
+    /// Lentz's method on whichever side converges.
+    static func regularizedIncompleteBeta(_ x: Double, _ a: Double, _ b: Double) -> Double {
+        if x <= 0 { return 0 }
+        if x >= 1 { return 1 }
+        let logBeta: Double = lgamma(a) + lgamma(b) - lgamma(a + b)
+        let front: Double = exp(a * log(x) + b * log(1 - x) - logBeta)
+        if x < (a + 1) / (a + b + 2) { return front * betaFraction(x, a, b) / a }
+        return 1 - front * betaFraction(1 - x, b, a) / b
+    }
+
+    private static func betaFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
+        let tiny = 1e-300
+        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+        d = 1 / (abs(d) < tiny ? tiny : d)
+        var result = d
+        for m in 1...300 {
+            let m = Double(m)
+            for numerator in [m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                              -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))] {
+                d = 1 + numerator * d
+                d = 1 / (abs(d) < tiny ? tiny : d)
+                c = 1 + numerator / c
+                if abs(c) < tiny { c = tiny }
+                result *= d * c
+            }
+            if abs(d * c - 1) < 1e-15 { break }
+        }
+        return result
     }
 }
