@@ -89,6 +89,7 @@ struct ResponseTests {
         }
         csv += "2026-05-01,nps,10,residential,billing\n"
         try site.write("content/responses/r.csv", csv)
+        try site.append("cxsite.yaml", "min_n: 1\n")  // show groups of any size
         let summary = try site.build()
         // The snapshot NPS values for Q2 and Q3 are replaced, with a warning that names both files.
         #expect(summary.warnings.contains { $0.message.contains("nps for 2026-Q3 is computed from content/responses/r.csv") })
@@ -98,10 +99,13 @@ struct ResponseTests {
                                             && $0["segment"] is NSNull && $0["touchpoint"] is NSNull })
         #expect(q3["n"] as? Int == 10)
         #expect(Self.number(q3["value"]) == 40)
-        #expect(abs(Self.number(q3["margin"]) - 1.96 * 100 * (0.64 / 10).squareRoot()) < 0.001)
+        // The adjusted-Wald interval of 6 promoters and 2 detractors in 10 (StatisticsTests).
+        #expect(abs(Self.number(q3["low"]) - -12.585580) < 0.0001 && abs(Self.number(q3["high"]) - 74.124042) < 0.0001)
+        #expect(abs(Self.number(q3["margin"]) - (74.124042 + 12.585580) / 2) < 0.0001)
         #expect(Self.number(q3["previous"]) == 100)
         #expect(Self.number(q3["delta"]) == -60)
-        #expect(q3["significant"] is NSNull)  // Q2 has one response: no spread to test against
+        #expect(q3["p"] is NSNull && q3["significant"] is NSNull)  // Q2 has one response: no spread to test against
+        #expect(q3["suppressed"] as? Bool == false && q3["partial"] as? Bool == false)
         #expect(q3["promoters"] as? Int == 6 && q3["passives"] as? Int == 2 && q3["detractors"] as? Int == 2)
         #expect(rows.contains { $0["touchpoint"] as? String == "billing" && $0["period"] as? String == "2026-Q3" })
         let retention = try #require(rows.first { $0["metric"] as? String == "retention" && $0["period"] as? String == "2026-Q3" })
@@ -120,7 +124,7 @@ struct ResponseTests {
         try site.write("content/responses/r.csv", csv)
         try site.build()
         let scorecard = try site.page("scorecard/index.html")
-        #expect(scorecard.contains("+40 <span class=\"margin\">± 15.7</span>"))
+        #expect(scorecard.contains("+40 <span class=\"margin\" title=\"half the 95% interval\">± 15.5</span>"))
         #expect(scorecard.contains("no significant change"))
         #expect(scorecard.contains("<strong>20</strong> detractors (scores 0–6) out of 100 responses (20%)"))
         #expect(scorecard.contains("<p>Billed twice, again</p>"))

@@ -23,6 +23,12 @@ struct TestSite {
         try Data(text.utf8).write(to: url)
     }
 
+    /// Adds `text` to the end of the file at `relative`.
+    func append(_ relative: String, _ text: String) throws {
+        let url = folder.appendingPathComponent(relative)
+        try Data((try String(contentsOf: url, encoding: .utf8) + text).utf8).write(to: url)
+    }
+
     func remove(_ relative: String) throws {
         try FileManager.default.removeItem(at: folder.appendingPathComponent(relative))
     }

@@ -15,12 +15,13 @@ struct SiteModel: Sendable {
 enum Model {
     static func site(_ settings: Settings, _ valid: ValidContent, theme: Theme, options: BuildOptions,
                      brokenLinks: Diagnostic.Severity) -> (SiteModel?, [Diagnostic]) {
+        let today = Site.today(sourceDateEpoch: options.sourceDateEpoch, content: valid.content,
+                               includeDrafts: options.includeDrafts)
         let (scorecard, scorecardWarnings) = Scorecard.make(config: settings.config, snapshots: valid.content.snapshots,
-                                                            responses: valid.responses, content: valid.content)
+                                                            responses: valid.responses, content: valid.content, today: today)
         let history = options.useGit ? GitHistory(folder: SiteFolder(options.source).root) : GitHistory()
         let (site, siteDiagnostics) = Site.make(config: settings.config, content: valid.content, scorecard: scorecard,
-                                                includeDrafts: options.includeDrafts,
-                                                sourceDateEpoch: options.sourceDateEpoch, history: history)
+                                                includeDrafts: options.includeDrafts, today: today, history: history)
         var diagnostics = scorecardWarnings + siteDiagnostics
         guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }
         let pages = PageBuilder(site: site).pages()

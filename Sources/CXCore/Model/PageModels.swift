@@ -92,6 +92,15 @@ struct BriefingPage: PageModel {
     let gap: GapHeadline?
     let openLoops: [LoopRow]
     let otherBriefings: [BriefingSummary]
+    let reading: ReadingNote
+}
+
+/// How to read the scorecard's numbers: the methods, said once below the cards.
+struct ReadingNote: Encodable, Sendable {
+    let minimumN: Int
+    /// In percent.
+    let falseDiscoveryRate: Int
+    let trendPeriods: Int
 }
 
 /// The stories index, newest first, a page of ``Routes/storiesPerPage`` at a time.
@@ -214,6 +223,7 @@ struct ScorecardPage: PageModel {
     static let template = "scorecard"
     let metrics: [MetricCard]
     let hasMetrics: Bool
+    let reading: ReadingNote
 }
 
 /// `404.html`: the layout alone, its links from `base_url`.
@@ -413,8 +423,20 @@ struct PointValue: Encodable, Sendable {
     let valueText: String
     let marginText: String?
     let n: Int?
+    /// Fewer responses than `min_n`: `valueText` says so, and nothing else is shown.
+    let suppressed: Bool
+    /// The period is in progress ("so far").
+    let partial: Bool
     let change: Change?
+    let trend: Trend?
     let target: Target?
+
+    /// The trend test over the last periods.
+    struct Trend: Encodable, Sendable {
+        /// `rising`, `falling` or `none`.
+        let direction: String
+        let text: String
+    }
 
     /// Since the period before, and whether it is more than noise.
     struct Change: Encodable, Sendable {

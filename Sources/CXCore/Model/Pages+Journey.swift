@@ -89,7 +89,7 @@ extension PageBuilder {
         let steps = journey.map { touchpoint in
             let stories = site.stories(at: touchpoint)
             let headline = site.scorecard.metrics.lazy.compactMap { metric -> PointValue? in
-                site.scorecard.points(metric.id, .touchpoint(touchpoint.id)).last.map {
+                site.scorecard.latest(metric.id, .touchpoint(touchpoint.id)).map {
                     pointValue(metric, $0, .touchpoint(touchpoint.id))
                 }
             }.first

@@ -99,7 +99,7 @@ struct PageBuilder {
         pages.append(page(Routes.notFound, title: "Page not found", section: nil, root: notFoundRoot) { _ in NotFoundPage() })
         pages.append(page(Routes.scorecard, title: "Scorecard", section: .scorecard) { root in
             let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
-            return ScorecardPage(metrics: metrics, hasMetrics: !metrics.isEmpty)
+            return ScorecardPage(metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote)
         })
         return pages
     }
@@ -145,7 +145,8 @@ struct PageBuilder {
             hasNotes: !notes.isEmpty,
             gap: gapHeadline(asOf: briefing.date, root: root),
             openLoops: site.openLoops.filter { $0.date <= briefing.date }.map { loopRow($0, asOf: briefing.date, root: root) },
-            otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) })
+            otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) },
+            reading: readingNote)
     }
 
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
@@ -179,7 +180,7 @@ struct PageBuilder {
     /// Each metric's latest value at `touchpoint`.
     private func touchpointScores(_ touchpoint: Touchpoint) -> [PointValue] {
         site.scorecard.metrics.compactMap { metric -> PointValue? in
-            site.scorecard.points(metric.id, .touchpoint(touchpoint.id)).last.map {
+            site.scorecard.latest(metric.id, .touchpoint(touchpoint.id)).map {
                 pointValue(metric, $0, .touchpoint(touchpoint.id))
             }
         }
@@ -233,6 +234,11 @@ struct PageBuilder {
 
     // MARK: Parts
 
+    var readingNote: ReadingNote {
+        ReadingNote(minimumN: site.config.minimumN, falseDiscoveryRate: Int(Scorecard.falseDiscoveryRate * 100),
+                    trendPeriods: Scorecard.trendPeriods)
+    }
+
     func briefingSummary(_ briefing: Briefing, root: String) -> BriefingSummary {
         BriefingSummary(slug: briefing.slug, title: Typography.smarten(briefing.title), date: briefing.date.description,
                         dateText: briefing.date.longText, period: briefing.period.description,
@@ -283,10 +289,15 @@ struct PageBuilder {
     /// the change since the period before and whether it is more than noise, the target, a
     /// sparkline of the last 8 periods, the breakdowns, and the people behind the number.
     private func metricCard(_ metric: MetricDefinition, root: String, period: Period? = nil) -> MetricCard {
-        let points = site.scorecard.points(metric.id)
-        let shown = period.flatMap { period in points.lastIndex { $0.period == period } } ?? points.count - 1
+        let scorecard = site.scorecard
+        let points = scorecard.points(metric.id)
+        let latest = scorecard.latest(metric.id).flatMap { latest in points.lastIndex { $0.period == latest.period } }
+        let shown = period.flatMap { period in points.lastIndex { $0.period == period } } ?? latest ?? points.count - 1
         let point = points[shown]
-        let recent = Array(points[...shown].suffix(8))
+        // The sparkline shows the partial period after the one shown, marked "so far".
+        let through = points.index(after: shown) < points.count && points[points.index(after: shown)].period == scorecard.partial?.period
+            ? points.index(after: shown) : shown
+        let recent = Array(points[...through].filter { !$0.suppressed }.suffix(Scorecard.trendPeriods))
         let touchpoints = site.config.journey.compactMap { touchpoint -> (Touchpoint, Scorecard.Point)? in
             site.scorecard.point(metric.id, .touchpoint(touchpoint.id), in: point.period).map { (touchpoint, $0) }
         }
@@ -295,30 +306,31 @@ struct PageBuilder {
         }
         let details = MetricDetails(
             id: metric.id,
-            sparkline: Charts.sparkline(recent.map { datum(metric, $0, label: $0.period.label) },
-                                        title: "\(metric.name), last \(recent.count) periods"),
-            history: points[...shown].reversed().map { point in
-                MetricDetails.HistoryRow(period: point.period.label, valueText: metric.format(point.value),
+            sparkline: Charts.sparkline(recent.map { datum(metric, $0, label: scorecard.label(of: $0.period)) },
+                                        title: "\(metric.name), last \(recent.count) periods",
+                                        lastIsPartial: recent.last.map { $0.period == scorecard.partial?.period } ?? false),
+            history: points[...through].reversed().map { point in
+                MetricDetails.HistoryRow(period: scorecard.label(of: point.period), valueText: valueText(metric, point),
                                          marginText: marginText(metric, point), n: point.n)
             },
             touchpoints: touchpoints.map { touchpoint, value in
                 let stories = site.stories(at: touchpoint)
                 return MetricDetails.TouchpointValue(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
-                    valueText: metric.format(value.value), marginText: marginText(metric, value), n: value.n,
+                    valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n,
                     critical: value.totals?.critical, failureCount: stories.count { $0.outcome == .failure },
                     storyCount: stories.count)
             },
             hasTouchpoints: !touchpoints.isEmpty,
-            touchpointChart: Charts.bars(touchpoints.map { datum(metric, $1, label: $0.name) },
-                                         title: "\(metric.name) by touchpoint, \(point.period.label)"),
+            touchpointChart: Charts.bars(touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
+                                         title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))"),
             segments: segments.map { segment, value in
-                MetricDetails.SegmentValue(name: Typography.label(segment), valueText: metric.format(value.value),
+                MetricDetails.SegmentValue(name: Typography.label(segment), valueText: valueText(metric, value),
                                            marginText: marginText(metric, value), n: value.n)
             },
             hasSegments: !segments.isEmpty,
-            segmentChart: Charts.bars(segments.map { datum(metric, $1, label: Typography.label($0)) },
-                                      title: "\(metric.name) by segment, \(point.period.label)"),
+            segmentChart: Charts.bars(segments.filter { !$1.suppressed }.map { datum(metric, $1, label: Typography.label($0)) },
+                                      title: "\(metric.name) by segment, \(scorecard.label(of: point.period))"),
             behind: behindTheNumber(metric, point, root: root))
         return MetricCard(pointValue(metric, point, .all), details)
     }
@@ -332,13 +344,15 @@ struct PageBuilder {
         case .ces: who = totals.critical == 1 ? "customer who found it hard (1–3 of 7)" : "customers who found it hard (1–3 of 7)"
         }
         let share = totals.n > 0 ? Double(totals.critical) / Double(totals.n) * 100 : 0
+        // A group too small to keep its people anonymous shows no comments.
+        let comments = totals.n < site.config.minimumNForComments ? [] : totals.recentComments
         return BehindTheNumber(
             critical: totals.critical,
             who: who,
             shareText: MetricDefinition.trimmed(share, decimals: 0) + "%",
             n: totals.n,
-            hasComments: !totals.recentComments.isEmpty,
-            comments: totals.recentComments.map { comment in
+            hasComments: !comments.isEmpty,
+            comments: comments.map { comment in
                 BehindTheNumber.Comment(
                     text: comment.text, score: comment.score, dateText: comment.date.longText, date: comment.date.description,
                     touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name,
@@ -348,7 +362,8 @@ struct PageBuilder {
     }
 
     func pointValue(_ metric: MetricDefinition, _ point: Scorecard.Point, _ group: Scorecard.Group) -> PointValue {
-        let change = site.scorecard.change(metric.id, group, at: point).map { change in
+        let scorecard = site.scorecard
+        let change = scorecard.change(metric.id, group, at: point).map { change in
             let improved = metric.higherIsBetter ? change.delta > 0 : change.delta < 0
             let noise = change.isSignificant == false
             return PointValue.Change(
@@ -360,18 +375,36 @@ struct PageBuilder {
                 significant: change.isSignificant == true,
                 noise: noise)
         }
-        return PointValue(name: metric.name, period: point.period.label, valueText: metric.format(point.value),
-                          marginText: marginText(metric, point), n: point.n, change: change,
-                          target: point.target.map { PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0)) })
+        let trend = point.suppressed ? nil : scorecard.trend(metric.id, group, through: point).map { trend in
+            let words = switch trend.direction {
+            case .rising: "Rising"
+            case .falling: "Falling"
+            case .none: "No clear trend"
+            }
+            return PointValue.Trend(direction: trend.direction.rawValue, text: "\(words) over the last \(trend.periods) periods")
+        }
+        return PointValue(name: metric.name, period: scorecard.label(of: point.period), valueText: valueText(metric, point),
+                          marginText: marginText(metric, point), n: point.n, suppressed: point.suppressed,
+                          partial: point.period == scorecard.partial?.period, change: change, trend: trend,
+                          target: point.suppressed ? nil : point.target.map {
+                              PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0))
+                          })
     }
 
+    /// The value as shown: "too few responses (n = 12)" for a group below `min_n`.
+    func valueText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String {
+        point.suppressed ? "too few responses (n = \(point.n ?? 0))" : metric.format(point.value)
+    }
+
+    /// Half the 95% interval, `± 3.2`; none for a group below `min_n`.
     func marginText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String? {
-        point.margin.map { "± " + MetricDefinition.trimmed($0, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2) }
+        guard !point.suppressed else { return nil }
+        return point.margin.map { "± " + MetricDefinition.trimmed($0, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2) }
     }
 
     private func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
         let text = metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
-        return Charts.Datum(label: label, value: point.value, margin: point.margin, text: text)
+        return Charts.Datum(label: label, value: point.value, interval: point.interval, text: text)
     }
 }
 

@@ -11,11 +11,23 @@ struct Scorecard: Sendable {
         var target: Double?
         /// Only for values computed from responses.
         var standardError: Double?
+        var interval: ClosedRange<Double>?
         var totals: ResponseTotals?
+        /// Fewer responses than the site's `min_n`: kept for `scorecard.json`, never shown as
+        /// a finding.
+        var suppressed = false
 
-        var estimate: SurveyEstimate { SurveyEstimate(value: value, standardError: standardError) }
-        /// The 95% margin of error.
+        var estimate: SurveyEstimate { SurveyEstimate(value: value, standardError: standardError, interval: interval) }
+        /// Half the 95% interval's width.
         var margin: Double? { estimate.margin }
+    }
+
+    /// The period the build's today falls inside, before its last day: its values are "so
+    /// far", and it is neither compared with the period before nor fitted into a trend.
+    struct PartialPeriod: Sendable {
+        var period: Period
+        /// The build's today.
+        var through: Day
     }
 
     /// Which customers a value covers: everyone, one segment, or one touchpoint.
@@ -32,6 +44,15 @@ struct Scorecard: Sendable {
         var touchpoint: String? {
             if case .touchpoint(let id) = self { return id }
             return nil
+        }
+
+        /// ` (segment 'smb')`, ` (touchpoint 'billing')`, or nothing for everyone.
+        var phrase: String {
+            switch self {
+            case .all: ""
+            case .segment(let name): " (segment '\(name)')"
+            case .touchpoint(let id): " (touchpoint '\(id)')"
+            }
         }
 
         // Stored as a kind and a name: the build cache's format reads members in order, and
@@ -77,46 +98,104 @@ struct Scorecard: Sendable {
     struct Change: Sendable {
         var previous: Point
         var delta: Double
-        /// nil when the values carry no margins (snapshots), so significance is unknown.
+        /// The two-sided p of the change's z-test; nil when the values carry no standard
+        /// errors (snapshots) or a side has a single response.
+        var p: Double?
+        /// Decided by Benjamini–Hochberg over the change's family (a metric's overall value
+        /// in a period is a family of its own; its segments and touchpoints are one); nil when
+        /// there is no test.
         var isSignificant: Bool?
+    }
+
+    /// A value's place: metric, group and period.
+    private struct PointKey: Hashable {
+        var metric: String
+        var group: Group
+        var period: Period
     }
 
     let config: SiteConfig
     /// Points sorted by period, per metric and group.
     let series: [Key: [Point]]
+    private let changes: [PointKey: Change]
+    let partial: PartialPeriod?
 
-    /// Joins computed values and snapshots; warns where a snapshot is replaced by a value
-    /// computed from responses.
+    /// The false discovery rate over each family of change tests.
+    static let falseDiscoveryRate = 0.05
+    /// How many periods, at most, a trend is fitted to.
+    static let trendPeriods = 8
+
+    /// Joins computed values and snapshots: warns where a snapshot is replaced by a value
+    /// computed from responses, and reports a snapshot value given twice. `today` decides
+    /// which period is partial.
     static func make(config: SiteConfig, snapshots: [MetricSnapshot], responses: ResponseAggregates,
-                     content: Content) -> (Scorecard, [Diagnostic]) {
+                     content: Content, today: Day) -> (Scorecard, [Diagnostic]) {
         var series: [Key: [Period: Point]] = [:]
-        var warnings: [Diagnostic] = []
+        var diagnostics: [Diagnostic] = []
         var warned: Set<String> = []
+        var given: [PointKey: SourceLocation] = [:]
         for row in snapshots {
             let sourceKey = ResponseAggregates.sourceKey(row.metric, row.period)
             if let files = responses.sources[sourceKey] {
                 let warningKey = sourceKey + " " + row.location.path
                 if warned.insert(warningKey).inserted {
-                    warnings.append(content.diagnostic(
+                    diagnostics.append(content.diagnostic(
                         "\(row.metric) for \(row.period) is computed from \(files.sorted().joined(separator: ", ")); the snapshot values in this file are ignored",
                         at: row.location, .warning))
                 }
                 continue
             }
             let group: Group = row.touchpoint.map(Group.touchpoint) ?? row.segment.map(Group.segment) ?? .all
+            if let first = given.updateValue(row.location, forKey: PointKey(metric: row.metric, group: group, period: row.period)) {
+                diagnostics.append(content.diagnostic(
+                    "\(row.metric) for \(row.period)\(group.phrase) is given twice: also at \(first.path):\(first.line); keep one",
+                    at: row.location))
+                continue
+            }
             let point = Point(period: row.period, value: row.value, n: row.n,
-                              target: row.target ?? (group == .all ? config.metric(row.metric)?.target : nil))
-            series[Key(metric: row.metric, group: group), default: [:]][row.period] = point  // last row wins
+                              target: row.target ?? (group == .all ? config.metric(row.metric)?.target : nil),
+                              suppressed: row.n.map { $0 < config.minimumN } ?? false)
+            series[Key(metric: row.metric, group: group), default: [:]][row.period] = point
         }
         for (key, totals) in responses.totals {
             guard let estimate = totals.estimate(key.metric) else { continue }
             let point = Point(period: key.period, value: estimate.value, n: totals.n,
                               target: key.group == .all ? config.metric(key.metric.rawValue)?.target : nil,
-                              standardError: estimate.standardError, totals: totals)
+                              standardError: estimate.standardError, interval: estimate.interval, totals: totals,
+                              suppressed: totals.n < config.minimumN)
             series[Key(metric: key.metric.rawValue, group: key.group), default: [:]][key.period] = point
         }
         let sorted = series.mapValues { $0.values.sorted { $0.period < $1.period } }
-        return (Scorecard(config: config, series: sorted), warnings)
+        let current = Period(containing: today, kind: config.period)
+        let partial = today < current.last ? PartialPeriod(period: current, through: today) : nil
+        let changes = Self.changes(in: sorted, partial: partial?.period)
+        return (Scorecard(config: config, series: sorted, changes: changes, partial: partial), diagnostics)
+    }
+
+    /// Every change from one period to the one before, where both values are shown and the
+    /// newer period is complete, with significance decided family by family.
+    private static func changes(in series: [Key: [Point]], partial: Period?) -> [PointKey: Change] {
+        var changes: [PointKey: Change] = [:]
+        for (key, points) in series {
+            let byPeriod = Dictionary(points.map { ($0.period, $0) }, uniquingKeysWith: { $1 })
+            for point in points where point.period != partial && !point.suppressed {
+                guard let previous = byPeriod[point.period.previous], !previous.suppressed else { continue }
+                let test = SurveyStatistics.change(from: previous.estimate, to: point.estimate)
+                // Without a z (snapshots, no spread) or with a single response, there is no test.
+                let tested = test.z != nil && (point.n ?? 0) > 1 && (previous.n ?? 0) > 1
+                changes[PointKey(metric: key.metric, group: key.group, period: point.period)] =
+                    Change(previous: previous, delta: test.delta, p: tested ? test.p : nil, isSignificant: nil)
+            }
+        }
+        // A family: a metric's overall change in a period, or all its groups' changes in it.
+        let families = Dictionary(grouping: changes.keys.filter { changes[$0]?.p != nil }) {
+            PointKey(metric: $0.metric, group: $0.group == .all ? .all : .segment(""), period: $0.period)
+        }
+        for members in families.values {
+            let decisions = SurveyStatistics.benjaminiHochberg(members.map { changes[$0]!.p! }, q: falseDiscoveryRate)
+            for (member, significant) in zip(members, decisions) { changes[member]?.isSignificant = significant }
+        }
+        return changes
     }
 
     /// Metrics that have at least one overall value, in config order.
@@ -132,13 +211,34 @@ struct Scorecard: Sendable {
         points(metric, group).last { $0.period == period }
     }
 
-    /// The change from the period just before `point`'s, when there is a value for it.
+    /// The change from the period just before `point`'s, when both are shown and `point`'s
+    /// period is complete.
     func change(_ metric: String, _ group: Group = .all, at point: Point) -> Change? {
-        guard let previous = self.point(metric, group, in: point.period.previous) else { return nil }
-        let test = SurveyStatistics.change(from: previous.estimate, to: point.estimate)
-        // Without a z (snapshots, no spread) or with a single response, significance is unknown.
-        let known = test.z != nil && (point.n ?? 0) > 1 && (previous.n ?? 0) > 1
-        return Change(previous: previous, delta: test.delta, isSignificant: known ? test.isSignificant : nil)
+        changes[PointKey(metric: metric, group: group, period: point.period)]
+    }
+
+    /// The trend of the last up to ``trendPeriods`` complete, shown periods up to `point`'s,
+    /// when at least three of them carry a standard error; none for the partial period.
+    func trend(_ metric: String, _ group: Group = .all, through point: Point) -> SurveyStatistics.Trend? {
+        guard point.period != partial?.period else { return nil }
+        let fitted = points(metric, group).filter { $0.period <= point.period && $0.period != partial?.period && !$0.suppressed }
+            .suffix(Self.trendPeriods)
+        return SurveyStatistics.trend(fitted.compactMap { point in
+            point.standardError.map { (Double(point.period.ordinal), point.value, $0) }
+        })
+    }
+
+    /// The latest value of `metric` for `group` in a complete period, or the partial one when
+    /// there is no other: what a headline shows.
+    func latest(_ metric: String, _ group: Group = .all) -> Point? {
+        let points = points(metric, group)
+        return points.last { $0.period != partial?.period } ?? points.last
+    }
+
+    /// `Q3 2026`, or for the partial period `Q4 2026 so far (to 15 November)`.
+    func label(of period: Period) -> String {
+        guard let partial, partial.period == period else { return period.label }
+        return "\(period.label) so far (to \(partial.through.day) \(Day.monthNames[partial.through.month - 1]))"
     }
 
     /// Segments that have values for `metric`, sorted by name.

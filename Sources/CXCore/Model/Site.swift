@@ -36,8 +36,7 @@ struct Site: Sendable {
 
     /// Joins content and config; reports briefings that name stories that do not exist.
     static func make(config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
-                     sourceDateEpoch: Int?,
-                     history: GitHistory = GitHistory()) -> (Site, [Diagnostic]) {
+                     today: Day, history: GitHistory = GitHistory()) -> (Site, [Diagnostic]) {
         // Sorted by index: moving whole stories around while sorting costs more than the sort.
         let published = content.stories.filter { includeDrafts || !$0.draft }
         let stories = published.indices.sorted { Story.newestFirst(published[$0], published[$1]) }.map { published[$0] }
@@ -71,7 +70,6 @@ struct Site: Sendable {
             opening[briefing.slug] = OpeningStories(stories: chosen, addedFailure: addedFailure)
             diagnostics += warnings(for: briefing, opening: chosen, addedFailure: addedFailure, content: content)
         }
-        let today = sourceDateEpoch.map(Day.init(secondsSince1970:)) ?? newestDate(in: content, stories: stories)
         for story in stories where story.status == .open {
             let age = today.daysSinceEpoch - story.date.daysSinceEpoch
             if age > staleLoopDays {
@@ -112,7 +110,11 @@ struct Site: Sendable {
     }
 
     /// The newest date of the published content.
-    private static func newestDate(in content: Content, stories: [Story]) -> Day {
+    /// The build's "today": `SOURCE_DATE_EPOCH` when set, otherwise the newest date of a
+    /// story shown, a briefing or a perception round.
+    static func today(sourceDateEpoch: Int?, content: Content, includeDrafts: Bool) -> Day {
+        if let sourceDateEpoch { return Day(secondsSince1970: sourceDateEpoch) }
+        let stories = content.stories.filter { includeDrafts || !$0.draft }
         let dates = stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
         return dates.max() ?? Day(year: 1970, month: 1, day: 1)!
     }

@@ -8,14 +8,15 @@ enum Charts {
     struct Datum {
         var label: String
         var value: Double
-        /// The 95% margin of error, drawn as an error bar.
-        var margin: Double?
+        /// The 95% interval, drawn as an error bar.
+        var interval: ClosedRange<Double>?
         /// Text printed for the value (`+31 ± 3.2`).
         var text: String
     }
 
-    /// A small line of the last periods' values, the newest marked with a dot.
-    static func sparkline(_ data: [Datum], title: String) -> String {
+    /// A small line of the last periods' values, the newest marked with a dot (a ring when
+    /// its period is still in progress).
+    static func sparkline(_ data: [Datum], title: String, lastIsPartial: Bool = false) -> String {
         guard !data.isEmpty else { return "" }
         let width = 160.0, height = 40.0, pad = 4.0
         let values = data.map(\.value)
@@ -29,7 +30,8 @@ enum Charts {
             <svg class="chart sparkline" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
             <title>\(HTML.escape(title))</title><desc>\(HTML.escape(description))</desc>\
             <polyline class="line" points="\(points)" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>\
-            <circle class="dot" cx="\(number(x(data.count - 1)))" cy="\(number(y(values.last!)))" r="3.5" fill="currentColor"/>\
+            <circle class="dot\(lastIsPartial ? " partial" : "")" cx="\(number(x(data.count - 1)))" cy="\(number(y(values.last!)))" r="3.5" \
+            \(lastIsPartial ? "fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"" : "fill=\"currentColor\"")/>\
             </svg>
             """
     }
@@ -40,8 +42,8 @@ enum Charts {
         let labelWidth = 170.0, plotWidth = 330.0, textWidth = 110.0, rowHeight = 30.0, top = 6.0
         let width = labelWidth + plotWidth + textWidth
         let height = top * 2 + rowHeight * Double(data.count)
-        let low = min(0, data.map { $0.value - ($0.margin ?? 0) }.min()!)
-        let high = max(0, data.map { $0.value + ($0.margin ?? 0) }.max()!)
+        let low = min(0, data.map { $0.interval?.lowerBound ?? $0.value }.min()!, data.map(\.value).min()!)
+        let high = max(0, data.map { $0.interval?.upperBound ?? $0.value }.max()!, data.map(\.value).max()!)
         let span = high - low == 0 ? 1 : high - low
         func x(_ v: Double) -> Double { labelWidth + (v - low) / span * plotWidth }
         var svg = """
@@ -56,8 +58,8 @@ enum Charts {
             let kind = datum.value < 0 ? "negative" : "positive"
             svg += "<text class=\"label\" x=\"\(number(labelWidth - 8))\" y=\"\(number(middle + 5))\" text-anchor=\"end\" font-size=\"14\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
             svg += "<rect class=\"bar bar-\(kind)\" x=\"\(number(start))\" y=\"\(number(middle - 9))\" width=\"\(number(max(end - start, 1)))\" height=\"18\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
-            if let margin = datum.margin, margin > 0 {
-                let a = x(datum.value - margin), b = x(datum.value + margin)
+            if let interval = datum.interval, interval.upperBound > interval.lowerBound {
+                let a = x(interval.lowerBound), b = x(interval.upperBound)
                 svg += "<path class=\"error-bar\" d=\"M\(number(a)) \(number(middle))H\(number(b))M\(number(a)) \(number(middle - 6))V\(number(middle + 6))M\(number(b)) \(number(middle - 6))V\(number(middle + 6))\" stroke=\"currentColor\" stroke-width=\"2\" fill=\"none\"/>"
             }
             svg += "<text class=\"value\" x=\"\(number(labelWidth + plotWidth + 8))\" y=\"\(number(middle + 5))\" font-size=\"14\" fill=\"currentColor\">\(HTML.escape(datum.text))</text>"

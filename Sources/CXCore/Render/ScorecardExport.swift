@@ -1,11 +1,13 @@
 import Mustache
 
 /// `scorecard.json`: every value of the scorecard for other tools, one object per metric ×
-/// period × group, keys in a fixed order so two builds give the same bytes.
+/// period × group, keys in a fixed order so two builds give the same bytes. Values below
+/// `min_n` keep their numbers here, marked `"suppressed": true`.
 enum ScorecardExport {
     static func json(_ scorecard: Scorecard) -> [UInt8] {
         let rows = scorecard.allPoints.map { metric, group, point -> String in
             let change = scorecard.change(metric.id, group, at: point)
+            let trend = point.suppressed ? nil : scorecard.trend(metric.id, group, through: point)
             var fields: [(String, String)] = [
                 ("metric", string(metric.id)),
                 ("period", string(point.period.description)),
@@ -13,10 +15,18 @@ enum ScorecardExport {
                 ("touchpoint", group.touchpoint.map(string) ?? "null"),
                 ("n", point.n.map(String.init) ?? "null"),
                 ("value", number(point.value)),
+                ("low", point.interval.map { number($0.lowerBound) } ?? "null"),
+                ("high", point.interval.map { number($0.upperBound) } ?? "null"),
                 ("margin", point.margin.map(number) ?? "null"),
                 ("previous", change.map { number($0.previous.value) } ?? "null"),
                 ("delta", change.map { number($0.delta) } ?? "null"),
+                ("p", change?.p.map(number) ?? "null"),
                 ("significant", change?.isSignificant.map { $0 ? "true" : "false" } ?? "null"),
+                ("trend", trend.map { string($0.direction.rawValue) } ?? "null"),
+                ("trend_slope", trend.map { number($0.slope) } ?? "null"),
+                ("trend_p", trend.map { number($0.p) } ?? "null"),
+                ("suppressed", point.suppressed ? "true" : "false"),
+                ("partial", point.period == scorecard.partial?.period ? "true" : "false"),
             ]
             if let target = point.target { fields.append(("target", number(target))) }
             if metric.id == "nps", let totals = point.totals {  // NPS-only fields

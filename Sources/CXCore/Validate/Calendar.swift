@@ -153,6 +153,16 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// The first day of the period (years are 1–9999, so the date exists).
     public var first: Day { Day(year: year, month: firstMonth, day: 1)! }
 
+    /// The last day of the period.
+    public var last: Day {
+        let month = kind == .quarter ? index * 3 : index
+        return Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!
+    }
+
+    /// The period's place in a count of periods of its kind, so that two periods' distance is
+    /// the difference of their ordinals.
+    var ordinal: Int { year * (kind == .quarter ? 4 : 12) + index - 1 }
+
     public static func < (a: Period, b: Period) -> Bool {
         (a.year, a.firstMonth, a.index) < (b.year, b.firstMonth, b.index)
     }

@@ -13,11 +13,19 @@ public struct SiteConfig: Sendable {
     public var allowsRawHTML: Bool
     /// The public address of the site, for absolute links in feeds; optional.
     public var baseURL: String?
+    /// Groups with fewer responses show "too few responses" instead of a value (`min_n`).
+    public var minimumN: Int = defaultMinimumN
+    /// Groups with fewer responses hide their comments, as staff surveys do for anonymity
+    /// (`min_n_comments`).
+    public var minimumNForComments: Int = defaultMinimumNForComments
 
     public func touchpoint(_ id: String) -> Touchpoint? { journey.first { $0.id == id } }
     public func metric(_ id: String) -> MetricDefinition? { metrics.first { $0.id == id } }
 
     static let fileName = "cxsite.yaml"
+    /// The common minimum for reporting a group (docs/metrics.md).
+    static let defaultMinimumN = 30
+    static let defaultMinimumNForComments = 5
 
     /// Reads and validates `cxsite.yaml`.
     static func load(_ file: SourceFile) -> (SiteConfig?, [Diagnostic]) {
@@ -86,10 +94,13 @@ public struct SiteConfig: Sendable {
                 fields.absorb(markdown)
             }
         }
-        fields.warnAboutUnknownKeys(["title", "period", "journey", "metrics", "markdown", "base_url"])
+        let minimumN = fields.int("min_n", in: 1...1_000_000) ?? defaultMinimumN
+        let minimumNForComments = fields.int("min_n_comments", in: 1...1_000_000) ?? defaultMinimumNForComments
+        fields.warnAboutUnknownKeys(["title", "period", "journey", "metrics", "markdown", "base_url", "min_n", "min_n_comments"])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
         return (SiteConfig(title: title, period: period, journey: journey, metrics: metrics,
-                           allowsRawHTML: allowsRawHTML, baseURL: baseURL), fields.diagnostics)
+                           allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
+                           minimumNForComments: minimumNForComments), fields.diagnostics)
     }
 }
 

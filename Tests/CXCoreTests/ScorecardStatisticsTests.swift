@@ -1,0 +1,121 @@
+@testable import CXCore
+import Foundation
+import Testing
+
+/// The scorecard as an analyst reads it: groups too small to show, changes decided over their
+/// family, the partial period, trends, and snapshot values given twice.
+struct ScorecardStatisticsTests {
+    /// NPS responses: `promoters` 10s, `detractors` 3s and the rest 8s, `n` in all.
+    private func responses(_ date: String, promoters: Int, detractors: Int, n: Int, segment: String = "",
+                           touchpoint: String = "", comment: String = "") -> String {
+        (0..<n).map { index in
+            let score = index < promoters ? 10 : index < promoters + detractors ? 3 : 8
+            return "\(date),nps,\(score),\(segment),\(touchpoint),\(score == 3 ? comment : "")\n"
+        }.joined()
+    }
+
+    private static let header = "date,metric,score,segment,touchpoint,comment\n"
+
+    private func rows(_ site: TestSite) throws -> [[String: Any]] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        return try #require((json as? [String: Any])?["metrics"] as? [[String: Any]])
+    }
+
+    private func row(_ rows: [[String: Any]], period: String, segment: String? = nil, touchpoint: String? = nil) throws -> [String: Any] {
+        try #require(rows.first {
+            $0["metric"] as? String == "nps" && $0["period"] as? String == period
+                && ($0["segment"] as? String) == segment && ($0["touchpoint"] as? String) == touchpoint
+        })
+    }
+
+    @Test func aGroupBelowMinNShowsTooFewResponsesButKeepsItsNumbersInTheJSON() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/responses/r.csv", Self.header
+            + responses("2026-08-01", promoters: 30, detractors: 10, n: 60, segment: "residential")
+            + responses("2026-08-01", promoters: 5, detractors: 4, n: 12, touchpoint: "billing", comment: "Charged twice")
+            + responses("2026-08-01", promoters: 1, detractors: 2, n: 3, touchpoint: "installation", comment: "Nobody came"))
+        try site.build()
+        let rows = try rows(site)
+        let billing = try row(rows, period: "2026-Q3", touchpoint: "billing")
+        #expect(billing["suppressed"] as? Bool == true && billing["n"] as? Int == 12)
+        #expect(ResponseTests.number(billing["value"]) == 100 * (5 - 4) / 12.0)  // the number stays in the JSON
+        #expect(try row(rows, period: "2026-Q3")["suppressed"] as? Bool == false)  // 75 in all
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(scorecard.contains("too few responses (n = 12)"))
+        #expect(scorecard.contains("too few responses (n = 3)"))
+        #expect(!scorecard.contains("+8.3"))  // billing's NPS, 100 × 1/12, appears nowhere
+        // No bar for a group that is not shown: the touchpoint chart has the residential-only rows.
+        #expect(!scorecard.contains(#"font-size="14" fill="currentColor">Billing</text>"#))
+        // The overall card's comments (75 responses) show; min_n_comments hides a group's below 5.
+        #expect(scorecard.contains("<p>Charged twice</p>"))
+        try site.append("cxsite.yaml", "min_n: 5\nmin_n_comments: 80\n")
+        try site.build()
+        let strict = try site.page("scorecard/index.html")
+        #expect(strict.contains("too few responses (n = 3)") && !strict.contains("too few responses (n = 12)"))
+        #expect(!strict.contains("Charged twice") && !strict.contains("Nobody came"))
+    }
+
+    @Test(arguments: [
+        // Segment "a" moves from 40 promoters to `promoters` of 100 while b, c and d stay put.
+        // p = 0.0335: under 5% on its own, but not under 1 × 5%/4, the first of the family's bars.
+        (63, 0.033502, false),
+        // p = 0.0075: under the bar.
+        (69, 0.007501, true),
+    ])
+    func aChangeIsSignificantOnlyOverItsFamilyOfGroups(_ promoters: Int, _ p: Double, _ significant: Bool) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var csv = Self.header
+        for segment in ["a", "b", "c", "d"] {
+            csv += responses("2026-05-01", promoters: 40, detractors: 20, n: 100, segment: segment)
+            csv += responses("2026-08-01", promoters: segment == "a" ? promoters : 40, detractors: 20, n: 100, segment: segment)
+        }
+        try site.write("content/responses/r.csv", csv)
+        try site.build()
+        let rows = try rows(site)
+        let changed = try row(rows, period: "2026-Q3", segment: "a")
+        #expect(abs(ResponseTests.number(changed["p"]) - p) < 0.00001)
+        #expect(changed["significant"] as? Bool == significant)
+        #expect(try row(rows, period: "2026-Q3", segment: "b")["significant"] as? Bool == false)
+        // The overall value is a family of its own: 400 responses each quarter.
+        let overall = try row(rows, period: "2026-Q3")
+        #expect(overall["significant"] as? Bool == (ResponseTests.number(overall["p"]) < 0.05))
+        #expect(try site.page("scorecard/index.html").contains("Benjamini–Hochberg procedure at a 5% false discovery rate"))
+    }
+
+    @Test func thePeriodInProgressIsSoFarAndTheHeadlineShowsTheLastCompleteOne() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        // The fixture's newest date is 5 October 2026: Q4 2026 is in progress.
+        try site.write("content/responses/r.csv", Self.header
+            + responses("2026-02-01", promoters: 30, detractors: 30, n: 100)
+            + responses("2026-05-01", promoters: 45, detractors: 25, n: 100)
+            + responses("2026-08-01", promoters: 60, detractors: 20, n: 100)
+            + responses("2026-10-02", promoters: 20, detractors: 20, n: 40))
+        try site.build()
+        let rows = try rows(site)
+        let q4 = try row(rows, period: "2026-Q4")
+        #expect(q4["partial"] as? Bool == true && q4["delta"] is NSNull && q4["trend"] is NSNull)
+        let q3 = try row(rows, period: "2026-Q3")
+        #expect(q3["partial"] as? Bool == false && q3["trend"] as? String == "rising")
+        let scorecard = try site.page("scorecard/index.html")
+        // The headline card is Q3's (+40), as the Q3 briefing's; Q4 is in the history, marked.
+        let headline = try #require(scorecard.components(separatedBy: "<article class=\"metric-card").dropFirst().first)
+        #expect(headline.contains("<p class=\"value\">+40 ") && headline.contains("<p class=\"period\">Q3 2026 · n = 100</p>"))
+        #expect(headline.contains("Rising over the last 3 periods"))
+        #expect(scorecard.contains("Q4 2026 so far (to 5 October)"))
+        #expect(scorecard.contains(#"class="dot partial""#))
+    }
+
+    @Test func aSnapshotValueGivenTwiceIsAnErrorNamingBothLines() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.append("content/metrics/snapshots.csv", "2026-Q3,nps,35,480,,,\n")
+        let errors = site.buildErrors().filter(\.isError)
+        #expect(errors.count == 1)
+        let error = try #require(errors.first)
+        #expect(error.message == "nps for 2026-Q3 is given twice: also at content/metrics/snapshots.csv:3; keep one")
+        #expect(error.location?.path == "content/metrics/snapshots.csv" && error.location?.line != 3)
+    }
+}
