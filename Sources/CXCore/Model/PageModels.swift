@@ -273,6 +273,8 @@ struct GapPage: PageModel {
         let label: String
         let answers: [Answer]
         let hasAnswers: Bool
+        /// Why a small group's answers are not shown (`min_n_comments`), when they are not.
+        let hidden: String?
     }
 
     struct Answer: Encodable, Sendable {

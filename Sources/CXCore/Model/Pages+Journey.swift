@@ -54,10 +54,19 @@ extension PageBuilder {
             for answer in Set((round.answers[group]?[question] ?? []).map(key)) { groupsSaying[answer, default: 0] += 1 }
         }
         return GapPage.QuestionRow(question: question.text, groups: PerceptionGroup.allCases.map { group in
-            let answers = round.answers[group]?[question] ?? []
+            var answers = round.answers[group]?[question] ?? []
+            var hidden: String?
+            // Staff answer about their own employer: a group too small is not anonymous. Their
+            // number is known from ratings given as counts; without one it cannot be judged.
+            if group == .staff, !answers.isEmpty, let respondents = round.ratings.compactMap({ $0.shares[.staff]?.n }).max() {
+                if respondents < site.config.minimumNForComments {
+                    hidden = "Not shown: fewer than \(site.config.minimumNForComments) staff answered (n = \(respondents)), too few to stay anonymous."
+                    answers = []
+                }
+            }
             return GapPage.GroupAnswers(label: group.label,
                                         answers: answers.map { GapPage.Answer(text: $0, only: groupsSaying[key($0)] == 1) },
-                                        hasAnswers: !answers.isEmpty)
+                                        hasAnswers: !answers.isEmpty, hidden: hidden)
         })
     }
 
