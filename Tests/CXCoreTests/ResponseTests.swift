@@ -80,6 +80,40 @@ struct ResponseTests {
         #expect(all.critical == 5)
     }
 
+    @Test func weightsGiveWeightedValuesWithTheEffectiveSampleSize() throws {
+        let (aggregates, diagnostics) = try aggregate(Array("""
+            date,metric,score,weight
+            2026-07-01,nps,10,2
+            2026-07-01,nps,10,1
+            2026-07-01,nps,3,1
+            2026-07-01,nps,8,0.5
+            2026-07-01,ces,5,1
+            2026-07-01,ces,6,2
+            2026-07-01,ces,7,1
+
+            """.utf8))
+        #expect(diagnostics.isEmpty)
+        // NPS: Σw 4.5, Σw² 6.25, n_eff 3.24; promoters 3/4.5, detractors 1/4.5 of the weight.
+        let nps = try totals(aggregates, .nps, "2026-Q3")
+        #expect(nps.n == 4 && nps.isWeighted && abs(nps.effectiveN - 3.24) < 1e-9)
+        let npsEstimate = try #require(nps.estimate(.nps))
+        #expect(abs(npsEstimate.value - 44.444444) < 1e-5)
+        #expect(abs(npsEstimate.interval!.lowerBound - -40.115826) < 1e-5 && abs(npsEstimate.interval!.upperBound - 86.269672) < 1e-5)
+        // CES: weighted mean 6, n_eff 16/6, t with 5/3 degrees of freedom.
+        let ces = try #require(try totals(aggregates, .ces, "2026-Q3").estimate(.ces))
+        #expect(abs(ces.value - 6) < 1e-9)
+        #expect(abs(ces.interval!.lowerBound - 3.128693) < 1e-5 && abs(ces.interval!.upperBound - 8.871307) < 1e-5)
+    }
+
+    @Test func aWeightMustBeAPositiveNumber() throws {
+        let (_, diagnostics) = try aggregate(Array("date,metric,score,weight\n2026-07-01,nps,10,0\n2026-07-01,nps,10,\n2026-07-01,nps,10,heavy\n".utf8))
+        #expect(diagnostics.map { "\($0.location!): \($0.message)" } == [
+            "content/responses/r.csv:2:19: the weight '0' is not a positive number",
+            "content/responses/r.csv:3:19: the weight is missing: a file with a weight column gives every row one",
+            "content/responses/r.csv:4:19: the weight 'heavy' is not a positive number",
+        ])
+    }
+
     @Test func theScorecardJSONHasOneObjectPerMetricPeriodAndGroup() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

@@ -23,7 +23,7 @@ struct StatisticsTests {
     ])
     func npsShowsThePlainScoreWithTheAdjustedWaldInterval(_ promoters: Int, _ detractors: Int, _ n: Int,
                                                           _ value: Double, _ low: Double, _ high: Double) throws {
-        let estimate = try #require(SurveyStatistics.nps(promoters: promoters, detractors: detractors, n: n))
+        let estimate = try #require(SurveyStatistics.nps(promoters: Double(promoters), detractors: Double(detractors), n: Double(n)))
         let interval = try #require(estimate.interval)
         #expect(Self.close(estimate.value, value))
         #expect(Self.close(interval.lowerBound, low) && Self.close(interval.upperBound, high))
@@ -33,7 +33,7 @@ struct StatisticsTests {
     @Test func noResponsesGiveNoValue() {
         #expect(SurveyStatistics.nps(promoters: 0, detractors: 0, n: 0) == nil)
         #expect(SurveyStatistics.csat(satisfied: 0, n: 0) == nil)
-        #expect(SurveyStatistics.ces(sum: 0, sumOfSquares: 0, n: 0) == nil)
+        #expect(SurveyStatistics.ces(mean: 0, meanOfSquares: 0, n: 0) == nil)
     }
 
     @Test(arguments: [
@@ -45,7 +45,7 @@ struct StatisticsTests {
         (0, 30, 0.0, 0.0, 11.351339),
     ])
     func csatHasTheWilsonInterval(_ satisfied: Int, _ n: Int, _ value: Double, _ low: Double, _ high: Double) throws {
-        let estimate = try #require(SurveyStatistics.csat(satisfied: satisfied, n: n))
+        let estimate = try #require(SurveyStatistics.csat(satisfied: Double(satisfied), n: Double(n)))
         let interval = try #require(estimate.interval)
         #expect(Self.close(estimate.value, value))
         #expect(Self.close(interval.lowerBound, low) && Self.close(interval.upperBound, high))
@@ -53,13 +53,18 @@ struct StatisticsTests {
 
     @Test func cesHasStudentsTIntervalWithNMinusOneDegreesOfFreedom() throws {
         // 5, 6, 7: mean 6, s = 1, se = 1/√3, t(0.975; 2) = 4.302653.
-        let estimate = try #require(SurveyStatistics.ces(sum: 18, sumOfSquares: 110, n: 3))
+        let estimate = try #require(SurveyStatistics.ces(mean: 6, meanOfSquares: 110.0 / 3, n: 3))
         #expect(Self.close(estimate.value, 6))
         #expect(Self.close(estimate.interval?.lowerBound, 3.515862) && Self.close(estimate.interval?.upperBound, 8.484138))
         // One response: a mean, but no interval. All alike: an interval of width zero.
-        let single = try #require(SurveyStatistics.ces(sum: 4, sumOfSquares: 16, n: 1))
+        let single = try #require(SurveyStatistics.ces(mean: 4, meanOfSquares: 16, n: 1))
         #expect(single.value == 4 && single.interval == nil && single.margin == nil)
-        #expect(SurveyStatistics.ces(sum: 20, sumOfSquares: 80, n: 5)?.margin == 0)
+        #expect(SurveyStatistics.ces(mean: 4, meanOfSquares: 16, n: 5)?.margin == 0)
+    }
+
+    @Test(arguments: [(1.0, 1.0, 1.0), (4, 4, 4), (4.5, 6.25, 3.24), (10, 50, 2)])
+    func kishsEffectiveSampleSize(_ sum: Double, _ squares: Double, _ effective: Double) {
+        #expect(Self.close(SurveyStatistics.effectiveN(sum: sum, squares: squares), effective))
     }
 
     @Test(arguments: [(1.0, 12.706204736), (2, 4.302652730), (5, 2.570581836), (10, 2.228138852),

@@ -425,6 +425,8 @@ struct PointValue: Encodable, Sendable {
     let valueText: String
     let marginText: String?
     let n: Int?
+    /// Kish's effective sample size, rounded, when the responses carry weights.
+    let effectiveN: String?
     /// Fewer responses than `min_n`: `valueText` says so, and nothing else is shown.
     let suppressed: Bool
     /// The period is in progress ("so far").

@@ -384,7 +384,8 @@ struct PageBuilder {
             return PointValue.Trend(direction: trend.direction.rawValue, text: "\(words) over the last \(trend.periods) periods")
         }
         return PointValue(name: metric.name, period: scorecard.label(of: point.period), valueText: valueText(metric, point),
-                          marginText: marginText(metric, point), n: point.n, suppressed: point.suppressed,
+                          marginText: marginText(metric, point), n: point.n,
+                          effectiveN: point.effectiveN.map { MetricDefinition.trimmed($0, decimals: 0) }, suppressed: point.suppressed,
                           partial: point.period == scorecard.partial?.period, change: change, trend: trend,
                           target: point.suppressed ? nil : point.target.map {
                               PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0))

@@ -8,6 +8,8 @@ struct Scorecard: Sendable {
         var period: Period
         var value: Double
         var n: Int?
+        /// Kish's effective sample size, when the responses carry weights.
+        var effectiveN: Double?
         var target: Double?
         /// Only for values computed from responses.
         var standardError: Double?
@@ -160,6 +162,7 @@ struct Scorecard: Sendable {
         for (key, totals) in responses.totals {
             guard let estimate = totals.estimate(key.metric) else { continue }
             let point = Point(period: key.period, value: estimate.value, n: totals.n,
+                              effectiveN: totals.isWeighted ? totals.effectiveN : nil,
                               target: key.group == .all ? config.metric(key.metric.rawValue)?.target : nil,
                               standardError: estimate.standardError, interval: estimate.interval, totals: totals,
                               suppressed: totals.n < config.minimumN)

@@ -50,41 +50,48 @@ public enum SurveyStatistics {
 
     /// NPS = 100 × (p − d), with the adjusted-Wald interval (Rocks 2016): add 3 to n and ¾ to
     /// the promoters and the detractors, then 100 × (p′ − d′) ± z·√((p′ + d′ − (p′ − d′)²)/n′),
-    /// within −100…100. The standard error is the adjusted one.
-    public static func nps(promoters: Int, detractors: Int, n: Int) -> SurveyEstimate? {
+    /// within −100…100. The standard error is the adjusted one. With weights, `n` is the
+    /// effective sample size and the counts are the weighted shares times it.
+    public static func nps(promoters: Double, detractors: Double, n: Double) -> SurveyEstimate? {
         guard n > 0 else { return nil }
-        let adjustedN = Double(n) + 3
-        let p = (Double(promoters) + 0.75) / adjustedN, d = (Double(detractors) + 0.75) / adjustedN
+        let adjustedN = n + 3
+        let p = (promoters + 0.75) / adjustedN, d = (detractors + 0.75) / adjustedN
         let variance = max(0, p + d - (p - d) * (p - d))
         let standardError = 100 * (variance / adjustedN).squareRoot()
         let center = 100 * (p - d)
-        let value = 100 * Double(promoters - detractors) / Double(n)
-        return SurveyEstimate(value: value, standardError: standardError,
+        return SurveyEstimate(value: 100 * (promoters - detractors) / n, standardError: standardError,
                               interval: max(-100, center - z95 * standardError)...min(100, center + z95 * standardError))
     }
 
     /// CSAT = 100 × the share c of 4s and 5s, with the Wilson score interval (Wilson 1927;
     /// Brown, Cai & DasGupta 2001): (c + z²/2n ± z·√(c(1 − c)/n + z²/4n²)) / (1 + z²/n). The
     /// standard error is the interval's half-width over z.
-    public static func csat(satisfied: Int, n: Int) -> SurveyEstimate? {
+    public static func csat(satisfied: Double, n: Double) -> SurveyEstimate? {
         guard n > 0 else { return nil }
-        let count = Double(n), c = Double(satisfied) / count, z2 = z95 * z95
-        let center = (c + z2 / (2 * count)) / (1 + z2 / count)
-        let half = z95 * (c * (1 - c) / count + z2 / (4 * count * count)).squareRoot() / (1 + z2 / count)
+        let c = satisfied / n, z2 = z95 * z95
+        let center = (c + z2 / (2 * n)) / (1 + z2 / n)
+        let half = z95 * (c * (1 - c) / n + z2 / (4 * n * n)).squareRoot() / (1 + z2 / n)
         return SurveyEstimate(value: 100 * c, standardError: 100 * half / z95,
                               interval: max(0, 100 * (center - half))...min(100, 100 * (center + half)))
     }
 
-    /// CES = the mean score; se = s/√n with s the sample standard deviation (n − 1); the
-    /// interval is Student's t with n − 1 degrees of freedom.
-    public static func ces(sum: Double, sumOfSquares: Double, n: Int) -> SurveyEstimate? {
+    /// CES = the mean score, from the mean and the mean of the squares of `n` answers (with
+    /// weights: weighted means, `n` effective). se = s/√n with s² = (mean of squares − mean²)
+    /// × n/(n − 1); the interval is Student's t with n − 1 degrees of freedom.
+    public static func ces(mean: Double, meanOfSquares: Double, n: Double) -> SurveyEstimate? {
         guard n > 0 else { return nil }
-        let mean = sum / Double(n)
         guard n > 1 else { return SurveyEstimate(value: mean, standardError: nil) }
-        let variance = max(0, (sumOfSquares - Double(n) * mean * mean) / Double(n - 1))
-        let standardError = (variance / Double(n)).squareRoot()
-        let half = studentT(quantile: 0.975, degreesOfFreedom: Double(n - 1)) * standardError
+        let variance = max(0, (meanOfSquares - mean * mean) * n / (n - 1))
+        let standardError = (variance / n).squareRoot()
+        let half = studentT(quantile: 0.975, degreesOfFreedom: n - 1) * standardError
         return SurveyEstimate(value: mean, standardError: standardError, interval: mean - half...mean + half)
+    }
+
+    /// Kish's effective sample size of weights whose sum is `sum` and sum of squares
+    /// `squares`: (Σw)² / Σw²; n itself when every weight is 1.
+    public static func effectiveN(sum: Double, squares: Double) -> Double {
+        guard squares > 0 else { return 0 }
+        return sum == squares ? sum : sum * sum / squares
     }
 
     // MARK: Tests

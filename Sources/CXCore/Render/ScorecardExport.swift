@@ -14,6 +14,7 @@ enum ScorecardExport {
                 ("segment", group.segment.map(string) ?? "null"),
                 ("touchpoint", group.touchpoint.map(string) ?? "null"),
                 ("n", point.n.map(String.init) ?? "null"),
+                ("n_eff", point.effectiveN.map(number) ?? point.n.map(String.init) ?? "null"),
                 ("value", number(point.value)),
                 ("low", point.interval.map { number($0.lowerBound) } ?? "null"),
                 ("high", point.interval.map { number($0.upperBound) } ?? "null"),

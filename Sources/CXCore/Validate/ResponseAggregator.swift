@@ -13,31 +13,67 @@ struct ResponseComment: Sendable, Equatable, Codable {
 /// Running totals for one metric, period and group of customers: everything the statistics
 /// need, and the most recent critical comments. Memory does not grow with the responses.
 struct ResponseTotals: Sendable, Equatable, Codable {
+    /// Responses, and how many were promoters, passives, detractors, satisfied (CSAT 4–5)
+    /// and critical (NPS 0–6, CSAT and CES 1–3), unweighted: what a page counts.
     var n = 0
-    var sum = 0.0
-    var sumOfSquares = 0.0
     var promoters = 0
     var passives = 0
     var detractors = 0
-    /// CSAT responses of 4 or 5.
     var satisfied = 0
-    /// Responses that pull the metric down (NPS 0–6, CSAT and CES 1–3).
     var critical = 0
+    /// The sums the statistics use: each response counted with its weight (1 without a
+    /// `weight` column).
+    var weighted = Weighted()
     /// The most recent comments of critical responses, newest first.
     var recentComments: [ResponseComment] = []
 
+    /// Sums over responses of their weight w: Σw, Σw², and Σw over promoters, detractors and
+    /// satisfied responses, Σw·score and Σw·score².
+    struct Weighted: Sendable, Equatable, Codable {
+        var sum = 0.0
+        var squares = 0.0
+        var promoters = 0.0
+        var detractors = 0.0
+        var satisfied = 0.0
+        var scores = 0.0
+        var scoreSquares = 0.0
+
+        mutating func merge(_ other: Weighted) {
+            sum += other.sum
+            squares += other.squares
+            promoters += other.promoters
+            detractors += other.detractors
+            satisfied += other.satisfied
+            scores += other.scores
+            scoreSquares += other.scoreSquares
+        }
+    }
+
     static let keptComments = 3
 
-    mutating func add(_ score: Int, metric: SurveyMetric, comment: ResponseComment? = nil) {
+    mutating func add(_ score: Int, metric: SurveyMetric, weight: Double = 1, comment: ResponseComment? = nil) {
         n += 1
         let value = Double(score)
-        sum += value
-        sumOfSquares += value * value
+        weighted.sum += weight
+        weighted.squares += weight * weight
+        weighted.scores += weight * value
+        weighted.scoreSquares += weight * value * value
         switch metric {
         case .nps:
-            if score >= 9 { promoters += 1 } else if score >= 7 { passives += 1 } else { detractors += 1 }
+            if score >= 9 {
+                promoters += 1
+                weighted.promoters += weight
+            } else if score >= 7 {
+                passives += 1
+            } else {
+                detractors += 1
+                weighted.detractors += weight
+            }
         case .csat:
-            if score >= 4 { satisfied += 1 }
+            if score >= 4 {
+                satisfied += 1
+                weighted.satisfied += weight
+            }
         case .ces:
             break
         }
@@ -58,22 +94,31 @@ struct ResponseTotals: Sendable, Equatable, Codable {
 
     mutating func merge(_ other: ResponseTotals) {
         n += other.n
-        sum += other.sum
-        sumOfSquares += other.sumOfSquares
         promoters += other.promoters
         passives += other.passives
         detractors += other.detractors
         satisfied += other.satisfied
         critical += other.critical
+        weighted.merge(other.weighted)
         for comment in other.recentComments where wouldKeepComment(from: comment.date) { keep(comment) }
     }
 
-    /// The metric's value and standard error.
+    /// Kish's effective sample size: n when no response carries a weight other than 1.
+    var effectiveN: Double { SurveyStatistics.effectiveN(sum: weighted.sum, squares: weighted.squares) }
+
+    /// True when some response carried a weight other than 1.
+    var isWeighted: Bool { weighted.sum != Double(n) || weighted.squares != Double(n) }
+
+    /// The metric's value and interval: weighted shares and means, with the effective
+    /// sample size as the n of the interval.
     func estimate(_ metric: SurveyMetric) -> SurveyEstimate? {
+        guard weighted.sum > 0 else { return nil }
+        let size = effectiveN, scale = size / weighted.sum
         switch metric {
-        case .nps: SurveyStatistics.nps(promoters: promoters, detractors: detractors, n: n)
-        case .csat: SurveyStatistics.csat(satisfied: satisfied, n: n)
-        case .ces: SurveyStatistics.ces(sum: sum, sumOfSquares: sumOfSquares, n: n)
+        case .nps: return SurveyStatistics.nps(promoters: weighted.promoters * scale, detractors: weighted.detractors * scale, n: size)
+        case .csat: return SurveyStatistics.csat(satisfied: weighted.satisfied * scale, n: size)
+        case .ces: return SurveyStatistics.ces(mean: weighted.scores / weighted.sum,
+                                               meanOfSquares: weighted.scoreSquares / weighted.sum, n: size)
         }
     }
 }
@@ -275,6 +320,16 @@ struct ResponseAggregator {
                     fail("unknown touchpoint '\(id)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))", field)
                 }
             }
+            var weight = 1.0
+            if let field = columns.weight {
+                let text = record.string(field).trimmingCharacters(in: .whitespaces)
+                if let value = Double(text), value.isFinite, value > 0 {
+                    weight = value
+                } else {
+                    fail(text.isEmpty ? "the weight is missing: a file with a weight column gives every row one"
+                                      : "the weight '\(text)' is not a positive number", field)
+                }
+            }
             guard ok, let date, let metric, let score else { continue }
             var segment: Int?
             if let field = columns.segment {
@@ -292,7 +347,7 @@ struct ResponseAggregator {
                                               touchpoint: touchpoint.map { config.journey[$0].id })
                 }
             }
-            tally.add(score, to: block, segment: segment, touchpoint: touchpoint, comment: comment)
+            tally.add(score, weight: weight, to: block, segment: segment, touchpoint: touchpoint, comment: comment)
         }
         if columns == nil { errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1) }
 
@@ -343,14 +398,14 @@ struct ResponseAggregator {
                 || touchpoint.map { current.touchpoints[$0].wouldKeepComment(from: date) } ?? false
         }
 
-        mutating func add(_ score: Int, to block: Int, segment: Int?, touchpoint: Int?, comment: ResponseComment?) {
+        mutating func add(_ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, comment: ResponseComment?) {
             let metric = blocks[block].metric
-            blocks[block].all.add(score, metric: metric, comment: comment)
+            blocks[block].all.add(score, metric: metric, weight: weight, comment: comment)
             if let segment {
                 while blocks[block].segments.count <= segment { blocks[block].segments.append(ResponseTotals()) }
-                blocks[block].segments[segment].add(score, metric: metric, comment: comment)
+                blocks[block].segments[segment].add(score, metric: metric, weight: weight, comment: comment)
             }
-            if let touchpoint { blocks[block].touchpoints[touchpoint].add(score, metric: metric, comment: comment) }
+            if let touchpoint { blocks[block].touchpoints[touchpoint].add(score, metric: metric, weight: weight, comment: comment) }
         }
     }
 
@@ -378,6 +433,7 @@ struct ResponseAggregator {
         var segment: Int?
         var touchpoint: Int?
         var comment: Int?
+        var weight: Int?
 
         init?(count: Int, names: [String]) {
             guard let date = names.firstIndex(of: "date"), let metric = names.firstIndex(of: "metric"),
@@ -389,6 +445,7 @@ struct ResponseAggregator {
             segment = names.firstIndex(of: "segment")
             touchpoint = names.firstIndex(of: "touchpoint")
             comment = names.firstIndex(of: "comment")
+            weight = names.firstIndex(of: "weight")
         }
 
         static func from(header record: CSVReader.Record) -> Result<Columns, HeaderProblem> {
