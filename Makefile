@@ -7,12 +7,13 @@ RELEASE    := .build/release/cxsite
 .PHONY: site test bench deps test-deps apt-install build release validate fuzz clean
 
 ## deps: install the C libraries cxsite links against, when missing (test-deps adds what the
-## tests drive: curl for `serve`, git for story dates).
+## tests drive: curl for `serve`, git for story dates, Python's duckdb for the tallies' SQL).
 deps:
 	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PKGS)"
 
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PKGS) $(TEST_PKGS)"
+	@python3 -c 'import duckdb' 2>/dev/null || pip install --quiet --root-user-action=ignore duckdb || echo "warning: no duckdb for Python: the tally tests will be skipped"
 
 apt-install:
 	@missing=""; for p in $(PKGS); do \

@@ -15,6 +15,8 @@ struct SiteSources: Sendable {
     var briefings: [SourceFile] = []
     /// Metric snapshots: `content/metrics/*.csv|json|yaml`.
     var metrics: [SourceFile] = []
+    /// Survey tallies: `content/tallies/*.csv|json|yaml`.
+    var tallies: [SourceFile] = []
     /// Perception rounds: `content/perception/*.yaml`.
     var perception: [SourceFile] = []
     /// Survey responses, `content/responses/*.csv`: too large to hold, so validation streams them.
@@ -79,6 +81,8 @@ enum Load {
             sources.briefings = read(briefings, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
         }
         sources.metrics = read(list("content/metrics", ["csv", "json", "yaml", "yml"]), from: site,
+                               limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        sources.tallies = read(list("content/tallies", ["csv", "json", "yaml", "yml"]), from: site,
                                limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
         sources.perception = read(list("content/perception", ["yaml", "yml"]), from: site,
                                   limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)

@@ -318,7 +318,7 @@ struct PageBuilder {
                 return MetricDetails.TouchpointValue(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                     valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n,
-                    critical: value.totals?.critical, failureCount: stories.count { $0.outcome == .failure },
+                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, failureCount: stories.count { $0.outcome == .failure },
                     storyCount: stories.count)
             },
             hasTouchpoints: !touchpoints.isEmpty,
@@ -336,7 +336,7 @@ struct PageBuilder {
     }
 
     private func behindTheNumber(_ metric: MetricDefinition, _ point: Scorecard.Point, root: String) -> BehindTheNumber? {
-        guard let totals = point.totals, let survey = SurveyMetric(rawValue: metric.id) else { return nil }
+        guard let totals = point.totals, totals.countsKnown, let survey = SurveyMetric(rawValue: metric.id) else { return nil }
         let who: String
         switch survey {
         case .nps: who = totals.critical == 1 ? "detractor (score 0–6)" : "detractors (scores 0–6)"

@@ -132,8 +132,8 @@ struct Scorecard: Sendable {
     /// which period is partial.
     static func make(config: SiteConfig, snapshots: [MetricSnapshot], responses: ResponseAggregates,
                      content: Content, today: Day) -> (Scorecard, [Diagnostic]) {
+        var (responses, diagnostics) = joined(responses, content.tallies, content: content)
         var series: [Key: [Period: Point]] = [:]
-        var diagnostics: [Diagnostic] = []
         var warned: Set<String> = []
         var given: [PointKey: SourceLocation] = [:]
         for row in snapshots {
@@ -173,6 +173,37 @@ struct Scorecard: Sendable {
         let partial = today < current.last ? PartialPeriod(period: current, through: today) : nil
         let changes = Self.changes(in: sorted, partial: partial?.period)
         return (Scorecard(config: config, series: sorted, changes: changes, partial: partial), diagnostics)
+    }
+
+    /// The responses' totals with the tallies' added: a metric and period comes from raw
+    /// responses or from tallies, never both, and a tally gives each group once.
+    private static func joined(_ responses: ResponseAggregates, _ tallies: [MetricTally],
+                               content: Content) -> (ResponseAggregates, [Diagnostic]) {
+        var joined = responses
+        var diagnostics: [Diagnostic] = []
+        var given: [ResponseAggregates.Key: SourceLocation] = [:]
+        var reported: Set<String> = []
+        for tally in tallies {
+            let sourceKey = ResponseAggregates.sourceKey(tally.metric.rawValue, tally.period)
+            if let files = responses.sources[sourceKey] {
+                if reported.insert(sourceKey + " " + tally.location.path).inserted {
+                    diagnostics.append(content.diagnostic(
+                        "\(tally.metric.rawValue) for \(tally.period) is both in \(files.sorted().joined(separator: ", ")) and in this tally: give each period from one source",
+                        at: tally.location))
+                }
+                continue
+            }
+            let key = ResponseAggregates.Key(metric: tally.metric, period: tally.period, group: tally.group)
+            if let first = given.updateValue(tally.location, forKey: key) {
+                diagnostics.append(content.diagnostic(
+                    "\(tally.metric.rawValue) for \(tally.period)\(tally.group.phrase) is tallied twice: also at \(first.path):\(first.line); keep one",
+                    at: tally.location))
+                continue
+            }
+            joined.totals[key] = tally.totals
+            joined.sources[sourceKey, default: []].insert(tally.location.path)
+        }
+        return (joined, diagnostics)
     }
 
     /// Every change from one period to the one before, where both values are shown and the

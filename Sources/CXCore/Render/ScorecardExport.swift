@@ -30,7 +30,7 @@ enum ScorecardExport {
                 ("partial", point.period == scorecard.partial?.period ? "true" : "false"),
             ]
             if let target = point.target { fields.append(("target", number(target))) }
-            if metric.id == "nps", let totals = point.totals {  // NPS-only fields
+            if metric.id == "nps", let totals = point.totals, totals.countsKnown {  // NPS-only fields
                 fields += [("promoters", String(totals.promoters)), ("passives", String(totals.passives)),
                            ("detractors", String(totals.detractors))]
             }

@@ -150,6 +150,8 @@ public struct Content: Sendable {
     public var stories: [Story] = []
     public var briefings: [Briefing] = []
     public var snapshots: [MetricSnapshot] = []
+    /// Survey tallies, in file order.
+    public var tallies: [MetricTally] = []
     /// Perception-gap survey rounds, in file order.
     public var perceptionRounds: [PerceptionRound] = []
     /// The files read, by path, so later stages can quote the line an error points at.

@@ -27,10 +27,13 @@ struct ContentValidator {
         for file in sources.metrics {
             content.snapshots += snapshots(from: file)
         }
+        for file in sources.tallies {
+            content.tallies += tallies(from: file)
+        }
         for file in sources.perception {
             if let round = perceptionRound(from: file) { content.perceptionRounds.append(round) }
         }
-        for file in sources.stories + sources.briefings + sources.metrics + sources.perception {
+        for file in sources.stories + sources.briefings + sources.metrics + sources.tallies + sources.perception {
             content.files[file.path] = file
         }
         content.stamps = Dictionary(sources.stories.compactMap { file in file.stamp.map { (file.path, $0) } },
@@ -216,14 +219,34 @@ struct ContentValidator {
         return value
     }
 
-    private static let snapshotColumns = ["period", "metric", "value", "n", "segment", "touchpoint", "target"]
-
-    /// The most errors shown for one snapshot file; past them, one line says how many more.
+    /// The most errors shown for one snapshot or tally file; past them, one line says how many more.
     static let shownSnapshotErrors = 20
 
+    /// A row of a snapshot or tally file: each named field's text and where it stands.
+    typealias Cells = [String: (text: String, line: Int, column: Int)]
+
+    /// A kind of table file: what its rows are called, the columns every row needs, and the
+    /// key a JSON or YAML document may list its rows under.
+    struct TableKind {
+        let rows: String
+        let required: [String]
+        let listKey: String
+
+        static let snapshots = TableKind(rows: "snapshot", required: ["period", "metric", "value"], listKey: "snapshots")
+        static let tallies = TableKind(rows: "tally", required: ["period", "metric", "n"], listKey: "tallies")
+    }
+
     private mutating func snapshots(from file: SourceFile) -> [MetricSnapshot] {
+        table(from: file, .snapshots) { validator, cells, line in validator.snapshot(cells, in: file, line: line) }
+    }
+
+    /// The rows of a snapshot or tally file (CSV, or JSON or YAML), each made by `row` from its
+    /// fields and the line it starts on as the file is read; at most ``shownSnapshotErrors``
+    /// errors, and then a line saying the rest was not checked.
+    mutating func table<Row>(from file: SourceFile, _ kind: TableKind,
+                             _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
         snapshotErrorsBefore = diagnostics.count
-        let rows = file.path.hasSuffix(".csv") ? csvSnapshots(from: file) : documentSnapshots(from: file)
+        let rows = file.path.hasSuffix(".csv") ? csvTable(from: file, kind, row) : documentTable(from: file, kind, row)
         let found = diagnostics.count - snapshotErrorsBefore
         if found > Self.shownSnapshotErrors {
             diagnostics.removeLast(found - Self.shownSnapshotErrors)
@@ -232,17 +255,19 @@ struct ContentValidator {
         return rows
     }
 
-    /// How many diagnostics there were before the snapshot file being read.
+    /// How many diagnostics there were before the table file being read.
     private var snapshotErrorsBefore = 0
 
-    /// True once the snapshot file being read has given more errors than are shown: the rest
+    /// True once the table file being read has given more errors than are shown: the rest
     /// of it is not read, so a file of bad rows costs no more than a few.
     private var snapshotErrorsFull: Bool { diagnostics.count - snapshotErrorsBefore > Self.shownSnapshotErrors }
 
-    private mutating func csvSnapshots(from file: SourceFile) -> [MetricSnapshot] {
+    private mutating func csvTable<Row>(from file: SourceFile, _ kind: TableKind,
+                                        _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
         var reader = CSVReader(Array(file.text.utf8))
-        var rows: [MetricSnapshot] = []
+        var rows: [Row] = []
         var header: [String]?
+        let headerText = kind.required.joined(separator: ",")
         while !snapshotErrorsFull {
             do {
                 guard try reader.next() else { break }
@@ -255,8 +280,8 @@ struct ContentValidator {
             guard let columns = header else {
                 let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
                 header = names
-                for required in ["period", "metric", "value"] where !names.contains(required) {
-                    diagnostics.append(file.diagnostic("the header has no '\(required)' column: snapshot files start with period,metric,value",
+                for required in kind.required where !names.contains(required) {
+                    diagnostics.append(file.diagnostic("the header has no '\(required)' column: \(kind.rows) files start with \(headerText)",
                                                        line: record.line, column: 1))
                 }
                 continue
@@ -267,22 +292,24 @@ struct ContentValidator {
                                                    line: last.line, column: last.column))
                 continue
             }
-            var cells: [String: (String, Int, Int)] = [:]
+            var cells: Cells = [:]
             for (i, name) in columns.enumerated() {
                 let position = record.position(i)
                 cells[name] = (record.string(i).trimmingCharacters(in: .whitespaces), position.line, position.column)
             }
-            if let row = snapshot(cells, in: file, line: record.line) { rows.append(row) }
+            if let made = row(&self, cells, record.line) { rows.append(made) }
         }
         if header == nil {
-            diagnostics.append(file.diagnostic("the file is empty: snapshot files start with the header period,metric,value",
+            diagnostics.append(file.diagnostic("the file is empty: \(kind.rows) files start with the header \(headerText)",
                                                line: 1, column: 1))
         }
         return rows
     }
 
-    /// Snapshots in JSON or YAML: a list of rows, or `{snapshots: [...]}`, with the CSV's fields.
-    private mutating func documentSnapshots(from file: SourceFile) -> [MetricSnapshot] {
+    /// A table in JSON or YAML: a list of rows, or `{snapshots: [...]}` (`tallies`), with the
+    /// CSV's fields.
+    private mutating func documentTable<Row>(from file: SourceFile, _ kind: TableKind,
+                                             _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
         let node: Yams.Node?
         do {
             node = try Yams.compose(yaml: file.text, .default, .default, .utf8)  // JSON is YAML
@@ -291,19 +318,20 @@ struct ContentValidator {
             return []
         }
         var list = node
-        if case .mapping(let mapping)? = node { list = mapping[Yams.Node("snapshots")] }
+        if case .mapping(let mapping)? = node { list = mapping[Yams.Node(kind.listKey)] }
         guard case .sequence(let sequence)? = list else {
-            diagnostics.append(file.diagnostic("expected a list of snapshot rows (period, metric, value, …)", line: 1, column: 1))
+            diagnostics.append(file.diagnostic("expected a list of \(kind.rows) rows (\(kind.required.joined(separator: ", ")), …)",
+                                               line: 1, column: 1))
             return []
         }
-        var rows: [MetricSnapshot] = []
+        var rows: [Row] = []
         for item in sequence where !snapshotErrorsFull {
             let line = item.mark?.line ?? 1, column = item.mark?.column ?? 1
             guard case .mapping(let mapping) = item else {
-                diagnostics.append(file.diagnostic("each snapshot row must be a mapping", line: line, column: column))
+                diagnostics.append(file.diagnostic("each \(kind.rows) row must be a mapping", line: line, column: column))
                 continue
             }
-            var cells: [String: (String, Int, Int)] = [:]
+            var cells: Cells = [:]
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
                 if case .scalar(let scalar) = value {
@@ -311,64 +339,110 @@ struct ContentValidator {
                     cells[name] = (isNull ? "" : scalar.string, value.mark?.line ?? line, value.mark?.column ?? column)
                 }
             }
-            if let row = snapshot(cells, in: file, line: line) { rows.append(row) }
+            if let made = row(&self, cells, line) { rows.append(made) }
         }
         return rows
     }
 
-    private mutating func snapshot(_ cells: [String: (text: String, line: Int, column: Int)], in file: SourceFile,
-                                   line: Int) -> MetricSnapshot? {
-        var ok = true
-        func fail(_ message: String, _ cell: (text: String, line: Int, column: Int)?) {
-            diagnostics.append(file.diagnostic(message, line: cell?.line ?? line, column: cell?.column ?? 1))
-            ok = false
-        }
-        func text(_ name: String) -> String? {
-            guard let value = cells[name]?.text, !value.isEmpty else { return nil }
-            if let problem = YAMLFields.controlCharacter(in: value) {
-                fail("'\(name)' \(problem)", cells[name])
-                return nil
-            }
-            return value
-        }
-        var period: Period?
-        if let raw = text("period") {
-            switch Period.parse(raw) {
-            case .success(let parsed) where parsed.kind != config.period:
-                fail("'\(raw)' is a \(parsed.kind.rawValue) but cxsite.yaml groups by \(config.period.rawValue)", cells["period"])
-            case .success(let parsed): period = parsed
-            case .failure(let problem): fail(problem.description, cells["period"])
-            }
-        } else {
-            fail("missing period (as in 2026-Q3 or 2026-09)", cells["period"])
-        }
-        let metric = text("metric")
+    mutating func snapshot(_ cells: Cells, in file: SourceFile, line: Int) -> MetricSnapshot? {
+        var row = TableRow(cells: cells, file: file, line: line, config: config)
+        defer { report(row.diagnostics) }
+        let period = row.period()
+        let metric = row.text("metric")
         if let metric, config.metric(metric) == nil {
             let known = config.metrics.map(\.id).joined(separator: ", ")
-            fail("unknown metric '\(metric)': cxsite.yaml knows \(known); declare it under 'metrics'", cells["metric"])
+            row.fail("unknown metric '\(metric)': cxsite.yaml knows \(known); declare it under 'metrics'", "metric")
         } else if metric == nil {
-            fail("missing metric", cells["metric"])
+            row.fail("missing metric", "metric")
         }
-        let value = text("value").flatMap(Self.number)
-        if value == nil { fail("the value '\(text("value") ?? "")' is not a number (a finite one below 10^15)", cells["value"]) }
+        let value = row.text("value").flatMap(Self.number)
+        if value == nil { row.fail("the value '\(row.text("value") ?? "")' is not a number (a finite one below 10^15)", "value") }
         var n: Int?
-        if let raw = text("n") {
+        if let raw = row.text("n") {
             n = Int(raw)
-            if n == nil || n! < 0 { fail("n '\(raw)' must be a whole number of responses", cells["n"]) }
+            if n == nil || n! < 0 { row.fail("n '\(raw)' must be a whole number of responses", "n") }
         }
-        let touchpoint = text("touchpoint")
-        if let touchpoint, config.touchpoint(touchpoint) == nil {
-            fail("unknown touchpoint '\(touchpoint)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))",
-                 cells["touchpoint"])
-        }
+        let touchpoint = row.touchpoint()
         var target: Double?
-        if let raw = text("target") {
+        if let raw = row.text("target") {
             target = Self.number(raw)
-            if target == nil { fail("the target '\(raw)' is not a number (a finite one below 10^15)", cells["target"]) }
+            if target == nil { row.fail("the target '\(raw)' is not a number (a finite one below 10^15)", "target") }
         }
-        guard ok, let period, let metric, let value else { return nil }
+        guard row.ok, let period, let metric, let value else { return nil }
         return MetricSnapshot(period: period, metric: metric, value: value, n: n,
-                              segment: text("segment"), touchpoint: touchpoint, target: target,
+                              segment: row.text("segment"), touchpoint: touchpoint, target: target,
                               location: file.location(line: line, column: 1))
+    }
+}
+
+/// The fields of one snapshot or tally row, read with their checks: every problem is a
+/// diagnostic at its field.
+struct TableRow {
+    let cells: ContentValidator.Cells
+    let file: SourceFile
+    let line: Int
+    let config: SiteConfig
+    private(set) var diagnostics: [Diagnostic] = []
+    var ok: Bool { diagnostics.isEmpty }
+
+    init(cells: ContentValidator.Cells, file: SourceFile, line: Int, config: SiteConfig) {
+        self.cells = cells
+        self.file = file
+        self.line = line
+        self.config = config
+    }
+
+    mutating func fail(_ message: String, _ name: String) {
+        let cell = cells[name]
+        diagnostics.append(file.diagnostic(message, line: cell?.line ?? line, column: cell?.column ?? 1))
+    }
+
+    /// The field's text; nil when it is missing or empty, or holds a control character.
+    mutating func text(_ name: String) -> String? {
+        guard let value = cells[name]?.text, !value.isEmpty else { return nil }
+        if let problem = YAMLFields.controlCharacter(in: value) {
+            fail("'\(name)' \(problem)", name)
+            return nil
+        }
+        return value
+    }
+
+    /// The required `period`, of the kind `cxsite.yaml` groups by.
+    mutating func period() -> Period? {
+        guard let raw = text("period") else {
+            fail("missing period (as in 2026-Q3 or 2026-09)", "period")
+            return nil
+        }
+        switch Period.parse(raw) {
+        case .success(let parsed) where parsed.kind != config.period:
+            fail("'\(raw)' is a \(parsed.kind.rawValue) but cxsite.yaml groups by \(config.period.rawValue)", "period")
+        case .success(let parsed): return parsed
+        case .failure(let problem): fail(problem.description, "period")
+        }
+        return nil
+    }
+
+    /// The optional `touchpoint`, which must be in the journey.
+    mutating func touchpoint() -> String? {
+        guard let touchpoint = text("touchpoint") else { return nil }
+        guard config.touchpoint(touchpoint) != nil else {
+            fail("unknown touchpoint '\(touchpoint)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))",
+                 "touchpoint")
+            return nil
+        }
+        return touchpoint
+    }
+
+    /// A number of `name`, at least `minimum`; nil (reported) when missing or not such a number.
+    mutating func number(_ name: String, atLeast minimum: Double, what: String) -> Double? {
+        guard let raw = text(name) else {
+            fail("missing '\(name)': \(what)", name)
+            return nil
+        }
+        guard let value = ContentValidator.number(raw), value >= minimum else {
+            fail("'\(name)' is '\(raw)': it must be \(what)", name)
+            return nil
+        }
+        return value
     }
 }

@@ -26,6 +26,10 @@ struct ResponseTotals: Sendable, Equatable, Codable {
     var weighted = Weighted()
     /// The most recent comments of critical responses, newest first.
     var recentComments: [ResponseComment] = []
+    /// False for totals from a tally that does not give the unweighted counts above (a
+    /// weighted one, or CES, whose critical responses a sum cannot tell): pages then do not
+    /// count the people behind the number.
+    var countsKnown = true
 
     /// Sums over responses of their weight w: Σw, Σw², and Σw over promoters, detractors and
     /// satisfied responses, Σw·score and Σw·score².
@@ -99,6 +103,7 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         detractors += other.detractors
         satisfied += other.satisfied
         critical += other.critical
+        countsKnown = countsKnown && other.countsKnown
         weighted.merge(other.weighted)
         for comment in other.recentComments where wouldKeepComment(from: comment.date) { keep(comment) }
     }

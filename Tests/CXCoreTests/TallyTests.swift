@@ -1,0 +1,148 @@
+@testable import CXCore
+import Foundation
+import Testing
+
+/// Survey tallies in place of raw responses: the SQL of docs/sql run by DuckDB over the same
+/// responses gives the same scorecard, and every bad tally row is a located error.
+struct TallyTests {
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    /// True when `python3 -c "import duckdb"` works (`make test` installs it).
+    static let duckDBAvailable: Bool = (try? runPython("import duckdb", in: FileManager.default.temporaryDirectory)) != nil
+
+    @discardableResult
+    static func runPython(_ script: String, in folder: URL) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        process.currentDirectoryURL = folder
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = output
+        try process.run()
+        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TallyError(message: text) }
+        return text
+    }
+
+    struct TallyError: Error {
+        let message: String
+    }
+
+    /// Loads the site's `content/responses/*.csv` into DuckDB as the table the documented SQL
+    /// expects (weight 1 where there is no weight column), runs docs/sql/tallies-duckdb.sql
+    /// and moves the responses out of the site.
+    private func tallyWithDuckDB(_ folder: URL, weighted: Bool) throws {
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("content/tallies"), withIntermediateDirectories: true)
+        let sql = Self.repository.appendingPathComponent("docs/sql/tallies-duckdb.sql").path
+        try Self.runPython("""
+            import duckdb
+            con = duckdb.connect()
+            con.sql(\"\"\"CREATE TABLE responses AS SELECT CAST(trim(date) AS DATE) AS date, metric,
+                CAST(trim(score) AS INTEGER) AS score, segment, touchpoint,
+                \(weighted ? "CAST(trim(weight) AS DOUBLE)" : "1.0::DOUBLE") AS weight
+                FROM read_csv('content/responses/*.csv', header = true, all_varchar = true, union_by_name = true)\"\"\")
+            con.sql(open('\(sql)').read())
+            """, in: folder)
+        try FileManager.default.removeItem(at: folder.appendingPathComponent("content/responses"))
+    }
+
+    private func scorecard(of folder: URL) throws -> [[String: Any]] {
+        try SiteBuilder.build(BuildOptions(source: folder))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("public/scorecard.json")))
+        return try #require((json as? [String: Any])?["metrics"] as? [[String: Any]])
+    }
+
+    @Test(.enabled(if: duckDBAvailable, "needs Python's duckdb (pip install duckdb; make test installs it)"))
+    func theSampleSiteFromDuckDBTalliesHasTheScorecardOfItsRawResponses() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-tallies-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for item in ["cxsite.yaml", "content", "templates"] {
+            try FileManager.default.copyItem(at: Self.repository.appendingPathComponent(item), to: folder.appendingPathComponent(item))
+        }
+        try SiteBuilder.build(BuildOptions(source: folder))
+        let fromResponses = try Data(contentsOf: folder.appendingPathComponent("public/scorecard.json"))
+        try tallyWithDuckDB(folder, weighted: false)
+        try SiteBuilder.build(BuildOptions(source: folder))
+        let fromTallies = try Data(contentsOf: folder.appendingPathComponent("public/scorecard.json"))
+        #expect(fromResponses.count > 10_000)
+        #expect(String(decoding: fromTallies, as: UTF8.self) == String(decoding: fromResponses, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: duckDBAvailable, "needs Python's duckdb (pip install duckdb; make test installs it)"))
+    func weightedTalliesGiveTheValuesOfWeightedResponses() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var csv = "date,metric,score,segment,touchpoint,weight\n"
+        for index in 0..<120 {
+            let weight = [0.5, 1, 1.5, 2.25][index % 4]
+            let segment = index % 3 == 0 ? "business" : "residential"
+            csv += "2026-08-0\(1 + index % 9),nps,\((index * 7) % 11),\(segment),billing,\(weight)\n"
+            csv += "2026-08-0\(1 + index % 9),csat,\(1 + (index * 3) % 5),\(segment),,\(weight)\n"
+            csv += "2026-05-0\(1 + index % 9),ces,\(1 + (index * 5) % 7),,installation,\(weight)\n"
+        }
+        try site.write("content/responses/r.csv", csv)
+        let fromResponses = try scorecard(of: site.folder)
+        try tallyWithDuckDB(site.folder, weighted: true)
+        let fromTallies = try scorecard(of: site.folder)
+        #expect(fromTallies.count == fromResponses.count)
+        for (raw, tallied) in zip(fromResponses, fromTallies) {
+            for key in ["value", "low", "high", "n_eff", "p"] {
+                let a = ResponseTests.number(raw[key]), b = ResponseTests.number(tallied[key])
+                #expect(a.isNaN == b.isNaN && (a.isNaN || abs(a - b) <= 1e-9 * max(1, abs(a))), "\(key) of \(raw)")
+            }
+            #expect(raw["n"] as? Int == tallied["n"] as? Int)
+        }
+        let weightedRow = try #require(fromTallies.first {
+            $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3" && $0["segment"] is NSNull && $0["touchpoint"] is NSNull
+        })
+        #expect(ResponseTests.number(weightedRow["n_eff"]) < 120)  // weights other than 1 lower the effective n
+        #expect(weightedRow["promoters"] == nil)  // a weighted tally has no counts of people
+    }
+
+    @Test(arguments: [
+        ("2026-Q3,nps,,,10,6,2,1,,,", "2:18: promoters, passives and detractors add up to 9, not n (10)"),
+        ("2026-Q3,nps,,,10,6.5,2,1.5,,,", "2:18: 'promoters' is 6.5: it must be a whole number from 0 to n"),
+        ("2026-Q3,csat,,,10,,,,11,,", "2:22: 'top' is 11: it must be a whole number from 0 to n"),
+        ("2026-Q3,ces,,,10,,,,,90,810", "2:22: sum 90 gives a mean of 9, outside the CES scale 1–7"),
+        ("2026-Q3,ces,,,10,,,,,50,200", "2:25: sum_sq 200 cannot come from scores of 1–7 whose sum is 50"),
+        ("2026-Q3,retention,,,10,,,,,,", "2:9: unknown metric 'retention': tallies are of nps, csat or ces (other metrics are snapshots)"),
+        ("2026-Q3,nps,smb,billing,10,6,2,2,,,", "2:17: a tally row is one group: give a segment or a touchpoint, not both (leave both empty for everyone)"),
+        ("2026-Q3,nps,,,0,0,0,0,,,", "2:15: n '0' must be a whole number of responses, at least 1"),
+        ("2026-07,nps,,,10,6,2,2,,,", "2:1: '2026-07' is a month but cxsite.yaml groups by quarter"),
+    ])
+    func everyBadTallyRowIsALocatedError(_ row: String, _ expected: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/tallies/t.csv", "period,metric,segment,touchpoint,n,promoters,passives,detractors,top,sum,sum_sq\n\(row)\n")
+        let errors = site.buildErrors().filter(\.isError).map { "\($0.location!.line):\($0.location!.column): \($0.message)" }
+        #expect(errors == [expected])
+    }
+
+    @Test func aTallyInJSONAndItsConflictsWithResponsesAndItself() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/tallies/t.json", """
+            {"tallies": [
+              {"period": "2026-Q3", "metric": "nps", "n": 40, "promoters": 20, "passives": 12, "detractors": 8},
+              {"period": "2026-Q3", "metric": "nps", "touchpoint": "billing", "n": 35, "promoters": 10, "passives": 10, "detractors": 15}
+            ]}
+            """)
+        try site.build()
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(scorecard.contains("+30 "))  // 100 × (20 − 8) / 40
+        #expect(scorecard.contains("<strong>8</strong> detractors"))  // an unweighted tally knows its people
+        // The same group twice, and the same period also from raw responses: one error each.
+        try site.write("content/tallies/u.csv", "period,metric,touchpoint,n,promoters,passives,detractors\n2026-Q3,nps,billing,35,10,10,15\n")
+        try site.write("content/responses/r.csv", "date,metric,score\n2026-08-01,csat,5\n")
+        try site.write("content/tallies/v.csv", "period,metric,n,top\n2026-Q3,csat,12,9\n")
+        let errors = site.buildErrors().filter(\.isError).map { "\($0.location!.path):\($0.location!.line): \($0.message)" }
+        #expect(errors.sorted() == [
+            "content/tallies/u.csv:2: nps for 2026-Q3 (touchpoint 'billing') is tallied twice: also at content/tallies/t.json:3; keep one",
+            "content/tallies/v.csv:2: csat for 2026-Q3 is both in content/responses/r.csv and in this tally: give each period from one source",
+        ])
+    }
+}

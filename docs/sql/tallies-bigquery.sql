@@ -1,0 +1,33 @@
+-- Tallies for cxsite from a table of raw survey responses, in BigQuery (docs/tallies.md).
+--
+-- Expects a table `project.dataset.responses(date DATE, metric STRING, score INT64, segment
+-- STRING, touchpoint STRING, weight FLOAT64)`, with weight 1 where responses are not weighted.
+-- Export the result as CSV with a header into content/tallies/. One row per period × metric ×
+-- group (everyone, each segment, each touchpoint), by quarter; for months, make the period
+-- FORMAT_DATE('%Y-%m', date).
+WITH dated AS (
+  SELECT FORMAT_DATE('%Y-Q%Q', date) AS period,
+         LOWER(TRIM(metric)) AS metric, score,
+         NULLIF(TRIM(segment), '') AS segment, NULLIF(TRIM(touchpoint), '') AS touchpoint, weight
+  FROM `project.dataset.responses`
+),
+grouped AS (
+  SELECT period, metric, CAST(NULL AS STRING) AS segment, CAST(NULL AS STRING) AS touchpoint, score, weight FROM dated
+  UNION ALL
+  SELECT period, metric, segment, NULL, score, weight FROM dated WHERE segment IS NOT NULL
+  UNION ALL
+  SELECT period, metric, NULL, touchpoint, score, weight FROM dated WHERE touchpoint IS NOT NULL
+)
+SELECT period, metric, segment, touchpoint,
+       COUNT(*) AS n,
+       IF(metric = 'nps', SUM(IF(score >= 9, weight, 0)), NULL) AS promoters,
+       IF(metric = 'nps', SUM(IF(score BETWEEN 7 AND 8, weight, 0)), NULL) AS passives,
+       IF(metric = 'nps', SUM(IF(score <= 6, weight, 0)), NULL) AS detractors,
+       IF(metric = 'csat', SUM(IF(score >= 4, weight, 0)), NULL) AS top,
+       IF(metric = 'ces', SUM(weight * score), NULL) AS sum,
+       IF(metric = 'ces', SUM(weight * score * score), NULL) AS sum_sq,
+       SUM(weight) AS sum_w,
+       SUM(weight * weight) AS sum_w2
+FROM grouped
+GROUP BY period, metric, segment, touchpoint
+ORDER BY period, metric, segment, touchpoint;
