@@ -32,7 +32,8 @@ remainders carried across the cells of a touchpoint, so the quarterly figures
 land on their targets instead of wandering by a sampling error of ±2–5 points;
 swapping scores between segments within a touchpoint then puts the segment
 NPS on target too. Dates, segments, the exact score within a band,
-respondents and comments are random.
+respondents and comments are random; half the CSAT and CES answers are linked to
+NPS respondents so that the sample shows key drivers (LINK_NOISE).
 """
 
 import csv
@@ -136,6 +137,14 @@ DATE_SKEW = [
     ("2026-Q3", "renewal", {"angry", "neg"}, dt.date(2026, 8, 15), dt.date(2026, 9, 30), 0.45),   # stepped-price offers
     ("2026-Q4", "support", {"pos"}, dt.date(2026, 11, 3), dt.date(2026, 11, 11), 0.30),           # storm texts
 ]
+
+# Key drivers: half the CSAT and CES answers at each touchpoint come from people who also
+# gave an NPS score in the quarter, paired by rank after noise is added to both (less noise:
+# the touchpoint's score moves more with NPS). Installation and billing drive the score;
+# the website hardly does.
+LINK_SHARE = 0.5
+LINK_NOISE = {"installation": 0.12, "billing": 0.18, "support": 0.22, "renewal": 0.3,
+              "onboarding": 0.35, "sales": 0.55, "website": 1.2}
 
 # Chance that a response carries a comment, by band (about 12 % overall).
 COMMENT_RATE = {"angry": 0.25, "neg": 0.17, "neutral": 0.08, "pos": 0.11}
@@ -653,6 +662,25 @@ class Respondents:
                 return rid
 
 
+def link_respondents(period, rows):
+    """Gives some CSAT and CES answers the respondent id of an NPS answer of the same
+    quarter and segment (see LINK_NOISE). A random generator of its own, so the scores,
+    dates and comments are those of the files before respondents were linked."""
+    link_rng = random.Random(f"links {period}")
+    pools = {s: [r for r in rows if r[1] == "nps" and r[4] == s] for s in SEGMENTS}
+    for metric in ("csat", "ces"):
+        low, high = SCALES[metric]
+        for t in TOUCHPOINTS:
+            for s in SEGMENTS:
+                answers = [r for r in rows if r[1] == metric and r[5] == t and r[4] == s and link_rng.random() < LINK_SHARE]
+                people = link_rng.sample(pools[s], min(len(answers), len(pools[s])))
+                answers = answers[:len(people)]
+                people.sort(key=lambda r: r[2] / 10 + link_rng.gauss(0, LINK_NOISE[t]))
+                answers.sort(key=lambda r: (r[2] - low) / (high - low) + link_rng.gauss(0, LINK_NOISE[t]))
+                for answer, person in zip(answers, people):
+                    answer[3] = person[3]
+
+
 # --------------------------------------------------------------------------
 # Generation
 # --------------------------------------------------------------------------
@@ -717,6 +745,7 @@ def generate_quarter(period, first, last, sizes, respondents):
                 if rng.random() < COMMENT_RATE[level]:
                     comment = pick_comment(t, level, s, date)
                 rows.append([date.isoformat(), metric, score, respondents.next(s), s, t, comment])
+    link_respondents(period, rows)
     rng.shuffle(rows)
     rows.sort(key=lambda r: r[0])
     return rows, report

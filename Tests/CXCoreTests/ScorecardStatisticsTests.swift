@@ -133,6 +133,45 @@ struct ScorecardStatisticsTests {
         #expect(gap.contains("Fast installation"))  // leadership's answers are not a staff survey
     }
 
+    @Test func keyDriversPairEachPersonsTouchpointScoreWithTheirNPS() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        // Person i gives NPS nps[i] and CSAT csat[i] at billing in Q3; person 0 answers billing
+        // twice (their mean counts). Others add noise the pairing must leave out: an NPS with no
+        // touchpoint answer, a CSAT with no NPS, the same ids in another quarter.
+        let nps = [10, 9, 8, 3, 6, 10, 2, 7], csat = [5, 5, 4, 2, 3, 4, 1, 3]
+        var csv = "date,metric,score,respondent,touchpoint\n2026-08-02,csat,3,P0,billing\n"
+        for (index, (promoter, satisfied)) in zip(nps, csat).enumerated() {
+            csv += "2026-08-01,nps,\(promoter),P\(index),\n2026-08-01,csat,\(satisfied),P\(index),billing\n"
+            csv += "2026-05-01,nps,\(10 - promoter),P\(index),\n"  // Q2: no touchpoint answers
+        }
+        csv += "2026-08-01,nps,10,LONE,\n2026-08-01,csat,1,NONPS,billing\n2026-05-01,csat,5,P1,billing\n"
+        try site.write("content/responses/r.csv", csv)
+        try site.append("cxsite.yaml", "min_n: 8\n")
+        try site.build()
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        let drivers = try #require((json as? [String: Any])?["drivers"] as? [[String: Any]])
+        #expect(drivers.count == 1)
+        let driver = try #require(drivers.first)
+        #expect(driver["period"] as? String == "2026-Q3" && driver["metric"] as? String == "csat" && driver["touchpoint"] as? String == "billing")
+        #expect(driver["n"] as? Int == 8)
+        var x = csat.map(Double.init)
+        x[0] = 4  // P0's two billing answers, 5 and 3
+        let y = nps.map(Double.init)
+        let expected = try #require(StatisticsTests.correlation(x, y))
+        #expect(abs(ResponseTests.number(driver["r"]) - expected.r) < 1e-12)
+        #expect(abs(ResponseTests.number(driver["low"]) - expected.low) < 1e-12)
+        #expect(driver["significant"] as? Bool == expected.isSignificant)
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(scorecard.contains("What drives the score: Q3 2026"))
+        #expect(scorecard.contains(#"<th scope="row"><a href="../touchpoints/billing.html">Billing</a></th><td>CSAT</td>"#))
+        // Below min_n linked people, no driver is shown.
+        try site.write("cxsite.yaml", try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "min_n: 8\n", with: "min_n: 9\n"))
+        try site.build()
+        #expect(!(try site.page("scorecard/index.html")).contains("What drives the score"))
+    }
+
     @Test func aSnapshotValueGivenTwiceIsAnErrorNamingBothLines() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

@@ -110,6 +110,26 @@ struct StatisticsTests {
         #expect(SurveyStatistics.benjaminiHochberg(pValues, q: 0.05) == expected)
     }
 
+    /// Pearson's r of `xs` and `ys` through ``SurveyStatistics/correlation(n:x:y:xx:yy:xy:)``.
+    static func correlation(_ xs: [Double], _ ys: [Double]) -> SurveyStatistics.Correlation? {
+        let squaresX: Double = xs.map { $0 * $0 }.reduce(0, +)
+        let squaresY: Double = ys.map { $0 * $0 }.reduce(0, +)
+        let products: Double = zip(xs, ys).map { $0 * $1 }.reduce(0, +)
+        return SurveyStatistics.correlation(n: xs.count, x: xs.reduce(0, +), y: ys.reduce(0, +),
+                                            xx: squaresX, yy: squaresY, xy: products)
+    }
+
+    @Test func pearsonsRWithTheFisherZInterval() throws {
+        // (1, 2), (2, 4), (3, 5), (4, 4), (5, 6): r = 0.852803; z ± 1.96/√2.
+        let xs = [1.0, 2, 3, 4, 5], ys = [2.0, 4, 5, 4, 6]
+        let correlation = try #require(Self.correlation(xs, ys))
+        #expect(Self.close(correlation.r, 0.852803) && Self.close(correlation.low, -0.118996) && Self.close(correlation.high, 0.990111))
+        #expect(!correlation.isSignificant)  // five pairs: the interval spans 0
+        // Three pairs, or no spread on one side, give no correlation.
+        #expect(SurveyStatistics.correlation(n: 3, x: 6, y: 11, xx: 14, yy: 45, xy: 25) == nil)
+        #expect(SurveyStatistics.correlation(n: 4, x: 8, y: 10, xx: 16, yy: 30, xy: 20) == nil)  // x always 2
+    }
+
     @Test func aTrendIsAWeightedLeastSquaresSlope() throws {
         // Weights 1, 1, ¼, ¼: slope 0.876404, se 0.670402, p 0.191117 — no clear trend.
         let loose = try #require(SurveyStatistics.trend([(0, 0, 1), (1, 1, 1), (2, 1, 2), (3, 3, 2)]))

@@ -1,13 +1,14 @@
 -- Tallies for cxsite from a table of raw survey responses, in DuckDB (docs/tallies.md).
 --
--- Expects a table `responses(date DATE, metric VARCHAR, score INTEGER, segment VARCHAR,
--- touchpoint VARCHAR, weight DOUBLE)`, with weight 1 where responses are not weighted, and
--- writes content/tallies/responses.csv: one row per period × metric × group (everyone, each
--- segment, each touchpoint), by quarter. For months, make the period strftime(date, '%Y-%m').
+-- Expects a table `responses(date DATE, metric VARCHAR, score INTEGER, respondent VARCHAR,
+-- segment VARCHAR, touchpoint VARCHAR, weight DOUBLE)`, with weight 1 where responses are not
+-- weighted, and writes content/tallies/responses.csv: one row per period × metric × group
+-- (everyone, each segment, each touchpoint), by quarter. For months, make the period
+-- strftime(date, '%Y-%m').
 COPY (
     WITH dated AS (
         SELECT strftime(date, '%Y') || '-Q' || quarter(date) AS period,
-               lower(trim(metric)) AS metric, score,
+               lower(trim(metric)) AS metric, score, NULLIF(trim(respondent), '') AS respondent,
                NULLIF(trim(segment), '') AS segment, NULLIF(trim(touchpoint), '') AS touchpoint, weight
         FROM responses
     ),
@@ -17,18 +18,42 @@ COPY (
         SELECT period, metric, segment, NULL, score, weight FROM dated WHERE segment IS NOT NULL
         UNION ALL
         SELECT period, metric, NULL, touchpoint, score, weight FROM dated WHERE touchpoint IS NOT NULL
+    ),
+    tallies AS (
+        SELECT period, metric, segment, touchpoint,
+               count(*) AS n,
+               CASE WHEN metric = 'nps' THEN coalesce(sum(weight) FILTER (WHERE score >= 9), 0) END AS promoters,
+               CASE WHEN metric = 'nps' THEN coalesce(sum(weight) FILTER (WHERE score BETWEEN 7 AND 8), 0) END AS passives,
+               CASE WHEN metric = 'nps' THEN coalesce(sum(weight) FILTER (WHERE score <= 6), 0) END AS detractors,
+               CASE WHEN metric = 'csat' THEN coalesce(sum(weight) FILTER (WHERE score >= 4), 0) END AS top,
+               CASE WHEN metric = 'ces' THEN sum(weight * score) END AS sum,
+               CASE WHEN metric = 'ces' THEN sum(weight * score * score) END AS sum_sq,
+               sum(weight) AS sum_w,
+               sum(weight * weight) AS sum_w2
+        FROM grouped
+        GROUP BY period, metric, segment, touchpoint
+    ),
+    -- The key drivers: each respondent's mean NPS in a period, paired with their mean CSAT
+    -- or CES at each touchpoint.
+    nps AS (
+        SELECT period, respondent, avg(score) AS y
+        FROM dated WHERE metric = 'nps' AND respondent IS NOT NULL
+        GROUP BY period, respondent
+    ),
+    answers AS (
+        SELECT period, respondent, metric, touchpoint, avg(score) AS x
+        FROM dated WHERE metric IN ('csat', 'ces') AND touchpoint IS NOT NULL AND respondent IS NOT NULL
+        GROUP BY period, respondent, metric, touchpoint
+    ),
+    linked AS (
+        SELECT period, metric, touchpoint, count(*) AS linked,
+               sum(x) AS linked_x, sum(y) AS linked_y, sum(x * x) AS linked_xx, sum(y * y) AS linked_yy, sum(x * y) AS linked_xy
+        FROM answers JOIN nps USING (period, respondent)
+        GROUP BY period, metric, touchpoint
     )
-    SELECT period, metric, segment, touchpoint,
-           count(*) AS n,
-           CASE WHEN metric = 'nps' THEN coalesce(sum(weight) FILTER (WHERE score >= 9), 0) END AS promoters,
-           CASE WHEN metric = 'nps' THEN coalesce(sum(weight) FILTER (WHERE score BETWEEN 7 AND 8), 0) END AS passives,
-           CASE WHEN metric = 'nps' THEN coalesce(sum(weight) FILTER (WHERE score <= 6), 0) END AS detractors,
-           CASE WHEN metric = 'csat' THEN coalesce(sum(weight) FILTER (WHERE score >= 4), 0) END AS top,
-           CASE WHEN metric = 'ces' THEN sum(weight * score) END AS sum,
-           CASE WHEN metric = 'ces' THEN sum(weight * score * score) END AS sum_sq,
-           sum(weight) AS sum_w,
-           sum(weight * weight) AS sum_w2
-    FROM grouped
-    GROUP BY period, metric, segment, touchpoint
-    ORDER BY period, metric, segment NULLS FIRST, touchpoint NULLS FIRST
+    SELECT tallies.*, linked.linked, linked.linked_x, linked.linked_y, linked.linked_xx, linked.linked_yy, linked.linked_xy
+    FROM tallies
+    LEFT JOIN linked ON tallies.segment IS NULL AND tallies.period = linked.period
+                    AND tallies.metric = linked.metric AND tallies.touchpoint = linked.touchpoint
+    ORDER BY tallies.period, tallies.metric, tallies.segment NULLS FIRST, tallies.touchpoint NULLS FIRST
 ) TO 'content/tallies/responses.csv' (HEADER);

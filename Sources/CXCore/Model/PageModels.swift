@@ -93,6 +93,27 @@ struct BriefingPage: PageModel {
     let openLoops: [LoopRow]
     let otherBriefings: [BriefingSummary]
     let reading: ReadingNote
+    let drivers: DriversPart?
+}
+
+/// "What drives the score": how strongly each touchpoint's CSAT and CES move with the same
+/// people's NPS in a period, strongest first.
+struct DriversPart: Encodable, Sendable {
+    let periodLabel: String
+    let rows: [Row]
+    /// The correlations with their intervals, as SVG bars.
+    let chart: String
+
+    struct Row: Encodable, Sendable {
+        let touchpoint: String
+        let touchpointHref: String
+        /// `CSAT` or `CES`.
+        let measure: String
+        let rText: String
+        let intervalText: String
+        let n: Int
+        let significant: Bool
+    }
 }
 
 /// How to read the scorecard's numbers: the methods, said once below the cards.
@@ -224,6 +245,7 @@ struct ScorecardPage: PageModel {
     let metrics: [MetricCard]
     let hasMetrics: Bool
     let reading: ReadingNote
+    let drivers: DriversPart?
 }
 
 /// `404.html`: the layout alone, its links from `base_url`.

@@ -99,7 +99,9 @@ struct PageBuilder {
         pages.append(page(Routes.notFound, title: "Page not found", section: nil, root: notFoundRoot) { _ in NotFoundPage() })
         pages.append(page(Routes.scorecard, title: "Scorecard", section: .scorecard) { root in
             let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
-            return ScorecardPage(metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote)
+            let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
+            return ScorecardPage(metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote,
+                                 drivers: period.flatMap { builder.drivers(in: $0, root: root) })
         })
         return pages
     }
@@ -146,7 +148,8 @@ struct PageBuilder {
             gap: gapHeadline(asOf: briefing.date, root: root),
             openLoops: site.openLoops.filter { $0.date <= briefing.date }.map { loopRow($0, asOf: briefing.date, root: root) },
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) },
-            reading: readingNote)
+            reading: readingNote,
+            drivers: drivers(in: briefing.period, root: root))
     }
 
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
@@ -233,6 +236,28 @@ struct PageBuilder {
     }
 
     // MARK: Parts
+
+    /// The key drivers of `period`, when it has any.
+    func drivers(in period: Period, root: String) -> DriversPart? {
+        let drivers = site.scorecard.drivers(in: period)
+        guard !drivers.isEmpty else { return nil }
+        func measure(_ metric: SurveyMetric) -> String { metric == .csat ? "CSAT" : "CES" }
+        func name(_ driver: Scorecard.Driver) -> String { site.config.touchpoint(driver.touchpoint)?.name ?? driver.touchpoint }
+        func decimals(_ value: Double) -> String { String(format: "%.2f", value) }
+        return DriversPart(
+            periodLabel: site.scorecard.label(of: period),
+            rows: drivers.map { driver in
+                DriversPart.Row(touchpoint: name(driver), touchpointHref: root + Routes.touchpoint(driver.touchpoint).href,
+                                measure: measure(driver.metric), rText: decimals(driver.correlation.r),
+                                intervalText: "\(decimals(driver.correlation.low)) to \(decimals(driver.correlation.high))",
+                                n: driver.correlation.n, significant: driver.correlation.isSignificant)
+            },
+            chart: Charts.bars(drivers.map { driver in
+                Charts.Datum(label: "\(name(driver)) \(measure(driver.metric))", value: driver.correlation.r,
+                             interval: driver.correlation.low...driver.correlation.high,
+                             text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : " (n.s.)")")
+            }, title: "What drives NPS, \(site.scorecard.label(of: period)): correlation with the same people's NPS"))
+    }
 
     var readingNote: ReadingNote {
         ReadingNote(minimumN: site.config.minimumN, falseDiscoveryRate: Int(Scorecard.falseDiscoveryRate * 100),

@@ -121,6 +121,16 @@ struct Scorecard: Sendable {
     let series: [Key: [Point]]
     private let changes: [PointKey: Change]
     let partial: PartialPeriod?
+    /// Key drivers, period by period, strongest first.
+    let drivers: [Driver]
+
+    /// How strongly a touchpoint's CSAT or CES moves with the same people's NPS in a period.
+    struct Driver: Sendable {
+        var period: Period
+        var metric: SurveyMetric
+        var touchpoint: String
+        var correlation: SurveyStatistics.Correlation
+    }
 
     /// The false discovery rate over each family of change tests.
     static let falseDiscoveryRate = 0.05
@@ -132,7 +142,7 @@ struct Scorecard: Sendable {
     /// which period is partial.
     static func make(config: SiteConfig, snapshots: [MetricSnapshot], responses: ResponseAggregates,
                      content: Content, today: Day) -> (Scorecard, [Diagnostic]) {
-        var (responses, diagnostics) = joined(responses, content.tallies, content: content)
+        var (responses, diagnostics) = joined(responses, content.tallies, config: config, content: content)
         var series: [Key: [Period: Point]] = [:]
         var warned: Set<String> = []
         var given: [PointKey: SourceLocation] = [:]
@@ -172,12 +182,13 @@ struct Scorecard: Sendable {
         let current = Period(containing: today, kind: config.period)
         let partial = today < current.last ? PartialPeriod(period: current, through: today) : nil
         let changes = Self.changes(in: sorted, partial: partial?.period)
-        return (Scorecard(config: config, series: sorted, changes: changes, partial: partial), diagnostics)
+        return (Scorecard(config: config, series: sorted, changes: changes, partial: partial,
+                          drivers: Self.drivers(responses.driverPairs, config: config)), diagnostics)
     }
 
     /// The responses' totals with the tallies' added: a metric and period comes from raw
     /// responses or from tallies, never both, and a tally gives each group once.
-    private static func joined(_ responses: ResponseAggregates, _ tallies: [MetricTally],
+    private static func joined(_ responses: ResponseAggregates, _ tallies: [MetricTally], config: SiteConfig,
                                content: Content) -> (ResponseAggregates, [Diagnostic]) {
         var joined = responses
         var diagnostics: [Diagnostic] = []
@@ -202,9 +213,28 @@ struct Scorecard: Sendable {
             }
             joined.totals[key] = tally.totals
             joined.sources[sourceKey, default: []].insert(tally.location.path)
+            if let pairs = tally.driverPairs, let touchpoint = tally.group.touchpoint,
+               let place = config.journey.firstIndex(where: { $0.id == touchpoint }).flatMap({ Int16(exactly: $0) }) {
+                joined.driverPairs[DriverKey(period: Int32(tally.period.ordinal), metric: tally.metric, touchpoint: place)] = pairs
+            }
         }
         return (joined, diagnostics)
     }
+
+    /// The drivers with at least `min_n` linked respondents, by period and then from the
+    /// strongest r down.
+    private static func drivers(_ pairs: [DriverKey: PairSums], config: SiteConfig) -> [Driver] {
+        pairs.compactMap { key, sums -> Driver? in
+            guard sums.n >= config.minimumN, config.journey.indices.contains(Int(key.touchpoint)),
+                  let correlation = SurveyStatistics.correlation(n: sums.n, x: sums.x, y: sums.y, xx: sums.xx, yy: sums.yy, xy: sums.xy)
+            else { return nil }
+            return Driver(period: Period(ordinal: Int(key.period), kind: config.period), metric: key.metric,
+                          touchpoint: config.journey[Int(key.touchpoint)].id, correlation: correlation)
+        }.sorted { ($0.period, -$0.correlation.r, $0.metric.rawValue, $0.touchpoint) < ($1.period, -$1.correlation.r, $1.metric.rawValue, $1.touchpoint) }
+    }
+
+    /// The drivers of `period`, strongest first.
+    func drivers(in period: Period) -> [Driver] { drivers.filter { $0.period == period } }
 
     /// Every change from one period to the one before, where both values are shown and the
     /// newer period is complete, with significance decided family by family.

@@ -166,6 +166,28 @@ public enum SurveyStatistics {
         }
     }
 
+    /// Pearson's r of `n` pairs from their sums, with its 95% interval by Fisher's z
+    /// (Fisher 1915): z = atanh r, se = 1/√(n − 3), interval tanh(z ± 1.96·se). Needs four
+    /// pairs, and spread in both.
+    public static func correlation(n: Int, x: Double, y: Double, xx: Double, yy: Double, xy: Double) -> Correlation? {
+        guard n >= 4 else { return nil }
+        let count = Double(n)
+        let sxx = xx - x * x / count, syy = yy - y * y / count, sxy = xy - x * y / count
+        guard sxx > 1e-12 * max(1, xx), syy > 1e-12 * max(1, yy) else { return nil }
+        let r = max(-1, min(1, sxy / (sxx * syy).squareRoot()))
+        let z = atanh(max(-0.999_999_999, min(0.999_999_999, r))), half = z95 / (count - 3).squareRoot()
+        return Correlation(r: r, n: n, low: tanh(z - half), high: tanh(z + half))
+    }
+
+    public struct Correlation: Equatable, Sendable {
+        public var r: Double
+        public var n: Int
+        public var low: Double
+        public var high: Double
+        /// The interval leaves out zero.
+        public var isSignificant: Bool { low > 0 || high < 0 }
+    }
+
     // MARK: Distributions
 
     /// The `quantile` (0…1) of Student's t with `degreesOfFreedom`: the t at which the

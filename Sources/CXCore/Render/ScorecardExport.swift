@@ -36,7 +36,21 @@ enum ScorecardExport {
             }
             return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
         }
-        return Array(("{\"metrics\": [\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]}\n").utf8)
+        let drivers = scorecard.drivers.map { driver -> String in
+            let fields: [(String, String)] = [
+                ("period", string(driver.period.description)),
+                ("metric", string(driver.metric.rawValue)),
+                ("touchpoint", string(driver.touchpoint)),
+                ("n", String(driver.correlation.n)),
+                ("r", number(driver.correlation.r)),
+                ("low", number(driver.correlation.low)),
+                ("high", number(driver.correlation.high)),
+                ("significant", driver.correlation.isSignificant ? "true" : "false"),
+            ]
+            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
+        }
+        func list(_ items: [String]) -> String { items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") }
+        return Array(("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers) + "]}\n").utf8)
     }
 
     /// A JSON number: integers without a fraction, others unrounded (as Mustache prints them).

@@ -163,6 +163,12 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     /// the difference of their ordinals.
     var ordinal: Int { year * (kind == .quarter ? 4 : 12) + index - 1 }
 
+    /// The period of `kind` whose ``ordinal`` is `ordinal`.
+    init(ordinal: Int, kind: PeriodKind) {
+        let count = kind == .quarter ? 4 : 12
+        self.init(year: ordinal / count, index: ordinal % count + 1, kind: kind)
+    }
+
     public static func < (a: Period, b: Period) -> Bool {
         (a.year, a.firstMonth, a.index) < (b.year, b.firstMonth, b.index)
     }

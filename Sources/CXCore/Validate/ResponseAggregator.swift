@@ -140,6 +140,10 @@ struct ResponseAggregates: Sendable, Codable {
     /// The response files that gave values, per metric and period, for the warning about
     /// snapshots that the computed values replace.
     var sources: [String: Set<String>] = [:]
+    /// Each named respondent's answers, a file's until the files are joined.
+    var links: [ResponseLink] = []
+    /// Once the files are joined: each touchpoint's scores paired with the same people's NPS.
+    var driverPairs: [DriverKey: PairSums] = [:]
 
     static func sourceKey(_ metric: String, _ period: Period) -> String { "\(metric) \(period)" }
 
@@ -158,13 +162,15 @@ struct ResponseAggregates: Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case totals, sources
+        case totals, sources, links
     }
 
+    // A file's totals are cached; the pairs are made again from the files' links.
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         for total in try container.decode([Total].self, forKey: .totals) { totals[total.key] = total.totals }
         for source in try container.decode([Source].self, forKey: .sources) { sources[source.key] = Set(source.files) }
+        links = try container.decode([ResponseLink].self, forKey: .links)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -172,11 +178,13 @@ struct ResponseAggregates: Sendable, Codable {
         try container.encode(totals.map { Total(key: $0.key, totals: $0.value) }
             .sorted { "\($0.key)" < "\($1.key)" }, forKey: .totals)
         try container.encode(sources.map { Source(key: $0.key, files: $0.value.sorted()) }.sorted { $0.key < $1.key }, forKey: .sources)
+        try container.encode(links, forKey: .links)
     }
 
     mutating func merge(_ other: ResponseAggregates) {
         for (key, totals) in other.totals { self.totals[key, default: ResponseTotals()].merge(totals) }
         for (key, files) in other.sources { sources[key, default: []].formUnion(files) }
+        links += other.links
     }
 }
 
@@ -224,6 +232,8 @@ struct ResponseAggregator {
                 perFile.append(FileTotals(path: job.path, stamp: stamp, aggregates: result.aggregates))
             }
         }
+        aggregates.driverPairs = aggregates.links.driverPairs()
+        aggregates.links = []
         return (aggregates, diagnostics, perFile)
     }
 
@@ -343,6 +353,14 @@ struct ResponseAggregator {
 
             // Tally: everyone, the segment, the touchpoint.
             let period = Period(containing: date, kind: config.period)
+            if let field = columns.respondent, metric == .nps || touchpoint != nil,
+               let place = Int16(exactly: touchpoint ?? -1), let respondent = record.withBytes(field, { bytes -> UInt64? in
+                   let id = RowBytes.trimmed(bytes)
+                   return id.isEmpty ? nil : ResponseLink.hash(id)
+               }) {
+                result.aggregates.links.append(ResponseLink(respondent: respondent, period: Int32(period.ordinal),
+                                                            touchpoint: place, metric: metric, score: Int8(score)))
+            }
             let block = tally.block(metric, period, touchpoints: config.journey.count)
             var comment: ResponseComment?
             if metric.isCritical(score), let field = columns.comment, tally.wantsComment(block, segment, touchpoint, from: date) {
@@ -439,6 +457,7 @@ struct ResponseAggregator {
         var touchpoint: Int?
         var comment: Int?
         var weight: Int?
+        var respondent: Int?
 
         init?(count: Int, names: [String]) {
             guard let date = names.firstIndex(of: "date"), let metric = names.firstIndex(of: "metric"),
@@ -451,6 +470,7 @@ struct ResponseAggregator {
             touchpoint = names.firstIndex(of: "touchpoint")
             comment = names.firstIndex(of: "comment")
             weight = names.firstIndex(of: "weight")
+            respondent = names.firstIndex(of: "respondent")
         }
 
         static func from(header record: CSVReader.Record) -> Result<Columns, HeaderProblem> {

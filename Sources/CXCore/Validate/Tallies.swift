@@ -7,6 +7,9 @@ public struct MetricTally: Sendable {
     public var metric: SurveyMetric
     var group: Scorecard.Group
     var totals: ResponseTotals
+    /// For a touchpoint's CSAT or CES: the people who also gave an NPS in the period, their
+    /// score here (x) and their NPS (y), as Pearson's r needs them (the key drivers).
+    var driverPairs: PairSums?
     public var location: SourceLocation
 }
 
@@ -18,8 +21,9 @@ extension ContentValidator {
 
     /// A tally row: `period, metric, segment, touchpoint, n` and, by metric, `promoters,
     /// passives, detractors` (NPS), `top` (CSAT), `sum, sum_sq` (CES); with `sum_w, sum_w2`
-    /// other than n the counts and sums are weighted ones. Every field is checked against the
-    /// others.
+    /// other than n the counts and sums are weighted ones; a touchpoint's CSAT or CES may add
+    /// `linked, linked_x, linked_y, linked_xx, linked_yy, linked_xy` for the key drivers.
+    /// Every field is checked against the others.
     mutating func tally(_ cells: Cells, in file: SourceFile, line: Int) -> MetricTally? {
         var row = TableRow(cells: cells, file: file, line: line, config: config)
         defer { report(row.diagnostics) }
@@ -111,10 +115,36 @@ extension ContentValidator {
             totals.weighted.scoreSquares = squares
             totals.countsKnown = false
         }
+        let pairs = driverPairs(&row, metric: metric, atTouchpoint: touchpoint != nil)
         guard row.ok, let period else { return nil }
         let group: Scorecard.Group = touchpoint.map(Scorecard.Group.touchpoint) ?? segment.map(Scorecard.Group.segment) ?? .all
-        return MetricTally(period: period, metric: metric, group: group, totals: totals,
+        return MetricTally(period: period, metric: metric, group: group, totals: totals, driverPairs: pairs,
                            location: file.location(line: line, column: 1))
+    }
+
+    static let driverColumns = ["linked", "linked_x", "linked_y", "linked_xx", "linked_yy", "linked_xy"]
+
+    /// The optional `linked…` sums of a touchpoint's CSAT or CES row.
+    private func driverPairs(_ row: inout TableRow, metric: SurveyMetric, atTouchpoint: Bool) -> PairSums? {
+        let given = Self.driverColumns.filter { row.text($0) != nil }
+        guard !given.isEmpty else { return nil }
+        guard metric != .nps, atTouchpoint else {
+            row.fail("'\(given[0])' belongs on a touchpoint's csat or ces row: the people who also gave an NPS", given[0])
+            return nil
+        }
+        guard let count = row.number("linked", atLeast: 0, what: "the number of people who also gave an NPS"),
+              count == count.rounded(), count <= Double(Int32.max) else {
+            if row.ok { row.fail("'linked' must be a whole number of people", "linked") }
+            return nil
+        }
+        var sums = PairSums(n: Int(count))
+        let columns: [(String, WritableKeyPath<PairSums, Double>)] = [("linked_x", \.x), ("linked_y", \.y), ("linked_xx", \.xx),
+                                                                      ("linked_yy", \.yy), ("linked_xy", \.xy)]
+        for (name, path) in columns {
+            guard let value = row.number(name, atLeast: 0, what: "a sum over the linked people") else { return nil }
+            sums[keyPath: path] = value
+        }
+        return sums
     }
 
     /// A number as a message shows it: whole numbers without a fraction.

@@ -1,0 +1,80 @@
+/// One scored answer of a named respondent, kept to pair a person's touchpoint scores with
+/// their NPS (the key drivers): 16 bytes a response, so a million responses cost 16 MB.
+struct ResponseLink: Sendable, Codable, Equatable {
+    /// FNV-1a of the respondent id: ids are compared, never shown.
+    var respondent: UInt64
+    /// ``Period/ordinal`` of the response's period.
+    var period: Int32
+    /// The touchpoint's place in the journey, −1 for none.
+    var touchpoint: Int16
+    var metric: SurveyMetric
+    var score: Int8
+
+    /// FNV-1a, 64 bits.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in bytes {
+            hash ^= UInt64(byte)
+            hash &*= 0x100_0000_01b3
+        }
+        return hash
+    }
+}
+
+/// What Pearson's r needs of pairs (x, y): their number and sums.
+struct PairSums: Sendable, Codable, Equatable {
+    var n = 0
+    var x = 0.0
+    var y = 0.0
+    var xx = 0.0
+    var yy = 0.0
+    var xy = 0.0
+
+    mutating func add(_ a: Double, _ b: Double) {
+        n += 1
+        x += a
+        y += b
+        xx += a * a
+        yy += b * b
+        xy += a * b
+    }
+}
+
+/// Which pairs a key driver is made of: a touchpoint's CSAT or CES against the same people's
+/// NPS, in one period.
+struct DriverKey: Hashable, Sendable, Codable {
+    var period: Int32
+    var metric: SurveyMetric
+    var touchpoint: Int16
+}
+
+extension [ResponseLink] {
+    /// Each respondent's touchpoint scores paired with their NPS, period by period: a person
+    /// who answered a metric at a touchpoint, or the NPS, more than once counts with the mean
+    /// of their answers.
+    func driverPairs() -> [DriverKey: PairSums] {
+        let sorted = self.sorted { ($0.period, $0.respondent) < ($1.period, $1.respondent) }
+        var pairs: [DriverKey: PairSums] = [:]
+        var start = 0
+        while start < sorted.count {
+            var end = start + 1
+            while end < sorted.count, sorted[end].period == sorted[start].period, sorted[end].respondent == sorted[start].respondent {
+                end += 1
+            }
+            let person = sorted[start..<end]
+            let nps = person.filter { $0.metric == .nps }
+            if !nps.isEmpty, person.count > nps.count {
+                let npsMean = Double(nps.reduce(0) { $0 + Int($1.score) }) / Double(nps.count)
+                var scores: [DriverKey: (sum: Int, count: Int)] = [:]
+                for link in person where link.metric != .nps && link.touchpoint >= 0 {
+                    let key = DriverKey(period: link.period, metric: link.metric, touchpoint: link.touchpoint)
+                    scores[key, default: (0, 0)].sum += Int(link.score)
+                    scores[key, default: (0, 0)].count += 1
+                }
+                for (key, score) in scores { pairs[key, default: PairSums()].add(Double(score.sum) / Double(score.count), npsMean) }
+            }
+            start = end
+        }
+        return pairs
+    }
+}
