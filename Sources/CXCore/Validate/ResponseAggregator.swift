@@ -232,8 +232,9 @@ struct ResponseAggregator {
                 perFile.append(FileTotals(path: job.path, stamp: stamp, aggregates: result.aggregates))
             }
         }
-        aggregates.driverPairs = aggregates.links.driverPairs()
+        var links = aggregates.links
         aggregates.links = []
+        aggregates.driverPairs = links.driverPairs()
         return (aggregates, diagnostics, perFile)
     }
 
