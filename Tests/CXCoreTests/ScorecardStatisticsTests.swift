@@ -106,6 +106,10 @@ struct ScorecardStatisticsTests {
         #expect(headline.contains("Rising over the last 3 periods"))
         #expect(scorecard.contains("Q4 2026 so far (to 5 October)"))
         #expect(scorecard.contains(#"class="dot partial""#))
+        // A response newer than every story and briefing moves today.
+        try site.append("content/responses/r.csv", responses("2026-10-20", promoters: 1, detractors: 0, n: 1))
+        try site.build()
+        #expect(try site.page("scorecard/index.html").contains("Q4 2026 so far (to 20 October)"))
     }
 
     @Test(arguments: [(3, false), (5, true)])

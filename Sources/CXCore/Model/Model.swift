@@ -16,7 +16,7 @@ enum Model {
     static func site(_ settings: Settings, _ valid: ValidContent, theme: Theme, options: BuildOptions,
                      brokenLinks: Diagnostic.Severity) -> (SiteModel?, [Diagnostic]) {
         let today = Site.today(sourceDateEpoch: options.sourceDateEpoch, content: valid.content,
-                               includeDrafts: options.includeDrafts)
+                               newestResponse: valid.responses.newest, includeDrafts: options.includeDrafts)
         let (scorecard, scorecardWarnings) = Scorecard.make(config: settings.config, snapshots: valid.content.snapshots,
                                                             responses: valid.responses, content: valid.content, today: today)
         let history = options.useGit ? GitHistory(folder: SiteFolder(options.source).root) : GitHistory()

@@ -111,11 +111,12 @@ struct Site: Sendable {
 
     /// The newest date of the published content.
     /// The build's "today": `SOURCE_DATE_EPOCH` when set, otherwise the newest date of a
-    /// story shown, a briefing or a perception round.
-    static func today(sourceDateEpoch: Int?, content: Content, includeDrafts: Bool) -> Day {
+    /// story shown, a briefing, a perception round or a survey response.
+    static func today(sourceDateEpoch: Int?, content: Content, newestResponse: Day?, includeDrafts: Bool) -> Day {
         if let sourceDateEpoch { return Day(secondsSince1970: sourceDateEpoch) }
         let stories = content.stories.filter { includeDrafts || !$0.draft }
         let dates = stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
+            + [newestResponse].compactMap { $0 }
         return dates.max() ?? Day(year: 1970, month: 1, day: 1)!
     }
 

@@ -144,6 +144,8 @@ struct ResponseAggregates: Sendable, Codable {
     var links: [ResponseLink] = []
     /// Once the files are joined: each touchpoint's scores paired with the same people's NPS.
     var driverPairs: [DriverKey: PairSums] = [:]
+    /// The date of the newest response.
+    var newest: Day?
 
     static func sourceKey(_ metric: String, _ period: Period) -> String { "\(metric) \(period)" }
 
@@ -162,7 +164,7 @@ struct ResponseAggregates: Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case totals, sources, links
+        case totals, sources, links, newest
     }
 
     // A file's totals are cached; the pairs are made again from the files' links.
@@ -171,6 +173,7 @@ struct ResponseAggregates: Sendable, Codable {
         for total in try container.decode([Total].self, forKey: .totals) { totals[total.key] = total.totals }
         for source in try container.decode([Source].self, forKey: .sources) { sources[source.key] = Set(source.files) }
         links = try container.decode([ResponseLink].self, forKey: .links)
+        newest = try container.decode(Day?.self, forKey: .newest)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -179,12 +182,14 @@ struct ResponseAggregates: Sendable, Codable {
             .sorted { "\($0.key)" < "\($1.key)" }, forKey: .totals)
         try container.encode(sources.map { Source(key: $0.key, files: $0.value.sorted()) }.sorted { $0.key < $1.key }, forKey: .sources)
         try container.encode(links, forKey: .links)
+        try container.encode(newest, forKey: .newest)
     }
 
     mutating func merge(_ other: ResponseAggregates) {
         for (key, totals) in other.totals { self.totals[key, default: ResponseTotals()].merge(totals) }
         for (key, files) in other.sources { sources[key, default: []].formUnion(files) }
         links += other.links
+        if let date = other.newest, newest.map({ date > $0 }) ?? true { newest = date }
     }
 }
 
@@ -354,6 +359,7 @@ struct ResponseAggregator {
 
             // Tally: everyone, the segment, the touchpoint.
             let period = Period(containing: date, kind: config.period)
+            if result.aggregates.newest.map({ date > $0 }) ?? true { result.aggregates.newest = date }
             if let field = columns.respondent, metric == .nps || touchpoint != nil,
                let place = Int16(exactly: touchpoint ?? -1), let respondent = record.withBytes(field, { bytes -> UInt64? in
                    let id = RowBytes.trimmed(bytes)
