@@ -17,6 +17,8 @@ struct SiteSources: Sendable {
     var metrics: [SourceFile] = []
     /// Survey tallies: `content/tallies/*.csv|json|yaml`.
     var tallies: [SourceFile] = []
+    /// `content/themes.yaml`, when the site has one.
+    var themes: SourceFile?
     /// Perception rounds: `content/perception/*.yaml`.
     var perception: [SourceFile] = []
     /// Survey responses, `content/responses/*.csv`: too large to hold, so validation streams them.
@@ -84,6 +86,9 @@ enum Load {
                                limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
         sources.tallies = read(list("content/tallies", ["csv", "json", "yaml", "yml"]), from: site,
                                limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        if site.exists(ThemeCatalog.path) {
+            sources.themes = read([ThemeCatalog.path], from: site, limit: SiteFolder.textFileLimit, &diagnostics).first?.file
+        }
         sources.perception = read(list("content/perception", ["yaml", "yml"]), from: site,
                                   limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
         sources.responses = list("content/responses", ["csv"])

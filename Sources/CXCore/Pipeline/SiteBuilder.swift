@@ -127,7 +127,8 @@ public enum SiteBuilder {
             Validate.content(sources, settings, in: folder, cache: storyCache)
         }
         let (responses, responseFiles) = run.stage(.validate, "aggregate responses") {
-            Validate.responses(sources, settings, in: folder, cached: cache?.responses ?? [:], progress: options.progress)
+            Validate.responses(sources, settings, themes: content.themes, in: folder, cached: cache?.responses ?? [:],
+                               progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
         guard let theme = settings.theme, !run.failed else { return nil }

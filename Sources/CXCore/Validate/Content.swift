@@ -152,6 +152,8 @@ public struct Content: Sendable {
     public var snapshots: [MetricSnapshot] = []
     /// Survey tallies, in file order.
     public var tallies: [MetricTally] = []
+    /// The themes of `content/themes.yaml`.
+    var themes = ThemeCatalog()
     /// Perception-gap survey rounds, in file order.
     public var perceptionRounds: [PerceptionRound] = []
     /// The files read, by path, so later stages can quote the line an error points at.

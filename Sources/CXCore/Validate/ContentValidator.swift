@@ -30,10 +30,12 @@ struct ContentValidator {
         for file in sources.tallies {
             content.tallies += tallies(from: file)
         }
+        if let file = sources.themes { content.themes = themeCatalog(from: file) }
         for file in sources.perception {
             if let round = perceptionRound(from: file) { content.perceptionRounds.append(round) }
         }
-        for file in sources.stories + sources.briefings + sources.metrics + sources.tallies + sources.perception {
+        for file in sources.stories + sources.briefings + sources.metrics + sources.tallies + sources.perception
+            + [sources.themes].compactMap({ $0 }) {
             content.files[file.path] = file
         }
         content.stamps = Dictionary(sources.stories.compactMap { file in file.stamp.map { (file.path, $0) } },

@@ -21,6 +21,8 @@ struct ResponseTotals: Sendable, Equatable, Codable {
     var detractors = 0
     var satisfied = 0
     var critical = 0
+    /// Responses with a comment.
+    var commented = 0
     /// The sums the statistics use: each response counted with its weight (1 without a
     /// `weight` column).
     var weighted = Weighted()
@@ -103,6 +105,7 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         detractors += other.detractors
         satisfied += other.satisfied
         critical += other.critical
+        commented += other.commented
         countsKnown = countsKnown && other.countsKnown
         weighted.merge(other.weighted)
         for comment in other.recentComments where wouldKeepComment(from: comment.date) { keep(comment) }
@@ -146,6 +149,14 @@ struct ResponseAggregates: Sendable, Codable {
     var driverPairs: [DriverKey: PairSums] = [:]
     /// The date of the newest response.
     var newest: Day?
+    /// The responses whose comment mentions each theme, per metric, period and group
+    /// (everyone, or a touchpoint).
+    var themeTotals: [ThemeKey: ResponseTotals] = [:]
+
+    struct ThemeKey: Hashable, Sendable, Codable {
+        var theme: String
+        var key: Key
+    }
 
     static func sourceKey(_ metric: String, _ period: Period) -> String { "\(metric) \(period)" }
 
@@ -163,8 +174,13 @@ struct ResponseAggregates: Sendable, Codable {
         var files: [String]
     }
 
+    private struct ThemeTotal: Codable {
+        var key: ThemeKey
+        var totals: ResponseTotals
+    }
+
     private enum CodingKeys: String, CodingKey {
-        case totals, sources, links, newest
+        case totals, sources, links, newest, themeTotals
     }
 
     // A file's totals are cached; the pairs are made again from the files' links.
@@ -174,6 +190,7 @@ struct ResponseAggregates: Sendable, Codable {
         for source in try container.decode([Source].self, forKey: .sources) { sources[source.key] = Set(source.files) }
         links = try container.decode([ResponseLink].self, forKey: .links)
         newest = try container.decode(Day?.self, forKey: .newest)
+        for total in try container.decode([ThemeTotal].self, forKey: .themeTotals) { themeTotals[total.key] = total.totals }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -183,12 +200,15 @@ struct ResponseAggregates: Sendable, Codable {
         try container.encode(sources.map { Source(key: $0.key, files: $0.value.sorted()) }.sorted { $0.key < $1.key }, forKey: .sources)
         try container.encode(links, forKey: .links)
         try container.encode(newest, forKey: .newest)
+        try container.encode(themeTotals.map { ThemeTotal(key: $0.key, totals: $0.value) }
+            .sorted { "\($0.key)" < "\($1.key)" }, forKey: .themeTotals)
     }
 
     mutating func merge(_ other: ResponseAggregates) {
         for (key, totals) in other.totals { self.totals[key, default: ResponseTotals()].merge(totals) }
         for (key, files) in other.sources { sources[key, default: []].formUnion(files) }
         links += other.links
+        for (key, totals) in other.themeTotals { themeTotals[key, default: ResponseTotals()].merge(totals) }
         if let date = other.newest, newest.map({ date > $0 }) ?? true { newest = date }
     }
 }
@@ -197,6 +217,8 @@ struct ResponseAggregates: Sendable, Codable {
 /// bad row at `path:line:column`.
 struct ResponseAggregator {
     let config: SiteConfig
+    /// The themes comments are tagged with.
+    var themes = ThemeCatalog()
     /// Told the share of the response bytes read so far, now and then, for large imports.
     var progress: (@Sendable (Double) -> Void)?
     /// Errors shown per file before the rest are only counted.
@@ -206,6 +228,8 @@ struct ResponseAggregator {
     struct FileTotals: Sendable, Codable {
         var path: String
         var stamp: FileStamp
+        /// The hash of the themes the comments were tagged with.
+        var themes: UInt64
         var aggregates: ResponseAggregates
     }
 
@@ -216,12 +240,12 @@ struct ResponseAggregator {
                    now: Int = FileStamp.now()) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
         let stamps = files.map { FileStamp(path: $0.url.path) }
         let total = zip(files, stamps).reduce(0) { sum, file in
-            cached[file.0.path].map { $0.stamp == file.1 } == true ? sum : sum + (file.1?.size ?? 0)
+            cached[file.0.path].map { $0.stamp == file.1 && $0.themes == themes.hash } == true ? sum : sum + (file.1?.size ?? 0)
         }
         let counter = ProgressCounter(total: total, report: total > Self.progressThreshold ? progress : nil)
         let jobs = zip(files, stamps).map { FileJob(path: $0.0.path, url: $0.0.url, stamp: $0.1) }
         let results = jobs.concurrentMap { job -> FileResult in
-            if let stamp = job.stamp, let entry = cached[job.path], entry.stamp == stamp {
+            if let stamp = job.stamp, let entry = cached[job.path], entry.stamp == stamp, entry.themes == themes.hash {
                 return FileResult(aggregates: entry.aggregates)
             }
             return aggregate(file: job, counter: counter)
@@ -234,7 +258,7 @@ struct ResponseAggregator {
             diagnostics += result.diagnostics
             // A file changed while it was read is not kept: its stamp may not match what was read.
             if result.diagnostics.isEmpty, let stamp = job.stamp?.settled(at: now), FileStamp(path: job.url.path) == stamp {
-                perFile.append(FileTotals(path: job.path, stamp: stamp, aggregates: result.aggregates))
+                perFile.append(FileTotals(path: job.path, stamp: stamp, themes: themes.hash, aggregates: result.aggregates))
             }
         }
         var links = aggregates.links
@@ -370,14 +394,21 @@ struct ResponseAggregator {
             }
             let block = tally.block(metric, period, touchpoints: config.journey.count)
             var comment: ResponseComment?
-            if metric.isCritical(score), let field = columns.comment, tally.wantsComment(block, segment, touchpoint, from: date) {
-                let text = record.string(field).trimmingCharacters(in: .whitespacesAndNewlines)
-                if !text.isEmpty {
-                    comment = ResponseComment(date: date, score: score, text: text, segment: segment.map { segments.names[$0] },
-                                              touchpoint: touchpoint.map { config.journey[$0].id })
+            var mentioned: [Int] = []
+            if let field = columns.comment, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
+                tally.blocks[block].all.commented += 1
+                mentioned = record.withBytes(field) { themes.matcher.themes(in: $0) }
+                let kept = mentioned.contains { tally.wantsThemeComment(block, theme: $0, touchpoint: touchpoint, from: date) }
+                if kept || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date)) {
+                    comment = ResponseComment(date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
+                                              segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.journey[$0].id })
                 }
             }
-            tally.add(score, weight: weight, to: block, segment: segment, touchpoint: touchpoint, comment: comment)
+            tally.add(score, weight: weight, to: block, segment: segment, touchpoint: touchpoint,
+                      comment: metric.isCritical(score) ? comment : nil)
+            for theme in mentioned {
+                tally.addTheme(theme, score, weight: weight, to: block, touchpoint: touchpoint, comment: comment)
+            }
         }
         if columns == nil { errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1) }
 
@@ -389,6 +420,11 @@ struct ResponseAggregator {
                 result.aggregates.totals[ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)] = totals
             }
             result.aggregates.sources[ResponseAggregates.sourceKey(block.metric.rawValue, block.period), default: []].insert(file.path)
+            for (slot, totals) in block.themes {
+                let group: Scorecard.Group = slot.touchpoint < 0 ? .all : .touchpoint(config.journey[slot.touchpoint].id)
+                let key = ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)
+                result.aggregates.themeTotals[ResponseAggregates.ThemeKey(theme: themes.themes[slot.theme].id, key: key)] = totals
+            }
         }
         return errors.finish(into: result)
     }
@@ -402,9 +438,16 @@ struct ResponseAggregator {
             var all = ResponseTotals()
             var segments: [ResponseTotals] = []
             var touchpoints: [ResponseTotals]
+            /// The responses mentioning each theme, overall (touchpoint −1) and per touchpoint.
+            var themes: [ThemeSlot: ResponseTotals] = [:]
         }
 
-        private(set) var blocks: [Block] = []
+        struct ThemeSlot: Hashable {
+            var theme: Int
+            var touchpoint: Int
+        }
+
+        var blocks: [Block] = []
         private var index: [Int: Int] = [:]
         private var last: (key: Int, block: Int) = (-1, -1)
 
@@ -426,6 +469,21 @@ struct ResponseAggregator {
             return current.all.wouldKeepComment(from: date)
                 || segment.map { $0 >= current.segments.count || current.segments[$0].wouldKeepComment(from: date) } ?? false
                 || touchpoint.map { current.touchpoints[$0].wouldKeepComment(from: date) } ?? false
+        }
+
+        func wantsThemeComment(_ block: Int, theme: Int, touchpoint: Int?, from date: Day) -> Bool {
+            let themes = blocks[block].themes
+            return themes[ThemeSlot(theme: theme, touchpoint: -1)]?.wouldKeepComment(from: date) ?? true
+                || touchpoint.map { themes[ThemeSlot(theme: theme, touchpoint: $0)]?.wouldKeepComment(from: date) ?? true } ?? false
+        }
+
+        /// A response whose comment mentions `theme`: its newest comments are kept whatever the score.
+        mutating func addTheme(_ theme: Int, _ score: Int, weight: Double, to block: Int, touchpoint: Int?, comment: ResponseComment?) {
+            let metric = blocks[block].metric
+            for place in [-1] + (touchpoint.map { [$0] } ?? []) {
+                blocks[block].themes[ThemeSlot(theme: theme, touchpoint: place), default: ResponseTotals()]
+                    .add(score, metric: metric, weight: weight, comment: comment)
+            }
         }
 
         mutating func add(_ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, comment: ResponseComment?) {

@@ -44,10 +44,10 @@ enum Validate {
 
     /// The survey responses, every row checked, streamed into running totals; a file whose
     /// stamp is as in `cached` is not read again. Also each file's own totals, for the cache.
-    static func responses(_ sources: SiteSources, _ settings: Settings, in site: SiteFolder,
+    static func responses(_ sources: SiteSources, _ settings: Settings, themes: ThemeCatalog, in site: SiteFolder,
                           cached: [String: ResponseAggregator.FileTotals],
                           progress: (@Sendable (Double) -> Void)?) -> ((ResponseAggregates, [ResponseAggregator.FileTotals]), [Diagnostic]) {
-        let (aggregates, diagnostics, perFile) = ResponseAggregator(config: settings.config, progress: progress)
+        let (aggregates, diagnostics, perFile) = ResponseAggregator(config: settings.config, themes: themes, progress: progress)
             .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached)
         return ((aggregates, perFile), diagnostics)
     }

@@ -1,0 +1,146 @@
+/// Words as themes compare them: lower-cased, split at anything that is not a letter, a digit
+/// or an apostrophe inside a word, and stemmed lightly so that simple plurals and inflections
+/// meet ("charge", "charges", "charged", "charging" are one word). Works on UTF-8 bytes and
+/// names each word by a 64-bit hash, so tagging a million comments allocates no strings.
+enum ThemeWords {
+    /// The stemmed words of `text`, as hashes, in order.
+    static func words(_ text: String) -> [UInt64] {
+        var text = text
+        return text.withUTF8 { words(in: $0) }
+    }
+
+    static func words(in bytes: UnsafeBufferPointer<UInt8>) -> [UInt64] {
+        var words: [UInt64] = []
+        var word: [UInt8] = []
+        word.reserveCapacity(32)
+        var index = 0
+        func flush() {
+            while word.last == UInt8(ascii: "'") { word.removeLast() }
+            if !word.isEmpty { words.append(hash(stem(word))) }
+            word.removeAll(keepingCapacity: true)
+        }
+        while index < bytes.count {
+            var byte = bytes[index]
+            // ’ (U+2019) is an apostrophe too.
+            if byte == 0xE2, index + 2 < bytes.count, bytes[index + 1] == 0x80, bytes[index + 2] == 0x99 {
+                if !word.isEmpty { word.append(UInt8(ascii: "'")) }
+                index += 3
+                continue
+            }
+            if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte |= 0x20 }
+            let isWordByte = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+                || byte >= 0x80
+            if isWordByte {
+                word.append(byte)
+            } else if byte == UInt8(ascii: "'"), !word.isEmpty {
+                word.append(byte)
+            } else {
+                flush()
+            }
+            index += 1
+        }
+        flush()
+        return words
+    }
+
+    /// A light English stemmer: drops a possessive, plural and past or present endings and a
+    /// final e, keeping at least three letters. Not Porter's: it must only make the forms of
+    /// one word meet, and never two different words.
+    static func stem(_ word: [UInt8]) -> [UInt8] {
+        var w = word
+        func ends(_ suffix: String) -> Bool {
+            let s = Array(suffix.utf8)
+            return w.count > s.count && Array(w.suffix(s.count)) == s
+        }
+        func drop(_ count: Int, keeping minimum: Int = 3) -> Bool {
+            guard w.count - count >= minimum else { return false }
+            w.removeLast(count)
+            return true
+        }
+        if ends("'s") { w.removeLast(2) } else if w.last == UInt8(ascii: "'") { w.removeLast() }
+        if ends("ies"), drop(3) {
+            w.append(UInt8(ascii: "y"))
+        } else if ends("sses") || ends("shes") || ends("ches") || ends("xes") || ends("zes") {
+            _ = drop(2)
+        } else if ends("s"), !ends("ss"), !ends("us"), !ends("is") {
+            _ = drop(1)
+        }
+        if ends("ied"), drop(3) {
+            w.append(UInt8(ascii: "y"))
+        } else if ends("eed") {
+            w.removeLast()  // agreed → agree: the e is the word's
+        } else if ends("ed"), drop(2) {
+            undouble(&w)
+        } else if ends("ing"), drop(3) {
+            undouble(&w)
+        }
+        if w.last == UInt8(ascii: "e"), w.count > 4 { w.removeLast() }
+        return w
+    }
+
+    /// "stopp" → "stop", "bill" stays: a doubled final consonant left by -ed or -ing, except l,
+    /// s and z, which English doubles in the word itself.
+    private static func undouble(_ w: inout [UInt8]) {
+        guard w.count >= 4, let last = w.last, last == w[w.count - 2] else { return }
+        if "aeioulsz".utf8.contains(last) { return }
+        w.removeLast()
+    }
+
+    /// FNV-1a, 64 bits.
+    static func hash(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBufferPointer { ResponseLink.hash($0) }
+    }
+}
+
+/// The themes of `content/themes.yaml`, ready to tag text: which themes a comment mentions.
+struct ThemeMatcher: Sendable {
+    /// A phrase of a theme, as stemmed words.
+    private struct Phrase: Sendable {
+        let theme: Int
+        let words: [UInt64]
+        let excludes: Bool
+    }
+
+    /// The phrases by their first word.
+    private let phrases: [UInt64: [Phrase]]
+    let count: Int
+
+    /// `themes` in order: each theme's match phrases and exclusions.
+    init(_ themes: [(match: [String], exclude: [String])]) {
+        var phrases: [UInt64: [Phrase]] = [:]
+        for (index, theme) in themes.enumerated() {
+            for (texts, excludes) in [(theme.match, false), (theme.exclude, true)] {
+                for text in texts {
+                    let words = ThemeWords.words(text)
+                    guard let first = words.first else { continue }
+                    phrases[first, default: []].append(Phrase(theme: index, words: words, excludes: excludes))
+                }
+            }
+        }
+        self.phrases = phrases
+        count = themes.count
+    }
+
+    /// The themes `text` mentions, by index, in order: a theme whose match phrases occur in
+    /// it, as whole words, and none of whose exclusions do.
+    func themes(in text: String) -> [Int] {
+        themes(inWords: ThemeWords.words(text))
+    }
+
+    func themes(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
+        themes(inWords: ThemeWords.words(in: bytes))
+    }
+
+    private func themes(inWords words: [UInt64]) -> [Int] {
+        guard !phrases.isEmpty, !words.isEmpty else { return [] }
+        var matched: [Int] = [], excluded: [Int] = []
+        for start in words.indices {
+            guard let candidates = phrases[words[start]] else { continue }
+            for phrase in candidates where start + phrase.words.count <= words.count
+                && words[start..<start + phrase.words.count].elementsEqual(phrase.words) {
+                if phrase.excludes { excluded.append(phrase.theme) } else { matched.append(phrase.theme) }
+            }
+        }
+        return Set(matched).subtracting(excluded).sorted()
+    }
+}
