@@ -27,6 +27,24 @@ struct CacheCodingTests {
         }
     }
 
+    /// Survey responses' totals, with the respondent links the key drivers need (narrow
+    /// integers) and the theme totals: a build with responses saves its cache.
+    @Test func responseTotalsWithLinksAndThemesComeBackAsTheyWent() throws {
+        var aggregates = ResponseAggregates()
+        let key = ResponseAggregates.Key(metric: .nps, period: Period(year: 2026, index: 3, kind: .quarter), group: .touchpoint("billing"))
+        var totals = ResponseTotals()
+        totals.add(3, metric: .nps, weight: 1.5, comment: ResponseComment(date: Day(year: 2026, month: 8, day: 1)!, score: 3,
+                                                                        text: "Charged twice", segment: nil, touchpoint: "billing"))
+        aggregates.totals[key] = totals
+        aggregates.themeTotals[.init(theme: "unexpected-charges", key: key)] = totals
+        aggregates.links = [ResponseLink(respondent: .max, period: Int32.min, touchpoint: -1, metric: .csat, score: -128),
+                            ResponseLink(respondent: 7, period: 8_106, touchpoint: Int16.max, metric: .nps, score: 10)]
+        aggregates.newest = Day(year: 2026, month: 8, day: 1)
+        let decoded = try CacheCoding.decode(ResponseAggregates.self, from: CacheCoding.encode(aggregates))
+        #expect(decoded.totals == aggregates.totals && decoded.themeTotals == aggregates.themeTotals)
+        #expect(decoded.links == aggregates.links && decoded.newest == aggregates.newest)
+    }
+
     struct Old: Codable, Equatable { var title: String; var score: Int? }
     struct Renamed: Codable, Equatable { var headline: String; var score: Int? }
     struct Added: Codable, Equatable { var title: String; var score: Int?; var owner: String }

@@ -96,8 +96,11 @@ enum CacheCoding {
             case let value as Bool: output.bool(value)
             case let value as UInt64: output.uint64(value)
             case let value as Double: output.uint64(value.bitPattern)
+            case let value as Int32: output.int(Int(value))
+            case let value as Int16: output.int(Int(value))
+            case let value as Int8: output.int(Int(value))
             case is any FixedWidthInteger, is any BinaryFloatingPoint:
-                throw Unsupported(description: "\(type(of: value)) cannot be cached: use Int, UInt64 or Double")
+                throw Unsupported(description: "\(type(of: value)) cannot be cached: use Int, Int32, Int16, Int8, UInt64 or Double")
             default: try value.encode(to: self)
             }
         }
@@ -248,6 +251,14 @@ enum CacheCoding {
             KeyedDecodingContainer(Keyed<Key>(decoder: self))
         }
 
+        /// An integer stored as `Int`, which must fit `Narrow`: a file that says otherwise is damaged.
+        private func narrow<Narrow: FixedWidthInteger>(_ type: Narrow.Type) throws -> Narrow {
+            guard let value = Narrow(exactly: try input.int()) else {
+                throw DecodingError.dataCorrupted(.init(codingPath: codingPath, debugDescription: "\(Narrow.self) out of range"))
+            }
+            return value
+        }
+
         func unkeyedContainer() throws -> any UnkeyedDecodingContainer {
             Unkeyed(decoder: self, count: try input.count())
         }
@@ -261,8 +272,11 @@ enum CacheCoding {
             case is Bool.Type: return try input.bool() as! T
             case is UInt64.Type: return try input.uint64() as! T
             case is Double.Type: return Double(bitPattern: try input.uint64()) as! T
+            case is Int32.Type: return try narrow(Int32.self) as! T
+            case is Int16.Type: return try narrow(Int16.self) as! T
+            case is Int8.Type: return try narrow(Int8.self) as! T
             case is any FixedWidthInteger.Type, is any BinaryFloatingPoint.Type:
-                throw Unsupported(description: "\(type) cannot be cached: use Int, UInt64 or Double")
+                throw Unsupported(description: "\(type) cannot be cached: use Int, Int32, Int16, Int8, UInt64 or Double")
             default: return try T(from: self)
             }
         }
