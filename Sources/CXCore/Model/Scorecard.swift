@@ -123,6 +123,10 @@ struct Scorecard: Sendable {
     let partial: PartialPeriod?
     /// Key drivers, period by period, strongest first.
     let drivers: [Driver]
+    /// What each theme costs or adds, by period and metric, the costliest first.
+    let themeImpacts: [ThemeImpact]
+    /// How many responses at each touchpoint mention each theme, by theme id and period.
+    let themeMentions: [String: [Period: [(touchpoint: String, mentions: Int)]]]
 
     /// How strongly a touchpoint's CSAT or CES moves with the same people's NPS in a period.
     struct Driver: Sendable {
@@ -182,8 +186,17 @@ struct Scorecard: Sendable {
         let current = Period(containing: today, kind: config.period)
         let partial = today < current.last ? PartialPeriod(period: current, through: today) : nil
         let changes = Self.changes(in: sorted, partial: partial?.period)
+        var mentions: [String: [Period: [(touchpoint: String, mentions: Int)]]] = [:]
+        for (key, totals) in responses.themeTotals where key.key.metric == .nps {
+            if let touchpoint = key.key.group.touchpoint {
+                mentions[key.theme, default: [:]][key.key.period, default: []].append((touchpoint, totals.n))
+            }
+        }
+        mentions = mentions.mapValues { $0.mapValues { $0.sorted { ($1.mentions, $0.touchpoint) < ($0.mentions, $1.touchpoint) } } }
         return (Scorecard(config: config, series: sorted, changes: changes, partial: partial,
-                          drivers: Self.drivers(responses.driverPairs, config: config)), diagnostics)
+                          drivers: Self.drivers(responses.driverPairs, config: config),
+                          themeImpacts: ThemeImpact.all(responses, themes: content.themes, config: config),
+                          themeMentions: mentions), diagnostics)
     }
 
     /// The responses' totals with the tallies' added: a metric and period comes from raw

@@ -111,6 +111,29 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         for comment in other.recentComments where wouldKeepComment(from: comment.date) { keep(comment) }
     }
 
+    /// These responses without those of `part` (a subset of them): counts and sums, no comments.
+    func subtracting(_ part: ResponseTotals) -> ResponseTotals {
+        var rest = ResponseTotals()
+        rest.n = n - part.n
+        rest.promoters = promoters - part.promoters
+        rest.passives = passives - part.passives
+        rest.detractors = detractors - part.detractors
+        rest.satisfied = satisfied - part.satisfied
+        rest.critical = critical - part.critical
+        rest.commented = commented - part.commented
+        rest.countsKnown = countsKnown && part.countsKnown
+        var sums = weighted
+        sums.sum -= part.weighted.sum
+        sums.squares -= part.weighted.squares
+        sums.promoters -= part.weighted.promoters
+        sums.detractors -= part.weighted.detractors
+        sums.satisfied -= part.weighted.satisfied
+        sums.scores -= part.weighted.scores
+        sums.scoreSquares -= part.weighted.scoreSquares
+        rest.weighted = sums
+        return rest
+    }
+
     /// Kish's effective sample size: n when no response carries a weight other than 1.
     var effectiveN: Double { SurveyStatistics.effectiveN(sum: weighted.sum, squares: weighted.squares) }
 
