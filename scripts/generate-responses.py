@@ -146,8 +146,11 @@ LINK_SHARE = 0.5
 LINK_NOISE = {"installation": 0.12, "billing": 0.18, "support": 0.22, "renewal": 0.3,
               "onboarding": 0.35, "sales": 0.55, "website": 1.2}
 
-# Chance that a response carries a comment, by band (about 12 % overall).
-COMMENT_RATE = {"angry": 0.25, "neg": 0.17, "neutral": 0.08, "pos": 0.11}
+# Chance that a response answers the open question, by band (about half): unhappy customers
+# write most. Comments draw from a random generator of their own, so that how many there are
+# changes nothing else in the files.
+COMMENT_RATE = {"angry": 0.8, "neg": 0.65, "neutral": 0.3, "pos": 0.45}
+comment_rng = random.Random("comments 2026")
 
 
 def band(metric, score):
@@ -473,8 +476,8 @@ def day(text):
 
 def expand(template):
     """Fill [a|b] alternatives and {agent} / {engineer} names."""
-    text = re.sub(r"\[([^\]]+)\]", lambda m: rng.choice(m.group(1).split("|")), template)
-    return text.replace("{agent}", rng.choice(AGENTS)).replace("{engineer}", rng.choice(ENGINEERS))
+    text = re.sub(r"\[([^\]]+)\]", lambda m: comment_rng.choice(m.group(1).split("|")), template)
+    return text.replace("{agent}", comment_rng.choice(AGENTS)).replace("{engineer}", comment_rng.choice(ENGINEERS))
 
 
 def allowed(template, segment):
@@ -498,7 +501,7 @@ def pick_comment(touchpoint, level, segment, date):
                 and (segments is None or segment in segments)):
             choices.append(text)
             weights.append(3 * STORY_WEIGHT)
-    return expand(rng.choices(choices, weights)[0])
+    return expand(comment_rng.choices(choices, weights)[0])
 
 
 # --------------------------------------------------------------------------
@@ -742,7 +745,7 @@ def generate_quarter(period, first, last, sizes, respondents):
                 level = band(metric, score)
                 date = pick_date(period, first, last, t, level)
                 comment = ""
-                if rng.random() < COMMENT_RATE[level]:
+                if comment_rng.random() < COMMENT_RATE[level]:
                     comment = pick_comment(t, level, s, date)
                 rows.append([date.isoformat(), metric, score, respondents.next(s), s, t, comment])
     link_respondents(period, rows)

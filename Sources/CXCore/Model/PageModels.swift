@@ -12,7 +12,7 @@ protocol PageModel: Encodable, Sendable {
 
 /// The sections of the navigation; a page's own is marked current.
 enum Section: String, CaseIterable, Sendable {
-    case briefing, briefings, stories, journey, gap, loops, scorecard
+    case briefing, briefings, stories, journey, gap, loops, scorecard, themes
 
     var label: String {
         switch self {
@@ -23,6 +23,7 @@ enum Section: String, CaseIterable, Sendable {
         case .gap: "Perception gap"
         case .loops: "Open loops"
         case .scorecard: "Scorecard"
+        case .themes: "Themes"
         }
     }
 
@@ -35,6 +36,7 @@ enum Section: String, CaseIterable, Sendable {
         case .gap: Routes.gap
         case .loops: Routes.loops
         case .scorecard: Routes.scorecard
+        case .themes: Routes.themes
         }
     }
 }
@@ -94,6 +96,9 @@ struct BriefingPage: PageModel {
     let otherBriefings: [BriefingSummary]
     let reading: ReadingNote
     let drivers: DriversPart?
+    /// The three themes that cost the most NPS points in the briefing's period.
+    let costlyThemes: [ThemeLink]
+    let hasCostlyThemes: Bool
 }
 
 /// "What drives the score": how strongly each touchpoint's CSAT and CES move with the same
@@ -114,6 +119,77 @@ struct DriversPart: Encodable, Sendable {
         let n: Int
         let significant: Bool
     }
+}
+
+/// The themes customers write about, ranked by what they cost in the latest complete period.
+struct ThemesPage: PageModel {
+    static let template = "themes"
+    let periodLabel: String?
+    let themes: [ThemeSummary]
+    let hasThemes: Bool
+    /// False when the site has no `content/themes.yaml`.
+    let configured: Bool
+    let minimumN: Int
+}
+
+/// One theme's page: its summary, its history, where it is mentioned and its stories.
+struct ThemePage: PageModel {
+    static let template = "theme"
+    let theme: ThemeSummary
+    let history: [HistoryRow]
+    let touchpointMentions: [TouchpointMention]
+    let hasTouchpointMentions: Bool
+    let stories: [EncodedCard]
+    let hasStories: Bool
+
+    struct HistoryRow: Encodable, Sendable {
+        let period: String
+        let npsImpact: String
+        let csatImpact: String
+        let mentions: Int
+        let shareText: String?
+    }
+
+    struct TouchpointMention: Encodable, Sendable {
+        let name: String
+        let href: String
+        let mentions: Int
+    }
+}
+
+/// A theme as a list shows it: what it costs on NPS in a period, how often it is mentioned,
+/// its trend, where, and in whose words.
+struct ThemeSummary: Encodable, Sendable {
+    let id: String
+    let name: String
+    let href: String
+    /// `−6.1` points of NPS, or "too few mentions (n = 12)".
+    let impactText: String
+    let marginText: String?
+    /// `costs`, `adds` or `flat` (within the noise).
+    let direction: String
+    let suppressed: Bool
+    let mentions: Int
+    let shareText: String?
+    let withText: String?
+    let withoutText: String?
+    let sparkline: String
+    let trend: PointValue.Trend?
+    let touchpoints: [TouchpointLink]
+    let hasTouchpoints: Bool
+    let comments: [BehindTheNumber.Comment]
+    let hasComments: Bool
+    let storyCount: Int
+    let hasStories: Bool
+    let oneStory: Bool
+}
+
+/// A theme named where a number or a touchpoint is shown, with what it costs.
+struct ThemeLink: Encodable, Sendable {
+    let name: String
+    let href: String
+    let impactText: String
+    let mentions: Int
 }
 
 /// How to read the scorecard's numbers: the methods, said once below the cards.
@@ -223,6 +299,9 @@ struct TouchpointPage: PageModel {
     let pagination: Pagination?
     let scores: [PointValue]
     let hasScores: Bool
+    /// The themes mentioned here most in the latest complete period.
+    let themes: [ThemeLink]
+    let hasThemes: Bool
     let journey: [JourneyLink]
 
     struct Step: Encodable, Sendable {

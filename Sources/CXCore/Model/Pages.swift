@@ -97,6 +97,10 @@ struct PageBuilder {
         // site has one, at the server root otherwise.
         let notFoundRoot = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
         pages.append(page(Routes.notFound, title: "Page not found", section: nil, root: notFoundRoot) { _ in NotFoundPage() })
+        pages.append(page(Routes.themes, title: "Themes", section: .themes, builder.themesPage))
+        pages += site.themes.themes.map { theme in
+            page(Routes.theme(theme.id), title: theme.name, section: .themes) { root in try builder.themePage(theme, root: root) }
+        }
         pages.append(page(Routes.scorecard, title: "Scorecard", section: .scorecard) { root in
             let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
             let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
@@ -136,6 +140,7 @@ struct PageBuilder {
             return metricCard(metric, root: root, period: briefing.period)
         }
         let notes = briefing.body.html
+        let costly = costliestThemes(in: briefing.period, root: root)
         return BriefingPage(
             briefing: briefingSummary(briefing, root: root),
             stories: try opening.stories.map { try storyCard($0, root: root) },
@@ -149,7 +154,8 @@ struct PageBuilder {
             openLoops: site.openLoops.filter { $0.date <= briefing.date }.map { loopRow($0, asOf: briefing.date, root: root) },
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) },
             reading: readingNote,
-            drivers: drivers(in: briefing.period, root: root))
+            drivers: drivers(in: briefing.period, root: root),
+            costlyThemes: costly, hasCostlyThemes: !costly.isEmpty)
     }
 
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
@@ -196,7 +202,15 @@ struct PageBuilder {
         let stories = site.stories(at: touchpoint)
         let ordered = stories.filter { $0.outcome == .failure } + stories.filter { $0.outcome != .failure }
         let pageCount = Routes.pageCount(of: ordered.count)
-        let scoresHash = ModelHashing.hash(touchpointScores(touchpoint))
+        // Its scores and themes are the same on every page of it.
+        let scoresHash = ModelHashing.hash(touchpointScores(touchpoint)).flatMap { scores in
+            ModelHashing.hash(themes(at: touchpoint, root: "")).map { themes in
+                var hasher = StableHasher()
+                hasher.combine(scores)
+                hasher.combine(themes)
+                return hasher.finalize()
+            }
+        }
         return (1...pageCount).map { number in
             let title = number == 1 ? touchpoint.name : "\(touchpoint.name), page \(number)"
             var page = page(Routes.touchpoint(touchpoint.id, page: number), title: title, section: .stories) { root in
@@ -217,6 +231,7 @@ struct PageBuilder {
                                 root: String) throws -> TouchpointPage {
         let shown = stories.onPage(number)
         let scores = touchpointScores(touchpoint)
+        let themesHere = themes(at: touchpoint, root: root)
         let journey = site.config.journey
         return try TouchpointPage(
             touchpoint: TouchpointPage.Step(id: touchpoint.id, name: touchpoint.name,
@@ -230,6 +245,7 @@ struct PageBuilder {
             },
             scores: scores,
             hasScores: !scores.isEmpty,
+            themes: themesHere, hasThemes: !themesHere.isEmpty,
             journey: journey.map {
                 TouchpointPage.JourneyLink(name: $0.name, href: root + Routes.touchpoint($0.id).href, current: $0 == touchpoint)
             })

@@ -46,6 +46,7 @@ enum Routes {
     static let gap = Route(fixed: "gap/index.html")
     static let loops = Route(fixed: "loops/index.html")
     static let scorecard = Route(fixed: "scorecard/index.html")
+    static let themes = Route(fixed: "themes/index.html")
     /// The page a server shows at any address it does not have.
     static let notFound = Route(fixed: "404.html")
     static let feed = Route(fixed: "feed.xml")
@@ -59,6 +60,8 @@ enum Routes {
     static func briefing(_ slug: String) -> Route { Route(folder: "briefings", name: slug) }
     /// A touchpoint's page of stories `number` (from 1): the first is `touchpoints/ID.html`,
     /// the others `touchpoints/ID/N.html`.
+    static func theme(_ id: String) -> Route { Route(folder: "themes", name: id) }
+    /// A touchpoint's page of stories `number` (from 1)...
     static func touchpoint(_ id: String, page number: Int = 1) -> Route {
         number <= 1 ? Route(folder: "touchpoints", name: id)
             : Route(path: "touchpoints/\(id)/\(number).html", href: "touchpoints/\(Slug.href(id))/\(number).html")

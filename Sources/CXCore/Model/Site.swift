@@ -24,6 +24,10 @@ struct Site: Sendable {
     /// How many of the stories are failures, and how many successes.
     let failureCount: Int
     let successCount: Int
+    /// The themes of `content/themes.yaml`.
+    let themes: ThemeCatalog
+    /// The stories whose title, quote or summary mention each theme, newest first, by theme id.
+    let storiesByTheme: [String: [Story]]
 
     /// Loops older than this are flagged.
     static let staleLoopDays = 30
@@ -87,7 +91,9 @@ struct Site: Sendable {
                             Set(story.touchpoints).map { ($0, story) }
                         }, by: \.0).mapValues { $0.map(\.1) },
                         failureCount: stories.count { $0.outcome == .failure },
-                        successCount: stories.count { $0.outcome == .success })
+                        successCount: stories.count { $0.outcome == .success },
+                        themes: content.themes,
+                        storiesByTheme: storiesByTheme(stories, content.themes))
         return (site, diagnostics)
     }
 
@@ -118,6 +124,19 @@ struct Site: Sendable {
         let dates = stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
             + [newestResponse].compactMap { $0 }
         return dates.max() ?? Day(year: 1970, month: 1, day: 1)!
+    }
+
+    /// The stories that mention each theme, by theme id, in the stories' order.
+    private static func storiesByTheme(_ stories: [Story], _ themes: ThemeCatalog) -> [String: [Story]] {
+        guard !themes.themes.isEmpty else { return [:] }
+        let mentioned = stories.concurrentMap { story in
+            themes.matcher.themes(in: [story.title, story.quote ?? "", story.body.summary].joined(separator: " \n "))
+        }
+        var byTheme: [String: [Story]] = [:]
+        for (story, indices) in zip(stories, mentioned) {
+            for index in indices { byTheme[themes.themes[index].id, default: []].append(story) }
+        }
+        return byTheme
     }
 
     /// Open loops (stories whose status is open), oldest first.

@@ -49,8 +49,25 @@ enum ScorecardExport {
             ]
             return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
         }
+        let themes = scorecard.themeImpacts.map { impact -> String in
+            let fields: [(String, String)] = [
+                ("theme", string(impact.theme.id)),
+                ("period", string(impact.period.description)),
+                ("metric", string(impact.metric.rawValue)),
+                ("mentions", String(impact.mentions)),
+                ("share", impact.share.map(number) ?? "null"),
+                ("value_with", number(impact.valueWith)),
+                ("value_without", number(impact.valueWithout)),
+                ("impact", number(impact.impact)),
+                ("low", impact.interval.map { number($0.lowerBound) } ?? "null"),
+                ("high", impact.interval.map { number($0.upperBound) } ?? "null"),
+                ("suppressed", impact.suppressed ? "true" : "false"),
+            ]
+            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
+        }
         func list(_ items: [String]) -> String { items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") }
-        return Array(("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers) + "]}\n").utf8)
+        return Array(("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers)
+            + "],\n\"themes\": [\n" + list(themes) + "]}\n").utf8)
     }
 
     /// A JSON number: integers without a fraction, others unrounded (as Mustache prints them).

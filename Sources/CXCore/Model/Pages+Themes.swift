@@ -1,0 +1,114 @@
+/// The themes pages, and the themes named on briefings and touchpoint pages.
+extension PageBuilder {
+    /// The period the themes pages rank by: the latest complete one with theme values.
+    var themesPeriod: Period? {
+        let periods = site.scorecard.themeImpacts.map(\.period)
+        return periods.filter { $0 != site.scorecard.partial?.period }.max() ?? periods.max()
+    }
+
+    func themesPage(root: String) -> ThemesPage {
+        let period = themesPeriod
+        let impacts = period.map { site.scorecard.themeImpacts(.nps, in: $0) } ?? []
+        // The costliest first; themes too rarely mentioned to be a finding after the others.
+        let ranked = impacts.filter { !$0.suppressed } + impacts.filter(\.suppressed).sorted { $0.mentions > $1.mentions }
+        let summaries = ranked.map { themeSummary($0, root: root) }
+        return ThemesPage(periodLabel: period.map(site.scorecard.label(of:)), themes: summaries, hasThemes: !summaries.isEmpty,
+                          configured: !site.themes.themes.isEmpty, minimumN: site.config.minimumN)
+    }
+
+    func themePage(_ theme: CommentTheme, root: String) throws -> ThemePage {
+        let stories = site.storiesByTheme[theme.id] ?? []
+        let nps = site.scorecard.themeImpacts(of: theme.id, .nps), csat = site.scorecard.themeImpacts(of: theme.id, .csat)
+        let shown = themesPeriod.flatMap { period in nps.last { $0.period == period } } ?? nps.last
+        let summary = shown.map { themeSummary($0, root: root) } ?? ThemeSummary(
+            id: theme.id, name: theme.name, href: root + Routes.theme(theme.id).href, impactText: "not mentioned yet",
+            marginText: nil, direction: "flat", suppressed: true, mentions: 0, shareText: nil, withText: nil, withoutText: nil,
+            sparkline: "", trend: nil, touchpoints: [], hasTouchpoints: false, comments: [], hasComments: false,
+            storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
+        let mentions = shown.flatMap { site.scorecard.themeMentions[theme.id]?[$0.period] } ?? []
+        return ThemePage(
+            theme: summary,
+            history: Set(nps.map(\.period) + csat.map(\.period)).sorted(by: >).map { period in
+                let npsImpact = nps.first { $0.period == period }, csatImpact = csat.first { $0.period == period }
+                return ThemePage.HistoryRow(period: site.scorecard.label(of: period), npsImpact: npsImpact.map { impactText($0) } ?? "—",
+                                            csatImpact: csatImpact.map { impactText($0) } ?? "—",
+                                            mentions: npsImpact?.mentions ?? 0, shareText: npsImpact.flatMap(shareText))
+            },
+            touchpointMentions: mentions.compactMap { mention in
+                site.config.touchpoint(mention.touchpoint).map {
+                    ThemePage.TouchpointMention(name: $0.name, href: root + Routes.touchpoint($0.id).href, mentions: mention.mentions)
+                }
+            },
+            hasTouchpointMentions: !mentions.isEmpty,
+            stories: try stories.prefix(Self.storiesPerTheme).map { try storyCard($0, root: root) },
+            hasStories: !stories.isEmpty)
+    }
+
+    /// The stories a theme's page shows, newest first.
+    static let storiesPerTheme = 12
+
+    /// The `count` themes that cost the most NPS points in `period`, shown as findings.
+    func costliestThemes(in period: Period, count: Int = 3, root: String) -> [ThemeLink] {
+        site.scorecard.themeImpacts(.nps, in: period).filter { !$0.suppressed && $0.impact < 0 }.prefix(count).map {
+            ThemeLink(name: $0.theme.name, href: root + Routes.theme($0.theme.id).href, impactText: impactText($0), mentions: $0.mentions)
+        }
+    }
+
+    /// The themes mentioned most at `touchpoint` in the themes' period.
+    func themes(at touchpoint: Touchpoint, root: String) -> [ThemeLink] {
+        guard let period = themesPeriod else { return [] }
+        let impacts = Dictionary(site.scorecard.themeImpacts(.nps, in: period).map { ($0.theme.id, $0) }, uniquingKeysWith: { first, _ in first })
+        return site.themes.themes.compactMap { theme -> ThemeLink? in
+            guard let mentions = site.scorecard.themeMentions[theme.id]?[period]?.first(where: { $0.touchpoint == touchpoint.id })?.mentions,
+                  let impact = impacts[theme.id] else { return nil }
+            return ThemeLink(name: theme.name, href: root + Routes.theme(theme.id).href, impactText: impactText(impact), mentions: mentions)
+        }.sorted { ($1.mentions, $0.name) < ($0.mentions, $1.name) }.prefix(5).map { $0 }
+    }
+
+    private func themeSummary(_ impact: ThemeImpact, root: String) -> ThemeSummary {
+        let stories = site.storiesByTheme[impact.theme.id] ?? []
+        let nps = site.config.metric(SurveyMetric.nps.rawValue) ?? MetricDefinition.builtIn[0]
+        let history = site.scorecard.themeImpacts(of: impact.theme.id, .nps).filter { $0.period <= impact.period && !$0.suppressed }
+            .suffix(Scorecard.trendPeriods)
+        let significant = impact.interval.map { $0.lowerBound > 0 || $0.upperBound < 0 } ?? false
+        let trend = site.scorecard.trend(of: impact.theme.id, .nps, through: impact.period).map { trend in
+            PointValue.Trend(direction: trend.direction.rawValue, text: trend.direction == .none
+                ? "No clear trend over the last \(trend.periods) periods"
+                : "\(trend.direction == .rising ? "Costing less" : "Costing more") over the last \(trend.periods) periods")
+        }
+        let comments = impact.comments.map { comment in
+            BehindTheNumber.Comment(
+                text: comment.text, score: comment.score, dateText: comment.date.longText, date: comment.date.description,
+                touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name,
+                touchpointHref: comment.touchpoint.map { root + Routes.touchpoint($0).href },
+                segment: comment.segment.map(Typography.label))
+        }
+        let where_ = (site.scorecard.themeMentions[impact.theme.id]?[impact.period] ?? []).prefix(3).compactMap { mention in
+            site.config.touchpoint(mention.touchpoint).map { TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href) }
+        }
+        return ThemeSummary(
+            id: impact.theme.id, name: impact.theme.name, href: root + Routes.theme(impact.theme.id).href,
+            impactText: impactText(impact),
+            marginText: impact.suppressed ? nil : impact.interval.map { "± " + MetricDefinition.trimmed(($0.upperBound - $0.lowerBound) / 2, decimals: 1) },
+            direction: impact.suppressed || !significant ? "flat" : impact.impact < 0 ? "costs" : "adds",
+            suppressed: impact.suppressed, mentions: impact.mentions, shareText: shareText(impact),
+            withText: impact.suppressed ? nil : nps.format(impact.valueWith), withoutText: impact.suppressed ? nil : nps.format(impact.valueWithout),
+            sparkline: Charts.sparkline(history.map { Charts.Datum(label: site.scorecard.label(of: $0.period), value: $0.impact,
+                                                                   interval: $0.interval, text: nps.formatDelta($0.impact)) },
+                                        title: "\(impact.theme.name): NPS points, last \(history.count) periods"),
+            trend: impact.suppressed ? nil : trend,
+            touchpoints: Array(where_), hasTouchpoints: !where_.isEmpty, comments: comments, hasComments: !comments.isEmpty,
+            storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
+    }
+
+    /// `−6.1`: the NPS or CSAT points a theme costs or adds, or why it is not shown.
+    private func impactText(_ impact: ThemeImpact) -> String {
+        guard !impact.suppressed else { return "too few mentions (n = \(impact.mentions))" }
+        let metric = site.config.metric(impact.metric.rawValue) ?? MetricDefinition.builtIn[0]
+        return metric.formatDelta(impact.impact)
+    }
+
+    private func shareText(_ impact: ThemeImpact) -> String? {
+        impact.share.map { MetricDefinition.trimmed($0 * 100, decimals: 0) + "% of comments" }
+    }
+}
