@@ -14,7 +14,7 @@ struct BuildTests {
         #expect(files == [
             ".cxsite-output", "404.html", "assets/style.css", "briefings/index.html", "briefings/q2.html", "briefings/q3.html",
             "feed.xml", "gap/index.html", "index.html", "journey/index.html", "loops/index.html", "scorecard.json", "scorecard/index.html", "stories/double-bill.html", "stories/fast-install.html",
-            "stories/index.html", "stories/old-failure.html", "touchpoints/billing.html",
+            "stories/index.html", "stories/old-failure.html", "themes/index.html", "touchpoints/billing.html",
             "touchpoints/installation.html", "touchpoints/website.html",
         ])
         #expect(summary.pages == files.count - 4)  // the marker, the stylesheet, scorecard.json and feed.xml are not pages

@@ -1,0 +1,107 @@
+@testable import CXCore
+import Foundation
+import Testing
+
+/// Themes: which comments mention them, and what they cost.
+struct ThemeTests {
+    @Test(arguments: [
+        ["charge", "charges", "charged", "charging", "Charge"],
+        ["bill", "bills", "billed", "BILLS"],
+        ["stop", "stops", "stopped", "stopping"],
+        ["run", "runs", "running"],
+        ["agree", "agrees", "agreed"],
+        ["company", "companies"],
+        ["box", "boxes"],
+        ["process", "processes"],
+        ["customer", "customers", "customer's", "customers'", "customer’s"],
+    ])
+    func inflectionsOfAWordMeet(_ forms: [String]) {
+        let words = Set(forms.map { ThemeWords.words($0) })
+        #expect(words.count == 1, "\(forms)")
+    }
+
+    @Test(arguments: [("bill", "billion"), ("bill", "bile"), ("card", "cart"), ("hold", "holder"), ("late", "latest"), ("us", "use")])
+    func differentWordsStayApart(_ a: String, _ b: String) {
+        #expect(ThemeWords.words(a) != ThemeWords.words(b))
+    }
+
+    private let matcher = ThemeMatcher([
+        (match: ["on hold", "queue"], exclude: ["no queue"]),   // 0: waits
+        (match: ["charged twice", "double charged"], exclude: []),  // 1: double charges
+        (match: ["didn't expect that"], exclude: []),            // 2: pleasant surprise
+    ])
+
+    @Test(arguments: [
+        ("Kept ON HOLD for an hour.", [0]),
+        ("I was held on the hold line", []),            // the words, but not the phrase
+        ("Queues, queues, queues.", [0]),               // plural
+        ("There was no queue at all", []),              // an exclusion rules the theme out
+        ("On hold, then charged twice!", [0, 1]),       // a comment may mention several themes
+        ("I've been double-charged", [1]),              // a hyphen is a word break
+        ("A credit, I didn’t expect that.", [2]),       // a curly apostrophe is an apostrophe
+        ("onhold", []),                                 // whole words only
+        ("", []),
+    ])
+    func aCommentMentionsTheThemesWhosePhrasesItContains(_ text: String, _ themes: [Int]) {
+        #expect(matcher.themes(in: text) == themes)
+    }
+
+    @Test func aThemesImpactIsEveryonesNPSMinusTheNPSWithoutItsMentions() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/themes.yaml", """
+            themes:
+              - id: hold
+                name: Hold music
+                touchpoint: billing
+                match: [on hold]
+
+            """)
+        // Q3: 20 detractors who were kept on hold, 50 promoters and 30 passives without a word.
+        var csv = "date,metric,score,touchpoint,comment\n"
+        for index in 0..<100 {
+            let (score, comment) = index < 20 ? (2, "Kept on hold for ages") : index < 70 ? (10, "") : (8, "Fine")
+            csv += "2026-08-01,nps,\(score),\(index < 10 ? "billing" : ""),\(comment)\n"
+        }
+        try site.write("content/responses/r.csv", csv)
+        try site.append("cxsite.yaml", "min_n: 10\n")
+        try site.build()
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        let themes = try #require((json as? [String: Any])?["themes"] as? [[String: Any]])
+        let hold = try #require(themes.first { $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3" })
+        // Everyone: 100 × (50 − 20)/100 = +30; without the 20: 100 × 50/80 = +62.5.
+        #expect(hold["mentions"] as? Int == 20)
+        #expect(ResponseTests.number(hold["share"]) == 0.4)  // 20 of the 50 comments
+        #expect(ResponseTests.number(hold["value_with"]) == -100 && ResponseTests.number(hold["value_without"]) == 62.5)
+        #expect(ResponseTests.number(hold["impact"]) == -32.5)
+        #expect(hold["suppressed"] as? Bool == false)
+        let page = try site.page("themes/index.html")
+        #expect(page.contains(#"<a href="../themes/hold.html">Hold music</a>"#) && page.contains("−32.5"))
+        #expect(try site.page("themes/hold.html").contains("Kept on hold for ages"))
+        // The Q3 briefing names it behind the number; billing's page, where 10 mentions were, too.
+        #expect(try site.page("briefings/q3.html").contains(#"<a href="../themes/hold.html">Hold music</a> <span class="count">−32.5 NPS, 20 mentions</span>"#))
+        #expect(try site.page("touchpoints/billing.html").contains(#"<a href="../themes/hold.html">Hold music</a> <span class="count">10 mentions"#))
+        // Below min_n mentions, no impact is shown as a finding.
+        try site.write("cxsite.yaml", try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "min_n: 10\n", with: "min_n: 21\n"))
+        try site.build()
+        #expect(try site.page("themes/index.html").contains("too few mentions (n = 20)"))
+        #expect(!(try site.page("briefings/q3.html")).contains("themes/hold.html"))
+    }
+
+    @Test func onlyTheNewestThreeCommentsOfAThemeAreKept() throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString).csv")
+        defer { try? FileManager.default.removeItem(at: url) }
+        var csv = "date,metric,score,comment\n"
+        for day in 1...28 { for _ in 0..<40 { csv += "2026-08-\(day < 10 ? "0" : "")\(day),nps,9,Queue day \(day)\n" } }
+        try Data(csv.utf8).write(to: url)
+        let config = SiteConfig(title: "T", period: .quarter, journey: [], metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+        var catalog = ThemeCatalog(themes: [CommentTheme(id: "queue", name: "Queues", touchpoint: nil, match: ["queue"], exclude: [])])
+        catalog = ThemeCatalog(themes: catalog.themes, hash: 1)
+        let (aggregates, diagnostics, _) = ResponseAggregator(config: config, themes: catalog).aggregate([("content/responses/r.csv", url)])
+        #expect(diagnostics.isEmpty)
+        let totals = try #require(aggregates.themeTotals.values.first)
+        #expect(totals.n == 28 * 40)
+        #expect(totals.recentComments.map(\.text) == ["Queue day 28", "Queue day 28", "Queue day 28"])
+    }
+}
