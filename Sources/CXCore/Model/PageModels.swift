@@ -188,7 +188,8 @@ struct ThemeSummary: Encodable, Sendable {
 struct ThemeLink: Encodable, Sendable {
     let name: String
     let href: String
-    let impactText: String
+    /// The NPS points it costs or adds; nil when too few mention it to say.
+    let impactText: String?
     let mentions: Int
 }
 

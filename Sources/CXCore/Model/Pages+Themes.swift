@@ -61,7 +61,8 @@ extension PageBuilder {
         return site.themes.themes.compactMap { theme -> ThemeLink? in
             guard let mentions = site.scorecard.themeMentions[theme.id]?[period]?.first(where: { $0.touchpoint == touchpoint.id })?.mentions,
                   let impact = impacts[theme.id] else { return nil }
-            return ThemeLink(name: theme.name, href: root + Routes.theme(theme.id).href, impactText: impactText(impact), mentions: mentions)
+            return ThemeLink(name: theme.name, href: root + Routes.theme(theme.id).href,
+                             impactText: impact.suppressed ? nil : impactText(impact), mentions: mentions)
         }.sorted { ($1.mentions, $0.name) < ($0.mentions, $1.name) }.prefix(5).map { $0 }
     }
 
