@@ -130,6 +130,18 @@ struct ThemesPage: PageModel {
     /// False when the site has no `content/themes.yaml`.
     let configured: Bool
     let minimumN: Int
+    /// Phrases that set detractors apart in the period, which no theme names yet.
+    let suggestions: [Suggestion]
+    let hasSuggestions: Bool
+
+    struct Suggestion: Encodable, Sendable {
+        let phrase: String
+        let zText: String
+        let detractors: Int
+        let promoters: Int
+        /// The command that makes it a theme.
+        let command: String
+    }
 }
 
 /// One theme's page: its summary, its history, where it is mentioned and its stories.

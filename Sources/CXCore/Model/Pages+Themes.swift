@@ -12,8 +12,14 @@ extension PageBuilder {
         // The costliest first; themes too rarely mentioned to be a finding after the others.
         let ranked = impacts.filter { !$0.suppressed } + impacts.filter(\.suppressed).sorted { $0.mentions > $1.mentions }
         let summaries = ranked.map { themeSummary($0, root: root) }
+        let suggestions = site.scorecard.suggestedThemes.filter { $0.period == period }.map { suggestion in
+            ThemesPage.Suggestion(phrase: suggestion.phrase, zText: MetricDefinition.trimmed(suggestion.z, decimals: 1),
+                                  detractors: suggestion.detractors, promoters: suggestion.promoters,
+                                  command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase))
+        }
         return ThemesPage(periodLabel: period.map(site.scorecard.label(of:)), themes: summaries, hasThemes: !summaries.isEmpty,
-                          configured: !site.themes.themes.isEmpty, minimumN: site.config.minimumN)
+                          configured: !site.themes.themes.isEmpty, minimumN: site.config.minimumN,
+                          suggestions: suggestions, hasSuggestions: !suggestions.isEmpty)
     }
 
     func themePage(_ theme: CommentTheme, root: String) throws -> ThemePage {
@@ -42,6 +48,11 @@ extension PageBuilder {
             hasTouchpointMentions: !mentions.isEmpty,
             stories: try stories.prefix(Self.storiesPerTheme).map { try storyCard($0, root: root) },
             hasStories: !stories.isEmpty)
+    }
+
+    /// `text` as one shell word: in single quotes, with a quote written `'\''`.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
     /// The stories a theme's page shows, newest first.

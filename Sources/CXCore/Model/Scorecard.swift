@@ -125,6 +125,8 @@ struct Scorecard: Sendable {
     let drivers: [Driver]
     /// What each theme costs or adds, by period and metric, the costliest first.
     let themeImpacts: [ThemeImpact]
+    /// Phrases that set detractors apart, which no theme names yet, by period.
+    let suggestedThemes: [SuggestedTheme]
     /// How many responses at each touchpoint mention each theme, by theme id and period.
     let themeMentions: [String: [Period: [(touchpoint: String, mentions: Int)]]]
 
@@ -196,6 +198,7 @@ struct Scorecard: Sendable {
         return (Scorecard(config: config, series: sorted, changes: changes, partial: partial,
                           drivers: Self.drivers(responses.driverPairs, config: config),
                           themeImpacts: ThemeImpact.all(responses, themes: content.themes, config: config),
+                          suggestedThemes: SuggestedTheme.all(responses.phrases, themes: content.themes),
                           themeMentions: mentions), diagnostics)
     }
 

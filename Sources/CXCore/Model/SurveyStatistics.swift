@@ -188,6 +188,17 @@ public enum SurveyStatistics {
         public var isSignificant: Bool { low > 0 || high < 0 }
     }
 
+    /// How strongly a word sets group A apart from group B: the weighted log-odds ratio with
+    /// an informative Dirichlet prior (Monroe, Colaresi & Quinn 2008, eq. 16–22), as a z-score.
+    /// `a`, `b`: the word's count in each group; `totalA`, `totalB`: all words counted in each;
+    /// `prior`: the word's pseudo-count, of `priorTotal` in all. Positive: A's word.
+    public static func logOddsZ(a: Double, b: Double, totalA: Double, totalB: Double, prior: Double, priorTotal: Double) -> Double {
+        let deltaA = log((a + prior) / (totalA + priorTotal - a - prior))
+        let deltaB = log((b + prior) / (totalB + priorTotal - b - prior))
+        let variance = 1 / (a + prior) + 1 / (b + prior)
+        return (deltaA - deltaB) / variance.squareRoot()
+    }
+
     // MARK: Distributions
 
     /// The `quantile` (0…1) of Student's t with `degreesOfFreedom`: the t at which the

@@ -65,9 +65,19 @@ enum ScorecardExport {
             ]
             return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
         }
+        let suggested = scorecard.suggestedThemes.map { suggestion -> String in
+            let fields: [(String, String)] = [
+                ("period", string(suggestion.period.description)),
+                ("phrase", string(suggestion.phrase)),
+                ("z", number(suggestion.z)),
+                ("detractors", String(suggestion.detractors)),
+                ("promoters", String(suggestion.promoters)),
+            ]
+            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
+        }
         func list(_ items: [String]) -> String { items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") }
         return Array(("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers)
-            + "],\n\"themes\": [\n" + list(themes) + "]}\n").utf8)
+            + "],\n\"themes\": [\n" + list(themes) + "],\n\"suggested_themes\": [\n" + list(suggested) + "]}\n").utf8)
     }
 
     /// A JSON number: integers without a fraction, others unrounded (as Mustache prints them).

@@ -175,6 +175,8 @@ struct ResponseAggregates: Sendable, Codable {
     /// The responses whose comment mentions each theme, per metric, period and group
     /// (everyone, or a touchpoint).
     var themeTotals: [ThemeKey: ResponseTotals] = [:]
+    /// The phrases of detractors' and promoters' NPS comments, by period.
+    var phrases: [Period: PhraseCounts] = [:]
 
     struct ThemeKey: Hashable, Sendable, Codable {
         var theme: String
@@ -202,8 +204,13 @@ struct ResponseAggregates: Sendable, Codable {
         var totals: ResponseTotals
     }
 
+    private struct PeriodPhrases: Codable {
+        var period: Period
+        var phrases: PhraseCounts
+    }
+
     private enum CodingKeys: String, CodingKey {
-        case totals, sources, links, newest, themeTotals
+        case totals, sources, links, newest, themeTotals, phrases
     }
 
     // A file's totals are cached; the pairs are made again from the files' links.
@@ -214,6 +221,7 @@ struct ResponseAggregates: Sendable, Codable {
         links = try container.decode([ResponseLink].self, forKey: .links)
         newest = try container.decode(Day?.self, forKey: .newest)
         for total in try container.decode([ThemeTotal].self, forKey: .themeTotals) { themeTotals[total.key] = total.totals }
+        for entry in try container.decode([PeriodPhrases].self, forKey: .phrases) { phrases[entry.period] = entry.phrases }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -225,6 +233,8 @@ struct ResponseAggregates: Sendable, Codable {
         try container.encode(newest, forKey: .newest)
         try container.encode(themeTotals.map { ThemeTotal(key: $0.key, totals: $0.value) }
             .sorted { "\($0.key)" < "\($1.key)" }, forKey: .themeTotals)
+        try container.encode(phrases.map { PeriodPhrases(period: $0.key, phrases: $0.value) }.sorted { $0.period < $1.period },
+                             forKey: .phrases)
     }
 
     mutating func merge(_ other: ResponseAggregates) {
@@ -232,6 +242,7 @@ struct ResponseAggregates: Sendable, Codable {
         for (key, files) in other.sources { sources[key, default: []].formUnion(files) }
         links += other.links
         for (key, totals) in other.themeTotals { themeTotals[key, default: ResponseTotals()].merge(totals) }
+        for (period, counts) in other.phrases { phrases[period, default: PhraseCounts()].merge(counts) }
         if let date = other.newest, newest.map({ date > $0 }) ?? true { newest = date }
     }
 }
@@ -420,7 +431,10 @@ struct ResponseAggregator {
             var mentioned: [Int] = []
             if let field = columns.comment, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
                 tally.blocks[block].all.commented += 1
-                mentioned = record.withBytes(field) { themes.matcher.themes(in: $0) }
+                mentioned = record.withBytes(field) { bytes in
+                    if metric == .nps, score <= 6 || score >= 9 { tally.blocks[block].phrases.add(comment: bytes, detractor: score <= 6) }
+                    return themes.matcher.themes(in: bytes)
+                }
                 let kept = mentioned.contains { tally.wantsThemeComment(block, theme: $0, touchpoint: touchpoint, from: date) }
                 if kept || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date)) {
                     comment = ResponseComment(date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
@@ -443,6 +457,7 @@ struct ResponseAggregator {
                 result.aggregates.totals[ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)] = totals
             }
             result.aggregates.sources[ResponseAggregates.sourceKey(block.metric.rawValue, block.period), default: []].insert(file.path)
+            if block.metric == .nps, !block.phrases.phrases.isEmpty { result.aggregates.phrases[block.period] = block.phrases }
             for (slot, totals) in block.themes {
                 let group: Scorecard.Group = slot.touchpoint < 0 ? .all : .touchpoint(config.journey[slot.touchpoint].id)
                 let key = ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)
@@ -463,6 +478,7 @@ struct ResponseAggregator {
             var touchpoints: [ResponseTotals]
             /// The responses mentioning each theme, overall (touchpoint −1) and per touchpoint.
             var themes: [ThemeSlot: ResponseTotals] = [:]
+            var phrases = PhraseCounts()
         }
 
         struct ThemeSlot: Hashable {

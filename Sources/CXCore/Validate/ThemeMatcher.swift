@@ -10,13 +10,31 @@ enum ThemeWords {
     }
 
     static func words(in bytes: UnsafeBufferPointer<UInt8>) -> [UInt64] {
-        var words: [UInt64] = []
+        tokens(in: bytes).map(\.word)
+    }
+
+    /// A word of a text: its stemmed hash, where it stands, and whether only spaces or
+    /// hyphens part it from the word before (a phrase does not run across a comma or a full stop).
+    struct Token {
+        let word: UInt64
+        let range: Range<Int>
+        let followsOn: Bool
+    }
+
+    /// The stemmed words of `bytes`, in order.
+    static func tokens(in bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+        var words: [Token] = []
         var word: [UInt8] = []
         word.reserveCapacity(32)
+        var start = 0
         var index = 0
+        var broken = false
         func flush() {
             while word.last == UInt8(ascii: "'") { word.removeLast() }
-            if !word.isEmpty { words.append(hash(stem(word))) }
+            if !word.isEmpty {
+                words.append(Token(word: hash(stem(word)), range: start..<index, followsOn: !broken && !words.isEmpty))
+                broken = false
+            }
             word.removeAll(keepingCapacity: true)
         }
         while index < bytes.count {
@@ -31,11 +49,13 @@ enum ThemeWords {
             let isWordByte = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte >= 0x80
             if isWordByte {
+                if word.isEmpty { start = index }
                 word.append(byte)
             } else if byte == UInt8(ascii: "'"), !word.isEmpty {
                 word.append(byte)
             } else {
                 flush()
+                if byte != UInt8(ascii: " ") && byte != UInt8(ascii: "-") && byte != UInt8(ascii: "\t") { broken = true }
             }
             index += 1
         }

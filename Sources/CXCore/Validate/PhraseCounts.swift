@@ -1,0 +1,97 @@
+/// How often each phrase of one to three words occurs in detractors' and promoters' comments
+/// in a period: what the suggested themes are found from (docs/themes.md). Counted while the
+/// responses stream, with a bounded vocabulary.
+struct PhraseCounts: Sendable, Codable, Equatable {
+    struct Count: Sendable, Codable, Equatable {
+        /// The phrase as first written, lower-cased.
+        var text: String
+        var detractors = 0
+        var promoters = 0
+    }
+
+    /// By the hash of the phrase's stemmed words.
+    var phrases: [UInt64: Count] = [:]
+    /// All phrases counted in each group.
+    var detractorTotal = 0
+    var promoterTotal = 0
+
+    /// The most phrases kept per period: past it, those seen once are dropped (a phrase seen
+    /// once cannot become a suggestion).
+    static let capacity = 100_000
+    static let longest = 3
+
+    /// Counts the phrases of a comment by a detractor or a promoter: every run of one to three
+    /// words that neither starts nor ends with a stop word.
+    mutating func add(comment bytes: UnsafeBufferPointer<UInt8>, detractor: Bool) {
+        let tokens = ThemeWords.tokens(in: bytes)
+        for start in tokens.indices where !StopWords.hashes.contains(tokens[start].word) {
+            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+            for end in start..<min(start + Self.longest, tokens.count) {
+                if end > start, !tokens[end].followsOn { break }
+                hash = (hash ^ tokens[end].word) &* 0x100_0000_01b3
+                guard !StopWords.hashes.contains(tokens[end].word) else { continue }
+                if phrases[hash] == nil {
+                    let range = tokens[start].range.lowerBound..<tokens[end].range.upperBound
+                    phrases[hash] = Count(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased())
+                }
+                if detractor {
+                    phrases[hash]!.detractors += 1
+                    detractorTotal += 1
+                } else {
+                    phrases[hash]!.promoters += 1
+                    promoterTotal += 1
+                }
+            }
+        }
+        if phrases.count > Self.capacity { phrases = phrases.filter { $0.value.detractors + $0.value.promoters > 1 } }
+    }
+
+    mutating func merge(_ other: PhraseCounts) {
+        for (hash, count) in other.phrases {
+            phrases[hash, default: Count(text: count.text)].detractors += count.detractors
+            phrases[hash, default: Count(text: count.text)].promoters += count.promoters
+        }
+        detractorTotal += other.detractorTotal
+        promoterTotal += other.promoterTotal
+    }
+
+    // Stored as a list: the cache's format has no dictionaries.
+    private struct Entry: Codable {
+        var hash: UInt64
+        var count: Count
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case phrases, detractorTotal, promoterTotal
+    }
+
+    init() {}
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        for entry in try container.decode([Entry].self, forKey: .phrases) { phrases[entry.hash] = entry.count }
+        detractorTotal = try container.decode(Int.self, forKey: .detractorTotal)
+        promoterTotal = try container.decode(Int.self, forKey: .promoterTotal)
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(phrases.map { Entry(hash: $0.key, count: $0.value) }.sorted { $0.hash < $1.hash }, forKey: .phrases)
+        try container.encode(detractorTotal, forKey: .detractorTotal)
+        try container.encode(promoterTotal, forKey: .promoterTotal)
+    }
+}
+
+/// Short English function words, which a phrase neither starts nor ends with.
+enum StopWords {
+    static let words = """
+        a about above after again against all am an and any are as at be because been before being below between both but by \
+        can could did do does doing down during each few for from further had has have having he her here hers him his how \
+        i if in into is it its itself just me more most my no nor not now of off on once only or other our ours out over own \
+        same she should so some such than that the their them then there these they this those through to too under until up \
+        very was we were what when where which while who whom why will with would you your yours yourself also get got go \
+        going one two three still even ever really much many i'm i've it's don't didn't can't won't wasn't isn't you're \
+        we're they're that's there's
+        """
+    static let hashes: Set<UInt64> = Set(words.split(whereSeparator: { $0 == " " || $0 == "\n" }).flatMap { ThemeWords.words(String($0)) })
+}
