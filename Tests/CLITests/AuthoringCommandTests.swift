@@ -20,6 +20,35 @@ struct AuthoringCommandTests {
         #expect(!FileManager.default.fileExists(atPath: site + "/templates"))  // all or nothing
     }
 
+    @Test func themeAddFollowsASuggestedPhraseAndKeepsTheFileAsItWas() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site])
+        let themes = site + "/content/themes.yaml"
+        // No themes file yet: it is made.
+        let first = try CXSiteBinary.run(["theme", "add", "on hold", "--source", site])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(first.stdout == themes + "\n")
+        // A second theme keeps the first, and the comment a person wrote in between.
+        try Data((try String(contentsOfFile: themes, encoding: .utf8) + "# billing next\n").utf8).write(to: URL(fileURLWithPath: themes))
+        let second = try CXSiteBinary.run(["theme", "add", "refund came", "--id", "refunds", "--name", "Refunds",
+                                           "--touchpoint", "billing", "--source", site])
+        #expect(second.status == 0, "\(second.stderr)")
+        let text = try String(contentsOfFile: themes, encoding: .utf8)
+        #expect(text.contains("  - id: \"on-hold\"\n    name: \"On hold\"\n    match: [\"on hold\"]\n# billing next\n  - id: \"refunds\"\n"))
+        #expect(text.contains("    touchpoint: \"billing\"\n    match: [\"refund came\"]\n"))
+        #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
+        #expect(FileManager.default.fileExists(atPath: site + "/public/themes/refunds.html"))
+        // The same id again, or a file whose shape an appended line would change: refused, untouched.
+        let again = try CXSiteBinary.run(["theme", "add", "refund came", "--id", "refunds", "--source", site])
+        #expect(again.status == 1 && again.stderr.contains("theme 'refunds' is already in content/themes.yaml"))
+        try Data("themes: [{id: a, name: A, match: [x]}]\n".utf8).write(to: URL(fileURLWithPath: themes))
+        let flow = try CXSiteBinary.run(["theme", "add", "on hold", "--source", site])
+        #expect(flow.status == 1 && flow.stderr.contains("add it by hand"))
+        #expect(try String(contentsOfFile: themes, encoding: .utf8) == "themes: [{id: a, name: A, match: [x]}]\n")
+    }
+
     @Test func initWithTemplatesWritesTheThemeForCustomising() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

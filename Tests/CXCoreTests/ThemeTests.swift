@@ -89,6 +89,47 @@ struct ThemeTests {
         #expect(!(try site.page("briefings/q3.html")).contains("themes/hold.html"))
     }
 
+    @Test func theLogOddsZScoreOfAWord() {
+        // 20 of 1,000 detractor words, 2 of 1,500 promoter words; prior 500 × 22/2,500 = 4.4.
+        let z = SurveyStatistics.logOddsZ(a: 20, b: 2, totalA: 1000, totalB: 1500, prior: 4.4, priorTotal: 500)
+        #expect(abs(z - 3.690894) < 1e-6)
+        // Said as often by both, relative to their totals: no difference.
+        #expect(abs(SurveyStatistics.logOddsZ(a: 10, b: 15, totalA: 1000, totalB: 1500, prior: 5, priorTotal: 500)) < 1e-9)
+    }
+
+    @Test func phrasesAreOneToThreeWordsNotEdgedByStopWordsNorRunningAcrossPunctuation() {
+        var counts = PhraseCounts()
+        var text = "Kept on hold for ages. Nobody called back"
+        text.withUTF8 { counts.add(comment: $0, detractor: true) }
+        let phrases = Set(counts.phrases.values.map(\.text))
+        #expect(phrases == ["kept", "kept on hold", "hold", "hold for ages", "ages", "nobody", "nobody called", "nobody called back",
+                            "called", "called back", "back"])
+        #expect(counts.detractorTotal == phrases.count && counts.promoterTotal == 0)
+    }
+
+    @Test func aSuggestionIsAPhraseThatSetsDetractorsApartAndNoThemeNames() throws {
+        var counts = PhraseCounts()
+        func add(_ text: String, _ times: Int, detractor: Bool) {
+            var text = text
+            for _ in 0..<times { text.withUTF8 { counts.add(comment: $0, detractor: detractor) } }
+        }
+        add("The router keeps dropping", 30, detractor: true)
+        add("Kept on hold", 20, detractor: true)
+        add("Great engineer visit", 40, detractor: false)
+        add("The router is great", 10, detractor: false)
+        let period = Period(year: 2026, index: 3, kind: .quarter)
+        let themes = ThemeCatalog(themes: [CommentTheme(id: "hold", name: "Hold", touchpoint: nil, match: ["on hold"], exclude: [])])
+        let suggestions = SuggestedTheme.all([period: counts], themes: themes)
+        // "keeps dropping" says nearly what "dropping" does, and more; "router" is said by both;
+        // a phrase the hold theme matches is left out.
+        let phrases = suggestions.map(\.phrase)
+        #expect(phrases.contains("keeps dropping") || phrases.contains("router keeps dropping"))
+        #expect(!phrases.contains("router") && !phrases.contains("great engineer visit"))
+        #expect(!phrases.contains("kept on hold"))  // the hold theme matches it
+        #expect(suggestions.allSatisfy { $0.z >= 1.96 && $0.detractors >= SuggestedTheme.minimumMentions })
+        #expect(suggestions.map(\.z) == suggestions.map(\.z).sorted(by: >))
+    }
+
     @Test func onlyTheNewestThreeCommentsOfAThemeAreKept() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }

@@ -174,7 +174,7 @@ public enum Authoring {
         return Day(secondsSince1970: seconds)
     }
 
-    private static func yamlString(_ text: String) -> String {
+    static func yamlString(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
 }
