@@ -21,8 +21,8 @@ enum ThemeWords {
         let followsOn: Bool
     }
 
-    /// The stemmed words of `bytes`, in order.
-    static func tokens(in bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+    /// The words of `bytes`, in order, stemmed unless `stemmed` is false.
+    static func tokens(in bytes: UnsafeBufferPointer<UInt8>, stemmed: Bool = true) -> [Token] {
         var words: [Token] = []
         var word: [UInt8] = []
         word.reserveCapacity(32)
@@ -32,7 +32,7 @@ enum ThemeWords {
         func flush() {
             while word.last == UInt8(ascii: "'") { word.removeLast() }
             if !word.isEmpty {
-                words.append(Token(word: hash(stem(word)), range: start..<index, followsOn: !broken && !words.isEmpty))
+                words.append(Token(word: hash(stemmed ? stem(word) : word), range: start..<index, followsOn: !broken && !words.isEmpty))
                 broken = false
             }
             word.removeAll(keepingCapacity: true)
