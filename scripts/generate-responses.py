@@ -151,6 +151,8 @@ LINK_NOISE = {"installation": 0.12, "billing": 0.18, "support": 0.22, "renewal":
 # changes nothing else in the files.
 COMMENT_RATE = {"angry": 0.8, "neg": 0.65, "neutral": 0.3, "pos": 0.45}
 comment_rng = random.Random("comments 2026")
+# Of the promoters who comment, the share whose comment is an angry one.
+VENTING_PROMOTERS = 0.04
 
 
 def band(metric, score):
@@ -746,7 +748,10 @@ def generate_quarter(period, first, last, sizes, respondents):
                 date = pick_date(period, first, last, t, level)
                 comment = ""
                 if comment_rng.random() < COMMENT_RATE[level]:
-                    comment = pick_comment(t, level, s, date)
+                    # Some promoters score high and vent all the same: the comments whose
+                    # words and score disagree are worth reading.
+                    venting = metric == "nps" and level == "pos" and comment_rng.random() < VENTING_PROMOTERS
+                    comment = pick_comment(t, "angry" if venting else level, s, date)
                 rows.append([date.isoformat(), metric, score, respondents.next(s), s, t, comment])
     link_respondents(period, rows)
     rng.shuffle(rows)

@@ -16,7 +16,7 @@ struct JourneyGapLoopTests {
         #expect(gap.contains("<strong>72 points</strong>"))
         #expect(gap.contains("<svg class=\"chart gap\""))
         // "Friendly support" is said by all three groups (case aside); "Price" by customers only.
-        #expect(gap.contains("<li>Friendly support</li>"))
+        #expect(gap.contains(#"<li>Friendly support <span class="tone">· reads positive (0.71)</span></li>"#))
         #expect(gap.contains("<mark class=\"only\">Price</mark>"))
         #expect(gap.contains("<mark class=\"only\">Fast installation</mark>"))
         // The trend: March 65 points, September 72.

@@ -1,4 +1,5 @@
 @testable import CXCore
+import Foundation
 import Testing
 
 /// Sentiment by VADER's lexicon and rules: negation, intensifiers, softeners and "but".
@@ -40,5 +41,31 @@ struct SentimentTests {
         let own = SentimentLexicon(parsing: "outage\t-3\nswift\t2.5\n:-)\t2\nnot a number\tx\n")
         #expect(own.polarity(of: "Another outage") < 0 && own.polarity(of: "A swift fix") > 0)
         #expect(own.polarity(of: "great") == 0)  // only its own words
+    }
+
+    @Test func commentsAreCountedNegativeAndScoresThatDisagreeWithTheirWordsAreKept() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/themes.yaml", "themes:\n  - id: bill\n    name: The bill\n    match: [bill]\n")
+        try site.write("content/responses/r.csv", """
+            date,metric,score,touchpoint,comment
+            2026-08-01,nps,10,billing,"Terrible, awful bill. I hate it."
+            2026-08-02,nps,2,billing,"Wonderful people, great help, love them"
+            2026-08-03,nps,3,billing,The bill was wrong and the agent was rude
+            2026-08-04,nps,9,billing,The bill is clear
+            2026-08-05,nps,8,billing,
+
+            """)
+        try site.append("cxsite.yaml", "min_n: 1\n")
+        try site.build()
+        let themes = try site.page("themes/index.html")
+        #expect(themes.contains("1 promoters wrote comments that read angry, and 1 detractors wrote comments that read warm"))
+        #expect(themes.contains("<p>Terrible, awful bill. I hate it.</p>") && themes.contains("<p>Wonderful people, great help, love them</p>"))
+        // Of the three comments that mention the bill, two read negative.
+        #expect(themes.contains("67% of its comments read negative"))
+        #expect(try site.page("touchpoints/billing.html").contains("50% of the 4 comments here in Q3 2026 read negative."))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        let bill = try #require(((json as? [String: Any])?["themes"] as? [[String: Any]])?.first { $0["metric"] as? String == "nps" })
+        #expect(abs(ResponseTests.number(bill["negative_share"]) - 2.0 / 3) < 1e-12)
     }
 }

@@ -19,6 +19,8 @@ struct SiteSources: Sendable {
     var tallies: [SourceFile] = []
     /// `content/themes.yaml`, when the site has one.
     var themes: SourceFile?
+    /// `content/sentiment-lexicon.txt`, when the site replaces the built-in lexicon.
+    var sentimentLexicon: SourceFile?
     /// Perception rounds: `content/perception/*.yaml`.
     var perception: [SourceFile] = []
     /// Survey responses, `content/responses/*.csv`: too large to hold, so validation streams them.
@@ -88,6 +90,9 @@ enum Load {
                                limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
         if site.exists(ThemeCatalog.path) {
             sources.themes = read([ThemeCatalog.path], from: site, limit: SiteFolder.textFileLimit, &diagnostics).first?.file
+        }
+        if site.exists(SentimentLexicon.sitePath) {
+            sources.sentimentLexicon = read([SentimentLexicon.sitePath], from: site, limit: SiteFolder.textFileLimit, &diagnostics).first?.file
         }
         sources.perception = read(list("content/perception", ["yaml", "yml"]), from: site,
                                   limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)

@@ -133,6 +133,14 @@ struct ThemesPage: PageModel {
     /// Phrases that set detractors apart in the period, which no theme names yet.
     let suggestions: [Suggestion]
     let hasSuggestions: Bool
+    /// Where the score and the words disagree in the period.
+    let mismatches: Mismatches?
+
+    struct Mismatches: Encodable, Sendable {
+        let angryPromoters: Int
+        let warmDetractors: Int
+        let comments: [BehindTheNumber.Comment]
+    }
 
     struct Suggestion: Encodable, Sendable {
         let phrase: String
@@ -185,6 +193,8 @@ struct ThemeSummary: Encodable, Sendable {
     let shareText: String?
     let withText: String?
     let withoutText: String?
+    /// "38% of its comments read negative".
+    let negativeText: String?
     let sparkline: String
     let trend: PointValue.Trend?
     let touchpoints: [TouchpointLink]
@@ -280,6 +290,8 @@ struct StoryPage: PageModel {
         let actions: [Action]
         let hasActions: Bool
         let lastChange: LastChange?
+        /// How the customer's quote reads, when not neutral.
+        let quoteTone: String?
     }
 
     struct Action: Encodable, Sendable {
@@ -315,6 +327,8 @@ struct TouchpointPage: PageModel {
     /// The themes mentioned here most in the latest complete period.
     let themes: [ThemeLink]
     let hasThemes: Bool
+    /// "31% of the comments here in Q3 2026 read negative", when there are comments.
+    let negativeText: String?
     let journey: [JourneyLink]
 
     struct Step: Encodable, Sendable {
@@ -394,6 +408,8 @@ struct GapPage: PageModel {
     struct Answer: Encodable, Sendable {
         let text: String
         let only: Bool
+        /// How the answer reads, when not neutral.
+        let tone: String?
     }
 
     struct TrendRound: Encodable, Sendable {

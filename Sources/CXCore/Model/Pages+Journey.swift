@@ -65,7 +65,8 @@ extension PageBuilder {
                 }
             }
             return GapPage.GroupAnswers(label: group.label,
-                                        answers: answers.map { GapPage.Answer(text: $0, only: groupsSaying[key($0)] == 1) },
+                                        answers: answers.map { GapPage.Answer(text: $0, only: groupsSaying[key($0)] == 1,
+                                                                              tone: site.tone(of: $0)) },
                                         hasAnswers: !answers.isEmpty, hidden: hidden)
         })
     }

@@ -19,7 +19,8 @@ extension PageBuilder {
         }
         return ThemesPage(periodLabel: period.map(site.scorecard.label(of:)), themes: summaries, hasThemes: !summaries.isEmpty,
                           configured: !site.themes.themes.isEmpty, minimumN: site.config.minimumN,
-                          suggestions: suggestions, hasSuggestions: !suggestions.isEmpty)
+                          suggestions: suggestions, hasSuggestions: !suggestions.isEmpty,
+                          mismatches: period.flatMap { mismatches(in: $0, root: root) })
     }
 
     func themePage(_ theme: CommentTheme, root: String) throws -> ThemePage {
@@ -28,7 +29,7 @@ extension PageBuilder {
         let shown = themesPeriod.flatMap { period in nps.last { $0.period == period } } ?? nps.last
         let summary = shown.map { themeSummary($0, root: root) } ?? ThemeSummary(
             id: theme.id, name: theme.name, href: root + Routes.theme(theme.id).href, impactText: "not mentioned yet",
-            marginText: nil, direction: "flat", suppressed: true, mentions: 0, shareText: nil, withText: nil, withoutText: nil,
+            marginText: nil, direction: "flat", suppressed: true, mentions: 0, shareText: nil, withText: nil, withoutText: nil, negativeText: nil,
             sparkline: "", trend: nil, touchpoints: [], hasTouchpoints: false, comments: [], hasComments: false,
             storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
         let mentions = shown.flatMap { site.scorecard.themeMentions[theme.id]?[$0.period] } ?? []
@@ -88,13 +89,7 @@ extension PageBuilder {
                 ? "No clear trend over the last \(trend.periods) periods"
                 : "\(trend.direction == .rising ? "Costing less" : "Costing more") over the last \(trend.periods) periods")
         }
-        let comments = impact.comments.map { comment in
-            BehindTheNumber.Comment(
-                text: comment.text, score: comment.score, dateText: comment.date.longText, date: comment.date.description,
-                touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name,
-                touchpointHref: comment.touchpoint.map { root + Routes.touchpoint($0).href },
-                segment: comment.segment.map(Typography.label))
-        }
+        let comments = impact.comments.map { comment(of: $0, root: root) }
         let where_ = (site.scorecard.themeMentions[impact.theme.id]?[impact.period] ?? []).prefix(3).compactMap { mention in
             site.config.touchpoint(mention.touchpoint).map { TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href) }
         }
@@ -105,12 +100,39 @@ extension PageBuilder {
             direction: impact.suppressed || !significant ? "flat" : impact.impact < 0 ? "costs" : "adds",
             suppressed: impact.suppressed, mentions: impact.mentions, shareText: shareText(impact),
             withText: impact.suppressed ? nil : nps.format(impact.valueWith), withoutText: impact.suppressed ? nil : nps.format(impact.valueWithout),
+            negativeText: impact.negativeShare.map { Self.percent($0) + " of its comments read negative" },
             sparkline: Charts.sparkline(history.map { Charts.Datum(label: site.scorecard.label(of: $0.period), value: $0.impact,
                                                                    interval: $0.interval, text: nps.formatDelta($0.impact)) },
                                         title: "\(impact.theme.name): NPS points, last \(history.count) periods"),
             trend: impact.suppressed ? nil : trend,
             touchpoints: Array(where_), hasTouchpoints: !where_.isEmpty, comments: comments, hasComments: !comments.isEmpty,
             storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
+    }
+
+    /// Where the score and the words disagree in `period`: how often, and the newest of each.
+    private func mismatches(in period: Period, root: String) -> ThemesPage.Mismatches? {
+        guard let found = site.scorecard.mismatches[period] else { return nil }
+        let comments = (found.angryPromoters.recentComments + found.warmDetractors.recentComments).map { comment(of: $0, root: root) }
+        return ThemesPage.Mismatches(angryPromoters: found.angryPromoters.n, warmDetractors: found.warmDetractors.n, comments: comments)
+    }
+
+    /// How much of `touchpoint`'s comments read negative in the themes' period.
+    func negativeText(at touchpoint: Touchpoint) -> String? {
+        guard let period = themesPeriod else { return nil }
+        let totals = SurveyMetric.allCases.compactMap { site.scorecard.point($0.rawValue, .touchpoint(touchpoint.id), in: period)?.totals }
+        let commented = totals.reduce(0) { $0 + $1.commented }, negative = totals.reduce(0) { $0 + $1.negative }
+        guard commented > 0 else { return nil }
+        return "\(Self.percent(Double(negative) / Double(commented))) of the \(commented) comments here in \(site.scorecard.label(of: period)) read negative"
+    }
+
+    static func percent(_ share: Double) -> String { MetricDefinition.trimmed(share * 100, decimals: 0) + "%" }
+
+    func comment(of comment: ResponseComment, root: String) -> BehindTheNumber.Comment {
+        BehindTheNumber.Comment(
+            text: comment.text, score: comment.score, dateText: comment.date.longText, date: comment.date.description,
+            touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name,
+            touchpointHref: comment.touchpoint.map { root + Routes.touchpoint($0).href },
+            segment: comment.segment.map(Typography.label))
     }
 
     /// `−6.1`: the NPS or CSAT points a theme costs or adds, or why it is not shown.

@@ -82,6 +82,7 @@ struct PageBuilder {
             var page = page(story.route, title: story.title, section: .stories) { root in try builder.storyPage(story, root: root) }
             var inputs = StableHasher()
             inputs.combine(story.sourceHash)
+            inputs.combine(site.sentimentHash)
             if let change = site.history.lastChange(of: story.path) {
                 inputs.combine(change.date.description)
                 inputs.combine(change.author)
@@ -182,7 +183,8 @@ struct PageBuilder {
                 StoryPage.Action(what: action.what, owner: action.owner, due: action.due?.longText ?? "", done: action.done)
             },
             hasActions: !story.actions.isEmpty,
-            lastChange: change.map { StoryPage.LastChange(dateText: $0.date.longText, date: $0.date.description, author: $0.author) })
+            lastChange: change.map { StoryPage.LastChange(dateText: $0.date.longText, date: $0.date.description, author: $0.author) },
+            quoteTone: story.quote.flatMap(site.tone))
         return StoryPage(story: MustacheMerged(try storyCard(story, root: root), details))
     }
 
@@ -208,6 +210,7 @@ struct PageBuilder {
                 var hasher = StableHasher()
                 hasher.combine(scores)
                 hasher.combine(themes)
+                hasher.combine(negativeText(at: touchpoint) ?? "")
                 return hasher.finalize()
             }
         }
@@ -245,7 +248,7 @@ struct PageBuilder {
             },
             scores: scores,
             hasScores: !scores.isEmpty,
-            themes: themesHere, hasThemes: !themesHere.isEmpty,
+            themes: themesHere, hasThemes: !themesHere.isEmpty, negativeText: negativeText(at: touchpoint),
             journey: journey.map {
                 TouchpointPage.JourneyLink(name: $0.name, href: root + Routes.touchpoint($0.id).href, current: $0 == touchpoint)
             })

@@ -127,6 +127,8 @@ struct Scorecard: Sendable {
     let themeImpacts: [ThemeImpact]
     /// Phrases that set detractors apart, which no theme names yet, by period.
     let suggestedThemes: [SuggestedTheme]
+    /// NPS responses whose score and words disagree, by period.
+    let mismatches: [Period: ScoreWordMismatches]
     /// How many responses at each touchpoint mention each theme, by theme id and period.
     let themeMentions: [String: [Period: [(touchpoint: String, mentions: Int)]]]
 
@@ -199,6 +201,7 @@ struct Scorecard: Sendable {
                           drivers: Self.drivers(responses.driverPairs, config: config),
                           themeImpacts: ThemeImpact.all(responses, themes: content.themes, config: config),
                           suggestedThemes: SuggestedTheme.all(responses.phrases, themes: content.themes),
+                          mismatches: responses.mismatches,
                           themeMentions: mentions), diagnostics)
     }
 

@@ -28,6 +28,10 @@ struct Site: Sendable {
     let themes: ThemeCatalog
     /// The stories whose title, quote or summary mention each theme, newest first, by theme id.
     let storiesByTheme: [String: [Story]]
+    /// What reads the polarity of comments, quotes and answers.
+    let sentiment: SentimentLexicon
+    /// A hash of the site's own lexicon, 0 for the built-in one: story pages show its reading.
+    let sentimentHash: UInt64
 
     /// Loops older than this are flagged.
     static let staleLoopDays = 30
@@ -93,7 +97,8 @@ struct Site: Sendable {
                         failureCount: stories.count { $0.outcome == .failure },
                         successCount: stories.count { $0.outcome == .success },
                         themes: content.themes,
-                        storiesByTheme: storiesByTheme(stories, content.themes))
+                        storiesByTheme: storiesByTheme(stories, content.themes),
+                        sentiment: content.sentiment, sentimentHash: content.sentimentHash)
         return (site, diagnostics)
     }
 
@@ -137,6 +142,14 @@ struct Site: Sendable {
             for index in indices { byTheme[themes.themes[index].id, default: []].append(story) }
         }
         return byTheme
+    }
+
+    /// How `text` reads: "negative (−0.62)", "positive (0.71)", or nil when neutral.
+    func tone(of text: String) -> String? {
+        let polarity = sentiment.polarity(of: text)
+        guard abs(polarity) >= SentimentLexicon.neutralBand else { return nil }
+        let value = MetricDefinition.trimmed(abs(polarity), decimals: 2)
+        return polarity < 0 ? "negative (−\(value))" : "positive (\(value))"
     }
 
     /// Open loops (stories whose status is open), oldest first.

@@ -18,6 +18,8 @@ struct ThemeImpact: Sendable {
     let suppressed: Bool
     /// The newest comments that mention it.
     let comments: [ResponseComment]
+    /// Of the comments that mention it, the share that read negative.
+    let negativeShare: Double?
 
     var interval: ClosedRange<Double>? {
         standardError.map { impact - SurveyStatistics.z95 * $0...impact + SurveyStatistics.z95 * $0 }
@@ -42,7 +44,8 @@ struct ThemeImpact: Sendable {
                 theme: theme, metric: key.key.metric, period: key.key.period, mentions: with.n,
                 share: everyone.commented > 0 ? Double(with.n) / Double(everyone.commented) : nil,
                 valueWith: withEstimate.value, valueWithout: withoutEstimate.value, impact: all.value - withoutEstimate.value,
-                standardError: standardError, suppressed: with.n < config.minimumN, comments: with.recentComments))
+                standardError: standardError, suppressed: with.n < config.minimumN, comments: with.recentComments,
+                negativeShare: with.commented > 0 ? Double(with.negative) / Double(with.commented) : nil))
         }
         return impacts.sorted { ($0.period, $0.metric.rawValue, $0.impact, $0.theme.id) < ($1.period, $1.metric.rawValue, $1.impact, $1.theme.id) }
     }

@@ -127,7 +127,7 @@ public enum SiteBuilder {
             Validate.content(sources, settings, in: folder, cache: storyCache)
         }
         let (responses, responseFiles) = run.stage(.validate, "aggregate responses") {
-            Validate.responses(sources, settings, themes: content.themes, in: folder, cached: cache?.responses ?? [:],
+            Validate.responses(sources, settings, content: content, in: folder, cached: cache?.responses ?? [:],
                                progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)

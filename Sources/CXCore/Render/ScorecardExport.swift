@@ -61,6 +61,7 @@ enum ScorecardExport {
                 ("impact", number(impact.impact)),
                 ("low", impact.interval.map { number($0.lowerBound) } ?? "null"),
                 ("high", impact.interval.map { number($0.upperBound) } ?? "null"),
+                ("negative_share", impact.negativeShare.map(number) ?? "null"),
                 ("suppressed", impact.suppressed ? "true" : "false"),
             ]
             return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"

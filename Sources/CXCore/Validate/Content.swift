@@ -154,6 +154,10 @@ public struct Content: Sendable {
     public var tallies: [MetricTally] = []
     /// The themes of `content/themes.yaml`.
     var themes = ThemeCatalog()
+    /// What reads the polarity of comments: the site's lexicon or the built-in one.
+    var sentiment = SentimentLexicon.builtIn
+    /// A hash of the site's lexicon (0 for the built-in one).
+    var sentimentHash: UInt64 = 0
     /// Perception-gap survey rounds, in file order.
     public var perceptionRounds: [PerceptionRound] = []
     /// The files read, by path, so later stages can quote the line an error points at.

@@ -31,6 +31,16 @@ struct ContentValidator {
             content.tallies += tallies(from: file)
         }
         if let file = sources.themes { content.themes = themeCatalog(from: file) }
+        if let file = sources.sentimentLexicon {
+            let lexicon = SentimentLexicon(parsing: file.text)
+            if lexicon.isEmpty {
+                report(file.diagnostic("no line of this lexicon gives a word and its valence, tab-separated: the built-in lexicon is used",
+                                       line: 1, column: 1, severity: .warning))
+            } else {
+                content.sentiment = lexicon
+                content.sentimentHash = ThemeWords.hash(Array(file.text.utf8))
+            }
+        }
         for file in sources.perception {
             if let round = perceptionRound(from: file) { content.perceptionRounds.append(round) }
         }

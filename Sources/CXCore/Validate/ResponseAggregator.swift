@@ -21,8 +21,9 @@ struct ResponseTotals: Sendable, Equatable, Codable {
     var detractors = 0
     var satisfied = 0
     var critical = 0
-    /// Responses with a comment.
+    /// Responses with a comment, and those whose comment reads negative.
     var commented = 0
+    var negative = 0
     /// The sums the statistics use: each response counted with its weight (1 without a
     /// `weight` column).
     var weighted = Weighted()
@@ -57,8 +58,13 @@ struct ResponseTotals: Sendable, Equatable, Codable {
 
     static let keptComments = 3
 
-    mutating func add(_ score: Int, metric: SurveyMetric, weight: Double = 1, comment: ResponseComment? = nil) {
+    /// Counts a response; `sentiment` is its comment's polarity, nil without a comment.
+    mutating func add(_ score: Int, metric: SurveyMetric, weight: Double = 1, comment: ResponseComment? = nil, sentiment: Double? = nil) {
         n += 1
+        if let sentiment {
+            commented += 1
+            if sentiment <= -SentimentLexicon.neutralBand { negative += 1 }
+        }
         let value = Double(score)
         weighted.sum += weight
         weighted.squares += weight * weight
@@ -106,6 +112,7 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         satisfied += other.satisfied
         critical += other.critical
         commented += other.commented
+        negative += other.negative
         countsKnown = countsKnown && other.countsKnown
         weighted.merge(other.weighted)
         for comment in other.recentComments where wouldKeepComment(from: comment.date) { keep(comment) }
@@ -121,6 +128,7 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         rest.satisfied = satisfied - part.satisfied
         rest.critical = critical - part.critical
         rest.commented = commented - part.commented
+        rest.negative = negative - part.negative
         rest.countsKnown = countsKnown && part.countsKnown
         var sums = weighted
         sums.sum -= part.weighted.sum
@@ -177,6 +185,8 @@ struct ResponseAggregates: Sendable, Codable {
     var themeTotals: [ThemeKey: ResponseTotals] = [:]
     /// The phrases of detractors' and promoters' NPS comments, by period.
     var phrases: [Period: PhraseCounts] = [:]
+    /// NPS responses whose score and words disagree, by period.
+    var mismatches: [Period: ScoreWordMismatches] = [:]
 
     struct ThemeKey: Hashable, Sendable, Codable {
         var theme: String
@@ -209,8 +219,13 @@ struct ResponseAggregates: Sendable, Codable {
         var phrases: PhraseCounts
     }
 
+    private struct PeriodMismatches: Codable {
+        var period: Period
+        var mismatches: ScoreWordMismatches
+    }
+
     private enum CodingKeys: String, CodingKey {
-        case totals, sources, links, newest, themeTotals, phrases
+        case totals, sources, links, newest, themeTotals, phrases, mismatches
     }
 
     // A file's totals are cached; the pairs are made again from the files' links.
@@ -222,6 +237,7 @@ struct ResponseAggregates: Sendable, Codable {
         newest = try container.decode(Day?.self, forKey: .newest)
         for total in try container.decode([ThemeTotal].self, forKey: .themeTotals) { themeTotals[total.key] = total.totals }
         for entry in try container.decode([PeriodPhrases].self, forKey: .phrases) { phrases[entry.period] = entry.phrases }
+        for entry in try container.decode([PeriodMismatches].self, forKey: .mismatches) { mismatches[entry.period] = entry.mismatches }
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -235,6 +251,8 @@ struct ResponseAggregates: Sendable, Codable {
             .sorted { "\($0.key)" < "\($1.key)" }, forKey: .themeTotals)
         try container.encode(phrases.map { PeriodPhrases(period: $0.key, phrases: $0.value) }.sorted { $0.period < $1.period },
                              forKey: .phrases)
+        try container.encode(mismatches.map { PeriodMismatches(period: $0.key, mismatches: $0.value) }.sorted { $0.period < $1.period },
+                             forKey: .mismatches)
     }
 
     mutating func merge(_ other: ResponseAggregates) {
@@ -243,6 +261,7 @@ struct ResponseAggregates: Sendable, Codable {
         links += other.links
         for (key, totals) in other.themeTotals { themeTotals[key, default: ResponseTotals()].merge(totals) }
         for (period, counts) in other.phrases { phrases[period, default: PhraseCounts()].merge(counts) }
+        for (period, found) in other.mismatches { mismatches[period, default: ScoreWordMismatches()].merge(found) }
         if let date = other.newest, newest.map({ date > $0 }) ?? true { newest = date }
     }
 }
@@ -253,6 +272,10 @@ struct ResponseAggregator {
     let config: SiteConfig
     /// The themes comments are tagged with.
     var themes = ThemeCatalog()
+    /// What reads a comment's polarity.
+    var sentiment = SentimentLexicon.builtIn
+    /// A hash of the themes and the lexicon, which a file's cached totals were made with.
+    var tagging: UInt64 = 0
     /// Told the share of the response bytes read so far, now and then, for large imports.
     var progress: (@Sendable (Double) -> Void)?
     /// Errors shown per file before the rest are only counted.
@@ -262,8 +285,8 @@ struct ResponseAggregator {
     struct FileTotals: Sendable, Codable {
         var path: String
         var stamp: FileStamp
-        /// The hash of the themes the comments were tagged with.
-        var themes: UInt64
+        /// The hash of the themes and lexicon the comments were read with.
+        var tagging: UInt64
         var aggregates: ResponseAggregates
     }
 
@@ -274,12 +297,12 @@ struct ResponseAggregator {
                    now: Int = FileStamp.now()) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
         let stamps = files.map { FileStamp(path: $0.url.path) }
         let total = zip(files, stamps).reduce(0) { sum, file in
-            cached[file.0.path].map { $0.stamp == file.1 && $0.themes == themes.hash } == true ? sum : sum + (file.1?.size ?? 0)
+            cached[file.0.path].map { $0.stamp == file.1 && $0.tagging == tagging } == true ? sum : sum + (file.1?.size ?? 0)
         }
         let counter = ProgressCounter(total: total, report: total > Self.progressThreshold ? progress : nil)
         let jobs = zip(files, stamps).map { FileJob(path: $0.0.path, url: $0.0.url, stamp: $0.1) }
         let results = jobs.concurrentMap { job -> FileResult in
-            if let stamp = job.stamp, let entry = cached[job.path], entry.stamp == stamp, entry.themes == themes.hash {
+            if let stamp = job.stamp, let entry = cached[job.path], entry.stamp == stamp, entry.tagging == tagging {
                 return FileResult(aggregates: entry.aggregates)
             }
             return aggregate(file: job, counter: counter)
@@ -292,7 +315,7 @@ struct ResponseAggregator {
             diagnostics += result.diagnostics
             // A file changed while it was read is not kept: its stamp may not match what was read.
             if result.diagnostics.isEmpty, let stamp = job.stamp?.settled(at: now), FileStamp(path: job.url.path) == stamp {
-                perFile.append(FileTotals(path: job.path, stamp: stamp, themes: themes.hash, aggregates: result.aggregates))
+                perFile.append(FileTotals(path: job.path, stamp: stamp, tagging: tagging, aggregates: result.aggregates))
             }
         }
         var links = aggregates.links
@@ -429,23 +452,27 @@ struct ResponseAggregator {
             let block = tally.block(metric, period, touchpoints: config.journey.count)
             var comment: ResponseComment?
             var mentioned: [Int] = []
+            var polarity: Double?
+            var mismatch: Mismatch?
             if let field = columns.comment, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
-                tally.blocks[block].all.commented += 1
-                mentioned = record.withBytes(field) { bytes in
+                (mentioned, polarity) = record.withBytes(field) { bytes in
                     if metric == .nps, score <= 6 || score >= 9 { tally.blocks[block].phrases.add(comment: bytes, detractor: score <= 6) }
-                    return themes.matcher.themes(in: bytes)
+                    return (themes.matcher.themes(in: bytes), sentiment.polarity(in: bytes))
                 }
+                mismatch = metric == .nps ? Mismatch(score: score, polarity: polarity!) : nil
                 let kept = mentioned.contains { tally.wantsThemeComment(block, theme: $0, touchpoint: touchpoint, from: date) }
+                    || mismatch.map { tally.blocks[block].mismatches[$0].wouldKeepComment(from: date) } ?? false
                 if kept || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date)) {
                     comment = ResponseComment(date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
                                               segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.journey[$0].id })
                 }
             }
             tally.add(score, weight: weight, to: block, segment: segment, touchpoint: touchpoint,
-                      comment: metric.isCritical(score) ? comment : nil)
+                      comment: metric.isCritical(score) ? comment : nil, sentiment: polarity)
             for theme in mentioned {
-                tally.addTheme(theme, score, weight: weight, to: block, touchpoint: touchpoint, comment: comment)
+                tally.addTheme(theme, score, weight: weight, to: block, touchpoint: touchpoint, comment: comment, sentiment: polarity)
             }
+            if let mismatch { tally.blocks[block].mismatches[mismatch].add(score, metric: metric, weight: weight, comment: comment) }
         }
         if columns == nil { errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1) }
 
@@ -458,6 +485,9 @@ struct ResponseAggregator {
             }
             result.aggregates.sources[ResponseAggregates.sourceKey(block.metric.rawValue, block.period), default: []].insert(file.path)
             if block.metric == .nps, !block.phrases.phrases.isEmpty { result.aggregates.phrases[block.period] = block.phrases }
+            if block.mismatches.angryPromoters.n + block.mismatches.warmDetractors.n > 0 {
+                result.aggregates.mismatches[block.period] = block.mismatches
+            }
             for (slot, totals) in block.themes {
                 let group: Scorecard.Group = slot.touchpoint < 0 ? .all : .touchpoint(config.journey[slot.touchpoint].id)
                 let key = ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)
@@ -479,6 +509,8 @@ struct ResponseAggregator {
             /// The responses mentioning each theme, overall (touchpoint −1) and per touchpoint.
             var themes: [ThemeSlot: ResponseTotals] = [:]
             var phrases = PhraseCounts()
+            /// NPS responses whose score and words disagree.
+            var mismatches = ScoreWordMismatches()
         }
 
         struct ThemeSlot: Hashable {
@@ -517,22 +549,26 @@ struct ResponseAggregator {
         }
 
         /// A response whose comment mentions `theme`: its newest comments are kept whatever the score.
-        mutating func addTheme(_ theme: Int, _ score: Int, weight: Double, to block: Int, touchpoint: Int?, comment: ResponseComment?) {
+        mutating func addTheme(_ theme: Int, _ score: Int, weight: Double, to block: Int, touchpoint: Int?, comment: ResponseComment?,
+                               sentiment: Double?) {
             let metric = blocks[block].metric
             for place in [-1] + (touchpoint.map { [$0] } ?? []) {
                 blocks[block].themes[ThemeSlot(theme: theme, touchpoint: place), default: ResponseTotals()]
-                    .add(score, metric: metric, weight: weight, comment: comment)
+                    .add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
             }
         }
 
-        mutating func add(_ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, comment: ResponseComment?) {
+        mutating func add(_ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, comment: ResponseComment?,
+                          sentiment: Double?) {
             let metric = blocks[block].metric
-            blocks[block].all.add(score, metric: metric, weight: weight, comment: comment)
+            blocks[block].all.add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
             if let segment {
                 while blocks[block].segments.count <= segment { blocks[block].segments.append(ResponseTotals()) }
-                blocks[block].segments[segment].add(score, metric: metric, weight: weight, comment: comment)
+                blocks[block].segments[segment].add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
             }
-            if let touchpoint { blocks[block].touchpoints[touchpoint].add(score, metric: metric, weight: weight, comment: comment) }
+            if let touchpoint {
+                blocks[block].touchpoints[touchpoint].add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
+            }
         }
     }
 

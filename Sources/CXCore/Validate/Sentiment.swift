@@ -77,3 +77,38 @@ struct SentimentLexicon: Sendable {
     /// Words that turn others and carry no valence of their own here.
     private static let modifiers = boosters.union(softeners).union(negations)
 }
+
+/// A response whose score and words disagree: a promoter (9–10) whose comment reads angry, or
+/// a detractor (0–6) whose comment reads warm. Worth reading: one of the two is not the whole story.
+enum Mismatch: Sendable {
+    case angryPromoter, warmDetractor
+
+    /// How far from neutral a comment must read to disagree with its score.
+    static let strength = 0.5
+
+    init?(score: Int, polarity: Double) {
+        if score >= 9, polarity <= -Self.strength {
+            self = .angryPromoter
+        } else if score <= 6, polarity >= Self.strength {
+            self = .warmDetractor
+        } else {
+            return nil
+        }
+    }
+}
+
+/// The NPS responses of a period whose score and words disagree: how many, and the newest few.
+struct ScoreWordMismatches: Sendable, Codable, Equatable {
+    var angryPromoters = ResponseTotals()
+    var warmDetractors = ResponseTotals()
+
+    subscript(kind: Mismatch) -> ResponseTotals {
+        get { kind == .angryPromoter ? angryPromoters : warmDetractors }
+        set { if kind == .angryPromoter { angryPromoters = newValue } else { warmDetractors = newValue } }
+    }
+
+    mutating func merge(_ other: ScoreWordMismatches) {
+        angryPromoters.merge(other.angryPromoters)
+        warmDetractors.merge(other.warmDetractors)
+    }
+}

@@ -44,10 +44,15 @@ enum Validate {
 
     /// The survey responses, every row checked, streamed into running totals; a file whose
     /// stamp is as in `cached` is not read again. Also each file's own totals, for the cache.
-    static func responses(_ sources: SiteSources, _ settings: Settings, themes: ThemeCatalog, in site: SiteFolder,
+    static func responses(_ sources: SiteSources, _ settings: Settings, content: Content, in site: SiteFolder,
                           cached: [String: ResponseAggregator.FileTotals],
                           progress: (@Sendable (Double) -> Void)?) -> ((ResponseAggregates, [ResponseAggregator.FileTotals]), [Diagnostic]) {
-        let (aggregates, diagnostics, perFile) = ResponseAggregator(config: settings.config, themes: themes, progress: progress)
+        var tagging = StableHasher()
+        tagging.combine(content.themes.hash)
+        tagging.combine(content.sentimentHash)
+        let aggregator = ResponseAggregator(config: settings.config, themes: content.themes, sentiment: content.sentiment,
+                                            tagging: tagging.finalize(), progress: progress)
+        let (aggregates, diagnostics, perFile) = aggregator
             .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached)
         return ((aggregates, perFile), diagnostics)
     }
