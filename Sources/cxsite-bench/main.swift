@@ -324,6 +324,20 @@ func responsesBenchmark(rows: Int) throws {
     print("  aggregation: median \(format(aggregation, 2)) s → \(format(Double(rows) / aggregation / 1_000_000, 2)) M rows/s, "
           + "\(format(size / 1_000_000 / aggregation, 0)) MB/s; peak memory \(format(runs.map(\.peakMiB).max() ?? 0, 0)) MiB, "
           + "\(format(extraMemory, 0)) MiB more than without the responses")
+    // The same responses with five themes to tag them with (and the suggested themes).
+    try """
+        themes:
+          - {id: no-show, name: Engineer never came, match: [never came, engineer never]}
+          - {id: billing, name: Bill was wrong, match: [bill was wrong, wrong bill, twice]}
+          - {id: thanks, name: Thanks to the team, match: [great help, thanks]}
+          - {id: waits, name: Waits, match: [on hold, queue]}
+          - {id: prices, name: Prices, match: [price rise, too expensive]}
+
+        """.write(to: site.appendingPathComponent("content/themes.yaml"), atomically: true, encoding: .utf8)
+    let themed = try (0..<3).map { _ in try runBuild(site, cache: false) }
+    let themedAggregation = median(themed.map { stageMilliseconds($0.output, "aggregate responses") }) / 1000
+    print("  with 5 themes to tag the comments with: median \(format(themedAggregation, 2)) s "
+          + "(×\(format(themedAggregation / aggregation, 2))); peak memory \(format(themed.map(\.peakMiB).max() ?? 0, 0)) MiB")
     try? FileManager.default.removeItem(at: site)
 }
 
