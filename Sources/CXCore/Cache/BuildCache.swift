@@ -197,7 +197,15 @@ struct BuildCache: Sendable {
             try save(Self.sealed(StoryShard(stories: entries), key: key), as: Self.storiesFile(shard))
         }
         try save(Self.sealed(PageList(pages: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
-        try save(Self.sealed(ResponseList(files: responses.values.sorted { $0.path < $1.path }), key: key), as: Self.responsesFile)
+        // The responses' totals are saved again only when some file was read again.
+        let responsesKept = previous.map { previous in
+            previous.key == key && previous.responses.count == responses.count && responses.allSatisfy { path, entry in
+                previous.responses[path].map { $0.stamp == entry.stamp && $0.tagging == entry.tagging } ?? false
+            }
+        } ?? false
+        if !responsesKept {
+            try save(Self.sealed(ResponseList(files: responses.values.sorted { $0.path < $1.path }), key: key), as: Self.responsesFile)
+        }
     }
 
     // MARK: Files

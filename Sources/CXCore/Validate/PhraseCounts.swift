@@ -23,7 +23,11 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     /// Counts the phrases of a comment by a detractor or a promoter: every run of one to three
     /// words that neither starts nor ends with a stop word.
     mutating func add(comment bytes: UnsafeBufferPointer<UInt8>, detractor: Bool) {
-        let tokens = ThemeWords.tokens(in: bytes)
+        add(ThemeWords.tokens(in: bytes), of: bytes, detractor: detractor)
+    }
+
+    /// The same with the comment's stemmed words at hand.
+    mutating func add(_ tokens: [ThemeWords.Token], of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool) {
         for start in tokens.indices where !StopWords.hashes.contains(tokens[start].word) {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for end in start..<min(start + Self.longest, tokens.count) {

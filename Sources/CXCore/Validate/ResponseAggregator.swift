@@ -233,7 +233,7 @@ struct ResponseAggregates: Sendable, Codable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         for total in try container.decode([Total].self, forKey: .totals) { totals[total.key] = total.totals }
         for source in try container.decode([Source].self, forKey: .sources) { sources[source.key] = Set(source.files) }
-        links = try container.decode([ResponseLink].self, forKey: .links)
+        links = ResponseLink.unpacked(try container.decode([UInt64].self, forKey: .links))
         newest = try container.decode(Day?.self, forKey: .newest)
         for total in try container.decode([ThemeTotal].self, forKey: .themeTotals) { themeTotals[total.key] = total.totals }
         for entry in try container.decode([PeriodPhrases].self, forKey: .phrases) { phrases[entry.period] = entry.phrases }
@@ -245,7 +245,7 @@ struct ResponseAggregates: Sendable, Codable {
         try container.encode(totals.map { Total(key: $0.key, totals: $0.value) }
             .sorted { "\($0.key)" < "\($1.key)" }, forKey: .totals)
         try container.encode(sources.map { Source(key: $0.key, files: $0.value.sorted()) }.sorted { $0.key < $1.key }, forKey: .sources)
-        try container.encode(links, forKey: .links)
+        try container.encode(ResponseLink.packed(links), forKey: .links)
         try container.encode(newest, forKey: .newest)
         try container.encode(themeTotals.map { ThemeTotal(key: $0.key, totals: $0.value) }
             .sorted { "\($0.key)" < "\($1.key)" }, forKey: .themeTotals)
@@ -456,8 +456,9 @@ struct ResponseAggregator {
             var mismatch: Mismatch?
             if let field = columns.comment, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
                 (mentioned, polarity) = record.withBytes(field) { bytes in
-                    if metric == .nps, score <= 6 || score >= 9 { tally.blocks[block].phrases.add(comment: bytes, detractor: score <= 6) }
-                    return (themes.matcher.themes(in: bytes), sentiment.polarity(in: bytes))
+                    let words = ThemeWords.tokens(in: bytes)
+                    if metric == .nps, score <= 6 || score >= 9 { tally.blocks[block].phrases.add(words, of: bytes, detractor: score <= 6) }
+                    return (themes.matcher.themes(in: words), sentiment.polarity(of: words))
                 }
                 mismatch = metric == .nps ? Mismatch(score: score, polarity: polarity!) : nil
                 let kept = mentioned.contains { tally.wantsThemeComment(block, theme: $0, touchpoint: touchpoint, from: date) }

@@ -14,15 +14,52 @@ struct SentimentLexicon: Sendable {
 
     /// Reads lines of a word and its valence, tab-separated (further columns ignored); lines
     /// that are not (emoticons, several words, no number) are skipped.
+    /// Reads the bytes directly: every build reads the lexicon (7,500 lines), so no line
+    /// becomes a string.
     init(parsing text: String) {
         var valences: [UInt64: Double] = [:]
-        for line in text.split(separator: "\n") {
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false)
-            guard fields.count >= 2, let valence = Double(fields[1].trimmingCharacters(in: .whitespaces)), valence.isFinite else { continue }
-            let words = Self.words(String(fields[0]))
-            if words.count == 1 { valences[words[0]] = max(-4, min(4, valence)) }
+        var text = text
+        text.withUTF8 { bytes in
+            var lineStart = 0
+            while lineStart < bytes.count {
+                let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                defer { lineStart = lineEnd + 1 }
+                guard let tab = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "\t")) else { continue }
+                let valueEnd = bytes[(tab + 1)..<lineEnd].firstIndex(of: UInt8(ascii: "\t")) ?? lineEnd
+                guard let valence = Self.number(UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<valueEnd])) else { continue }
+                let words = ThemeWords.tokens(in: UnsafeBufferPointer(rebasing: bytes[lineStart..<tab]))
+                // One word, all of the token: emoticons and phrases are not words a comment has.
+                if words.count == 1, words[0].range == 0..<(tab - lineStart) { valences[words[0].plain] = max(-4, min(4, valence)) }
+            }
         }
         self.valences = valences
+    }
+
+    /// A decimal such as `-1.5` or `2`; nil for anything else.
+    private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
+        let trimmed = RowBytes.trimmed(bytes)
+        guard !trimmed.isEmpty, trimmed.count < 32 else { return nil }
+        var negative = false, value = 0.0, scale = 0.0, digits = 0, index = 0
+        if trimmed[0] == UInt8(ascii: "-") || trimmed[0] == UInt8(ascii: "+") {
+            negative = trimmed[0] == UInt8(ascii: "-")
+            index = 1
+        }
+        while index < trimmed.count {
+            let byte = trimmed[index]
+            if byte == UInt8(ascii: "."), scale == 0 {
+                scale = 1
+            } else if byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") {
+                value = value * 10 + Double(byte - UInt8(ascii: "0"))
+                if scale > 0 { scale *= 10 }
+                digits += 1
+            } else {
+                return nil
+            }
+            index += 1
+        }
+        guard digits > 0 else { return nil }
+        let result = scale > 0 ? value / scale : value
+        return negative ? -result : result
     }
 
     var isEmpty: Bool { valences.isEmpty }
@@ -30,7 +67,7 @@ struct SentimentLexicon: Sendable {
     /// A text's words as the lexicon keys them: lower-cased, not stemmed.
     private static func words(_ text: String) -> [UInt64] {
         var text = text
-        return text.withUTF8 { ThemeWords.tokens(in: $0, stemmed: false).map(\.word) }
+        return text.withUTF8 { ThemeWords.tokens(in: $0).map(\.plain) }
     }
 
     /// Below this, a text reads negative; above its opposite, positive (VADER's thresholds).
@@ -42,7 +79,12 @@ struct SentimentLexicon: Sendable {
     }
 
     func polarity(in bytes: UnsafeBufferPointer<UInt8>) -> Double {
-        let words = ThemeWords.tokens(in: bytes, stemmed: false).map(\.word)
+        polarity(of: ThemeWords.tokens(in: bytes))
+    }
+
+    /// The polarity of a text from its words.
+    func polarity(of tokens: [ThemeWords.Token]) -> Double {
+        let words = tokens.map(\.plain)
         guard !words.isEmpty else { return 0 }
         let lastBut = words.lastIndex(of: Self.but)
         var sum = 0.0

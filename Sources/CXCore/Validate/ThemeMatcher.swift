@@ -16,13 +16,16 @@ enum ThemeWords {
     /// A word of a text: its stemmed hash, where it stands, and whether only spaces or
     /// hyphens part it from the word before (a phrase does not run across a comma or a full stop).
     struct Token {
+        /// The stemmed word's hash.
         let word: UInt64
+        /// The word's hash as written, lower-cased: what the sentiment lexicon keys.
+        let plain: UInt64
         let range: Range<Int>
         let followsOn: Bool
     }
 
-    /// The words of `bytes`, in order, stemmed unless `stemmed` is false.
-    static func tokens(in bytes: UnsafeBufferPointer<UInt8>, stemmed: Bool = true) -> [Token] {
+    /// The words of `bytes`, in order.
+    static func tokens(in bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
         var words: [Token] = []
         var word: [UInt8] = []
         word.reserveCapacity(32)
@@ -32,7 +35,9 @@ enum ThemeWords {
         func flush() {
             while word.last == UInt8(ascii: "'") { word.removeLast() }
             if !word.isEmpty {
-                words.append(Token(word: hash(stemmed ? stem(word) : word), range: start..<index, followsOn: !broken && !words.isEmpty))
+                let plain = hash(word)
+                stem(&word)
+                words.append(Token(word: hash(word), plain: plain, range: start..<index, followsOn: !broken && !words.isEmpty))
                 broken = false
             }
             word.removeAll(keepingCapacity: true)
@@ -68,34 +73,46 @@ enum ThemeWords {
     /// one word meet, and never two different words.
     static func stem(_ word: [UInt8]) -> [UInt8] {
         var w = word
-        func ends(_ suffix: String) -> Bool {
-            let s = Array(suffix.utf8)
-            return w.count > s.count && Array(w.suffix(s.count)) == s
+        stem(&w)
+        return w
+    }
+
+    /// ``stem(_:)`` in place, without allocating: it runs on every word of every comment.
+    static func stem(_ w: inout [UInt8]) {
+        func ends(_ suffix: [UInt8]) -> Bool {
+            w.count > suffix.count && w[(w.count - suffix.count)...].elementsEqual(suffix)
         }
         func drop(_ count: Int, keeping minimum: Int = 3) -> Bool {
             guard w.count - count >= minimum else { return false }
             w.removeLast(count)
             return true
         }
-        if ends("'s") { w.removeLast(2) } else if w.last == UInt8(ascii: "'") { w.removeLast() }
-        if ends("ies"), drop(3) {
+        if ends(Suffix.possessive) { w.removeLast(2) } else if w.last == UInt8(ascii: "'") { w.removeLast() }
+        if ends(Suffix.ies), drop(3) {
             w.append(UInt8(ascii: "y"))
-        } else if ends("sses") || ends("shes") || ends("ches") || ends("xes") || ends("zes") {
+        } else if ends(Suffix.sses) || ends(Suffix.shes) || ends(Suffix.ches) || ends(Suffix.xes) || ends(Suffix.zes) {
             _ = drop(2)
-        } else if ends("s"), !ends("ss"), !ends("us"), !ends("is") {
+        } else if ends(Suffix.s), !ends(Suffix.ss), !ends(Suffix.us), !ends(Suffix.is) {
             _ = drop(1)
         }
-        if ends("ied"), drop(3) {
+        if ends(Suffix.ied), drop(3) {
             w.append(UInt8(ascii: "y"))
-        } else if ends("eed") {
+        } else if ends(Suffix.eed) {
             w.removeLast()  // agreed → agree: the e is the word's
-        } else if ends("ed"), drop(2) {
+        } else if ends(Suffix.ed), drop(2) {
             undouble(&w)
-        } else if ends("ing"), drop(3) {
+        } else if ends(Suffix.ing), drop(3) {
             undouble(&w)
         }
         if w.last == UInt8(ascii: "e"), w.count > 4 { w.removeLast() }
-        return w
+    }
+
+    /// The endings the stemmer knows, as bytes.
+    private enum Suffix {
+        static let possessive = Array("'s".utf8), ies = Array("ies".utf8), sses = Array("sses".utf8), shes = Array("shes".utf8)
+        static let ches = Array("ches".utf8), xes = Array("xes".utf8), zes = Array("zes".utf8), s = Array("s".utf8)
+        static let ss = Array("ss".utf8), us = Array("us".utf8), `is` = Array("is".utf8), ied = Array("ied".utf8)
+        static let eed = Array("eed".utf8), ed = Array("ed".utf8), ing = Array("ing".utf8)
     }
 
     /// "stopp" → "stop", "bill" stays: a doubled final consonant left by -ed or -ing, except l,
@@ -149,6 +166,12 @@ struct ThemeMatcher: Sendable {
 
     func themes(in bytes: UnsafeBufferPointer<UInt8>) -> [Int] {
         themes(inWords: ThemeWords.words(in: bytes))
+    }
+
+    /// The themes a text mentions, from its stemmed words.
+    func themes(in tokens: [ThemeWords.Token]) -> [Int] {
+        guard !phrases.isEmpty else { return [] }
+        return themes(inWords: tokens.map(\.word))
     }
 
     private func themes(inWords words: [UInt64]) -> [Int] {
