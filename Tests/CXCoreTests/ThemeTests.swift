@@ -130,6 +130,20 @@ struct ThemeTests {
         #expect(suggestions.map(\.z) == suggestions.map(\.z).sorted(by: >))
     }
 
+    @Test func aStoryNamesItsThemesInFrontMatterAndAnUnknownOneIsALocatedError() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/themes.yaml", "themes:\n  - id: waits\n    name: Waits\n    match: [on hold]\n")
+        let story = try String(contentsOf: site.folder.appendingPathComponent("content/stories/fast-install.md"), encoding: .utf8)
+        try site.write("content/stories/fast-install.md", story.replacingOccurrences(of: "\ntitle:", with: "\nthemes: [waits]\ntitle:"))
+        try site.build()
+        // Named, though its text never says "on hold".
+        #expect(try site.page("themes/waits.html").contains(#"href="../stories/fast-install.html""#))
+        try site.write("content/stories/fast-install.md", story.replacingOccurrences(of: "\ntitle:", with: "\nthemes: [waits, queues]\ntitle:"))
+        let errors = site.buildErrors().filter(\.isError).map { "\($0.location!.path):\($0.location!.line):\($0.location!.column): \($0.message)" }
+        #expect(errors == ["content/stories/fast-install.md:2:17: unknown theme 'queues': content/themes.yaml has waits"])
+    }
+
     @Test func onlyTheNewestThreeCommentsOfAThemeAreKept() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }

@@ -78,7 +78,7 @@ public enum Authoring {
             case .customer: value = yamlString(customer)
             case .touchpoints: value = "[" + touchpoints.joined(separator: ", ") + "]"
             case .quote: value = yamlString(quote)
-            case .tags, .actions: value = "[]"
+            case .tags, .themes, .actions: value = "[]"
             case .status: value = outcome == .failure ? "open" : "closed"
             case .segment, .score, .owner, .loop: value = ""
             case .draft: return nil  // a new story is published unless the writer says otherwise

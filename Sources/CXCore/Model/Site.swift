@@ -86,6 +86,7 @@ struct Site: Sendable {
                     at: story.statusLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning))
             }
         }
+        diagnostics += unknownThemes(stories, content.themes, content: content)
         let site = Site(config: config, stories: stories, briefings: briefings,
                         scorecard: scorecard,
                         openingStories: opening,
@@ -131,17 +132,35 @@ struct Site: Sendable {
         return dates.max() ?? Day(year: 1970, month: 1, day: 1)!
     }
 
-    /// The stories that mention each theme, by theme id, in the stories' order.
+    /// The stories that name each theme in their front matter or mention it in their title,
+    /// quote or summary, by theme id, in the stories' order.
     private static func storiesByTheme(_ stories: [Story], _ themes: ThemeCatalog) -> [String: [Story]] {
         guard !themes.themes.isEmpty else { return [:] }
         let mentioned = stories.concurrentMap { story in
             themes.matcher.themes(in: [story.title, story.quote ?? "", story.body.summary].joined(separator: " \n "))
+                .map { themes.themes[$0].id }
         }
         var byTheme: [String: [Story]] = [:]
-        for (story, indices) in zip(stories, mentioned) {
-            for index in indices { byTheme[themes.themes[index].id, default: []].append(story) }
+        for (story, ids) in zip(stories, mentioned) {
+            var seen = Set<String>()
+            for id in story.themes.map(\.id) + ids where themes.theme(id) != nil && seen.insert(id).inserted {
+                byTheme[id, default: []].append(story)
+            }
         }
         return byTheme
+    }
+
+    /// Themes a story names that `content/themes.yaml` does not have.
+    private static func unknownThemes(_ stories: [Story], _ themes: ThemeCatalog, content: Content) -> [Diagnostic] {
+        let known = themes.themes.map(\.id)
+        return stories.flatMap { story in
+            story.themes.filter { themes.theme($0.id) == nil }.map { reference in
+                content.diagnostic(known.isEmpty
+                    ? "unknown theme '\(reference.id)': name it in content/themes.yaml first"
+                    : "unknown theme '\(reference.id)': content/themes.yaml has \(known.joined(separator: ", "))",
+                    at: reference.location)
+            }
+        }
     }
 
     /// How `text` reads: "negative (−0.62)", "positive (0.71)", or nil when neutral.

@@ -32,6 +32,8 @@ public final class Story: Sendable, Codable {
     public let score: Int?
     public let quote: String?
     public let tags: [String]
+    /// The themes the story names (`content/themes.yaml` ids), where each is written.
+    public let themes: [ThemeReference]
     public let owner: String?
     public let status: LoopStatus?
     public let loop: LoopLevel?
@@ -49,9 +51,9 @@ public final class Story: Sendable, Codable {
     public let sourceHash: UInt64
 
     public init(slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
-                touchpoints: [String], score: Int?, quote: String?, tags: [String], owner: String?, status: LoopStatus?,
-                loop: LoopLevel?, actions: [Action], draft: Bool, statusLocation: SourceLocation?, body: RenderedMarkdown,
-                bodyLine: Int, path: String, sourceHash: UInt64) {
+                touchpoints: [String], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
+                status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, statusLocation: SourceLocation?,
+                body: RenderedMarkdown, bodyLine: Int, path: String, sourceHash: UInt64) {
         self.slug = slug
         self.title = title
         self.date = date
@@ -62,6 +64,7 @@ public final class Story: Sendable, Codable {
         self.score = score
         self.quote = quote
         self.tags = tags
+        self.themes = themes
         self.owner = owner
         self.status = status
         self.loop = loop
@@ -75,6 +78,12 @@ public final class Story: Sendable, Codable {
     }
 
     /// A follow-up that closes the loop.
+    /// A theme a story names, and where.
+    public struct ThemeReference: Sendable, Codable, Equatable {
+        public var id: String
+        public var location: SourceLocation
+    }
+
     public struct Action: Sendable, Codable {
         public var what: String
         public var owner: String?
@@ -87,7 +96,7 @@ extension Story {
     /// The front-matter fields of a story file, in the order `cxsite new` writes them: the
     /// one list the parser reads, checks unknown keys against, and `new` fills in.
     enum Field: String, CaseIterable, Sendable {
-        case title, date, outcome, customer, segment, touchpoints, score, quote, tags, owner, status, loop, actions, draft
+        case title, date, outcome, customer, segment, touchpoints, score, quote, tags, themes, owner, status, loop, actions, draft
 
         /// What `cxsite new` writes after the value, as a comment.
         var hint: String? {
@@ -98,6 +107,7 @@ extension Story {
             case .owner: "who closes the loop"
             case .status: "open | closed"
             case .loop: "operational | tactical | strategic"
+            case .themes: "ids from content/themes.yaml"
             case .title, .date, .customer, .touchpoints, .quote, .tags, .actions, .draft: nil
             }
         }

@@ -103,6 +103,9 @@ struct ContentValidator {
         let score = fields.int(Field.score.rawValue, in: 0...10)
         let quote = fields.string(Field.quote.rawValue)
         let tags = fields.strings(Field.tags.rawValue).map(\.value)
+        let themes = fields.strings(Field.themes.rawValue).map {
+            Story.ThemeReference(id: $0.value, location: file.location(line: $0.line, column: $0.column))
+        }
         let owner = fields.string(Field.owner.rawValue)
         let status: LoopStatus? = fields.choice(Field.status.rawValue)
         let statusLocation = fields.node(Field.status.rawValue).map { fields.location(of: $0) }
@@ -122,7 +125,7 @@ struct ContentValidator {
         diagnostics += fields.diagnostics
         guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
-                     touchpoints: touchpoints, score: score, quote: quote, tags: tags, owner: owner, status: status,
+                     touchpoints: touchpoints, score: score, quote: quote, tags: tags, themes: themes, owner: owner, status: status,
                      loop: loop, actions: actions, draft: draft, statusLocation: statusLocation,
                      body: markdown.render(body.text), bodyLine: body.line, path: file.path,
                      sourceHash: StableHasher.hash(file.text))
