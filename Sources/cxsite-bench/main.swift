@@ -539,9 +539,11 @@ func growthBenchmark(sizes: [Int], root: URL) throws {
 }
 
 let arguments = CommandLine.arguments.dropFirst()
-if arguments.first == "--generate", arguments.count == 3, let count = Int(arguments.dropFirst().first!) {
-    // `cxsite-bench --generate N DIR`: write the synthetic site only, for profiling.
-    try writeSyntheticSite(stories: count, into: URL(fileURLWithPath: arguments.last!))
+if let flag = arguments.first, ["--generate", "--generate-b"].contains(flag), arguments.count == 3,
+   let count = Int(arguments.dropFirst().first!) {
+    // `cxsite-bench --generate N DIR` (corpus A) or `--generate-b N DIR` (corpus B): write the
+    // synthetic site only, for profiling.
+    try writeSyntheticSite(stories: count, into: URL(fileURLWithPath: arguments.last!), corpus: flag == "--generate" ? .long : .short)
     exit(0)
 }
 print("cxsite benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")

@@ -83,7 +83,7 @@ struct BuildCache: Sendable {
     private static let responsesFile = "responses"
     private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
     /// The first line of every cache file; the number changes when the header does.
-    private static let magic = Array("cxsite-build-cache 3\n".utf8)
+    private static let magic = Array("cxsite-build-cache 4\n".utf8)
 
     /// Why the cache folder of the site in `source` cannot be used, or nil: cxsite never
     /// reads or writes it through a link, nor replaces a file that stands in its place.

@@ -96,6 +96,9 @@ enum CacheCoding {
             case let value as Bool: output.bool(value)
             case let value as UInt64: output.uint64(value)
             case let value as Double: output.uint64(value.bitPattern)
+            case let value as [UInt64]:  // a block of words at once: respondent links are millions
+                output.int(value.count)
+                for word in value { output.uint64(word) }
             case let value as Int32: output.int(Int(value))
             case let value as Int16: output.int(Int(value))
             case let value as Int8: output.int(Int(value))
@@ -219,6 +222,17 @@ enum CacheCoding {
             defer { offset += count }
             return String(decoding: bytes[offset..<offset + count], as: UTF8.self)
         }
+        /// A count, then that many 64-bit words.
+        mutating func words() throws -> [UInt64] {
+            let count = try int()
+            guard count >= 0, count <= (bytes.count - offset) / 8 else { throw Damaged() }
+            let start = offset
+            offset += count * 8
+            return bytes.withUnsafeBytes { raw in
+                (0..<count).map { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: start + $0 * 8, as: UInt64.self)) }
+            }
+        }
+
         /// A count of items, each at least a byte long, so a damaged count cannot ask for more.
         mutating func count() throws -> Int {
             let count = try int()
@@ -272,6 +286,7 @@ enum CacheCoding {
             case is Bool.Type: return try input.bool() as! T
             case is UInt64.Type: return try input.uint64() as! T
             case is Double.Type: return Double(bitPattern: try input.uint64()) as! T
+            case is [UInt64].Type: return try input.words() as! T
             case is Int32.Type: return try narrow(Int32.self) as! T
             case is Int16.Type: return try narrow(Int16.self) as! T
             case is Int8.Type: return try narrow(Int8.self) as! T
