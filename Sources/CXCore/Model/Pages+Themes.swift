@@ -90,7 +90,7 @@ extension PageBuilder {
                 : "\(trend.direction == .rising ? "Costing less" : "Costing more") over the last \(trend.periods) periods")
         }
         let comments = impact.comments.map { comment(of: $0, root: root) }
-        let where_ = (site.scorecard.themeMentions[impact.theme.id]?[impact.period] ?? []).prefix(3).compactMap { mention in
+        let mentionedAt = (site.scorecard.themeMentions[impact.theme.id]?[impact.period] ?? []).prefix(3).compactMap { mention in
             site.config.touchpoint(mention.touchpoint).map { TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href) }
         }
         return ThemeSummary(
@@ -105,7 +105,7 @@ extension PageBuilder {
                                                                    interval: $0.interval, text: nps.formatDelta($0.impact)) },
                                         title: "\(impact.theme.name): NPS points, last \(history.count) periods"),
             trend: impact.suppressed ? nil : trend,
-            touchpoints: Array(where_), hasTouchpoints: !where_.isEmpty, comments: comments, hasComments: !comments.isEmpty,
+            touchpoints: Array(mentionedAt), hasTouchpoints: !mentionedAt.isEmpty, comments: comments, hasComments: !comments.isEmpty,
             storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
     }
 

@@ -109,6 +109,20 @@ struct Scorecard: Sendable {
         var isSignificant: Bool?
     }
 
+    /// A family of change tests: a metric's overall change in a period, or all its segments'
+    /// and touchpoints' changes in it.
+    private struct FamilyKey: Hashable {
+        var metric: String
+        var period: Period
+        var overall: Bool
+
+        init(_ key: PointKey) {
+            metric = key.metric
+            period = key.period
+            overall = key.group == .all
+        }
+    }
+
     /// A value's place: metric, group and period.
     private struct PointKey: Hashable {
         var metric: String
@@ -270,10 +284,7 @@ struct Scorecard: Sendable {
                     Change(previous: previous, delta: test.delta, p: tested ? test.p : nil, isSignificant: nil)
             }
         }
-        // A family: a metric's overall change in a period, or all its groups' changes in it.
-        let families = Dictionary(grouping: changes.keys.filter { changes[$0]?.p != nil }) {
-            PointKey(metric: $0.metric, group: $0.group == .all ? .all : .segment(""), period: $0.period)
-        }
+        let families = Dictionary(grouping: changes.keys.filter { changes[$0]?.p != nil }, by: FamilyKey.init)
         for members in families.values {
             let decisions = SurveyStatistics.benjaminiHochberg(members.map { changes[$0]!.p! }, q: falseDiscoveryRate)
             for (member, significant) in zip(members, decisions) { changes[member]?.isSignificant = significant }
