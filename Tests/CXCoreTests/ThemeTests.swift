@@ -144,7 +144,7 @@ struct ThemeTests {
         #expect(errors == ["content/stories/fast-install.md:2:17: unknown theme 'queues': content/themes.yaml has waits"])
     }
 
-    @Test func onlyTheNewestThreeCommentsOfAThemeAreKept() throws {
+    @Test func onlyTheNewestThreeDifferentCommentsOfAThemeAreKept() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("themes-\(UUID().uuidString).csv")
         defer { try? FileManager.default.removeItem(at: url) }
         var csv = "date,metric,score,comment\n"
@@ -157,6 +157,6 @@ struct ThemeTests {
         #expect(diagnostics.isEmpty)
         let totals = try #require(aggregates.themeTotals.values.first)
         #expect(totals.n == 28 * 40)
-        #expect(totals.recentComments.map(\.text) == ["Queue day 28", "Queue day 28", "Queue day 28"])
+        #expect(totals.recentComments.map(\.text) == ["Queue day 28", "Queue day 27", "Queue day 26"])
     }
 }

@@ -27,7 +27,7 @@ struct ResponseTotals: Sendable, Equatable, Codable {
     /// The sums the statistics use: each response counted with its weight (1 without a
     /// `weight` column).
     var weighted = Weighted()
-    /// The most recent comments of critical responses, newest first.
+    /// The most recent comments of critical responses, newest first, each text once.
     var recentComments: [ResponseComment] = []
     /// False for totals from a tally that does not give the unweighted counts above (a
     /// weighted one, or CES, whose critical responses a sum cannot tell): pages then do not
@@ -98,7 +98,13 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         recentComments.count < Self.keptComments || date > recentComments.last!.date
     }
 
+    /// Keeps `comment` among the newest, once per text: a newer copy of a kept text replaces
+    /// it, an older one is dropped, so the page quotes three different customers' words.
     mutating func keep(_ comment: ResponseComment) {
+        if let same = recentComments.firstIndex(where: { $0.text == comment.text }) {
+            guard comment.date > recentComments[same].date else { return }
+            recentComments.remove(at: same)
+        }
         let index = recentComments.firstIndex { comment.date > $0.date } ?? recentComments.count
         recentComments.insert(comment, at: index)
         if recentComments.count > Self.keptComments { recentComments.removeLast() }
