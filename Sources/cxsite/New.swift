@@ -31,7 +31,7 @@ extension CXSite {
                 try reportingErrors {
                     let facts = try Authoring.facts(of: site.url)
                     if let unknown = touchpoints.first(where: { !facts.touchpoints.contains($0) }) {
-                        throw ValidationError("unknown touchpoint '\(unknown)': the journey in cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")
+                        throw ValidationError("unknown touchpoint '\(unknown)': cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")
                     }
                     let path = "content/stories/\(try fileName(for: title)).md"
                     let text = Authoring.story(title: title, date: Authoring.today(), outcome: outcome, touchpoints: touchpoints)

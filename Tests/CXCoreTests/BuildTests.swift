@@ -13,8 +13,9 @@ struct BuildTests {
         let files = try site.outputFiles().keys.sorted()
         #expect(files == [
             ".cxsite-output", "404.html", "assets/style.css", "briefings/index.html", "briefings/q2.html", "briefings/q3.html",
-            "feed.xml", "gap/index.html", "index.html", "journey/index.html", "loops/index.html", "scorecard.json", "scorecard/index.html", "stories/double-bill.html", "stories/fast-install.html",
-            "stories/index.html", "stories/old-failure.html", "themes/index.html", "touchpoints/billing.html",
+            "feed.xml", "gap/index.html", "index.html", "journeys/customer-journey.html", "journeys/index.html", "loops/index.html",
+            "scorecard.json", "scorecard/index.html", "stories/double-bill.html", "stories/fast-install.html",
+            "stories/index.html", "stories/old-failure.html", "themes/index.html", "touchpoints/billing.html", "touchpoints/index.html",
             "touchpoints/installation.html", "touchpoints/website.html",
         ])
         #expect(summary.pages == files.count - 4)  // the marker, the stylesheet, scorecard.json and feed.xml are not pages
@@ -169,6 +170,6 @@ struct BuildTests {
         try site.write("content/stories/a.md", "---\ntitle: A\ndate: 2026-08-01\noutcome: success\ntouchpoints: [café]\n---\nA.\n")
         try site.build()
         #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("touchpoints/café.html").path))
-        #expect(try site.page("journey/index.html").contains("href=\"../touchpoints/caf%C3%A9.html\""))
+        #expect(try site.page("journeys/customer-journey.html").contains("href=\"../touchpoints/caf%C3%A9.html\""))
     }
 }

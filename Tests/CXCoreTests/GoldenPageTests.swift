@@ -8,7 +8,8 @@ import Testing
 struct GoldenPageTests {
     static let pages = ["index.html", "stories/index.html", "stories/double-bill.html", "stories/fast-install.html",
                         "scorecard/index.html", "touchpoints/billing.html", "briefings/index.html", "briefings/q2.html",
-                        "gap/index.html", "journey/index.html", "loops/index.html", "404.html",
+                        "gap/index.html", "journeys/index.html", "journeys/customer-journey.html", "touchpoints/index.html",
+                        "loops/index.html", "404.html",
                         "feed.xml", "scorecard.json", ".cxsite-output"]
     static let goldenFolder = TestSite.fixtures.appendingPathComponent("golden/basic")
 

@@ -75,7 +75,7 @@ struct JourneyGapLoopTests {
             Booking error, then a bill.
             """)
         try site.build()
-        let journey = try site.page("journey/index.html")
+        let journey = try site.page("journeys/customer-journey.html")
         let row = try #require(journey.components(separatedBy: "<tr>").last { $0.contains("Across the journey") })
         #expect(row.components(separatedBy: "<td class=\"cell-").dropFirst().map { String($0.prefix { $0 != "\"" }) }
                 == ["first", "between", "last"])

@@ -77,7 +77,7 @@ struct LargeSiteTests {
         let site = try largeSite()
         defer { site.cleanUp() }
         try site.build()
-        let journey = try site.page("journey/index.html")
+        let journey = try site.page("journeys/customer-journey.html")
         let steps = journey.components(separatedBy: "<li class=\"step\">").dropFirst()
         let billing = try #require(steps.first { $0.contains(">Billing</a></h3>") })
         #expect(billing.components(separatedBy: "<li class=\"story-").count - 1 == JourneyPage.storiesPerStep)

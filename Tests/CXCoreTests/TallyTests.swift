@@ -33,9 +33,9 @@ struct TallyTests {
 
     /// Loads the site's `content/responses/*.csv` into DuckDB as the table the documented SQL
     /// expects (weight 1 where there is no weight column, no respondents where there is no
-    /// respondent column), runs docs/sql/tallies-duckdb.sql and moves the responses out of
+    /// respondent column, no journeys where there is no journey column), runs docs/sql/tallies-duckdb.sql and moves the responses out of
     /// the site.
-    private func tallyWithDuckDB(_ folder: URL, weighted: Bool, respondents: Bool) throws {
+    private func tallyWithDuckDB(_ folder: URL, weighted: Bool, respondents: Bool, journeys: Bool = false) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("content/tallies"), withIntermediateDirectories: true)
         let sql = Self.repository.appendingPathComponent("docs/sql/tallies-duckdb.sql").path
         try Self.runPython("""
@@ -43,7 +43,7 @@ struct TallyTests {
             con = duckdb.connect()
             con.sql(\"\"\"CREATE TABLE responses AS SELECT CAST(trim(date) AS DATE) AS date, metric,
                 CAST(trim(score) AS INTEGER) AS score, \(respondents ? "respondent" : "NULL::VARCHAR AS respondent"), segment, touchpoint,
-                \(weighted ? "CAST(trim(weight) AS DOUBLE)" : "1.0::DOUBLE") AS weight
+                \(journeys ? "journey" : "NULL::VARCHAR AS journey"), \(weighted ? "CAST(trim(weight) AS DOUBLE)" : "1.0::DOUBLE") AS weight
                 FROM read_csv('content/responses/*.csv', header = true, all_varchar = true, union_by_name = true)\"\"\")
             con.sql(open('\(sql)').read())
             """, in: folder)
@@ -66,7 +66,7 @@ struct TallyTests {
         }
         try SiteBuilder.build(BuildOptions(source: folder))
         let fromResponses = try String(contentsOf: folder.appendingPathComponent("public/scorecard.json"), encoding: .utf8)
-        try tallyWithDuckDB(folder, weighted: false, respondents: true)
+        try tallyWithDuckDB(folder, weighted: false, respondents: true, journeys: true)
         try SiteBuilder.build(BuildOptions(source: folder))
         let fromTallies = try String(contentsOf: folder.appendingPathComponent("public/scorecard.json"), encoding: .utf8)
         // The metrics byte for byte; the drivers, whose sums of per-person means DuckDB adds in
@@ -122,7 +122,7 @@ struct TallyTests {
         ("2026-Q3,ces,,,10,,,,,90,810", "2:22: sum 90 gives a mean of 9, outside the CES scale 1–7"),
         ("2026-Q3,ces,,,10,,,,,50,200", "2:25: sum_sq 200 cannot come from scores of 1–7 whose sum is 50"),
         ("2026-Q3,retention,,,10,,,,,,", "2:9: unknown metric 'retention': tallies are of nps, csat or ces (other metrics are snapshots)"),
-        ("2026-Q3,nps,smb,billing,10,6,2,2,,,", "2:17: a tally row is one group: give a segment or a touchpoint, not both (leave both empty for everyone)"),
+        ("2026-Q3,nps,smb,billing,10,6,2,2,,,", "2:17: a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)"),
         ("2026-Q3,nps,,,0,0,0,0,,,", "2:15: n '0' must be a whole number of responses, at least 1"),
         ("2026-07,nps,,,10,6,2,2,,,", "2:1: '2026-07' is a month but cxsite.yaml groups by quarter"),
     ])

@@ -150,7 +150,7 @@ struct ThemeTests {
         var csv = "date,metric,score,comment\n"
         for day in 1...28 { for _ in 0..<40 { csv += "2026-08-\(day < 10 ? "0" : "")\(day),nps,9,Queue day \(day)\n" } }
         try Data(csv.utf8).write(to: url)
-        let config = SiteConfig(title: "T", period: .quarter, journey: [], metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+        let config = SiteConfig(title: "T", period: .quarter, touchpoints: [], metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
         var catalog = ThemeCatalog(themes: [CommentTheme(id: "queue", name: "Queues", touchpoint: nil, match: ["queue"], exclude: [])])
         catalog = ThemeCatalog(themes: catalog.themes, hash: 1)
         let (aggregates, diagnostics, _) = ResponseAggregator(config: config, themes: catalog).aggregate([("content/responses/r.csv", url)])

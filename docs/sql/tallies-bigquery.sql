@@ -1,25 +1,36 @@
 -- Tallies for cxsite from a table of raw survey responses, in BigQuery (docs/tallies.md).
 --
 -- Expects a table `project.dataset.responses(date DATE, metric STRING, score INT64,
--- respondent STRING, segment STRING, touchpoint STRING, weight FLOAT64)`, with weight 1 where
--- responses are not weighted. Export the result as CSV with a header into content/tallies/.
--- One row per period × metric × group (everyone, each segment, each touchpoint), by quarter;
--- for months, make the period FORMAT_DATE('%Y-%m', date).
+-- respondent STRING, segment STRING, touchpoint STRING, journey STRING, weight FLOAT64)`, with
+-- weight 1 where responses are not weighted. Export the result as CSV with a header into
+-- content/tallies/. One row per period × metric × group (everyone, each segment, each
+-- touchpoint, each journey, and the relationship and transactional levels), by quarter; for
+-- months, make the period FORMAT_DATE('%Y-%m', date).
 WITH dated AS (
   SELECT FORMAT_DATE('%Y-Q%Q', date) AS period,
          LOWER(TRIM(metric)) AS metric, score, NULLIF(TRIM(respondent), '') AS respondent,
-         NULLIF(TRIM(segment), '') AS segment, NULLIF(TRIM(touchpoint), '') AS touchpoint, weight
+         NULLIF(TRIM(segment), '') AS segment, NULLIF(TRIM(touchpoint), '') AS touchpoint,
+         NULLIF(TRIM(journey), '') AS journey, weight
   FROM `project.dataset.responses`
 ),
+-- A response's level: transactional when it names a touchpoint, the journey's when it names
+-- only a journey, the relationship's when it names neither.
 grouped AS (
-  SELECT period, metric, CAST(NULL AS STRING) AS segment, CAST(NULL AS STRING) AS touchpoint, score, weight FROM dated
+  SELECT period, metric, CAST(NULL AS STRING) AS segment, CAST(NULL AS STRING) AS touchpoint,
+         CAST(NULL AS STRING) AS journey, CAST(NULL AS STRING) AS level, score, weight FROM dated
   UNION ALL
-  SELECT period, metric, segment, NULL, score, weight FROM dated WHERE segment IS NOT NULL
+  SELECT period, metric, segment, NULL, NULL, NULL, score, weight FROM dated WHERE segment IS NOT NULL
   UNION ALL
-  SELECT period, metric, NULL, touchpoint, score, weight FROM dated WHERE touchpoint IS NOT NULL
+  SELECT period, metric, NULL, touchpoint, NULL, NULL, score, weight FROM dated WHERE touchpoint IS NOT NULL
+  UNION ALL
+  SELECT period, metric, NULL, NULL, journey, NULL, score, weight FROM dated WHERE touchpoint IS NULL AND journey IS NOT NULL
+  UNION ALL
+  SELECT period, metric, NULL, NULL, NULL, 'relationship', score, weight FROM dated WHERE touchpoint IS NULL AND journey IS NULL
+  UNION ALL
+  SELECT period, metric, NULL, NULL, NULL, 'transactional', score, weight FROM dated WHERE touchpoint IS NOT NULL
 ),
 tallies AS (
-  SELECT period, metric, segment, touchpoint,
+  SELECT period, metric, segment, touchpoint, journey, level,
          COUNT(*) AS n,
          IF(metric = 'nps', SUM(IF(score >= 9, weight, 0)), NULL) AS promoters,
          IF(metric = 'nps', SUM(IF(score BETWEEN 7 AND 8, weight, 0)), NULL) AS passives,
@@ -30,7 +41,7 @@ tallies AS (
          SUM(weight) AS sum_w,
          SUM(weight * weight) AS sum_w2
   FROM grouped
-  GROUP BY period, metric, segment, touchpoint
+  GROUP BY period, metric, segment, touchpoint, journey, level
 ),
 -- The key drivers: each respondent's mean NPS in a period, paired with their mean CSAT or
 -- CES at each touchpoint.
@@ -53,4 +64,4 @@ linked AS (
 SELECT t.*, l.linked, l.linked_x, l.linked_y, l.linked_xx, l.linked_yy, l.linked_xy
 FROM tallies AS t
 LEFT JOIN linked AS l ON t.segment IS NULL AND t.period = l.period AND t.metric = l.metric AND t.touchpoint = l.touchpoint
-ORDER BY t.period, t.metric, t.segment, t.touchpoint;
+ORDER BY t.period, t.metric, t.segment, t.touchpoint, t.journey, t.level;

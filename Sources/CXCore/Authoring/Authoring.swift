@@ -78,7 +78,9 @@ public enum Authoring {
             case .customer: value = yamlString(customer)
             case .touchpoints: value = "[" + touchpoints.joined(separator: ", ") + "]"
             case .quote: value = yamlString(quote)
-            case .tags, .themes, .actions: value = "[]"
+            case .tags, .themes, .journeys, .actions: value = "[]"
+            case .left where outcome == .success: return nil
+            case .left: value = ""
             case .status: value = outcome == .failure ? "open" : "closed"
             case .segment, .score, .owner, .loop: value = ""
             case .draft: return nil  // a new story is published unless the writer says otherwise
@@ -162,7 +164,7 @@ public enum Authoring {
             throw DiagnosticList(diagnostics.filter(\.isError).sorted())
         }
         let published = content.stories.filter { !$0.draft }.sorted(by: Story.newestFirst)
-        return SiteFacts(period: settings.config.period, touchpoints: settings.config.journey.map(\.id),
+        return SiteFacts(period: settings.config.period, touchpoints: settings.config.touchpoints.map(\.id),
                          newestSuccess: published.first { $0.outcome == .success }?.slug,
                          newestFailure: published.first { $0.outcome == .failure }?.slug)
     }

@@ -16,7 +16,7 @@ extension Authoring {
         let id = id ?? slug(for: phrase)
         if let problem = Slug.problem(id) { throw DiagnosticList([Diagnostic(.error, "the theme id '\(id)' \(problem): give one with --id")]) }
         if let touchpoint, !facts.touchpoints.contains(touchpoint) {
-            throw DiagnosticList([Diagnostic(.error, "unknown touchpoint '\(touchpoint)': the journey in cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")])
+            throw DiagnosticList([Diagnostic(.error, "unknown touchpoint '\(touchpoint)': cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")])
         }
         let folder = SiteFolder(source)
         var old: String?

@@ -12,14 +12,15 @@ protocol PageModel: Encodable, Sendable {
 
 /// The sections of the navigation; a page's own is marked current.
 enum Section: String, CaseIterable, Sendable {
-    case briefing, briefings, stories, journey, gap, loops, scorecard, themes
+    case briefing, briefings, stories, journeys, touchpoints, gap, loops, scorecard, themes
 
     var label: String {
         switch self {
         case .briefing: "Latest briefing"
         case .briefings: "Briefings"
         case .stories: "Stories"
-        case .journey: "Journey"
+        case .journeys: "Journeys"
+        case .touchpoints: "Touchpoints"
         case .gap: "Perception gap"
         case .loops: "Open loops"
         case .scorecard: "Scorecard"
@@ -32,7 +33,8 @@ enum Section: String, CaseIterable, Sendable {
         case .briefing: Routes.home
         case .briefings: Routes.briefings
         case .stories: Routes.stories
-        case .journey: Routes.journey
+        case .journeys: Routes.journeys
+        case .touchpoints: Routes.touchpoints
         case .gap: Routes.gap
         case .loops: Routes.loops
         case .scorecard: Routes.scorecard
@@ -99,6 +101,55 @@ struct BriefingPage: PageModel {
     /// The three themes that cost the most NPS points in the briefing's period.
     let costlyThemes: [ThemeLink]
     let hasCostlyThemes: Bool
+    /// Customers who joined and left in the briefing's period, when the site counts them.
+    let customerFlow: CustomerFlowPart?
+}
+
+/// "N joined, M left": the customers gained and lost in a period, the periods before as a
+/// chart, and the stories of the people who left.
+struct CustomerFlowPart: Encodable, Sendable {
+    let periodLabel: String
+    let gainedText: String
+    let lostText: String
+    let netText: String
+    /// `better` when more joined than left, `worse` when fewer, `flat`.
+    let netDirection: String
+    /// "1.4% of the 84,000 customers at the start of the period", when the base is counted.
+    let lostShareText: String?
+    /// "They held 2.1% of revenue", when the site gives it.
+    let revenueText: String?
+    /// The net of each period up to this one, as SVG bars, and as a table, newest first.
+    let chart: String
+    let history: [Row]
+    let leavers: [EncodedCard]
+    let hasLeavers: Bool
+
+    struct Row: Encodable, Sendable {
+        let period: String
+        let gainedText: String
+        let lostText: String
+        let netText: String
+        let lostShareText: String?
+    }
+}
+
+/// A survey metric at the three levels of the relation in one period: the relationship,
+/// each journey, and all touchpoints together, each with its interval and trend.
+struct LevelsPart: Encodable, Sendable {
+    let metricName: String
+    let periodLabel: String
+    let rows: [Row]
+    /// The values with their intervals, as SVG bars.
+    let chart: String
+
+    struct Row: Encodable, Sendable {
+        /// `Relationship`, `Journey` or `Transactional`.
+        let level: String
+        let name: String
+        let href: String?
+        let value: PointValue
+        let sparkline: String
+    }
 }
 
 /// "What drives the score": how strongly each touchpoint's CSAT and CES move with the same
@@ -329,14 +380,26 @@ struct TouchpointPage: PageModel {
     let hasThemes: Bool
     /// "31% of the comments here in Q3 2026 read negative", when there are comments.
     let negativeText: String?
-    let journey: [JourneyLink]
+    /// The inventory's entry: channel, owner, what happens here.
+    let channel: String?
+    let owner: String?
+    let interactions: [TouchpointsPage.Interaction]
+    let hasInteractions: Bool
+    /// Each journey this touchpoint is a step of, with its steps.
+    let journeys: [JourneyPlace]
 
     struct Step: Encodable, Sendable {
         let id: String
         let name: String
-        /// Its place in the journey, from 1.
+    }
+
+    /// This touchpoint's place in one journey.
+    struct JourneyPlace: Encodable, Sendable {
+        let name: String
+        let href: String
+        /// Its step in the journey, from 1.
         let step: Int
-        let steps: Int
+        let steps: [JourneyLink]
     }
 
     struct JourneyLink: Encodable, Sendable {
@@ -352,6 +415,8 @@ struct ScorecardPage: PageModel {
     let hasMetrics: Bool
     let reading: ReadingNote
     let drivers: DriversPart?
+    /// NPS (and any survey metric answered at several levels) at the three levels.
+    let levels: [LevelsPart]
 }
 
 /// `404.html`: the layout alone, its links from `base_url`.
@@ -428,8 +493,33 @@ struct GapPage: PageModel {
 }
 
 /// The journey: every step with its score and stories, then the failures that crossed steps.
+/// Every journey: its own NPS, its steps, its stories, and where its failures start; then
+/// NPS at the three levels.
+struct JourneysPage: PageModel {
+    static let template = "journeys"
+    let journeys: [Summary]
+    let hasJourneys: Bool
+    let levels: [LevelsPart]
+
+    struct Summary: Encodable, Sendable {
+        let name: String
+        let href: String
+        /// The journey's own NPS (responses that name it), latest complete period.
+        let score: PointValue?
+        let steps: [TouchpointLink]
+        let storyCount: Int
+        let failureCount: Int
+        let failureStart: JourneyPage.FailureStart?
+    }
+}
+
+/// One journey: its NPS, each step with its transactional score and stories, the failures
+/// drawn across the steps they crossed, and the step where most of them start.
 struct JourneyPage: PageModel {
     static let template = "journey"
+    let name: String
+    let score: PointValue?
+    let failureStart: FailureStart?
     let steps: [Step]
     let stepNames: [StepName]
     /// The newest ``JourneyPage/compoundingShown``.
@@ -437,11 +527,20 @@ struct JourneyPage: PageModel {
     let hasCompounding: Bool
     /// How many older ones are not drawn; nil when all are.
     let moreCompounding: Int?
+    let otherJourneys: [TouchpointLink]
 
     /// A journey map stays readable: each step shows its newest stories, and the table its
     /// newest failures.
     static let storiesPerStep = 12
     static let compoundingShown = 50
+
+    /// The step where most of the journey's failures first went wrong.
+    struct FailureStart: Encodable, Sendable {
+        let step: String
+        let href: String
+        let count: Int
+        let of: Int
+    }
 
     struct Step: Encodable, Sendable {
         let name: String
@@ -480,6 +579,31 @@ struct JourneyPage: PageModel {
         let state: String
         let touched: Bool
         let step: String
+    }
+}
+
+/// The touchpoint inventory: every touchpoint with its channel, owner, what happens there,
+/// the journeys it is a step of, its latest scores, its themes and its stories.
+struct TouchpointsPage: PageModel {
+    static let template = "touchpoints"
+    let touchpoints: [Row]
+
+    struct Row: Encodable, Sendable {
+        let name: String
+        let href: String
+        let channel: String?
+        let owner: String?
+        let interactions: [Interaction]
+        let hasInteractions: Bool
+        let journeys: [TouchpointLink]
+        let scores: [PointValue]
+        let themes: [ThemeLink]
+        let storyCount: Int
+        let failureCount: Int
+    }
+
+    struct Interaction: Encodable, Sendable {
+        let text: String
     }
 }
 

@@ -1,4 +1,5 @@
-/// The perception gap, the journey map and the closed loops.
+/// The perception gap, the journeys, the touchpoint inventory, customers gained and lost,
+/// and the closed loops.
 extension PageBuilder {
     // MARK: Perception gap
 
@@ -92,12 +93,50 @@ extension PageBuilder {
         return "\(rounded) \(rounded == "1" || rounded == "-1" ? "point" : "points")"
     }
 
-    // MARK: Journey
+    // MARK: Journeys
 
-    func journeyPage(root: String) -> JourneyPage {
-        let journey = site.config.journey
-        let steps = journey.map { touchpoint in
-            let stories = site.stories(at: touchpoint)
+    func journeysPage(root: String) -> JourneysPage {
+        let journeys = site.config.journeys.map { journey in
+            let stories = site.stories(of: journey)
+            return JourneysPage.Summary(
+                name: journey.name, href: root + Routes.journey(journey.id).href,
+                score: journeyScore(journey),
+                steps: journey.steps.compactMap(site.config.touchpoint).map {
+                    TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href)
+                },
+                storyCount: stories.count, failureCount: stories.count { $0.outcome == .failure },
+                failureStart: failureStart(journey, stories: stories, root: root))
+        }
+        return JourneysPage(journeys: journeys, hasJourneys: !journeys.isEmpty, levels: levels(root: root))
+    }
+
+    /// The journey's own NPS, latest complete period: from responses that name it.
+    private func journeyScore(_ journey: Journey) -> PointValue? {
+        let nps = site.config.metric(SurveyMetric.nps.rawValue) ?? MetricDefinition.builtIn[0]
+        return site.scorecard.latest(nps.id, .journey(journey.id)).map { pointValue(nps, $0, .journey(journey.id)) }
+    }
+
+    /// The step where most of the journey's failures first went wrong: the earliest of the
+    /// journey's steps each failure touched, counted; on a tie, the earlier step.
+    private func failureStart(_ journey: Journey, stories: [Story], root: String) -> JourneyPage.FailureStart? {
+        var starts = Array(repeating: 0, count: journey.steps.count)
+        var failures = 0
+        for story in stories where story.outcome == .failure {
+            guard let first = journey.steps.firstIndex(where: story.touchpoints.contains) else { continue }
+            starts[first] += 1
+            failures += 1
+        }
+        guard failures > 0, let most = starts.indices.max(by: { (starts[$0], $1) < (starts[$1], $0) }),
+              let touchpoint = site.config.touchpoint(journey.steps[most]) else { return nil }
+        return JourneyPage.FailureStart(step: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
+                                        count: starts[most], of: failures)
+    }
+
+    func journeyPage(_ journey: Journey, root: String) -> JourneyPage {
+        let steps = journey.steps.compactMap(site.config.touchpoint)
+        let stories = site.stories(of: journey)
+        let stepViews = steps.map { touchpoint in
+            let here = stories.filter { $0.touchpoints.contains(touchpoint.id) }
             let headline = site.scorecard.metrics.lazy.compactMap { metric -> PointValue? in
                 site.scorecard.latest(metric.id, .touchpoint(touchpoint.id)).map {
                     pointValue(metric, $0, .touchpoint(touchpoint.id))
@@ -107,35 +146,116 @@ extension PageBuilder {
                 name: touchpoint.name,
                 href: root + Routes.touchpoint(touchpoint.id).href,
                 score: headline,
-                successCount: stories.count { $0.outcome == .success },
-                failureCount: stories.count { $0.outcome == .failure },
-                stories: stories.prefix(JourneyPage.storiesPerStep).map { story in
+                successCount: here.count { $0.outcome == .success },
+                failureCount: here.count { $0.outcome == .failure },
+                stories: here.prefix(JourneyPage.storiesPerStep).map { story in
                     JourneyPage.StoryLink(title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
                                           href: root + story.route.href)
                 },
-                moreStories: stories.count > JourneyPage.storiesPerStep ? stories.count - JourneyPage.storiesPerStep : nil)
+                moreStories: here.count > JourneyPage.storiesPerStep ? here.count - JourneyPage.storiesPerStep : nil)
         }
-        let compounding = site.stories.filter { $0.outcome == .failure && $0.touchpoints.count > 1 }
+        let compounding = stories.filter { $0.outcome == .failure && $0.touchpoints.count > 1 }
         return JourneyPage(
-            steps: steps,
-            stepNames: journey.map { JourneyPage.StepName(name: $0.name) },
+            name: journey.name,
+            score: journeyScore(journey),
+            failureStart: failureStart(journey, stories: stories, root: root),
+            steps: stepViews,
+            stepNames: steps.map { JourneyPage.StepName(name: $0.name) },
             compounding: compounding.prefix(JourneyPage.compoundingShown).map { story in
-                let indices = story.touchpoints.compactMap { id in journey.firstIndex { $0.id == id } }
+                let indices = story.touchpoints.compactMap { id in steps.firstIndex { $0.id == id } }
                 let first = indices.min() ?? 0, last = indices.max() ?? 0
                 return JourneyPage.CompoundingFailure(
                     title: Typography.smarten(story.title),
                     href: root + story.route.href,
                     dateText: story.date.longText,
                     isOpen: story.status == .open,
-                    cells: journey.indices.map { index in
+                    cells: steps.indices.map { index in
                         let touched = indices.contains(index)
                         let state = !(first...last).contains(index) ? "outside" : !touched ? "between"
                             : first == last ? "only" : index == first ? "first" : index == last ? "last" : "touched"
-                        return JourneyPage.Cell(state: state, touched: touched, step: journey[index].name)
+                        return JourneyPage.Cell(state: state, touched: touched, step: steps[index].name)
                     })
             },
             hasCompounding: !compounding.isEmpty,
-            moreCompounding: compounding.count > JourneyPage.compoundingShown ? compounding.count - JourneyPage.compoundingShown : nil)
+            moreCompounding: compounding.count > JourneyPage.compoundingShown ? compounding.count - JourneyPage.compoundingShown : nil,
+            otherJourneys: site.config.journeys.filter { $0.id != journey.id }.map {
+                TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.journey($0.id).href)
+            })
+    }
+
+    /// Each survey metric answered at more than one level, at the three levels in its latest
+    /// complete period.
+    func levels(root: String) -> [LevelsPart] {
+        site.scorecard.metrics.filter(\.isSurvey).compactMap { metric in
+            guard let period = site.scorecard.latest(metric.id)?.period else { return nil }
+            var groups: [(level: String, name: String, href: String?, group: Scorecard.Group)] =
+                [("Relationship", "The relation as a whole", nil, .relationship)]
+            groups += site.config.journeys.map { ("Journey", $0.name, root + Routes.journey($0.id).href, .journey($0.id)) }
+            groups.append(("Transactional", "All touchpoints", root + Routes.touchpoints.href, .transactional))
+            let rows = groups.compactMap { level, name, href, group -> LevelsPart.Row? in
+                guard let point = site.scorecard.point(metric.id, group, in: period) else { return nil }
+                let recent = site.scorecard.points(metric.id, group).filter { $0.period <= period && !$0.suppressed }
+                    .suffix(Scorecard.trendPeriods)
+                return LevelsPart.Row(level: level, name: name, href: href, value: pointValue(metric, point, group),
+                                      sparkline: Charts.sparkline(recent.map { datum(metric, $0, label: site.scorecard.label(of: $0.period)) },
+                                                                  title: "\(metric.name), \(name), last \(recent.count) periods"))
+            }
+            guard !rows.isEmpty else { return nil }
+            let shown = groups.compactMap { entry in
+                site.scorecard.point(metric.id, entry.group, in: period).flatMap { $0.suppressed ? nil : datum(metric, $0, label: entry.name) }
+            }
+            return LevelsPart(metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
+                              chart: Charts.bars(shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))"))
+        }
+    }
+
+    // MARK: Touchpoint inventory
+
+    func touchpointsPage(root: String) -> TouchpointsPage {
+        TouchpointsPage(touchpoints: site.config.touchpoints.map { touchpoint in
+            let stories = site.stories(at: touchpoint)
+            return TouchpointsPage.Row(
+                name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
+                channel: touchpoint.channel, owner: touchpoint.owner,
+                interactions: touchpoint.interactions.map(TouchpointsPage.Interaction.init),
+                hasInteractions: !touchpoint.interactions.isEmpty,
+                journeys: site.config.journeys.filter { $0.steps.contains(touchpoint.id) }.map {
+                    TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.journey($0.id).href)
+                },
+                scores: touchpointScores(touchpoint),
+                themes: Array(themes(at: touchpoint, root: root).prefix(3)),
+                storyCount: stories.count, failureCount: stories.count { $0.outcome == .failure })
+        })
+    }
+
+    // MARK: Customers gained and lost
+
+    /// "N joined, M left" in `period`, with the periods before as a chart and the stories of
+    /// the customers who left; nil when the site does not count them or the period has no count.
+    func customerFlow(in period: Period, root: String) throws -> CustomerFlowPart? {
+        let series = site.scorecard.customerFlow.filter { $0.period <= period }
+        guard let flow = series.last, flow.period == period else { return nil }
+        func count(_ value: Double) -> String { MetricDefinition.grouped(value) }
+        func signed(_ value: Double) -> String { (value > 0 ? "+" : "") + count(value) }
+        let revenue = site.config.customers?.revenueLost.flatMap(site.config.metric)
+        let leavers = site.leavers(in: period)
+        let recent = series.suffix(Scorecard.trendPeriods)
+        return CustomerFlowPart(
+            periodLabel: site.scorecard.label(of: period),
+            gainedText: count(flow.gained), lostText: count(flow.lost), netText: signed(flow.net),
+            netDirection: flow.net > 0 ? "better" : flow.net < 0 ? "worse" : "flat",
+            lostShareText: flow.lostShare.map { "\(MetricDefinition.trimmed($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period" },
+            revenueText: revenue.flatMap { metric in flow.revenueLost.map(metric.format) },
+            chart: Charts.bars(recent.map { point in
+                Charts.Datum(label: site.scorecard.label(of: point.period), value: point.net, interval: nil, text: signed(point.net))
+            }, title: "Customers who joined minus customers who left, by period"),
+            history: recent.reversed().map { point in
+                CustomerFlowPart.Row(period: site.scorecard.label(of: point.period), gainedText: count(point.gained),
+                                     lostText: count(point.lost), netText: signed(point.net),
+                                     lostShareText: point.lostShare.map { MetricDefinition.trimmed($0, decimals: 1) + "%" })
+            },
+            leavers: try leavers.map { try storyCard($0, root: root) },
+            hasLeavers: !leavers.isEmpty)
     }
 
     // MARK: Closed loops
@@ -155,7 +275,7 @@ extension PageBuilder {
                 LoopsPage.LoopGroup(name: name, loops: groups[name]!.map { loopRow($0, asOf: site.today, root: root) })
             }
         }
-        let journeyOrder = site.config.journey.map(\.id)
+        let inventoryOrder = site.config.touchpoints.map(\.id)
         return LoopsPage(
             loops: loops.map { loopRow($0, asOf: site.today, root: root) },
             count: loops.count,
@@ -163,7 +283,7 @@ extension PageBuilder {
             todayText: site.today.longText,
             byOwner: grouped { [$0.owner ?? "No owner"] },
             byTouchpoint: grouped { story in
-                let names = journeyOrder.filter(story.touchpoints.contains).compactMap { site.config.touchpoint($0)?.name }
+                let names = inventoryOrder.filter(story.touchpoints.contains).compactMap { site.config.touchpoint($0)?.name }
                 return names.isEmpty ? ["No touchpoint"] : names
             })
     }

@@ -65,7 +65,7 @@ struct PageBuilder {
         // A page of the index is made of its stories' cards and the counts of all stories.
         var counts = StableHasher()
         counts.combine(site.stories.count)
-        for touchpoint in site.config.journey { counts.combine(site.stories(at: touchpoint).count) }
+        for touchpoint in site.config.touchpoints { counts.combine(site.stories(at: touchpoint).count) }
         counts.combine(site.failureCount)
         let countsHash = counts.finalize()
         pages += (1...storyPages).map { number in
@@ -90,8 +90,12 @@ struct PageBuilder {
             page.inputs = inputs.finalize()
             return page
         }
-        pages += site.config.journey.flatMap(touchpointPages)
-        pages.append(page(Routes.journey, title: "Customer journey", section: .journey, journeyPage))
+        pages += site.config.touchpoints.flatMap(touchpointPages)
+        pages.append(page(Routes.journeys, title: "Journeys", section: .journeys, journeysPage))
+        pages += site.config.journeys.map { journey in
+            page(Routes.journey(journey.id), title: journey.name, section: .journeys) { root in builder.journeyPage(journey, root: root) }
+        }
+        pages.append(page(Routes.touchpoints, title: "Touchpoints", section: .touchpoints, touchpointsPage))
         pages.append(page(Routes.gap, title: "Perception gap", section: .gap, gapPage))
         pages.append(page(Routes.loops, title: "Open loops", section: .loops, loopsPage))
         // A server shows `404.html` at any address: its links start at `base_url` when the
@@ -106,7 +110,7 @@ struct PageBuilder {
             let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
             let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
             return ScorecardPage(metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote,
-                                 drivers: period.flatMap { builder.drivers(in: $0, root: root) })
+                                 drivers: period.flatMap { builder.drivers(in: $0, root: root) }, levels: builder.levels(root: root))
         })
         return pages
     }
@@ -136,8 +140,10 @@ struct PageBuilder {
 
     private func briefingModel(_ briefing: Briefing, root: String) throws -> BriefingPage {
         let opening = site.openingStories[briefing.slug] ?? Site.OpeningStories(stories: [], addedFailure: false)
+        // The customer counts have a section of their own, after the stories.
+        let counts = site.config.customers.map { [$0.gained, $0.lost, $0.base, $0.revenueLost].compactMap { $0 } } ?? []
         let metrics = site.scorecard.metrics.compactMap { metric -> MetricCard? in
-            guard site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
+            guard !counts.contains(metric.id), site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
             return metricCard(metric, root: root, period: briefing.period)
         }
         let notes = briefing.body.html
@@ -156,7 +162,8 @@ struct PageBuilder {
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) },
             reading: readingNote,
             drivers: drivers(in: briefing.period, root: root),
-            costlyThemes: costly, hasCostlyThemes: !costly.isEmpty)
+            costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
+            customerFlow: try customerFlow(in: briefing.period, root: root))
     }
 
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
@@ -166,7 +173,7 @@ struct PageBuilder {
             count: site.stories.count,
             failureCount: site.failureCount,
             successCount: site.successCount,
-            touchpoints: site.config.journey.map { touchpoint in
+            touchpoints: site.config.touchpoints.map { touchpoint in
                 StoriesPage.TouchpointCount(name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                                             count: site.stories(at: touchpoint).count)
             },
@@ -189,7 +196,7 @@ struct PageBuilder {
     }
 
     /// Each metric's latest value at `touchpoint`.
-    private func touchpointScores(_ touchpoint: Touchpoint) -> [PointValue] {
+    func touchpointScores(_ touchpoint: Touchpoint) -> [PointValue] {
         site.scorecard.metrics.compactMap { metric -> PointValue? in
             site.scorecard.latest(metric.id, .touchpoint(touchpoint.id)).map {
                 pointValue(metric, $0, .touchpoint(touchpoint.id))
@@ -216,7 +223,7 @@ struct PageBuilder {
         }
         return (1...pageCount).map { number in
             let title = number == 1 ? touchpoint.name : "\(touchpoint.name), page \(number)"
-            var page = page(Routes.touchpoint(touchpoint.id, page: number), title: title, section: .stories) { root in
+            var page = page(Routes.touchpoint(touchpoint.id, page: number), title: title, section: .touchpoints) { root in
                 try builder.touchpointPage(touchpoint, stories: ordered, page: number, of: pageCount, root: root)
             }
             if let scoresHash {
@@ -235,10 +242,8 @@ struct PageBuilder {
         let shown = stories.onPage(number)
         let scores = touchpointScores(touchpoint)
         let themesHere = themes(at: touchpoint, root: root)
-        let journey = site.config.journey
         return try TouchpointPage(
-            touchpoint: TouchpointPage.Step(id: touchpoint.id, name: touchpoint.name,
-                                            step: (journey.firstIndex(of: touchpoint) ?? 0) + 1, steps: journey.count),
+            touchpoint: TouchpointPage.Step(id: touchpoint.id, name: touchpoint.name),
             failures: shown.filter { $0.outcome == .failure }.map { try storyCard($0, root: root) },
             successes: shown.filter { $0.outcome == .success }.map { try storyCard($0, root: root) },
             hasStories: !shown.isEmpty,
@@ -249,8 +254,16 @@ struct PageBuilder {
             scores: scores,
             hasScores: !scores.isEmpty,
             themes: themesHere, hasThemes: !themesHere.isEmpty, negativeText: negativeText(at: touchpoint),
-            journey: journey.map {
-                TouchpointPage.JourneyLink(name: $0.name, href: root + Routes.touchpoint($0.id).href, current: $0 == touchpoint)
+            channel: touchpoint.channel, owner: touchpoint.owner,
+            interactions: touchpoint.interactions.map(TouchpointsPage.Interaction.init),
+            hasInteractions: !touchpoint.interactions.isEmpty,
+            journeys: site.config.journeys.compactMap { journey in
+                guard let step = journey.steps.firstIndex(of: touchpoint.id) else { return nil }
+                return TouchpointPage.JourneyPlace(
+                    name: journey.name, href: root + Routes.journey(journey.id).href, step: step + 1,
+                    steps: journey.steps.compactMap(site.config.touchpoint).map {
+                        TouchpointPage.JourneyLink(name: $0.name, href: root + Routes.touchpoint($0.id).href, current: $0 == touchpoint)
+                    })
             })
     }
 
@@ -342,7 +355,7 @@ struct PageBuilder {
         let through = points.index(after: shown) < points.count && points[points.index(after: shown)].period == scorecard.partial?.period
             ? points.index(after: shown) : shown
         let recent = Array(points[...through].filter { !$0.suppressed }.suffix(Scorecard.trendPeriods))
-        let touchpoints = site.config.journey.compactMap { touchpoint -> (Touchpoint, Scorecard.Point)? in
+        let touchpoints = site.config.touchpoints.compactMap { touchpoint -> (Touchpoint, Scorecard.Point)? in
             site.scorecard.point(metric.id, .touchpoint(touchpoint.id), in: point.period).map { (touchpoint, $0) }
         }
         let segments = site.scorecard.segments(of: metric.id).compactMap { segment -> (String, Scorecard.Point)? in
@@ -447,7 +460,7 @@ struct PageBuilder {
         return point.margin.map { "± " + MetricDefinition.trimmed($0, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2) }
     }
 
-    private func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
+    func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
         let text = metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
         return Charts.Datum(label: label, value: point.value, interval: point.interval, text: text)
     }

@@ -42,7 +42,9 @@ enum Routes {
     static let storiesPerPage = 100
     /// The pages a list of `count` stories takes: at least one, empty when there are none.
     static func pageCount(of count: Int) -> Int { max(1, (count + storiesPerPage - 1) / storiesPerPage) }
-    static let journey = Route(fixed: "journey/index.html")
+    static let journeys = Route(fixed: "journeys/index.html")
+    /// The touchpoint inventory.
+    static let touchpoints = Route(fixed: "touchpoints/index.html")
     static let gap = Route(fixed: "gap/index.html")
     static let loops = Route(fixed: "loops/index.html")
     static let scorecard = Route(fixed: "scorecard/index.html")
@@ -58,10 +60,10 @@ enum Routes {
 
     static func story(_ slug: String) -> Route { Route(folder: "stories", name: slug) }
     static func briefing(_ slug: String) -> Route { Route(folder: "briefings", name: slug) }
+    static func theme(_ id: String) -> Route { Route(folder: "themes", name: id) }
+    static func journey(_ id: String) -> Route { Route(folder: "journeys", name: id) }
     /// A touchpoint's page of stories `number` (from 1): the first is `touchpoints/ID.html`,
     /// the others `touchpoints/ID/N.html`.
-    static func theme(_ id: String) -> Route { Route(folder: "themes", name: id) }
-    /// A touchpoint's page of stories `number` (from 1)...
     static func touchpoint(_ id: String, page number: Int = 1) -> Route {
         number <= 1 ? Route(folder: "touchpoints", name: id)
             : Route(path: "touchpoints/\(id)/\(number).html", href: "touchpoints/\(Slug.href(id))/\(number).html")

@@ -32,11 +32,16 @@ struct Scorecard: Sendable {
         var through: Day
     }
 
-    /// Which customers a value covers: everyone, one segment, or one touchpoint.
+    /// Which responses a value covers: everyone, one segment, or one level of the relation
+    /// (docs/metrics.md, "Three levels"): the relationship (responses that name neither a
+    /// journey nor a touchpoint), one journey, one touchpoint, or all touchpoints together.
     enum Group: Hashable, Sendable, Codable {
         case all
         case segment(String)
         case touchpoint(String)
+        case relationship
+        case journey(String)
+        case transactional
 
         var segment: String? {
             if case .segment(let name) = self { return name }
@@ -48,12 +53,31 @@ struct Scorecard: Sendable {
             return nil
         }
 
+        var journey: String? {
+            if case .journey(let id) = self { return id }
+            return nil
+        }
+
+        /// The level of the relation a value measures: `relationship`, `journey`,
+        /// `transactional`, or `all` for everyone and a segment of everyone.
+        var level: String {
+            switch self {
+            case .all, .segment: "all"
+            case .relationship: "relationship"
+            case .journey: "journey"
+            case .touchpoint, .transactional: "transactional"
+            }
+        }
+
         /// ` (segment 'smb')`, ` (touchpoint 'billing')`, or nothing for everyone.
         var phrase: String {
             switch self {
             case .all: ""
             case .segment(let name): " (segment '\(name)')"
             case .touchpoint(let id): " (touchpoint '\(id)')"
+            case .relationship: " (relationship level)"
+            case .journey(let id): " (journey '\(id)')"
+            case .transactional: " (all touchpoints)"
             }
         }
 
@@ -71,23 +95,25 @@ struct Scorecard: Sendable {
             case "all": self = .all
             case "segment": self = .segment(name)
             case "touchpoint": self = .touchpoint(name)
+            case "relationship": self = .relationship
+            case "journey": self = .journey(name)
+            case "transactional": self = .transactional
             default: throw DecodingError.dataCorruptedError(forKey: .kind, in: container, debugDescription: "no such group")
             }
         }
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            switch self {
-            case .all:
-                try container.encode("all", forKey: .kind)
-                try container.encode("", forKey: .name)
-            case .segment(let name):
-                try container.encode("segment", forKey: .kind)
-                try container.encode(name, forKey: .name)
-            case .touchpoint(let id):
-                try container.encode("touchpoint", forKey: .kind)
-                try container.encode(id, forKey: .name)
+            let (kind, name) = switch self {
+            case .all: ("all", "")
+            case .segment(let name): ("segment", name)
+            case .touchpoint(let id): ("touchpoint", id)
+            case .relationship: ("relationship", "")
+            case .journey(let id): ("journey", id)
+            case .transactional: ("transactional", "")
             }
+            try container.encode(kind, forKey: .kind)
+            try container.encode(name, forKey: .name)
         }
     }
 
@@ -192,6 +218,9 @@ struct Scorecard: Sendable {
             series[Key(metric: row.metric, group: group), default: [:]][row.period] = point
         }
         for (key, totals) in responses.totals {
+            // A level that holds every response of its period is everyone, not a level.
+            if key.group == .relationship || key.group == .transactional,
+               responses.totals[ResponseAggregates.Key(metric: key.metric, period: key.period, group: .all)]?.n == totals.n { continue }
             guard let estimate = totals.estimate(key.metric) else { continue }
             let point = Point(period: key.period, value: estimate.value, n: totals.n,
                               effectiveN: totals.isWeighted ? totals.effectiveN : nil,
@@ -247,7 +276,7 @@ struct Scorecard: Sendable {
             joined.totals[key] = tally.totals
             joined.sources[sourceKey, default: []].insert(tally.location.path)
             if let pairs = tally.driverPairs, let touchpoint = tally.group.touchpoint,
-               let place = config.journey.firstIndex(where: { $0.id == touchpoint }).flatMap({ Int16(exactly: $0) }) {
+               let place = config.touchpoints.firstIndex(where: { $0.id == touchpoint }).flatMap({ Int16(exactly: $0) }) {
                 joined.driverPairs[DriverKey(period: Int32(tally.period.ordinal), metric: tally.metric, touchpoint: place)] = pairs
             }
         }
@@ -258,11 +287,11 @@ struct Scorecard: Sendable {
     /// strongest r down.
     private static func drivers(_ pairs: [DriverKey: PairSums], config: SiteConfig) -> [Driver] {
         pairs.compactMap { key, sums -> Driver? in
-            guard sums.n >= config.minimumN, config.journey.indices.contains(Int(key.touchpoint)),
+            guard sums.n >= config.minimumN, config.touchpoints.indices.contains(Int(key.touchpoint)),
                   let correlation = SurveyStatistics.correlation(n: sums.n, x: sums.x, y: sums.y, xx: sums.xx, yy: sums.yy, xy: sums.xy)
             else { return nil }
             return Driver(period: Period(ordinal: Int(key.period), kind: config.period), metric: key.metric,
-                          touchpoint: config.journey[Int(key.touchpoint)].id, correlation: correlation)
+                          touchpoint: config.touchpoints[Int(key.touchpoint)].id, correlation: correlation)
         }.sorted { ($0.period, -$0.correlation.r, $0.metric.rawValue, $0.touchpoint) < ($1.period, -$1.correlation.r, $1.metric.rawValue, $1.touchpoint) }
     }
 
@@ -335,19 +364,47 @@ struct Scorecard: Sendable {
         return "\(period.label) so far (to \(partial.through.day) \(Day.monthNames[partial.through.month - 1]))"
     }
 
+    /// The customers who joined and left in one period (`customers:` in cxsite.yaml).
+    struct CustomerFlowPoint: Sendable {
+        var period: Period
+        var gained: Double
+        var lost: Double
+        /// The customer base, when counted.
+        var base: Double?
+        /// The leavers' share of revenue, in the unit of its metric, when given.
+        var revenueLost: Double?
+
+        var net: Double { gained - lost }
+        /// Those who left as a share of the base, in percent.
+        var lostShare: Double? { base.flatMap { $0 > 0 ? lost / $0 * 100 : nil } }
+    }
+
+    /// Every period that counts both the customers gained and lost, oldest first.
+    var customerFlow: [CustomerFlowPoint] {
+        guard let flow = config.customers else { return [] }
+        return points(flow.gained).compactMap { gained in
+            guard let lost = point(flow.lost, in: gained.period) else { return nil }
+            return CustomerFlowPoint(period: gained.period, gained: gained.value, lost: lost.value,
+                                     base: flow.base.flatMap { point($0, in: gained.period)?.value },
+                                     revenueLost: flow.revenueLost.flatMap { point($0, in: gained.period)?.value })
+        }
+    }
+
     /// Segments that have values for `metric`, sorted by name.
     func segments(of metric: String) -> [String] {
         series.keys.compactMap { $0.metric == metric ? $0.group.segment : nil }.sorted()
     }
 
     /// Every value, for `scorecard.json`: metric by metric in config order, then by period,
-    /// everyone first, then segments by name, then touchpoints in journey order.
+    /// everyone first, then segments by name, the relationship, journeys and all touchpoints,
+    /// then touchpoints in inventory order.
     var allPoints: [(metric: MetricDefinition, group: Group, point: Point)] {
         var rows: [(MetricDefinition, Group, Point)] = []
         for metric in config.metrics {
             var groups: [Group] = [.all]
             groups += segments(of: metric.id).map(Group.segment)
-            groups += config.journey.map { Group.touchpoint($0.id) }
+            groups += [.relationship] + config.journeys.map { Group.journey($0.id) } + [.transactional]
+            groups += config.touchpoints.map { Group.touchpoint($0.id) }
             let periods = Set(groups.flatMap { points(metric.id, $0).map(\.period) }).sorted()
             for period in periods {
                 for group in groups {

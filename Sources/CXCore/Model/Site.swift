@@ -21,6 +21,9 @@ struct Site: Sendable {
     let history: GitHistory
     /// The stories that touched each touchpoint, newest first, by touchpoint id.
     let storiesByTouchpoint: [String: [Story]]
+    /// The stories of each journey, newest first, by journey id: those that name it, and
+    /// those that name none but whose touchpoints are all steps of it.
+    let storiesByJourney: [String: [Story]]
     /// How many of the stories are failures, and how many successes.
     let failureCount: Int
     let successCount: Int
@@ -95,12 +98,23 @@ struct Site: Sendable {
                         storiesByTouchpoint: Dictionary(grouping: stories.flatMap { story in
                             Set(story.touchpoints).map { ($0, story) }
                         }, by: \.0).mapValues { $0.map(\.1) },
+                        storiesByJourney: Dictionary(grouping: stories.flatMap { story in
+                            journeys(of: story, in: config).map { ($0.id, story) }
+                        }, by: \.0).mapValues { $0.map(\.1) },
                         failureCount: stories.count { $0.outcome == .failure },
                         successCount: stories.count { $0.outcome == .success },
                         themes: content.themes,
                         storiesByTheme: storiesByTheme(stories, content.themes),
                         sentiment: content.sentiment, sentimentHash: content.sentimentHash)
         return (site, diagnostics)
+    }
+
+    /// The journeys a story belongs to: those it names, or else those whose steps include
+    /// every touchpoint it crossed (none for a story without touchpoints).
+    static func journeys(of story: Story, in config: SiteConfig) -> [Journey] {
+        if !story.journeys.isEmpty { return story.journeys.compactMap(config.journey) }
+        guard !story.touchpoints.isEmpty else { return [] }
+        return config.journeys.filter { $0.contains(all: story.touchpoints) }
     }
 
     /// A briefing that shows no failure, or opens with stories that all predate its period.
@@ -178,6 +192,15 @@ struct Site: Sendable {
 
     func stories(at touchpoint: Touchpoint) -> [Story] {
         storiesByTouchpoint[touchpoint.id] ?? []
+    }
+
+    func stories(of journey: Journey) -> [Story] {
+        storiesByJourney[journey.id] ?? []
+    }
+
+    /// Stories of customers who left, in `period`: by the date they left, or the story's date.
+    func leavers(in period: Period) -> [Story] {
+        stories.filter { $0.left && period.contains($0.leftDate ?? $0.date) }
     }
 }
 

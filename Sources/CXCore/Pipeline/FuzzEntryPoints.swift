@@ -74,7 +74,7 @@ public enum FuzzEntryPoints {
 
     private static let fuzzConfig = SiteConfig(
         title: "Fuzz", period: .quarter,
-        journey: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
+        touchpoints: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
         metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
 
     /// Renders markdown with and without raw HTML: it must return, and no page may get a

@@ -13,6 +13,8 @@ enum ScorecardExport {
                 ("period", string(point.period.description)),
                 ("segment", group.segment.map(string) ?? "null"),
                 ("touchpoint", group.touchpoint.map(string) ?? "null"),
+                ("level", string(group.level)),
+                ("journey", group.journey.map(string) ?? "null"),
                 ("n", point.n.map(String.init) ?? "null"),
                 ("n_eff", point.effectiveN.map(number) ?? point.n.map(String.init) ?? "null"),
                 ("value", number(point.value)),
@@ -76,9 +78,21 @@ enum ScorecardExport {
             ]
             return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
         }
+        let customers = scorecard.customerFlow.map { flow -> String in
+            let fields: [(String, String)] = [
+                ("period", string(flow.period.description)),
+                ("gained", number(flow.gained)),
+                ("lost", number(flow.lost)),
+                ("net", number(flow.net)),
+                ("base", flow.base.map(number) ?? "null"),
+                ("lost_share", flow.lostShare.map(number) ?? "null"),
+                ("revenue_lost", flow.revenueLost.map(number) ?? "null"),
+            ]
+            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
+        }
         func list(_ items: [String]) -> String { items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") }
         return Array(("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers)
-            + "],\n\"themes\": [\n" + list(themes) + "],\n\"suggested_themes\": [\n" + list(suggested) + "]}\n").utf8)
+            + "],\n\"themes\": [\n" + list(themes) + "],\n\"suggested_themes\": [\n" + list(suggested) + "],\n\"customers\": [\n" + list(customers) + "]}\n").utf8)
     }
 
     /// A JSON number: integers without a fraction, others unrounded (as Mustache prints them).

@@ -159,6 +159,9 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
         return Day(year: year, month: month, day: Day.daysIn(month: month, year: year))!
     }
 
+    /// True when `day` falls inside the period.
+    func contains(_ day: Day) -> Bool { Period(containing: day, kind: kind) == self }
+
     /// The period's place in a count of periods of its kind, so that two periods' distance is
     /// the difference of their ordinals.
     var ordinal: Int { year * (kind == .quarter ? 4 : 12) + index - 1 }

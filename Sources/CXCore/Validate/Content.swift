@@ -26,8 +26,10 @@ public final class Story: Sendable, Codable {
     public let outcome: Outcome
     public let customer: String?
     public let segment: String?
-    /// Journey ids, validated against `cxsite.yaml`.
+    /// Touchpoint ids, validated against `cxsite.yaml`.
     public let touchpoints: [String]
+    /// The journeys the story names (`journeys`), validated; without any, the site infers them.
+    public let journeys: [String]
     /// The customer's own 0–10 score.
     public let score: Int?
     public let quote: String?
@@ -39,6 +41,9 @@ public final class Story: Sendable, Codable {
     public let loop: LoopLevel?
     public let actions: [Action]
     public let draft: Bool
+    /// The customer left (`left: true`, or the date they left).
+    public let left: Bool
+    public let leftDate: Day?
     /// Where `status` is written, for warnings about the loop.
     public let statusLocation: SourceLocation?
     /// The markdown after the front matter, rendered.
@@ -51,8 +56,8 @@ public final class Story: Sendable, Codable {
     public let sourceHash: UInt64
 
     public init(slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
-                touchpoints: [String], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
-                status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, statusLocation: SourceLocation?,
+                touchpoints: [String], journeys: [String] = [], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
+                status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, left: Bool = false, leftDate: Day? = nil, statusLocation: SourceLocation?,
                 body: RenderedMarkdown, bodyLine: Int, path: String, sourceHash: UInt64) {
         self.slug = slug
         self.title = title
@@ -61,6 +66,7 @@ public final class Story: Sendable, Codable {
         self.customer = customer
         self.segment = segment
         self.touchpoints = touchpoints
+        self.journeys = journeys
         self.score = score
         self.quote = quote
         self.tags = tags
@@ -70,6 +76,8 @@ public final class Story: Sendable, Codable {
         self.loop = loop
         self.actions = actions
         self.draft = draft
+        self.left = left
+        self.leftDate = leftDate
         self.statusLocation = statusLocation
         self.body = body
         self.bodyLine = bodyLine
@@ -96,7 +104,8 @@ extension Story {
     /// The front-matter fields of a story file, in the order `cxsite new` writes them: the
     /// one list the parser reads, checks unknown keys against, and `new` fills in.
     enum Field: String, CaseIterable, Sendable {
-        case title, date, outcome, customer, segment, touchpoints, score, quote, tags, themes, owner, status, loop, actions, draft
+        case title, date, outcome, customer, segment, touchpoints, journeys, score, quote, tags, themes, owner, status, loop, left, actions,
+             draft
 
         /// What `cxsite new` writes after the value, as a comment.
         var hint: String? {
@@ -108,6 +117,8 @@ extension Story {
             case .status: "open | closed"
             case .loop: "operational | tactical | strategic"
             case .themes: "ids from content/themes.yaml"
+            case .journeys: "ids from cxsite.yaml; left out, the journeys holding every touchpoint"
+            case .left: "true, or the date the customer left"
             case .title, .date, .customer, .touchpoints, .quote, .tags, .actions, .draft: nil
             }
         }

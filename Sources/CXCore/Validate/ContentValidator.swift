@@ -100,6 +100,7 @@ struct ContentValidator {
         let customer = fields.string(Field.customer.rawValue)
         let segment = fields.string(Field.segment.rawValue)
         let touchpoints = touchpointIDs(&fields)
+        let journeys = journeyIDs(&fields)
         let score = fields.int(Field.score.rawValue, in: 0...10)
         let quote = fields.string(Field.quote.rawValue)
         let tags = fields.strings(Field.tags.rawValue).map(\.value)
@@ -111,6 +112,18 @@ struct ContentValidator {
         let statusLocation = fields.node(Field.status.rawValue).map { fields.location(of: $0) }
         let loop: LoopLevel? = fields.choice(Field.loop.rawValue)
         let draft = fields.bool(Field.draft.rawValue) ?? false
+        var left = false, leftDate: Day?
+        if let node = fields.node(Field.left.rawValue), !YAMLFields.isNull(node) {
+            if let answer = YAMLFields.plainScalar(node).flatMap(YAMLFields.boolean) {
+                left = answer
+            } else {
+                leftDate = fields.day(Field.left.rawValue)
+                left = leftDate != nil
+            }
+            if left, outcome == .success {
+                fields.report(at: node, "a customer who left is a failure story: set 'outcome: failure', or remove 'left'")
+            }
+        }
         var actions: [Story.Action] = []
         for var entry in fields.mappings(Field.actions.rawValue) {
             let what = entry.string("what", required: true)
@@ -125,8 +138,8 @@ struct ContentValidator {
         diagnostics += fields.diagnostics
         guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
-                     touchpoints: touchpoints, score: score, quote: quote, tags: tags, themes: themes, owner: owner, status: status,
-                     loop: loop, actions: actions, draft: draft, statusLocation: statusLocation,
+                     touchpoints: touchpoints, journeys: journeys, score: score, quote: quote, tags: tags, themes: themes, owner: owner, status: status,
+                     loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate, statusLocation: statusLocation,
                      body: markdown.render(body.text), bodyLine: body.line, path: file.path,
                      sourceHash: StableHasher.hash(file.text))
     }
@@ -135,8 +148,21 @@ struct ContentValidator {
         var ids: [String] = []
         for item in fields.strings(Story.Field.touchpoints.rawValue) {
             guard config.touchpoint(item.value) != nil else {
-                let known = config.journey.map(\.id).joined(separator: ", ")
-                diagnostics.append(fields.file.diagnostic("unknown touchpoint '\(item.value)': the journey in cxsite.yaml has \(known)",
+                let known = config.touchpoints.map(\.id).joined(separator: ", ")
+                diagnostics.append(fields.file.diagnostic("unknown touchpoint '\(item.value)': cxsite.yaml has \(known)",
+                                                          line: item.line, column: item.column))
+                continue
+            }
+            if !ids.contains(item.value) { ids.append(item.value) }
+        }
+        return ids
+    }
+
+    private mutating func journeyIDs(_ fields: inout YAMLFields) -> [String] {
+        var ids: [String] = []
+        for item in fields.strings(Story.Field.journeys.rawValue) {
+            guard config.journey(item.value) != nil else {
+                diagnostics.append(fields.file.diagnostic("unknown journey '\(item.value)': cxsite.yaml has \(config.journeyList)",
                                                           line: item.line, column: item.column))
                 continue
             }
@@ -441,11 +467,21 @@ struct TableRow {
     mutating func touchpoint() -> String? {
         guard let touchpoint = text("touchpoint") else { return nil }
         guard config.touchpoint(touchpoint) != nil else {
-            fail("unknown touchpoint '\(touchpoint)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))",
+            fail("unknown touchpoint '\(touchpoint)': cxsite.yaml has \(config.touchpointList)",
                  "touchpoint")
             return nil
         }
         return touchpoint
+    }
+
+    /// The optional `journey`, which must be one of cxsite.yaml's.
+    mutating func journey() -> String? {
+        guard let journey = text("journey") else { return nil }
+        guard config.journey(journey) != nil else {
+            fail("unknown journey '\(journey)': cxsite.yaml has \(config.journeyList)", "journey")
+            return nil
+        }
+        return journey
     }
 
     /// A number of `name`, at least `minimum`; nil (reported) when missing or not such a number.

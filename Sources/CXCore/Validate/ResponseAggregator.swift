@@ -355,7 +355,8 @@ struct ResponseAggregator {
         var columns: Columns?
         var tally = Tally()
         var segments = Interner()
-        let touchpointBytes = config.journey.map { Array($0.id.utf8) }
+        let touchpointBytes = config.touchpoints.map { Array($0.id.utf8) }
+        let journeyBytes = config.journeys.map { Array($0.id.utf8) }
 
         var reported = 0
         defer { counter.add(reader.bytesRead - reported) }
@@ -425,7 +426,21 @@ struct ResponseAggregator {
                 }
                 if touchpoint == nil {
                     let id = record.string(field).trimmingCharacters(in: .whitespaces)
-                    fail("unknown touchpoint '\(id)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))", field)
+                    fail("unknown touchpoint '\(id)': cxsite.yaml has \(config.touchpointList)", field)
+                }
+            }
+            var journey: Int?
+            if let field = columns.journey, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
+                journey = record.withBytes(field) { bytes in
+                    let id = RowBytes.trimmed(bytes)
+                    return journeyBytes.firstIndex { $0.elementsEqual(id) }
+                }
+                if journey == nil {
+                    let id = record.string(field).trimmingCharacters(in: .whitespaces)
+                    fail("unknown journey '\(id)': cxsite.yaml has \(config.journeyList)", field)
+                } else if let touchpoint, !config.journeys[journey!].steps.contains(config.touchpoints[touchpoint].id) {
+                    fail("touchpoint '\(config.touchpoints[touchpoint].id)' is not a step of journey '\(config.journeys[journey!].id)': its steps are \(config.journeys[journey!].steps.joined(separator: ", "))",
+                         field)
                 }
             }
             var weight = 1.0
@@ -455,7 +470,7 @@ struct ResponseAggregator {
                 result.aggregates.links.append(ResponseLink(respondent: respondent, period: Int32(period.ordinal),
                                                             touchpoint: place, metric: metric, score: Int8(score)))
             }
-            let block = tally.block(metric, period, touchpoints: config.journey.count)
+            let block = tally.block(metric, period, touchpoints: config.touchpoints.count, journeys: config.journeys.count)
             var comment: ResponseComment?
             var mentioned: [Int] = []
             var polarity: Double?
@@ -471,10 +486,10 @@ struct ResponseAggregator {
                     || mismatch.map { tally.blocks[block].mismatches[$0].wouldKeepComment(from: date) } ?? false
                 if kept || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date)) {
                     comment = ResponseComment(date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
-                                              segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.journey[$0].id })
+                                              segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.touchpoints[$0].id })
                 }
             }
-            tally.add(score, weight: weight, to: block, segment: segment, touchpoint: touchpoint,
+            tally.add(score, weight: weight, to: block, segment: segment, touchpoint: touchpoint, journey: journey,
                       comment: metric.isCritical(score) ? comment : nil, sentiment: polarity)
             for theme in mentioned {
                 tally.addTheme(theme, score, weight: weight, to: block, touchpoint: touchpoint, comment: comment, sentiment: polarity)
@@ -486,7 +501,9 @@ struct ResponseAggregator {
         for block in tally.blocks {
             var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]
             groups += block.segments.enumerated().map { (.segment(segments.names[$0]), $1) }
-            groups += block.touchpoints.enumerated().map { (.touchpoint(config.journey[$0].id), $1) }
+            groups += block.touchpoints.enumerated().map { (.touchpoint(config.touchpoints[$0].id), $1) }
+            groups += [(.relationship, block.relationship), (.transactional, block.transactional)]
+            groups += block.journeys.enumerated().map { (.journey(config.journeys[$0].id), $1) }
             for (group, totals) in groups where totals.n > 0 {
                 result.aggregates.totals[ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)] = totals
             }
@@ -496,7 +513,7 @@ struct ResponseAggregator {
                 result.aggregates.mismatches[block.period] = block.mismatches
             }
             for (slot, totals) in block.themes {
-                let group: Scorecard.Group = slot.touchpoint < 0 ? .all : .touchpoint(config.journey[slot.touchpoint].id)
+                let group: Scorecard.Group = slot.touchpoint < 0 ? .all : .touchpoint(config.touchpoints[slot.touchpoint].id)
                 let key = ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)
                 result.aggregates.themeTotals[ResponseAggregates.ThemeKey(theme: themes.themes[slot.theme].id, key: key)] = totals
             }
@@ -513,6 +530,11 @@ struct ResponseAggregator {
             var all = ResponseTotals()
             var segments: [ResponseTotals] = []
             var touchpoints: [ResponseTotals]
+            /// The three levels: responses naming neither journey nor touchpoint, those naming
+            /// a touchpoint, and those naming only a journey, by journey.
+            var relationship = ResponseTotals()
+            var transactional = ResponseTotals()
+            var journeys: [ResponseTotals]
             /// The responses mentioning each theme, overall (touchpoint −1) and per touchpoint.
             var themes: [ThemeSlot: ResponseTotals] = [:]
             var phrases = PhraseCounts()
@@ -529,12 +551,13 @@ struct ResponseAggregator {
         private var index: [Int: Int] = [:]
         private var last: (key: Int, block: Int) = (-1, -1)
 
-        mutating func block(_ metric: SurveyMetric, _ period: Period, touchpoints: Int) -> Int {
+        mutating func block(_ metric: SurveyMetric, _ period: Period, touchpoints: Int, journeys: Int) -> Int {
             let key = (period.year * 13 + period.index) * 3 + (metric == .nps ? 0 : metric == .csat ? 1 : 2)
             if key == last.key { return last.block }
             let found = index[key] ?? {
                 blocks.append(Block(metric: metric, period: period,
-                                    touchpoints: Array(repeating: ResponseTotals(), count: touchpoints)))
+                                    touchpoints: Array(repeating: ResponseTotals(), count: touchpoints),
+                                    journeys: Array(repeating: ResponseTotals(), count: journeys)))
                 index[key] = blocks.count - 1
                 return blocks.count - 1
             }()
@@ -565,10 +588,17 @@ struct ResponseAggregator {
             }
         }
 
-        mutating func add(_ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, comment: ResponseComment?,
-                          sentiment: Double?) {
+        mutating func add(_ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, journey: Int?,
+                          comment: ResponseComment?, sentiment: Double?) {
             let metric = blocks[block].metric
             blocks[block].all.add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
+            if touchpoint != nil {
+                blocks[block].transactional.add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
+            } else if let journey {
+                blocks[block].journeys[journey].add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
+            } else {
+                blocks[block].relationship.add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
+            }
             if let segment {
                 while blocks[block].segments.count <= segment { blocks[block].segments.append(ResponseTotals()) }
                 blocks[block].segments[segment].add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
@@ -605,6 +635,7 @@ struct ResponseAggregator {
         var comment: Int?
         var weight: Int?
         var respondent: Int?
+        var journey: Int?
 
         init?(count: Int, names: [String]) {
             guard let date = names.firstIndex(of: "date"), let metric = names.firstIndex(of: "metric"),
@@ -618,6 +649,7 @@ struct ResponseAggregator {
             comment = names.firstIndex(of: "comment")
             weight = names.firstIndex(of: "weight")
             respondent = names.firstIndex(of: "respondent")
+            journey = names.firstIndex(of: "journey")
         }
 
         static func from(header record: CSVReader.Record) -> Result<Columns, HeaderProblem> {

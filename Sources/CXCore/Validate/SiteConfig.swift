@@ -1,12 +1,15 @@
 import Diagnostics
 import Foundation
 
-/// `cxsite.yaml`: the site's title, its period, the customer journey and its metrics.
+/// `cxsite.yaml`: the site's title, its period, the touchpoint inventory, the journeys
+/// through it, its metrics and the metrics that count customers gained and lost.
 public struct SiteConfig: Sendable {
     public var title: String
     public var period: PeriodKind
-    /// Touchpoints in journey order.
-    public var journey: [Touchpoint]
+    /// The touchpoint inventory, in the order a customer usually meets them.
+    public var touchpoints: [Touchpoint]
+    /// The journeys through the touchpoints; a touchpoint may be a step of several.
+    public var journeys: [Journey]
     /// The built-in NPS, CSAT and CES, then the metrics the site declares.
     public var metrics: [MetricDefinition]
     /// Raw HTML in markdown passes through only when true.
@@ -18,19 +21,44 @@ public struct SiteConfig: Sendable {
     /// Groups with fewer responses hide their comments, as staff surveys do for anonymity
     /// (`min_n_comments`).
     public var minimumNForComments: Int = defaultMinimumNForComments
+    /// The snapshot metrics that count customers gained and lost (`customers`), when given.
+    public var customers: CustomerFlow?
 
-    public func touchpoint(_ id: String) -> Touchpoint? { journey.first { $0.id == id } }
+    /// A site with `touchpoints` and, without `journeys`, one journey through all of them.
+    init(title: String, period: PeriodKind, touchpoints: [Touchpoint], journeys: [Journey]? = nil,
+                metrics: [MetricDefinition] = MetricDefinition.builtIn, allowsRawHTML: Bool = false, baseURL: String? = nil,
+                minimumN: Int = defaultMinimumN, minimumNForComments: Int = defaultMinimumNForComments,
+                customers: CustomerFlow? = nil) {
+        self.title = title
+        self.period = period
+        self.touchpoints = touchpoints
+        self.journeys = journeys ?? (touchpoints.isEmpty ? [] : [Journey.single(through: touchpoints)])
+        self.metrics = metrics
+        self.allowsRawHTML = allowsRawHTML
+        self.baseURL = baseURL
+        self.minimumN = minimumN
+        self.minimumNForComments = minimumNForComments
+        self.customers = customers
+    }
+
+    public func touchpoint(_ id: String) -> Touchpoint? { touchpoints.first { $0.id == id } }
+    public func journey(_ id: String) -> Journey? { journeys.first { $0.id == id } }
     public func metric(_ id: String) -> MetricDefinition? { metrics.first { $0.id == id } }
+
+    /// "website, billing": the ids an unknown touchpoint could have been.
+    var touchpointList: String { touchpoints.map(\.id).joined(separator: ", ") }
+    /// The same for journeys.
+    var journeyList: String { journeys.map(\.id).joined(separator: ", ") }
 
     static let fileName = "cxsite.yaml"
     /// The common minimum for reporting a group (docs/metrics.md).
-    static let defaultMinimumN = 30
-    static let defaultMinimumNForComments = 5
+    public static let defaultMinimumN = 30
+    public static let defaultMinimumNForComments = 5
 
     /// Reads and validates `cxsite.yaml`.
     static func load(_ file: SourceFile) -> (SiteConfig?, [Diagnostic]) {
         if file.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            return (nil, [Diagnostic(.error, "cxsite.yaml is empty: it needs at least a title and a journey",
+            return (nil, [Diagnostic(.error, "cxsite.yaml is empty: it needs at least a title and its touchpoints",
                                      at: .file(file.path))])
         }
         var fields: YAMLFields
@@ -45,22 +73,7 @@ public struct SiteConfig: Sendable {
             fields.report(at: node, "'base_url' \(problem)")
             baseURL = nil
         }
-
-        var journey: [Touchpoint] = []
-        if !fields.has("journey") { fields.error("missing required field 'journey': list the touchpoints in journey order") }
-        for var entry in fields.mappings("journey") {
-            if let id = entry.string("id", required: true), let name = entry.string("name", required: true) {
-                if journey.contains(where: { $0.id == id }) {
-                    entry.error("touchpoint '\(id)' is listed twice")
-                } else if let problem = Slug.problem(id) {
-                    entry.error("touchpoint id '\(id)' \(problem)")
-                } else {
-                    journey.append(Touchpoint(id: id, name: name))
-                }
-            }
-            entry.warnAboutUnknownKeys(["id", "name"])
-            fields.absorb(entry)
-        }
+        let (touchpoints, journeys) = Self.touchpointsAndJourneys(&fields)
 
         var metrics = MetricDefinition.builtIn
         for var entry in fields.mappings("metrics") {
@@ -85,6 +98,7 @@ public struct SiteConfig: Sendable {
             entry.warnAboutUnknownKeys(["id", "name", "unit", "higher_is_better", "target"])
             fields.absorb(entry)
         }
+        let customers = CustomerFlow.read(&fields, metrics: metrics)
 
         var allowsRawHTML = false
         if fields.has("markdown") {
@@ -96,11 +110,79 @@ public struct SiteConfig: Sendable {
         }
         let minimumN = fields.int("min_n", in: 1...1_000_000) ?? defaultMinimumN
         let minimumNForComments = fields.int("min_n_comments", in: 1...1_000_000) ?? defaultMinimumNForComments
-        fields.warnAboutUnknownKeys(["title", "period", "journey", "metrics", "markdown", "base_url", "min_n", "min_n_comments"])
+        fields.warnAboutUnknownKeys(["title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
+                                     "base_url", "min_n", "min_n_comments"])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
-        return (SiteConfig(title: title, period: period, journey: journey, metrics: metrics,
+        return (SiteConfig(title: title, period: period, touchpoints: touchpoints, journeys: journeys, metrics: metrics,
                            allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
-                           minimumNForComments: minimumNForComments), fields.diagnostics)
+                           minimumNForComments: minimumNForComments, customers: customers), fields.diagnostics)
+    }
+
+    /// The inventory and the journeys: `touchpoints:` with `journeys:`, or the older `journey:`
+    /// list, which is both the inventory and the one journey through it.
+    private static func touchpointsAndJourneys(_ fields: inout YAMLFields) -> ([Touchpoint], [Journey]?) {
+        if fields.has("journey") {
+            if let node = fields.node("touchpoints") ?? fields.node("journeys") {
+                fields.report(at: node, "give the touchpoints either as 'journey' (one journey) or as 'touchpoints' and 'journeys', not both")
+            }
+            return (touchpointList("journey", &fields, inventory: false), nil)
+        }
+        guard fields.has("touchpoints") else {
+            fields.error("missing required field 'touchpoints': list the touchpoints, with the journeys through them under 'journeys'")
+            return ([], nil)
+        }
+        let touchpoints = touchpointList("touchpoints", &fields, inventory: true)
+        guard fields.has("journeys") else { return (touchpoints, nil) }
+        var journeys: [Journey] = []
+        for var entry in fields.mappings("journeys") {
+            defer { fields.absorb(entry) }
+            entry.warnAboutUnknownKeys(["id", "name", "steps"])
+            guard let id = entry.string("id", required: true), let name = entry.string("name", required: true) else { continue }
+            if journeys.contains(where: { $0.id == id }) {
+                entry.error("journey '\(id)' is listed twice")
+                continue
+            }
+            if let problem = Slug.problem(id) {
+                entry.error("journey id '\(id)' \(problem)")
+                continue
+            }
+            var steps: [String] = []
+            for step in entry.strings("steps") {
+                if !touchpoints.contains(where: { $0.id == step.value }) {
+                    entry.appendDiagnostic(entry.file.diagnostic(
+                        "unknown touchpoint '\(step.value)' in journey '\(id)': the touchpoints are \(touchpoints.map(\.id).joined(separator: ", "))",
+                        line: step.line, column: step.column))
+                } else if steps.contains(step.value) {
+                    entry.appendDiagnostic(entry.file.diagnostic("touchpoint '\(step.value)' is a step of journey '\(id)' twice",
+                                                                 line: step.line, column: step.column))
+                } else {
+                    steps.append(step.value)
+                }
+            }
+            if steps.isEmpty, !entry.has("steps") { entry.error("journey '\(id)' has no 'steps': list its touchpoints in order") }
+            journeys.append(Journey(id: id, name: name, steps: steps))
+        }
+        return (touchpoints, journeys)
+    }
+
+    /// The touchpoints listed under `key`; the inventory's entries may say more than id and name.
+    private static func touchpointList(_ key: String, _ fields: inout YAMLFields, inventory: Bool) -> [Touchpoint] {
+        var touchpoints: [Touchpoint] = []
+        for var entry in fields.mappings(key) {
+            defer { fields.absorb(entry) }
+            entry.warnAboutUnknownKeys(inventory ? ["id", "name", "channel", "owner", "interactions"] : ["id", "name"])
+            guard let id = entry.string("id", required: true), let name = entry.string("name", required: true) else { continue }
+            if touchpoints.contains(where: { $0.id == id }) {
+                entry.error("touchpoint '\(id)' is listed twice")
+            } else if let problem = Slug.problem(id) {
+                entry.error("touchpoint id '\(id)' \(problem)")
+            } else {
+                touchpoints.append(Touchpoint(id: id, name: name, channel: inventory ? entry.string("channel") : nil,
+                                              owner: inventory ? entry.string("owner") : nil,
+                                              interactions: inventory ? entry.strings("interactions").map(\.value) : []))
+            }
+        }
+        return touchpoints
     }
 }
 
@@ -128,10 +210,75 @@ extension SiteConfig {
     }
 }
 
-/// One step of the customer journey.
+/// A place where customers and the company meet: an entry of the touchpoint inventory.
 public struct Touchpoint: Hashable, Sendable {
     public var id: String
     public var name: String
+    /// How customers reach it: "phone", "web", "in person".
+    public var channel: String?
+    /// The team that owns it.
+    public var owner: String?
+    /// What happens there.
+    public var interactions: [String]
+
+    public init(id: String, name: String, channel: String? = nil, owner: String? = nil, interactions: [String] = []) {
+        self.id = id
+        self.name = name
+        self.channel = channel
+        self.owner = owner
+        self.interactions = interactions
+    }
+}
+
+/// A journey: touchpoints in the order a customer meets them on the way to one goal.
+public struct Journey: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    /// Touchpoint ids, in order.
+    public var steps: [String]
+
+    /// The one journey of a site that lists its touchpoints as `journey:`.
+    static func single(through touchpoints: [Touchpoint]) -> Journey {
+        Journey(id: "customer-journey", name: "Customer journey", steps: touchpoints.map(\.id))
+    }
+
+    /// True when every one of `touchpoints` is a step of this journey.
+    func contains(all touchpoints: [String]) -> Bool { touchpoints.allSatisfy(steps.contains) }
+}
+
+/// The snapshot metrics that count the customers who joined and who left in a period, and
+/// optionally the customer base and the share of revenue the leavers held (`customers:`).
+public struct CustomerFlow: Hashable, Sendable {
+    public var gained: String
+    public var lost: String
+    public var base: String?
+    public var revenueLost: String?
+
+    static let keys = ["gained", "lost", "base", "revenue_lost"]
+
+    /// Reads `customers:`; each metric it names must be a declared snapshot metric.
+    static func read(_ fields: inout YAMLFields, metrics: [MetricDefinition]) -> CustomerFlow? {
+        guard fields.has("customers") else { return nil }
+        var flow: CustomerFlow?
+        for var entry in fields.mappingValue("customers") {
+            defer { fields.absorb(entry) }
+            entry.warnAboutUnknownKeys(Set(keys))
+            var named: [String: String] = [:]
+            for key in keys {
+                guard let id = entry.string(key, required: key == "gained" || key == "lost") else { continue }
+                guard let metric = metrics.first(where: { $0.id == id }), !metric.isSurvey else {
+                    let declared = metrics.filter { !$0.isSurvey }.map(\.id).joined(separator: ", ")
+                    entry.report(at: entry.node(key)!, "'\(key)' names '\(id)', which is not a snapshot metric of 'metrics' (\(declared.isEmpty ? "none declared" : declared))")
+                    continue
+                }
+                named[key] = metric.id
+            }
+            if let gained = named["gained"], let lost = named["lost"] {
+                flow = CustomerFlow(gained: gained, lost: lost, base: named["base"], revenueLost: named["revenue_lost"])
+            }
+        }
+        return flow
+    }
 }
 
 /// How a metric's values read.

@@ -19,7 +19,7 @@ extension ContentValidator {
         table(from: file, .tallies) { validator, cells, line in validator.tally(cells, in: file, line: line) }
     }
 
-    /// A tally row: `period, metric, segment, touchpoint, n` and, by metric, `promoters,
+    /// A tally row: `period, metric`, at most one of `segment, touchpoint, journey, level`, `n` and, by metric, `promoters,
     /// passives, detractors` (NPS), `top` (CSAT), `sum, sum_sq` (CES); with `sum_w, sum_w2`
     /// other than n the counts and sums are weighted ones; a touchpoint's CSAT or CES may add
     /// `linked, linked_x, linked_y, linked_xx, linked_yy, linked_xy` for the key drivers.
@@ -35,9 +35,20 @@ extension ContentValidator {
         } else {
             row.fail("missing metric", "metric")
         }
-        let segment = row.text("segment"), touchpoint = row.touchpoint()
-        if segment != nil, touchpoint != nil {
-            row.fail("a tally row is one group: give a segment or a touchpoint, not both (leave both empty for everyone)", "touchpoint")
+        let segment = row.text("segment"), touchpoint = row.touchpoint(), journey = row.journey()
+        var level: Scorecard.Group?
+        if let raw = row.text("level") {
+            switch raw.lowercased() {
+            case "relationship": level = .relationship
+            case "transactional": level = .transactional
+            default: row.fail("level '\(raw)' must be relationship or transactional (a journey's row names its journey)", "level")
+            }
+        }
+        let named = [segment.map(Scorecard.Group.segment), touchpoint.map(Scorecard.Group.touchpoint),
+                     journey.map(Scorecard.Group.journey), level].compactMap { $0 }
+        if named.count > 1 {
+            row.fail("a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
+                     ["segment", "touchpoint", "journey", "level"].last { row.text($0) != nil }!)
         }
         var n: Int?
         if let raw = row.text("n") {
@@ -117,7 +128,7 @@ extension ContentValidator {
         }
         let pairs = driverPairs(&row, metric: metric, atTouchpoint: touchpoint != nil)
         guard row.ok, let period else { return nil }
-        let group: Scorecard.Group = touchpoint.map(Scorecard.Group.touchpoint) ?? segment.map(Scorecard.Group.segment) ?? .all
+        let group = named.first ?? .all
         return MetricTally(period: period, metric: metric, group: group, totals: totals, driverPairs: pairs,
                            location: file.location(line: line, column: 1))
     }

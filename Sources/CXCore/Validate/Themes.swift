@@ -50,7 +50,7 @@ extension ContentValidator {
                 entry.appendDiagnostic(file.diagnostic("the phrase '\(phrase.value)' has no words to match", line: phrase.line, column: phrase.column))
             }
             if let touchpoint, config.touchpoint(touchpoint) == nil, let node = entry.node("touchpoint") {
-                entry.report(at: node, "unknown touchpoint '\(touchpoint)': the journey in cxsite.yaml has \(config.journey.map(\.id).joined(separator: ", "))")
+                entry.report(at: node, "unknown touchpoint '\(touchpoint)': cxsite.yaml has \(config.touchpointList)")
             }
             if let id {
                 if let problem = Slug.problem(id), let node = entry.node("id") {
