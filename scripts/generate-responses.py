@@ -4,7 +4,7 @@
 Writes content/responses/<quarter>.csv (2025-Q4 … 2026-Q4, the last one partial,
 up to 15 November 2026) with the header
 
-    date,metric,score,respondent,segment,touchpoint,comment
+    date,metric,score,respondent,segment,touchpoint,journey,comment
 
 and prints the NPS / CSAT / CES that cxsite will compute from them, next to the
 figures the quarterly snapshot files used to carry, so the two can be compared.
@@ -34,6 +34,14 @@ swapping scores between segments within a touchpoint then puts the segment
 NPS on target too. Dates, segments, the exact score within a band,
 respondents and comments are random; half the CSAT and CES answers are linked to
 NPS respondents so that the sample shows key drivers (LINK_NOISE).
+
+The three levels
+----------------
+The answers above are transactional: each names the touchpoint it is about. After
+every quarter's transactional answers are made (so that they stay as they were),
+each quarter gets relationship answers (NPS of the relation as a whole: neither
+journey nor touchpoint) and journey answers (NPS of one journey: its id in the
+journey column), with targets per quarter in LEVEL_NPS.
 """
 
 import csv
@@ -51,7 +59,7 @@ OUT_DIR = os.path.join(SITE, "content", "responses")
 
 rng = random.Random(2026)
 
-HEADER = ["date", "metric", "score", "respondent", "segment", "touchpoint", "comment"]
+HEADER = ["date", "metric", "score", "respondent", "segment", "touchpoint", "journey", "comment"]
 TOUCHPOINTS = ["website", "sales", "onboarding", "installation", "billing", "support", "renewal"]
 SEGMENTS = ["residential", "small-business", "enterprise"]
 SCALES = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7)}
@@ -137,6 +145,27 @@ DATE_SKEW = [
     ("2026-Q3", "renewal", {"angry", "neg"}, dt.date(2026, 8, 15), dt.date(2026, 9, 30), 0.45),   # stepped-price offers
     ("2026-Q4", "support", {"pos"}, dt.date(2026, 11, 3), dt.date(2026, 11, 11), 0.30),           # storm texts
 ]
+
+# The relationship and journey levels: responses per quarter (a share of the quarter's NPS
+# answers) and NPS targets. The relation as a whole reads
+# a little above the transactions; joining goes well, moving home and fault repairs less so
+# (fault repair dips with the installation problems of 2026-Q2), and customers on their way
+# out score lowest.
+JOURNEYS = {
+    "joining": ["website", "sales", "onboarding", "installation", "billing"],
+    "moving-home": ["website", "onboarding", "installation", "billing"],
+    "fault-repair": ["support", "installation", "billing"],
+    "leaving": ["website", "support", "renewal", "billing"],
+}
+LEVEL_SHARE = {"relationship": 0.35, "joining": 0.14, "moving-home": 0.10, "fault-repair": 0.12, "leaving": 0.08}
+LEVEL_NPS = {  # relationship, joining, moving-home, fault-repair, leaving
+    "2025-Q4": (21, 32, 16, 8, -22),
+    "2026-Q1": (27, 38, 22, 16, -18),
+    "2026-Q2": (23, 36, 14, 2, -20),
+    "2026-Q3": (34, 46, 30, 24, -10),
+    "2026-Q4": (35, 47, 31, 27, -8),
+}
+SEGMENT_SHARE = [0.75, 0.2, 0.05]
 
 # Key drivers: half the CSAT and CES answers at each touchpoint come from people who also
 # gave an NPS score in the quarter, paired by rank after noise is added to both (less noise:
@@ -492,7 +521,8 @@ def allowed(template, segment):
 
 def pick_comment(touchpoint, level, segment, date):
     choices, weights = [], []
-    for pool, weight in ((COMMENTS[touchpoint][level], 3), (GENERIC[level], 1)):
+    own = COMMENTS[touchpoint][level] if touchpoint else []  # none for the relation as a whole
+    for pool, weight in ((own, 3), (GENERIC[level], 1)):
         for template in pool:
             ok, text = allowed(template, segment)
             if ok:
@@ -752,7 +782,7 @@ def generate_quarter(period, first, last, sizes, respondents):
                     # words and score disagree are worth reading.
                     venting = metric == "nps" and level == "pos" and comment_rng.random() < VENTING_PROMOTERS
                     comment = pick_comment(t, "angry" if venting else level, s, date)
-                rows.append([date.isoformat(), metric, score, respondents.next(s), s, t, comment])
+                rows.append([date.isoformat(), metric, score, respondents.next(s), s, t, "", comment])
     link_respondents(period, rows)
     rng.shuffle(rows)
     rows.sort(key=lambda r: r[0])
@@ -785,6 +815,27 @@ def ces_of(scores):
     return mean, 1.96 * sd / math.sqrt(n)
 
 
+def level_rows(period, first, last, nps_count, respondents):
+    """The quarter's relationship and journey answers (see "The three levels")."""
+    rows = []
+    for (level, share), target in zip(LEVEL_SHARE.items(), LEVEL_NPS[period]):
+        n = round(nps_count * share)
+        carry = [0.0] * 3
+        counts = quota(n, nps_bands(target), carry)
+        scores = [rng.choices(values, shape)[0] for (values, shape), c in zip(NPS_BANDS, counts) for _ in range(c)]
+        for score in scores:
+            segment = rng.choices(SEGMENTS, SEGMENT_SHARE)[0]
+            mood = band("nps", score)
+            date = pick_date(period, first, last, None, mood)
+            comment = ""
+            if comment_rng.random() < COMMENT_RATE[mood]:
+                about = rng.choice(JOURNEYS[level]) if level in JOURNEYS else None
+                comment = pick_comment(about, mood, segment, date)
+            rows.append([date.isoformat(), "nps", score, respondents.next(segment), segment, "",
+                         level if level in JOURNEYS else "", comment])
+    return rows
+
+
 def print_report(period, rows, shift):
     by = lambda metric, **f: [r[2] for r in rows if r[1] == metric
                               and all(r[{"touchpoint": 5, "segment": 4}[k]] == v for k, v in f.items())]
@@ -793,7 +844,7 @@ def print_report(period, rows, shift):
     nps, m1 = nps_of(by("nps"))
     csat, m2 = csat_of(by("csat"))
     ces, m3 = ces_of(by("ces"))
-    print(f"\n{period}  ({len(rows)} responses, {sum(1 for r in rows if r[6])} with a comment)")
+    print(f"\n{period}  ({len(rows)} responses, {sum(1 for r in rows if r[7])} with a comment)")
     print(f"  {'':22}{'computed':>10}{'±95%':>7}{'n':>6}   {label}")
     print(f"  {'NPS':22}{nps:>+10.1f}{m1:>7.1f}{len(by('nps')):>6}   {nps_o:+d}")
     print(f"  {'CSAT %':22}{csat:>10.1f}{m2:>7.1f}{len(by('csat')):>6}   {csat_o}")
@@ -833,7 +884,7 @@ def validate(paths):
             if len(row) != len(HEADER):
                 problems.append(f"{path}:{line}: {len(row)} fields")
                 continue
-            date, metric, score, respondent, segment, touchpoint, comment = row
+            date, metric, score, respondent, segment, touchpoint, journey, comment = row
             try:
                 d = dt.date.fromisoformat(date)
                 if not (FIRST_DAY <= d <= LAST_DAY) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
@@ -849,8 +900,10 @@ def validate(paths):
                 problems.append(f"{path}:{line}: {metric} score {score!r} out of range")
             if segment not in SEGMENTS:
                 problems.append(f"{path}:{line}: segment {segment!r}")
-            if touchpoint not in TOUCHPOINTS:
+            if touchpoint not in TOUCHPOINTS and not (touchpoint == "" and metric == "nps"):
                 problems.append(f"{path}:{line}: touchpoint {touchpoint!r}")
+            if journey and (journey not in JOURNEYS or touchpoint):
+                problems.append(f"{path}:{line}: journey {journey!r}")
             if not re.fullmatch(r"R-\d{6}", respondent):
                 problems.append(f"{path}:{line}: respondent {respondent!r}")
             elif ids.setdefault(respondent, segment) != segment:
@@ -862,8 +915,12 @@ def main():
     os.makedirs(OUT_DIR, exist_ok=True)
     respondents = Respondents()
     paths, everything = [], []
-    for period, first, last, sizes in QUARTERS:
-        rows, report = generate_quarter(period, first, last, sizes, respondents)
+    quarters = [(period, *generate_quarter(period, first, last, sizes, respondents)) for period, first, last, sizes in QUARTERS]
+    # The levels come after every transactional answer is made, which they leave as it was.
+    for (period, rows, report), (_, first, last, sizes) in zip(quarters, QUARTERS):
+        rows += level_rows(period, first, last, sizes[0], respondents)
+        rows.sort(key=lambda r: r[0])
+    for period, rows, report in quarters:
         path = os.path.join(OUT_DIR, f"{period}.csv")
         with open(path, "w", encoding="utf-8", newline="") as f:
             writer = csv.writer(f, quoting=csv.QUOTE_MINIMAL, lineterminator="\n")
@@ -874,7 +931,7 @@ def main():
         print_report(period, rows, report["shift"])
 
     total, problems = validate(paths)
-    comments = [r[6] for r in everything if r[6]]
+    comments = [r[7] for r in everything if r[7]]
     print(f"\nwrote {len(paths)} files, {total} responses, to {os.path.relpath(OUT_DIR, SITE)}/")
     print(f"comments: {len(comments)} ({100 * len(comments) / total:.1f} %), {len(set(comments))} distinct; "
           f"with a comma {sum(',' in c for c in comments)}, with a double quote {sum(chr(34) in c for c in comments)}")
