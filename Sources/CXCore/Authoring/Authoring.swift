@@ -3,7 +3,7 @@ import Foundation
 
 /// `cxsite init` and `cxsite new`: starter files, filled in from the site's own config.
 public enum Authoring {
-    /// The files of a small working site: config, a journey, stories, a briefing, a snapshot,
+    /// The files of a small working site: config with two journeys, stories, a briefing, a snapshot,
     /// and with `withTemplates` the built-in theme to customise.
     public static func starterSite(today: Day, withTemplates: Bool) -> [(path: String, text: String)] {
         let period = Period(containing: today, kind: .quarter)
@@ -12,15 +12,25 @@ public enum Authoring {
             ("cxsite.yaml", """
                 title: My company — CX briefing
                 period: quarter            # or month
-                journey:                   # touchpoints, in journey order
+                touchpoints:               # every place customers meet you
                   - id: website
                     name: Website
+                    channel: web           # optional: channel, owner, interactions
+                    owner: Digital
+                    interactions: [order, pay a bill]
                   - id: installation
                     name: Installation
                   - id: billing
                     name: Billing
                   - id: support
                     name: Support
+                journeys:                  # the paths customers take through them
+                  - id: joining
+                    name: Joining
+                    steps: [website, installation, support, billing]
+                  - id: fault-repair
+                    name: Fault repair
+                    steps: [support, installation]
                 metrics:                   # nps, csat and ces are built in; declare others here
                   - id: nps
                     target: 30
