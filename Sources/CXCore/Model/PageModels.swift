@@ -136,6 +136,8 @@ struct CustomerFlowPart: Encodable, Sendable {
 /// A survey metric at the three levels of the relation in one period: the relationship,
 /// each journey, and all touchpoints together, each with its interval and trend.
 struct LevelsPart: Encodable, Sendable {
+    /// The metric's id, for the section's anchor.
+    let id: String
     let metricName: String
     let periodLabel: String
     let rows: [Row]

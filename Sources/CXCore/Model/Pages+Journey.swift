@@ -204,7 +204,7 @@ extension PageBuilder {
             let shown = groups.compactMap { entry in
                 site.scorecard.point(metric.id, entry.group, in: period).flatMap { $0.suppressed ? nil : datum(metric, $0, label: entry.name) }
             }
-            return LevelsPart(metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
+            return LevelsPart(id: metric.id, metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
                               chart: Charts.bars(shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))"))
         }
     }
