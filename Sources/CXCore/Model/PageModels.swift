@@ -509,8 +509,9 @@ struct JourneysPage: PageModel {
         /// The journey's own NPS (responses that name it), latest complete period.
         let score: PointValue?
         let steps: [TouchpointLink]
-        let storyCount: Int
-        let failureCount: Int
+        /// "4 stories", "1 failure".
+        let storiesText: String
+        let failuresText: String
         let failureStart: JourneyPage.FailureStart?
     }
 }
@@ -600,8 +601,9 @@ struct TouchpointsPage: PageModel {
         let journeys: [TouchpointLink]
         let scores: [PointValue]
         let themes: [ThemeLink]
-        let storyCount: Int
-        let failureCount: Int
+        /// "5 stories"; "1 failure", nil without one.
+        let storiesText: String
+        let failuresText: String?
     }
 
     struct Interaction: Encodable, Sendable {

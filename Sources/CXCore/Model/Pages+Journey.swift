@@ -104,7 +104,8 @@ extension PageBuilder {
                 steps: journey.steps.compactMap(site.config.touchpoint).map {
                     TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href)
                 },
-                storyCount: stories.count, failureCount: stories.count { $0.outcome == .failure },
+                storiesText: Typography.counted(stories.count, "story", "stories"),
+                failuresText: Typography.counted(stories.count { $0.outcome == .failure }, "failure", "failures"),
                 failureStart: failureStart(journey, stories: stories, root: root))
         }
         return JourneysPage(journeys: journeys, hasJourneys: !journeys.isEmpty, levels: levels(root: root))
@@ -214,6 +215,7 @@ extension PageBuilder {
     func touchpointsPage(root: String) -> TouchpointsPage {
         TouchpointsPage(touchpoints: site.config.touchpoints.map { touchpoint in
             let stories = site.stories(at: touchpoint)
+            let failures = stories.count { $0.outcome == .failure }
             return TouchpointsPage.Row(
                 name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                 channel: touchpoint.channel, owner: touchpoint.owner,
@@ -224,7 +226,8 @@ extension PageBuilder {
                 },
                 scores: touchpointScores(touchpoint),
                 themes: Array(themes(at: touchpoint, root: root).prefix(3)),
-                storyCount: stories.count, failureCount: stories.count { $0.outcome == .failure })
+                storiesText: Typography.counted(stories.count, "story", "stories"),
+                failuresText: failures > 0 ? Typography.counted(failures, "failure", "failures") : nil)
         })
     }
 

@@ -26,4 +26,9 @@ enum Typography {
         guard let first = words.first else { return words }
         return first.uppercased() + words.dropFirst()
     }
+
+    /// A count with its noun: `1 story`, `4 stories`, `0 failures`.
+    static func counted(_ count: Int, _ one: String, _ many: String) -> String {
+        "\(count) \(count == 1 ? one : many)"
+    }
 }
