@@ -222,3 +222,27 @@ struct JourneyLevelTests {
         #expect(json.contains(#"{"period": "2026-Q3", "gained": 1500, "lost": 800, "net": 700, "base": 39800, "lost_share": 2.0100502512562812, "revenue_lost": null}"#))
     }
 }
+
+extension JourneyLevelTests {
+    @Test func aTallyRowMayBeAJourneyOrALevelAndNothingElse() throws {
+        let site = try site()
+        defer { site.cleanUp() }
+        try site.write("content/tallies/t.csv", """
+            period,metric,segment,touchpoint,journey,level,n,promoters,passives,detractors
+            2026-Q3,nps,,,paying,,40,30,5,5
+            2026-Q3,nps,,,,relationship,40,20,10,10
+            2026-Q3,nps,,,,everyone,40,20,10,10
+            2026-Q3,nps,,,moving,,40,20,10,10
+            2026-Q3,nps,,billing,paying,,40,20,10,10
+
+            """)
+        #expect(errors(site) == [
+            "content/tallies/t.csv:4:16: level 'everyone' must be relationship or transactional (a journey's row names its journey)",
+            "content/tallies/t.csv:5:15: unknown journey 'moving': cxsite.yaml has joining, paying",
+            "content/tallies/t.csv:6:22: a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
+        ])
+        try site.write("content/tallies/t.csv", "period,metric,journey,level,n,promoters,passives,detractors\n2026-Q3,nps,paying,,40,30,5,5\n")
+        try site.build()
+        #expect(try site.page("scorecard.json").contains(#""level": "journey", "journey": "paying", "n": 40, "n_eff": 40, "value": 62.5"#))
+    }
+}
