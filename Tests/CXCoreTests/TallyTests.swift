@@ -5,8 +5,7 @@ import Testing
 /// Survey tallies in place of raw responses: the SQL of docs/sql run by DuckDB over the same
 /// responses gives the same scorecard, and every bad tally row is a located error.
 struct TallyTests {
-    static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
+    static let repository = TestSite.repository
 
     /// True when `python3 -c "import duckdb"` works (`make test` installs it).
     static let duckDBAvailable: Bool = (try? runPython("import duckdb", in: FileManager.default.temporaryDirectory)) != nil
@@ -58,12 +57,9 @@ struct TallyTests {
 
     @Test(.enabled(if: duckDBAvailable, "needs Python's duckdb (pip install duckdb; make test installs it)"))
     func theSampleSiteFromDuckDBTalliesHasTheScorecardOfItsRawResponses() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-tallies-\(UUID().uuidString)")
-        defer { try? FileManager.default.removeItem(at: folder) }
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for item in ["cxsite.yaml", "content", "templates"] {
-            try FileManager.default.copyItem(at: Self.repository.appendingPathComponent(item), to: folder.appendingPathComponent(item))
-        }
+        let site = try TestSite(sample: ())
+        defer { site.cleanUp() }
+        let folder = site.folder
         try SiteBuilder.build(BuildOptions(source: folder))
         let fromResponses = try String(contentsOf: folder.appendingPathComponent("public/scorecard.json"), encoding: .utf8)
         try tallyWithDuckDB(folder, weighted: false, respondents: true, journeys: true)

@@ -16,6 +16,12 @@ struct MarkdownTests {
         #expect(renderer.render(markdown).html.contains(expected))
     }
 
+    @Test func taskBoxesAreNamedForScreenReaders() {
+        let html = renderer.render("- [x] refund sent\n- [ ] call back\n").html
+        #expect(html.contains(#"<li><input type="checkbox" checked="" disabled="" aria-label="done" /> refund sent</li>"#))
+        #expect(html.contains(#"<li><input type="checkbox" disabled="" aria-label="not done" /> call back</li>"#))
+    }
+
     @Test func rawHTMLIsOmittedByDefault() {
         let html = renderer.render("<b>bold</b>\n\n<script>alert(1)</script>\n").html
         #expect(!html.contains("<b>"))

@@ -1,0 +1,41 @@
+import CXCore
+import Foundation
+import Testing
+
+/// axe-core in headless Chromium over every page of the sample site, on a wide screen and a
+/// phone: no serious or critical violation (`scripts/axe-check.py`; `make test` installs
+/// Chromium and axe-core where it can).
+struct AccessibilityTests {
+    /// Exit status 77 of the script: Chromium or axe-core is missing.
+    static let skipped = 77
+
+    /// Why the check cannot run here, or nil when it can.
+    static let missing: String? = {
+        let (status, output) = run(["--version"])
+        return status == skipped ? output.trimmingCharacters(in: .whitespacesAndNewlines) : nil
+    }()
+
+    static func run(_ arguments: [String]) -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", TestSite.repository.appendingPathComponent("scripts/axe-check.py").path] + arguments
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        guard (try? process.run()) != nil else { return (Int32(skipped), "skipped: no python3") }
+        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        return (process.terminationStatus, output)
+    }
+
+    @Test(.enabled(if: missing == nil, "\(missing ?? ""): the accessibility check needs both (make test installs them where it can)"),
+          arguments: [1400, 390])
+    func everyPageOfTheSampleHasNoSeriousOrCriticalViolation(width: Int) throws {
+        let site = try TestSite(sample: ())
+        defer { site.cleanUp() }
+        try site.build()
+        let (status, output) = Self.run([site.output.path, "--width", String(width)])
+        #expect(status == 0, "\(output)")
+        #expect(output.contains("0 serious or critical violations"))
+    }
+}
