@@ -61,8 +61,8 @@ struct FeedTests {
         try git("-c", "user.name=Dana Okafor", "-c", "user.email=dana@example.com", "commit", "-q", "-m", "Stories")
         try site.build()
         #expect(try site.page("stories/fast-install.html").contains(
-            "Last changed <time datetime=\"2026-09-03\">3 September 2026</time> by Dana Okafor."))
+            "Last edited by Dana Okafor, <time datetime=\"2026-09-03\">3 September 2026</time>."))
         try SiteBuilder.build({ var options = BuildOptions(source: site.folder); options.useGit = false; return options }())
-        #expect(!(try site.page("stories/fast-install.html").contains("Last changed")))
+        #expect(!(try site.page("stories/fast-install.html").contains("Last edited")))
     }
 }

@@ -12,7 +12,7 @@ struct JourneyGapLoopTests {
         let superior = try #require(gap.range(of: "<th scope=\"row\">We deliver a superior customer experience</th>"))
         let bills = try #require(gap.range(of: "<th scope=\"row\">Our bills are clear</th>"))
         #expect(superior.lowerBound < bills.lowerBound)  // 72 points before 30
-        #expect(gap.contains("80% <span class=\"muted\">(n = 10)</span>"))
+        #expect(gap.contains("80% <span class=\"muted\">(n&nbsp;=&nbsp;10)</span>"))
         #expect(gap.contains("<strong>72 points</strong>"))
         #expect(gap.contains("<svg class=\"chart gap\""))
         // "Friendly support" is said by all three groups (case aside); "Price" by customers only.

@@ -246,3 +246,15 @@ extension JourneyLevelTests {
         #expect(try site.page("scorecard.json").contains(#""level": "journey", "journey": "paying", "n": 40, "n_eff": 40, "value": 62.5"#))
     }
 }
+
+extension JourneyLevelTests {
+    @Test func aStorysTouchpointsShowInTheInventorysOrder() throws {
+        let site = try site()
+        defer { site.cleanUp() }
+        try site.write("content/stories/back.md", "---\ntitle: Backwards\ndate: 2026-08-01\noutcome: failure\ntouchpoints: [billing, website]\n---\n")
+        try site.build()
+        let page = try site.page("stories/back.html")
+        let website = try #require(page.range(of: ">Website</a>")), billing = try #require(page.range(of: ">Billing</a>"))
+        #expect(website.lowerBound < billing.lowerBound)
+    }
+}

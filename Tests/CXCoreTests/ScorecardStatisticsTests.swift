@@ -42,8 +42,8 @@ struct ScorecardStatisticsTests {
         #expect(ResponseTests.number(billing["value"]) == 100 * (5 - 4) / 12.0)  // the number stays in the JSON
         #expect(try row(rows, period: "2026-Q3")["suppressed"] as? Bool == false)  // 75 in all
         let scorecard = try site.page("scorecard/index.html")
-        #expect(scorecard.contains("too few responses (n = 12)"))
-        #expect(scorecard.contains("too few responses (n = 3)"))
+        #expect(scorecard.contains("too few responses (n\u{00A0}=\u{00A0}12)"))
+        #expect(scorecard.contains("too few responses (n\u{00A0}=\u{00A0}3)"))
         #expect(!scorecard.contains("+8.3"))  // billing's NPS, 100 × 1/12, appears nowhere
         // No bar for a group that is not shown: the touchpoint chart has the residential-only rows.
         #expect(!scorecard.contains(#"font-size="14" fill="currentColor">Billing</text>"#))
@@ -52,7 +52,7 @@ struct ScorecardStatisticsTests {
         try site.append("cxsite.yaml", "min_n: 5\nmin_n_comments: 80\n")
         try site.build()
         let strict = try site.page("scorecard/index.html")
-        #expect(strict.contains("too few responses (n = 3)") && !strict.contains("too few responses (n = 12)"))
+        #expect(strict.contains("too few responses (n\u{00A0}=\u{00A0}3)") && !strict.contains("too few responses (n\u{00A0}=\u{00A0}12)"))
         #expect(!strict.contains("Charged twice") && !strict.contains("Nobody came"))
     }
 
@@ -102,7 +102,7 @@ struct ScorecardStatisticsTests {
         let scorecard = try site.page("scorecard/index.html")
         // The headline card is Q3's (+40), as the Q3 briefing's; Q4 is in the history, marked.
         let headline = try #require(scorecard.components(separatedBy: "<article class=\"metric-card").dropFirst().first)
-        #expect(headline.contains("<p class=\"value\">+40 ") && headline.contains("<p class=\"period\">Q3 2026 · n = 100</p>"))
+        #expect(headline.contains("<p class=\"value\">+40 ") && headline.contains("<p class=\"period\">Q3 2026 · n&nbsp;=&nbsp;100</p>"))
         #expect(headline.contains("Rising over the last 3 periods"))
         #expect(scorecard.contains("Q4 2026 so far (to 5 October)"))
         #expect(scorecard.contains(#"class="dot partial""#))
@@ -133,7 +133,7 @@ struct ScorecardStatisticsTests {
         try site.build()
         let gap = try site.page("gap/index.html")
         #expect(gap.contains("My manager ignores complaints") == shown)
-        #expect(gap.contains("Not shown: fewer than 5 staff answered (n = \(staff)), too few to stay anonymous.") == !shown)
+        #expect(gap.contains("Not shown: fewer than 5 staff answered (n\u{00A0}=\u{00A0}\(staff)), too few to stay anonymous.") == !shown)
         #expect(gap.contains("Fast installation"))  // leadership's answers are not a staff survey
     }
 

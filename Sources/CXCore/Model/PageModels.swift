@@ -280,6 +280,8 @@ struct ReadingNote: Encodable, Sendable {
 struct StoriesPage: PageModel {
     static let template = "stories"
     let stories: [EncodedCard]
+    /// "19 stories, newest first: 12 failures and 7 successes", of all stories.
+    let summaryText: String
     /// Of all stories, not only this page's.
     let count: Int
     let failureCount: Int
@@ -550,8 +552,9 @@ struct JourneyPage: PageModel {
         let href: String
         /// The first metric with a value at this step.
         let score: PointValue?
-        let successCount: Int
-        let failureCount: Int
+        /// "3 successes", "1 failure".
+        let successText: String
+        let failureText: String
         /// The newest ``JourneyPage/storiesPerStep``; the touchpoint's page has them all.
         let stories: [StoryLink]
         /// How many more the touchpoint's page lists; nil when all are here.
@@ -614,7 +617,8 @@ struct TouchpointsPage: PageModel {
 struct LoopsPage: PageModel {
     static let template = "loops"
     let loops: [LoopRow]
-    let count: Int
+    /// "3 stories still waiting".
+    let countText: String
     let hasLoops: Bool
     let todayText: String
     let byOwner: [LoopGroup]
@@ -750,8 +754,9 @@ struct MetricDetails: Encodable, Sendable {
         let n: Int?
         /// How many pulled the number down.
         let critical: Int?
-        let failureCount: Int
-        let storyCount: Int
+        /// "5 stories"; "1 failure", nil without one.
+        let storiesText: String
+        let failuresText: String?
     }
 
     struct SegmentValue: Encodable, Sendable {

@@ -61,7 +61,7 @@ extension PageBuilder {
             // number is known from ratings given as counts; without one it cannot be judged.
             if group == .staff, !answers.isEmpty, let respondents = round.ratings.compactMap({ $0.shares[.staff]?.n }).max() {
                 if respondents < site.config.minimumNForComments {
-                    hidden = "Not shown: fewer than \(site.config.minimumNForComments) staff answered (n = \(respondents)), too few to stay anonymous."
+                    hidden = "Not shown: fewer than \(site.config.minimumNForComments) staff answered (n\u{00A0}=\u{00A0}\(respondents)), too few to stay anonymous."
                     answers = []
                 }
             }
@@ -147,8 +147,8 @@ extension PageBuilder {
                 name: touchpoint.name,
                 href: root + Routes.touchpoint(touchpoint.id).href,
                 score: headline,
-                successCount: here.count { $0.outcome == .success },
-                failureCount: here.count { $0.outcome == .failure },
+                successText: Typography.counted(here.count { $0.outcome == .success }, "success", "successes"),
+                failureText: Typography.counted(here.count { $0.outcome == .failure }, "failure", "failures"),
                 stories: here.prefix(JourneyPage.storiesPerStep).map { story in
                     JourneyPage.StoryLink(title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
                                           href: root + story.route.href)
@@ -281,7 +281,7 @@ extension PageBuilder {
         let inventoryOrder = site.config.touchpoints.map(\.id)
         return LoopsPage(
             loops: loops.map { loopRow($0, asOf: site.today, root: root) },
-            count: loops.count,
+            countText: "\(Typography.counted(loops.count, "story", "stories")) still waiting",
             hasLoops: !loops.isEmpty,
             todayText: site.today.longText,
             byOwner: grouped { [$0.owner ?? "No owner"] },
@@ -305,7 +305,7 @@ extension PageBuilder {
             owner: story.owner,
             loop: story.loop?.rawValue,
             outcome: story.outcome.rawValue,
-            touchpoints: story.touchpoints.compactMap(site.config.touchpoint).map {
+            touchpoints: site.touchpoints(of: story).map {
                 LoopRow.TouchpointName(name: $0.name, href: root + Routes.touchpoint($0.id).href)
             },
             openActions: open.count,

@@ -137,7 +137,7 @@ extension PageBuilder {
 
     /// `−6.1`: the NPS or CSAT points a theme costs or adds, or why it is not shown.
     private func impactText(_ impact: ThemeImpact) -> String {
-        guard !impact.suppressed else { return "too few mentions (n = \(impact.mentions))" }
+        guard !impact.suppressed else { return "too few mentions (n\u{00A0}=\u{00A0}\(impact.mentions))" }
         let metric = site.config.metric(impact.metric.rawValue) ?? MetricDefinition.builtIn[0]
         return metric.formatDelta(impact.impact)
     }

@@ -170,6 +170,8 @@ struct PageBuilder {
         let shown = site.stories.onPage(number)
         return StoriesPage(
             stories: try shown.map { try storyCard($0, root: root) },
+            summaryText: "\(Typography.counted(site.stories.count, "story", "stories")), newest first: "
+                + "\(Typography.counted(site.failureCount, "failure", "failures")) and \(Typography.counted(site.successCount, "success", "successes"))",
             count: site.stories.count,
             failureCount: site.failureCount,
             successCount: site.successCount,
@@ -335,7 +337,7 @@ struct PageBuilder {
             isOpen: story.status == .open,
             loop: story.loop?.rawValue,
             draft: story.draft,
-            touchpoints: story.touchpoints.compactMap(site.config.touchpoint).map {
+            touchpoints: site.touchpoints(of: story).map {
                 TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href)
             },
             hasTouchpoints: !story.touchpoints.isEmpty,
@@ -372,11 +374,12 @@ struct PageBuilder {
             },
             touchpoints: touchpoints.map { touchpoint, value in
                 let stories = site.stories(at: touchpoint)
+                let failures = stories.count { $0.outcome == .failure }
                 return MetricDetails.TouchpointValue(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                     valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n,
-                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, failureCount: stories.count { $0.outcome == .failure },
-                    storyCount: stories.count)
+                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, storiesText: Typography.counted(stories.count, "story", "stories"),
+                    failuresText: failures > 0 ? Typography.counted(failures, "failure", "failures") : nil)
             },
             hasTouchpoints: !touchpoints.isEmpty,
             touchpointChart: Charts.bars(touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
@@ -451,7 +454,7 @@ struct PageBuilder {
 
     /// The value as shown: "too few responses (n = 12)" for a group below `min_n`.
     func valueText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String {
-        point.suppressed ? "too few responses (n = \(point.n ?? 0))" : metric.format(point.value)
+        point.suppressed ? "too few responses (n\u{00A0}=\u{00A0}\(point.n ?? 0))" : metric.format(point.value)
     }
 
     /// Half the 95% interval, `± 3.2`; none for a group below `min_n`.

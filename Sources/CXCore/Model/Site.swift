@@ -194,6 +194,12 @@ struct Site: Sendable {
         storiesByTouchpoint[touchpoint.id] ?? []
     }
 
+    /// The touchpoints a story crossed, in the inventory's order (the order customers
+    /// usually meet them), whatever order the story lists them in.
+    func touchpoints(of story: Story) -> [Touchpoint] {
+        config.touchpoints.filter { story.touchpoints.contains($0.id) }
+    }
+
     func stories(of journey: Journey) -> [Story] {
         storiesByJourney[journey.id] ?? []
     }
