@@ -24,6 +24,9 @@ extension CXSite {
 
         @OptionGroup var draftOptions: DraftOptions
 
+        @Option(name: .customLong("base-url"), help: ArgumentHelp("The public address of this copy, in place of base_url in cxsite.yaml (a staging copy).", valueName: "url"))
+        var baseURL: String?
+
         @Flag(name: .long, help: "Show how long each stage took.")
         var verbose = false
 
@@ -38,6 +41,7 @@ extension CXSite {
 
         func validate() throws {
             if verbose && quiet { throw ValidationError("--verbose and --quiet ask for opposite things: give one") }
+            if let baseURL, let problem = SiteConfig.baseURLProblem(baseURL) { throw ValidationError("--base-url \(problem)") }
         }
 
         func run() throws {
@@ -45,6 +49,7 @@ extension CXSite {
                                        includeDrafts: draftOptions.drafts)
             options.useGit = !noGit
             options.useCache = !noCache
+            options.baseURL = baseURL
             if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = Console.progressBar("importing responses") }
             options.waiting = { message in Console.error(message) }
             do {

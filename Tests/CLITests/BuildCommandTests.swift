@@ -20,8 +20,24 @@ struct BuildCommandTests {
         let result = try CXSiteBinary.run(["build", "--source", site.folder.path, "--output", output])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.hasPrefix("Built 3 stories and 2 briefings into 19 pages in "))
-        #expect(result.stdout.hasSuffix(" s → \(output)\n"))
+        #expect(result.stdout.hasSuffix(" s, with 2 warnings → \(output)\n"))  // a briefing naming no failure, an old loop
         #expect(FileManager.default.fileExists(atPath: output + "/index.html"))
+    }
+
+    @Test func aStagingCopyTakesItsAddressFromBaseURLAndTheSummaryCountsWarnings() throws {
+        let site = try copyOfFixture()
+        defer { site.cleanUp() }
+        try site.write("content/stories/stale.md", "---\ntitle: Stale\ndate: 2026-01-02\noutcome: failure\nstatus: open\n---\n")
+        let output = site.path("staging")
+        let result = try CXSiteBinary.run(["build", "--source", site.folder.path, "--output", output,
+                                           "--base-url", "https://staging.example.com/cx/"])
+        #expect(result.status == 0, "\(result.stderr)")
+        #expect(result.stdout.contains(" s, with 3 warnings → \(output)"), "\(result.stdout)")  // and the new stale loop
+        let notFound = try String(contentsOfFile: output + "/404.html", encoding: .utf8)
+        #expect(notFound.contains(#"href="https://staging.example.com/cx/index.html""#))
+        #expect(try String(contentsOfFile: output + "/sitemap.xml", encoding: .utf8).contains("<loc>https://staging.example.com/cx/index.html</loc>"))
+        let refused = try CXSiteBinary.run(["build", "--source", site.folder.path, "--base-url", "ftp://example.com/"])
+        #expect(refused.status == 64 && refused.stderr.contains("--base-url must be an absolute http:// or https:// address"))
     }
 
     @Test func theOutputDefaultsToPublicInTheSource() throws {

@@ -26,6 +26,10 @@ public struct BuildOptions: Sendable {
         ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
     }
 
+    /// The public address for this build in place of `cxsite.yaml`'s `base_url`
+    /// (`--base-url`, for a staging copy).
+    public var baseURL: String?
+
     /// Told the share of a large response import done so far (for a progress bar).
     public var progress: (@Sendable (Double) -> Void)?
 
@@ -74,10 +78,12 @@ public struct BuildSummary: Sendable {
         }
     }
 
-    /// `Built 18 stories and 3 briefings into 34 pages in 0.21 s → public/`
+    /// `Built 18 stories and 3 briefings into 34 pages in 0.21 s, with 2 warnings → public/`
     public var line: String {
-        "Built \(stories) \(stories == 1 ? "story" : "stories") and \(briefings) \(briefings == 1 ? "briefing" : "briefings") "
-            + "into \(pages) pages in \(String(format: "%.2f", seconds)) s → \(output.path)"
+        let warned = warnings.count { $0.severity == .warning }
+        return "Built \(stories) \(stories == 1 ? "story" : "stories") and \(briefings) \(briefings == 1 ? "briefing" : "briefings") "
+            + "into \(pages) pages in \(String(format: "%.2f", seconds)) s"
+            + (warned == 0 ? "" : ", with \(warned) \(warned == 1 ? "warning" : "warnings")") + " → \(output.path)"
     }
 }
 

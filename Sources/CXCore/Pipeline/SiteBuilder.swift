@@ -106,7 +106,7 @@ public enum SiteBuilder {
                          brokenLinks: Diagnostic.Severity) -> Modelled? {
         let folder = SiteFolder(options.source)
         var sources = run.stage(.load, "load config and theme") { Load.settings(of: folder) }
-        guard let settings = run.stage(.validate, "validate config and theme", { Validate.settings(sources) }) else {
+        guard let settings = run.stage(.validate, "validate config and theme", { Validate.settings(sources, baseURL: options.baseURL) }) else {
             return nil
         }
         var key: UInt64?

@@ -190,7 +190,7 @@ extension SiteConfig {
     /// Why `text` cannot be the site's public address, or nil: it must be an absolute
     /// `http` or `https` URL with a host, and nothing a browser or feed reader could read
     /// another way (spaces, quotes, angle brackets, backslashes, user names).
-    static func baseURLProblem(_ text: String) -> String? {
+    public static func baseURLProblem(_ text: String) -> String? {
         let lowered = text.lowercased()
         guard lowered.hasPrefix("https://") || lowered.hasPrefix("http://") else {
             return "must be an absolute http:// or https:// address, such as https://cx.example.com/"

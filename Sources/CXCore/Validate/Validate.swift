@@ -24,12 +24,23 @@ struct ValidContent: Sendable {
 /// Validate: sources → content. Every rule of the site and its diagnostics: the config, the
 /// templates, the front matter, snapshots, perception rounds and survey responses.
 enum Validate {
-    /// The config and the theme; nil when the config cannot be used.
-    static func settings(_ sources: SiteSources) -> (Settings?, [Diagnostic]) {
+    /// The config and the theme; nil when the config cannot be used. `baseURL` replaces the
+    /// config's `base_url` (`--base-url`, for a staging copy).
+    static func settings(_ sources: SiteSources, baseURL: String? = nil) -> (Settings?, [Diagnostic]) {
         let (theme, themeDiagnostics) = Theme.make(sources.theme)
         guard let file = sources.config else { return (nil, themeDiagnostics) }
-        let (config, configDiagnostics) = SiteConfig.load(file)
-        return (config.map { Settings(config: $0, configText: file.text, theme: theme) }, configDiagnostics + themeDiagnostics)
+        var (config, configDiagnostics) = SiteConfig.load(file)
+        var text = file.text
+        if let baseURL, config != nil {
+            if let problem = SiteConfig.baseURLProblem(baseURL) {
+                configDiagnostics.append(Diagnostic(.error, "--base-url \(problem)"))
+                config = nil
+            } else {
+                config?.baseURL = baseURL
+                text += "\n# --base-url \(baseURL)\n"  // the build cache keys on the address too
+            }
+        }
+        return (config.map { Settings(config: $0, configText: text, theme: theme) }, configDiagnostics + themeDiagnostics)
     }
 
     /// The content, checked against the config. Story files `cache` holds as they are now
