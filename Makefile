@@ -4,7 +4,7 @@ APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev
 TEST_PKGS  := curl git
 RELEASE    := .build/release/cxsite
 
-.PHONY: site test bench deps test-deps apt-install build release validate fuzz clean
+.PHONY: site test bench deps test-deps apt-install build release validate man fuzz clean
 
 ## deps: install the C libraries cxsite links against, when missing (test-deps adds what the
 ## tests drive: curl for `serve`, git for story dates, Python's duckdb for the tallies' SQL,
@@ -56,6 +56,11 @@ bench: deps
 	$(SWIFT) build -c release --product cxsite
 	$(SWIFT) build -c release --product cxsite-bench
 	.build/release/cxsite-bench
+
+## man: the manual page, from the command line's own help, into .build/man/cxsite.1.
+man:
+	@mkdir -p .build/man
+	$(SWIFT) package --allow-writing-to-directory .build/man generate-manual --output-directory .build/man
 
 ## validate: the Nu HTML checker and a link check over public/ (after `make site`).
 validate:
