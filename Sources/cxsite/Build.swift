@@ -45,8 +45,7 @@ extension CXSite {
         }
 
         func run() throws {
-            var options = BuildOptions(source: site.url, output: output.map { URL(fileURLWithPath: $0) },
-                                       includeDrafts: draftOptions.drafts)
+            var options = draftOptions.options(source: site.url, output: output.map { URL(fileURLWithPath: $0) })
             options.useGit = !noGit
             options.useCache = !noCache
             options.baseURL = baseURL

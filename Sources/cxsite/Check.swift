@@ -29,7 +29,7 @@ extension CXSite {
         @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
-            let diagnostics = SiteBuilder.check(BuildOptions(source: site.url, includeDrafts: draftOptions.drafts))
+            let diagnostics = SiteBuilder.check(draftOptions.options(source: site.url))
             let errors = diagnostics.filter(\.isError).count
             let warnings = diagnostics.count - errors
             switch format {

@@ -14,6 +14,16 @@ struct SiteOptions: ParsableArguments {
 struct DraftOptions: ParsableArguments {
     @Flag(name: .long, help: "Include stories marked 'draft: true'.")
     var drafts = false
+
+    @Flag(name: .long, help: "Stories dated after today are meant: do not warn about them.")
+    var future = false
+
+    /// The build options for the site at `source`, with these choices.
+    func options(source: URL, output: URL? = nil) -> BuildOptions {
+        var options = BuildOptions(source: source, output: output, includeDrafts: drafts)
+        options.allowsFuture = future
+        return options
+    }
 }
 
 extension Outcome: ExpressibleByArgument {}

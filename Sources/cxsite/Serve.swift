@@ -26,7 +26,7 @@ extension CXSite {
         @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
-            let options = BuildOptions(source: site.url, includeDrafts: draftOptions.drafts)
+            let options = draftOptions.options(source: site.url)
             let server = PreviewServer(options: options, host: host, port: port) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))
             }

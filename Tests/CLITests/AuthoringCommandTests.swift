@@ -138,11 +138,40 @@ struct AuthoringCommandTests {
         #expect(result.stderr == "error: cannot create \(tooLong): File name too long\n")
     }
 
+    @Test func checkWarnsAboutPlaceholdersUnreadFilesAndStoriesFromTheFuture() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site], environment: today)
+        let created = try CXSiteBinary.run(["new", "story", "Left as written", "--source", site], environment: today)
+        #expect(created.status == 0, "\(created.stderr)")
+        try scratch.write("site/content/stories/notes.txt", "to do\n")
+        try scratch.write("site/content/old/2019.md", "---\ntitle: Archived\n---\n")
+        try scratch.write("site/content/stories/ahead.md", "---\ntitle: Ahead\ndate: 2099-01-05\noutcome: failure\nstatus: open\n---\nSoon.\n")
+        let result = try CXSiteBinary.run(["check", "--source", site, "--format", "json"])
+        let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        let found = ((json?["diagnostics"] as? [[String: Any]]) ?? []).map { entry in
+            "\(entry["path"] as? String ?? ""):\(entry["line"] as? Int ?? 0): \(entry["message"] as? String ?? "")"
+        }
+        let story = "content/stories/left-as-written.md"
+        #expect(found.contains("\(story):5: 'customer' is empty: who was it? (a name and place, or a role, as in \"Priya S., Leeds\")"), "\(found)")
+        #expect(found.filter { $0.hasPrefix(story) && $0.contains("is empty: write it, or remove the heading") }.count == 3)
+        #expect(found.contains("content/stories/notes.txt:0: this file is not read: only .markdown, .md files are read there"))
+        #expect(found.contains { $0.hasPrefix("content/old/2019.md:0: this file is not read: cxsite reads content/stories") })
+        #expect(found.contains { $0.hasPrefix("content/stories/ahead.md:3: 'Ahead' is dated 2099-01-05, after today") })
+        // The story from the future moves no loop's age: today stays the newest date before it.
+        _ = try CXSiteBinary.run(["build", "--source", site], environment: today)
+        let loops = try String(contentsOfFile: site + "/public/loops/index.html", encoding: .utf8)
+        #expect(!loops.contains("Ahead") && loops.contains("1 story still waiting"))
+        let meant = try CXSiteBinary.run(["check", "--source", site, "--future"])
+        #expect(!meant.stderr.contains("after today"))
+    }
+
     @Test func checkExitsZeroOneOrTwoAndWritesNothing() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let site = scratch.path("site")
-        _ = try CXSiteBinary.run(["init", site])
+        _ = try CXSiteBinary.run(["init", site], environment: today)
         let clean = try CXSiteBinary.run(["check", "--source", site, "--strict"], environment: today)
         #expect(clean.status == 0, "\(clean.stderr)")
         #expect(!FileManager.default.fileExists(atPath: site + "/public"))

@@ -46,11 +46,18 @@ public enum Authoring {
             ("content/stories/first-failure.md", story(
                 title: "The engineer came, but the order had the wrong address", date: earlier, outcome: .failure,
                 touchpoints: ["website", "installation", "support"], customer: "A new customer",
-                quote: "I took the morning off and spent it on the phone.")),
+                quote: "I took the morning off and spent it on the phone.",
+                sections: ["The order was placed online with the customer's old address. The engineer went there, "
+                           + "and the customer waited at home all morning.",
+                           "Support rebooked the visit for the next day and credited a month's fee.",
+                           "The order form never asks whether the installation address differs from the billing one."])),
             ("content/stories/first-success.md", story(
                 title: "Support fixed the router on the first call", date: today, outcome: .success,
                 touchpoints: ["support"], customer: "A customer of six years",
-                quote: "Ten minutes, one call, done. That is how it should be.")),
+                quote: "Ten minutes, one call, done. That is how it should be.",
+                sections: ["The router dropped every evening. The agent saw the pattern in the line log during the call.",
+                           "A firmware update, pushed while the customer waited, and a follow-up text a week later.",
+                           "The line log answers most evening-dropout calls on the first call."])),
             ("content/briefings/first-briefing.md", briefing(title: "\(period.label) review", date: today, period: period,
                                                             success: "first-success", failure: "first-failure")),
             ("content/metrics/\(period).csv", """
@@ -76,9 +83,10 @@ public enum Authoring {
         return files
     }
 
-    /// A new story's file: front matter filled in, and the sections a CX lead writes.
+    /// A new story's file: front matter filled in, and the sections a CX lead writes, with
+    /// `sections` as their text when given (empty, for the writer to fill in, otherwise).
     public static func story(title: String, date: Day, outcome: Outcome, touchpoints: [String],
-                             customer: String = "", quote: String = "") -> String {
+                             customer: String = "", quote: String = "", sections: [String] = []) -> String {
         let lines = Story.Field.allCases.compactMap { field -> String? in
             let value: String
             switch field {
@@ -99,14 +107,10 @@ public enum Authoring {
             guard let hint = field.hint else { return line }
             return line.padding(toLength: max(line.count + 1, 34), withPad: " ", startingAt: 0) + "# " + hint
         }
-        return "---\n" + lines.joined(separator: "\n") + "\n---\n" + """
-            ## What happened
-
-            ## What we did
-
-            ## What we learned
-
-            """
+        let headings = ["What happened", "What we did", "What we learned"]
+        return "---\n" + lines.joined(separator: "\n") + "\n---\n" + headings.indices.map { index in
+            "## \(headings[index])\n\n" + (index < sections.count ? sections[index] + "\n\n" : "")
+        }.joined()
     }
 
     /// A new briefing's file, opening with the given success and failure.

@@ -69,8 +69,8 @@ enum Load {
             diagnostics += problems
             return paths
         }
-        let stories = list("content/stories", ["md", "markdown"])
-        let briefings = list("content/briefings", ["md", "markdown"])
+        let stories = list("content/stories", contentFolders["content/stories"]!)
+        let briefings = list("content/briefings", contentFolders["content/briefings"]!)
         // One `stat` a file, on all cores: the sizes for the memory bound, the stamps to tell
         // which stories are as the cache has them.
         let stamps = (stories + briefings).concurrentMap { FileStamp(followingLinksAt: site.root.path + "/" + $0) }
@@ -84,9 +84,9 @@ enum Load {
             sources.stories = read(changed, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
             sources.briefings = read(briefings, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
         }
-        sources.metrics = read(list("content/metrics", ["csv", "json", "yaml", "yml"]), from: site,
+        sources.metrics = read(list("content/metrics", contentFolders["content/metrics"]!), from: site,
                                limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
-        sources.tallies = read(list("content/tallies", ["csv", "json", "yaml", "yml"]), from: site,
+        sources.tallies = read(list("content/tallies", contentFolders["content/tallies"]!), from: site,
                                limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
         if site.exists(ThemeCatalog.path) {
             sources.themes = read([ThemeCatalog.path], from: site, limit: SiteFolder.textFileLimit, &diagnostics).first?.file
@@ -94,10 +94,34 @@ enum Load {
         if site.exists(SentimentLexicon.sitePath) {
             sources.sentimentLexicon = read([SentimentLexicon.sitePath], from: site, limit: SiteFolder.textFileLimit, &diagnostics).first?.file
         }
-        sources.perception = read(list("content/perception", ["yaml", "yml"]), from: site,
+        sources.perception = read(list("content/perception", contentFolders["content/perception"]!), from: site,
                                   limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
-        sources.responses = list("content/responses", ["csv"])
+        sources.responses = list("content/responses", contentFolders["content/responses"]!)
         return (sources, diagnostics)
+    }
+
+    /// The folders of `content/` a build reads, each with the file extensions it reads there
+    /// (not their subfolders); and the single files it reads.
+    static let contentFolders: [String: Set<String>] = [
+        "content/stories": ["md", "markdown"], "content/briefings": ["md", "markdown"],
+        "content/metrics": ["csv", "json", "yaml", "yml"], "content/tallies": ["csv", "json", "yaml", "yml"],
+        "content/perception": ["yaml", "yml"], "content/responses": ["csv"],
+    ]
+    static let contentFiles: Set<String> = [ThemeCatalog.path, SentimentLexicon.sitePath]
+
+    /// A warning for each file of `content/` that no build reads (hidden files aside): a
+    /// story saved as `.txt`, a spreadsheet, a folder of old stories.
+    static func unreadContent(of site: SiteFolder) -> [Diagnostic] {
+        guard site.exists("content") else { return [] }
+        return site.filesRecursively(in: "content").files.map { "content/" + $0 }.filter { path in
+            let folder = (path as NSString).deletingLastPathComponent, type = (path as NSString).pathExtension.lowercased()
+            return !contentFiles.contains(path) && !(contentFolders[folder]?.contains(type) ?? false)
+        }.map { path in
+            let folder = (path as NSString).deletingLastPathComponent
+            let hint = contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
+                ?? "cxsite reads content/stories, briefings, metrics, responses, tallies, perception, themes.yaml and sentiment-lexicon.txt"
+            return Diagnostic(.warning, "this file is not read: \(hint)", at: .file(path))
+        }
     }
 
     /// Reads files on all cores, in order, reporting those that cannot be read.

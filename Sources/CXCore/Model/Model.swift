@@ -16,13 +16,17 @@ enum Model {
     static func site(_ settings: Settings, _ valid: ValidContent, theme: Theme, options: BuildOptions,
                      brokenLinks: Diagnostic.Severity) -> (SiteModel?, [Diagnostic]) {
         let today = Site.today(sourceDateEpoch: options.sourceDateEpoch, content: valid.content,
-                               newestResponse: valid.responses.newest, includeDrafts: options.includeDrafts)
+                               newestResponse: valid.responses.newest, includeDrafts: options.includeDrafts, now: options.now)
         let (scorecard, scorecardWarnings) = Scorecard.make(config: settings.config, snapshots: valid.content.snapshots,
                                                             responses: valid.responses, content: valid.content, today: today)
         let history = options.useGit ? GitHistory(folder: SiteFolder(options.source).root) : GitHistory()
         let (site, siteDiagnostics) = Site.make(config: settings.config, content: valid.content, scorecard: scorecard,
                                                 includeDrafts: options.includeDrafts, today: today, history: history)
         var diagnostics = scorecardWarnings + siteDiagnostics
+        if !options.allowsFuture {
+            diagnostics += Site.futureStories(site.stories, after: options.sourceDateEpoch.map(Day.init(secondsSince1970:)) ?? options.now,
+                                              content: valid.content)
+        }
         guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }
         let pages = PageBuilder(site: site).pages()
         let otherFiles = theme.assets.keys.sorted().map(Routes.asset)

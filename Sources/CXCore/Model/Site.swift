@@ -135,15 +135,24 @@ struct Site: Sendable {
         return warnings
     }
 
-    /// The newest date of the published content.
     /// The build's "today": `SOURCE_DATE_EPOCH` when set, otherwise the newest date of a
-    /// story shown, a briefing, a perception round or a survey response.
-    static func today(sourceDateEpoch: Int?, content: Content, newestResponse: Day?, includeDrafts: Bool) -> Day {
+    /// story shown, a briefing, a perception round or a survey response that is not after
+    /// `now` (the wall clock's date): a date typed wrong, years ahead, must not age every loop.
+    static func today(sourceDateEpoch: Int?, content: Content, newestResponse: Day?, includeDrafts: Bool, now: Day) -> Day {
         if let sourceDateEpoch { return Day(secondsSince1970: sourceDateEpoch) }
         let stories = content.stories.filter { includeDrafts || !$0.draft }
         let dates = stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
             + [newestResponse].compactMap { $0 }
-        return dates.max() ?? Day(year: 1970, month: 1, day: 1)!
+        return dates.filter { $0 <= now }.max() ?? min(dates.max() ?? now, now)
+    }
+
+    /// A warning for each story dated after `today`.
+    static func futureStories(_ stories: [Story], after today: Day, content: Content) -> [Diagnostic] {
+        stories.filter { $0.date > today }.map { story in
+            content.diagnostic("'\(story.title)' is dated \(story.date), after today (\(today.longText)): it is listed, but moves no loop's age "
+                               + "and opens no period; correct the date, or build with --future if it is meant",
+                               at: story.dateLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning)
+        }
     }
 
     /// The stories that name each theme in their front matter or mention it in their title,
@@ -185,9 +194,9 @@ struct Site: Sendable {
         return polarity < 0 ? "negative (−\(value))" : "positive (\(value))"
     }
 
-    /// Open loops (stories whose status is open), oldest first.
+    /// Open loops (stories whose status is open, dated up to today), oldest first.
     var openLoops: [Story] {
-        stories.filter { $0.status == .open }.sorted { ($0.date, $0.slug) < ($1.date, $1.slug) }
+        stories.filter { $0.status == .open && $0.date <= today }.sorted { ($0.date, $0.slug) < ($1.date, $1.slug) }
     }
 
     func stories(at touchpoint: Touchpoint) -> [Story] {

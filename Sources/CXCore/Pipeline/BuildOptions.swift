@@ -15,6 +15,11 @@ public struct BuildOptions: Sendable {
     /// The build's only clock (seconds since 1970), from `SOURCE_DATE_EPOCH`; without it the
     /// newest date in the content stands for "today".
     public var sourceDateEpoch: Int?
+    /// The wall clock's date: content dated after it (or after `sourceDateEpoch`) is "from
+    /// the future", moves no "today", and is a warning unless `allowsFuture`.
+    public var now = Day(secondsSince1970: Int(Date().timeIntervalSince1970))
+    /// Stories dated after today are meant (`--future`): no warning.
+    public var allowsFuture = false
     /// Show on each story when it last changed and who changed it, from git.
     public var useGit = true
     /// Keep the previous output beside the new one, and a build cache in

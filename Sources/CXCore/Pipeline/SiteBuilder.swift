@@ -70,6 +70,7 @@ public enum SiteBuilder {
             let renderer = Renderer(theme: modelled.theme, options: RenderOptions(strict: true, expectedSize: 64 * 1024))
             run.record(.render, renderer.render(modelled.model.pages) { _ in } + modelled.theme.templates.missingPartials())
         }
+        run.record(.load, Load.unreadContent(of: SiteFolder(options.source)))
         return run.diagnostics.sorted()
     }
 

@@ -44,7 +44,8 @@ public final class Story: Sendable, Codable {
     /// The customer left (`left: true`, or the date they left).
     public let left: Bool
     public let leftDate: Day?
-    /// Where `status` is written, for warnings about the loop.
+    /// Where `date` and `status` are written, for warnings about them.
+    public let dateLocation: SourceLocation?
     public let statusLocation: SourceLocation?
     /// The markdown after the front matter, rendered.
     public let body: RenderedMarkdown
@@ -57,7 +58,7 @@ public final class Story: Sendable, Codable {
 
     public init(slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
                 touchpoints: [String], journeys: [String] = [], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
-                status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, left: Bool = false, leftDate: Day? = nil, statusLocation: SourceLocation?,
+                status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, left: Bool = false, leftDate: Day? = nil, dateLocation: SourceLocation? = nil, statusLocation: SourceLocation?,
                 body: RenderedMarkdown, bodyLine: Int, path: String, sourceHash: UInt64) {
         self.slug = slug
         self.title = title
@@ -78,6 +79,7 @@ public final class Story: Sendable, Codable {
         self.draft = draft
         self.left = left
         self.leftDate = leftDate
+        self.dateLocation = dateLocation
         self.statusLocation = statusLocation
         self.body = body
         self.bodyLine = bodyLine

@@ -98,6 +98,12 @@ struct ContentValidator {
         let date = fields.day(Field.date.rawValue, required: true)
         let outcome: Outcome? = fields.choice(Field.outcome.rawValue, required: true)
         let customer = fields.string(Field.customer.rawValue)
+        let dateLocation = fields.node(Field.date.rawValue).map { fields.location(of: $0) }
+        if let customer, customer.trimmingCharacters(in: .whitespaces).isEmpty, let node = fields.node(Field.customer.rawValue) {
+            fields.appendDiagnostic(fields.file.diagnostic("'customer' is empty: who was it? (a name and place, or a role, as in \"Priya S., Leeds\")",
+                                                           line: fields.position(of: node).line, column: fields.position(of: node).column,
+                                                           severity: .warning))
+        }
         let segment = fields.string(Field.segment.rawValue)
         let touchpoints = touchpointIDs(&fields)
         let journeys = journeyIDs(&fields)
@@ -136,12 +142,43 @@ struct ContentValidator {
         }
         fields.warnAboutUnknownKeys(Set(Field.allCases.map(\.rawValue)))
         diagnostics += fields.diagnostics
+        diagnostics += Self.emptySections(in: body, of: file)
         guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
                      touchpoints: touchpoints, journeys: journeys, score: score, quote: quote, tags: tags, themes: themes, owner: owner, status: status,
-                     loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate, statusLocation: statusLocation,
+                     loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate, dateLocation: dateLocation,
+                     statusLocation: statusLocation,
                      body: markdown.render(body.text), bodyLine: body.line, path: file.path,
                      sourceHash: StableHasher.hash(file.text))
+    }
+
+    /// A warning for each heading with nothing under it before the next heading of its level
+    /// or higher, or the end: a section `cxsite new` wrote that nobody filled in.
+    static func emptySections(in body: (text: String, line: Int), of file: SourceFile) -> [Diagnostic] {
+        var warnings: [Diagnostic] = []
+        var open: (title: String, level: Int, line: Int)?
+        var inFence = false
+        func close() {
+            if let section = open {
+                warnings.append(file.diagnostic("the section '\(section.title)' is empty: write it, or remove the heading",
+                                                line: section.line, column: 1, severity: .warning))
+            }
+            open = nil
+        }
+        for (offset, line) in body.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let trimmed = line.trimmingCharacters(in: .whitespaces)
+            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
+            let level = inFence ? 0 : trimmed.prefix { $0 == "#" }.count
+            if (1...6).contains(level), trimmed.dropFirst(level).first == " " {
+                if let section = open, level > section.level { open = nil }  // a subsection is content
+                close()
+                open = (String(trimmed.dropFirst(level)).trimmingCharacters(in: .whitespaces), level, body.line + offset)
+            } else if !trimmed.isEmpty {
+                open = nil
+            }
+        }
+        close()
+        return warnings
     }
 
     private mutating func touchpointIDs(_ fields: inout YAMLFields) -> [String] {
