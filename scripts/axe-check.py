@@ -4,7 +4,9 @@
     scripts/axe-check.py OUTPUT_FOLDER [--width PX]
     scripts/axe-check.py --version     (whether it can run here)
 
-Prints each page's serious and critical violations as `page: rule (impact): element, ...`
+Prints each page's serious and critical violations (and, as a serious one of its own,
+`wider-than-the-screen`: an element that pushes the page sideways, outside any box that
+scrolls on its own) as `page: rule (impact): element, ...`
 and exits 1 when there is any, 0 when there is none, and 77 (skip) when Chromium or axe-core
 is missing, saying which.
 
@@ -46,12 +48,32 @@ def chromium():
 
 
 RUNNER = """<script src="file://%s"></script><script>
+// Elements that push the page sideways: wider than the window, and not inside a box that
+// scrolls on its own.
+function tooWide() {
+  var found = [];
+  var width = document.documentElement.clientWidth;
+  document.querySelectorAll("body *").forEach(function (element) {
+    var box = element.getBoundingClientRect();
+    if (box.right <= width + 1 || box.width === 0) return;
+    for (var up = element.parentElement; up; up = up.parentElement) {
+      var overflow = getComputedStyle(up).overflowX;
+      if (overflow === "auto" || overflow === "scroll" || overflow === "hidden") return;
+    }
+    found.push(element.tagName.toLowerCase() + (element.className && element.className.baseVal === undefined ? "." + element.className.split(" ").join(".") : "")
+               + " (" + Math.round(box.right) + " px)");
+  });
+  return found;
+}
 axe.run(document, {resultTypes: ["violations"]}).then(function (result) {
   var out = document.createElement("pre");
   out.id = "axe-result";
-  out.textContent = JSON.stringify(result.violations.map(function (v) {
+  var violations = result.violations.map(function (v) {
     return {id: v.id, impact: v.impact, nodes: v.nodes.map(function (n) { return n.target.join(" "); })};
-  }));
+  });
+  var wide = tooWide();
+  if (wide.length) violations.push({id: "wider-than-the-screen", impact: "serious", nodes: wide});
+  out.textContent = JSON.stringify(violations);
   document.body.appendChild(out);
 }).catch(function (error) {
   var out = document.createElement("pre");
