@@ -14,7 +14,7 @@ struct JourneyGapLoopTests {
         #expect(superior.lowerBound < bills.lowerBound)  // 72 points before 30
         #expect(gap.contains("80% <span class=\"muted\">(n&nbsp;=&nbsp;10)</span>"))
         #expect(gap.contains("<strong>72 points</strong>"))
-        #expect(gap.contains("<svg class=\"chart gap\""))
+        #expect(gap.contains("<svg class=\"chart gap wide\"") && gap.contains("<svg class=\"chart gap narrow\""))
         // "Friendly support" is said by all three groups (case aside); "Price" by customers only.
         #expect(gap.contains(#"<li>Friendly support <span class="tone">· reads positive (0.71)</span></li>"#))
         #expect(gap.contains("<mark class=\"only\">Price</mark>"))

@@ -163,7 +163,7 @@ struct ResponseTests {
         #expect(scorecard.contains("<strong>20</strong> detractors (scores 0–6) out of 100 responses (20%)"))
         #expect(scorecard.contains("<p>Billed twice, again</p>"))
         #expect(scorecard.contains("<svg class=\"chart sparkline\""))
-        #expect(scorecard.contains("<svg class=\"chart bars\""))
+        #expect(scorecard.contains("<svg class=\"chart bars wide\"") && scorecard.contains("<svg class=\"chart bars narrow\""))
         #expect(scorecard.contains("<title>Net Promoter Score by touchpoint, Q3 2026</title>"))
     }
 

@@ -206,7 +206,8 @@ extension PageBuilder {
                 site.scorecard.point(metric.id, entry.group, in: period).flatMap { $0.suppressed ? nil : datum(metric, $0, label: entry.name) }
             }
             return LevelsPart(id: metric.id, metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
-                              chart: Charts.bars(shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))"))
+                              chart: Charts.bars(shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))",
+                                                 target: chartTarget(metric)))
         }
     }
 

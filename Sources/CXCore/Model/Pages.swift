@@ -383,14 +383,16 @@ struct PageBuilder {
             },
             hasTouchpoints: !touchpoints.isEmpty,
             touchpointChart: Charts.bars(touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
-                                         title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))"),
+                                         title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))",
+                                         target: chartTarget(metric)),
             segments: segments.map { segment, value in
                 MetricDetails.SegmentValue(name: Typography.label(segment), valueText: valueText(metric, value),
                                            marginText: marginText(metric, value), n: value.n)
             },
             hasSegments: !segments.isEmpty,
             segmentChart: Charts.bars(segments.filter { !$1.suppressed }.map { datum(metric, $1, label: Typography.label($0)) },
-                                      title: "\(metric.name) by segment, \(scorecard.label(of: point.period))"),
+                                      title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
+                                      target: chartTarget(metric)),
             behind: behindTheNumber(metric, point, root: root))
         return MetricCard(pointValue(metric, point, .all), details)
     }
@@ -465,7 +467,15 @@ struct PageBuilder {
 
     func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
         let text = metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
-        return Charts.Datum(label: label, value: point.value, interval: point.interval, text: text)
+        let missesTarget = metric.target.flatMap { target in
+            point.interval.map { metric.higherIsBetter ? $0.upperBound < target : $0.lowerBound > target }
+        } ?? false
+        return Charts.Datum(label: label, value: point.value, interval: point.interval, text: text, missesTarget: missesTarget)
+    }
+
+    /// A metric's target as a chart draws it, when it has one.
+    func chartTarget(_ metric: MetricDefinition) -> (value: Double, text: String)? {
+        metric.target.map { ($0, metric.format($0)) }
     }
 }
 

@@ -2,7 +2,9 @@ import Mustache
 
 /// Inline SVG charts: no script, no external file. Each has a `<title>` and a `<desc>` that
 /// says in words what it shows, and draws with CSS classes (falling back to `currentColor`),
-/// so it reads in dark mode and in print.
+/// so it reads in dark mode and in print. Charts scale with their box; the bar and gap charts
+/// come in two layouts, side by side for a wide screen and stacked for a phone, and the
+/// stylesheet shows the one that fits, so text never shrinks below reading size.
 enum Charts {
     /// A value of a chart.
     struct Datum {
@@ -12,23 +14,34 @@ enum Charts {
         var interval: ClosedRange<Double>?
         /// Text printed for the value (`+31 ± 3.2`).
         var text: String
+        /// Significantly short of the target (its whole interval on the wrong side): drawn
+        /// apart by colour and marked in words.
+        var missesTarget = false
     }
 
     /// A small line of the last periods' values, the newest marked with a dot (a ring when
-    /// its period is still in progress).
+    /// its period is still in progress), labelled with the first and last values.
     static func sparkline(_ data: [Datum], title: String, lastIsPartial: Bool = false) -> String {
         guard !data.isEmpty else { return "" }
-        let width = 160.0, height = 40.0, pad = 4.0
+        let width = 250.0, height = 44.0, pad = 6.0, left = 58.0, right = 58.0
         let values = data.map(\.value)
         let low = values.min()!, high = values.max()!
         let span = high - low == 0 ? 1 : high - low
-        func x(_ i: Int) -> Double { data.count == 1 ? width / 2 : pad + Double(i) * (width - 2 * pad) / Double(data.count - 1) }
+        func x(_ i: Int) -> Double {
+            data.count == 1 ? width / 2 : left + Double(i) * (width - left - right) / Double(data.count - 1)
+        }
         func y(_ v: Double) -> Double { high == low ? height / 2 : pad + (high - v) / span * (height - 2 * pad) }
         let points = data.indices.map { "\(number(x($0))),\(number(y(values[$0])))" }.joined(separator: " ")
         let description = data.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
+        func label(_ datum: Datum, at x: Double, anchor: String) -> String {
+            "<text class=\"end-label\" x=\"\(number(x))\" y=\"\(number(height / 2 + 5))\" text-anchor=\"\(anchor)\" font-size=\"14\" fill=\"currentColor\">"
+                + HTML.escape(datum.text.split(separator: " ").first.map(String.init) ?? datum.text) + "</text>"
+        }
+        let ends = data.count == 1 ? "" : label(data[0], at: left - 8, anchor: "end")
         return """
             <svg class="chart sparkline" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
             <title>\(HTML.escape(title))</title><desc>\(HTML.escape(description))</desc>\
+            \(ends)\(label(data[data.count - 1], at: data.count == 1 ? width / 2 + 12 : width - right + 8, anchor: "start"))\
             <polyline class="line" points="\(points)" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>\
             <circle class="dot\(lastIsPartial ? " partial" : "")" cx="\(number(x(data.count - 1)))" cy="\(number(y(values.last!)))" r="3.5" \
             \(lastIsPartial ? "fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"" : "fill=\"currentColor\"")/>\
@@ -36,33 +49,63 @@ enum Charts {
             """
     }
 
-    /// Horizontal bars from zero, one row per group, with the margin of error as an error bar.
-    static func bars(_ data: [Datum], title: String) -> String {
+    /// Where a bar chart's parts go: side by side (label, bar, value) or stacked (label
+    /// above, bar and value below).
+    private struct BarLayout {
+        let name: String
+        let labelWidth: Double, plotWidth: Double, textWidth: Double, rowHeight: Double, fontSize: Double
+        let stacked: Bool
+
+        static let wide = BarLayout(name: "wide", labelWidth: 230, plotWidth: 460, textWidth: 230, rowHeight: 36, fontSize: 16,
+                                    stacked: false)
+        static let narrow = BarLayout(name: "narrow", labelWidth: 0, plotWidth: 230, textWidth: 130, rowHeight: 52, fontSize: 15,
+                                      stacked: true)
+    }
+
+    /// Horizontal bars from zero, one row per group, with the margin of error as an error bar
+    /// and, when given, the target as a line: a bar whose interval misses it is set apart.
+    static func bars(_ data: [Datum], title: String, target: (value: Double, text: String)? = nil) -> String {
         guard !data.isEmpty else { return "" }
-        let labelWidth = 170.0, plotWidth = 330.0, textWidth = 110.0, rowHeight = 30.0, top = 6.0
-        let width = labelWidth + plotWidth + textWidth
-        let height = top * 2 + rowHeight * Double(data.count)
-        let low = min(0, data.map { $0.interval?.lowerBound ?? $0.value }.min()!, data.map(\.value).min()!)
-        let high = max(0, data.map { $0.interval?.upperBound ?? $0.value }.max()!, data.map(\.value).max()!)
+        return [BarLayout.wide, .narrow].map { bars(data, title: title, target: target, layout: $0) }.joined()
+    }
+
+    private static func bars(_ data: [Datum], title: String, target: (value: Double, text: String)?, layout: BarLayout) -> String {
+        let top = target == nil ? 6.0 : 26.0
+        let width = layout.labelWidth + layout.plotWidth + layout.textWidth
+        let height = top + 6 + layout.rowHeight * Double(data.count)
+        let low = min(0, data.map { $0.interval?.lowerBound ?? $0.value }.min()!, data.map(\.value).min()!, target?.value ?? 0)
+        let high = max(0, data.map { $0.interval?.upperBound ?? $0.value }.max()!, data.map(\.value).max()!, target?.value ?? 0)
         let span = high - low == 0 ? 1 : high - low
-        func x(_ v: Double) -> Double { labelWidth + (v - low) / span * plotWidth }
+        func x(_ v: Double) -> Double { layout.labelWidth + (v - low) / span * layout.plotWidth }
+        let font = number(layout.fontSize)
+        let words = data.map { "\($0.label): \($0.text)\($0.missesTarget ? ", short of the target" : "")" }
         var svg = """
-            <svg class="chart bars" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
+            <svg class="chart bars \(layout.name)" viewBox="0 0 \(number(width)) \(number(height))" role="img">\
             <title>\(HTML.escape(title))</title>\
-            <desc>\(HTML.escape(data.map { "\($0.label): \($0.text)" }.joined(separator: "; ")))</desc>\
-            <line class="axis" x1="\(number(x(0)))" y1="0" x2="\(number(x(0)))" y2="\(number(height))" stroke="currentColor" stroke-width="1"/>
+            <desc>\(HTML.escape(words.joined(separator: "; ") + (target.map { "; target \($0.text)" } ?? "")))</desc>\
+            <line class="axis" x1="\(number(x(0)))" y1="\(number(top - 4))" x2="\(number(x(0)))" y2="\(number(height))" stroke="currentColor" stroke-width="1"/>
             """
+        if let target {
+            svg += "<line class=\"target\" x1=\"\(number(x(target.value)))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(target.value)))\" y2=\"\(number(height))\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
+            svg += "<text class=\"target-label\" x=\"\(number(x(target.value)))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">target \(HTML.escape(target.text))</text>"
+        }
         for (index, datum) in data.enumerated() {
-            let middle = top + rowHeight * (Double(index) + 0.5)
+            let rowTop = top + layout.rowHeight * Double(index)
+            let middle = layout.stacked ? rowTop + layout.rowHeight - 14 : rowTop + layout.rowHeight / 2
             let start = min(x(0), x(datum.value)), end = max(x(0), x(datum.value))
-            let kind = datum.value < 0 ? "negative" : "positive"
-            svg += "<text class=\"label\" x=\"\(number(labelWidth - 8))\" y=\"\(number(middle + 5))\" text-anchor=\"end\" font-size=\"14\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
+            let kind = datum.missesTarget ? "short" : datum.value < 0 ? "negative" : "positive"
+            if layout.stacked {
+                svg += "<text class=\"label\" x=\"0\" y=\"\(number(rowTop + 16))\" font-size=\"\(font)\" font-weight=\"600\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
+            } else {
+                svg += "<text class=\"label\" x=\"\(number(layout.labelWidth - 10))\" y=\"\(number(middle + 5))\" text-anchor=\"end\" font-size=\"\(font)\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
+            }
             svg += "<rect class=\"bar bar-\(kind)\" x=\"\(number(start))\" y=\"\(number(middle - 9))\" width=\"\(number(max(end - start, 1)))\" height=\"18\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
             if let interval = datum.interval, interval.upperBound > interval.lowerBound {
                 let a = x(interval.lowerBound), b = x(interval.upperBound)
                 svg += "<path class=\"error-bar\" d=\"M\(number(a)) \(number(middle))H\(number(b))M\(number(a)) \(number(middle - 6))V\(number(middle + 6))M\(number(b)) \(number(middle - 6))V\(number(middle + 6))\" stroke=\"currentColor\" stroke-width=\"2\" fill=\"none\"/>"
             }
-            svg += "<text class=\"value\" x=\"\(number(labelWidth + plotWidth + 8))\" y=\"\(number(middle + 5))\" font-size=\"14\" fill=\"currentColor\">\(HTML.escape(datum.text))</text>"
+            svg += "<text class=\"value\" x=\"\(number(layout.labelWidth + layout.plotWidth + 10))\" y=\"\(number(middle + 5))\" font-size=\"\(font)\" fill=\"currentColor\">"
+                + HTML.escape(datum.text) + (datum.missesTarget ? " ▼" : "") + "</text>"
         }
         return svg + "</svg>"
     }
@@ -84,43 +127,76 @@ extension Charts {
     }
 
     /// One row per statement on a 0–100 axis: a dot per group (a different shape each, so it
-    /// reads without colour), and the leadership–customers gap drawn and labelled in points.
+    /// reads without colour), and the leadership–customers gap drawn and labelled in points;
+    /// wide and narrow layouts, as for the bars.
     static func perceptionGap(_ rows: [GapRow], title: String) -> String {
         guard !rows.isEmpty else { return "" }
-        let left = 20.0, plotWidth = 560.0, right = 120.0, rowHeight = 64.0, top = 44.0
-        let width = left + plotWidth + right, height = top + rowHeight * Double(rows.count) + 10
+        return [(name: "wide", plotWidth: 640.0, right: 150.0, font: 16.0, line: 80),
+                (name: "narrow", plotWidth: 250.0, right: 96.0, font: 15.0, line: 38)]
+            .map { perceptionGap(rows, title: title, layout: $0) }.joined()
+    }
+
+    private static func perceptionGap(_ rows: [GapRow], title: String,
+                                      layout: (name: String, plotWidth: Double, right: Double, font: Double, line: Int)) -> String {
+        let left = 20.0, plotWidth = layout.plotWidth, right = layout.right, top = 56.0
+        let lineHeight = layout.font + 5
+        // Each statement wraps to the layout's line length; its row grows with it.
+        let statements = rows.map { wrapped($0.statement, at: layout.line) }
+        let rowHeights = statements.map { 50 + lineHeight * Double($0.count - 1) }
+        let width = left + plotWidth + right, height = top + rowHeights.reduce(0, +) + 10
+        let font = number(layout.font)
         func x(_ percent: Double) -> Double { left + percent / 100 * plotWidth }
         var description: [String] = []
         var svg = """
-            <svg class="chart gap" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
+            <svg class="chart gap \(layout.name)" viewBox="0 0 \(number(width)) \(number(height))" role="img">\
             <title>\(HTML.escape(title))</title>
             """
         // Legend and axis ticks.
-        svg += "<g class=\"legend\" font-size=\"13\" fill=\"currentColor\">"
-        svg += marker(.leadership, x: left + 6, y: 14) + "<text x=\"\(number(left + 16))\" y=\"18\">Leadership</text>"
-        svg += marker(.staff, x: left + 116, y: 14) + "<text x=\"\(number(left + 126))\" y=\"18\">Staff</text>"
-        svg += marker(.customers, x: left + 196, y: 14) + "<text x=\"\(number(left + 206))\" y=\"18\">Customers</text></g>"
+        let legendStep = layout.font * 7
+        svg += "<g class=\"legend\" font-size=\"\(font)\" fill=\"currentColor\">"
+        svg += marker(.leadership, x: left + 6, y: 14) + "<text x=\"\(number(left + 18))\" y=\"19\">Leadership</text>"
+        svg += marker(.staff, x: left + 6 + legendStep * 1.05, y: 14) + "<text x=\"\(number(left + 18 + legendStep * 1.05))\" y=\"19\">Staff</text>"
+        svg += marker(.customers, x: left + 6 + legendStep * 1.65, y: 14) + "<text x=\"\(number(left + 18 + legendStep * 1.65))\" y=\"19\">Customers</text></g>"
         for tick in stride(from: 0, through: 100, by: 25) {
             svg += "<line class=\"tick\" x1=\"\(number(x(Double(tick))))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(Double(tick))))\" y2=\"\(number(height - 8))\" stroke=\"currentColor\" stroke-opacity=\"0.2\"/>"
-            svg += "<text class=\"tick-label\" x=\"\(number(x(Double(tick))))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"12\" fill=\"currentColor\">\(tick)%</text>"
+            svg += "<text class=\"tick-label\" x=\"\(number(x(Double(tick))))\" y=\"\(number(top - 12))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">\(tick)%</text>"
         }
+        var baseline = top
         for (index, row) in rows.enumerated() {
-            let baseline = top + rowHeight * Double(index)
-            let dotY = baseline + 40
-            svg += "<text class=\"statement\" x=\"\(number(left))\" y=\"\(number(baseline + 18))\" font-size=\"15\" font-weight=\"600\" fill=\"currentColor\">\(HTML.escape(row.statement))</text>"
+            defer { baseline += rowHeights[index] }
+            let dotY = baseline + rowHeights[index] - 14
+            svg += "<text class=\"statement\" x=\"\(number(left))\" y=\"\(number(baseline + 18))\" font-size=\"\(number(layout.font + 1))\" font-weight=\"600\" fill=\"currentColor\">"
+                + statements[index].enumerated().map { line, text in
+                    "<tspan x=\"\(number(left))\" dy=\"\(line == 0 ? "0" : number(lineHeight))\">\(HTML.escape(text))</tspan>"
+                }.joined() + "</text>"
             if let leaders = row.leadership, let customers = row.customers {
                 svg += "<line class=\"gap-line\" x1=\"\(number(x(customers)))\" y1=\"\(number(dotY))\" x2=\"\(number(x(leaders)))\" y2=\"\(number(dotY))\" stroke=\"currentColor\" stroke-width=\"4\" stroke-opacity=\"0.35\"/>"
             }
             for (group, value) in [(PerceptionGroup.leadership, row.leadership), (.staff, row.staff), (.customers, row.customers)] {
                 if let value { svg += marker(group, x: x(value), y: dotY) }
             }
-            svg += "<text class=\"gap-label\" x=\"\(number(left + plotWidth + 12))\" y=\"\(number(dotY + 5))\" font-size=\"15\" font-weight=\"700\" fill=\"currentColor\">\(HTML.escape(row.gapText))</text>"
+            svg += "<text class=\"gap-label\" x=\"\(number(left + plotWidth + 12))\" y=\"\(number(dotY + 5))\" font-size=\"\(font)\" font-weight=\"700\" fill=\"currentColor\">\(HTML.escape(row.gapText))</text>"
             let values = [("leadership", row.leadership), ("staff", row.staff), ("customers", row.customers)]
                 .compactMap { name, value in value.map { "\(name) \(MetricDefinition.trimmed($0, decimals: 0))%" } }
             description.append("\(row.statement): \(values.joined(separator: ", ")); gap \(row.gapText)")
         }
         svg += "<desc>\(HTML.escape(description.joined(separator: ". ")))</desc>"
         return svg + "</svg>"
+    }
+
+    /// `text` in lines of at most `length` characters, broken between words (a longer word
+    /// stands alone on its line).
+    static func wrapped(_ text: String, at length: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > length {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + (line.isEmpty && !lines.isEmpty ? [] : [line])
     }
 
     /// Leadership a circle, staff a square, customers a diamond.
