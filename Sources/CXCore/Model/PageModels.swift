@@ -103,6 +103,8 @@ struct BriefingPage: PageModel {
     let hasCostlyThemes: Bool
     /// Customers who joined and left in the briefing's period, when the site counts them.
     let customerFlow: CustomerFlowPart?
+    /// What a printed copy says it is: the period, and the day the site's figures run to.
+    let printStamp: String
 }
 
 /// "N joined, M left": the customers gained and lost in a period, the periods before as a
@@ -421,6 +423,8 @@ struct ScorecardPage: PageModel {
     let drivers: DriversPart?
     /// NPS (and any survey metric answered at several levels) at the three levels.
     let levels: [LevelsPart]
+    /// What a printed copy says it is: the day the site's figures run to.
+    let printStamp: String
 }
 
 /// `404.html`: the layout alone, its links from `base_url`.

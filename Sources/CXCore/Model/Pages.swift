@@ -110,7 +110,8 @@ struct PageBuilder {
             let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
             let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
             return ScorecardPage(metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote,
-                                 drivers: period.flatMap { builder.drivers(in: $0, root: root) }, levels: builder.levels(root: root))
+                                 drivers: period.flatMap { builder.drivers(in: $0, root: root) }, levels: builder.levels(root: root),
+                                 printStamp: "\(builder.site.config.title) · scorecard, figures as of \(builder.site.today.longText)")
         })
         return pages
     }
@@ -163,7 +164,8 @@ struct PageBuilder {
             reading: readingNote,
             drivers: drivers(in: briefing.period, root: root),
             costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
-            customerFlow: try customerFlow(in: briefing.period, root: root))
+            customerFlow: try customerFlow(in: briefing.period, root: root),
+            printStamp: "\(site.config.title) · briefing for \(briefing.period.label), \(briefing.date.longText) · figures as of \(site.today.longText)")
     }
 
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
