@@ -4,7 +4,7 @@ APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev
 TEST_PKGS  := curl git
 RELEASE    := .build/release/cxsite
 
-.PHONY: site test bench deps test-deps apt-install build release validate man fuzz clean
+.PHONY: site test bench deps test-deps apt-install build release validate man screenshots fuzz clean
 
 ## deps: install the C libraries cxsite links against, when missing (test-deps adds what the
 ## tests drive: curl for `serve`, git for story dates, Python's duckdb for the tallies' SQL,
@@ -56,6 +56,11 @@ bench: deps
 	$(SWIFT) build -c release --product cxsite
 	$(SWIFT) build -c release --product cxsite-bench
 	.build/release/cxsite-bench
+
+## screenshots: the briefing, scorecard, a journey and the gap page at 1400 px (light and
+## dark), 390 px and printed, into docs/screenshots/ (needs Chromium).
+screenshots: release
+	scripts/screenshots.sh $(RELEASE)
 
 ## man: the manual page, from the command line's own help, into .build/man/cxsite.1.
 man:
