@@ -131,12 +131,21 @@ final class PreviewState: @unchecked Sendable {
 
     static func headers(for path: String) -> [(String, String)] {
         let type: String
-        switch (path as NSString).pathExtension {
+        switch (path as NSString).pathExtension.lowercased() {
         case "html": type = "text/html; charset=utf-8"
         case "css": type = "text/css; charset=utf-8"
         case "json": type = "application/json"
         case "xml": type = path.hasSuffix("feed.xml") ? "application/atom+xml" : "application/xml"
         case "svg": type = "image/svg+xml"
+        case "png": type = "image/png"
+        case "jpg", "jpeg": type = "image/jpeg"
+        case "gif": type = "image/gif"
+        case "webp": type = "image/webp"
+        case "avif": type = "image/avif"
+        case "ico": type = "image/x-icon"
+        case "pdf": type = "application/pdf"
+        case "woff": type = "font/woff"
+        case "woff2": type = "font/woff2"
         default: type = "application/octet-stream"
         }
         return [("Content-Type", type), ("Cache-Control", "no-store")]
@@ -149,7 +158,7 @@ struct SourceFingerprint: Equatable {
 
     init(of folder: URL) {
         let fileManager = FileManager.default
-        for top in ["cxsite.yaml", "content", "templates"] {
+        for top in SourceWatcher.sources {
             let url = folder.appendingPathComponent(top)
             record(url, as: top)
             guard let enumerator = fileManager.enumerator(atPath: url.path) else { continue }

@@ -7,6 +7,10 @@ import Glibc
 /// the kernel says when (inotify), so a save is seen at once and an idle preview costs nothing;
 /// where inotify cannot be had (no more watches), the folders are polled instead.
 final class SourceWatcher: @unchecked Sendable {  // used by one thread at a time
+    /// What a change of is a change of the site: the config, and the folders a build reads.
+    static let sources = ["cxsite.yaml", "content", "templates", "static"]
+    static let sourceFolders = sources.filter { $0 != "cxsite.yaml" }
+
     private let root: URL
     private var inotify: Int32 = -1
     /// Watched folders by watch descriptor, relative to the root.
@@ -80,7 +84,7 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
             }
             guard let folder = folders[event.wd] else { continue }
             let relative = folder.isEmpty ? name : folder + "/" + name
-            if folder.isEmpty, !["cxsite.yaml", "content", "templates"].contains(name) { continue }  // the output, the cache
+            if folder.isEmpty, !Self.sources.contains(name) { continue }  // the output, the cache
             if event.mask & UInt32(IN_ISDIR) != 0 {
                 if event.mask & UInt32(IN_CREATE | IN_MOVED_TO) != 0 { watching = watching && watch(relative) }
                 if event.mask & UInt32(IN_MOVED_FROM) != 0, let moved = folders.first(where: { $0.value == relative })?.key {
@@ -101,7 +105,7 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
         let descriptor = inotify_add_watch(inotify, path, mask)
         guard descriptor >= 0 else { return errno == ENOENT || errno == ENOTDIR }
         folders[descriptor] = relative
-        let children = relative.isEmpty ? ["content", "templates"]
+        let children = relative.isEmpty ? Self.sourceFolders
             : ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
         for child in children {
             let childRelative = relative.isEmpty ? child : relative + "/" + child

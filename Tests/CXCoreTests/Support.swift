@@ -15,11 +15,11 @@ struct TestSite {
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("sites/\(name)"), to: folder)
     }
 
-    /// A copy of the repository's own sample site (its config, content and templates).
+    /// A copy of the repository's own sample site (its config, content, templates and static files).
     init(sample: Void = ()) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-sample-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        for item in ["cxsite.yaml", "content", "templates"] {
+        for item in ["cxsite.yaml", "content", "templates", "static"] {
             try FileManager.default.copyItem(at: Self.repository.appendingPathComponent(item), to: folder.appendingPathComponent(item))
         }
     }

@@ -25,6 +25,8 @@ struct SiteSources: Sendable {
     var perception: [SourceFile] = []
     /// Survey responses, `content/responses/*.csv`: too large to hold, so validation streams them.
     var responses: [String] = []
+    /// Files copied into the output as they are.
+    var staticFiles: [StaticFile] = []
 }
 
 /// Load: files → sources. Reads every file of the site the build uses, and only regular
@@ -51,7 +53,9 @@ enum Load {
         }
         let (themeFiles, themeProblems) = site.filesRecursively(in: "templates")
         diagnostics += themeProblems
-        for (name, file) in read(themeFiles.map { "templates/" + $0 }, from: site, limit: SiteFolder.textFileLimit, &diagnostics) {
+        // The theme's pictures and fonts are copied as they are, with the static files.
+        let textFiles = themeFiles.filter { !($0.hasPrefix("assets/") && StaticFiles.themeBinary.contains(StaticFiles.fileType(of: $0))) }
+        for (name, file) in read(textFiles.map { "templates/" + $0 }, from: site, limit: SiteFolder.textFileLimit, &diagnostics) {
             sources.theme[String(name.dropFirst("templates/".count))] = file
         }
         return (sources, diagnostics)
@@ -97,6 +101,9 @@ enum Load {
         sources.perception = read(list("content/perception", contentFolders["content/perception"]!), from: site,
                                   limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
         sources.responses = list("content/responses", contentFolders["content/responses"]!)
+        let (staticFiles, staticProblems) = StaticFiles.load(from: site)
+        sources.staticFiles = staticFiles
+        diagnostics += staticProblems
         return (sources, diagnostics)
     }
 
@@ -115,7 +122,8 @@ enum Load {
         guard site.exists("content") else { return [] }
         return site.filesRecursively(in: "content").files.map { "content/" + $0 }.filter { path in
             let folder = (path as NSString).deletingLastPathComponent, type = (path as NSString).pathExtension.lowercased()
-            return !contentFiles.contains(path) && !(contentFolders[folder]?.contains(type) ?? false)
+            let copied = folder == "content/stories" && StaticFiles.besideStories.contains(type)
+            return !contentFiles.contains(path) && !copied && !(contentFolders[folder]?.contains(type) ?? false)
         }.map { path in
             let folder = (path as NSString).deletingLastPathComponent
             let hint = contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }

@@ -135,6 +135,18 @@ public struct SiteFolder: Sendable {
     /// Reads a text file whole; files larger than `limit` bytes are refused with a clear
     /// message instead of filling memory.
     func read(_ relative: String, limit: Int = SiteFolder.textFileLimit) -> Result<SourceFile, Diagnostic> {
+        readBytes(relative, limit: limit).flatMap { bytes, info in
+            SourceFile.decode(bytes, displayPath: relative).map { file in
+                var file = file
+                file.stamp = FileStamp(info)
+                return file
+            }
+        }
+    }
+
+    /// The bytes of a regular file of the site, whatever they hold (an image, a PDF), and its
+    /// metadata; at most `limit` bytes.
+    func readBytes(_ relative: String, limit: Int) -> Result<(bytes: [UInt8], info: stat), Diagnostic> {
         // Non-blocking, so that opening a named pipe does not wait for a writer.
         let descriptor = open(root.path + "/" + relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
@@ -145,7 +157,7 @@ public struct SiteFolder: Sendable {
         guard fstat(descriptor, &kind) == 0, (kind.st_mode & S_IFMT) == S_IFREG else {
             return .failure(Diagnostic(.error, "this is not a regular file: cxsite reads only regular files", at: .file(relative)))
         }
-        func tooLarge(_ size: Int) -> Result<SourceFile, Diagnostic> {
+        func tooLarge(_ size: Int) -> Result<(bytes: [UInt8], info: stat), Diagnostic> {
             let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
             return .failure(Diagnostic(.error, "the file is \(megabytes) MiB, more than the \(limit / 1_048_576) MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)",
                                        at: .file(relative)))
@@ -171,13 +183,11 @@ public struct SiteFolder: Sendable {
             count += result
         }
         bytes.removeSubrange(count...)
-        return SourceFile.decode(bytes, displayPath: relative).map { file in
-            var file = file
-            file.stamp = FileStamp(info)
-            return file
-        }
+        return .success((bytes, info))
     }
 
+    /// The largest file of `static/` (or image beside the stories) copied into the output.
+    public static let staticFileLimit = 32 * 1_048_576
     /// The largest snapshot, perception, config or template file read whole.
     public static let textFileLimit = 16 * 1_048_576
     /// The largest story or briefing: 1 MiB is some 150,000 words of prose, and it bounds

@@ -22,7 +22,7 @@ struct LinkChecker {
             var broken: [(destination: String, target: String, first: RenderedMarkdown.Link, count: Int)] = []
             var index: [String: Int] = [:]
             for link in document.body.links {
-                guard let target = resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }
+                guard let target = Self.resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }
                 if let known = index[link.destination] {
                     broken[known].count += 1
                 } else {
@@ -45,7 +45,7 @@ struct LinkChecker {
 
     /// The output path a relative link points at, or nil for links that leave the site
     /// (a scheme, `//host`, `/absolute`, `#fragment`, `mailto:`).
-    private func resolve(_ destination: String, from page: String) -> String? {
+    static func resolve(_ destination: String, from page: String) -> String? {
         var path = destination
         if let cut = path.firstIndex(where: { $0 == "#" || $0 == "?" }) { path = String(path[..<cut]) }
         guard !path.isEmpty, !path.hasPrefix("/"), !path.contains(":") else { return nil }

@@ -5,8 +5,11 @@ import Diagnostics
 struct SiteModel: Sendable {
     let site: Site
     let pages: [Page]
-    /// Theme assets, `scorecard.json`, the feed and (with `base_url`) the sitemap.
+    /// Theme assets, `scorecard.json`, the feed, (with `base_url`) the sitemap, and the files
+    /// copied as they are.
     let otherFiles: [Route]
+    /// The files copied as they are, by output path.
+    let copied: [String: StaticFile]
 }
 
 /// Model: content → site. Joins content and config into the site (opening stories, the
@@ -29,10 +32,27 @@ enum Model {
         }
         guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }
         let pages = PageBuilder(site: site).pages()
-        let otherFiles = theme.assets.keys.sorted().map(Routes.asset)
+        var otherFiles = theme.assets.keys.sorted().map(Routes.asset)
             + [Routes.scorecardExport, Routes.feed] + (settings.config.baseURL == nil ? [] : [Routes.sitemap])
-        let outputPaths = Set(pages.map(\.path) + otherFiles.map(\.path))
+        // A copied file never replaces what cxsite makes, nor another copied file.
+        var taken = Set(pages.map(\.path) + otherFiles.map(\.path))
+        var copied: [String: StaticFile] = [:]
+        for file in valid.content.staticFiles {
+            if let earlier = copied[file.path] {
+                diagnostics.append(Diagnostic(.error, "\(file.source) and \(earlier.source) would both be \(file.path) in the output: rename one",
+                                              at: .file(file.source)))
+            } else if taken.contains(file.path) {
+                diagnostics.append(Diagnostic(.error, "\(file.source) would replace \(file.path), which cxsite makes: rename it",
+                                              at: .file(file.source)))
+            } else {
+                copied[file.path] = file
+                otherFiles.append(Routes.copied(file.path))
+            }
+        }
+        taken.formUnion(copied.keys)
+        guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }
+        let outputPaths = taken
         diagnostics += LinkChecker(site: site, content: valid.content, outputPaths: outputPaths).brokenLinks(severity: brokenLinks)
-        return (SiteModel(site: site, pages: pages, otherFiles: otherFiles), diagnostics)
+        return (SiteModel(site: site, pages: pages, otherFiles: otherFiles, copied: copied), diagnostics)
     }
 }

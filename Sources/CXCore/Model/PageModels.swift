@@ -54,6 +54,15 @@ struct PageFrame: Encodable, Sendable {
 
     struct SiteTitle: Encodable, Sendable {
         let title: String
+        /// The site's logo (`logo` in cxsite.yaml), beside the title.
+        let logo: Logo?
+    }
+
+    struct Logo: Encodable, Sendable {
+        /// Its output path, from the root.
+        let src: String
+        let width: Int
+        let height: Int
     }
 
     struct NavItem: Encodable, Sendable {

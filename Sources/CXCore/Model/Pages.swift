@@ -73,6 +73,7 @@ struct PageBuilder {
                             section: .stories) { root in try builder.storiesPage(number, of: storyPages, root: root) }
             var inputs = StableHasher()
             inputs.combine(countsHash)
+            inputs.combine(site.imagesHash)  // the logo's size is in the frame
             inputs.combine(storyPages)
             inputs.combine(cardsOf: site.stories.onPage(number))
             page.inputs = inputs.finalize()
@@ -83,6 +84,7 @@ struct PageBuilder {
             var inputs = StableHasher()
             inputs.combine(story.sourceHash)
             inputs.combine(site.sentimentHash)
+            inputs.combine(site.imagesHash)
             if let change = site.history.lastChange(of: story.path) {
                 inputs.combine(change.date.description)
                 inputs.combine(change.author)
@@ -121,7 +123,7 @@ struct PageBuilder {
                                         _ model: @escaping @Sendable (_ root: String) throws -> Model) -> Page {
         let root = root ?? Routes.root(of: route.path)
         let nav = navigation["\(root)|\(section?.rawValue ?? "")"]
-        let siteTitle = PageFrame.SiteTitle(title: site.config.title)
+        let siteTitle = PageFrame.SiteTitle(title: site.config.title, logo: site.logo)
         return Page(route) {
             let frame = PageFrame(root: root, pageTitle: title, site: siteTitle,
                                   nav: try nav ?? PageFrame.navigation(root: root, section: section))
@@ -147,7 +149,7 @@ struct PageBuilder {
             guard !counts.contains(metric.id), site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
             return metricCard(metric, root: root, period: briefing.period)
         }
-        let notes = briefing.body.html
+        let notes = withImageSizes(briefing.body.html, on: briefing.route.path)
         let costly = costliestThemes(in: briefing.period, root: root)
         return BriefingPage(
             briefing: briefingSummary(briefing, root: root),
@@ -189,7 +191,7 @@ struct PageBuilder {
     private func storyPage(_ story: Story, root: String) throws -> StoryPage {
         let change = site.history.lastChange(of: story.path)
         let details = StoryPage.StoryDetails(
-            html: story.body.html,
+            html: withImageSizes(story.body.html, on: story.route.path),
             actions: story.actions.map { action in
                 StoryPage.Action(what: action.what, owner: action.owner, due: action.due?.longText ?? "", done: action.done)
             },
@@ -233,6 +235,7 @@ struct PageBuilder {
             if let scoresHash {
                 var inputs = StableHasher()
                 inputs.combine(scoresHash)
+                inputs.combine(site.imagesHash)  // the logo's size is in the frame
                 inputs.combine(ordered.count)
                 inputs.combine(cardsOf: ordered.onPage(number))
                 page.inputs = inputs.finalize()
@@ -272,6 +275,27 @@ struct PageBuilder {
     }
 
     // MARK: Parts
+
+    /// `html` with each `<img>` whose picture the output holds given its width and height,
+    /// so the page does not jump while it loads.
+    func withImageSizes(_ html: String, on page: String) -> String {
+        guard !site.images.isEmpty, html.contains("<img src=\"") else { return html }
+        var result = ""
+        var rest = Substring(html)
+        while let tag = rest.range(of: "<img src=\"") {
+            result += rest[..<tag.upperBound]
+            rest = rest[tag.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let source = String(rest[..<end])
+            result += source + "\""
+            rest = rest[rest.index(after: end)...]
+            let decoded = source.replacingOccurrences(of: "&amp;", with: "&")
+            if let path = LinkChecker.resolve(decoded, from: page), let size = site.images[path] {
+                result += " width=\"\(size.width)\" height=\"\(size.height)\""
+            }
+        }
+        return result + rest
+    }
 
     /// The key drivers of `period`, when it has any.
     func drivers(in period: Period, root: String) -> DriversPart? {

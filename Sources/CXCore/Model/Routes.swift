@@ -57,6 +57,10 @@ enum Routes {
 
     /// A file of the theme's `assets/` folder, by its path relative to `templates/`.
     static func asset(_ path: String) -> Route { Route(fixed: path) }
+    /// A file copied as it is (`static/`, a picture beside the stories), by its output path.
+    static func copied(_ path: String) -> Route {
+        Route(path: path, href: path.split(separator: "/").map { Slug.href(String($0)) }.joined(separator: "/"))
+    }
 
     static func story(_ slug: String) -> Route { Route(folder: "stories", name: slug) }
     static func briefing(_ slug: String) -> Route { Route(folder: "briefings", name: slug) }

@@ -35,6 +35,12 @@ struct Site: Sendable {
     let sentiment: SentimentLexicon
     /// A hash of the site's own lexicon, 0 for the built-in one: story pages show its reading.
     let sentimentHash: UInt64
+    /// The size of each picture copied into the output, by output path, and a hash of them
+    /// all (a page that shows one is made from it).
+    let images: [String: ImageSize]
+    let imagesHash: UInt64
+    /// The logo beside the site's title, when `cxsite.yaml` names one.
+    let logo: PageFrame.Logo?
 
     /// Loops older than this are flagged.
     static let staleLoopDays = 30
@@ -90,6 +96,25 @@ struct Site: Sendable {
             }
         }
         diagnostics += unknownThemes(stories, content.themes, content: content)
+        var images: [String: ImageSize] = [:]
+        var hasher = StableHasher()
+        for file in content.staticFiles {
+            guard let size = file.size else { continue }
+            images[file.path] = size
+            hasher.combine(file.path)
+            hasher.combine(size.width)
+            hasher.combine(size.height)
+        }
+        let imagesHash = hasher.finalize()
+        var logo: PageFrame.Logo?
+        if let named = config.logo {
+            if let file = content.staticFiles.first(where: { $0.source == named && $0.source.hasPrefix("static/") }), let size = file.size {
+                logo = PageFrame.Logo(src: file.path, width: size.width, height: size.height)
+            } else {
+                diagnostics.append(content.diagnostic("logo '\(named)' is not a picture in static/ (PNG, JPEG, GIF or WebP): put it there and name it as static/logo.png",
+                                                      at: config.logoLocation ?? .file(SiteConfig.fileName)))
+            }
+        }
         let site = Site(config: config, stories: stories, briefings: briefings,
                         scorecard: scorecard,
                         openingStories: opening,
@@ -105,7 +130,8 @@ struct Site: Sendable {
                         successCount: stories.count { $0.outcome == .success },
                         themes: content.themes,
                         storiesByTheme: storiesByTheme(stories, content.themes),
-                        sentiment: content.sentiment, sentimentHash: content.sentimentHash)
+                        sentiment: content.sentiment, sentimentHash: content.sentimentHash,
+                        images: images, imagesHash: imagesHash, logo: logo)
         return (site, diagnostics)
     }
 

@@ -100,7 +100,7 @@ struct Renderer: Sendable {
             case Routes.scorecardExport: ScorecardExport.json(model.site.scorecard)
             case Routes.feed: Feeds.atom(model.site)
             case Routes.sitemap: Feeds.sitemap(model.site, pages: model.pages)
-            default: theme.assets[route.path].map { Array($0.utf8) }
+            default: theme.assets[route.path].map { Array($0.utf8) } ?? model.copied[route.path]?.bytes
             }
             return bytes.map { (route.path, $0) }
         }

@@ -183,6 +183,8 @@ public struct Content: Sendable {
     var sentimentHash: UInt64 = 0
     /// Perception-gap survey rounds, in file order.
     public var perceptionRounds: [PerceptionRound] = []
+    /// Files copied into the output as they are (`static/`, images beside the stories).
+    var staticFiles: [StaticFile] = []
     /// The files read, by path, so later stages can quote the line an error points at.
     var files: [String: SourceFile] = [:]
     /// Where files not read (unchanged stories taken from the build cache) are read from when

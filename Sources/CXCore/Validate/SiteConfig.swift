@@ -23,6 +23,9 @@ public struct SiteConfig: Sendable {
     public var minimumNForComments: Int = defaultMinimumNForComments
     /// The snapshot metrics that count customers gained and lost (`customers`), when given.
     public var customers: CustomerFlow?
+    /// The site's logo: a picture in `static/` (`logo: static/logo.png`), and where it is named.
+    public var logo: String?
+    var logoLocation: SourceLocation?
 
     /// A site with `touchpoints` and, without `journeys`, one journey through all of them.
     init(title: String, period: PeriodKind, touchpoints: [Touchpoint], journeys: [Journey]? = nil,
@@ -110,12 +113,16 @@ public struct SiteConfig: Sendable {
         }
         let minimumN = fields.int("min_n", in: 1...1_000_000) ?? defaultMinimumN
         let minimumNForComments = fields.int("min_n_comments", in: 1...1_000_000) ?? defaultMinimumNForComments
+        let logo = fields.string("logo"), logoLocation = fields.node("logo").map { fields.location(of: $0) }
         fields.warnAboutUnknownKeys(["title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
-                                     "base_url", "min_n", "min_n_comments"])
+                                     "base_url", "min_n", "min_n_comments", "logo"])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
-        return (SiteConfig(title: title, period: period, touchpoints: touchpoints, journeys: journeys, metrics: metrics,
-                           allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
-                           minimumNForComments: minimumNForComments, customers: customers), fields.diagnostics)
+        var config = SiteConfig(title: title, period: period, touchpoints: touchpoints, journeys: journeys, metrics: metrics,
+                                allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
+                                minimumNForComments: minimumNForComments, customers: customers)
+        config.logo = logo
+        config.logoLocation = logoLocation
+        return (config, fields.diagnostics)
     }
 
     /// The inventory and the journeys: `touchpoints:` with `journeys:`, or the older `journey:`

@@ -50,6 +50,7 @@ enum Validate {
         var validator = ContentValidator(config: settings.config)
         var (content, reused) = validator.validate(sources, cache: cache)
         content.folder = site
+        content.staticFiles = sources.staticFiles
         return ((content, reused), validator.diagnostics)
     }
 

@@ -1,0 +1,80 @@
+@testable import CXCore
+import Diagnostics
+import Foundation
+import Testing
+
+/// Pictures and files: `static/`, pictures beside the stories, the theme's binary assets, the
+/// logo; copied byte for byte, link-checked, sized.
+struct StaticFileTests {
+    /// The first bytes of a PNG that says it is `width` × `height`, then bytes no text file
+    /// could hold.
+    static func png(_ width: Int, _ height: Int) -> Data {
+        var bytes: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13] + Array("IHDR".utf8)
+        for value in [width, height] { bytes += [24, 16, 8, 0].map { UInt8((value >> $0) & 0xFF) } }
+        return Data(bytes + [8, 6, 0, 0, 0, 0xFF, 0x00, 0xFE])
+    }
+
+    private func write(_ site: TestSite, _ relative: String, _ data: Data) throws {
+        let url = site.folder.appendingPathComponent(relative)
+        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try data.write(to: url)
+    }
+
+    @Test func staticFilesAndTheThemesPicturesAreCopiedByteForByte() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let letter = Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF, 0x80, 0x0A])
+        try write(site, "static/letters/complaint.pdf", letter)
+        try write(site, "templates/assets/mark.png", Self.png(10, 10))
+        try write(site, "static/evil.svg", Data("<svg onload=\"alert(1)\"/>".utf8))
+        let summary = try site.build()
+        #expect(try Data(contentsOf: site.output.appendingPathComponent("letters/complaint.pdf")) == letter)
+        #expect(try Data(contentsOf: site.output.appendingPathComponent("assets/mark.png")) == Self.png(10, 10))
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent("evil.svg").path))
+        #expect(summary.warnings.contains { $0.message == "not copied: a .svg file can carry scripts, which cxsite never publishes" })
+    }
+
+    @Test func aPictureBesideAStoryIsLinkedSizedAndCopied() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try write(site, "content/stories/handwritten.png", Self.png(640, 480))
+        try site.append("content/stories/fast-install.md", "\n![The handwritten complaint](handwritten.png)\n")
+        try site.build()
+        #expect(try Data(contentsOf: site.output.appendingPathComponent("stories/handwritten.png")) == Self.png(640, 480))
+        #expect(try site.page("stories/fast-install.html")
+            .contains(#"<img src="handwritten.png" width="640" height="480" alt="The handwritten complaint" />"#))
+        // A picture that is not there is still a broken link.
+        try site.append("content/stories/fast-install.md", "\n![Gone](gone.png)\n")
+        #expect(try site.build().warnings.map(\.message).contains("broken link 'gone.png': the site has no stories/gone.png"))
+    }
+
+    @Test func aCopiedFileNeverReplacesAPageAndTheLogoMustBeAPictureInStatic() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try write(site, "static/scorecard.json", Data("{}".utf8))
+        #expect(site.buildErrors().filter(\.isError).map(\.message) == ["static/scorecard.json would replace scorecard.json, which cxsite makes: rename it"])
+        try site.remove("static/scorecard.json")
+        try write(site, "static/logo.png", Self.png(120, 40))
+        try site.append("cxsite.yaml", "logo: static/logo.png\n")
+        try site.build()
+        #expect(try site.page("stories/index.html").contains(#"<img class="logo" src="../logo.png" alt="" width="120" height="40"> Acme Fibre"#))
+        try site.write("cxsite.yaml", try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+            .replacingOccurrences(of: "logo: static/logo.png", with: "logo: static/missing.png"))
+        let errors = site.buildErrors().filter(\.isError)
+        #expect(errors.map(\.message) == ["logo 'static/missing.png' is not a picture in static/ (PNG, JPEG, GIF or WebP): put it there and name it as static/logo.png"])
+        #expect(errors.first?.location?.path == "cxsite.yaml")
+    }
+
+    @Test(arguments: [
+        ([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xF0, 0x00], ImageSize(width: 320, height: 240)),
+        ([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03],
+         ImageSize(width: 640, height: 480)),
+        (Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0] + [0x3F, 0x01, 0x00, 0xC7, 0x00, 0x00],
+         ImageSize(width: 320, height: 200)),
+        ([0x00, 0x01, 0x02], nil),
+    ] as [([UInt8], ImageSize?)])
+    func picturesSayTheirSize(_ bytes: [UInt8], _ size: ImageSize?) {
+        #expect(ImageSize(of: bytes) == size)
+        #expect(ImageSize(of: [UInt8](Self.png(7, 3))) == ImageSize(width: 7, height: 3))
+    }
+}
