@@ -129,6 +129,10 @@ struct Corpus: Sendable {
 }
 
 /// Writes a synthetic site of `count` stories shaped like `corpus` into `folder`.
+/// The year the synthetic content is dated in: a past one, so that no story is dated after the
+/// day the benchmark runs (such stories are warnings, which a real site does not have).
+let benchYear = 2025
+
 func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .long) throws {
     let fileManager = FileManager.default
     try? fileManager.removeItem(at: folder)
@@ -167,8 +171,8 @@ func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .
 
                 | Contact | Date | Outcome |
                 |---------|------|---------|
-                | 1 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
-                | 2 | 2026-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
+                | 1 | \(benchYear)-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
+                | 2 | \(benchYear)-\(zeroPad(month))-\(zeroPad(day)) | \(sentence(4)) |
                 """)
 
             > \(sentence(16))
@@ -181,7 +185,7 @@ func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .
         try """
             ---
             title: "Story \(index): \(sentence(5).dropLast())"
-            date: 2026-\(zeroPad(month))-\(zeroPad(day))
+            date: \(benchYear)-\(zeroPad(month))-\(zeroPad(day))
             outcome: \(index % 2 == 0 ? "failure" : "success")
             customer: "Customer \(index)"
             segment: \(["residential", "small-business", "enterprise"][index % 3])
@@ -198,8 +202,8 @@ func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .
         try """
             ---
             title: Review \(index + 1)
-            date: 2026-\(zeroPad(month))-28
-            period: 2026-Q\(1 + (month - 1) / 3)
+            date: \(benchYear)-\(zeroPad(month))-28
+            period: \(benchYear)-Q\(1 + (month - 1) / 3)
             ---
             ## Agenda
 
@@ -207,7 +211,7 @@ func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .
             2. Numbers
             """.write(to: folder.appendingPathComponent("content/briefings/review-\(index + 1).md"), atomically: true, encoding: .utf8)
     }
-    try "period,metric,value,n\n2026-Q2,nps,20,900\n2026-Q3,nps,31,1000\n"
+    try "period,metric,value,n\n\(benchYear)-Q2,nps,20,900\n\(benchYear)-Q3,nps,31,1000\n"
         .write(to: folder.appendingPathComponent("content/metrics/q.csv"), atomically: true, encoding: .utf8)
     if corpus.responses > 0 {
         try fileManager.createDirectory(at: folder.appendingPathComponent("content/responses"), withIntermediateDirectories: true)
@@ -297,7 +301,7 @@ func writeResponses(rows: Int, to url: URL) throws {
         let score: UInt64 = metric == "nps" ? random.next() % 11 : metric == "csat" ? 1 + random.next() % 5 : 1 + random.next() % 7
         let month = 1 + Int(random.next() % 12), day = 1 + Int(random.next() % 28)
         let comment = comments[Int(random.next() % UInt64(comments.count))]
-        chunk += "2026-\(zeroPad(month))-\(zeroPad(day)),\(metric),\(score),R-\(100_000 + index),"
+        chunk += "\(benchYear)-\(zeroPad(month))-\(zeroPad(day)),\(metric),\(score),R-\(100_000 + index),"
             + "\(segments[Int(random.next() % 3)]),\(touchpoints[Int(random.next() % 7)]),"
             + (comment.contains(",") || comment.contains("\"") ? "\"" + comment.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : comment) + "\n"
         if chunk.utf8.count > 1 << 20 {

@@ -173,3 +173,16 @@ struct BuildTests {
         #expect(try site.page("journeys/customer-journey.html").contains("href=\"../touchpoints/caf%C3%A9.html\""))
     }
 }
+
+extension BuildTests {
+    @Test func storiesFromTheFutureAreListedUpToTenThenCounted() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        for index in 0..<13 {
+            try site.write("content/stories/ahead-\(index).md", "---\ntitle: Ahead \(index)\ndate: 2099-01-\(10 + index)\noutcome: success\n---\nSoon.\n")
+        }
+        let warnings = try site.build().warnings.map(\.message).filter { $0.contains("after today") }
+        #expect(warnings.count == 11)  // ten listed, one counting the rest
+        #expect(warnings.last?.hasPrefix("3 more stories are dated after today") == true)
+    }
+}

@@ -172,13 +172,21 @@ struct Site: Sendable {
         return dates.filter { $0 <= now }.max() ?? min(dates.max() ?? now, now)
     }
 
-    /// A warning for each story dated after `today`.
+    /// Future stories listed one by one; past them, one warning counts the rest, so a site
+    /// whose dates are all a year ahead does not flood the terminal.
+    static let listedFutureStories = 10
+
+    /// A warning for each story dated after `today`, the first ``listedFutureStories`` of them.
     static func futureStories(_ stories: [Story], after today: Day, content: Content) -> [Diagnostic] {
-        stories.filter { $0.date > today }.map { story in
+        let future = stories.filter { $0.date > today }
+        let more = future.count - listedFutureStories
+        return future.prefix(listedFutureStories).map { story in
             content.diagnostic("'\(story.title)' is dated \(story.date), after today (\(today.longText)): it is listed, but moves no loop's age "
                                + "and opens no period; correct the date, or build with --future if it is meant",
                                at: story.dateLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning)
-        }
+        } + (more > 0 ? [Diagnostic(.warning, "\(more) more \(more == 1 ? "story is" : "stories are") dated after today (\(today.longText)), "
+                                   + "not listed here: correct the dates, or build with --future if they are meant",
+                                   at: .file("content/stories"))] : [])
     }
 
     /// The stories that name each theme in their front matter or mention it in their title,

@@ -156,24 +156,28 @@ struct ContentValidator {
     /// or higher, or the end: a section `cxsite new` wrote that nobody filled in.
     static func emptySections(in body: (text: String, line: Int), of file: SourceFile) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
-        var open: (title: String, level: Int, line: Int)?
+        var open: (title: Substring.UTF8View, level: Int, line: Int)?
         var inFence = false
         func close() {
             if let section = open {
-                warnings.append(file.diagnostic("the section '\(section.title)' is empty: write it, or remove the heading",
+                let title = String(decoding: section.title, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+                warnings.append(file.diagnostic("the section '\(title)' is empty: write it, or remove the heading",
                                                 line: section.line, column: 1, severity: .warning))
             }
             open = nil
         }
-        for (offset, line) in body.text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespaces)
-            if trimmed.hasPrefix("```") || trimmed.hasPrefix("~~~") { inFence.toggle() }
-            let level = inFence ? 0 : trimmed.prefix { $0 == "#" }.count
-            if (1...6).contains(level), trimmed.dropFirst(level).first == " " {
+        // Bytes, not strings: this runs over every story's text on every full build.
+        let hash = UInt8(ascii: "#"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        for (offset, line) in body.text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard let first = line.firstIndex(where: { $0 != space && $0 != tab && $0 != UInt8(ascii: "\r") }) else { continue }
+            let rest = line[first...]
+            if rest.starts(with: "```".utf8) || rest.starts(with: "~~~".utf8) { inFence.toggle() }
+            let level = inFence || rest.first != hash ? 0 : rest.prefix { $0 == hash }.count
+            if (1...6).contains(level), rest.dropFirst(level).first == space {
                 if let section = open, level > section.level { open = nil }  // a subsection is content
                 close()
-                open = (String(trimmed.dropFirst(level)).trimmingCharacters(in: .whitespaces), level, body.line + offset)
-            } else if !trimmed.isEmpty {
+                open = (Substring(rest.dropFirst(level)).utf8, level, body.line + offset)
+            } else {
                 open = nil
             }
         }

@@ -98,6 +98,12 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         recentComments.count < Self.keptComments || date > recentComments.last!.date
     }
 
+    /// The same, for a comment whose text is `text`: false when that text is kept already,
+    /// as new or newer; checked on the bytes, before any string is made of them.
+    func wouldKeepComment(from date: Day, text: UnsafeBufferPointer<UInt8>) -> Bool {
+        wouldKeepComment(from: date) && !recentComments.contains { $0.date >= date && $0.text.utf8.elementsEqual(text) }
+    }
+
     /// Keeps `comment` among the newest, once per text: a newer copy of a kept text replaces
     /// it, an older one is dropped, so the page quotes three different customers' words.
     mutating func keep(_ comment: ResponseComment) {
@@ -418,30 +424,21 @@ struct ResponseAggregator {
                 fail("score \(score) is out of range for \(metric.rawValue): expected \(metric.scale.lowerBound) to \(metric.scale.upperBound)",
                      columns.score)
             }
-            var touchpoint: Int?
-            if let field = columns.touchpoint, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
-                touchpoint = record.withBytes(field) { bytes in
-                    let id = RowBytes.trimmed(bytes)
-                    return touchpointBytes.firstIndex { $0.elementsEqual(id) }
+            /// The place among `ids` of the id in `field`; nil when empty or unknown (reported).
+            func lookup(_ field: Int?, among ids: [[UInt8]], what: String, known: String) -> Int? {
+                guard let field, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) else { return nil }
+                if let found = record.withBytes(field, { bytes in ids.firstIndex { $0.elementsEqual(RowBytes.trimmed(bytes)) } }) {
+                    return found
                 }
-                if touchpoint == nil {
-                    let id = record.string(field).trimmingCharacters(in: .whitespaces)
-                    fail("unknown touchpoint '\(id)': cxsite.yaml has \(config.touchpointList)", field)
-                }
+                fail("unknown \(what) '\(record.string(field).trimmingCharacters(in: .whitespaces))': cxsite.yaml has \(known)", field)
+                return nil
             }
-            var journey: Int?
-            if let field = columns.journey, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
-                journey = record.withBytes(field) { bytes in
-                    let id = RowBytes.trimmed(bytes)
-                    return journeyBytes.firstIndex { $0.elementsEqual(id) }
-                }
-                if journey == nil {
-                    let id = record.string(field).trimmingCharacters(in: .whitespaces)
-                    fail("unknown journey '\(id)': cxsite.yaml has \(config.journeyList)", field)
-                } else if let touchpoint, !config.journeys[journey!].steps.contains(config.touchpoints[touchpoint].id) {
-                    fail("touchpoint '\(config.touchpoints[touchpoint].id)' is not a step of journey '\(config.journeys[journey!].id)': its steps are \(config.journeys[journey!].steps.joined(separator: ", "))",
-                         field)
-                }
+            let touchpoint = lookup(columns.touchpoint, among: touchpointBytes, what: "touchpoint", known: config.touchpointList)
+            let journey = lookup(columns.journey, among: journeyBytes, what: "journey", known: config.journeyList)
+            if let field = columns.journey, let journey, let touchpoint,
+               !config.journeys[journey].steps.contains(config.touchpoints[touchpoint].id) {
+                fail("touchpoint '\(config.touchpoints[touchpoint].id)' is not a step of journey '\(config.journeys[journey].id)': its steps are \(config.journeys[journey].steps.joined(separator: ", "))",
+                     field)
             }
             var weight = 1.0
             if let field = columns.weight {
@@ -482,9 +479,13 @@ struct ResponseAggregator {
                     return (themes.matcher.themes(in: words), sentiment.polarity(of: words))
                 }
                 mismatch = metric == .nps ? Mismatch(score: score, polarity: polarity!) : nil
-                let kept = mentioned.contains { tally.wantsThemeComment(block, theme: $0, touchpoint: touchpoint, from: date) }
-                    || mismatch.map { tally.blocks[block].mismatches[$0].wouldKeepComment(from: date) } ?? false
-                if kept || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date)) {
+                let wanted = record.withBytes(field) { bytes in
+                    let text = RowBytes.trimmed(bytes)
+                    return mentioned.contains { tally.wantsThemeComment(block, theme: $0, touchpoint: touchpoint, from: date, text: text) }
+                        || mismatch.map { tally.blocks[block].mismatches[$0].wouldKeepComment(from: date, text: text) } ?? false
+                        || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date, text: text))
+                }
+                if wanted {
                     comment = ResponseComment(date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
                                               segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.touchpoints[$0].id })
                 }
@@ -565,17 +566,17 @@ struct ResponseAggregator {
             return found
         }
 
-        func wantsComment(_ block: Int, _ segment: Int?, _ touchpoint: Int?, from date: Day) -> Bool {
+        func wantsComment(_ block: Int, _ segment: Int?, _ touchpoint: Int?, from date: Day, text: UnsafeBufferPointer<UInt8>) -> Bool {
             let current = blocks[block]
-            return current.all.wouldKeepComment(from: date)
-                || segment.map { $0 >= current.segments.count || current.segments[$0].wouldKeepComment(from: date) } ?? false
-                || touchpoint.map { current.touchpoints[$0].wouldKeepComment(from: date) } ?? false
+            return current.all.wouldKeepComment(from: date, text: text)
+                || segment.map { $0 >= current.segments.count || current.segments[$0].wouldKeepComment(from: date, text: text) } ?? false
+                || touchpoint.map { current.touchpoints[$0].wouldKeepComment(from: date, text: text) } ?? false
         }
 
-        func wantsThemeComment(_ block: Int, theme: Int, touchpoint: Int?, from date: Day) -> Bool {
+        func wantsThemeComment(_ block: Int, theme: Int, touchpoint: Int?, from date: Day, text: UnsafeBufferPointer<UInt8>) -> Bool {
             let themes = blocks[block].themes
-            return themes[ThemeSlot(theme: theme, touchpoint: -1)]?.wouldKeepComment(from: date) ?? true
-                || touchpoint.map { themes[ThemeSlot(theme: theme, touchpoint: $0)]?.wouldKeepComment(from: date) ?? true } ?? false
+            return themes[ThemeSlot(theme: theme, touchpoint: -1)]?.wouldKeepComment(from: date, text: text) ?? true
+                || touchpoint.map { themes[ThemeSlot(theme: theme, touchpoint: $0)]?.wouldKeepComment(from: date, text: text) ?? true } ?? false
         }
 
         /// A response whose comment mentions `theme`: its newest comments are kept whatever the score.
