@@ -78,3 +78,24 @@ struct StaticFileTests {
         #expect(ImageSize(of: [UInt8](Self.png(7, 3))) == ImageSize(width: 7, height: 3))
     }
 }
+
+/// Tables saved from a spreadsheet as tab-separated text.
+struct TabSeparatedTests {
+    @Test func responsesAndSnapshotsMayBeTabSeparatedWithTheirErrorsLocated() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var tsv = "date\tmetric\tscore\ttouchpoint\tcomment\n"
+        for index in 0..<40 { tsv += "2026-08-\(10 + index % 9)\tnps\t\(index % 11)\tbilling\t\"Billed, twice\"\n" }
+        try site.write("content/responses/export.tsv", tsv)
+        try site.write("content/metrics/extra.tsv", "period\tmetric\tvalue\n2026-Q3\tretention\t93.1\n")
+        try site.remove("content/metrics/snapshots.csv")
+        try site.build()
+        let json = try site.page("scorecard.json")
+        #expect(json.contains(#"{"metric": "nps", "period": "2026-Q3", "segment": null, "touchpoint": null, "level": "all", "journey": null, "n": 40"#))
+        #expect(json.contains(#""metric": "retention", "period": "2026-Q3""#) && json.contains(#""value": 93.1"#))
+        // A bad score, and a comma where a tab belongs, are located by line and column.
+        try site.write("content/responses/export.tsv", "date\tmetric\tscore\n2026-08-01\tnps\t11\n2026-08-02,nps,5\n")
+        let errors = site.buildErrors().filter(\.isError).map { "\($0.location!.line):\($0.location!.column): \($0.message)" }
+        #expect(errors == ["2:16: score 11 is out of range for nps: expected 0 to 10", "3:1: this row has 1 fields but the header has 3"])
+    }
+}

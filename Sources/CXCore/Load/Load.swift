@@ -111,8 +111,8 @@ enum Load {
     /// (not their subfolders); and the single files it reads.
     static let contentFolders: [String: Set<String>] = [
         "content/stories": ["md", "markdown"], "content/briefings": ["md", "markdown"],
-        "content/metrics": ["csv", "json", "yaml", "yml"], "content/tallies": ["csv", "json", "yaml", "yml"],
-        "content/perception": ["yaml", "yml"], "content/responses": ["csv"],
+        "content/metrics": ["csv", "tsv", "json", "yaml", "yml"], "content/tallies": ["csv", "tsv", "json", "yaml", "yml"],
+        "content/perception": ["yaml", "yml"], "content/responses": ["csv", "tsv"],
     ]
     static let contentFiles: Set<String> = [ThemeCatalog.path, SentimentLexicon.sitePath]
 

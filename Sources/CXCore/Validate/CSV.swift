@@ -76,8 +76,10 @@ struct CSVReader {
         var column: Int
     }
 
-    /// Bytes that end a run of plain field text.
-    private static let unquotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x2C, 0x0A, 0x0D, 0x22)  // , \n \r "
+    /// The byte between fields: a comma, or a tab in a `.tsv` file.
+    let delimiter: UInt8
+    /// Bytes that end a run of plain field text: the delimiter, \n, \r and ".
+    private let unquotedStops: (UInt8, UInt8, UInt8, UInt8)
     private static let quotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x0A, 0x22, 0x22)    // " \n
 
     private var source: ByteSource
@@ -85,18 +87,30 @@ struct CSVReader {
     private var column = 1
     private(set) var record = Record()
 
-    /// Reads CSV held in memory.
-    init(_ bytes: [UInt8]) {
+    /// Reads CSV (or, with a tab as `delimiter`, TSV) held in memory.
+    init(_ bytes: [UInt8], delimiter: UInt8 = CSVReader.comma) {
         source = ByteSource(bytes: bytes)
+        self.delimiter = delimiter
+        unquotedStops = (delimiter, 0x0A, 0x0D, 0x22)
         skipByteOrderMark()
     }
 
-    /// Reads a CSV file in chunks; nil when it cannot be opened.
-    init?(path: String) {
+    /// Reads a CSV or TSV file in chunks; nil when it cannot be opened.
+    init?(path: String, delimiter: UInt8 = CSVReader.comma) {
         guard let source = ByteSource(path: path) else { return nil }
         self.source = source
+        self.delimiter = delimiter
+        unquotedStops = (delimiter, 0x0A, 0x0D, 0x22)
         skipByteOrderMark()
     }
+
+    static let comma = UInt8(ascii: ","), tab = UInt8(ascii: "\t")
+
+    /// The delimiter of a table file by its name: a tab for `.tsv`, a comma otherwise.
+    static func delimiter(of path: String) -> UInt8 { path.lowercased().hasSuffix(".tsv") ? tab : comma }
+
+    /// "comma" or "tab", for messages.
+    private var delimiterName: String { delimiter == Self.tab ? "tab" : "comma" }
 
     private mutating func skipByteOrderMark() {
         if source.peek() == 0xEF, source.peek(1) == 0xBB, source.peek(2) == 0xBF {
@@ -127,7 +141,7 @@ struct CSVReader {
             try readField()
             record.ranges.append(start..<record.bytes.count)
             guard let byte = source.peek() else { break }
-            if byte == UInt8(ascii: ",") {
+            if byte == delimiter {
                 advance()
                 continue
             }
@@ -144,7 +158,7 @@ struct CSVReader {
             Problem(message: "a field longer than \(Self.fieldLimit / 1024) KiB: is a quote missing, or a file not CSV?", line: openLine, column: openColumn)
         }
         guard source.peek() == UInt8(ascii: "\"") else {
-            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.unquotedStops, limit: limit)
+            let run = source.takeRun(into: &record.bytes, stoppingAt: unquotedStops, limit: limit)
             column += run.scalars
             record.hasUncommonBytes = record.hasUncommonBytes || run.uncommon
             if run.stop == UInt8(ascii: "\"") {
@@ -172,8 +186,8 @@ struct CSVReader {
             if record.bytes.count < limit { record.bytes.append(byte) } else { truncated = true }
         }
         if truncated { throw tooLong() }
-        if let byte = source.peek(), byte != UInt8(ascii: ","), byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
-            throw Problem(message: "text after a closing quote: a quoted field must end at a comma or the end of the line",
+        if let byte = source.peek(), byte != delimiter, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
+            throw Problem(message: "text after a closing quote: a quoted field must end at a \(delimiterName) or the end of the line",
                           line: line, column: column)
         }
     }

@@ -328,7 +328,8 @@ struct ContentValidator {
     mutating func table<Row>(from file: SourceFile, _ kind: TableKind,
                              _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
         snapshotErrorsBefore = diagnostics.count
-        let rows = file.path.hasSuffix(".csv") ? csvTable(from: file, kind, row) : documentTable(from: file, kind, row)
+        let type = StaticFiles.fileType(of: file.path)
+        let rows = type == "csv" || type == "tsv" ? csvTable(from: file, kind, row) : documentTable(from: file, kind, row)
         let found = diagnostics.count - snapshotErrorsBefore
         if found > Self.shownSnapshotErrors {
             diagnostics.removeLast(found - Self.shownSnapshotErrors)
@@ -346,7 +347,7 @@ struct ContentValidator {
 
     private mutating func csvTable<Row>(from file: SourceFile, _ kind: TableKind,
                                         _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
-        var reader = CSVReader(Array(file.text.utf8))
+        var reader = CSVReader(Array(file.text.utf8), delimiter: CSVReader.delimiter(of: file.path))
         var rows: [Row] = []
         var header: [String]?
         let headerText = kind.required.joined(separator: ",")

@@ -352,7 +352,7 @@ struct ResponseAggregator {
 
     private func aggregate(file: FileJob, counter: ProgressCounter) -> FileResult {
         var result = FileResult()
-        guard var reader = CSVReader(path: file.url.path) else {
+        guard var reader = CSVReader(path: file.url.path, delimiter: CSVReader.delimiter(of: file.path)) else {
             let reason = errno == EINVAL ? "it is not a regular file" : String(cString: strerror(errno))
             result.diagnostics.append(Diagnostic(.error, "cannot read the file: \(reason)", at: .file(file.path)))
             return result
