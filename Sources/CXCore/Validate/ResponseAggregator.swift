@@ -425,12 +425,12 @@ struct ResponseAggregator {
                      columns.score)
             }
             /// The place among `ids` of the id in `field`; nil when empty or unknown (reported).
-            func lookup(_ field: Int?, among ids: [[UInt8]], what: String, known: String) -> Int? {
+            func lookup(_ field: Int?, among ids: [[UInt8]], what: String, known: @autoclosure () -> String) -> Int? {
                 guard let field, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) else { return nil }
                 if let found = record.withBytes(field, { bytes in ids.firstIndex { $0.elementsEqual(RowBytes.trimmed(bytes)) } }) {
                     return found
                 }
-                fail("unknown \(what) '\(record.string(field).trimmingCharacters(in: .whitespaces))': cxsite.yaml has \(known)", field)
+                fail("unknown \(what) '\(record.string(field).trimmingCharacters(in: .whitespaces))': cxsite.yaml has \(known())", field)
                 return nil
             }
             let touchpoint = lookup(columns.touchpoint, among: touchpointBytes, what: "touchpoint", known: config.touchpointList)
