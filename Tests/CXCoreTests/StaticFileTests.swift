@@ -96,6 +96,6 @@ struct TabSeparatedTests {
         // A bad score, and a comma where a tab belongs, are located by line and column.
         try site.write("content/responses/export.tsv", "date\tmetric\tscore\n2026-08-01\tnps\t11\n2026-08-02,nps,5\n")
         let errors = site.buildErrors().filter(\.isError).map { "\($0.location!.line):\($0.location!.column): \($0.message)" }
-        #expect(errors == ["2:16: score 11 is out of range for nps: expected 0 to 10", "3:1: this row has 1 fields but the header has 3"])
+        #expect(errors == ["2:16: score 11 is out of range for nps: expected 0 to 10", "3:1: this row has 1 field but the header has 3"])
     }
 }

@@ -106,6 +106,11 @@ struct CSVReader {
 
     static let comma = UInt8(ascii: ","), tab = UInt8(ascii: "\t")
 
+    /// "this row has 1 field but the header has 3": a row whose field count is not the header's.
+    static func fieldCountMessage(row: Int, header: Int) -> String {
+        "this row has \(row) \(row == 1 ? "field" : "fields") but the header has \(header)"
+    }
+
     /// The delimiter of a table file by its name: a tab for `.tsv`, a comma otherwise.
     static func delimiter(of path: String) -> UInt8 { path.lowercased().hasSuffix(".tsv") ? tab : comma }
 

@@ -371,7 +371,7 @@ struct ContentValidator {
             }
             guard record.count == columns.count else {
                 let last = record.position(record.count - 1)
-                diagnostics.append(file.diagnostic("this row has \(record.count) fields but the header has \(columns.count)",
+                diagnostics.append(file.diagnostic(CSVReader.fieldCountMessage(row: record.count, header: columns.count),
                                                    line: last.line, column: last.column))
                 continue
             }

@@ -395,7 +395,7 @@ struct ResponseAggregator {
             }
             guard record.count == columns.count else {
                 let last = record.position(record.count - 1)
-                errors.report("this row has \(record.count) fields but the header has \(columns.count)",
+                errors.report(CSVReader.fieldCountMessage(row: record.count, header: columns.count),
                               line: last.line, column: last.column)
                 continue
             }
