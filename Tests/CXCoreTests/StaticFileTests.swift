@@ -65,6 +65,16 @@ struct StaticFileTests {
         #expect(errors.first?.location?.path == "cxsite.yaml")
     }
 
+    @Test func filesTooLargeToHoldTogetherAreRefusedBeforeAnyIsRead() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try write(site, "static/a.pdf", Data(count: 700_000))
+        try write(site, "static/b.pdf", Data(count: 700_000))
+        let (files, diagnostics) = StaticFiles.load(from: SiteFolder(site.folder), totalLimit: 1_048_576)
+        #expect(files.isEmpty)
+        #expect(diagnostics.map(\.message) == ["the files to copy add up to 1.3 MiB, more than the 1.0 MiB a build holds in memory: host large files elsewhere and link to them"])
+    }
+
     @Test(arguments: [
         ([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xF0, 0x00], ImageSize(width: 320, height: 240)),
         ([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03],

@@ -188,6 +188,8 @@ public struct SiteFolder: Sendable {
 
     /// The largest file of `static/` (or image beside the stories) copied into the output.
     public static let staticFileLimit = 32 * 1_048_576
+    /// The most the copied files may add up to: a build holds them in memory.
+    public static let staticTotalLimit = 512 * 1_048_576
     /// The largest snapshot, perception, config or template file read whole.
     public static let textFileLimit = 16 * 1_048_576
     /// The largest story or briefing: 1 MiB is some 150,000 words of prose, and it bounds

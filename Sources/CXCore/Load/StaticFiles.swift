@@ -79,8 +79,9 @@ enum StaticFiles {
     /// The theme's binary assets (its text files are templates and stylesheets).
     static let themeBinary: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "woff", "woff2", "pdf"]
 
-    /// Every file to copy, read whole, and a diagnostic for each that cannot be.
-    static func load(from site: SiteFolder) -> ([StaticFile], [Diagnostic]) {
+    /// Every file to copy, read whole, and a diagnostic for each that cannot be; nothing, and
+    /// an error, when together they are larger than `totalLimit`.
+    static func load(from site: SiteFolder, totalLimit: Int = SiteFolder.staticTotalLimit) -> ([StaticFile], [Diagnostic]) {
         var found: [(source: String, path: String)] = []
         var diagnostics: [Diagnostic] = []
         if site.exists("static") {
@@ -102,6 +103,13 @@ enum StaticFiles {
             let (assets, assetProblems) = site.filesRecursively(in: "templates/assets")
             diagnostics += assetProblems
             found += assets.filter { themeBinary.contains(fileType(of: $0)) }.map { ("templates/assets/" + $0, "assets/" + $0) }
+        }
+        // One `stat` each before any is read: the output holds them all in memory.
+        let total = found.concurrentMap { FileStamp(followingLinksAt: site.root.path + "/" + $0.source)?.size ?? 0 }.reduce(0, +)
+        guard total <= totalLimit else {
+            let megabytes = String(format: "%.1f", Double(total) / 1_048_576)
+            return ([], diagnostics + [Diagnostic(.error, "the files to copy add up to \(megabytes) MiB, more than the \(String(format: "%.1f", Double(totalLimit) / 1_048_576)) MiB a build holds in memory: host large files elsewhere and link to them",
+                                                  at: .file("static"))])
         }
         var files: [StaticFile] = []
         for (entry, result) in zip(found, found.concurrentMap { site.readBytes($0.source, limit: SiteFolder.staticFileLimit) }) {
