@@ -104,8 +104,7 @@ extension PageBuilder {
                 steps: journey.steps.compactMap(site.config.touchpoint).map {
                     TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href)
                 },
-                storiesText: Typography.counted(stories.count, "story", "stories"),
-                failuresText: Typography.counted(stories.count { $0.outcome == .failure }, "failure", "failures"),
+                storiesText: stories.countText, failuresText: stories.failureCountText,
                 failureStart: failureStart(journey, stories: stories, root: root))
         }
         return JourneysPage(journeys: journeys, hasJourneys: !journeys.isEmpty, levels: levels(root: root))
@@ -148,7 +147,7 @@ extension PageBuilder {
                 href: root + Routes.touchpoint(touchpoint.id).href,
                 score: headline,
                 successText: Typography.counted(here.count { $0.outcome == .success }, "success", "successes"),
-                failureText: Typography.counted(here.count { $0.outcome == .failure }, "failure", "failures"),
+                failureText: here.failureCountText,
                 stories: here.prefix(JourneyPage.storiesPerStep).map { story in
                     JourneyPage.StoryLink(title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
                                           href: root + story.route.href)
@@ -193,8 +192,9 @@ extension PageBuilder {
                 [("Relationship", "The relation as a whole", nil, .relationship)]
             groups += site.config.journeys.map { ("Journey", $0.name, root + Routes.journey($0.id).href, .journey($0.id)) }
             groups.append(("Transactional", "All touchpoints", root + Routes.touchpoints.href, .transactional))
-            let rows = groups.compactMap { level, name, href, group -> LevelsPart.Row? in
-                guard let point = site.scorecard.point(metric.id, group, in: period) else { return nil }
+            let found = groups.compactMap { entry in site.scorecard.point(metric.id, entry.group, in: period).map { (entry, $0) } }
+            let rows = found.map { entry, point -> LevelsPart.Row in
+                let (level, name, href, group) = entry
                 let recent = site.scorecard.points(metric.id, group).filter { $0.period <= period && !$0.suppressed }
                     .suffix(Scorecard.trendPeriods)
                 return LevelsPart.Row(level: level, name: name, href: href, value: pointValue(metric, point, group),
@@ -202,9 +202,7 @@ extension PageBuilder {
                                                                   title: "\(metric.name), \(name), last \(recent.count) periods"))
             }
             guard !rows.isEmpty else { return nil }
-            let shown = groups.compactMap { entry in
-                site.scorecard.point(metric.id, entry.group, in: period).flatMap { $0.suppressed ? nil : datum(metric, $0, label: entry.name) }
-            }
+            let shown = found.filter { !$0.1.suppressed }.map { entry, point in datum(metric, point, label: entry.name) }
             return LevelsPart(id: metric.id, metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
                               chart: Charts.bars(shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))",
                                                  target: chartTarget(metric)))
@@ -216,7 +214,6 @@ extension PageBuilder {
     func touchpointsPage(root: String) -> TouchpointsPage {
         TouchpointsPage(touchpoints: site.config.touchpoints.map { touchpoint in
             let stories = site.stories(at: touchpoint)
-            let failures = stories.count { $0.outcome == .failure }
             return TouchpointsPage.Row(
                 name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                 channel: touchpoint.channel, owner: touchpoint.owner,
@@ -227,8 +224,7 @@ extension PageBuilder {
                 },
                 scores: touchpointScores(touchpoint),
                 themes: Array(themes(at: touchpoint, root: root).prefix(3)),
-                storiesText: Typography.counted(stories.count, "story", "stories"),
-                failuresText: failures > 0 ? Typography.counted(failures, "failure", "failures") : nil)
+                storiesText: stories.countText, failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
         })
     }
 
@@ -282,7 +278,7 @@ extension PageBuilder {
         let inventoryOrder = site.config.touchpoints.map(\.id)
         return LoopsPage(
             loops: loops.map { loopRow($0, asOf: site.today, root: root) },
-            countText: "\(Typography.counted(loops.count, "story", "stories")) still waiting",
+            countText: "\(loops.countText) still waiting",
             hasLoops: !loops.isEmpty,
             todayText: site.today.longText,
             byOwner: grouped { [$0.owner ?? "No owner"] },

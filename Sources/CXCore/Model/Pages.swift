@@ -400,12 +400,11 @@ struct PageBuilder {
             },
             touchpoints: touchpoints.map { touchpoint, value in
                 let stories = site.stories(at: touchpoint)
-                let failures = stories.count { $0.outcome == .failure }
                 return MetricDetails.TouchpointValue(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                     valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n,
-                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, storiesText: Typography.counted(stories.count, "story", "stories"),
-                    failuresText: failures > 0 ? Typography.counted(failures, "failure", "failures") : nil)
+                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, storiesText: stories.countText,
+                    failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
             },
             hasTouchpoints: !touchpoints.isEmpty,
             touchpointChart: Charts.bars(touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
@@ -517,6 +516,12 @@ final class CardCache: @unchecked Sendable {
 }
 
 extension Array where Element == Story {
+    /// "1 story", "5 stories".
+    var countText: String { Typography.counted(count, "story", "stories") }
+    var failureCount: Int { count { $0.outcome == .failure } }
+    /// "1 failure", "0 failures".
+    var failureCountText: String { Typography.counted(failureCount, "failure", "failures") }
+
     /// The stories page `number` (from 1) of a list shows, ``Routes/storiesPerPage`` a page.
     func onPage(_ number: Int) -> ArraySlice<Story> {
         let start = Swift.min((number - 1) * Routes.storiesPerPage, count)
