@@ -14,19 +14,13 @@ struct StaticFileTests {
         return Data(bytes + [8, 6, 0, 0, 0, 0xFF, 0x00, 0xFE])
     }
 
-    private func write(_ site: TestSite, _ relative: String, _ data: Data) throws {
-        let url = site.folder.appendingPathComponent(relative)
-        try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try data.write(to: url)
-    }
-
     @Test func staticFilesAndTheThemesPicturesAreCopiedByteForByte() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         let letter = Data([0x25, 0x50, 0x44, 0x46, 0x00, 0xFF, 0x80, 0x0A])
-        try write(site, "static/letters/complaint.pdf", letter)
-        try write(site, "templates/assets/mark.png", Self.png(10, 10))
-        try write(site, "static/evil.svg", Data("<svg onload=\"alert(1)\"/>".utf8))
+        try site.write("static/letters/complaint.pdf", letter)
+        try site.write("templates/assets/mark.png", Self.png(10, 10))
+        try site.write("static/evil.svg", Data("<svg onload=\"alert(1)\"/>".utf8))
         let summary = try site.build()
         #expect(try Data(contentsOf: site.output.appendingPathComponent("letters/complaint.pdf")) == letter)
         #expect(try Data(contentsOf: site.output.appendingPathComponent("assets/mark.png")) == Self.png(10, 10))
@@ -37,7 +31,7 @@ struct StaticFileTests {
     @Test func aPictureBesideAStoryIsLinkedSizedAndCopied() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try write(site, "content/stories/handwritten.png", Self.png(640, 480))
+        try site.write("content/stories/handwritten.png", Self.png(640, 480))
         try site.append("content/stories/fast-install.md", "\n![The handwritten complaint](handwritten.png)\n")
         try site.build()
         #expect(try Data(contentsOf: site.output.appendingPathComponent("stories/handwritten.png")) == Self.png(640, 480))
@@ -51,10 +45,10 @@ struct StaticFileTests {
     @Test func aCopiedFileNeverReplacesAPageAndTheLogoMustBeAPictureInStatic() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try write(site, "static/scorecard.json", Data("{}".utf8))
+        try site.write("static/scorecard.json", Data("{}".utf8))
         #expect(site.buildErrors().filter(\.isError).map(\.message) == ["static/scorecard.json would replace scorecard.json, which cxsite makes: rename it"])
         try site.remove("static/scorecard.json")
-        try write(site, "static/logo.png", Self.png(120, 40))
+        try site.write("static/logo.png", Self.png(120, 40))
         try site.append("cxsite.yaml", "logo: static/logo.png\n")
         try site.build()
         #expect(try site.page("stories/index.html").contains(#"<img class="logo" src="../logo.png" alt="" width="120" height="40"> Acme Fibre"#))
@@ -68,8 +62,8 @@ struct StaticFileTests {
     @Test func filesTooLargeToHoldTogetherAreRefusedBeforeAnyIsRead() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try write(site, "static/a.pdf", Data(count: 700_000))
-        try write(site, "static/b.pdf", Data(count: 700_000))
+        try site.write("static/a.pdf", Data(count: 700_000))
+        try site.write("static/b.pdf", Data(count: 700_000))
         let (files, diagnostics) = StaticFiles.load(from: SiteFolder(site.folder), totalLimit: 1_048_576)
         #expect(files.isEmpty)
         #expect(diagnostics.map(\.message) == ["the files to copy add up to 1.3 MiB, more than the 1.0 MiB a build holds in memory: host large files elsewhere and link to them"])

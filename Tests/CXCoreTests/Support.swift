@@ -31,9 +31,14 @@ struct TestSite {
     var output: URL { folder.appendingPathComponent("public") }
 
     func write(_ relative: String, _ text: String) throws {
+        try write(relative, Data(text.utf8))
+    }
+
+    /// Writes `data` at `relative`, making its folders.
+    func write(_ relative: String, _ data: Data) throws {
         let url = folder.appendingPathComponent(relative)
         try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
-        try Data(text.utf8).write(to: url)
+        try data.write(to: url)
     }
 
     /// Adds `text` to the end of the file at `relative`.
