@@ -1,6 +1,6 @@
 # cxsite — the two Quick start commands are `make site` and `make test`.
 SWIFT      ?= swift
-APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev
+APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev
 TEST_PKGS  := curl git
 RELEASE    := .build/release/cxsite
 
@@ -77,10 +77,10 @@ validate:
 	linkchecker --no-status file://$(CURDIR)/public/index.html
 
 ## fuzz: libFuzzer on the template parser, the front-matter reader, the CSV reader, the markdown
-## wrapper and the preview server's request reader,
+## wrapper, the preview server's request reader and the .xlsx reader,
 ## FUZZ_SECONDS each (default 60). Crashes land in .build-fuzz/; copy them to Fuzz/crashes/.
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := template frontmatter csv markdown request
+FUZZ_TARGETS ?= template frontmatter csv markdown request workbook
 FUZZ_LIBDIR = $(dir $(realpath $(shell command -v swiftc)))../lib/swift/clang/lib/linux
 fuzz: deps
 	@for t in $(FUZZ_TARGETS); do \

@@ -25,6 +25,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", from: "0.9.20"),
     ],
     targets: [
         // Located messages and their rendering (`path:line:column: error: …`, source line, caret).
@@ -36,9 +37,14 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // Markdown to HTML through cmark-gfm; C pointers never leave this module.
         .target(name: "Markdown", dependencies: ["CCMarkGFM", "Diagnostics"], swiftSettings: instrumented),
+        // The system zlib's CRC-32, which checks what is inflated several times faster than
+        // ZIPFoundation's own on Linux; only `Spreadsheet` imports it.
+        .systemLibrary(name: "CZlibChecksum", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // `.xlsx` workbooks read a row at a time: knows nothing about sites.
+        .target(name: "Spreadsheet", dependencies: ["CZlibChecksum", "ZIPFoundation"], swiftSettings: instrumented),
         // The site: config, content, metrics, page models, charts, output.
         .target(name: "CXCore",
-                dependencies: ["Diagnostics", "Mustache", "Markdown", "Yams"],
+                dependencies: ["Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],
                 swiftSettings: instrumented,
                 plugins: ["EmbedTheme"]),
         // `cxsite serve`: the site from memory over HTTP, rebuilt on change, pages reloaded by
@@ -56,10 +62,11 @@ let package = Package(
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["cxsite-embed-theme"]),
         // `make fuzz`: libFuzzer targets; in a normal build they replay their corpus.
         fuzzTarget("template"), fuzzTarget("frontmatter"), fuzzTarget("csv"), fuzzTarget("markdown"), fuzzTarget("request"),
+        fuzzTarget("workbook"),
 
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache"], exclude: ["Fixtures"]),
+        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation"], exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cxsite"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore"]),
     ],

@@ -9,7 +9,7 @@ struct FuzzRegressionTests {
         .deletingLastPathComponent().appendingPathComponent("Fuzz")
 
     static let inputs: [String] = ["corpus", "crashes"].flatMap { kind in
-        ["template", "frontmatter", "csv", "markdown"].flatMap { target in
+        ["template", "frontmatter", "csv", "markdown", "workbook"].flatMap { target in
             ((try? FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("\(kind)/\(target)").path)) ?? [])
                 .filter { !$0.hasPrefix(".") }.sorted().map { "\(kind)/\(target)/\($0)" }
         }
@@ -22,6 +22,7 @@ struct FuzzRegressionTests {
         case "template": FuzzEntryPoints.template(Array(data))
         case "frontmatter": FuzzEntryPoints.frontMatter(Array(data))
         case "markdown": FuzzEntryPoints.markdown(Array(data))
+        case "workbook": FuzzEntryPoints.workbook(Array(data))
         default: FuzzEntryPoints.csv(Array(data))
         }
     }

@@ -17,13 +17,17 @@ struct SiteSources: Sendable {
     var metrics: [SourceFile] = []
     /// Survey tallies: `content/tallies/*.csv|json|yaml`.
     var tallies: [SourceFile] = []
+    /// Snapshots and tallies in workbooks: `content/metrics/*.xlsx`, `content/tallies/*.xlsx`.
+    var metricWorkbooks: [WorkbookFile] = []
+    var tallyWorkbooks: [WorkbookFile] = []
     /// `content/themes.yaml`, when the site has one.
     var themes: SourceFile?
     /// `content/sentiment-lexicon.txt`, when the site replaces the built-in lexicon.
     var sentimentLexicon: SourceFile?
     /// Perception rounds: `content/perception/*.yaml`.
     var perception: [SourceFile] = []
-    /// Survey responses, `content/responses/*.csv`: too large to hold, so validation streams them.
+    /// Survey responses, `content/responses/*.csv|tsv|xlsx`: too large to hold, so validation
+    /// streams them.
     var responses: [String] = []
     /// Files copied into the output as they are.
     var staticFiles: [StaticFile] = []
@@ -88,10 +92,12 @@ enum Load {
             sources.stories = read(changed, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
             sources.briefings = read(briefings, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
         }
-        sources.metrics = read(list("content/metrics", contentFolders["content/metrics"]!), from: site,
-                               limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
-        sources.tallies = read(list("content/tallies", contentFolders["content/tallies"]!), from: site,
-                               limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        let (metrics, metricWorkbooks) = tables(list("content/metrics", contentFolders["content/metrics"]!))
+        let (tallies, tallyWorkbooks) = tables(list("content/tallies", contentFolders["content/tallies"]!))
+        sources.metrics = read(metrics, from: site, limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        sources.tallies = read(tallies, from: site, limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        sources.metricWorkbooks = readWorkbooks(metricWorkbooks, from: site, &diagnostics)
+        sources.tallyWorkbooks = readWorkbooks(tallyWorkbooks, from: site, &diagnostics)
         if site.exists(ThemeCatalog.path) {
             sources.themes = read([ThemeCatalog.path], from: site, limit: SiteFolder.textFileLimit, &diagnostics).first?.file
         }
@@ -111,8 +117,8 @@ enum Load {
     /// (not their subfolders); and the single files it reads.
     static let contentFolders: [String: Set<String>] = [
         "content/stories": ["md", "markdown"], "content/briefings": ["md", "markdown"],
-        "content/metrics": ["csv", "tsv", "json", "yaml", "yml"], "content/tallies": ["csv", "tsv", "json", "yaml", "yml"],
-        "content/perception": ["yaml", "yml"], "content/responses": ["csv", "tsv"],
+        "content/metrics": ["csv", "tsv", "xlsx", "json", "yaml", "yml"], "content/tallies": ["csv", "tsv", "xlsx", "json", "yaml", "yml"],
+        "content/perception": ["yaml", "yml"], "content/responses": ["csv", "tsv", "xlsx"],
     ]
     static let contentFiles: Set<String> = [ThemeCatalog.path, SentimentLexicon.sitePath]
 
@@ -129,6 +135,24 @@ enum Load {
             let hint = contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
                 ?? "cxsite reads content/stories, briefings, metrics, responses, tallies, perception, themes.yaml and sentiment-lexicon.txt"
             return Diagnostic(.warning, "this file is not read: \(hint)", at: .file(path))
+        }
+    }
+
+    /// Table files split into text files and workbooks.
+    private static func tables(_ paths: [String]) -> (text: [String], workbooks: [String]) {
+        let isWorkbook = { (path: String) in StaticFiles.fileType(of: path) == "xlsx" }
+        return (paths.filter { !isWorkbook($0) }, paths.filter(isWorkbook))
+    }
+
+    /// Reads workbooks whole, reporting those that cannot be read.
+    private static func readWorkbooks(_ paths: [String], from site: SiteFolder, _ diagnostics: inout [Diagnostic]) -> [WorkbookFile] {
+        paths.compactMap { path in
+            switch site.readBytes(path, limit: WorkbookFile.tableLimit) {
+            case .success(let read): return WorkbookFile(path: path, bytes: read.bytes)
+            case .failure(let diagnostic):
+                diagnostics.append(diagnostic)
+                return nil
+            }
         }
     }
 

@@ -147,8 +147,13 @@ public struct SiteFolder: Sendable {
     /// The bytes of a regular file of the site, whatever they hold (an image, a PDF), and its
     /// metadata; at most `limit` bytes.
     func readBytes(_ relative: String, limit: Int) -> Result<(bytes: [UInt8], info: stat), Diagnostic> {
+        Self.readBytes(atPath: root.path + "/" + relative, shownAs: relative, limit: limit)
+    }
+
+    /// The bytes of the regular file at `path`, which diagnostics call `relative`.
+    static func readBytes(atPath path: String, shownAs relative: String, limit: Int) -> Result<(bytes: [UInt8], info: stat), Diagnostic> {
         // Non-blocking, so that opening a named pipe does not wait for a writer.
-        let descriptor = open(root.path + "/" + relative, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             return .failure(Diagnostic(.error, "cannot read the file: \(String(cString: strerror(errno)))", at: .file(relative)))
         }

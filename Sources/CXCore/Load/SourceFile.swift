@@ -1,4 +1,5 @@
 import Diagnostics
+import Spreadsheet
 
 /// A text file of the site, read once and kept for locating diagnostics.
 public struct SourceFile: Sendable {
@@ -7,6 +8,9 @@ public struct SourceFile: Sendable {
     public let text: String
     /// The file's metadata when it was read, for the build cache; nil for text not from a file.
     var stamp: FileStamp?
+    /// For a sheet of an `.xlsx` workbook (whose `text` is empty), the sheet's name: a line
+    /// and column are then a row and column of the sheet, and diagnostics name the cell.
+    var sheet: String?
 
     public init(path: String, text: String) {
         self.path = path
@@ -43,10 +47,21 @@ public struct SourceFile: Sendable {
         SourceLocation(path: path, line: line, column: column)
     }
 
-    /// An error or warning at `line:column`, with the source line and a caret.
+    /// An error or warning at `line:column`, with the source line and a caret; in a sheet,
+    /// with a note naming the cell instead.
     func diagnostic(_ message: String, line: Int, column: Int, severity: Diagnostic.Severity = .error,
                     notes: [Diagnostic.Note] = []) -> Diagnostic {
-        Diagnostic(severity, message, at: location(line: line, column: column), in: text[...], notes: notes)
+        if let sheet {
+            return Diagnostic(severity, message, at: location(line: line, column: column),
+                              notes: [Self.cellNote(sheet: sheet, row: line, column: column)] + notes)
+        }
+        return Diagnostic(severity, message, at: location(line: line, column: column), in: text[...], notes: notes)
+    }
+
+    /// "in sheet 'Responses', cell C7": where a sheet's row and column are, as a spreadsheet
+    /// names them.
+    static func cellNote(sheet: String, row: Int, column: Int) -> Diagnostic.Note {
+        Diagnostic.Note(column > 0 ? "in sheet '\(sheet)', cell \(SheetRow.columnName(column))\(row)" : "in sheet '\(sheet)', row \(row)")
     }
 
     private static func firstInvalidUTF8(in bytes: [UInt8]) -> (line: Int, column: Int, offset: Int) {

@@ -2,6 +2,7 @@ import Diagnostics
 import Foundation
 import Markdown
 import Mustache
+import Spreadsheet
 
 #if FUZZING
 private typealias Arguments = UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
@@ -70,6 +71,24 @@ public enum FuzzEntryPoints {
         }
         var validator = ContentValidator(config: fuzzConfig)
         _ = validator.parseSnapshots(SourceFile(path: "content/metrics/fuzz.csv", text: String(decoding: bytes, as: UTF8.self)))
+    }
+
+    /// Reads a workbook (bytes starting `PK`) and every row of each of its sheets; other
+    /// bytes are read as a sheet's XML, fed in chunks whose size the first byte sets, so tags
+    /// and entities straddle chunk ends.
+    public static func workbook(_ bytes: [UInt8]) {
+        var rows = 0
+        let count = { (_: SheetRow) -> Bool in
+            rows += 1
+            return rows < 100_000
+        }
+        guard bytes.starts(with: [0x50, 0x4B]) else {
+            let chunk = Int(bytes.first ?? 1) % 64 + 1
+            try? Workbook.forEachRow(inSheetXML: Array(bytes.dropFirst()), chunk: chunk, count)
+            return
+        }
+        guard let workbook = try? Workbook(bytes: bytes) else { return }
+        for sheet in workbook.sheets { try? workbook.forEachRow(in: sheet, count) }
     }
 
     private static let fuzzConfig = SiteConfig(

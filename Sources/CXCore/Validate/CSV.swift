@@ -1,4 +1,5 @@
 import Diagnostics
+import Spreadsheet
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -19,6 +20,8 @@ struct CSVReader {
         fileprivate var quoted: [Bool] = []
         /// Set when a byte outside printable ASCII was read: the fields need checking.
         fileprivate var hasUncommonBytes = false
+        /// A row of a sheet: positions are rows and columns of cells, not of text.
+        private(set) var isSheetRow = false
 
         var count: Int { ranges.count }
 
@@ -37,6 +40,39 @@ struct CSVReader {
 
         var strings: [String] { (0..<count).map(string) }
 
+        /// A row of a sheet as a record: a field for every column from A to its last cell,
+        /// or to column `width` (the header's) when that is further, empty where no cell is.
+        mutating func load(_ row: SheetRow, width: Int = 0) {
+            line = row.number
+            bytes.removeAll(keepingCapacity: true)
+            ranges.removeAll(keepingCapacity: true)
+            positions.removeAll(keepingCapacity: true)
+            quoted.removeAll(keepingCapacity: true)
+            isSheetRow = true
+            hasUncommonBytes = false
+            var cell = 0
+            for column in 1...max(width, row.columns.last ?? 1, 1) {
+                let start = bytes.count
+                if cell < row.count, row.columns[cell] == column {
+                    row.withBytes(cell) { field in
+                        bytes.append(contentsOf: field)
+                        hasUncommonBytes = hasUncommonBytes || field.contains { $0 >= 0x7F || ($0 < 0x20 && $0 != 0x09) }
+                    }
+                    cell += 1
+                }
+                ranges.append(start..<bytes.count)
+                positions.append((row.number, column))
+                quoted.append(false)
+            }
+        }
+
+        /// The error for a record with `count` fields under a header of `header`: in a sheet,
+        /// a value right of the header's last column.
+        func widthMessage(header: Int) -> String {
+            guard isSheetRow else { return CSVReader.fieldCountMessage(row: count, header: header) }
+            return "a value in column \(SheetRow.columnName(count)), right of the header's last column (\(SheetRow.columnName(header))): give the column a name, or clear the cell"
+        }
+
         /// The first field that is not valid UTF-8 or holds a control character, as a problem
         /// at the byte where it goes wrong; nil when every field is good text.
         func textProblem() -> Problem? {
@@ -53,6 +89,7 @@ struct CSVReader {
                     message = "a control character (\(TextSafety.name(found.scalar))) cannot appear in a site's text: remove it"
                 }
                 guard let message else { continue }
+                if isSheetRow { return Problem(message: message, line: positions[index].line, column: positions[index].column) }
                 let within = SourceText.position(ofOffset: offset, in: Array(field))
                 let start = positions[index]
                 let line = start.line + within.line - 1

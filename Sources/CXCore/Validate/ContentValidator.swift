@@ -1,6 +1,7 @@
 import Diagnostics
 import Foundation
 import Markdown
+import Spreadsheet
 import Yams
 
 /// Validates the content files against the config, collecting every error.
@@ -30,6 +31,17 @@ struct ContentValidator {
         for file in sources.tallies {
             content.tallies += tallies(from: file)
         }
+        for workbook in sources.metricWorkbooks {
+            let (file, snapshots) = sheetTable(from: workbook, .snapshots) { $0.snapshot($1, in: $2, line: $3) }
+            content.snapshots += snapshots
+            if let file { content.files[file.path] = file }
+        }
+        for workbook in sources.tallyWorkbooks {
+            let (file, tallies) = sheetTable(from: workbook, .tallies) { $0.tally($1, in: $2, line: $3) }
+            content.tallies += tallies
+            if let file { content.files[file.path] = file }
+        }
+        reportUnknownWorkbooks(named: config.sheets, among: sources)
         if let file = sources.themes { content.themes = themeCatalog(from: file) }
         if let file = sources.sentimentLexicon {
             let lexicon = SentimentLexicon(parsing: file.text)
@@ -319,14 +331,25 @@ struct ContentValidator {
     }
 
     private mutating func snapshots(from file: SourceFile) -> [MetricSnapshot] {
-        table(from: file, .snapshots) { validator, cells, line in validator.snapshot(cells, in: file, line: line) }
+        table(from: file, .snapshots) { $0.snapshot($1, in: $2, line: $3) }
+    }
+
+    /// Makes a row of a table from its cells, in its file, at its line.
+    typealias RowReader<Row> = (inout ContentValidator, Cells, SourceFile, Int) -> Row?
+
+    /// An error for each workbook `sheets` names that the site does not have.
+    private mutating func reportUnknownWorkbooks(named sheets: [String: NamedSheet], among sources: SiteSources) {
+        let present = Set((sources.metricWorkbooks + sources.tallyWorkbooks).map(\.path) + sources.responses)
+        for (path, named) in sheets.sorted(by: { $0.key < $1.key }) where !present.contains(path) {
+            report(Diagnostic(.error, "'sheets' names \(path), which the site does not have", at: named.fileLocation))
+        }
     }
 
     /// The rows of a snapshot or tally file (CSV, or JSON or YAML), each made by `row` from its
     /// fields and the line it starts on as the file is read; at most ``shownSnapshotErrors``
     /// errors, and then a line saying the rest was not checked.
     mutating func table<Row>(from file: SourceFile, _ kind: TableKind,
-                             _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
+                             _ row: RowReader<Row>) -> [Row] {
         snapshotErrorsBefore = diagnostics.count
         let type = StaticFiles.fileType(of: file.path)
         let rows = type == "csv" || type == "tsv" ? csvTable(from: file, kind, row) : documentTable(from: file, kind, row)
@@ -346,11 +369,9 @@ struct ContentValidator {
     private var snapshotErrorsFull: Bool { diagnostics.count - snapshotErrorsBefore > Self.shownSnapshotErrors }
 
     private mutating func csvTable<Row>(from file: SourceFile, _ kind: TableKind,
-                                        _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
+                                        _ row: RowReader<Row>) -> [Row] {
         var reader = CSVReader(Array(file.text.utf8), delimiter: CSVReader.delimiter(of: file.path))
-        var rows: [Row] = []
-        var header: [String]?
-        let headerText = kind.required.joined(separator: ",")
+        var table = TableReading<Row>()
         while !snapshotErrorsFull {
             do {
                 guard try reader.next() else { break }
@@ -359,40 +380,97 @@ struct ContentValidator {
                 reader.skipLine()
                 continue
             }
-            let record = reader.record
-            guard let columns = header else {
-                let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-                header = names
-                for required in kind.required where !names.contains(required) {
-                    diagnostics.append(file.diagnostic("the header has no '\(required)' column: \(kind.rows) files start with \(headerText)",
-                                                       line: record.line, column: 1))
-                }
-                continue
-            }
-            guard record.count == columns.count else {
-                let last = record.position(record.count - 1)
-                diagnostics.append(file.diagnostic(CSVReader.fieldCountMessage(row: record.count, header: columns.count),
-                                                   line: last.line, column: last.column))
-                continue
-            }
-            var cells: Cells = [:]
-            for (i, name) in columns.enumerated() {
-                let position = record.position(i)
-                cells[name] = (record.string(i).trimmingCharacters(in: .whitespaces), position.line, position.column)
-            }
-            if let made = row(&self, cells, record.line) { rows.append(made) }
+            take(reader.record, into: &table, from: file, kind, row)
         }
-        if header == nil {
-            diagnostics.append(file.diagnostic("the file is empty: \(kind.rows) files start with the header \(headerText)",
+        return finish(table, of: file, kind)
+    }
+
+    /// The rows of a table on a sheet of a workbook (`.xlsx`): the sheet `cxsite.yaml` names
+    /// for the file under `sheets`, or the first.
+    mutating func sheetTable<Row>(from workbook: WorkbookFile, _ kind: TableKind,
+                                  _ row: RowReader<Row>) -> (SourceFile?, [Row]) {
+        snapshotErrorsBefore = diagnostics.count
+        let opened: (Workbook, Workbook.Sheet)
+        switch workbook.open(config: config) {
+        case .success(let found): opened = found
+        case .failure(let diagnostic):
+            report(diagnostic)
+            return (nil, [])
+        }
+        var file = SourceFile(path: workbook.path, text: "")
+        file.sheet = opened.1.name
+        var table = TableReading<Row>()
+        var record = CSVReader.Record()
+        do {
+            try opened.0.forEachRow(in: opened.1) { sheetRow in
+                if let problem = sheetRow.problem {
+                    diagnostics.append(file.diagnostic(problem.message, line: sheetRow.number, column: problem.column))
+                } else {
+                    record.load(sheetRow, width: table.header?.count ?? 0)
+                    take(record, into: &table, from: file, kind, row)
+                }
+                return !snapshotErrorsFull
+            }
+        } catch {
+            report(Diagnostic(.error, error.message, at: .file(workbook.path), notes: [Diagnostic.Note("in sheet '\(opened.1.name)'")]))
+        }
+        let rows = finish(table, of: file, kind)
+        let found = diagnostics.count - snapshotErrorsBefore
+        if found > Self.shownSnapshotErrors {
+            diagnostics.removeLast(found - Self.shownSnapshotErrors)
+            report(Diagnostic(.error, "the rest of this sheet was not checked: fix these errors first", at: .file(file.path)))
+        }
+        return (file, rows)
+    }
+
+    /// A CSV or sheet table being read: its header once read, and its rows.
+    private struct TableReading<Row> {
+        var header: [String]?
+        var rows: [Row] = []
+    }
+
+    /// Reads one record of a table: the header first, then rows.
+    private mutating func take<Row>(_ record: CSVReader.Record, into table: inout TableReading<Row>, from file: SourceFile,
+                                    _ kind: TableKind, _ row: RowReader<Row>) {
+        if let problem = record.textProblem() {
+            diagnostics.append(file.diagnostic(problem.message, line: problem.line, column: problem.column))
+            return
+        }
+        guard let columns = table.header else {
+            let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+            table.header = names
+            for required in kind.required where !names.contains(required) {
+                diagnostics.append(file.diagnostic("the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))",
+                                                   line: record.line, column: 1))
+            }
+            return
+        }
+        guard record.count == columns.count else {
+            let last = record.position(record.count - 1)
+            diagnostics.append(file.diagnostic(record.widthMessage(header: columns.count), line: last.line, column: last.column))
+            return
+        }
+        var cells: Cells = [:]
+        for (i, name) in columns.enumerated() {
+            let position = record.position(i)
+            cells[name] = (record.string(i).trimmingCharacters(in: .whitespaces), position.line, position.column)
+        }
+        if let made = row(&self, cells, file, record.line) { table.rows.append(made) }
+    }
+
+    /// The rows read, after an error if there was not even a header.
+    private mutating func finish<Row>(_ table: TableReading<Row>, of file: SourceFile, _ kind: TableKind) -> [Row] {
+        if table.header == nil {
+            diagnostics.append(file.diagnostic("the \(file.sheet == nil ? "file" : "sheet") is empty: \(kind.rows) files start with the header \(kind.required.joined(separator: ","))",
                                                line: 1, column: 1))
         }
-        return rows
+        return table.rows
     }
 
     /// A table in JSON or YAML: a list of rows, or `{snapshots: [...]}` (`tallies`), with the
     /// CSV's fields.
     private mutating func documentTable<Row>(from file: SourceFile, _ kind: TableKind,
-                                             _ row: (inout ContentValidator, Cells, Int) -> Row?) -> [Row] {
+                                             _ row: RowReader<Row>) -> [Row] {
         let node: Yams.Node?
         do {
             node = try Yams.compose(yaml: file.text, .default, .default, .utf8)  // JSON is YAML
@@ -422,7 +500,7 @@ struct ContentValidator {
                     cells[name] = (isNull ? "" : scalar.string, value.mark?.line ?? line, value.mark?.column ?? column)
                 }
             }
-            if let made = row(&self, cells, line) { rows.append(made) }
+            if let made = row(&self, cells, file, line) { rows.append(made) }
         }
         return rows
     }

@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Spreadsheet
 
 /// A verbatim comment kept to show behind a number.
 struct ResponseComment: Sendable, Equatable, Codable {
@@ -351,53 +352,113 @@ struct ResponseAggregator {
     static let progressThreshold = 16 << 20
 
     private func aggregate(file: FileJob, counter: ProgressCounter) -> FileResult {
-        var result = FileResult()
+        if StaticFiles.fileType(of: file.path) == "xlsx" { return aggregate(workbook: file, counter: counter) }
+        var reading = FileReading(aggregator: self, path: file.path, errors: ErrorSink(path: file.path, url: file.url))
         guard var reader = CSVReader(path: file.url.path, delimiter: CSVReader.delimiter(of: file.path)) else {
             let reason = errno == EINVAL ? "it is not a regular file" : String(cString: strerror(errno))
-            result.diagnostics.append(Diagnostic(.error, "cannot read the file: \(reason)", at: .file(file.path)))
-            return result
+            return FileResult(diagnostics: [Diagnostic(.error, "cannot read the file: \(reason)", at: .file(file.path))])
         }
-        var errors = ErrorSink(path: file.path, url: file.url)
-        var columns: Columns?
-        var tally = Tally()
-        var segments = Interner()
-        let touchpointBytes = config.touchpoints.map { Array($0.id.utf8) }
-        let journeyBytes = config.journeys.map { Array($0.id.utf8) }
-
         var reported = 0
         defer { counter.add(reader.bytesRead - reported) }
         while true {
             do {
                 guard try reader.next() else { break }
             } catch {
-                errors.report(error.message, line: error.line, column: error.column)
+                reading.errors.report(error.message, line: error.line, column: error.column)
                 reader.skipLine()
-                continue
-            }
-            if let problem = reader.record.textProblem() {
-                errors.report(problem.message, line: problem.line, column: problem.column)
                 continue
             }
             if reader.bytesRead - reported > 4 << 20 {
                 counter.add(reader.bytesRead - reported)
                 reported = reader.bytesRead
             }
-            let record = reader.record
+            guard reading.take(reader.record) else {
+                while (try? reader.next()) != false {}  // read to the end, which closes the file
+                break
+            }
+        }
+        return reading.finish()
+    }
+
+    /// A workbook of responses: read whole, then its sheet a row at a time.
+    private func aggregate(workbook file: FileJob, counter: ProgressCounter) -> FileResult {
+        let opened: (Workbook, Workbook.Sheet)
+        switch SiteFolder.readBytes(atPath: file.url.path, shownAs: file.path, limit: WorkbookFile.responsesLimit)
+            .flatMap({ WorkbookFile.open($0.bytes, path: file.path, config: config) }) {
+        case .success(let found): opened = found
+        case .failure(let diagnostic): return FileResult(diagnostics: [diagnostic])
+        }
+        defer { counter.add(file.stamp?.size ?? 0) }
+        var errors = ErrorSink(path: file.path, url: file.url)
+        errors.sheet = opened.1.name
+        var reading = FileReading(aggregator: self, path: file.path, errors: errors)
+        var record = CSVReader.Record()
+        do {
+            try opened.0.forEachRow(in: opened.1) { row in
+                if let problem = row.problem {
+                    reading.errors.report(problem.message, line: row.number, column: problem.column)
+                    return true
+                }
+                record.load(row, width: reading.columns?.count ?? 0)
+                return reading.take(record)
+            }
+        } catch {
+            var result = reading.finish()
+            result.diagnostics.append(Diagnostic(.error, error.message, at: .file(file.path),
+                                                 notes: [Diagnostic.Note("in sheet '\(opened.1.name)'")]))
+            return result
+        }
+        return reading.finish()
+    }
+
+    /// One file's rows being read: its columns once the header is read, its running totals
+    /// and its errors.
+    private struct FileReading {
+        let path: String
+        var errors: ErrorSink
+        var columns: Columns?
+        /// Set when the header lacks a column: the rest is not read.
+        private var headerFailed = false
+        private var result = FileResult()
+        private var tally = Tally()
+        private var segments = Interner()
+        private let touchpointBytes: [[UInt8]]
+        private let journeyBytes: [[UInt8]]
+        private let config: SiteConfig
+        private let themes: ThemeCatalog
+        private let sentiment: SentimentLexicon
+
+        init(aggregator: ResponseAggregator, path: String, errors: ErrorSink) {
+            config = aggregator.config
+            themes = aggregator.themes
+            sentiment = aggregator.sentiment
+            self.path = path
+            self.errors = errors
+            touchpointBytes = aggregator.config.touchpoints.map { Array($0.id.utf8) }
+            journeyBytes = aggregator.config.journeys.map { Array($0.id.utf8) }
+        }
+
+        /// Reads one record: the header first, then responses. False when the rest of the
+        /// file cannot be read (the header lacks a column).
+        mutating func take(_ record: CSVReader.Record) -> Bool {
+            if let problem = record.textProblem() {
+                errors.report(problem.message, line: problem.line, column: problem.column)
+                return true
+            }
             guard let columns else {
                 switch Columns.from(header: record) {
                 case .success(let found): columns = found
                 case .failure(let problem):
                     errors.report(problem.message, line: record.line, column: 1)
-                    while (try? reader.next()) != false {}  // read to the end, which closes the file
-                    return errors.finish(into: result)
+                    headerFailed = true
+                    return false
                 }
-                continue
+                return true
             }
             guard record.count == columns.count else {
                 let last = record.position(record.count - 1)
-                errors.report(CSVReader.fieldCountMessage(row: record.count, header: columns.count),
-                              line: last.line, column: last.column)
-                continue
+                errors.report(record.widthMessage(header: columns.count), line: last.line, column: last.column)
+                return true
             }
             // Validate the row from its bytes (no strings on the hot path); every bad field is
             // its own error.
@@ -450,7 +511,7 @@ struct ResponseAggregator {
                                       : "the weight '\(text)' is not a positive number", field)
                 }
             }
-            guard ok, let date, let metric, let score else { continue }
+            guard ok, let date, let metric, let score else { return true }
             var segment: Int?
             if let field = columns.segment {
                 segment = record.withBytes(field) { segments.id(RowBytes.trimmed($0)) }
@@ -496,30 +557,35 @@ struct ResponseAggregator {
                 tally.addTheme(theme, score, weight: weight, to: block, touchpoint: touchpoint, comment: comment, sentiment: polarity)
             }
             if let mismatch { tally.blocks[block].mismatches[mismatch].add(score, metric: metric, weight: weight, comment: comment) }
+            return true
         }
-        if columns == nil { errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1) }
 
-        for block in tally.blocks {
-            var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]
-            groups += block.segments.enumerated().map { (.segment(segments.names[$0]), $1) }
-            groups += block.touchpoints.enumerated().map { (.touchpoint(config.touchpoints[$0].id), $1) }
-            groups += [(.relationship, block.relationship), (.transactional, block.transactional)]
-            groups += block.journeys.enumerated().map { (.journey(config.journeys[$0].id), $1) }
-            for (group, totals) in groups where totals.n > 0 {
-                result.aggregates.totals[ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)] = totals
+        /// The file's totals and errors.
+        mutating func finish() -> FileResult {
+            if columns == nil, !headerFailed { errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1) }
+
+            for block in tally.blocks {
+                var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]
+                groups += block.segments.enumerated().map { (.segment(segments.names[$0]), $1) }
+                groups += block.touchpoints.enumerated().map { (.touchpoint(config.touchpoints[$0].id), $1) }
+                groups += [(.relationship, block.relationship), (.transactional, block.transactional)]
+                groups += block.journeys.enumerated().map { (.journey(config.journeys[$0].id), $1) }
+                for (group, totals) in groups where totals.n > 0 {
+                    result.aggregates.totals[ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)] = totals
+                }
+                result.aggregates.sources[ResponseAggregates.sourceKey(block.metric.rawValue, block.period), default: []].insert(path)
+                if block.metric == .nps, !block.phrases.phrases.isEmpty { result.aggregates.phrases[block.period] = block.phrases }
+                if block.mismatches.angryPromoters.n + block.mismatches.warmDetractors.n > 0 {
+                    result.aggregates.mismatches[block.period] = block.mismatches
+                }
+                for (slot, totals) in block.themes {
+                    let group: Scorecard.Group = slot.touchpoint < 0 ? .all : .touchpoint(config.touchpoints[slot.touchpoint].id)
+                    let key = ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)
+                    result.aggregates.themeTotals[ResponseAggregates.ThemeKey(theme: themes.themes[slot.theme].id, key: key)] = totals
+                }
             }
-            result.aggregates.sources[ResponseAggregates.sourceKey(block.metric.rawValue, block.period), default: []].insert(file.path)
-            if block.metric == .nps, !block.phrases.phrases.isEmpty { result.aggregates.phrases[block.period] = block.phrases }
-            if block.mismatches.angryPromoters.n + block.mismatches.warmDetractors.n > 0 {
-                result.aggregates.mismatches[block.period] = block.mismatches
-            }
-            for (slot, totals) in block.themes {
-                let group: Scorecard.Group = slot.touchpoint < 0 ? .all : .touchpoint(config.touchpoints[slot.touchpoint].id)
-                let key = ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)
-                result.aggregates.themeTotals[ResponseAggregates.ThemeKey(theme: themes.themes[slot.theme].id, key: key)] = totals
-            }
+            return errors.finish(into: result)
         }
-        return errors.finish(into: result)
     }
 
     /// Running totals of one file, one block per metric and period, with the segments and
@@ -669,6 +735,8 @@ struct ResponseAggregator {
     private struct ErrorSink {
         let path: String
         let url: URL
+        /// The sheet read, for a workbook: errors then name cells instead of quoting lines.
+        var sheet: String?
         var shown: [(message: String, line: Int, column: Int)] = []
         var hidden = 0
 
@@ -684,11 +752,18 @@ struct ResponseAggregator {
         func finish(into result: FileResult) -> FileResult {
             var result = result
             guard !shown.isEmpty else { return result }
-            let lines = SourceLines(url: url, wanted: Dictionary(shown.map { ($0.line, $0.column) }, uniquingKeysWith: max))
-            for error in shown {
-                result.diagnostics.append(Diagnostic(.error, error.message,
-                                                     at: SourceLocation(path: path, line: error.line, column: error.column),
-                                                     sourceLine: lines.text[error.line]))
+            if let sheet {
+                for error in shown {
+                    result.diagnostics.append(Diagnostic(.error, error.message, at: SourceLocation(path: path, line: error.line, column: error.column),
+                                                         notes: [SourceFile.cellNote(sheet: sheet, row: error.line, column: error.column)]))
+                }
+            } else {
+                let lines = SourceLines(url: url, wanted: Dictionary(shown.map { ($0.line, $0.column) }, uniquingKeysWith: max))
+                for error in shown {
+                    result.diagnostics.append(Diagnostic(.error, error.message,
+                                                         at: SourceLocation(path: path, line: error.line, column: error.column),
+                                                         sourceLine: lines.text[error.line]))
+                }
             }
             if hidden > 0 {
                 result.diagnostics.append(Diagnostic(.error, "\(hidden) more bad rows in this file are not shown", at: .file(path)))

@@ -26,6 +26,8 @@ public struct SiteConfig: Sendable {
     /// The site's logo: a picture in `static/` (`logo: static/logo.png`), and where it is named.
     public var logo: String?
     var logoLocation: SourceLocation?
+    /// The sheet to read of each `.xlsx` file that does not use its first (`sheets:`), by path.
+    var sheets: [String: NamedSheet] = [:]
 
     /// A site with `touchpoints` and, without `journeys`, one journey through all of them.
     init(title: String, period: PeriodKind, touchpoints: [Touchpoint], journeys: [Journey]? = nil,
@@ -114,14 +116,16 @@ public struct SiteConfig: Sendable {
         let minimumN = fields.int("min_n", in: 1...1_000_000) ?? defaultMinimumN
         let minimumNForComments = fields.int("min_n_comments", in: 1...1_000_000) ?? defaultMinimumNForComments
         let logo = fields.string("logo"), logoLocation = fields.node("logo").map { fields.location(of: $0) }
+        let sheets = NamedSheet.read(&fields)
         fields.warnAboutUnknownKeys(["title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
-                                     "base_url", "min_n", "min_n_comments", "logo"])
+                                     "base_url", "min_n", "min_n_comments", "logo", "sheets"])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
         var config = SiteConfig(title: title, period: period, touchpoints: touchpoints, journeys: journeys, metrics: metrics,
                                 allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
                                 minimumNForComments: minimumNForComments, customers: customers)
         config.logo = logo
         config.logoLocation = logoLocation
+        config.sheets = sheets
         return (config, fields.diagnostics)
     }
 
@@ -285,6 +289,39 @@ public struct CustomerFlow: Hashable, Sendable {
             }
         }
         return flow
+    }
+}
+
+/// The sheet of a workbook the site reads (`sheets:`), and where `cxsite.yaml` names it.
+struct NamedSheet: Sendable, Hashable {
+    var name: String
+    var location: SourceLocation
+    /// Where the workbook's path is written.
+    var fileLocation: SourceLocation
+
+    /// The folders whose `.xlsx` files are read.
+    static let folders = ["content/metrics", "content/tallies", "content/responses"]
+
+    /// Reads `sheets:`, a list of `file:` and `sheet:`, by file.
+    static func read(_ fields: inout YAMLFields) -> [String: NamedSheet] {
+        var sheets: [String: NamedSheet] = [:]
+        for var entry in fields.mappings("sheets") {
+            defer { fields.absorb(entry) }
+            entry.warnAboutUnknownKeys(["file", "sheet"])
+            guard let file = entry.string("file", required: true), let sheet = entry.string("sheet", required: true),
+                  let fileNode = entry.node("file"), let sheetNode = entry.node("sheet") else { continue }
+            let folder = (file as NSString).deletingLastPathComponent
+            guard file.lowercased().hasSuffix(".xlsx"), folders.contains(folder) else {
+                entry.report(at: fileNode, "'\(file)' is not a workbook cxsite reads: name an .xlsx file in \(folders.joined(separator: ", "))")
+                continue
+            }
+            guard sheets[file] == nil else {
+                entry.report(at: fileNode, "'\(file)' is named twice: a workbook is read from one sheet")
+                continue
+            }
+            sheets[file] = NamedSheet(name: sheet, location: entry.location(of: sheetNode), fileLocation: entry.location(of: fileNode))
+        }
+        return sheets
     }
 }
 

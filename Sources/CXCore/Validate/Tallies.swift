@@ -14,9 +14,10 @@ public struct MetricTally: Sendable {
 }
 
 extension ContentValidator {
-    /// Reads a tally file (`content/tallies/*.csv|json|yaml`).
+    /// Reads a tally file (`content/tallies/*.csv|tsv|json|yaml`; workbooks are read by
+    /// ``sheetTable(from:_:_:)``).
     mutating func tallies(from file: SourceFile) -> [MetricTally] {
-        table(from: file, .tallies) { validator, cells, line in validator.tally(cells, in: file, line: line) }
+        table(from: file, .tallies) { $0.tally($1, in: $2, line: $3) }
     }
 
     /// A tally row: `period, metric`, at most one of `segment, touchpoint, journey, level`, `n` and, by metric, `promoters,
