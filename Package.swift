@@ -37,11 +37,10 @@ let package = Package(
                        providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // Markdown to HTML through cmark-gfm; C pointers never leave this module.
         .target(name: "Markdown", dependencies: ["CCMarkGFM", "Diagnostics"], swiftSettings: instrumented),
-        // The system zlib's CRC-32, which checks what is inflated several times faster than
-        // ZIPFoundation's own on Linux; only `Spreadsheet` imports it.
-        .systemLibrary(name: "CZlibChecksum", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        // The system zlib (inflate and CRC-32); only `Spreadsheet` imports it.
+        .systemLibrary(name: "CZlibSystem", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `.xlsx` workbooks read a row at a time: knows nothing about sites.
-        .target(name: "Spreadsheet", dependencies: ["CZlibChecksum", "ZIPFoundation"], swiftSettings: instrumented),
+        .target(name: "Spreadsheet", dependencies: ["CZlibSystem"], swiftSettings: instrumented),
         // The site: config, content, metrics, page models, charts, output.
         .target(name: "CXCore",
                 dependencies: ["Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],

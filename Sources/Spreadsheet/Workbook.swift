@@ -1,14 +1,12 @@
-import CZlibChecksum
 import Foundation
-import ZIPFoundation
 
 /// An `.xlsx` workbook (Office Open XML, as Excel, LibreOffice, Numbers and Google Sheets
 /// save it), read from its bytes: its sheets by name, and a sheet's cells a row at a time as
 /// text. Numbers read as they were typed (`9`, `0.85`), cells formatted as dates as
 /// `YYYY-MM-DD`, booleans as `TRUE` and `FALSE`.
 ///
-/// The archive is ZIPFoundation's; the XML is read by ``XMLScanner`` as it is inflated, so a
-/// sheet of a million rows never sits whole in memory (the shared strings do: any row may
+/// The archive is read by ``ZipArchive`` and its XML by ``XMLScanner`` as it is inflated, so
+/// a sheet of a million rows never sits whole in memory (the shared strings do: any row may
 /// use any of them).
 public struct Workbook {
     /// A sheet as the workbook lists it.
@@ -28,7 +26,7 @@ public struct Workbook {
 
     /// The sheets in the workbook's order.
     public let sheets: [Sheet]
-    private let archive: Archive
+    private let archive: ZipArchive
     private let strings: StringTable
     /// For each cell style, whether it shows a number as a date.
     private let dateStyles: [Bool]
@@ -53,9 +51,9 @@ public struct Workbook {
             throw Problem(message: "this is not an .xlsx workbook (it is not a zip archive): save it from the spreadsheet as Excel Workbook (.xlsx)")
         }
         do {
-            archive = try Archive(data: Data(bytes), accessMode: .read)
+            archive = try ZipArchive(bytes: bytes)
         } catch {
-            throw Problem(message: "the workbook's zip archive is damaged and cannot be opened")
+            throw Problem(message: "the workbook's zip archive is cut short or damaged (\(error.message)): save it again")
         }
         let package = try Self.relationships(of: "", in: archive)
         guard let workbookPart = package.first(where: { $0.type.hasSuffix("/officeDocument") })?.target else {
@@ -124,64 +122,46 @@ public struct Workbook {
     // MARK: Parts
 
     /// Inflates `part` in chunks through a scanner into `handler`.
-    private static func stream<Handler: XMLHandler>(_ part: String, of archive: Archive, limit: Int,
+    private static func stream<Handler: XMLHandler>(_ part: String, of archive: ZipArchive, limit: Int,
                                                     to handler: inout Handler, what: String) throws(Problem) {
         guard let entry = archive[part] else {
             throw Problem(message: "the workbook's \(what) (\(part)) is missing from the archive: is the file damaged?")
         }
         var scanner = XMLScanner()
         var inflated = 0
-        var checksum = crc32(0, nil, 0)
-        var malformed: String?
         do {
-            // The checksum is zlib's, taken here: ZIPFoundation's own is a byte-at-a-time loop on Linux.
-            _ = try archive.extract(entry, bufferSize: 1 << 18, skipCRC32: true) { chunk in
+            try archive.extract(entry) { chunk in
                 inflated += chunk.count
                 if inflated > limit { throw Interruption.tooLarge }
-                try chunk.withUnsafeBytes { bytes in
-                    checksum = crc32(checksum, bytes.baseAddress?.assumingMemoryBound(to: Bytef.self), uInt(bytes.count))
-                    try scanner.feed(bytes, to: &handler)
-                }
+                try scanner.feed(chunk, to: &handler)
             }
             try scanner.finish()
-            guard UInt32(checksum) == entry.checksum else {
-                throw Problem(message: "the workbook's \(what) cannot be inflated: the file is damaged (a checksum does not match)")
-            }
-        } catch let problem as Problem {
-            throw problem
         } catch XMLScanner.Interruption.stopped {
         } catch XMLScanner.Interruption.malformed(let message) {
-            malformed = message
+            throw Problem(message: "the workbook's \(what) is not valid XML: \(message)")
         } catch Interruption.tooLarge {
             throw Problem(message: "the workbook's \(what) inflates to more than \(limit >> 20) MiB")
+        } catch let problem as ZipArchive.Problem {
+            throw Problem(message: "the workbook's \(what) cannot be read: the file is damaged (\(problem.message))")
         } catch {
-            throw Problem(message: "the workbook's \(what) cannot be inflated: the file is damaged (\(Self.reason(error)))")
+            throw Problem(message: "the workbook's \(what) cannot be read: \(error)")
         }
-        if let malformed { throw Problem(message: "the workbook's \(what) is not valid XML: \(malformed)") }
     }
 
     private enum Interruption: Error {
         case tooLarge
     }
 
-    /// What went wrong inside the archive, in words.
-    private static func reason(_ error: any Error) -> String {
-        switch error {
-        case is Archive.ArchiveError: "the archive cannot be read"
-        default: "its compressed data is corrupt"
-        }
-    }
-
     /// A part read whole, as an element list: each element called one of `names`, with its
     /// attributes.
-    private static func elements(_ names: Set<String>, of part: String, in archive: Archive) throws(Problem) -> [Element] {
+    private static func elements(_ names: Set<String>, of part: String, in archive: ZipArchive) throws(Problem) -> [Element] {
         var collector = ElementCollector(names: names)
         try stream(part, of: archive, limit: partLimit, to: &collector, what: "part \(part)")
         return collector.elements
     }
 
     /// The relationships of `part` (`""` for the package's own): where its related parts are.
-    private static func relationships(of part: String, in archive: Archive) throws(Problem) -> [Relationship] {
+    private static func relationships(of part: String, in archive: ZipArchive) throws(Problem) -> [Relationship] {
         let folder = (part as NSString).deletingLastPathComponent
         let path = (folder.isEmpty ? "" : folder + "/") + "_rels/" + (part as NSString).lastPathComponent + ".rels"
         guard archive[path] != nil else {
@@ -212,7 +192,7 @@ public struct Workbook {
     }
 
     /// For each cell style (`cellXfs`), whether its number format shows a date.
-    private static func dateStyles(in part: String, of archive: Archive) throws(Problem) -> [Bool] {
+    private static func dateStyles(in part: String, of archive: ZipArchive) throws(Problem) -> [Bool] {
         var reader = StyleReader()
         try stream(part, of: archive, limit: partLimit, to: &reader, what: "styles")
         return reader.styleFormats.map { id in

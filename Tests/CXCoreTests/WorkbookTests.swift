@@ -133,6 +133,8 @@ struct WorkbookTests {
          "this is not an .xlsx workbook (it is not a zip archive): save it from the spreadsheet as Excel Workbook (.xlsx)"),
         ("old .xls", { [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 100) },
          "this is an encrypted workbook or an old .xls file: save it as .xlsx without a password"),
+        ("cut short", { Array(try TestWorkbook.workbook(sheets: [("Sheet1", "")]).dropLast(30)) },
+         "the workbook's zip archive is cut short or damaged (it has no end record): save it again"),
         ("zip of something else", { try TestWorkbook.archive([("notes.txt", "hello")]) },
          "the archive holds no workbook (no _rels/.rels): is this an .xlsx file?"),
         ("document type", {
@@ -141,7 +143,7 @@ struct WorkbookTests {
         ("undefined entity", {
             try TestWorkbook.workbook(sheets: [("Sheet1", #"<row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row>"#)])
          }, "the workbook's sheet 'Sheet1' is not valid XML: the entity '&lol;' is not defined in a workbook's XML"),
-        ("cut short", {
+        ("XML cut short", {
             try TestWorkbook.archive([("_rels/.rels", #"<Relationships><Relationship Id="r" Type="x/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
                                       ("xl/workbook.xml", #"<workbook><sheets><sheet name="A" r:id="r1""#)])
          }, "the workbook's part xl/workbook.xml is not valid XML: the XML ends inside a tag"),
@@ -154,7 +156,14 @@ struct WorkbookTests {
             let data = header + 30 + name.count + Int(bytes[header + 28]) + Int(bytes[header + 29]) << 8
             for index in (data + size / 3)..<(data + size / 3 + 8) { bytes[index] ^= 0x5A }
             return bytes
-         }, "the workbook's sheet 'Sheet1' cannot be inflated: the file is damaged (its compressed data is corrupt)"),
+         }, "the workbook's sheet 'Sheet1' cannot be read: the file is damaged (its compressed data is corrupt)"),
+        ("wrong checksum", {
+            var bytes = try TestWorkbook.workbook(sheets: [("Sheet1", #"<row><c><v>1</v></c></row>"#)])
+            let name = Array("xl/worksheets/sheet1.xml".utf8)
+            let entry = try #require(bytes.indices.first { bytes[$0...].starts(with: [0x50, 0x4B, 0x01, 0x02]) && bytes[($0 + 46)...].starts(with: name) })
+            bytes[entry + 16] ^= 0xFF
+            return bytes
+         }, "the workbook's sheet 'Sheet1' cannot be read: the file is damaged (it does not match its checksum)"),
     ]
 
     @Test(arguments: brokenWorkbooks.indices)
