@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a sheet's XML (`<row>`, `<c>`, `<v>`, `<is>`) into rows of text, handing each row
 /// that holds a value to `body` as its end tag is read.
 struct SheetReader: XMLHandler {
@@ -17,6 +19,8 @@ struct SheetReader: XMLHandler {
     private var phonetic = 0
     private var capturing = false
     private var value: [UInt8] = []
+    /// The text of each day met, as date cells repeat a handful of days.
+    private var dateTexts: [Int: [UInt8]] = [:]
 
     /// The last column a sheet can have: XFD.
     static let columnLimit = 16_384
@@ -128,8 +132,13 @@ struct SheetReader: XMLHandler {
         case .number:
             guard !value.isEmpty else { return }
             if style < dateStyles.count, dateStyles[style] {
-                switch SerialDate.text(of: value, uses1904: uses1904) {
-                case .success(let text): row.bytes.append(contentsOf: text)
+                switch SerialDate.day(of: value, uses1904: uses1904) {
+                case .success(let day):
+                    if dateTexts[day] == nil {
+                        if dateTexts.count >= 10_000 { dateTexts = [:] }
+                        dateTexts[day] = SerialDate.text(ofDay: day)
+                    }
+                    row.bytes.append(contentsOf: dateTexts[day]!)
                 case .failure(let problem):
                     fail(problem.message)
                     return
@@ -292,39 +301,34 @@ enum SerialDate {
         let message: String
     }
 
-    /// `YYYY-MM-DD` for the serial number written in `raw`; a time of day is dropped.
-    static func text(of raw: [UInt8], uses1904: Bool) -> Result<[UInt8], Problem> {
+    /// The day the serial number written in `raw` falls on, as days since 1970-01-01; a time
+    /// of day is dropped.
+    static func day(of raw: [UInt8], uses1904: Bool) -> Result<Int, Problem> {
         guard let serial = Double(String(decoding: raw, as: UTF8.self)), serial.isFinite, serial >= (uses1904 ? 0 : 1), serial < 2_958_466 else {
             return .failure(Problem(message: "the cell is formatted as a date but holds \(String(decoding: raw, as: UTF8.self)), which is no day"))
         }
         let day = Int(serial.rounded(.down))
-        let sinceEpoch: Int
-        if uses1904 {
-            sinceEpoch = day - 24_107
-        } else if day == 60 {
-            return .failure(Problem(message: "the cell holds 29 February 1900, a day Excel counts that never was"))
-        } else {
-            sinceEpoch = day < 60 ? day - 25_568 : day - 25_569
-        }
-        let (year, month, dayOfMonth) = civil(fromDaysSinceEpoch: sinceEpoch)
-        func padded(_ value: Int, _ width: Int) -> String {
-            String(repeating: "0", count: max(0, width - String(value).count)) + String(value)
-        }
-        return .success(Array("\(padded(year, 4))-\(padded(month, 2))-\(padded(dayOfMonth, 2))".utf8))
+        if uses1904 { return .success(day - 24_107) }
+        if day == 60 { return .failure(Problem(message: "the cell holds 29 February 1900, a day Excel counts that never was")) }
+        return .success(day < 60 ? day - 25_568 : day - 25_569)
     }
 
-    /// The proleptic Gregorian date `days` after 1970-01-01 (Howard Hinnant's algorithm).
-    static func civil(fromDaysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1_460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shifted = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shifted + 2) / 5 + 1
-        let month = shifted < 10 ? shifted + 3 : shifted - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    /// `YYYY-MM-DD` for a day given as days since 1970-01-01.
+    static func text(ofDay day: Int) -> [UInt8] {
+        let parts = calendar.dateComponents([.year, .month, .day], from: Date(timeIntervalSince1970: Double(day) * 86_400))
+        func padded(_ value: Int?, _ width: Int) -> String {
+            let digits = String(value ?? 0)
+            return String(repeating: "0", count: max(0, width - digits.count)) + digits
+        }
+        return Array("\(padded(parts.year, 4))-\(padded(parts.month, 2))-\(padded(parts.day, 2))".utf8)
     }
+
+    /// The Gregorian calendar in UTC, in which a serial number names a day.
+    private static let calendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 }
 
 /// The escape Office Open XML uses for characters XML cannot hold: `_x000D_` is a carriage
