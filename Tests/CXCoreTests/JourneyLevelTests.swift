@@ -248,6 +248,34 @@ extension JourneyLevelTests {
 }
 
 extension JourneyLevelTests {
+    /// A journey's NPS measured by another tool arrives as a snapshot row naming the journey,
+    /// and shows on the journey's page; a row of two groups was once read as its touchpoint.
+    @Test func aSnapshotRowMayBeAJourneyOrALevelAndOneGroupOnly() throws {
+        let site = try site()
+        defer { site.cleanUp() }
+        try site.write("content/metrics/journeys.csv", """
+            period,metric,value,n,segment,touchpoint,journey,level
+            2026-Q3,nps,41,220,,,paying,
+            2026-Q3,nps,12,400,,,,relationship
+            2026-Q3,retention,90,,residential,billing,,
+
+            """)
+        #expect(errors(site) == [
+            "content/metrics/journeys.csv:4:35: a snapshot row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
+        ])
+        try site.write("content/metrics/journeys.csv", """
+            period,metric,value,n,journey,level
+            2026-Q3,nps,41,220,paying,
+            2026-Q3,nps,12,400,,relationship
+
+            """)
+        try site.build()
+        #expect(try site.page("journeys/paying.html").contains(#"<span class="value">+41</span> <span class="muted">NPS of the journey · Q3 2026 · n&nbsp;=&nbsp;220</span>"#))
+        let export = try site.page("scorecard.json")
+        #expect(export.contains(#""level": "journey", "journey": "paying", "n": 220, "n_eff": 220, "value": 41,"#))
+        #expect(export.contains(#""level": "relationship", "journey": null, "n": 400, "n_eff": 400, "value": 12,"#))
+    }
+
     @Test func aStorysTouchpointsShowInTheInventorysOrder() throws {
         let site = try site()
         defer { site.cleanUp() }

@@ -205,7 +205,7 @@ struct Scorecard: Sendable {
                 }
                 continue
             }
-            let group: Group = row.touchpoint.map(Group.touchpoint) ?? row.segment.map(Group.segment) ?? .all
+            let group = row.group
             if let first = given.updateValue(row.location, forKey: PointKey(metric: row.metric, group: group, period: row.period)) {
                 diagnostics.append(content.diagnostic(
                     "\(row.metric) for \(row.period)\(group.phrase) is given twice: also at \(first.path):\(first.line); keep one",

@@ -162,8 +162,8 @@ public struct MetricSnapshot: Sendable {
     public var metric: String
     public var value: Double
     public var n: Int?
-    public var segment: String?
-    public var touchpoint: String?
+    /// Everyone, or the segment, touchpoint, journey or level the row gives.
+    var group: Scorecard.Group
     public var target: Double?
     public var location: SourceLocation
 }

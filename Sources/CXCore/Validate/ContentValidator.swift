@@ -523,15 +523,14 @@ struct ContentValidator {
             n = Int(raw)
             if n == nil || n! < 0 { row.fail("n '\(raw)' must be a whole number of responses", "n") }
         }
-        let touchpoint = row.touchpoint()
+        let group = row.group(of: "a snapshot")
         var target: Double?
         if let raw = row.text("target") {
             target = Self.number(raw)
             if target == nil { row.fail("the target '\(raw)' is not a number (a finite one below 10^15)", "target") }
         }
-        guard row.ok, let period, let metric, let value else { return nil }
-        return MetricSnapshot(period: period, metric: metric, value: value, n: n,
-                              segment: row.text("segment"), touchpoint: touchpoint, target: target,
+        guard row.ok, let period, let metric, let value, let group else { return nil }
+        return MetricSnapshot(period: period, metric: metric, value: value, n: n, group: group, target: target,
                               location: file.location(line: line, column: 1))
     }
 }
@@ -592,6 +591,29 @@ struct TableRow {
             return nil
         }
         return touchpoint
+    }
+
+    /// The group a row is of: everyone, or the one of `segment`, `touchpoint`, `journey` and
+    /// `level` it gives; nil when it gives more than one, or one cxsite.yaml does not know.
+    /// `what` names the row for the message ("a tally").
+    mutating func group(of what: String) -> Scorecard.Group? {
+        let before = diagnostics.count
+        let segment = text("segment"), touchpoint = touchpoint(), journey = journey()
+        var level: Scorecard.Group?
+        if let raw = text("level") {
+            switch raw.lowercased() {
+            case "relationship": level = .relationship
+            case "transactional": level = .transactional
+            default: fail("level '\(raw)' must be relationship or transactional (a journey's row names its journey)", "level")
+            }
+        }
+        let named = [segment.map(Scorecard.Group.segment), touchpoint.map(Scorecard.Group.touchpoint),
+                     journey.map(Scorecard.Group.journey), level].compactMap { $0 }
+        if named.count > 1 {
+            fail("\(what) row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
+                 ["segment", "touchpoint", "journey", "level"].last { text($0) != nil }!)
+        }
+        return diagnostics.count == before ? named.first ?? .all : nil
     }
 
     /// The optional `journey`, which must be one of cxsite.yaml's.

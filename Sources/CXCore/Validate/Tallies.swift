@@ -36,21 +36,7 @@ extension ContentValidator {
         } else {
             row.fail("missing metric", "metric")
         }
-        let segment = row.text("segment"), touchpoint = row.touchpoint(), journey = row.journey()
-        var level: Scorecard.Group?
-        if let raw = row.text("level") {
-            switch raw.lowercased() {
-            case "relationship": level = .relationship
-            case "transactional": level = .transactional
-            default: row.fail("level '\(raw)' must be relationship or transactional (a journey's row names its journey)", "level")
-            }
-        }
-        let named = [segment.map(Scorecard.Group.segment), touchpoint.map(Scorecard.Group.touchpoint),
-                     journey.map(Scorecard.Group.journey), level].compactMap { $0 }
-        if named.count > 1 {
-            row.fail("a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
-                     ["segment", "touchpoint", "journey", "level"].last { row.text($0) != nil }!)
-        }
+        let group = row.group(of: "a tally")
         var n: Int?
         if let raw = row.text("n") {
             n = Int(raw)
@@ -127,9 +113,8 @@ extension ContentValidator {
             totals.weighted.scoreSquares = squares
             totals.countsKnown = false
         }
-        let pairs = driverPairs(&row, metric: metric, atTouchpoint: touchpoint != nil)
-        guard row.ok, let period else { return nil }
-        let group = named.first ?? .all
+        let pairs = driverPairs(&row, metric: metric, atTouchpoint: group?.touchpoint != nil)
+        guard row.ok, let period, let group else { return nil }
         return MetricTally(period: period, metric: metric, group: group, totals: totals, driverPairs: pairs,
                            location: file.location(line: line, column: 1))
     }
