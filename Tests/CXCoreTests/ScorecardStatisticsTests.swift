@@ -137,7 +137,7 @@ struct ScorecardStatisticsTests {
         #expect(gap.contains("Fast installation"))  // leadership's answers are not a staff survey
     }
 
-    @Test func keyDriversPairEachPersonsTouchpointScoreWithTheirNPS() throws {
+    @Test func keyDriversPairEachPersonsTouchpointScoreWithTheirRelationshipNPS() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         // Person i gives NPS nps[i] and CSAT csat[i] at billing in Q3; person 0 answers billing
@@ -150,6 +150,9 @@ struct ScorecardStatisticsTests {
             csv += "2026-05-01,nps,\(10 - promoter),P\(index),\n"  // Q2: no touchpoint answers
         }
         csv += "2026-08-01,nps,10,LONE,\n2026-08-01,csat,1,NONPS,billing\n2026-05-01,csat,5,P1,billing\n"
+        // An NPS given at billing is not the outcome for people who gave a relationship NPS;
+        // for one who gave none (TX), it is.
+        csv += "2026-08-01,nps,0,P1,billing\n2026-08-01,nps,0,P2,billing\n2026-08-01,nps,4,TX,billing\n2026-08-01,csat,2,TX,billing\n"
         try site.write("content/responses/r.csv", csv)
         try site.append("cxsite.yaml", "min_n: 8\n")
         try site.build()
@@ -158,10 +161,11 @@ struct ScorecardStatisticsTests {
         #expect(drivers.count == 1)
         let driver = try #require(drivers.first)
         #expect(driver["period"] as? String == "2026-Q3" && driver["metric"] as? String == "csat" && driver["touchpoint"] as? String == "billing")
-        #expect(driver["n"] as? Int == 8)
+        #expect(driver["n"] as? Int == 9)
         var x = csat.map(Double.init)
         x[0] = 4  // P0's two billing answers, 5 and 3
-        let y = nps.map(Double.init)
+        x.append(2)
+        let y = nps.map(Double.init) + [4]
         let expected = try #require(StatisticsTests.correlation(x, y))
         #expect(abs(ResponseTests.number(driver["r"]) - expected.r) < 1e-12)
         #expect(abs(ResponseTests.number(driver["low"]) - expected.low) < 1e-12)
@@ -171,7 +175,7 @@ struct ScorecardStatisticsTests {
         #expect(scorecard.contains(#"<th scope="row"><a href="../touchpoints/billing.html">Billing</a></th><td>CSAT</td>"#))
         // Below min_n linked people, no driver is shown.
         try site.write("cxsite.yaml", try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "min_n: 8\n", with: "min_n: 9\n"))
+            .replacingOccurrences(of: "min_n: 8\n", with: "min_n: 10\n"))
         try site.build()
         #expect(!(try site.page("scorecard/index.html")).contains("What drives the score"))
     }

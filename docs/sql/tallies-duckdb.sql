@@ -42,10 +42,11 @@ COPY (
         FROM grouped
         GROUP BY period, metric, segment, touchpoint, journey, level
     ),
-    -- The key drivers: each respondent's mean NPS in a period, paired with their mean CSAT
-    -- or CES at each touchpoint.
+    -- The key drivers: each respondent's NPS in a period (their relationship NPS when they
+    -- gave one, else the mean of all their NPS answers), paired with their mean CSAT or CES at
+    -- each touchpoint.
     nps AS (
-        SELECT period, respondent, avg(score) AS y
+        SELECT period, respondent, coalesce(avg(score) FILTER (WHERE touchpoint IS NULL AND journey IS NULL), avg(score)) AS y
         FROM dated WHERE metric = 'nps' AND respondent IS NOT NULL
         GROUP BY period, respondent
     ),

@@ -5,10 +5,13 @@ struct ResponseLink: Sendable, Codable, Equatable {
     var respondent: UInt64
     /// ``Period/ordinal`` of the response's period.
     var period: Int32
-    /// The touchpoint's place in the journey, −1 for none.
+    /// The touchpoint's place in the inventory; ``relationship`` for a response that names
+    /// neither a touchpoint nor a journey, ``journeyOnly`` for one that names only a journey.
     var touchpoint: Int16
     var metric: SurveyMetric
     var score: Int8
+
+    static let relationship: Int16 = -1, journeyOnly: Int16 = -2
 
     /// Links as two words each, for the build cache: a million links are 16 MB to write and
     /// read, not a million structures.
@@ -74,8 +77,9 @@ struct DriverKey: Hashable, Sendable, Codable {
 
 extension [ResponseLink] {
     /// Each respondent's touchpoint scores paired with their NPS, period by period: a person
-    /// who answered a metric at a touchpoint, or the NPS, more than once counts with the mean
-    /// of their answers. Sorts the links in place (a million take 16 MB; a sorted copy would
+    /// who answered a metric at a touchpoint more than once counts with the mean of their
+    /// answers. The NPS is the person's relationship NPS (the mean, if several) when they gave
+    /// one, and else the mean of all their NPS answers (at touchpoints, of journeys). Sorts the links in place (a million take 16 MB; a sorted copy would
     /// take as much again).
     mutating func driverPairs() -> [DriverKey: PairSums] {
         sort { ($0.period, $0.respondent) < ($1.period, $1.respondent) }
@@ -91,13 +95,17 @@ extension [ResponseLink] {
             // Most respondents answer once: nothing to pair.
             guard end - start > 1 else { continue }
             let person = sorted[start..<end]
-            var npsSum = 0, npsCount = 0
+            var npsSum = 0, npsCount = 0, relationshipSum = 0, relationshipCount = 0
             for link in person where link.metric == .nps {
                 npsSum += Int(link.score)
                 npsCount += 1
+                if link.touchpoint == ResponseLink.relationship {
+                    relationshipSum += Int(link.score)
+                    relationshipCount += 1
+                }
             }
             guard npsCount > 0, npsCount < person.count else { continue }
-            let npsMean = Double(npsSum) / Double(npsCount)
+            let npsMean = relationshipCount > 0 ? Double(relationshipSum) / Double(relationshipCount) : Double(npsSum) / Double(npsCount)
             var scores: [DriverKey: (sum: Int, count: Int)] = [:]
             for link in person where link.metric != .nps && link.touchpoint >= 0 {
                 let key = DriverKey(period: link.period, metric: link.metric, touchpoint: link.touchpoint)

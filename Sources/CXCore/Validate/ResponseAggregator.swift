@@ -521,7 +521,8 @@ struct ResponseAggregator {
             let period = Period(containing: date, kind: config.period)
             if result.aggregates.newest.map({ date > $0 }) ?? true { result.aggregates.newest = date }
             if let field = columns.respondent, metric == .nps || touchpoint != nil,
-               let place = Int16(exactly: touchpoint ?? -1), let respondent = record.withBytes(field, { bytes -> UInt64? in
+               let place = touchpoint.map({ Int16(exactly: $0) }) ?? (journey == nil ? ResponseLink.relationship : ResponseLink.journeyOnly),
+               let respondent = record.withBytes(field, { bytes -> UInt64? in
                    let id = RowBytes.trimmed(bytes)
                    return id.isEmpty ? nil : ResponseLink.hash(id)
                }) {
