@@ -28,12 +28,13 @@ struct PhraseCounts: Sendable, Codable, Equatable {
 
     /// The same with the comment's stemmed words at hand.
     mutating func add(_ tokens: [ThemeWords.Token], of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool) {
-        for start in tokens.indices where !StopWords.hashes.contains(tokens[start].word) {
+        let stopWords = StopWords.hashes  // once a comment, not once a word
+        for start in tokens.indices where !stopWords.contains(tokens[start].word) {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
             for end in start..<min(start + Self.longest, tokens.count) {
                 if end > start, !tokens[end].followsOn { break }
                 hash = (hash ^ tokens[end].word) &* 0x100_0000_01b3
-                guard !StopWords.hashes.contains(tokens[end].word) else { continue }
+                guard !stopWords.contains(tokens[end].word) else { continue }
                 if phrases[hash] == nil {
                     let range = tokens[start].range.lowerBound..<tokens[end].range.upperBound
                     phrases[hash] = Count(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased())
