@@ -212,12 +212,14 @@ struct WorkbookTests {
             <c r="D7" t="inlineStr"><is><t>bell_x0007_</t></is></c></row>
             """
         try site.write("content/responses/q3.xlsx", Data(TestWorkbook.workbook(sheets: [("Q3 answers", rows)])))
-        try site.write("content/metrics/q3.xlsx",
-                       Data(TestWorkbook.workbook(sheets: [("Snapshots", #"<row r="1"><c r="A1" t="inlineStr"><is><t>period</t></is></c></row>"#)])))
+        try site.write("content/metrics/q3.xlsx", Data(TestWorkbook.workbook(sheets: [("Snapshots", """
+            <row r="1"><c r="A1" t="inlineStr"><is><t>period</t></is></c><c r="B1" t="inlineStr"><is><t>metric</t></is></c>\
+            <c r="C1" t="inlineStr"><is><t>value</t></is></c></row>
+            <row r="2"><c r="A2" s="1"><v>46266</v></c><c r="B2" t="inlineStr"><is><t>retention</t></is></c><c r="C2"><v>90</v></c></row>
+            """)])))
         let errors = site.buildErrors().filter(\.isError).map { "\($0.location!):\($0.notes.map { " (\($0.message))" }.joined()) \($0.message)" }
         #expect(errors == [
-            "content/metrics/q3.xlsx:1:1: (in sheet 'Snapshots', cell A1) the header has no 'metric' column: snapshot files start with period,metric,value",
-            "content/metrics/q3.xlsx:1:1: (in sheet 'Snapshots', cell A1) the header has no 'value' column: snapshot files start with period,metric,value",
+            "content/metrics/q3.xlsx:2:1: (in sheet 'Snapshots', cell A2) '2026-09-01' is a date, not a period: the spreadsheet took what was typed for a date; format the column as text and type 2026-Q3",
             "content/responses/q3.xlsx:3:3: (in sheet 'Q3 answers', cell C3) the score 'eleven' is not a whole number",
             "content/responses/q3.xlsx:5:3: (in sheet 'Q3 answers', cell C5) the cell holds the error #DIV/0!: correct its formula, or clear the cell",
             "content/responses/q3.xlsx:6:6: (in sheet 'Q3 answers', cell F6) a value in column F, right of the header's last column (D): give the column a name, or clear the cell",

@@ -577,7 +577,14 @@ struct TableRow {
         case .success(let parsed) where parsed.kind != config.period:
             fail("'\(raw)' is a \(parsed.kind.rawValue) but cxsite.yaml groups by \(config.period.rawValue)", "period")
         case .success(let parsed): return parsed
-        case .failure(let problem): fail(problem.description, "period")
+        case .failure(let problem):
+            // A spreadsheet reads "2026-09" typed in a cell as a date, which the sheet then gives.
+            if file.sheet != nil, case .success(let day) = Day.parse(raw) {
+                fail("'\(raw)' is a date, not a period: the spreadsheet took what was typed for a date; format the column as text and type \(Period(containing: day, kind: config.period))",
+                     "period")
+            } else {
+                fail(problem.description, "period")
+            }
         }
         return nil
     }
