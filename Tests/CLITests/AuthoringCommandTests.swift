@@ -147,6 +147,7 @@ struct AuthoringCommandTests {
         #expect(created.status == 0, "\(created.stderr)")
         try scratch.write("site/content/stories/notes.txt", "to do\n")
         try scratch.write("site/content/old/2019.md", "---\ntitle: Archived\n---\n")
+        try scratch.write("site/content/responses/q3.xls", "old binary spreadsheet\n")
         try scratch.write("site/content/stories/ahead.md", "---\ntitle: Ahead\ndate: 2099-01-05\noutcome: failure\nstatus: open\n---\nSoon.\n")
         let result = try CXSiteBinary.run(["check", "--source", site, "--format", "json"])
         let json = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
@@ -158,6 +159,7 @@ struct AuthoringCommandTests {
         #expect(found.filter { $0.hasPrefix(story) && $0.contains("is empty: write it, or remove the heading") }.count == 3)
         #expect(found.contains("content/stories/notes.txt:0: this file is not read: only .markdown, .md files are read there"))
         #expect(found.contains { $0.hasPrefix("content/old/2019.md:0: this file is not read: cxsite reads content/stories") })
+        #expect(found.contains("content/responses/q3.xls:0: this file is not read: only .csv, .tsv, .xlsm, .xlsx files are read there; save the spreadsheet as Excel Workbook (.xlsx)"))
         #expect(found.contains { $0.hasPrefix("content/stories/ahead.md:3: 'Ahead' is dated 2099-01-05, after today") })
         // The story from the future moves no loop's age: today stays the newest date before it.
         _ = try CXSiteBinary.run(["build", "--source", site], environment: today)

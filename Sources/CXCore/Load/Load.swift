@@ -117,8 +117,9 @@ enum Load {
     /// (not their subfolders); and the single files it reads.
     static let contentFolders: [String: Set<String>] = [
         "content/stories": ["md", "markdown"], "content/briefings": ["md", "markdown"],
-        "content/metrics": ["csv", "tsv", "xlsx", "json", "yaml", "yml"], "content/tallies": ["csv", "tsv", "xlsx", "json", "yaml", "yml"],
-        "content/perception": ["yaml", "yml"], "content/responses": ["csv", "tsv", "xlsx"],
+        "content/metrics": ["csv", "tsv", "xlsx", "xlsm", "json", "yaml", "yml"],
+        "content/tallies": ["csv", "tsv", "xlsx", "xlsm", "json", "yaml", "yml"],
+        "content/perception": ["yaml", "yml"], "content/responses": ["csv", "tsv", "xlsx", "xlsm"],
     ]
     static let contentFiles: Set<String> = [ThemeCatalog.path, SentimentLexicon.sitePath]
 
@@ -131,17 +132,22 @@ enum Load {
             let copied = folder == "content/stories" && StaticFiles.besideStories.contains(type)
             return !contentFiles.contains(path) && !copied && !(contentFolders[folder]?.contains(type) ?? false)
         }.map { path in
-            let folder = (path as NSString).deletingLastPathComponent
-            let hint = contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
+            let folder = (path as NSString).deletingLastPathComponent, type = (path as NSString).pathExtension.lowercased()
+            var hint = contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
                 ?? "cxsite reads content/stories, briefings, metrics, responses, tallies, perception, themes.yaml and sentiment-lexicon.txt"
+            if otherSpreadsheets.contains(type), contentFolders[folder]?.contains("xlsx") == true {
+                hint += "; save the spreadsheet as Excel Workbook (.xlsx)"
+            }
             return Diagnostic(.warning, "this file is not read: \(hint)", at: .file(path))
         }
     }
 
+    /// Spreadsheets in formats cxsite does not read, which a spreadsheet can save as `.xlsx`.
+    private static let otherSpreadsheets: Set<String> = ["xls", "ods", "numbers", "xlsb"]
+
     /// Table files split into text files and workbooks.
     private static func tables(_ paths: [String]) -> (text: [String], workbooks: [String]) {
-        let isWorkbook = { (path: String) in StaticFiles.fileType(of: path) == "xlsx" }
-        return (paths.filter { !isWorkbook($0) }, paths.filter(isWorkbook))
+        (paths.filter { !WorkbookFile.isWorkbook($0) }, paths.filter(WorkbookFile.isWorkbook))
     }
 
     /// Reads workbooks whole, reporting those that cannot be read.

@@ -352,7 +352,7 @@ struct ResponseAggregator {
     static let progressThreshold = 16 << 20
 
     private func aggregate(file: FileJob, counter: ProgressCounter) -> FileResult {
-        if StaticFiles.fileType(of: file.path) == "xlsx" { return aggregate(workbook: file, counter: counter) }
+        if WorkbookFile.isWorkbook(file.path) { return aggregate(workbook: file, counter: counter) }
         var reading = FileReading(aggregator: self, path: file.path, errors: ErrorSink(path: file.path, url: file.url))
         guard var reader = CSVReader(path: file.url.path, delimiter: CSVReader.delimiter(of: file.path)) else {
             let reason = errno == EINVAL ? "it is not a regular file" : String(cString: strerror(errno))

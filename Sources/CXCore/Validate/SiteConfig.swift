@@ -311,7 +311,7 @@ struct NamedSheet: Sendable, Hashable {
             guard let file = entry.string("file", required: true), let sheet = entry.string("sheet", required: true),
                   let fileNode = entry.node("file"), let sheetNode = entry.node("sheet") else { continue }
             let folder = (file as NSString).deletingLastPathComponent
-            guard file.lowercased().hasSuffix(".xlsx"), folders.contains(folder) else {
+            guard WorkbookFile.isWorkbook(file), folders.contains(folder) else {
                 entry.report(at: fileNode, "'\(file)' is not a workbook cxsite reads: name an .xlsx file in \(folders.joined(separator: ", "))")
                 continue
             }

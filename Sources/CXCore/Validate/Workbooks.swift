@@ -34,6 +34,12 @@ struct WorkbookFile: Sendable {
         return .success((workbook, sheet))
     }
 
+    /// Whether `path` names a workbook: `.xlsx`, or `.xlsm`, the same with macros (which are
+    /// never run: only cells are read).
+    static func isWorkbook(_ path: String) -> Bool {
+        ["xlsx", "xlsm"].contains(StaticFiles.fileType(of: path))
+    }
+
     /// The most an `.xlsx` file of snapshots or tallies may hold: it is read whole.
     static let tableLimit = 32 << 20
     /// The most an `.xlsx` file of responses may hold, read whole (its sheet is then read a
