@@ -225,14 +225,18 @@ struct XMLScanner {
             guard let end = bytes[index...].prefix(12).firstIndex(of: UInt8(ascii: ";")) else {
                 throw Interruption.malformed("an '&' that starts no entity: the XML is not well formed")
             }
-            let entity = Array(bytes[(index + 1)..<end])
-            switch entity {
-            case Array("lt".utf8): output.append(UInt8(ascii: "<"))
-            case Array("gt".utf8): output.append(UInt8(ascii: ">"))
-            case Array("amp".utf8): output.append(UInt8(ascii: "&"))
-            case Array("quot".utf8): output.append(UInt8(ascii: "\""))
-            case Array("apos".utf8): output.append(UInt8(ascii: "'"))
-            default:
+            let entity = UnsafeBufferPointer(rebasing: bytes[(index + 1)..<end])
+            if equal(entity, "lt") {
+                output.append(UInt8(ascii: "<"))
+            } else if equal(entity, "gt") {
+                output.append(UInt8(ascii: ">"))
+            } else if equal(entity, "amp") {
+                output.append(UInt8(ascii: "&"))
+            } else if equal(entity, "quot") {
+                output.append(UInt8(ascii: "\""))
+            } else if equal(entity, "apos") {
+                output.append(UInt8(ascii: "'"))
+            } else {
                 guard entity.first == UInt8(ascii: "#"), let scalar = characterReference(entity.dropFirst()) else {
                     throw Interruption.malformed("the entity '&\(String(decoding: entity, as: UTF8.self));' is not defined in a workbook's XML")
                 }
@@ -243,7 +247,7 @@ struct XMLScanner {
     }
 
     /// The scalar of `#65` or `#x41` (without the `#`).
-    private static func characterReference(_ digits: ArraySlice<UInt8>) -> Unicode.Scalar? {
+    private static func characterReference(_ digits: Slice<UnsafeBufferPointer<UInt8>>) -> Unicode.Scalar? {
         let text = String(decoding: digits, as: UTF8.self)
         let value = text.first == "x" ? UInt32(text.dropFirst(), radix: 16) : UInt32(text, radix: 10)
         return value.flatMap(Unicode.Scalar.init)
