@@ -63,9 +63,12 @@ let package = Package(
         fuzzTarget("template"), fuzzTarget("frontmatter"), fuzzTarget("csv"), fuzzTarget("markdown"), fuzzTarget("request"),
         fuzzTarget("workbook"),
 
+        // What several test targets share: cost measured without a wall-clock limit.
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
-        .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
-        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation"], exclude: ["Fixtures"]),
+        .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "TestSupport"]),
+        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation", "TestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cxsite"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore"]),
     ],

@@ -28,11 +28,14 @@ enum RawHTMLSanitizer {
 
     static func sanitize(_ html: String) -> String {
         let characters = Array(html.unicodeScalars)
-        var output = String.UnicodeScalarView()
+        // A String, not its unicode-scalar view: the view's `append(contentsOf:)` copies the
+        // whole text each time, quadratic in the number of escapes.
+        var output = ""
+        output.reserveCapacity(html.utf8.count)
         var index = 0
         while index < characters.count {
             guard characters[index] == "<" else {
-                output.append(characters[index])
+                output.unicodeScalars.append(characters[index])
                 index += 1
                 continue
             }
@@ -47,23 +50,23 @@ enum RawHTMLSanitizer {
                     break
                 }
                 if allowedElements.contains(tag.name) {
-                    output.append(contentsOf: tag.serialized.unicodeScalars)
+                    output += tag.serialized
                 } else {
                     appendEscaped(characters[index..<tag.end], to: &output)  // the whole tag shows as text
                 }
                 index = tag.end
             } else {
-                output.append(contentsOf: "&lt;".unicodeScalars)
+                output += "&lt;"
                 index += 1
             }
         }
-        return String(output)
+        return output
     }
 
     /// `characters` with every `<` escaped, as text.
-    private static func appendEscaped(_ characters: ArraySlice<Unicode.Scalar>, to output: inout String.UnicodeScalarView) {
+    private static func appendEscaped(_ characters: ArraySlice<Unicode.Scalar>, to output: inout String) {
         for scalar in characters {
-            if scalar == "<" { output.append(contentsOf: "&lt;".unicodeScalars) } else { output.append(scalar) }
+            if scalar == "<" { output += "&lt;" } else { output.unicodeScalars.append(scalar) }
         }
     }
 
