@@ -10,14 +10,18 @@ public struct PreviewServer: Sendable {
     public let options: BuildOptions
     public let host: String
     public let port: UInt16
+    /// Reads the clock for each rebuild (the command line passes the system's; a test, its own),
+    /// in place of the one `options` holds: a server runs for days.
+    public let clock: @Sendable () -> Clock
     /// Where messages go (the terminal).
     public let log: @Sendable (String) -> Void
 
     public init(options: BuildOptions, host: String = "127.0.0.1", port: UInt16 = 8080,
-                log: @escaping @Sendable (String) -> Void) {
+                clock: @escaping @Sendable () -> Clock, log: @escaping @Sendable (String) -> Void) {
         self.options = options
         self.host = host
         self.port = port
+        self.clock = clock
         self.log = log
     }
 
@@ -44,6 +48,8 @@ public struct PreviewServer: Sendable {
     /// sources it came from are unchanged; returns what the next rebuild may reuse.
     private func rebuild(into state: PreviewState, server: HTTPServer, reusing previous: RenderedSite?) -> RenderedSite? {
         var kept = previous
+        var options = options
+        options.clock = clock()
         do {
             let site = try SiteBuilder.renderInMemory(options, reusing: previous)
             for warning in site.warnings { log(warning.description) }

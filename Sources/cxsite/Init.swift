@@ -18,7 +18,7 @@ extension CXSite {
         func run() throws {
             let folder = URL(fileURLWithPath: directory)
             do {
-                let written = try SourceFiles.create(Authoring.starterSite(today: Authoring.today(), withTemplates: withTemplates),
+                let written = try SourceFiles.create(Authoring.starterSite(today: Clock.system().today, withTemplates: withTemplates),
                                                      in: folder)
                 print("Created a site with \(written.count) files in \(folder.path). Next: cxsite build --source \(directory)")
             } catch let errors as DiagnosticList {

@@ -34,7 +34,7 @@ extension CXSite {
                         throw ValidationError("unknown touchpoint '\(unknown)': cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")
                     }
                     let path = "content/stories/\(try fileName(for: title)).md"
-                    let text = Authoring.story(title: title, date: Authoring.today(), outcome: outcome, touchpoints: touchpoints)
+                    let text = Authoring.story(title: title, date: Clock.system().today, outcome: outcome, touchpoints: touchpoints)
                     let written = try SourceFiles.create([(path, text)], in: site.url)
                     print(written[0])
                 }
@@ -60,7 +60,7 @@ extension CXSite {
             func run() throws {
                 try reportingErrors {
                     let facts = try Authoring.facts(of: site.url)
-                    let today = Authoring.today()
+                    let today = Clock.system().today
                     var covered = Period(containing: today, kind: facts.period)
                     if let period {
                         switch Period.parse(period) {

@@ -18,9 +18,10 @@ struct DraftOptions: ParsableArguments {
     @Flag(name: .long, help: "Stories dated after today are meant: do not warn about them.")
     var future = false
 
-    /// The build options for the site at `source`, with these choices.
+    /// The build options for the site at `source`, with these choices, on the system's clock
+    /// read now.
     func options(source: URL, output: URL? = nil) -> BuildOptions {
-        var options = BuildOptions(source: source, output: output, includeDrafts: drafts)
+        var options = BuildOptions(source: source, output: output, includeDrafts: drafts, clock: .system())
         options.allowsFuture = future
         return options
     }

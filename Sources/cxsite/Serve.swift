@@ -27,7 +27,7 @@ extension CXSite {
 
         func run() throws {
             let options = draftOptions.options(source: site.url)
-            let server = PreviewServer(options: options, host: host, port: port) { message in
+            let server = PreviewServer(options: options, host: host, port: port, clock: { .system() }) { message in
                 FileHandle.standardError.write(Data((message + "\n").utf8))
             }
             do {

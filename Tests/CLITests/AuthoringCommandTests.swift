@@ -64,7 +64,7 @@ struct AuthoringCommandTests {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         let site = scratch.path("site")
-        _ = try CXSiteBinary.run(["init", site])
+        _ = try CXSiteBinary.run(["init", site], environment: today)
         let story = try CXSiteBinary.run(["new", "story", "Billed twice, again", "--outcome", "failure",
                                           "--touchpoint", "billing", "--touchpoint", "support", "--source", site],
                                          environment: today)

@@ -53,9 +53,9 @@ struct BuildCacheTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("content/stories/stale.md", "---\ntitle: Stale\ndate: 2026-01-05\noutcome: failure\nstatus: open\n---\nBody.\n")
-        Thread.sleep(forTimeInterval: 2.1)  // files written just now are read and hashed every time (FileStamp.settled)
-        let first = try site.build()
-        let second = try site.build()
+        // Files written within two seconds of the clock are read and hashed every time (FileStamp.settled).
+        let first = try site.build(clock: .settled)
+        let second = try site.build(clock: .settled)
         #expect(second.reuse.storiesNotRead == second.reuse.storiesReused && second.reuse.storiesParsed == 0)
         #expect(first.warnings.contains { $0.message.contains("'Stale' has been open") && $0.sourceLine == "status: open" })
         #expect(second.warnings.map(\.description) == first.warnings.map(\.description))
@@ -100,7 +100,7 @@ struct BuildCacheTests {
     @Test func noCacheWritesNoCache() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        var options = BuildOptions(source: site.folder)
+        var options = BuildOptions(source: site.folder, clock: .test)
         options.useCache = false
         try SiteBuilder.build(options)
         #expect(!FileManager.default.fileExists(atPath: site.folder.appendingPathComponent(Self.cacheFolder).path))
@@ -110,19 +110,19 @@ struct BuildCacheTests {
     @Test func aRebuildParsesAndRendersOnlyWhatChanged() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        Thread.sleep(forTimeInterval: 2.1)  // files written just now are read and hashed every time (FileStamp.settled)
-        let first = try site.build()
+        // Files written within two seconds of the clock are read and hashed every time (FileStamp.settled).
+        let first = try site.build(clock: .settled)
         #expect(first.reuse.storiesReused == 0)
         #expect(first.reuse.storiesParsed == 4)  // the draft too
         #expect(first.reuse.pagesKept == 0)
         #expect(first.reuse.pagesRendered == first.pages)
-        try site.build()  // the spare now holds the first build: its pages can be kept
-        let unchanged = try site.build()
+        try site.build(clock: .settled)  // the spare now holds the first build: its pages can be kept
+        let unchanged = try site.build(clock: .settled)
         #expect(unchanged.reuse == BuildSummary.Reuse(storiesParsed: 0, storiesReused: 4, storiesNotRead: 4, pagesRendered: 0,
                                                       pagesKept: first.pages))
         let story = site.folder.appendingPathComponent("content/stories/old-failure.md")
         try (try String(contentsOf: story, encoding: .utf8) + "\nOne more line.\n").write(to: story, atomically: true, encoding: .utf8)
-        let changed = try site.build()
+        let changed = try site.build(clock: .settled)
         #expect(changed.reuse.storiesParsed == 1)
         #expect(changed.reuse.storiesReused == 3 && changed.reuse.storiesNotRead == 3)
         #expect(changed.reuse.pagesRendered >= 1 && changed.reuse.pagesRendered < first.pages)
@@ -135,7 +135,7 @@ struct InMemoryReuseTests {
     @Test func aRebuildIntoMemoryRendersOnlyWhatChangedAndMatchesAFreshOne() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        let options = BuildOptions(source: site.folder, sourceDateEpoch: 1_790_000_000)
+        let options = BuildOptions(source: site.folder, clock: .pinned(at: 1_790_000_000))
         let first = try SiteBuilder.renderInMemory(options)
         let unchanged = try SiteBuilder.renderInMemory(options, reusing: first)
         #expect(unchanged.files == first.files)

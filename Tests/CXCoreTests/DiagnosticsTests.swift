@@ -56,7 +56,7 @@ struct DiagnosticsTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("content/stories/accents.md", "---\ntitle: Accents\ndate: 2026-08-01\noutcome: success\n---\nCafé — señor [gone](gone.html)\n")
-        let broken = try #require(SiteBuilder.check(BuildOptions(source: site.folder)).first { $0.location?.path == "content/stories/accents.md" })
+        let broken = try #require(SiteBuilder.check(BuildOptions(source: site.folder, clock: .test)).first { $0.location?.path == "content/stories/accents.md" })
         #expect(broken.description == """
             content/stories/accents.md:6:14: error: broken link 'gone.html': the site has no stories/gone.html
             Café — señor [gone](gone.html)

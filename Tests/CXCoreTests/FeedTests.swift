@@ -62,7 +62,7 @@ struct FeedTests {
         try site.build()
         #expect(try site.page("stories/fast-install.html").contains(
             "Last edited by Dana Okafor, <time datetime=\"2026-09-03\">3 September 2026</time>."))
-        try SiteBuilder.build({ var options = BuildOptions(source: site.folder); options.useGit = false; return options }())
+        try SiteBuilder.build({ var options = BuildOptions(source: site.folder, clock: .test); options.useGit = false; return options }())
         #expect(!(try site.page("stories/fast-install.html").contains("Last edited")))
     }
 }

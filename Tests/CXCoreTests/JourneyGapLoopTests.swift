@@ -51,7 +51,7 @@ struct JourneyGapLoopTests {
             ---
             Still open.
             """)
-        try SiteBuilder.build(BuildOptions(source: site.folder, sourceDateEpoch: 1_791_072_000))  // 2026-10-04
+        try SiteBuilder.build(BuildOptions(source: site.folder, clock: .pinned(at: 1_791_072_000)))  // 2026-10-04
         let briefing = try site.page("briefings/q3.html")  // dated 2026-10-05
         let older = try #require(briefing.range(of: "Older open loop</a> — <strong>126 days</strong>"))
         let newer = try #require(briefing.range(of: "Billed twice &lt;for&gt; one month</a> — <strong>46 days</strong>"))
@@ -87,7 +87,7 @@ struct JourneyGapLoopTests {
         try site.write("content/briefings/early.md", "---\ntitle: Early\ndate: 2026-04-20\nperiod: 2026-Q2\nstories: [old-failure]\n---\n")
         try site.write("content/briefings/none.md", "---\ntitle: Too early\ndate: 2026-01-05\nperiod: 2026-Q1\n---\n")
         try site.write("content/perception/broken.yaml", "title: Half\ndate: 2026-09-01\nratings:\n  - statement: X\n    leadership: 50\n    customers: 10\n")
-        let summary = try SiteBuilder.build(BuildOptions(source: site.folder, sourceDateEpoch: 1_791_072_000))
+        let summary = try SiteBuilder.build(BuildOptions(source: site.folder, clock: .pinned(at: 1_791_072_000)))
         // The whole list, so a warning that appears where none should fails as surely as one
         // that goes missing (Q3's stories are in its period; the round has no answers to check).
         let warnings = summary.warnings.map { String($0.description.split(separator: "\n")[0]) }.sorted()

@@ -51,7 +51,7 @@ struct OutputFolderChoiceTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         let errors = #expect(throws: DiagnosticList.self) {
-            try SiteBuilder.build(BuildOptions(source: site.folder, output: site.folder.appendingPathComponent(output)))
+            try SiteBuilder.build(BuildOptions(source: site.folder, output: site.folder.appendingPathComponent(output), clock: .test))
         }
         #expect(errors?.diagnostics.last?.message.contains("choose another") == true)
         #expect(FileManager.default.fileExists(atPath: site.folder.appendingPathComponent("content/stories/fast-install.md").path))
@@ -83,7 +83,7 @@ struct OutputFolderChoiceTests {
 /// is followed where cxsite writes or deletes.
 struct OutputOwnershipTests {
     private func options(_ site: TestSite, output: URL, cache: Bool) -> BuildOptions {
-        var options = BuildOptions(source: site.folder, output: output)
+        var options = BuildOptions(source: site.folder, output: output, clock: .test)
         options.useCache = cache
         options.useGit = false
         return options

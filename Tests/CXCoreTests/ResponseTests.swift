@@ -11,7 +11,7 @@ struct ResponseTests {
         let config = SiteConfig(title: "T", period: period,
                                 touchpoints: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
                                 metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
-        let (aggregates, diagnostics, _) = ResponseAggregator(config: config).aggregate([("content/responses/r.csv", url)])
+        let (aggregates, diagnostics, _) = ResponseAggregator(config: config).aggregate([("content/responses/r.csv", url)], now: Clock.test.instant)
         return (aggregates, diagnostics)
     }
 
@@ -182,20 +182,21 @@ struct ResponseTests {
         let aggregator = ResponseAggregator(config: config)
         let files = [("content/responses/r.csv", url)]
         // A file written within the file system's clock tick could change again unseen: its
-        // totals are not kept until it has been still for a while (git's "racy clean" rule).
-        #expect(aggregator.aggregate(files).perFile.isEmpty)
-        Thread.sleep(forTimeInterval: 2.1)
-        let (first, _, perFile) = aggregator.aggregate(files)
+        // totals are not kept until it has been still for two seconds (git's "racy clean" rule).
+        let written = try #require(FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
+        let writtenAt = Int(written.timeIntervalSince1970 * 1e9)
+        #expect(aggregator.aggregate(files, now: writtenAt + 1_000_000_000).perFile.isEmpty)
+        let (first, _, perFile) = aggregator.aggregate(files, now: writtenAt + 3_000_000_000)
         let stored = try CacheCoding.decode([ResponseAggregator.FileTotals].self, from: CacheCoding.encode(perFile))
         #expect(stored.map(\.aggregates.totals) == [first.totals] && stored.first?.aggregates.sources == first.sources)
         // Totals that the file could not have given: only the cache can be their source.
         var planted = try #require(stored.first)
         planted.aggregates = ResponseAggregates()
-        let (second, diagnostics, _) = aggregator.aggregate(files, cached: [planted.path: planted])
+        let (second, diagnostics, _) = aggregator.aggregate(files, cached: [planted.path: planted], now: Clock.test.instant)
         #expect(diagnostics.isEmpty && second.totals.isEmpty)
         // Once the file changes, it is read again.
         try Data("date,metric,score\n2026-07-01,nps,10\n".utf8).write(to: url)
-        let (third, _, _) = aggregator.aggregate(files, cached: [planted.path: planted])
+        let (third, _, _) = aggregator.aggregate(files, cached: [planted.path: planted], now: Clock.test.instant)
         let quarter = Period(containing: Day(year: 2026, month: 7, day: 1)!, kind: .quarter)
         #expect(third.totals[ResponseAggregates.Key(metric: .nps, period: quarter, group: .all)]?.n == 1)
     }

@@ -2,6 +2,22 @@ import CXCore
 import Foundation
 import Testing
 
+extension Clock {
+    /// The clock tests build with: 2026-12-01 at midnight, and no `SOURCE_DATE_EPOCH`
+    /// (whatever the test runner's environment holds). Every file a test writes is newer, so
+    /// no file stamp has settled: each file is read and hashed, as one saved a moment ago.
+    static let test = Clock(day: Day(year: 2026, month: 12, day: 1)!)
+
+    /// A clock long after every file a test writes (2200-01-01): every file stamp has settled,
+    /// as when a person builds minutes after their last save.
+    static let settled = Clock(day: Day(year: 2200, month: 1, day: 1)!)
+
+    /// The test clock with `SOURCE_DATE_EPOCH` set to `epoch`.
+    static func pinned(at epoch: Int) -> Clock {
+        Clock(instant: test.instant, sourceDateEpoch: epoch)
+    }
+}
+
 /// Fixture sites copied into temporary folders, built, and read back.
 struct TestSite {
     let folder: URL
@@ -51,9 +67,10 @@ struct TestSite {
         try FileManager.default.removeItem(at: folder.appendingPathComponent(relative))
     }
 
+    /// Builds with `clock` (``Clock/test`` unless a test means another).
     @discardableResult
-    func build(drafts: Bool = false) throws -> BuildSummary {
-        try SiteBuilder.build(BuildOptions(source: folder, includeDrafts: drafts))
+    func build(drafts: Bool = false, clock: Clock = .test) throws -> BuildSummary {
+        try SiteBuilder.build(BuildOptions(source: folder, includeDrafts: drafts, clock: clock))
     }
 
     /// The diagnostics of a build that is expected to fail.
@@ -84,7 +101,7 @@ struct TestSite {
     func cleanBuildFiles() throws -> [String: Data] {
         let clean = folder.deletingLastPathComponent().appendingPathComponent("clean-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: clean) }
-        var options = BuildOptions(source: folder, output: clean)
+        var options = BuildOptions(source: folder, output: clean, clock: .test)
         options.useCache = false
         try SiteBuilder.build(options)
         return Self.files(in: clean)

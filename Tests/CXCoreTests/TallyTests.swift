@@ -50,7 +50,7 @@ struct TallyTests {
     }
 
     private func scorecard(of folder: URL) throws -> [[String: Any]] {
-        try SiteBuilder.build(BuildOptions(source: folder))
+        try SiteBuilder.build(BuildOptions(source: folder, clock: .test))
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("public/scorecard.json")))
         return try #require((json as? [String: Any])?["metrics"] as? [[String: Any]])
     }
@@ -60,10 +60,10 @@ struct TallyTests {
         let site = try TestSite(sample: ())
         defer { site.cleanUp() }
         let folder = site.folder
-        try SiteBuilder.build(BuildOptions(source: folder))
+        try SiteBuilder.build(BuildOptions(source: folder, clock: .test))
         let fromResponses = try String(contentsOf: folder.appendingPathComponent("public/scorecard.json"), encoding: .utf8)
         try tallyWithDuckDB(folder, weighted: false, respondents: true, journeys: true)
-        try SiteBuilder.build(BuildOptions(source: folder))
+        try SiteBuilder.build(BuildOptions(source: folder, clock: .test))
         let fromTallies = try String(contentsOf: folder.appendingPathComponent("public/scorecard.json"), encoding: .utf8)
         // The metrics byte for byte; the drivers, whose sums of per-person means DuckDB adds in
         // another order, to 1e-12.

@@ -153,7 +153,7 @@ struct ThemeTests {
         let config = SiteConfig(title: "T", period: .quarter, touchpoints: [], metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
         var catalog = ThemeCatalog(themes: [CommentTheme(id: "queue", name: "Queues", touchpoint: nil, match: ["queue"], exclude: [])])
         catalog = ThemeCatalog(themes: catalog.themes, hash: 1)
-        let (aggregates, diagnostics, _) = ResponseAggregator(config: config, themes: catalog).aggregate([("content/responses/r.csv", url)])
+        let (aggregates, diagnostics, _) = ResponseAggregator(config: config, themes: catalog).aggregate([("content/responses/r.csv", url)], now: Clock.test.instant)
         #expect(diagnostics.isEmpty)
         let totals = try #require(aggregates.themeTotals.values.first)
         #expect(totals.n == 28 * 40)

@@ -183,13 +183,6 @@ public enum Authoring {
                          newestFailure: published.first { $0.outcome == .failure }?.slug)
     }
 
-    /// Today's date: `SOURCE_DATE_EPOCH` when set, else the system clock (only authoring
-    /// commands read it; builds never do).
-    public static func today() -> Day {
-        let seconds = BuildOptions.sourceDateEpochFromEnvironment ?? Int(Date().timeIntervalSince1970)
-        return Day(secondsSince1970: seconds)
-    }
-
     static func yamlString(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }

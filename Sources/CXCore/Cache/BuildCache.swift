@@ -61,9 +61,9 @@ struct BuildCache: Sendable {
 
     /// The cache for the next build: every story of `content` but those of `excluded` files.
     /// Pages are added as they are written (``recordPage(_:modelHash:outputHash:)``).
-    /// Stamps are kept only when settled at `now` (``FileStamp/settled(at:)``).
+    /// Stamps are kept only when settled at `now`, the clock's instant (``FileStamp/settled(at:)``).
     init(key: UInt64, stories content: Content, except excluded: Set<String>, previous: [String: FileStamp] = [:],
-         now: Int = FileStamp.now()) {
+         now: Int) {
         self.key = key
         for story in content.stories where !excluded.contains(story.path) {
             let stamp = (content.stamps[story.path] ?? previous[story.path]).flatMap { $0.settled(at: now) }
@@ -122,7 +122,7 @@ struct BuildCache: Sendable {
         hasher.combine(theme.fingerprint)
         hasher.combine(options.includeDrafts ? 1 : 0)
         hasher.combine(options.useGit ? 1 : 0)
-        hasher.combine(options.sourceDateEpoch ?? -1)
+        hasher.combine(options.clock.sourceDateEpoch ?? -1)
         return hasher.finalize()
     }
 

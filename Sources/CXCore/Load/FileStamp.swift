@@ -32,16 +32,8 @@ struct FileStamp: Codable, Equatable, Sendable {
         self.init(info)
     }
 
-    /// The wall clock, in nanoseconds since 1970: only for deciding which stamps to trust,
-    /// never for the output.
-    static func now() -> Int {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Int(time.tv_sec) * 1_000_000_000 + Int(time.tv_nsec)
-    }
-
     /// This stamp, when it can vouch for the file's content: a file written within two seconds
-    /// of `now` (nanoseconds since 1970) could be written again within the same tick of the
+    /// of `now` (the clock's instant, nanoseconds since 1970) could be written again within the same tick of the
     /// file system's clock, keeping its stamp with other content — git's "racy clean" case.
     /// Such a file is read and hashed next time instead.
     func settled(at now: Int) -> FileStamp? {

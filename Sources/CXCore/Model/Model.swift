@@ -18,8 +18,8 @@ struct SiteModel: Sendable {
 enum Model {
     static func site(_ settings: Settings, _ valid: ValidContent, theme: Theme, options: BuildOptions,
                      brokenLinks: Diagnostic.Severity) -> (SiteModel?, [Diagnostic]) {
-        let today = Site.today(sourceDateEpoch: options.sourceDateEpoch, content: valid.content,
-                               newestResponse: valid.responses.newest, includeDrafts: options.includeDrafts, now: options.now)
+        let today = Site.today(clock: options.clock, content: valid.content,
+                               newestResponse: valid.responses.newest, includeDrafts: options.includeDrafts)
         let (scorecard, scorecardWarnings) = Scorecard.make(config: settings.config, snapshots: valid.content.snapshots,
                                                             responses: valid.responses, content: valid.content, today: today)
         let history = options.useGit ? GitHistory(folder: SiteFolder(options.source).root) : GitHistory()
@@ -27,7 +27,7 @@ enum Model {
                                                 includeDrafts: options.includeDrafts, today: today, history: history)
         var diagnostics = scorecardWarnings + siteDiagnostics
         if !options.allowsFuture {
-            diagnostics += Site.futureStories(site.stories, after: options.sourceDateEpoch.map(Day.init(secondsSince1970:)) ?? options.now,
+            diagnostics += Site.futureStories(site.stories, after: options.clock.today,
                                               content: valid.content)
         }
         guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }

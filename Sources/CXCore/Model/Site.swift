@@ -163,9 +163,10 @@ struct Site: Sendable {
 
     /// The build's "today": `SOURCE_DATE_EPOCH` when set, otherwise the newest date of a
     /// story shown, a briefing, a perception round or a survey response that is not after
-    /// `now` (the wall clock's date): a date typed wrong, years ahead, must not age every loop.
-    static func today(sourceDateEpoch: Int?, content: Content, newestResponse: Day?, includeDrafts: Bool, now: Day) -> Day {
-        if let sourceDateEpoch { return Day(secondsSince1970: sourceDateEpoch) }
+    /// the clock's date: a date typed wrong, years ahead, must not age every loop.
+    static func today(clock: Clock, content: Content, newestResponse: Day?, includeDrafts: Bool) -> Day {
+        if let sourceDateEpoch = clock.sourceDateEpoch { return Day(secondsSince1970: sourceDateEpoch) }
+        let now = clock.wallDay
         let stories = content.stories.filter { includeDrafts || !$0.draft }
         let dates = stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
             + [newestResponse].compactMap { $0 }

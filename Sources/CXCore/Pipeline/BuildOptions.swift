@@ -12,12 +12,11 @@ public struct BuildOptions: Sendable {
     public var output: URL
     /// Include stories marked `draft: true`.
     public var includeDrafts: Bool
-    /// The build's only clock (seconds since 1970), from `SOURCE_DATE_EPOCH`; without it the
-    /// newest date in the content stands for "today".
-    public var sourceDateEpoch: Int?
-    /// The wall clock's date: content dated after it (or after `sourceDateEpoch`) is "from
-    /// the future", moves no "today", and is a warning unless `allowsFuture`.
-    public var now = Day(secondsSince1970: Int(Date().timeIntervalSince1970))
+    /// The command's clock, read once at the command line's edge: `SOURCE_DATE_EPOCH` fixes
+    /// the build's date; without it the newest date in the content stands for "today". Content
+    /// dated after ``Clock/today`` is "from the future", moves no "today", and is a warning
+    /// unless `allowsFuture`; file stamps settled at its instant are kept by the cache.
+    public var clock: Clock
     /// Stories dated after today are meant (`--future`): no warning.
     public var allowsFuture = false
     /// Show on each story when it last changed and who changed it, from git.
@@ -26,11 +25,6 @@ public struct BuildOptions: Sendable {
     /// `SOURCE/.cxsite-cache/`, so the next build parses, renders and writes only what
     /// changed (`--no-cache` turns both off).
     public var useCache = true
-    /// `SOURCE_DATE_EPOCH`, when set to a number of seconds.
-    public static var sourceDateEpochFromEnvironment: Int? {
-        ProcessInfo.processInfo.environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) }
-    }
-
     /// The public address for this build in place of `cxsite.yaml`'s `base_url`
     /// (`--base-url`, for a staging copy).
     public var baseURL: String?
@@ -41,12 +35,11 @@ public struct BuildOptions: Sendable {
     /// Told, once, that another build is writing the same output and this one waits for it.
     public var waiting: (@Sendable (String) -> Void)?
 
-    public init(source: URL, output: URL? = nil, includeDrafts: Bool = false,
-                sourceDateEpoch: Int? = BuildOptions.sourceDateEpochFromEnvironment) {
+    public init(source: URL, output: URL? = nil, includeDrafts: Bool = false, clock: Clock) {
         self.source = source
         self.output = output ?? source.appendingPathComponent("public")
         self.includeDrafts = includeDrafts
-        self.sourceDateEpoch = sourceDateEpoch
+        self.clock = clock
     }
 }
 

@@ -129,14 +129,15 @@ public enum SiteBuilder {
         }
         let (responses, responseFiles) = run.stage(.validate, "aggregate responses") {
             Validate.responses(sources, settings, content: content, in: folder, cached: cache?.responses ?? [:],
-                               progress: options.progress)
+                               now: options.clock.instant, progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
         guard let theme = settings.theme, !run.failed else { return nil }
         // Only stories whose files loaded without a warning are cached, so a build from the
         // cache reports what a clean one does.
         let nextCache = key.map {
-            var next = BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:])
+            var next = BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:],
+                                  now: options.clock.instant)
             for file in responseFiles { next.responses[file.path] = file }
             return next
         }

@@ -307,7 +307,7 @@ struct ResponseAggregator {
     /// stamp is as in `cached` is not read: its totals are taken from there. Returns, beside
     /// the totals, each file's own totals when it gave no diagnostic, for the next build.
     func aggregate(_ files: [(path: String, url: URL)], cached: [String: FileTotals] = [:],
-                   now: Int = FileStamp.now()) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
+                   now: Int) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
         let stamps = files.map { FileStamp(path: $0.url.path) }
         let total = zip(files, stamps).reduce(0) { sum, file in
             cached[file.0.path].map { $0.stamp == file.1 && $0.tagging == tagging } == true ? sum : sum + (file.1?.size ?? 0)

@@ -55,9 +55,10 @@ enum Validate {
     }
 
     /// The survey responses, every row checked, streamed into running totals; a file whose
-    /// stamp is as in `cached` is not read again. Also each file's own totals, for the cache.
+    /// stamp is as in `cached` is not read again. Also each file's own totals, for the cache,
+    /// when its stamp has settled at `now` (the clock's instant).
     static func responses(_ sources: SiteSources, _ settings: Settings, content: Content, in site: SiteFolder,
-                          cached: [String: ResponseAggregator.FileTotals],
+                          cached: [String: ResponseAggregator.FileTotals], now: Int,
                           progress: (@Sendable (Double) -> Void)?) -> ((ResponseAggregates, [ResponseAggregator.FileTotals]), [Diagnostic]) {
         var tagging = StableHasher()
         tagging.combine(content.themes.hash)
@@ -65,7 +66,7 @@ enum Validate {
         let aggregator = ResponseAggregator(config: settings.config, themes: content.themes, sentiment: content.sentiment,
                                             tagging: tagging.finalize(), progress: progress)
         let (aggregates, diagnostics, perFile) = aggregator
-            .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached)
+            .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached, now: now)
         return ((aggregates, perFile), diagnostics)
     }
 }
