@@ -5,8 +5,8 @@ import Glibc
 
 /// A small HTTP/1.1 server for the preview: one thread, non-blocking sockets and `poll`, so
 /// that slow, huge or abandoned requests cost bounded memory and no thread each. Requests
-/// are read with ``HTTPRequestHead``'s bounds; a connection that sends nothing whole for
-/// ``requestTimeout`` seconds, or that would make more than ``maximumConnections``, is
+/// are read with ``HTTPRequestHead``'s bounds; a connection that sends nothing whole within
+/// its ``Timeouts/request`` deadline, or that would make more than ``maximumConnections``, is
 /// closed; a closed event stream is released as soon as its peer goes.
 final class HTTPServer: @unchecked Sendable {
     /// What a request is answered with.
@@ -17,19 +17,30 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     static let maximumConnections = 512
-    static let requestTimeout = 10.0
-    static let idleTimeout = 60.0
-    /// Event streams get a comment this often, so that a peer gone without a word is noticed.
-    static let heartbeat = 15.0
+
+    /// How long, in seconds, a connection may take before it is closed.
+    struct Timeouts: Sendable {
+        /// For a request to arrive whole, or for a reader to take what is sent; trickling bytes
+        /// does not move it.
+        var request = 10.0
+        /// For a kept-alive connection to send its next request.
+        var idle = 60.0
+        /// For the peer to close after the last answer.
+        var drain = 2.0
+        /// Event streams get a comment this often, so that a peer gone without a word is noticed.
+        var heartbeat = 15.0
+    }
 
     let port: UInt16
+    let timeouts: Timeouts
     private let listener: Int32
     private let wake: (read: Int32, write: Int32)
     private let lock = NSLock()
     private var pendingBroadcasts: [[UInt8]] = []
 
     /// Binds `host`:`port` (0 picks a free port); throws at once when it is taken.
-    init(host: String, port: UInt16) throws(ServeError) {
+    init(host: String, port: UInt16, timeouts: Timeouts = Timeouts()) throws(ServeError) {
+        self.timeouts = timeouts
         var address = sockaddr_storage()
         var length: socklen_t
         let family: Int32
@@ -139,7 +150,7 @@ final class HTTPServer: @unchecked Sendable {
                         close(descriptor)  // a flood: the newest are turned away, those served go on
                         continue
                     }
-                    connections[descriptor] = Connection(descriptor: descriptor, now: now)
+                    connections[descriptor] = Connection(descriptor: descriptor, now: now, timeouts: timeouts)
                 }
             }
             for entry in descriptors.dropFirst(2) where entry.revents != 0 {
@@ -151,7 +162,7 @@ final class HTTPServer: @unchecked Sendable {
                 if !connection.isClosed { connection.answer(now: now, handler: handler) }
                 connections[entry.fd] = connection
             }
-            let beat = now - lastHeartbeat >= Self.heartbeat
+            let beat = now - lastHeartbeat >= timeouts.heartbeat
             if beat { lastHeartbeat = now }
             for descriptor in Array(connections.keys) {
                 var connection = connections.removeValue(forKey: descriptor)!
@@ -199,10 +210,12 @@ final class HTTPServer: @unchecked Sendable {
         /// whole by then, an idle kept-alive connection is let go, a stalled reader is dropped.
         /// Trickling bytes does not move it.
         private var deadline: Double
+        private let timeouts: Timeouts
 
-        init(descriptor: Int32, now: Double) {
+        init(descriptor: Int32, now: Double, timeouts: Timeouts) {
             self.descriptor = descriptor
-            deadline = now + HTTPServer.requestTimeout
+            self.timeouts = timeouts
+            deadline = now + timeouts.request
         }
 
         var hasOutput: Bool { sent < output.count }
@@ -223,7 +236,7 @@ final class HTTPServer: @unchecked Sendable {
                 return
             }
             guard count > 0, !isEventStream, !closeWhenSent, !draining else { return }
-            if input.isEmpty, !hasOutput { deadline = now + HTTPServer.requestTimeout }  // a new request begins
+            if input.isEmpty, !hasOutput { deadline = now + timeouts.request }  // a new request begins
             input += buffer[..<count]
         }
 
@@ -262,7 +275,7 @@ final class HTTPServer: @unchecked Sendable {
             text += "Content-Length: \(body.count)\r\nConnection: \(keepAlive ? "keep-alive" : "close")\r\n\r\n"
             queue(Array(text.utf8))
             if head?.method != "HEAD" { queue(body) }
-            deadline = now + HTTPServer.requestTimeout
+            deadline = now + timeouts.request
             if !keepAlive {
                 closeWhenSent = true
                 input = []
@@ -279,17 +292,17 @@ final class HTTPServer: @unchecked Sendable {
                     return
                 }
                 sent += count
-                deadline = now + HTTPServer.requestTimeout  // a reader that takes bytes is not stalled
+                deadline = now + timeouts.request  // a reader that takes bytes is not stalled
             }
             output = []
             sent = 0
             if closeWhenSent {
                 shutdown(descriptor, Int32(SHUT_WR))
                 draining = true
-                deadline = now + 2
+                deadline = now + timeouts.drain
                 return
             }
-            if input.isEmpty { deadline = now + HTTPServer.idleTimeout }
+            if input.isEmpty { deadline = now + timeouts.idle }
         }
 
         /// Closes a connection past its deadline; event streams are kept (a stalled one is

@@ -37,11 +37,7 @@ struct InterruptedBuildTests {
 
         var interrupted = 0
         for delay in [0.02, 0.08, 0.2, 0.4, 0.8] {
-            let process = Process()
-            process.executableURL = CXSiteBinary.url
-            process.arguments = ["build", "--source", site.folder.path]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let process = CXSiteBinary.process(["build", "--source", site.folder.path])
             try process.run()
             Thread.sleep(forTimeInterval: delay)
             kill(process.processIdentifier, SIGKILL)

@@ -59,11 +59,7 @@ struct OutputRuleCommandTests {
         let reference = try CXSiteBinary.run(["build", "--source", scratch.path("site"), "--output", scratch.path("reference"), "--no-cache", "--no-git"])
         #expect(reference.status == 0)
         let processes = (0..<2).map { _ in
-            let process = Process()
-            process.executableURL = CXSiteBinary.url
-            process.arguments = ["build", "--source", scratch.path("site"), "--output", scratch.path("out"), "--no-git"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
+            let process = CXSiteBinary.process(["build", "--source", scratch.path("site"), "--output", scratch.path("out"), "--no-git"])
             return process
         }
         for process in processes { try process.run() }

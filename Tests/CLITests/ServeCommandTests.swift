@@ -38,24 +38,9 @@ struct ServeCommandTests {
         defer { scratch.cleanUp() }
         try FileManager.default.removeItem(at: scratch.folder)
         try FileManager.default.copyItem(at: BuildCommandTests.fixture, to: scratch.folder)
-        // A random port; if another program holds it, the server exits at once: try another.
-        var port = 0
-        var process = Process()
-        for _ in 0..<5 {
-            port = Int.random(in: 20_000...60_000)
-            process = Process()
-            process.executableURL = CXSiteBinary.url
-            process.arguments = ["serve", "--source", scratch.folder.path, "--port", String(port)]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            try await Task.sleep(nanoseconds: 700_000_000)
-            if process.isRunning { break }
-        }
-        defer {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        let server = try ServeProcess(source: scratch.folder.path)
+        defer { server.stop() }
+        let port = server.port
         let base = "http://127.0.0.1:\(port)"
         #expect(try await eventually { try await get(base + "/index.html").status == 200 })
         let page = try await get(base + "/stories/fast-install.html").body

@@ -12,33 +12,19 @@ struct ServeHardeningTests {
     /// A running `cxsite serve` of the basic fixture on a free port.
     final class Server {
         let scratch: Scratch
-        /// The running server, or nil when no port could be had.
-        let running: Process?
-        let port: Int
+        let serve: ServeProcess
+        var port: Int { serve.port }
+        var running: Process? { serve.process }
 
         init() throws {
             scratch = try Scratch()
             try FileManager.default.removeItem(at: scratch.folder)
             try FileManager.default.copyItem(at: BuildCommandTests.fixture, to: scratch.folder)
-            var found: (Process, Int)?
-            for _ in 0..<5 where found == nil {  // if another program holds the port, try another
-                let port = Int.random(in: 20_000...60_000)
-                let process = Process()
-                process.executableURL = CXSiteBinary.url
-                process.arguments = ["serve", "--source", scratch.folder.path, "--port", String(port)]
-                process.standardOutput = FileHandle.nullDevice
-                process.standardError = FileHandle.nullDevice
-                try process.run()
-                Thread.sleep(forTimeInterval: 1)
-                if process.isRunning { found = (process, port) }
-            }
-            running = found?.0
-            port = found?.1 ?? 0
+            serve = try ServeProcess(source: scratch.folder.path)
         }
 
         deinit {
-            running?.terminate()
-            running?.waitUntilExit()
+            serve.stop()
             scratch.cleanUp()
         }
     }
@@ -175,28 +161,6 @@ struct ServeHardeningTests {
         let second = try CXSiteBinary.run(["serve", "--source", server.scratch.folder.path, "--port", String(server.port)])
         #expect(second.status == 1)
         #expect(second.stderr == "error: port \(server.port) on 127.0.0.1 is in use by another program: choose another with --port\n")
-    }
-
-    /// A client that sends a byte now and then never finishes a request: it is closed at
-    /// the request's deadline, which trickling does not move.
-    @Test(.timeLimit(.minutes(1)))
-    func aTricklingClientIsClosedAtTheDeadline() throws {
-        let server = try Server()
-        #expect(server.port != 0)
-        let descriptor = Self.connect(server.port)
-        defer { close(descriptor) }
-        var closed = false
-        for second in 0..<20 {
-            if send(descriptor, "G", 1, Int32(MSG_NOSIGNAL)) < 0 { closed = true }
-            var byte: UInt8 = 0
-            if recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT)) == 0 { closed = true }
-            if closed {
-                #expect(second >= 9, "closed after \(second) s, before its deadline")
-                break
-            }
-            Thread.sleep(forTimeInterval: 1)
-        }
-        #expect(closed, "a trickling client kept its connection for 20 s")
     }
 
     /// Requests sent one after another without reading are answered one at a time, in order.

@@ -38,8 +38,7 @@ struct HTTPRequestHeadTests {
 
     /// A megabyte arriving a kilobyte at a time is refused at the first read past the bound,
     /// and each read looks only at what is new.
-    @Test(.timeLimit(.minutes(1)))
-    func aHugeRequestLineArrivingInPiecesIsRefusedWithoutRescanning() {
+    @Test func aHugeRequestLineArrivingInPiecesIsRefusedWithoutRescanning() {
         let bytes = Array(("GET /" + String(repeating: "a", count: 1 << 20)).utf8)
         var scanned = 0
         var answer = HTTPRequestHead.Reading.incomplete(scanned: 0)

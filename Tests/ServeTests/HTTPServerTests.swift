@@ -1,0 +1,74 @@
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import Serve
+import Testing
+
+/// The preview server's connections, with its deadlines passed in: a test need not wait the
+/// ten seconds a browser is given.
+struct HTTPServerTests {
+    /// A server on a free port of this machine, answering every request with `ok`, on a thread
+    /// of its own for the rest of the test run.
+    private func startServer(_ timeouts: HTTPServer.Timeouts) throws -> UInt16 {
+        let server = try HTTPServer(host: "127.0.0.1", port: 0, timeouts: timeouts)
+        Thread.detachNewThread {
+            server.run { _ in .response(.ok, headers: [], body: Array("ok".utf8)) }
+        }
+        return server.port
+    }
+
+    private func connect(_ port: UInt16) -> Int32 {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = port.bigEndian
+        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        return connected == 0 ? descriptor : -1
+    }
+
+    /// A client that sends a byte now and then never finishes a request: it is closed at the
+    /// request's deadline, which trickling does not move: not before it, and long before the
+    /// client would stop.
+    @Test func aTricklingClientIsClosedAtTheDeadline() throws {
+        let port = try startServer(HTTPServer.Timeouts(request: 0.5))
+        let connected = ContinuousClock.now
+        let descriptor = connect(port)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        var sent = 0
+        var closed = false
+        while !closed, sent < 60 {
+            if send(descriptor, "G", 1, Int32(MSG_NOSIGNAL)) < 0 { closed = true }
+            var byte: UInt8 = 0
+            if recv(descriptor, &byte, 1, Int32(MSG_DONTWAIT)) == 0 { closed = true }
+            if !closed {
+                sent += 1
+                usleep(50_000)
+            }
+        }
+        #expect(closed, "a trickling client kept its connection for \(sent) bytes, a byte each 50 ms")
+        #expect(ContinuousClock.now - connected >= .milliseconds(500), "closed after \(sent) bytes, before its deadline")
+    }
+
+    /// A whole request before the deadline is answered.
+    @Test func aRequestWithinTheDeadlineIsAnswered() throws {
+        let port = try startServer(HTTPServer.Timeouts(request: 5))
+        let descriptor = connect(port)
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        let request = Array("GET / HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)
+        #expect(send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count)
+        var received: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count <= 0 { break }
+            received += buffer[..<count]
+        }
+        #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
+    }
+}
