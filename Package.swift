@@ -41,9 +41,11 @@ let package = Package(
         .systemLibrary(name: "CZlibSystem", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `.xlsx` workbooks read a row at a time: knows nothing about sites.
         .target(name: "Spreadsheet", dependencies: ["CZlibSystem"], swiftSettings: instrumented),
+        // Programs run and waited for without Foundation's run loop: knows nothing about sites.
+        .target(name: "ChildProcess"),
         // The site: config, content, metrics, page models, charts, output.
         .target(name: "CXCore",
-                dependencies: ["Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],
+                dependencies: ["ChildProcess", "Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],
                 swiftSettings: instrumented,
                 plugins: ["EmbedTheme"]),
         // `cxsite serve`: the site from memory over HTTP, rebuilt on change, pages reloaded by
@@ -67,9 +69,9 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "TestSupport"]),
-        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation", "TestSupport"],
+        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation", "TestSupport", "ChildProcess"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["cxsite"]),
+        .testTarget(name: "CLITests", dependencies: ["cxsite", "ChildProcess"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore"]),
     ],
     swiftLanguageModes: [.v6]

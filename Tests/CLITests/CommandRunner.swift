@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -20,69 +21,55 @@ enum CXSiteBinary {
     /// 2026-12-01, whatever the test runner's environment or the machine's clock say.
     static let today = ["SOURCE_DATE_EPOCH": "1796083200"]
 
-    /// `cxsite` with `arguments`, ready to start, on the date ``today`` unless `environment`
-    /// names another; what it prints goes nowhere until a test says where.
-    static func process(_ arguments: [String], environment: [String: String] = [:]) -> Process {
-        let process = Process()
-        process.executableURL = url
-        process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(today.merging(environment) { _, new in new }) { _, new in new }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        return process
+    /// The environment `cxsite` runs in: this process's, on the date ``today`` unless
+    /// `environment` names another.
+    private static func environment(_ environment: [String: String]) -> [String: String] {
+        ProcessInfo.processInfo.environment.merging(today.merging(environment) { _, new in new }) { _, new in new }
     }
 
-    /// Runs `cxsite` with `arguments` to its end, on the date ``today`` unless `environment`
-    /// names another.
+    /// Starts `cxsite` with `arguments`; what it prints goes nowhere unless a file is named.
+    static func start(_ arguments: [String], environment: [String: String] = [:],
+                      standardError: ChildProcess.Output = .discarded) throws -> ChildProcess {
+        try ChildProcess(url.path, arguments, environment: Self.environment(environment), standardError: standardError)
+    }
+
+    /// Runs `cxsite` with `arguments` to its end.
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CommandResult {
-        let process = process(arguments, environment: environment)
-        if let directory { process.currentDirectoryURL = directory }
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                             stderr: String(decoding: stderr, as: UTF8.self))
+        let result = try ChildProcess.run(url.path, arguments, environment: Self.environment(environment), directory: directory?.path)
+        return CommandResult(status: result.termination.status, stdout: String(decoding: result.standardOutput, as: UTF8.self),
+                             stderr: String(decoding: result.standardError, as: UTF8.self))
     }
 }
 
 /// A running `cxsite serve` of the site in `source`, on a port the system picked (`--port 0`),
 /// read from the line it prints once it listens.
 final class ServeProcess {
-    let process: Process
+    let process: ChildProcess
     let port: Int
-    private let errors = Pipe()
 
     init(source: String) throws {
-        process = CXSiteBinary.process(["serve", "--source", source, "--port", "0"])
-        process.standardError = errors
-        try process.run()
-        // "Serving SOURCE at http://127.0.0.1:PORT/ — …", after the first build.
-        var printed: [UInt8] = []
+        let log = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-serve-\(UUID().uuidString).log").path
+        defer { unlink(log) }  // the server keeps writing to the file, unnamed
+        process = try CXSiteBinary.start(["serve", "--source", source, "--port", "0"], standardError: .file(log))
+        // "Serving SOURCE at http://127.0.0.1:PORT/ — …", after the first build: looked for
+        // every 20 ms, for at most a minute.
         var port: Int?
-        while port == nil {
-            let chunk = errors.fileHandleForReading.availableData
-            if chunk.isEmpty { break }  // the server stopped before it listened
-            printed += chunk
-            let text = String(decoding: printed, as: UTF8.self)
+        for _ in 0..<3000 where port == nil && process.isRunning {
+            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
             if let range = text.range(of: "at http://127.0.0.1:"), let end = text[range.upperBound...].firstIndex(of: "/") {
                 port = Int(text[range.upperBound..<end])
+            } else {
+                usleep(20_000)
             }
         }
         self.port = port ?? 0
-        // What it prints from now on is read and dropped, so it never waits on a full pipe.
-        errors.fileHandleForReading.readabilityHandler = { _ = $0.availableData }
     }
 
     /// Stops the server and waits for it to end.
     func stop() {
-        errors.fileHandleForReading.readabilityHandler = nil
         guard process.isRunning else { return }
-        process.terminate()
-        process.waitUntilExit()
+        process.send(SIGTERM)
+        _ = process.wait()
     }
 
     deinit { stop() }

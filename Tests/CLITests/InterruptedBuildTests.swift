@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -37,12 +38,10 @@ struct InterruptedBuildTests {
 
         var interrupted = 0
         for delay in [0.02, 0.08, 0.2, 0.4, 0.8] {
-            let process = CXSiteBinary.process(["build", "--source", site.folder.path])
-            try process.run()
+            let process = try CXSiteBinary.start(["build", "--source", site.folder.path])
             Thread.sleep(forTimeInterval: delay)
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            if process.terminationReason == .uncaughtSignal { interrupted += 1 }
+            process.send(SIGKILL)
+            if process.wait() == .signalled(SIGKILL) { interrupted += 1 }
             let now = files(in: site.folder.appendingPathComponent("public"))
             #expect(now == old || now == new, "after a kill at \(delay) s the output is neither the old site nor the new one")
         }

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 import Testing
 
@@ -5,35 +6,27 @@ import Testing
 /// the errors, the next good save recovers.
 struct ServeCommandTests {
     /// GETs `url` with curl: the status and the body.
-    private func get(_ url: String) async throws -> (status: Int, body: String) {
+    private func get(_ url: String) throws -> (status: Int, body: String) {
         let output = try curl(["-s", "--max-time", "5", "-w", "\n%{http_code}", url])
         guard let newline = output.lastIndex(of: "\n") else { return (0, "") }
         return (Int(output[output.index(after: newline)...]) ?? 0, String(output[..<newline]))
     }
 
     private func curl(_ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["curl"] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return String(decoding: data, as: UTF8.self)
+        String(decoding: try ChildProcess.run("curl", arguments).standardOutput, as: UTF8.self)
     }
 
     /// Polls until `condition` holds or ten seconds pass.
-    private func eventually(_ condition: () async throws -> Bool) async throws -> Bool {
+    /// (A thread's sleep, not a task's: Swift's task clock does not run under `faketime`.)
+    private func eventually(_ condition: () throws -> Bool) -> Bool {
         for _ in 0..<100 {
-            if (try? await condition()) == true { return true }
-            try await Task.sleep(nanoseconds: 100_000_000)
+            if (try? condition()) == true { return true }
+            usleep(100_000)
         }
         return false
     }
 
-    @Test func servesRebuildsOnSaveAndTellsPagesToReload() async throws {
+    @Test func servesRebuildsOnSaveAndTellsPagesToReload() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
         try FileManager.default.removeItem(at: scratch.folder)
@@ -42,11 +35,11 @@ struct ServeCommandTests {
         defer { server.stop() }
         let port = server.port
         let base = "http://127.0.0.1:\(port)"
-        #expect(try await eventually { try await get(base + "/index.html").status == 200 })
-        let page = try await get(base + "/stories/fast-install.html").body
+        #expect(eventually { try get(base + "/index.html").status == 200 })
+        let page = try get(base + "/stories/fast-install.html").body
         #expect(page.contains("<h1>Installed in a day</h1>"))
         #expect(page.contains("<script src=\"/__cxsite/live-reload.js\"></script>"))
-        #expect(try await get(base + "/__cxsite/live-reload.js").body.contains("EventSource"))
+        #expect(try get(base + "/__cxsite/live-reload.js").body.contains("EventSource"))
 
         // Listen for reload events while the story changes: connected before the change.
         let events = try #require(ServeHardeningTests.EventStream(port: port))
@@ -54,19 +47,19 @@ struct ServeCommandTests {
         let original = try String(contentsOf: story, encoding: .utf8)
         try original.replacingOccurrences(of: "Installed in a day", with: "Installed before lunch")
             .write(to: story, atomically: true, encoding: .utf8)
-        #expect(try await eventually { try await get(base + "/stories/fast-install.html").body.contains("<h1>Installed before lunch</h1>") })
+        #expect(eventually { try get(base + "/stories/fast-install.html").body.contains("<h1>Installed before lunch</h1>") })
         #expect(events.read(until: "data: reload", seconds: 20))
 
         // A bad save: the pages show the error, as the terminal does.
         try original.replacingOccurrences(of: "outcome: success", with: "outcome: maybe").write(to: story, atomically: true, encoding: .utf8)
-        #expect(try await eventually {
-            let response = try await get(base + "/index.html")
+        #expect(eventually {
+            let response = try get(base + "/index.html")
             return response.status == 500 && response.body.contains("content/stories/fast-install.md:4:10: error: unknown outcome &#39;maybe&#39;")
                 || response.body.contains("content/stories/fast-install.md:4:10: error: unknown outcome 'maybe'")
         })
         // The next good save recovers.
         try original.write(to: story, atomically: true, encoding: .utf8)
-        #expect(try await eventually { try await get(base + "/stories/fast-install.html").body.contains("<h1>Installed in a day</h1>") })
+        #expect(eventually { try get(base + "/stories/fast-install.html").body.contains("<h1>Installed in a day</h1>") })
         // Serving never touches public/, and build output never carries the reload script.
         #expect(!FileManager.default.fileExists(atPath: scratch.folder.appendingPathComponent("public").path))
     }

@@ -1,4 +1,5 @@
 import CXCore
+import ChildProcess
 import Foundation
 import Testing
 
@@ -16,16 +17,9 @@ struct AccessibilityTests {
     }()
 
     static func run(_ arguments: [String]) -> (status: Int32, output: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", TestSite.repository.appendingPathComponent("scripts/axe-check.py").path] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        process.standardError = pipe
-        guard (try? process.run()) != nil else { return (Int32(skipped), "skipped: no python3") }
-        let output = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        return (process.terminationStatus, output)
+        guard let result = try? ChildProcess.run("python3", [TestSite.repository.appendingPathComponent("scripts/axe-check.py").path] + arguments)
+        else { return (Int32(skipped), "skipped: no python3") }
+        return (result.termination.status, String(decoding: result.standardOutput + result.standardError, as: UTF8.self))
     }
 
     @Test(.enabled(if: missing == nil, "\(missing ?? ""): the accessibility check needs both (make test installs them where it can)"),

@@ -1,4 +1,5 @@
 import CXCore
+import ChildProcess
 import Foundation
 import Testing
 
@@ -46,15 +47,9 @@ struct FeedTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         func git(_ arguments: String...) throws {
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["git", "-C", site.folder.path] + arguments
-            process.environment = ["GIT_AUTHOR_DATE": "2026-09-03T10:00:00Z", "GIT_COMMITTER_DATE": "2026-09-03T10:00:00Z",
-                                   "HOME": site.folder.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            process.waitUntilExit()
+            _ = try ChildProcess("git", ["-C", site.folder.path] + arguments,
+                                 environment: ["GIT_AUTHOR_DATE": "2026-09-03T10:00:00Z", "GIT_COMMITTER_DATE": "2026-09-03T10:00:00Z",
+                                               "HOME": site.folder.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]).wait()
         }
         try git("init", "-q")
         try git("add", ".")

@@ -4,7 +4,9 @@ import Testing
 
 /// Input that once crashed, hung, flooded the terminal or reached the output (issue #12),
 /// where a fixture file cannot hold it: too large, a named pipe, a name too long.
-/// The `.timeLimit`s are hang guards: each case took a minute or more before its fix.
+/// Each case took a minute or more, or hung, before its fix; what bounds it now is asserted
+/// (one error, the rows read, the bytes kept), not a time limit (Swift Testing's does not run
+/// under `faketime`, which CI runs the suite under).
 struct HostileInputTests {
     @Test(arguments: [
         ("javascript:alert(1)//", "must be an absolute http:// or https:// address, such as https://cx.example.com/"),
@@ -36,7 +38,7 @@ struct HostileInputTests {
         #expect(try site.page("feed.xml").contains(url))
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: ["content/stories/pipe.md", "content/responses/pipe.csv", "templates/pipe.mustache"])
+    @Test(arguments: ["content/stories/pipe.md", "content/responses/pipe.csv", "templates/pipe.mustache"])
     func aNamedPipeIsRefusedInsteadOfWaitedOn(_ path: String) throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
@@ -46,8 +48,7 @@ struct HostileInputTests {
         #expect(site.buildErrors().map(\.description) == ["\(path): error: this is not a regular file (a named pipe): cxsite reads only regular files"])
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func aLinkToANamedPipeIsRefusedToo() throws {
+    @Test func aLinkToANamedPipeIsRefusedToo() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         #expect(mkfifo(site.folder.appendingPathComponent("pipe").path, 0o644) == 0)
@@ -75,7 +76,7 @@ struct HostileInputTests {
         #expect(errors.map(\.description).joined().utf8.count < 400)
     }
 
-    @Test(.timeLimit(.minutes(1)), arguments: [true, false])
+    @Test(arguments: [true, false])
     func aHugeCSVFieldIsOneShortErrorReadInBoundedMemory(quoted: Bool) throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
@@ -131,8 +132,7 @@ struct HostileInputTests {
     }
 
     /// 28,000 links to one missing page took 31 s, each warning scanning the file for its line.
-    @Test(.timeLimit(.minutes(1)))
-    func manyBrokenLinksAreOneDiagnosticPerDestination() throws {
+    @Test func manyBrokenLinksAreOneDiagnosticPerDestination() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         let body = String(repeating: "[x](missing.html) ", count: 28_000) + "\n\n"
@@ -145,8 +145,7 @@ struct HostileInputTests {
         #expect(messages.contains("11 more broken links in this file are not shown"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
-    func aRowOfMillionsOfFieldsIsOneErrorInBoundedMemory() throws {
+    @Test func aRowOfMillionsOfFieldsIsOneErrorInBoundedMemory() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("content/responses/wide.csv", "date,metric,score\n2026-08-01,nps," + String(repeating: ",", count: 2_000_000) + "\n2026-08-02,nps,9\n")
@@ -158,8 +157,7 @@ struct HostileInputTests {
 
     /// Each snapshot error scanned the file for its line: 100,000 bad rows took minutes. Past
     /// twenty, the rest of the file is not read.
-    @Test(.timeLimit(.minutes(1)))
-    func aSnapshotFileOfBadRowsGivesTwentyErrorsAndStops() throws {
+    @Test func aSnapshotFileOfBadRowsGivesTwentyErrorsAndStops() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("content/metrics/bad.csv", "period,metric,value\n" + String(repeating: "2026-Q1,nope,1\n", count: 100_000))
@@ -170,7 +168,7 @@ struct HostileInputTests {
 
     /// A cache file that is a link (to a device) or a named pipe is never read: it would fill
     /// memory or wait for ever. The build goes on without it.
-    @Test(.timeLimit(.minutes(1)), arguments: ["link", "pipe"])
+    @Test(arguments: ["link", "pipe"])
     func aCacheFileThatIsNotARegularFileIsIgnored(_ kind: String) throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

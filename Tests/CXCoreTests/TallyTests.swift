@@ -1,4 +1,5 @@
 @testable import CXCore
+import ChildProcess
 import Foundation
 import Testing
 
@@ -12,17 +13,9 @@ struct TallyTests {
 
     @discardableResult
     static func runPython(_ script: String, in folder: URL) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script]
-        process.currentDirectoryURL = folder
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TallyError(message: text) }
+        let result = try ChildProcess.run("python3", ["-c", script], directory: folder.path)
+        let text = String(decoding: result.standardOutput, as: UTF8.self)
+        guard result.termination == .exited(0) else { throw TallyError(message: text + String(decoding: result.standardError, as: UTF8.self)) }
         return text
     }
 

@@ -1,3 +1,4 @@
+import ChildProcess
 import Foundation
 
 /// When each content file last changed, and who changed it, from one `git log` over the site
@@ -15,19 +16,10 @@ struct GitHistory: Sendable {
 
     /// Reads the history of `folder` (the site), newest commit first.
     init(folder: URL) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["git", "-C", folder.path, "log", "--relative", "--no-renames", "--name-only",
-                             "--format=%x1e%cs%x1f%an", "--", "content"]
-        let output = Pipe()
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        process.standardInput = FileHandle.nullDevice
-        guard (try? process.run()) != nil else { return }
-        let data = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { return }
-        for record in String(decoding: data, as: UTF8.self).split(separator: "\u{1E}") {
+        guard let log = try? ChildProcess.run("git", ["-C", folder.path, "log", "--relative", "--no-renames", "--name-only",
+                                                      "--format=%x1e%cs%x1f%an", "--", "content"]),
+              log.termination == .exited(0) else { return }
+        for record in String(decoding: log.standardOutput, as: UTF8.self).split(separator: "\u{1E}") {
             var lines = record.split(separator: "\n")
             guard let header = lines.first else { continue }
             lines.removeFirst()
