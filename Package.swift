@@ -5,7 +5,12 @@ import PackageDescription
 // the parsers are built with libFuzzer's coverage and AddressSanitizer, and each fuzz target's
 // main starts libFuzzer's driver. In a normal build the targets replay files instead.
 let fuzzing = Context.environment["CXSITE_FUZZ"] == "1"
+// The fuzz targets and the benchmark are built only when asked for (`make fuzz`, `make bench`
+// set CXSITE_TOOLS=1): `swift build` and `swift test` do not link them.
+let tools = fuzzing || Context.environment["CXSITE_TOOLS"] == "1"
 let instrumented: [SwiftSetting] = fuzzing ? [.unsafeFlags(["-sanitize=fuzzer,address"]), .define("FUZZING")] : []
+/// The fuzz targets, each in `Fuzz/Sources/NAME` with its seeds in `Fuzz/corpus/NAME`.
+let fuzzTargets = ["template", "frontmatter", "csv", "markdown", "request", "workbook"]
 func fuzzTarget(_ name: String) -> Target {
     let runtime = Context.environment["CXSITE_FUZZ_LIBDIR"] ?? ""
     return .executableTarget(
@@ -56,14 +61,9 @@ let package = Package(
             "CXCore", "Mustache", "Serve",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
-        // `make bench`: prints throughput figures.
-        .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache", "Markdown"]),
         // Build tool: turns `templates/` into Swift source so the theme ships inside the binary.
         .executableTarget(name: "cxsite-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["cxsite-embed-theme"]),
-        // `make fuzz`: libFuzzer targets; in a normal build they replay their corpus.
-        fuzzTarget("template"), fuzzTarget("frontmatter"), fuzzTarget("csv"), fuzzTarget("markdown"), fuzzTarget("request"),
-        fuzzTarget("workbook"),
 
         // What several test targets share: cost measured without a wall-clock limit.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
@@ -73,6 +73,10 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cxsite", "ChildProcess"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore"]),
-    ],
+    ] + (tools ? [
+        // `make bench`: prints throughput figures.
+        .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache", "Markdown", "ChildProcess"]),
+        // `make fuzz`: libFuzzer targets; without CXSITE_FUZZ they replay files instead.
+    ] + fuzzTargets.map(fuzzTarget) : []),
     swiftLanguageModes: [.v6]
 )

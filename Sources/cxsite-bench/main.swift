@@ -1,5 +1,6 @@
 // `make bench`: throughput figures for the template engine and whole-site builds.
 // Deterministic inputs (a fixed seed), release build, medians of several runs.
+import ChildProcess
 import CXCore
 import Foundation
 #if canImport(Glibc)
@@ -252,13 +253,9 @@ func writeHugoSite(from site: URL, into folder: URL) throws {
 /// also returns what `--verbose` printed.
 @discardableResult
 func runBuild(_ site: URL, cache: Bool = true) throws -> (wall: Double, peakMiB: Double, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["bash", "-c", "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache") --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
-                         cxsiteBinary, site.path]
     let wall = try seconds {
-        try process.run()
-        process.waitUntilExit()
+        _ = try ChildProcess("bash", ["-c", "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache") --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
+                                      cxsiteBinary, site.path]).wait()
     }
     let memory = (try? String(contentsOf: site.appendingPathComponent(".time"), encoding: .utf8))?
         .split(separator: "\n").last.flatMap { Double($0) } ?? 0
@@ -360,16 +357,12 @@ func markdownBenchmark(site: URL, count: Int) throws {
     try text.write(to: file, atomically: true, encoding: .utf8)
     // Timed by bash around the tool alone (median of 3), not around starting a process from here.
     let timings = site.appendingPathComponent(".cmark-times")
-    let tool = Process()
-    tool.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    tool.arguments = ["bash", "-c", """
+    let tool = try ChildProcess("bash", ["-c", """
         command -v cmark-gfm >/dev/null || exit 1; TIMEFORMAT=%R
         for i in 1 2 3; do { time cmark-gfm --smart -e table -e strikethrough -e autolink -e tagfilter -e tasklist "$0" > /dev/null; } 2>> "$1"; done
-        """, file.path, timings.path]
-    try tool.run()
-    tool.waitUntilExit()
+        """, file.path, timings.path]).wait()
     let toolTimes = ((try? String(contentsOf: timings, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
-    if tool.terminationStatus == 0, !toolTimes.isEmpty {
+    if tool == .exited(0), !toolTimes.isEmpty {
         let theirs = median(toolTimes)
         line += ", the cmark-gfm tool \(format(theirs, 2)) s (×\(format(ours / theirs, 2)))"
     } else {
@@ -380,14 +373,11 @@ func markdownBenchmark(site: URL, count: Int) throws {
 
 /// Runs `command` through bash with its output discarded; the wall time around the child.
 func timedCommand(_ command: String, _ arguments: [String]) throws -> Double {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-    process.arguments = ["bash", "-c", command + " > /dev/null 2>&1"] + arguments
+    var ended = ChildProcess.Termination.exited(0)
     let wall = try seconds {
-        try process.run()
-        process.waitUntilExit()
+        ended = try ChildProcess("bash", ["-c", command + " > /dev/null 2>&1"] + arguments).wait()
     }
-    guard process.terminationStatus == 0 else { throw BenchError("failed: \(command) \(arguments)") }
+    guard ended == .exited(0) else { throw BenchError("failed: \(command) \(arguments)") }
     return wall
 }
 
@@ -443,15 +433,10 @@ func httpGet(port: UInt16, _ path: String) -> String? {
 /// `cxsite serve` on `site`: the time from saving a story to its page showing the change.
 func serveBenchmark(site: URL, story: Int, rounds: Int) throws -> [Double] {
     let port = UInt16(18_000 + Int.random(in: 0..<2000))
-    let server = Process()
-    server.executableURL = URL(fileURLWithPath: cxsiteBinary)
-    server.arguments = ["serve", "--source", site.path, "--port", String(port)]
-    server.standardError = FileHandle.nullDevice
-    server.standardOutput = FileHandle.nullDevice
-    try server.run()
+    let server = try ChildProcess(cxsiteBinary, ["serve", "--source", site.path, "--port", String(port)])
     defer {
-        server.terminate()
-        server.waitUntilExit()
+        server.send(SIGTERM)
+        _ = server.wait()
     }
     let page = "/stories/story-\(story).html"
     let file = site.appendingPathComponent("content/stories/story-\(story).md")
