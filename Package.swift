@@ -16,8 +16,13 @@ func fuzzTarget(_ name: String) -> Target {
     return .executableTarget(
         name: "fuzz-\(name)", dependencies: ["CXCore", "Mustache", "Markdown", "Serve"], path: "Fuzz/Sources/\(name)",
         swiftSettings: instrumented,
-        linkerSettings: fuzzing ? [.unsafeFlags(["-sanitize=address", "-Xlinker", "\(runtime)/libclang_rt.fuzzer_no_main-x86_64.a",
-                                                 "-lstdc++"])] : [])
+        linkerSettings: fuzzing
+            ? [
+                .unsafeFlags([
+                    "-sanitize=address", "-Xlinker", "\(runtime)/libclang_rt.fuzzer_no_main-x86_64.a",
+                    "-lstdc++",
+                ])
+            ] : [])
 }
 
 let package = Package(
@@ -38,8 +43,9 @@ let package = Package(
         // The Mustache template engine: knows nothing about sites.
         .target(name: "Mustache", dependencies: ["Diagnostics", "Yams"], swiftSettings: instrumented),
         // The system cmark-gfm library; only `Markdown` imports it.
-        .systemLibrary(name: "CCMarkGFM", pkgConfig: "libcmark-gfm",
-                       providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        .systemLibrary(
+            name: "CCMarkGFM", pkgConfig: "libcmark-gfm",
+            providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
         // Markdown to HTML through cmark-gfm; C pointers never leave this module.
         .target(name: "Markdown", dependencies: ["CCMarkGFM", "Diagnostics"], swiftSettings: instrumented),
         // The system zlib (inflate and CRC-32); only `Spreadsheet` imports it.
@@ -49,18 +55,21 @@ let package = Package(
         // Programs run and waited for without Foundation's run loop: knows nothing about sites.
         .target(name: "ChildProcess"),
         // The site: config, content, metrics, page models, charts, output.
-        .target(name: "CXCore",
-                dependencies: ["ChildProcess", "Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],
-                swiftSettings: instrumented,
-                plugins: ["EmbedTheme"]),
+        .target(
+            name: "CXCore",
+            dependencies: ["ChildProcess", "Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],
+            swiftSettings: instrumented,
+            plugins: ["EmbedTheme"]),
         // `cxsite serve`: the site from memory over HTTP, rebuilt on change, pages reloaded by
         // server-sent events.
         .target(name: "Serve", dependencies: ["CXCore"], swiftSettings: instrumented),
         // The command line: thin commands over CXCore and Serve.
-        .executableTarget(name: "cxsite", dependencies: [
-            "CXCore", "Mustache", "Serve",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .executableTarget(
+            name: "cxsite",
+            dependencies: [
+                "CXCore", "Mustache", "Serve",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
         // Build tool: turns `templates/` into Swift source so the theme ships inside the binary.
         .executableTarget(name: "cxsite-embed-theme"),
         .plugin(name: "EmbedTheme", capability: .buildTool(), dependencies: ["cxsite-embed-theme"]),
@@ -69,14 +78,17 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "MustacheTests", dependencies: ["Mustache"]),
         .testTarget(name: "MarkdownTests", dependencies: ["Markdown", "TestSupport"]),
-        .testTarget(name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation", "TestSupport", "ChildProcess"],
-                    exclude: ["Fixtures"]),
+        .testTarget(
+            name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation", "TestSupport", "ChildProcess"],
+            exclude: ["Fixtures"]),
         .testTarget(name: "CLITests", dependencies: ["cxsite", "ChildProcess"]),
         .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore"]),
-    ] + (tools ? [
-        // `make bench`: prints throughput figures.
-        .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache", "Markdown", "ChildProcess"]),
-        // `make fuzz`: libFuzzer targets; without CXSITE_FUZZ they replay files instead.
-    ] + fuzzTargets.map(fuzzTarget) : []),
+    ]
+        + (tools
+            ? [
+                // `make bench`: prints throughput figures.
+                .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache", "Markdown", "ChildProcess"])
+                // `make fuzz`: libFuzzer targets; without CXSITE_FUZZ they replay files instead.
+            ] + fuzzTargets.map(fuzzTarget) : []),
     swiftLanguageModes: [.v6]
 )

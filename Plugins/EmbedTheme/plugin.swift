@@ -11,7 +11,8 @@ struct EmbedTheme: BuildToolPlugin {
         return [("templates", "BuiltinTheme"), ("data", "BuiltinData")].map { folderName, name in
             let folder = context.package.directoryURL.appending(path: folderName)
             let output = context.pluginWorkDirectoryURL.appending(path: "\(name).swift")
-            let files = (FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
+            let files =
+                (FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)?
                 .compactMap { $0 as? URL } ?? [])
                 .filter { !$0.hasDirectoryPath }
                 .sorted { $0.path < $1.path }

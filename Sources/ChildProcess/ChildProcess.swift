@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A program started with `posix_spawn` and waited for with `waitpid`: what Foundation's
@@ -49,10 +49,13 @@ public struct ChildProcess: Sendable {
     /// Starts `program` (a path, or a name found on `PATH`) with `arguments`, reading nothing,
     /// in `directory` (this process's own when nil), with `environment` (this process's own when
     /// nil). Each output is ``Output/discarded`` or a ``Output/file(_:)``.
-    public init(_ program: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
-                standardOutput: Output = .discarded, standardError: Output = .discarded) throws {
-        pid = try Self.spawn(program, arguments, environment: environment, directory: directory,
-                             outputs: [standardOutput, standardError], pipes: [nil, nil])
+    public init(
+        _ program: String, _ arguments: [String], environment: [String: String]? = nil, directory: String? = nil,
+        standardOutput: Output = .discarded, standardError: Output = .discarded
+    ) throws {
+        pid = try Self.spawn(
+            program, arguments, environment: environment, directory: directory,
+            outputs: [standardOutput, standardError], pipes: [nil, nil])
     }
 
     private init(pid: pid_t) {
@@ -81,9 +84,12 @@ public struct ChildProcess: Sendable {
     }
 
     /// Runs `program` to its end and returns what it printed on each output.
-    public static func run(_ program: String, _ arguments: [String], environment: [String: String]? = nil,
-                           directory: String? = nil) throws -> Result {
-        var outputPipe: [Int32] = [0, 0], errorPipe: [Int32] = [0, 0]
+    public static func run(
+        _ program: String, _ arguments: [String], environment: [String: String]? = nil,
+        directory: String? = nil
+    ) throws -> Result {
+        var outputPipe: [Int32] = [0, 0]
+        var errorPipe: [Int32] = [0, 0]
         guard pipe(&outputPipe) == 0 else { throw SpawnError(program: program, code: errno) }
         guard pipe(&errorPipe) == 0 else {
             let code = errno
@@ -93,8 +99,10 @@ public struct ChildProcess: Sendable {
         }
         let child: ChildProcess
         do {
-            child = ChildProcess(pid: try spawn(program, arguments, environment: environment, directory: directory,
-                                                outputs: [.captured, .captured], pipes: [outputPipe[1], errorPipe[1]]))
+            child = ChildProcess(
+                pid: try spawn(
+                    program, arguments, environment: environment, directory: directory,
+                    outputs: [.captured, .captured], pipes: [outputPipe[1], errorPipe[1]]))
         } catch {
             for descriptor in outputPipe + errorPipe { close(descriptor) }
             throw error
@@ -127,8 +135,10 @@ public struct ChildProcess: Sendable {
         return (collected[0], collected[1])
     }
 
-    private static func spawn(_ program: String, _ arguments: [String], environment: [String: String]?, directory: String?,
-                              outputs: [Output], pipes: [Int32?]) throws -> pid_t {
+    private static func spawn(
+        _ program: String, _ arguments: [String], environment: [String: String]?, directory: String?,
+        outputs: [Output], pipes: [Int32?]
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -144,7 +154,8 @@ public struct ChildProcess: Sendable {
         }
         // glibc's posix_spawn_file_actions_addchdir_np is not visible to Swift: a shell changes
         // the folder, then becomes the program.
-        let (program, arguments) = directory.map { ("/bin/sh", ["-c", "cd -- \"$0\" && exec \"$@\"", $0, program] + arguments) }
+        let (program, arguments) =
+            directory.map { ("/bin/sh", ["-c", "cd -- \"$0\" && exec \"$@\"", $0, program] + arguments) }
             ?? (program, arguments)
         let environmentLines = environment.map { $0.map { "\($0.key)=\($0.value)" } }
         let argv = ([program] + arguments).map { strdup($0) } + [nil]
@@ -154,7 +165,8 @@ public struct ChildProcess: Sendable {
             for pointer in envp ?? [] { free(pointer) }
         }
         var pid: pid_t = 0
-        let code = envp.map { envp in posix_spawnp(&pid, program, &actions, nil, argv, envp) }
+        let code =
+            envp.map { envp in posix_spawnp(&pid, program, &actions, nil, argv, envp) }
             ?? posix_spawnp(&pid, program, &actions, nil, argv, environ)
         guard code == 0 else { throw SpawnError(program: program, code: code) }
         return pid

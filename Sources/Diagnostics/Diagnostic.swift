@@ -64,8 +64,10 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     public var sourceLineShift: Int
     public var notes: [Note]
 
-    public init(_ severity: Severity = .error, _ message: String, at location: SourceLocation? = nil,
-                sourceLine: String? = nil, notes: [Note] = []) {
+    public init(
+        _ severity: Severity = .error, _ message: String, at location: SourceLocation? = nil,
+        sourceLine: String? = nil, notes: [Note] = []
+    ) {
         self.severity = severity
         self.message = Excerpt.clip(message)
         self.location = location
@@ -74,10 +76,13 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     }
 
     /// Creates a diagnostic whose source line is taken from `source`, the text of the file.
-    public init(_ severity: Severity = .error, _ message: String, at location: SourceLocation,
-                in source: Substring, notes: [Note] = []) {
-        self.init(severity, message, at: location,
-                  sourceLine: SourceText.line(location.line, of: source), notes: notes)
+    public init(
+        _ severity: Severity = .error, _ message: String, at location: SourceLocation,
+        in source: Substring, notes: [Note] = []
+    ) {
+        self.init(
+            severity, message, at: location,
+            sourceLine: SourceText.line(location.line, of: source), notes: notes)
     }
 
     public var isError: Bool { severity == .error }
@@ -154,7 +159,7 @@ extension Diagnostic: Comparable {
     /// Diagnostics sort by file, then line and column; unlocated ones come first.
     public static func < (a: Diagnostic, b: Diagnostic) -> Bool {
         switch (a.location, b.location) {
-        case let (l?, r?): return l < r
+        case (let l?, let r?): return l < r
         case (nil, _?): return true
         default: return false
         }

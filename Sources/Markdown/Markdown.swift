@@ -1,7 +1,8 @@
 import CCMarkGFM
 import Diagnostics
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Markdown to HTML through cmark-gfm, with GitHub's table, strikethrough, autolink,
@@ -29,7 +30,8 @@ public struct MarkdownRenderer: Sendable {
         guard MarkdownLimits.problem(in: markdown) == nil else { return RenderedMarkdown(html: "", links: []) }
         _ = Self.registerExtensions
         // Swift strings are valid UTF-8 already, so cmark need not check.
-        let options = CMARK_OPT_SMART
+        let options =
+            CMARK_OPT_SMART
             | (allowsRawHTML ? CMARK_OPT_UNSAFE : 0)
         guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", links: []) }
         defer { cmark_parser_free(parser) }
@@ -63,11 +65,15 @@ public struct MarkdownRenderer: Sendable {
     /// with no accessible name is a critical accessibility failure (axe's `label` rule).
     static func labelTaskBoxes(_ html: String) -> String {
         guard html.contains("<input type=\"checkbox\"") else { return html }
-        return html
-            .replacing("<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
-                       with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" />")
-            .replacing("<input type=\"checkbox\" disabled=\"\" />",
-                       with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />")
+        return
+            html
+            .replacing(
+                "<input type=\"checkbox\" checked=\"\" disabled=\"\" />",
+                with: "<input type=\"checkbox\" checked=\"\" disabled=\"\" aria-label=\"done\" />"
+            )
+            .replacing(
+                "<input type=\"checkbox\" disabled=\"\" />",
+                with: "<input type=\"checkbox\" disabled=\"\" aria-label=\"not done\" />")
     }
 
     /// The plain text of the first top-level paragraph, shortened at a word to about 240
@@ -128,8 +134,10 @@ public struct MarkdownRenderer: Sendable {
         visit(document, [CMARK_NODE_LINK, CMARK_NODE_IMAGE]) { node, type in
             guard let url = cmark_node_get_url(node) else { return }
             let line = Int(cmark_node_get_start_line(node))
-            links.append(RenderedMarkdown.Link(destination: String(cString: url), isImage: type == CMARK_NODE_IMAGE, line: line,
-                                               column: columns.column(line: line, byteColumn: Int(cmark_node_get_start_column(node)))))
+            links.append(
+                RenderedMarkdown.Link(
+                    destination: String(cString: url), isImage: type == CMARK_NODE_IMAGE, line: line,
+                    column: columns.column(line: line, byteColumn: Int(cmark_node_get_start_column(node)))))
         }
         return links
     }

@@ -46,8 +46,9 @@ public enum MarkdownLimits {
         for (number, line) in lines.enumerated() {
             let nesting = containerDepth(bytes, line)
             if nesting.depth > nestingPerLine {
-                return Problem(message: "more than \(nestingPerLine) block quotes or lists open on one line: cxsite renders at most \(nestingPerLine) levels",
-                               line: number + 1, column: nesting.column)
+                return Problem(
+                    message: "more than \(nestingPerLine) block quotes or lists open on one line: cxsite renders at most \(nestingPerLine) levels",
+                    line: number + 1, column: nesting.column)
             }
             // Tables can sit in block quotes and lists: read each line past its markers.
             let content = nesting.contentStart..<line.upperBound
@@ -64,13 +65,15 @@ public enum MarkdownLimits {
             guard let columns = tableColumns else { continue }
             let cells = max(columns, cellCount(bytes, content))
             if cells > cellsPerRow {
-                return Problem(message: "a table row with more than \(cellsPerRow) cells: cxsite renders tables of at most \(cellsPerRow) columns",
-                               line: number + 1, column: 1)
+                return Problem(
+                    message: "a table row with more than \(cellsPerRow) cells: cxsite renders tables of at most \(cellsPerRow) columns",
+                    line: number + 1, column: 1)
             }
             tableCells += cells
             if tableCells > cellsPerDocument {
-                return Problem(message: "tables with more than \(cellsPerDocument) cells in all: split them over several stories, or link to the data",
-                               line: number + 1, column: 1)
+                return Problem(
+                    message: "tables with more than \(cellsPerDocument) cells in all: split them over several stories, or link to the data",
+                    line: number + 1, column: 1)
             }
         }
         return nil
@@ -79,7 +82,8 @@ public enum MarkdownLimits {
     /// How many block quotes (`>`) and list markers (`-`, `*`, `+`, `1.`, `1)`) open the
     /// line, the column of the one past the bound, and where the line's content starts.
     private static func containerDepth(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>)
-        -> (depth: Int, column: Int, contentStart: Int) {
+        -> (depth: Int, column: Int, contentStart: Int)
+    {
         var index = line.lowerBound
         var depth = 0
         var column = 1
@@ -99,7 +103,8 @@ public enum MarkdownLimits {
                 var end = index
                 while end < line.upperBound, end - index < 9, (0x30...0x39).contains(bytes[end]) { end += 1 }
                 guard end < line.upperBound, bytes[end] == UInt8(ascii: ".") || bytes[end] == UInt8(ascii: ")"),
-                      end + 1 == line.upperBound || bytes[end + 1] == 0x20 || bytes[end + 1] == 0x09 else { break }
+                    end + 1 == line.upperBound || bytes[end + 1] == 0x20 || bytes[end + 1] == 0x09
+                else { break }
                 marker = end + 1 - index
             } else {
                 break
@@ -114,7 +119,8 @@ public enum MarkdownLimits {
 
     /// A GFM table's delimiter row: cells of hyphens with optional colons, between pipes.
     private static func isDelimiterRow(_ bytes: UnsafeBufferPointer<UInt8>, _ line: Range<Int>) -> Bool {
-        var hasPipe = false, hasHyphen = false
+        var hasPipe = false
+        var hasHyphen = false
         for index in line {
             switch bytes[index] {
             case UInt8(ascii: "|"): hasPipe = true

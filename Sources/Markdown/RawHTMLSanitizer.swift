@@ -126,7 +126,8 @@ enum RawHTMLSanitizer {
                 var attribute = String(scalar)
                 index += 1
                 while index < characters.count, !characters[index].isHTMLSpace, characters[index] != "/",
-                      characters[index] != ">", characters[index] != "=" {
+                    characters[index] != ">", characters[index] != "="
+                {
                     attribute.unicodeScalars.append(characters[index])
                     index += 1
                 }
@@ -245,8 +246,11 @@ enum RawHTMLSanitizer {
                     name.unicodeScalars.append(scalars[end])
                     end += 1
                 }
-                decoded = ["colon": ":", "tab": " ", "newline": " ", "amp": "&", "lt": "<", "gt": ">", "quot": "\"",
-                           "apos": "'", "sol": "/", "period": ".", "lpar": "(", "rpar": ")"][name.lowercased()]
+                decoded =
+                    [
+                        "colon": ":", "tab": " ", "newline": " ", "amp": "&", "lt": "<", "gt": ">", "quot": "\"",
+                        "apos": "'", "sol": "/", "period": ".", "lpar": "(", "rpar": ")",
+                    ][name.lowercased()]
             }
             guard let decoded else {
                 result.append(scalars[index])
@@ -261,9 +265,9 @@ enum RawHTMLSanitizer {
     }
 }
 
-private extension Unicode.Scalar {
-    var hexDigitValue: Int? { properties.isASCIIHexDigit ? Int(String(self), radix: 16) : nil }
-    var decimalDigitValue: Int? { ("0"..."9").contains(self) ? Int(value - 48) : nil }
-    var isHTMLSpace: Bool { self == " " || self == "\t" || self == "\n" || self == "\r" || self == "\u{0C}" }
-    var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
+extension Unicode.Scalar {
+    fileprivate var hexDigitValue: Int? { properties.isASCIIHexDigit ? Int(String(self), radix: 16) : nil }
+    fileprivate var decimalDigitValue: Int? { ("0"..."9").contains(self) ? Int(value - 48) : nil }
+    fileprivate var isHTMLSpace: Bool { self == " " || self == "\t" || self == "\n" || self == "\r" || self == "\u{0C}" }
+    fileprivate var isASCIILetter: Bool { ("a"..."z").contains(self) || ("A"..."Z").contains(self) }
 }

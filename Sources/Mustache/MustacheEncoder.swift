@@ -176,15 +176,21 @@ private final class MustacheEncoding: Encoder, MustacheValueSink {
 
         // A nil optional is `null`, not a missing key: synthesised `Encodable` calls these.
         mutating func encodeIfPresent(_ value: Bool?, forKey key: Key) { members.values[key.stringValue] = value.map(MustacheValue.bool) ?? .null }
-        mutating func encodeIfPresent(_ value: String?, forKey key: Key) { members.values[key.stringValue] = value.map(MustacheValue.string) ?? .null }
-        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) { members.values[key.stringValue] = value.map(MustacheValue.double) ?? .null }
+        mutating func encodeIfPresent(_ value: String?, forKey key: Key) {
+            members.values[key.stringValue] = value.map(MustacheValue.string) ?? .null
+        }
+        mutating func encodeIfPresent(_ value: Double?, forKey key: Key) {
+            members.values[key.stringValue] = value.map(MustacheValue.double) ?? .null
+        }
         mutating func encodeIfPresent(_ value: Int?, forKey key: Key) { members.values[key.stringValue] = value.map(MustacheValue.int) ?? .null }
         mutating func encodeIfPresent<T: Encodable>(_ value: T?, forKey key: Key) throws {
             members.values[key.stringValue] = try value.map { try MustacheEncoding.value(of: $0) } ?? .null
         }
 
-        mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
-                                                           forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+        mutating func nestedContainer<NestedKey: CodingKey>(
+            keyedBy keyType: NestedKey.Type,
+            forKey key: Key
+        ) -> KeyedEncodingContainer<NestedKey> {
             superEncoder(forKey: key).container(keyedBy: keyType)
         }
 

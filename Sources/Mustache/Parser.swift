@@ -48,8 +48,9 @@ struct Parser {
         }
         while frames.count > 1, diagnostics.count < Self.maximumErrors {
             let frame = frames.removeLast()
-            report("unclosed \(frame.kind.noun) '\(frame.name)': no '\(tagText("/", frame.name))' before the end of the template",
-                   at: frame.position)
+            report(
+                "unclosed \(frame.kind.noun) '\(frame.name)': no '\(tagText("/", frame.name))' before the end of the template",
+                at: frame.position)
             append(node(closing: frame, closeOffset: bytes.count), to: frames.count - 1)
         }
         return frames[0].finishedNodes()
@@ -70,16 +71,18 @@ struct Parser {
         }
         if let sigil, Self.sigils.contains(sigil) { contentStart += 1 }
         guard let closeStart = find(closer, from: contentStart) else {
-            report("unclosed tag: no '\(String(decoding: closer, as: UTF8.self))' after '\(String(decoding: delimiters.open, as: UTF8.self))'",
-                   at: position)
+            report(
+                "unclosed tag: no '\(String(decoding: closer, as: UTF8.self))' after '\(String(decoding: delimiters.open, as: UTF8.self))'",
+                at: position)
             index = bytes.count
             return false
         }
         let kind = TagKind(sigil: sigil)
         // `{{title}</h1> … {{next}}`: the closing delimiter found belongs to a later tag.
         if kind != .comment, let cut = firstUnclosedTagSign(contentStart, closeStart) {
-            report("unclosed tag: no '\(String(decoding: closer, as: UTF8.self))' after '\(String(decoding: delimiters.open, as: UTF8.self))'",
-                   at: position)
+            report(
+                "unclosed tag: no '\(String(decoding: closer, as: UTF8.self))' after '\(String(decoding: delimiters.open, as: UTF8.self))'",
+                at: position)
             index = cut
             return true
         }
@@ -132,23 +135,27 @@ struct Parser {
         case .close where skippedSections > 0:
             skippedSections -= 1
         case .close:
-            close(content, tagStart: tagStart, tagEnd: tagEnd, lineBegin: lineBegin,
-                  onlyWhitespaceBefore: onlyWhitespaceBefore, standalone: standalone, position: position)
+            close(
+                content, tagStart: tagStart, tagEnd: tagEnd, lineBegin: lineBegin,
+                onlyWhitespaceBefore: onlyWhitespaceBefore, standalone: standalone, position: position)
         }
         return true
     }
 
-    private mutating func close(_ name: Substring, tagStart: Int, tagEnd: Int, lineBegin: Int,
-                                onlyWhitespaceBefore: Bool, standalone: Bool, position: TagPosition) {
+    private mutating func close(
+        _ name: Substring, tagStart: Int, tagEnd: Int, lineBegin: Int,
+        onlyWhitespaceBefore: Bool, standalone: Bool, position: TagPosition
+    ) {
         guard frames.count > 1 else {
             report("unexpected closing tag '\(tagText("/", name))': no section is open", at: position)
             return
         }
         var frame = frames.removeLast()
         if frame.name != name {
-            report("closing tag '\(tagText("/", name))' does not match '\(tagText(frame.kind.sigil, frame.name))' opened at \(location(frame.position))",
-                   at: position,
-                   notes: [note("'\(tagText(frame.kind.sigil, frame.name))' opened here", at: frame.position)])
+            report(
+                "closing tag '\(tagText("/", name))' does not match '\(tagText(frame.kind.sigil, frame.name))' opened at \(location(frame.position))",
+                at: position,
+                notes: [note("'\(tagText(frame.kind.sigil, frame.name))' opened here", at: frame.position)])
         }
         // A block's content inside a parent ends before the whitespace that starts its closing line.
         if frame.kind == .block, frames.last?.kind == .parent, !standalone, onlyWhitespaceBefore {
@@ -157,7 +164,8 @@ struct Parser {
         // A parent whose opening tag starts a line and whose closing tag ends one stands alone,
         // even on a single line: the text between them is ignored anyway.
         if frame.kind == .parent, !frame.standalone, let leading = frame.leadingWhitespace,
-           let lineEnd = standalone ? index : endOfLine(after: tagEnd) {
+            let lineEnd = standalone ? index : endOfLine(after: tagEnd)
+        {
             frames[frames.count - 1].dropTrailingText(count: leading.count)
             frame.standalone = true
             index = lineEnd
@@ -179,8 +187,9 @@ struct Parser {
         case .invertedSection:
             return .invertedSection(Name(frame.name), nodes, frame.position)
         case .parent:
-            return .parent(dynamicName(frame.name), overrides: frame.overrides,
-                           indentation: frame.standalone ? frame.leadingWhitespace ?? [] : [], frame.position)
+            return .parent(
+                dynamicName(frame.name), overrides: frame.overrides,
+                indentation: frame.standalone ? frame.leadingWhitespace ?? [] : [], frame.position)
         case .block:
             return .block(String(frame.name), defaultContent: nodes, frame.slotIndentation(nodes))
         case .root:
@@ -191,8 +200,9 @@ struct Parser {
     private mutating func setDelimiters(_ content: Substring, at position: TagPosition) {
         let parts = content.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" })
         guard parts.count == 2, !parts.contains(where: { $0.contains("=") }) else {
-            report("invalid set-delimiters tag: expected two delimiters separated by a space, as in '{{=<% %>=}}'",
-                   at: position)
+            report(
+                "invalid set-delimiters tag: expected two delimiters separated by a space, as in '{{=<% %>=}}'",
+                at: position)
             return
         }
         delimiters = Delimiters(open: Array(parts[0].utf8), close: Array(parts[1].utf8))
@@ -212,8 +222,10 @@ struct Parser {
 
     // MARK: Names
 
-    private mutating func validName(_ content: Substring, at position: TagPosition,
-                                    allowingDynamic: Bool = false) -> Substring? {
+    private mutating func validName(
+        _ content: Substring, at position: TagPosition,
+        allowingDynamic: Bool = false
+    ) -> Substring? {
         if content.isEmpty {
             report("empty tag: a name is missing between the delimiters", at: position)
             return nil
@@ -429,8 +441,9 @@ private struct Frame {
             return BlockIndentation(indentation: leadingWhitespace ?? [], startsLine: false)
         }
         if case .text(let bytes)? = defaultContent.first {
-            return BlockIndentation(indentation: Array(bytes.prefix(while: { $0 == 0x20 || $0 == 0x09 })),
-                                    startsLine: true)
+            return BlockIndentation(
+                indentation: Array(bytes.prefix(while: { $0 == 0x20 || $0 == 0x09 })),
+                startsLine: true)
         }
         return BlockIndentation(indentation: defaultContent.isEmpty ? leadingWhitespace ?? [] : [], startsLine: true)
     }
@@ -491,7 +504,10 @@ private struct Dedent {
         while i < bytes.count {
             if atLineStart {
                 var m = 0
-                while m < margin.count, i < bytes.count, bytes[i] == margin[m] { i += 1; m += 1 }
+                while m < margin.count, i < bytes.count, bytes[i] == margin[m] {
+                    i += 1
+                    m += 1
+                }
                 atLineStart = false
                 continue
             }

@@ -56,9 +56,11 @@ struct Renderer {
 
     /// The error that stops a render past its budget, at the section that was repeating.
     private func overBudget() -> RenderFailure {
-        let what = output.count > options.maximumOutput
+        let what =
+            output.count > options.maximumOutput
             ? "more than \(options.maximumOutput >> 20) MiB of output" : "more than \(options.maximumSteps / 1_000_000) million steps"
-        let message = "rendering '\(chain.first ?? source.path)' stopped after \(what): sections nested inside lists repeat multiplicatively; nest fewer"
+        let message =
+            "rendering '\(chain.first ?? source.path)' stopped after \(what): sections nested inside lists repeat multiplicatively; nest fewer"
         guard let repeating else { return RenderFailure(diagnostic: Diagnostic(.error, message, at: .file(source.path)), overBudget: true) }
         let location = SourceLocation(path: repeating.source.path, line: Int(repeating.position.line), column: Int(repeating.position.column))
         return RenderFailure(diagnostic: Diagnostic(.error, message, at: location, in: repeating.source.text[...]), overBudget: true)
@@ -93,8 +95,10 @@ struct Renderer {
                 overrides = saved
             case .block(let name, let defaultContent, let blockIndentation):
                 if let override = overrides[name] {
-                    try within("$" + name, source: override.source, indentation: blockIndentation.indentation,
-                               startsLine: blockIndentation.startsLine, at: nil) {
+                    try within(
+                        "$" + name, source: override.source, indentation: blockIndentation.indentation,
+                        startsLine: blockIndentation.startsLine, at: nil
+                    ) {
                         try $0.render(override.block.nodes)
                     }
                 } else {
@@ -127,8 +131,10 @@ struct Renderer {
         }
     }
 
-    private mutating func renderSection(_ name: Name, _ children: [Node], raw: String, delimiters: Delimiters,
-                                        at position: TagPosition) throws {
+    private mutating func renderSection(
+        _ name: Name, _ children: [Node], raw: String, delimiters: Delimiters,
+        at position: TagPosition
+    ) throws {
         guard let value = lookup(name) else { return }
         switch value {
         case .array(let items):
@@ -163,8 +169,9 @@ struct Renderer {
     private mutating func renderLambdaResult(_ text: String, delimiters: Delimiters, at position: TagPosition) throws -> [UInt8] {
         let template = Template(text, name: "", path: source.path, delimiters: delimiters)
         if let error = template.syntaxErrors.first {
-            throw RenderFailure(diagnostic: source.diagnostic(
-                "a lambda returned a template that does not parse: \(error.message)", at: position))
+            throw RenderFailure(
+                diagnostic: source.diagnostic(
+                    "a lambda returned a template that does not parse: \(error.message)", at: position))
         }
         var nested = self
         nested.output = []
@@ -194,29 +201,38 @@ struct Renderer {
         }
         if let template = templates[templateName] { return template }
         if isParent, !name.isDynamic {
-            throw RenderFailure(diagnostic: source.diagnostic(
-                "unknown parent '\(templateName)': no template '\(templateName).mustache'", at: position))
+            throw RenderFailure(
+                diagnostic: source.diagnostic(
+                    "unknown parent '\(templateName)': no template '\(templateName).mustache'", at: position))
         }
         if options.strict {
-            report(source.diagnostic("unknown \(isParent ? "parent" : "partial") '\(templateName)': no template '\(templateName).mustache'",
-                                     at: position))
+            report(
+                source.diagnostic(
+                    "unknown \(isParent ? "parent" : "partial") '\(templateName)': no template '\(templateName).mustache'",
+                    at: position))
         }
         return nil
     }
 
-    private mutating func expand(_ template: Template, indentation: [UInt8], startsLine: Bool,
-                                 at position: TagPosition) throws {
-        try within(template.name, source: template.source, indentation: indentation, startsLine: startsLine,
-                   at: position) {
+    private mutating func expand(
+        _ template: Template, indentation: [UInt8], startsLine: Bool,
+        at position: TagPosition
+    ) throws {
+        try within(
+            template.name, source: template.source, indentation: indentation, startsLine: startsLine,
+            at: position
+        ) {
             try $0.render(template.nodes)
         }
     }
 
     /// Runs `body` one level deeper, with more indentation and another template as the
     /// source of locations; stops with an error past the maximum depth.
-    private mutating func within(_ name: String, source newSource: TemplateSource, indentation extra: [UInt8],
-                                 startsLine: Bool, at position: TagPosition?,
-                                 _ body: (inout Renderer) throws -> Void) throws {
+    private mutating func within(
+        _ name: String, source newSource: TemplateSource, indentation extra: [UInt8],
+        startsLine: Bool, at position: TagPosition?,
+        _ body: (inout Renderer) throws -> Void
+    ) throws {
         guard chain.count < options.maximumDepth else {
             throw RenderFailure(diagnostic: recursionError(next: name, at: position))
         }
@@ -239,10 +255,12 @@ struct Renderer {
     private func recursionError(next name: String, at position: TagPosition?) -> Diagnostic {
         var names = Array(chain.suffix(12)) + [name]
         if let start = chain.firstIndex(of: name),
-           let again = chain[(start + 1)...].firstIndex(of: name) ?? (start + 1 == chain.count ? chain.count : nil) {
+            let again = chain[(start + 1)...].firstIndex(of: name) ?? (start + 1 == chain.count ? chain.count : nil)
+        {
             names = Array(chain[start..<again]) + [name, "…"]  // one turn of the cycle
         }
-        let message = "templates include themselves without end (stopped at \(options.maximumDepth) levels): "
+        let message =
+            "templates include themselves without end (stopped at \(options.maximumDepth) levels): "
             + names.joined(separator: " → ")
         guard let position else { return Diagnostic(.error, message) }
         return source.diagnostic(message, at: position)

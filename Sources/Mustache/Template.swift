@@ -45,14 +45,18 @@ public struct Template: Sendable {
     /// Throws a ``DiagnosticList`` when rendering cannot finish (recursion too deep, an
     /// unknown parent, a lambda returning a broken template) and, in strict mode, when a
     /// name or partial resolves to nothing.
-    public func render(_ data: MustacheValue, partials: TemplateSet = TemplateSet(),
-                       options: RenderOptions = RenderOptions()) throws -> String {
+    public func render(
+        _ data: MustacheValue, partials: TemplateSet = TemplateSet(),
+        options: RenderOptions = RenderOptions()
+    ) throws -> String {
         String(decoding: try renderBytes(data, partials: partials, options: options), as: UTF8.self)
     }
 
     /// Renders to UTF-8 bytes, saving the conversion to `String` when the result is written out.
-    public func renderBytes(_ data: MustacheValue, partials: TemplateSet = TemplateSet(),
-                            options: RenderOptions = RenderOptions()) throws -> [UInt8] {
+    public func renderBytes(
+        _ data: MustacheValue, partials: TemplateSet = TemplateSet(),
+        options: RenderOptions = RenderOptions()
+    ) throws -> [UInt8] {
         var renderer = Renderer(templates: partials, options: options, root: data)
         try renderer.render(self)
         return renderer.output
@@ -75,8 +79,10 @@ public struct RenderOptions: Sendable {
     public var maximumSteps: Int
     public var maximumOutput: Int
 
-    public init(strict: Bool = false, maximumDepth: Int = 100, expectedSize: Int = 16_384,
-                maximumSteps: Int = 50_000_000, maximumOutput: Int = 256 << 20) {
+    public init(
+        strict: Bool = false, maximumDepth: Int = 100, expectedSize: Int = 16_384,
+        maximumSteps: Int = 50_000_000, maximumOutput: Int = 256 << 20
+    ) {
         self.strict = strict
         self.maximumDepth = maximumDepth
         self.expectedSize = expectedSize
@@ -139,8 +145,11 @@ public struct TemplateSet: Sendable {
         var files: [(String, URL)] = []
         while let relative = enumerator.nextObject() as? String {
             guard relative.hasSuffix(".mustache") else { continue }
-            files.append((String(relative.dropLast(".mustache".count)),
-                          URL(fileURLWithPath: root).appendingPathComponent(relative)))
+            files.append(
+                (
+                    String(relative.dropLast(".mustache".count)),
+                    URL(fileURLWithPath: root).appendingPathComponent(relative)
+                ))
         }
         return files.sorted { $0.0 < $1.0 }
     }

@@ -46,7 +46,8 @@ public struct HTTPRequestHead: Sendable, Equatable {
         }
         // Once, when the bytes first outgrow a request line: is there a line break in it?
         if bytes.count > maximumRequestLine, scanned <= maximumRequestLine,
-           !bytes.prefix(maximumRequestLine + 1).contains(UInt8(ascii: "\n")) {
+            !bytes.prefix(maximumRequestLine + 1).contains(UInt8(ascii: "\n"))
+        {
             return .refused(.uriTooLong)
         }
         if bytes.count > maximumHead { return .refused(.headerFieldsTooLarge) }
@@ -64,14 +65,16 @@ public struct HTTPRequestHead: Sendable, Equatable {
         if length > maximumHead || lines.count - 1 > maximumFields { return .refused(.headerFieldsTooLarge) }
         let parts = requestLine.split(separator: UInt8(ascii: " "), omittingEmptySubsequences: false)
         guard parts.count == 3, !parts[0].isEmpty, parts[0].allSatisfy(isTokenByte),
-              !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { return .refused(.badRequest) }
+            !parts[1].isEmpty, parts[1].allSatisfy({ $0 > 0x20 && $0 < 0x7F })
+        else { return .refused(.badRequest) }
         let version = String(decoding: parts[2], as: UTF8.self)
         guard version.hasPrefix("HTTP/") else { return .refused(.badRequest) }
         guard version == "HTTP/1.1" || version == "HTTP/1.0" else { return .refused(.versionNotSupported) }
         var fields: [String: String] = [:]
         for line in lines.dropFirst() {
             guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > line.startIndex,
-                  line[line.startIndex..<colon].allSatisfy(isTokenByte) else {
+                line[line.startIndex..<colon].allSatisfy(isTokenByte)
+            else {
                 return .refused(.badRequest)  // also an obsolete folded line, which starts with a space
             }
             let name = String(decoding: line[line.startIndex..<colon], as: UTF8.self).lowercased()
@@ -81,9 +84,11 @@ public struct HTTPRequestHead: Sendable, Equatable {
             let text = String(decoding: trimmed, as: UTF8.self)
             fields[name] = fields[name].map { $0 + ", " + text } ?? text
         }
-        return .head(HTTPRequestHead(method: String(decoding: parts[0], as: UTF8.self),
-                                     target: String(decoding: parts[1], as: UTF8.self),
-                                     version: version, fields: fields), length: length)
+        return .head(
+            HTTPRequestHead(
+                method: String(decoding: parts[0], as: UTF8.self),
+                target: String(decoding: parts[1], as: UTF8.self),
+                version: version, fields: fields), length: length)
     }
 
     /// RFC 9110's token characters, which methods and field names are made of.

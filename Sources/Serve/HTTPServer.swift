@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A small HTTP/1.1 server for the preview: one thread, non-blocking sockets and `poll`, so
@@ -83,7 +84,8 @@ final class HTTPServer: @unchecked Sendable {
         withUnsafeMutablePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { _ = getsockname(descriptor, $0, &length) }
         }
-        self.port = family == AF_INET
+        self.port =
+            family == AF_INET
             ? UInt16(bigEndian: withUnsafeBytes(of: address) { $0.load(as: sockaddr_in.self).sin_port })
             : UInt16(bigEndian: withUnsafeBytes(of: address) { $0.load(as: sockaddr_in6.self).sin6_port })
         listener = descriptor
@@ -113,8 +115,10 @@ final class HTTPServer: @unchecked Sendable {
         var listenerPausedUntil = 0.0
         while true {
             let listening = Self.now >= listenerPausedUntil
-            var descriptors = [pollfd(fd: listening ? listener : -1, events: Int16(POLLIN), revents: 0),
-                               pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)]
+            var descriptors = [
+                pollfd(fd: listening ? listener : -1, events: Int16(POLLIN), revents: 0),
+                pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0),
+            ]
             for (descriptor, connection) in connections {
                 // One answer at a time: while one is being sent, further requests wait unread.
                 var events = connection.hasOutput && !connection.isEventStream ? Int16(0) : Int16(POLLIN)
@@ -247,8 +251,9 @@ final class HTTPServer: @unchecked Sendable {
             case .incomplete(let scanned):
                 self.scanned = scanned
             case .refused(let status):
-                respond(status, headers: [("Content-Type", "text/plain; charset=utf-8")],
-                        body: Array("\(status.rawValue) \(status.reason)\n".utf8), head: nil, now: now)
+                respond(
+                    status, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                    body: Array("\(status.rawValue) \(status.reason)\n".utf8), head: nil, now: now)
             case .head(let head, let length):
                 input.removeFirst(length)
                 scanned = 0
@@ -256,19 +261,24 @@ final class HTTPServer: @unchecked Sendable {
                 case .response(let status, let headers, let body):
                     respond(status, headers: headers, body: body, head: head, now: now)
                 case .eventStream where head.method == "HEAD":
-                    respond(.ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")], body: [],
-                            head: head, now: now)
+                    respond(
+                        .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")], body: [],
+                        head: head, now: now)
                 case .eventStream:
                     isEventStream = true
-                    queue(Array(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
-                                 + "Connection: keep-alive\r\n\r\n: connected\n\n").utf8))
+                    queue(
+                        Array(
+                            ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
+                                + "Connection: keep-alive\r\n\r\n: connected\n\n").utf8))
                     input = []
                 }
             }
         }
 
-        private mutating func respond(_ status: HTTPStatus, headers: [(String, String)], body: [UInt8], head: HTTPRequestHead?,
-                                      now: Double) {
+        private mutating func respond(
+            _ status: HTTPStatus, headers: [(String, String)], body: [UInt8], head: HTTPRequestHead?,
+            now: Double
+        ) {
             let keepAlive = head.map { $0.keepsAlive && !$0.hasBody } ?? false
             var text = "HTTP/1.1 \(status.rawValue) \(status.reason)\r\n"
             for (name, value) in headers { text += "\(name): \(value)\r\n" }

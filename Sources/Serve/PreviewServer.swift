@@ -16,8 +16,10 @@ public struct PreviewServer: Sendable {
     /// Where messages go (the terminal).
     public let log: @Sendable (String) -> Void
 
-    public init(options: BuildOptions, host: String = "127.0.0.1", port: UInt16 = 8080,
-                clock: @escaping @Sendable () -> Clock, log: @escaping @Sendable (String) -> Void) {
+    public init(
+        options: BuildOptions, host: String = "127.0.0.1", port: UInt16 = 8080,
+        clock: @escaping @Sendable () -> Clock, log: @escaping @Sendable (String) -> Void
+    ) {
         self.options = options
         self.host = host
         self.port = port
@@ -87,8 +89,9 @@ final class PreviewState: @unchecked Sendable {
     /// `/stories` moves there; unknown paths get the site's 404 page.
     func reply(to request: HTTPRequestHead) -> HTTPServer.Reply {
         guard request.method == "GET" || request.method == "HEAD" else {
-            return .response(.methodNotAllowed, headers: [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
-                             body: Array("405 Method Not Allowed\n".utf8))
+            return .response(
+                .methodNotAllowed, headers: [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],
+                body: Array("405 Method Not Allowed\n".utf8))
         }
         let path = String(request.target.prefix { $0 != "?" && $0 != "#" })
         guard path.hasPrefix("/") else {
@@ -98,8 +101,9 @@ final class PreviewState: @unchecked Sendable {
         case "/__cxsite/events":
             return .eventStream
         case "/__cxsite/live-reload.js":
-            return .response(.ok, headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-store")],
-                             body: Array(LiveReload.script.utf8))
+            return .response(
+                .ok, headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-store")],
+                body: Array(LiveReload.script.utf8))
         default:
             break
         }
@@ -110,12 +114,14 @@ final class PreviewState: @unchecked Sendable {
             return .response(.internalServerError, headers: Self.headers(for: "error.html"), body: Array(LiveReload.errorPage(text).utf8))
         case .site(let files):
             if let bytes = files[relative] {
-                return .response(.ok, headers: Self.headers(for: relative),
-                                 body: relative.hasSuffix(".html") ? LiveReload.inject(into: bytes) : bytes)
+                return .response(
+                    .ok, headers: Self.headers(for: relative),
+                    body: relative.hasSuffix(".html") ? LiveReload.inject(into: bytes) : bytes)
             }
             if !relative.isEmpty, files[relative + "/index.html"] != nil {
                 // From the normalised path: `//stories` must not become a link to a host.
-                let encoded = relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#;"))) ?? relative
+                let encoded =
+                    relative.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#;"))) ?? relative
                 let location = "/" + encoded + "/"
                 return .response(.movedPermanently, headers: [("Location", location)], body: [])
             }

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Waits for the site's sources (`cxsite.yaml`, `content/`, `templates/`) to change. On Linux
@@ -100,12 +101,15 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
     /// below it; false when the kernel refuses.
     private func watch(_ relative: String) -> Bool {
         let path = relative.isEmpty ? root.path : root.path + "/" + relative
-        let mask = UInt32(IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
-                          | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
+        let mask = UInt32(
+            IN_CLOSE_WRITE | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_ATTRIB
+                | IN_DELETE_SELF | IN_ONLYDIR | IN_DONT_FOLLOW)
         let descriptor = inotify_add_watch(inotify, path, mask)
         guard descriptor >= 0 else { return errno == ENOENT || errno == ENOTDIR }
         folders[descriptor] = relative
-        let children = relative.isEmpty ? Self.sourceFolders
+        let children =
+            relative.isEmpty
+            ? Self.sourceFolders
             : ((try? FileManager.default.contentsOfDirectory(atPath: path)) ?? [])
         for child in children {
             let childRelative = relative.isEmpty ? child : relative + "/" + child

@@ -104,7 +104,9 @@ struct SheetReader: XMLHandler {
         capturing = false
         defer { lastColumn = column }
         guard column > lastColumn, column <= Self.columnLimit else {
-            fail(column > Self.columnLimit ? "a cell past the last column a sheet has (XFD)" : "two cells for one place in the row: is the file damaged?")
+            fail(
+                column > Self.columnLimit
+                    ? "a cell past the last column a sheet has (XFD)" : "two cells for one place in the row: is the file damaged?")
             return
         }
         guard value.count <= Workbook.cellLimit else {
@@ -273,11 +275,22 @@ enum NumberFormat {
     /// text, escaped characters and `[…]` (colours, locales).
     static func isDate(_ code: String) -> Bool {
         var plain = ""
-        var inQuote = false, inBracket = false, skipNext = false
+        var inQuote = false
+        var inBracket = false
+        var skipNext = false
         for character in code {
-            if skipNext { skipNext = false; continue }
-            if inQuote { inQuote = character != "\""; continue }
-            if inBracket { inBracket = character != "]"; continue }
+            if skipNext {
+                skipNext = false
+                continue
+            }
+            if inQuote {
+                inQuote = character != "\""
+                continue
+            }
+            if inBracket {
+                inBracket = character != "]"
+                continue
+            }
             switch character {
             case "\"": inQuote = true
             case "[": inBracket = true
@@ -342,9 +355,10 @@ enum OOXMLText {
         var changed = false
         while index < bytes.count {
             if bytes[index] == UInt8(ascii: "_"), index + 6 < bytes.count, bytes[index + 1] == UInt8(ascii: "x"),
-               bytes[index + 6] == UInt8(ascii: "_"),
-               let value = UInt32(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16),
-               let scalar = Unicode.Scalar(value) {
+                bytes[index + 6] == UInt8(ascii: "_"),
+                let value = UInt32(String(decoding: bytes[(index + 2)..<(index + 6)], as: UTF8.self), radix: 16),
+                let scalar = Unicode.Scalar(value)
+            {
                 output.append(contentsOf: Array(String(Character(scalar)).utf8))
                 index += 7
                 changed = true

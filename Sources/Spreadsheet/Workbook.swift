@@ -64,7 +64,8 @@ public struct Workbook {
         uses1904 = workbook.first { $0.name == "workbookPr" }.flatMap { $0.attributes["date1904"] }.map { $0 == "1" || $0 == "true" } ?? false
         sheets = try workbook.filter { $0.name == "sheet" }.map { element throws(Problem) in
             guard let name = element.attributes["name"], let id = element.attributes["id"],
-                  let part = related.first(where: { $0.id == id && $0.type.hasSuffix("/worksheet") })?.target else {
+                let part = related.first(where: { $0.id == id && $0.type.hasSuffix("/worksheet") })?.target
+            else {
                 throw Problem(message: "the workbook lists a sheet whose part is missing: is the file damaged?")
             }
             return Sheet(name: name, isHidden: element.attributes["state"].map { $0 != "visible" } ?? false, part: part)
@@ -122,8 +123,10 @@ public struct Workbook {
     // MARK: Parts
 
     /// Inflates `part` in chunks through a scanner into `handler`.
-    private static func stream<Handler: XMLHandler>(_ part: String, of archive: ZipArchive, limit: Int,
-                                                    to handler: inout Handler, what: String) throws(Problem) {
+    private static func stream<Handler: XMLHandler>(
+        _ part: String, of archive: ZipArchive, limit: Int,
+        to handler: inout Handler, what: String
+    ) throws(Problem) {
         guard let entry = archive[part] else {
             throw Problem(message: "the workbook's \(what) (\(part)) is missing from the archive: is the file damaged?")
         }
@@ -170,7 +173,8 @@ public struct Workbook {
         }
         return try elements(["Relationship"], of: path, in: archive).compactMap { element in
             guard let id = element.attributes["Id"], let type = element.attributes["Type"], let target = element.attributes["Target"],
-                  element.attributes["TargetMode"] != "External" else { return nil }
+                element.attributes["TargetMode"] != "External"
+            else { return nil }
             return Relationship(id: id, type: type, target: resolve(target, from: folder))
         }
     }
@@ -223,7 +227,8 @@ public struct SheetRow {
 
     /// The column letters of column `column`: 1 is `A`, 27 is `AA`.
     public static func columnName(_ column: Int) -> String {
-        var name = "", rest = column
+        var name = ""
+        var rest = column
         while rest > 0 {
             let digit = (rest - 1) % 26
             name = String(UnicodeScalar(UInt8(65 + digit))) + name

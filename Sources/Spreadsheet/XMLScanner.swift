@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the scanner tells its handler: elements opening and closing, and text between them.
@@ -170,8 +170,10 @@ struct XMLScanner {
     }
 
     /// Calls `body` with each attribute's local name and value as written, until it returns false.
-    static func forEachAttribute(in tag: UnsafeBufferPointer<UInt8>,
-                                         _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool) {
+    static func forEachAttribute(
+        in tag: UnsafeBufferPointer<UInt8>,
+        _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
         var index = 0
         while index < tag.count, !isSpace(tag[index]) { index += 1 }  // the element's name
         while index < tag.count {
@@ -195,7 +197,10 @@ struct XMLScanner {
             let value = UnsafeBufferPointer(rebasing: tag[valueStart..<min(index, tag.count)])
             index += 1
             if tag[nameStart] == UInt8(ascii: "x"), nameEnd - nameStart >= 5,
-               equal(UnsafeBufferPointer(rebasing: tag[nameStart..<(nameStart + 5)]), "xmlns") { continue }
+                equal(UnsafeBufferPointer(rebasing: tag[nameStart..<(nameStart + 5)]), "xmlns")
+            {
+                continue
+            }
             if !body(UnsafeBufferPointer(rebasing: tag[local..<nameEnd]), value) { return }
         }
     }

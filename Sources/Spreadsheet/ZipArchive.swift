@@ -56,9 +56,10 @@ struct ZipArchive {
         if entries == 0xFFFF || directoryOffset == 0xFFFF_FFFF {
             // zip64: a locator just before the end record points at the zip64 end record.
             guard start >= 20, read32(bytes, start - 20) == 0x0706_4B50,
-                  let record = Int(exactly: read64(bytes, start - 12)), record >= 0, record <= bytes.count - 56,
-                  read32(bytes, record) == 0x0606_4B50,
-                  let count = Int(exactly: read64(bytes, record + 32)), let offset = Int(exactly: read64(bytes, record + 48)) else {
+                let record = Int(exactly: read64(bytes, start - 12)), record >= 0, record <= bytes.count - 56,
+                read32(bytes, record) == 0x0606_4B50,
+                let count = Int(exactly: read64(bytes, record + 32)), let offset = Int(exactly: read64(bytes, record + 48))
+            else {
                 throw Problem(message: "its zip64 end record is damaged")
             }
             entries = count
@@ -70,20 +71,26 @@ struct ZipArchive {
 
     /// The directory entry at `offset`, which moves past it.
     private func entry(at offset: inout Int) throws(Problem) -> Entry {
-        let fixed = 46, start = offset
+        let fixed = 46
+        let start = offset
         guard start >= 0, start <= bytes.count - fixed, Self.read32(bytes, start) == 0x0201_4B50 else {
             throw Problem(message: "its directory is damaged")
         }
-        let nameLength = Int(Self.read16(bytes, start + 28)), extraLength = Int(Self.read16(bytes, start + 30))
+        let nameLength = Int(Self.read16(bytes, start + 28))
+        let extraLength = Int(Self.read16(bytes, start + 30))
         let commentLength = Int(Self.read16(bytes, start + 32))
-        let nameStart = start + fixed, extraStart = nameStart + nameLength, extraEnd = extraStart + extraLength
+        let nameStart = start + fixed
+        let extraStart = nameStart + nameLength
+        let extraEnd = extraStart + extraLength
         guard extraEnd + commentLength <= bytes.count else { throw Problem(message: "its directory is damaged") }
-        var compressed = UInt64(Self.read32(bytes, start + 20)), uncompressed = UInt64(Self.read32(bytes, start + 24))
+        var compressed = UInt64(Self.read32(bytes, start + 20))
+        var uncompressed = UInt64(Self.read32(bytes, start + 24))
         var local = UInt64(Self.read32(bytes, start + 42))
         // The zip64 extra field holds, in this order, each of these whose field is all ones.
         var extra = extraStart
         while extra + 4 <= extraEnd {
-            let id = Self.read16(bytes, extra), fieldEnd = extra + 4 + Int(Self.read16(bytes, extra + 2))
+            let id = Self.read16(bytes, extra)
+            let fieldEnd = extra + 4 + Int(Self.read16(bytes, extra + 2))
             guard fieldEnd <= extraEnd else { break }
             if id == 0x0001 {
                 var field = extra + 4
@@ -100,12 +107,14 @@ struct ZipArchive {
         }
         offset = extraEnd + commentLength
         guard let compressedSize = Int(exactly: compressed), let uncompressedSize = Int(exactly: uncompressed),
-              let localHeaderOffset = Int(exactly: local) else {
+            let localHeaderOffset = Int(exactly: local)
+        else {
             throw Problem(message: "its directory gives sizes no file has")
         }
-        return Entry(name: String(decoding: bytes[nameStart..<extraStart], as: UTF8.self), method: Self.read16(bytes, start + 10),
-                     isEncrypted: Self.read16(bytes, start + 8) & 1 != 0, checksum: Self.read32(bytes, start + 16),
-                     compressedSize: compressedSize, uncompressedSize: uncompressedSize, localHeaderOffset: localHeaderOffset)
+        return Entry(
+            name: String(decoding: bytes[nameStart..<extraStart], as: UTF8.self), method: Self.read16(bytes, start + 10),
+            isEncrypted: Self.read16(bytes, start + 8) & 1 != 0, checksum: Self.read32(bytes, start + 16),
+            compressedSize: compressedSize, uncompressedSize: uncompressedSize, localHeaderOffset: localHeaderOffset)
     }
 
     // MARK: Reading an entry
@@ -149,8 +158,10 @@ struct ZipArchive {
     }
 
     /// Inflates raw deflate data with zlib, handing each chunk of output on.
-    private static func inflate(_ input: UnsafeRawBufferPointer, chunk: Int,
-                                _ deliver: (UnsafeRawBufferPointer) throws -> Void) throws {
+    private static func inflate(
+        _ input: UnsafeRawBufferPointer, chunk: Int,
+        _ deliver: (UnsafeRawBufferPointer) throws -> Void
+    ) throws {
         var stream = z_stream()
         guard inflateInit2_(&stream, -MAX_WBITS, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
             throw Problem(message: "zlib could not start inflating it")

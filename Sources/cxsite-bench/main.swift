@@ -1,13 +1,14 @@
+import CXCore
 // `make bench`: throughput figures for the template engine and whole-site builds.
 // Deterministic inputs (a fixed seed), release build, medians of several runs.
 import ChildProcess
-import CXCore
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Markdown
 import Mustache
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A small deterministic random generator (SplitMix64), so every run builds the same inputs.
 struct SeededGenerator: RandomNumberGenerator {
@@ -35,8 +36,9 @@ func median(_ values: [Double]) -> Double {
 /// Peak resident memory of this process so far, in MiB (VmHWM).
 func peakMemoryMiB() -> Double {
     guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-          let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-          let kb = Double(line.split(separator: " ").dropFirst().first ?? "") else { return 0 }
+        let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+        let kb = Double(line.split(separator: " ").dropFirst().first ?? "")
+    else { return 0 }
     return kb / 1024
 }
 
@@ -47,40 +49,43 @@ func format(_ value: Double, _ decimals: Int = 1) -> String { String(format: "%.
 func templateBenchmark() throws {
     let set = try TemplateSet(sources: [
         "layout": """
-            <!DOCTYPE html>
-            <html lang="en">
-            <head><meta charset="utf-8"><title>{{title}}</title><link rel="stylesheet" href="style.css"></head>
-            <body>
-            {{>header}}
-            <main>
-            {{$content}}{{/content}}
-            </main>
-            {{>footer}}
-            </body>
-            </html>
-            """,
-        "header": "<header class=\"site\"><h1>{{title}}</h1><nav><a href=\"index.html\">Home</a> <a href=\"stories/index.html\">Stories</a></nav></header>\n",
+        <!DOCTYPE html>
+        <html lang="en">
+        <head><meta charset="utf-8"><title>{{title}}</title><link rel="stylesheet" href="style.css"></head>
+        <body>
+        {{>header}}
+        <main>
+        {{$content}}{{/content}}
+        </main>
+        {{>footer}}
+        </body>
+        </html>
+        """,
+        "header":
+            "<header class=\"site\"><h1>{{title}}</h1><nav><a href=\"index.html\">Home</a> <a href=\"stories/index.html\">Stories</a></nav></header>\n",
         "footer": "<footer><p>{{footer}}</p></footer>\n",
         "page": """
-            {{<layout}}{{$content}}
-            <ol class="stories">
-            {{#stories}}
-              <li class="story">
-                <article data-outcome="{{outcome}}">
-                  <h2><a href="stories/{{slug}}/index.html">{{title}}</a></h2>
-                  <p class="meta"><time datetime="{{date}}">{{date}}</time> · {{#failure}}<strong class="failure">Failure</strong>{{/failure}}{{^failure}}<strong class="success">Success</strong>{{/failure}}</p>
-                  {{#quote}}<blockquote><p>{{quote}}</p></blockquote>{{/quote}}
-                  <ul class="tags">{{#tags}}<li>{{.}}</li>{{/tags}}</ul>
-                </article>
-              </li>
-            {{/stories}}
-            </ol>
-            {{/content}}{{/layout}}
-            """,
+        {{<layout}}{{$content}}
+        <ol class="stories">
+        {{#stories}}
+          <li class="story">
+            <article data-outcome="{{outcome}}">
+              <h2><a href="stories/{{slug}}/index.html">{{title}}</a></h2>
+              <p class="meta"><time datetime="{{date}}">{{date}}</time> · {{#failure}}<strong class="failure">Failure</strong>{{/failure}}{{^failure}}<strong class="success">Success</strong>{{/failure}}</p>
+              {{#quote}}<blockquote><p>{{quote}}</p></blockquote>{{/quote}}
+              <ul class="tags">{{#tags}}<li>{{.}}</li>{{/tags}}</ul>
+            </article>
+          </li>
+        {{/stories}}
+        </ol>
+        {{/content}}{{/layout}}
+        """,
     ])
     var random = SeededGenerator(state: 42)
-    let words = ["billing", "router", "install", "engineer", "fibre", "outage", "renewal", "support", "chat", "refund",
-                 "upgrade", "speed", "contract", "delay", "apology", "customer", "website", "booking", "credit", "line"]
+    let words = [
+        "billing", "router", "install", "engineer", "fibre", "outage", "renewal", "support", "chat", "refund",
+        "upgrade", "speed", "contract", "delay", "apology", "customer", "website", "booking", "credit", "line",
+    ]
     let stories: [MustacheValue] = (0..<2000).map { index in
         let title = (0..<7).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
         let quote = (0..<18).map { _ in words.randomElement(using: &random)! }.joined(separator: " ") + " & more"
@@ -99,7 +104,9 @@ func templateBenchmark() throws {
         timings.append(try seconds { size = try page.renderBytes(data, partials: set, options: RenderOptions(expectedSize: 1 << 20)).count })
     }
     let mb = Double(size) / 1_000_000
-    let parseTimings = try (0..<200).map { _ in try seconds { _ = try TemplateSet(sources: ["page": String(repeating: "<p>{{#a}}{{b}}{{/a}}</p>\n", count: 40)]) } }
+    let parseTimings = try (0..<200).map { _ in
+        try seconds { _ = try TemplateSet(sources: ["page": String(repeating: "<p>{{#a}}{{b}}{{/a}}</p>\n", count: 40)]) }
+    }
     print("Template engine — layout + partials around 2,000 stories (\(format(mb * 1000, 0)) KB of HTML)")
     print("  render: median \(format(median(timings) * 1000, 2)) ms → \(format(mb / median(timings), 0)) MB/s")
     print("  parse a 40-section template: median \(format(median(parseTimings) * 1_000_000, 0)) µs")
@@ -125,8 +132,9 @@ struct Corpus: Sendable {
     static let long = Corpus(name: "A (long stories)", paragraphs: 5, touchpointsPerStory: 1...3, tags: 2, briefings: 1, responses: 0)
     /// Stories of about 0.8 KB crossing 2–5 touchpoints, five tags, 24 briefings and
     /// 200,000 survey responses.
-    static let short = Corpus(name: "B (short stories, many briefings, responses)", paragraphs: 1, touchpointsPerStory: 2...5,
-                              tags: 5, briefings: 24, responses: 200_000)
+    static let short = Corpus(
+        name: "B (short stories, many briefings, responses)", paragraphs: 1, touchpointsPerStory: 2...5,
+        tags: 5, briefings: 24, responses: 200_000)
 }
 
 /// Writes a synthetic site of `count` stories shaped like `corpus` into `folder`.
@@ -142,14 +150,16 @@ func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .
     }
     let touchpoints = ["website", "sales", "onboarding", "installation", "billing", "support", "renewal"]
     try """
-        title: Synthetic Broadband — CX briefing
-        period: quarter
-        journey:
-        \(touchpoints.map { "  - id: \($0)\n    name: \($0.capitalized)" }.joined(separator: "\n"))
-        """.write(to: folder.appendingPathComponent("cxsite.yaml"), atomically: true, encoding: .utf8)
+    title: Synthetic Broadband — CX briefing
+    period: quarter
+    journey:
+    \(touchpoints.map { "  - id: \($0)\n    name: \($0.capitalized)" }.joined(separator: "\n"))
+    """.write(to: folder.appendingPathComponent("cxsite.yaml"), atomically: true, encoding: .utf8)
     var random = SeededGenerator(state: UInt64(count) &+ UInt64(corpus.paragraphs))
-    let words = ["the", "engineer", "arrived", "late", "and", "billing", "charged", "twice", "customer", "called",
-                 "support", "three", "times", "before", "refund", "was", "raised", "router", "failed", "again"]
+    let words = [
+        "the", "engineer", "arrived", "late", "and", "billing", "charged", "twice", "customer", "called",
+        "support", "three", "times", "before", "refund", "was", "raised", "router", "failed", "again",
+    ]
     func sentence(_ n: Int) -> String {
         var text = (0..<n).map { _ in words.randomElement(using: &random)! }.joined(separator: " ")
         text = text.prefix(1).uppercased() + text.dropFirst()
@@ -157,7 +167,8 @@ func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .
     }
     let spread = corpus.touchpointsPerStory.count
     for index in 0..<count {
-        let day = 1 + index % 28, month = 1 + (index / 28) % 12
+        let day = 1 + index % 28
+        let month = 1 + (index / 28) % 12
         let crossed = corpus.touchpointsPerStory.lowerBound + index % spread
         let tps = (0..<crossed).map { touchpoints[(index + $0 * 2) % touchpoints.count] }
         let body = """
@@ -184,33 +195,33 @@ func writeSyntheticSite(stories count: Int, into folder: URL, corpus: Corpus = .
             """
         let tags = ["synthetic"] + (1..<corpus.tags).map { "t\((index + $0) % 10)" }
         try """
-            ---
-            title: "Story \(index): \(sentence(5).dropLast())"
-            date: \(benchYear)-\(zeroPad(month))-\(zeroPad(day))
-            outcome: \(index % 2 == 0 ? "failure" : "success")
-            customer: "Customer \(index)"
-            segment: \(["residential", "small-business", "enterprise"][index % 3])
-            touchpoints: [\(tps.joined(separator: ", "))]
-            score: \(index % 11)
-            quote: "\(sentence(12))"
-            tags: [\(tags.joined(separator: ", "))]
-            ---
-            \(body)
-            """.write(to: folder.appendingPathComponent("content/stories/story-\(index).md"), atomically: false, encoding: .utf8)
+        ---
+        title: "Story \(index): \(sentence(5).dropLast())"
+        date: \(benchYear)-\(zeroPad(month))-\(zeroPad(day))
+        outcome: \(index % 2 == 0 ? "failure" : "success")
+        customer: "Customer \(index)"
+        segment: \(["residential", "small-business", "enterprise"][index % 3])
+        touchpoints: [\(tps.joined(separator: ", "))]
+        score: \(index % 11)
+        quote: "\(sentence(12))"
+        tags: [\(tags.joined(separator: ", "))]
+        ---
+        \(body)
+        """.write(to: folder.appendingPathComponent("content/stories/story-\(index).md"), atomically: false, encoding: .utf8)
     }
     for index in 0..<corpus.briefings {
         let month = 1 + index % 12
         try """
-            ---
-            title: Review \(index + 1)
-            date: \(benchYear)-\(zeroPad(month))-28
-            period: \(benchYear)-Q\(1 + (month - 1) / 3)
-            ---
-            ## Agenda
+        ---
+        title: Review \(index + 1)
+        date: \(benchYear)-\(zeroPad(month))-28
+        period: \(benchYear)-Q\(1 + (month - 1) / 3)
+        ---
+        ## Agenda
 
-            1. Stories
-            2. Numbers
-            """.write(to: folder.appendingPathComponent("content/briefings/review-\(index + 1).md"), atomically: true, encoding: .utf8)
+        1. Stories
+        2. Numbers
+        """.write(to: folder.appendingPathComponent("content/briefings/review-\(index + 1).md"), atomically: true, encoding: .utf8)
     }
     try "period,metric,value,n\n\(benchYear)-Q2,nps,20,900\n\(benchYear)-Q3,nps,31,1000\n"
         .write(to: folder.appendingPathComponent("content/metrics/q.csv"), atomically: true, encoding: .utf8)
@@ -235,18 +246,18 @@ func writeHugoSite(from site: URL, into folder: URL) throws {
     try "baseURL = \"https://example.org/\"\ntitle = \"Synthetic Broadband\"\npaginate = 100\n"
         .write(to: folder.appendingPathComponent("config.toml"), atomically: true, encoding: .utf8)
     try """
-        <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title><link rel="stylesheet" href="/style.css"></head>
-        <body><nav><a href="/">Home</a> <a href="/stories/">Stories</a></nav><main>{{ block "main" . }}{{ end }}</main></body></html>
-        """.write(to: layouts.appendingPathComponent("baseof.html"), atomically: true, encoding: .utf8)
+    <!doctype html><html lang="en"><head><meta charset="utf-8"><title>{{ .Title }}</title><link rel="stylesheet" href="/style.css"></head>
+    <body><nav><a href="/">Home</a> <a href="/stories/">Stories</a></nav><main>{{ block "main" . }}{{ end }}</main></body></html>
+    """.write(to: layouts.appendingPathComponent("baseof.html"), atomically: true, encoding: .utf8)
     try """
-        {{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Date.Format "2 January 2006" }} · {{ .Params.outcome }} · {{ .Params.customer }}</p>
-        {{ with .Params.quote }}<blockquote>{{ . }}</blockquote>{{ end }}<ul>{{ range .Params.touchpoints }}<li>{{ . }}</li>{{ end }}</ul>{{ .Content }}</article>{{ end }}
-        """.write(to: layouts.appendingPathComponent("single.html"), atomically: true, encoding: .utf8)
+    {{ define "main" }}<article><h1>{{ .Title }}</h1><p>{{ .Date.Format "2 January 2006" }} · {{ .Params.outcome }} · {{ .Params.customer }}</p>
+    {{ with .Params.quote }}<blockquote>{{ . }}</blockquote>{{ end }}<ul>{{ range .Params.touchpoints }}<li>{{ . }}</li>{{ end }}</ul>{{ .Content }}</article>{{ end }}
+    """.write(to: layouts.appendingPathComponent("single.html"), atomically: true, encoding: .utf8)
     try """
-        {{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
-        <p>{{ .Date.Format "2 January 2006" }} · {{ .Params.outcome }}</p><p>{{ .Summary }}</p></article>{{ end }}
-        {{ with .Paginator.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}
-        """.write(to: layouts.appendingPathComponent("list.html"), atomically: true, encoding: .utf8)
+    {{ define "main" }}<h1>{{ .Title }}</h1>{{ range .Paginator.Pages }}<article><h2><a href="{{ .RelPermalink }}">{{ .Title }}</a></h2>
+    <p>{{ .Date.Format "2 January 2006" }} · {{ .Params.outcome }}</p><p>{{ .Summary }}</p></article>{{ end }}
+    {{ with .Paginator.Next }}<a href="{{ .URL }}">Older</a>{{ end }}{{ end }}
+    """.write(to: layouts.appendingPathComponent("list.html"), atomically: true, encoding: .utf8)
 }
 
 /// Builds with the release `cxsite` binary in a child process, for honest wall time and memory;
@@ -254,10 +265,16 @@ func writeHugoSite(from site: URL, into folder: URL) throws {
 @discardableResult
 func runBuild(_ site: URL, cache: Bool = true) throws -> (wall: Double, peakMiB: Double, output: String) {
     let wall = try seconds {
-        _ = try ChildProcess("bash", ["-c", "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache") --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
-                                      cxsiteBinary, site.path]).wait()
+        _ = try ChildProcess(
+            "bash",
+            [
+                "-c", "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache") --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
+                cxsiteBinary, site.path,
+            ]
+        ).wait()
     }
-    let memory = (try? String(contentsOf: site.appendingPathComponent(".time"), encoding: .utf8))?
+    let memory =
+        (try? String(contentsOf: site.appendingPathComponent(".time"), encoding: .utf8))?
         .split(separator: "\n").last.flatMap { Double($0) } ?? 0
     let output = (try? String(contentsOf: site.appendingPathComponent(".out"), encoding: .utf8)) ?? ""
     return (wall, memory / 1024, output)
@@ -281,7 +298,9 @@ func stageSummary(_ output: String) -> String {
 /// Milliseconds `--verbose` reported for a stage.
 func stageMilliseconds(_ output: String, _ stage: String) -> Double {
     output.split(separator: "\n").first { $0.contains(stage) }
-        .flatMap { Double($0.replacingOccurrences(of: stage, with: "").replacingOccurrences(of: "ms", with: "").trimmingCharacters(in: .whitespaces)) } ?? .nan
+        .flatMap {
+            Double($0.replacingOccurrences(of: stage, with: "").replacingOccurrences(of: "ms", with: "").trimmingCharacters(in: .whitespaces))
+        } ?? .nan
 }
 
 /// Writes `rows` synthetic survey responses (a fixed seed) as one CSV file.
@@ -296,9 +315,11 @@ func writeResponses(rows: Int, to url: URL) throws {
     for index in 0..<rows {
         let metric = ["nps", "nps", "csat", "ces"][Int(random.next() % 4)]
         let score: UInt64 = metric == "nps" ? random.next() % 11 : metric == "csat" ? 1 + random.next() % 5 : 1 + random.next() % 7
-        let month = 1 + Int(random.next() % 12), day = 1 + Int(random.next() % 28)
+        let month = 1 + Int(random.next() % 12)
+        let day = 1 + Int(random.next() % 28)
         let comment = comments[Int(random.next() % UInt64(comments.count))]
-        chunk += "\(benchYear)-\(zeroPad(month))-\(zeroPad(day)),\(metric),\(score),R-\(100_000 + index),"
+        chunk +=
+            "\(benchYear)-\(zeroPad(month))-\(zeroPad(day)),\(metric),\(score),R-\(100_000 + index),"
             + "\(segments[Int(random.next() % 3)]),\(touchpoints[Int(random.next() % 7)]),"
             + (comment.contains(",") || comment.contains("\"") ? "\"" + comment.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : comment) + "\n"
         if chunk.utf8.count > 1 << 20 {
@@ -322,23 +343,25 @@ func responsesBenchmark(rows: Int) throws {
     let aggregation = median(runs.map { stageMilliseconds($0.output, "aggregate responses") }) / 1000
     let extraMemory = (runs.map(\.peakMiB).max() ?? 0) - (baseline.map(\.peakMiB).max() ?? 0)
     print("Responses — \(rows) rows (\(format(size / 1_000_000, 0)) MB CSV) on a 10-story site")
-    print("  aggregation: median \(format(aggregation, 2)) s → \(format(Double(rows) / aggregation / 1_000_000, 2)) M rows/s, "
-          + "\(format(size / 1_000_000 / aggregation, 0)) MB/s; peak memory \(format(runs.map(\.peakMiB).max() ?? 0, 0)) MiB, "
-          + "\(format(extraMemory, 0)) MiB more than without the responses")
+    print(
+        "  aggregation: median \(format(aggregation, 2)) s → \(format(Double(rows) / aggregation / 1_000_000, 2)) M rows/s, "
+            + "\(format(size / 1_000_000 / aggregation, 0)) MB/s; peak memory \(format(runs.map(\.peakMiB).max() ?? 0, 0)) MiB, "
+            + "\(format(extraMemory, 0)) MiB more than without the responses")
     // The same responses with five themes to tag them with (and the suggested themes).
     try """
-        themes:
-          - {id: no-show, name: Engineer never came, match: [never came, engineer never]}
-          - {id: billing, name: Bill was wrong, match: [bill was wrong, wrong bill, twice]}
-          - {id: thanks, name: Thanks to the team, match: [great help, thanks]}
-          - {id: waits, name: Waits, match: [on hold, queue]}
-          - {id: prices, name: Prices, match: [price rise, too expensive]}
+    themes:
+      - {id: no-show, name: Engineer never came, match: [never came, engineer never]}
+      - {id: billing, name: Bill was wrong, match: [bill was wrong, wrong bill, twice]}
+      - {id: thanks, name: Thanks to the team, match: [great help, thanks]}
+      - {id: waits, name: Waits, match: [on hold, queue]}
+      - {id: prices, name: Prices, match: [price rise, too expensive]}
 
-        """.write(to: site.appendingPathComponent("content/themes.yaml"), atomically: true, encoding: .utf8)
+    """.write(to: site.appendingPathComponent("content/themes.yaml"), atomically: true, encoding: .utf8)
     let themed = try (0..<3).map { _ in try runBuild(site, cache: false) }
     let themedAggregation = median(themed.map { stageMilliseconds($0.output, "aggregate responses") }) / 1000
-    print("  with 5 themes to tag the comments with: median \(format(themedAggregation, 2)) s "
-          + "(×\(format(themedAggregation / aggregation, 2))); peak memory \(format(themed.map(\.peakMiB).max() ?? 0, 0)) MiB")
+    print(
+        "  with 5 themes to tag the comments with: median \(format(themedAggregation, 2)) s "
+            + "(×\(format(themedAggregation / aggregation, 2))); peak memory \(format(themed.map(\.peakMiB).max() ?? 0, 0)) MiB")
     try? FileManager.default.removeItem(at: site)
 }
 
@@ -357,10 +380,16 @@ func markdownBenchmark(site: URL, count: Int) throws {
     try text.write(to: file, atomically: true, encoding: .utf8)
     // Timed by bash around the tool alone (median of 3), not around starting a process from here.
     let timings = site.appendingPathComponent(".cmark-times")
-    let tool = try ChildProcess("bash", ["-c", """
-        command -v cmark-gfm >/dev/null || exit 1; TIMEFORMAT=%R
-        for i in 1 2 3; do { time cmark-gfm --smart -e table -e strikethrough -e autolink -e tagfilter -e tasklist "$0" > /dev/null; } 2>> "$1"; done
-        """, file.path, timings.path]).wait()
+    let tool = try ChildProcess(
+        "bash",
+        [
+            "-c",
+            """
+            command -v cmark-gfm >/dev/null || exit 1; TIMEFORMAT=%R
+            for i in 1 2 3; do { time cmark-gfm --smart -e table -e strikethrough -e autolink -e tagfilter -e tasklist "$0" > /dev/null; } 2>> "$1"; done
+            """, file.path, timings.path,
+        ]
+    ).wait()
     let toolTimes = ((try? String(contentsOf: timings, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
     if tool == .exited(0), !toolTimes.isEmpty {
         let theirs = median(toolTimes)
@@ -463,29 +492,37 @@ func serveBenchmark(site: URL, story: Int, rounds: Int) throws -> [Double] {
 /// output present (on the disk, then into tmpfs), beside Hugo on the same stories in the same
 /// run, alternating; the one-story rebuild; and `serve`'s save-to-page time.
 func corpusBenchmark(_ corpus: Corpus, count: Int, runs: Int, root: URL) throws {
-    let site = root.appendingPathComponent("site"), hugo = root.appendingPathComponent("hugo")
+    let site = root.appendingPathComponent("site")
+    let hugo = root.appendingPathComponent("hugo")
     try writeSyntheticSite(stories: count, into: site, corpus: corpus)
     try writeHugoSite(from: site, into: hugo)
     let markdown = (0..<count).reduce(0) { total, index in
-        total + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size] as? Int) ?? 0)
+        total
+            + ((try? FileManager.default.attributesOfItem(atPath: site.appendingPathComponent("content/stories/story-\(index).md").path)[.size]
+                as? Int) ?? 0)
     }
-    print("Corpus \(corpus.name): \(count) stories, \(format(Double(markdown) / 1_000_000, 1)) MB markdown, "
-          + "\(corpus.briefings) briefings, \(corpus.responses) responses")
+    print(
+        "Corpus \(corpus.name): \(count) stories, \(format(Double(markdown) / 1_000_000, 1)) MB markdown, "
+            + "\(corpus.briefings) briefings, \(corpus.responses) responses")
     let memory = FileManager.default.fileExists(atPath: "/dev/shm") ? URL(fileURLWithPath: "/dev/shm/cxsite-bench") : root
     try? FileManager.default.removeItem(at: memory)
     for (label, outputs) in [("on the disk", root), ("output on tmpfs", memory)] {
-        let ours = outputs.appendingPathComponent("cxsite-out").path, theirs = outputs.appendingPathComponent("hugo-out").path
-        let cx = "\"$0\" build --no-cache --quiet --source \"$1\" --output \"$2\"", hg = "hugo --quiet -s \"$0\" -d \"$1\""
+        let ours = outputs.appendingPathComponent("cxsite-out").path
+        let theirs = outputs.appendingPathComponent("hugo-out").path
+        let cx = "\"$0\" build --no-cache --quiet --source \"$1\" --output \"$2\""
+        let hg = "hugo --quiet -s \"$0\" -d \"$1\""
         // The previous output is present, as it is for a user: one build of each first.
         _ = try timedCommand(cx, [cxsiteBinary, site.path, ours])
         _ = try timedCommand(hg, [hugo.path, theirs])
-        var cxsite: [Double] = [], hugoTimes: [Double] = []
+        var cxsite: [Double] = []
+        var hugoTimes: [Double] = []
         for _ in 0..<runs {
             cxsite.append(try timedCommand(cx, [cxsiteBinary, site.path, ours]))
             hugoTimes.append(try timedCommand(hg, [hugo.path, theirs]))
         }
-        print("  full build, --no-cache, previous output present, \(label): cxsite \(spread(cxsite)), Hugo \(spread(hugoTimes)) "
-              + "→ ×\(format(median(cxsite) / median(hugoTimes), 2)) of Hugo")
+        print(
+            "  full build, --no-cache, previous output present, \(label): cxsite \(spread(cxsite)), Hugo \(spread(hugoTimes)) "
+                + "→ ×\(format(median(cxsite) / median(hugoTimes), 2)) of Hugo")
     }
     try? FileManager.default.removeItem(at: memory)
     // The rebuild after one story's title changes, with the cache and the spare.
@@ -516,7 +553,8 @@ func growthBenchmark(sizes: [Int], root: URL) throws {
         let run = try runBuild(site, cache: false)
         var line = "  \(count) stories: \(format(run.wall, 2)) s wall, peak \(format(run.peakMiB, 0)) MiB"
         if let previous {
-            line += " (×\(format(run.wall / previous.wall, 1)) the time and ×\(format(run.peakMiB / previous.memory, 1)) the memory "
+            line +=
+                " (×\(format(run.wall / previous.wall, 1)) the time and ×\(format(run.peakMiB / previous.memory, 1)) the memory "
                 + "of ×\(count / previous.count) the stories)"
         }
         print(line)
@@ -529,7 +567,8 @@ func growthBenchmark(sizes: [Int], root: URL) throws {
 
 let arguments = CommandLine.arguments.dropFirst()
 if let flag = arguments.first, ["--generate", "--generate-b"].contains(flag), arguments.count == 3,
-   let count = Int(arguments.dropFirst().first!) {
+    let count = Int(arguments.dropFirst().first!)
+{
     // `cxsite-bench --generate N DIR` (corpus A) or `--generate-b N DIR` (corpus B): write the
     // synthetic site only, for profiling.
     try writeSyntheticSite(stories: count, into: URL(fileURLWithPath: arguments.last!), corpus: flag == "--generate" ? .long : .short)

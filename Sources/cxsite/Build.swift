@@ -24,7 +24,9 @@ extension CXSite {
 
         @OptionGroup var draftOptions: DraftOptions
 
-        @Option(name: .customLong("base-url"), help: ArgumentHelp("The public address of this copy, in place of base_url in cxsite.yaml (a staging copy).", valueName: "url"))
+        @Option(
+            name: .customLong("base-url"),
+            help: ArgumentHelp("The public address of this copy, in place of base_url in cxsite.yaml (a staging copy).", valueName: "url"))
         var baseURL: String?
 
         @Flag(name: .long, help: "Show how long each stage took.")
@@ -36,7 +38,8 @@ extension CXSite {
         @Flag(name: .customLong("no-git"), help: "Do not read when each story last changed from git.")
         var noGit = false
 
-        @Flag(name: .customLong("no-cache"), help: "Ignore the build cache (.cxsite-cache/) and write none: parse, render and write every file again.")
+        @Flag(
+            name: .customLong("no-cache"), help: "Ignore the build cache (.cxsite-cache/) and write none: parse, render and write every file again.")
         var noCache = false
 
         func validate() throws {
@@ -58,12 +61,14 @@ extension CXSite {
                 Console.report(summary.warnings)
                 if verbose {
                     for stage in summary.stages {
-                        print("  " + stage.name.padding(toLength: 22, withPad: " ", startingAt: 0)
-                              + String(format: "%7.1f ms", stage.seconds * 1000))
+                        print(
+                            "  " + stage.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                                + String(format: "%7.1f ms", stage.seconds * 1000))
                     }
                     let reuse = summary.reuse
-                    print("  stories parsed \(reuse.storiesParsed), from the cache \(reuse.storiesReused) (\(reuse.storiesNotRead) not read); "
-                          + "pages rendered \(reuse.pagesRendered), kept \(reuse.pagesKept)")
+                    print(
+                        "  stories parsed \(reuse.storiesParsed), from the cache \(reuse.storiesReused) (\(reuse.storiesNotRead) not read); "
+                            + "pages rendered \(reuse.pagesRendered), kept \(reuse.pagesKept)")
                 }
                 print(summary.line)
             } catch let errors as DiagnosticList {

@@ -35,8 +35,10 @@ extension CXSite {
             switch format {
             case .text:
                 Console.report(diagnostics)
-                Console.error(errors == 0 && warnings == 0 ? "check: no problems found"
-                              : "check: \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
+                Console.error(
+                    errors == 0 && warnings == 0
+                        ? "check: no problems found"
+                        : "check: \(errors) \(errors == 1 ? "error" : "errors"), \(warnings) \(warnings == 1 ? "warning" : "warnings")")
             case .json:
                 print(DiagnosticJSON.document(diagnostics))
             }
@@ -65,9 +67,10 @@ enum DiagnosticJSON {
 
     static func document(_ diagnostics: [Diagnostic]) -> String {
         let entries = diagnostics.map { diagnostic in
-            Entry(severity: diagnostic.severity.rawValue, message: diagnostic.message, path: diagnostic.location?.path,
-                  line: diagnostic.location.flatMap { $0.line > 0 ? $0.line : nil },
-                  column: diagnostic.location.flatMap { $0.column > 0 ? $0.column : nil }, sourceLine: diagnostic.sourceLine)
+            Entry(
+                severity: diagnostic.severity.rawValue, message: diagnostic.message, path: diagnostic.location?.path,
+                line: diagnostic.location.flatMap { $0.line > 0 ? $0.line : nil },
+                column: diagnostic.location.flatMap { $0.column > 0 ? $0.column : nil }, sourceLine: diagnostic.sourceLine)
         }
         let errors = diagnostics.filter(\.isError).count
         let encoder = JSONEncoder()

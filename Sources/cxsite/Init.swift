@@ -18,8 +18,9 @@ extension CXSite {
         func run() throws {
             let folder = URL(fileURLWithPath: directory)
             do {
-                let written = try SourceFiles.create(Authoring.starterSite(today: Clock.system().today, withTemplates: withTemplates),
-                                                     in: folder)
+                let written = try SourceFiles.create(
+                    Authoring.starterSite(today: Clock.system().today, withTemplates: withTemplates),
+                    in: folder)
                 print("Created a site with \(written.count) files in \(folder.path). Next: cxsite build --source \(directory)")
             } catch let errors as DiagnosticList {
                 Console.report(errors.diagnostics)

@@ -65,13 +65,15 @@ extension CXSite {
                     if let period {
                         switch Period.parse(period) {
                         case .success(let parsed) where parsed.kind == facts.period: covered = parsed
-                        case .success: throw ValidationError("--period \(period) is not a \(facts.period.rawValue), which is how cxsite.yaml groups time")
+                        case .success:
+                            throw ValidationError("--period \(period) is not a \(facts.period.rawValue), which is how cxsite.yaml groups time")
                         case .failure(let problem): throw ValidationError("--period: \(problem)")
                         }
                     }
                     let path = "content/briefings/\(try fileName(for: title)).md"
-                    let text = Authoring.briefing(title: title, date: today, period: covered,
-                                                  success: facts.newestSuccess, failure: facts.newestFailure)
+                    let text = Authoring.briefing(
+                        title: title, date: today, period: covered,
+                        success: facts.newestSuccess, failure: facts.newestFailure)
                     let written = try SourceFiles.create([(path, text)], in: site.url)
                     print(written[0])
                 }

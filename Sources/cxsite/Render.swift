@@ -30,8 +30,9 @@ extension CXSite {
             do {
                 let templateURL = URL(fileURLWithPath: template)
                 let text = try readText(templateURL)
-                let compiled = try Template(text, name: templateURL.deletingPathExtension().lastPathComponent,
-                                            path: template)
+                let compiled = try Template(
+                    text, name: templateURL.deletingPathExtension().lastPathComponent,
+                    path: template)
                 let folder = partials.map { URL(fileURLWithPath: $0) } ?? templateURL.deletingLastPathComponent()
                 let set = try TemplateSet(directory: folder)
                 let value = try data.map(loadData) ?? .object([:])

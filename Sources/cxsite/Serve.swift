@@ -27,9 +27,9 @@ extension CXSite {
 
         func run() throws {
             let options = draftOptions.options(source: site.url)
-            let server = PreviewServer(options: options, host: host, port: port, clock: { .system() }) { message in
-                FileHandle.standardError.write(Data((message + "\n").utf8))
-            }
+            let server = PreviewServer(
+                options: options, host: host, port: port, clock: { .system() },
+                log: { message in FileHandle.standardError.write(Data((message + "\n").utf8)) })
             do {
                 try server.run()
             } catch let error as ServeError {

@@ -32,8 +32,10 @@ struct AuthoringCommandTests {
         #expect(first.stdout == themes + "\n")
         // A second theme keeps the first, and the comment a person wrote in between.
         try Data((try String(contentsOfFile: themes, encoding: .utf8) + "# billing next\n").utf8).write(to: URL(fileURLWithPath: themes))
-        let second = try CXSiteBinary.run(["theme", "add", "refund came", "--id", "refunds", "--name", "Refunds",
-                                           "--touchpoint", "billing", "--source", site])
+        let second = try CXSiteBinary.run([
+            "theme", "add", "refund came", "--id", "refunds", "--name", "Refunds",
+            "--touchpoint", "billing", "--source", site,
+        ])
         #expect(second.status == 0, "\(second.stderr)")
         let text = try String(contentsOfFile: themes, encoding: .utf8)
         #expect(text.contains("  - id: \"on-hold\"\n    name: \"On hold\"\n    match: [\"on hold\"]\n# billing next\n  - id: \"refunds\"\n"))
@@ -65,17 +67,21 @@ struct AuthoringCommandTests {
         defer { scratch.cleanUp() }
         let site = scratch.path("site")
         _ = try CXSiteBinary.run(["init", site], environment: today)
-        let story = try CXSiteBinary.run(["new", "story", "Billed twice, again", "--outcome", "failure",
-                                          "--touchpoint", "billing", "--touchpoint", "support", "--source", site],
-                                         environment: today)
+        let story = try CXSiteBinary.run(
+            [
+                "new", "story", "Billed twice, again", "--outcome", "failure",
+                "--touchpoint", "billing", "--touchpoint", "support", "--source", site,
+            ],
+            environment: today)
         #expect(story.status == 0, "\(story.stderr)")
         #expect(story.stdout == site + "/content/stories/billed-twice-again.md\n")
         let text = try String(contentsOfFile: site + "/content/stories/billed-twice-again.md", encoding: .utf8)
         #expect(text.hasPrefix("---\ntitle: \"Billed twice, again\"\ndate: 2026-11-23\noutcome: failure"))
         #expect(text.contains("touchpoints: [billing, support]"))
 
-        let briefing = try CXSiteBinary.run(["new", "briefing", "Q4 review", "--period", "2026-Q4", "--source", site],
-                                            environment: today)
+        let briefing = try CXSiteBinary.run(
+            ["new", "briefing", "Q4 review", "--period", "2026-Q4", "--source", site],
+            environment: today)
         #expect(briefing.stdout == site + "/content/briefings/q4-review.md\n")
         let notes = try String(contentsOfFile: site + "/content/briefings/q4-review.md", encoding: .utf8)
         #expect(notes.contains("period: 2026-Q4\nstories:\n  - first-success\n  - billed-twice-again\n"))
@@ -106,7 +112,9 @@ struct AuthoringCommandTests {
         for kind in ["story", "briefing"] {
             let result = try CXSiteBinary.run(["new", kind, title, "--source", site])
             #expect(result.status != 0)
-            #expect(result.stderr.contains("the title '\(title)' makes the file name 'index', which is taken by the list page of its section: choose another title"))
+            #expect(
+                result.stderr.contains(
+                    "the title '\(title)' makes the file name 'index', which is taken by the list page of its section: choose another title"))
         }
         #expect(!FileManager.default.fileExists(atPath: scratch.path("site/content/stories/index.md")))
         #expect(try CXSiteBinary.run(["build", "--source", site]).status == 0)
@@ -120,7 +128,8 @@ struct AuthoringCommandTests {
         _ = try CXSiteBinary.run(["init", site])
         try FileManager.default.createDirectory(atPath: scratch.path("elsewhere"), withIntermediateDirectories: true)
         try FileManager.default.moveItem(atPath: scratch.path("site/content/stories"), toPath: scratch.path("elsewhere/stories"))
-        try FileManager.default.createSymbolicLink(atPath: scratch.path("site/content/stories"), withDestinationPath: scratch.path("elsewhere/stories"))
+        try FileManager.default.createSymbolicLink(
+            atPath: scratch.path("site/content/stories"), withDestinationPath: scratch.path("elsewhere/stories"))
         let before = try FileManager.default.contentsOfDirectory(atPath: scratch.path("elsewhere/stories")).sorted()
         let result = try CXSiteBinary.run(["new", "story", "Through a link", "--source", site])
         #expect(result.status == 1)
@@ -159,7 +168,10 @@ struct AuthoringCommandTests {
         #expect(found.filter { $0.hasPrefix(story) && $0.contains("is empty: write it, or remove the heading") }.count == 3)
         #expect(found.contains("content/stories/notes.txt:0: this file is not read: only .markdown, .md files are read there"))
         #expect(found.contains { $0.hasPrefix("content/old/2019.md:0: this file is not read: cxsite reads content/stories") })
-        #expect(found.contains("content/responses/q3.xls:0: this file is not read: only .csv, .tsv, .xlsm, .xlsx files are read there; save the spreadsheet as Excel Workbook (.xlsx)"))
+        #expect(
+            found.contains(
+                "content/responses/q3.xls:0: this file is not read: only .csv, .tsv, .xlsm, .xlsx files are read there; save the spreadsheet as Excel Workbook (.xlsx)"
+            ))
         #expect(found.contains { $0.hasPrefix("content/stories/ahead.md:3: 'Ahead' is dated 2099-01-05, after today") })
         // The story from the future moves no loop's age: today stays the newest date before it.
         _ = try CXSiteBinary.run(["build", "--source", site], environment: today)
@@ -184,7 +196,8 @@ struct AuthoringCommandTests {
         #expect(try CXSiteBinary.run(["check", "--source", site, "--strict"]).status == 2)
 
         // Errors: a broken link in markdown and a template name that resolves to nothing.
-        try scratch.write("site/content/stories/links.md", "---\ntitle: Links\ndate: 2026-11-01\noutcome: success\n---\nSee [the other story](nope.html).\n")
+        try scratch.write(
+            "site/content/stories/links.md", "---\ntitle: Links\ndate: 2026-11-01\noutcome: success\n---\nSee [the other story](nope.html).\n")
         try scratch.write("site/templates/partials/metric-card.mustache", "<p>{{nmae}}</p>\n")
         let broken = try CXSiteBinary.run(["check", "--source", site, "--format", "json"])
         #expect(broken.status == 1)

@@ -29,8 +29,10 @@ struct BuildCommandTests {
         defer { site.cleanUp() }
         try site.write("content/stories/stale.md", "---\ntitle: Stale\ndate: 2026-01-02\noutcome: failure\nstatus: open\n---\n")
         let output = site.path("staging")
-        let result = try CXSiteBinary.run(["build", "--source", site.folder.path, "--output", output,
-                                           "--base-url", "https://staging.example.com/cx/"])
+        let result = try CXSiteBinary.run([
+            "build", "--source", site.folder.path, "--output", output,
+            "--base-url", "https://staging.example.com/cx/",
+        ])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stdout.contains(" s, with 3 warnings → \(output)"), "\(result.stdout)")  // and the new stale loop
         let notFound = try String(contentsOfFile: output + "/404.html", encoding: .utf8)
@@ -58,7 +60,8 @@ struct BuildCommandTests {
         let result = try CXSiteBinary.run(["build", "--source", site.folder.path])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("content/stories/a.md:3:7: error: 'date': 2026-02-30 does not exist in the calendar\ndate: 2026-02-30\n      ^\n"))
+        #expect(
+            result.stderr.contains("content/stories/a.md:3:7: error: 'date': 2026-02-30 does not exist in the calendar\ndate: 2026-02-30\n      ^\n"))
         #expect(result.stderr.contains("content/stories/b.md:4:10: error: unknown outcome 'won'"))
         #expect(result.stderr.contains("build failed with 2 errors"))
         #expect(try Data(contentsOf: URL(fileURLWithPath: site.path("public/index.html"))) == before)

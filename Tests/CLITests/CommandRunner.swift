@@ -12,7 +12,8 @@ struct CommandResult {
 enum CXSiteBinary {
     /// The `cxsite` executable next to the test bundle.
     static let url: URL = {
-        let testBinary = Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
+        let testBinary =
+            Bundle.allBundles.first { $0.bundlePath.hasSuffix(".xctest") }?.bundleURL
             ?? URL(fileURLWithPath: CommandLine.arguments[0])
         return testBinary.deletingLastPathComponent().appendingPathComponent("cxsite")
     }()
@@ -28,16 +29,19 @@ enum CXSiteBinary {
     }
 
     /// Starts `cxsite` with `arguments`; what it prints goes nowhere unless a file is named.
-    static func start(_ arguments: [String], environment: [String: String] = [:],
-                      standardError: ChildProcess.Output = .discarded) throws -> ChildProcess {
+    static func start(
+        _ arguments: [String], environment: [String: String] = [:],
+        standardError: ChildProcess.Output = .discarded
+    ) throws -> ChildProcess {
         try ChildProcess(url.path, arguments, environment: Self.environment(environment), standardError: standardError)
     }
 
     /// Runs `cxsite` with `arguments` to its end.
     static func run(_ arguments: [String], in directory: URL? = nil, environment: [String: String] = [:]) throws -> CommandResult {
         let result = try ChildProcess.run(url.path, arguments, environment: Self.environment(environment), directory: directory?.path)
-        return CommandResult(status: result.termination.status, stdout: String(decoding: result.standardOutput, as: UTF8.self),
-                             stderr: String(decoding: result.standardError, as: UTF8.self))
+        return CommandResult(
+            status: result.termination.status, stdout: String(decoding: result.standardOutput, as: UTF8.self),
+            stderr: String(decoding: result.standardError, as: UTF8.self))
     }
 }
 

@@ -23,9 +23,10 @@ struct InterruptedBuildTests {
         defer { site.cleanUp() }
         try site.write("cxsite.yaml", "title: Big\njourney:\n  - id: web\n    name: Web\n")
         for index in 0..<1500 {
-            try site.write("content/stories/s\(index).md",
-                           "---\ntitle: Story \(index)\ndate: 2026-01-\(10 + index % 18)\noutcome: \(index % 2 == 0 ? "success" : "failure")\n---\n"
-                           + String(repeating: "A paragraph of the story, with *emphasis*.\n\n", count: 20))
+            try site.write(
+                "content/stories/s\(index).md",
+                "---\ntitle: Story \(index)\ndate: 2026-01-\(10 + index % 18)\noutcome: \(index % 2 == 0 ? "success" : "failure")\n---\n"
+                    + String(repeating: "A paragraph of the story, with *emphasis*.\n\n", count: 20))
         }
         #expect(try CXSiteBinary.run(["build", "--source", site.folder.path]).status == 0)
         let old = files(in: site.folder.appendingPathComponent("public"))
@@ -50,7 +51,8 @@ struct InterruptedBuildTests {
         #expect(try CXSiteBinary.run(["build", "--source", site.folder.path]).status == 0)
         #expect(files(in: site.folder.appendingPathComponent("public")) == new)
         let cache = site.folder.appendingPathComponent(".cxsite-cache")
-        let leftovers = try FileManager.default.contentsOfDirectory(atPath: site.folder.path).filter { $0.contains(".cxsite-") && $0 != ".cxsite-cache" }
+        let leftovers =
+            try FileManager.default.contentsOfDirectory(atPath: site.folder.path).filter { $0.contains(".cxsite-") && $0 != ".cxsite-cache" }
             + FileManager.default.contentsOfDirectory(atPath: cache.path).filter { $0.contains(".tmp") }
         #expect(leftovers.isEmpty, "scratch folders left: \(leftovers)")
     }

@@ -40,12 +40,13 @@ struct RenderCommandTests {
         let result = try CXSiteBinary.run(["render", template])
         #expect(result.status == 1)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr == """
-            \(template):2:3: error: unclosed section 'items': no '{{/items}}' before the end of the template
-              {{#items}}
-              ^
+        #expect(
+            result.stderr == """
+                \(template):2:3: error: unclosed section 'items': no '{{/items}}' before the end of the template
+                  {{#items}}
+                  ^
 
-            """)
+                """)
     }
 
     @Test func recursionEndsWithAnErrorNotACrash() throws {

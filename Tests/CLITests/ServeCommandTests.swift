@@ -52,11 +52,13 @@ struct ServeCommandTests {
 
         // A bad save: the pages show the error, as the terminal does.
         try original.replacingOccurrences(of: "outcome: success", with: "outcome: maybe").write(to: story, atomically: true, encoding: .utf8)
-        #expect(eventually {
-            let response = try get(base + "/index.html")
-            return response.status == 500 && response.body.contains("content/stories/fast-install.md:4:10: error: unknown outcome &#39;maybe&#39;")
-                || response.body.contains("content/stories/fast-install.md:4:10: error: unknown outcome 'maybe'")
-        })
+        #expect(
+            eventually {
+                let response = try get(base + "/index.html")
+                return response.status == 500
+                    && response.body.contains("content/stories/fast-install.md:4:10: error: unknown outcome &#39;maybe&#39;")
+                    || response.body.contains("content/stories/fast-install.md:4:10: error: unknown outcome 'maybe'")
+            })
         // The next good save recovers.
         try original.write(to: story, atomically: true, encoding: .utf8)
         #expect(eventually { try get(base + "/stories/fast-install.html").body.contains("<h1>Installed in a day</h1>") })

@@ -1,9 +1,10 @@
 import ChildProcess
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
 import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `cxsite serve` under hostile or careless clients (issue #12): oversized requests are
 /// refused at once, abandoned event streams are released, HTTP is answered as a browser
@@ -83,7 +84,8 @@ struct ServeHardeningTests {
             setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let request = Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8)
             guard descriptor >= 0, send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count,
-                  read(until: ": connected", seconds: 10) else { return nil }
+                read(until: ": connected", seconds: 10)
+            else { return nil }
         }
 
         deinit { close(descriptor) }
@@ -166,11 +168,14 @@ struct ServeHardeningTests {
     @Test func pipelinedRequestsAreAnsweredInOrder() throws {
         let server = try Server()
         #expect(server.port != 0)
-        let requests = String(repeating: "GET /feed.xml HTTP/1.1\r\n\r\nHEAD /index.html HTTP/1.1\r\n\r\n", count: 25)
+        let requests =
+            String(repeating: "GET /feed.xml HTTP/1.1\r\n\r\nHEAD /index.html HTTP/1.1\r\n\r\n", count: 25)
             + "GET /missing.html HTTP/1.1\r\nConnection: close\r\n\r\n"
         let answer = Self.request(server.port, requests)
         #expect(answer.components(separatedBy: "HTTP/1.1 200 OK").count == 51)
         #expect(answer.hasSuffix("</html>\n") || answer.contains("HTTP/1.1 404 Not Found"))
-        #expect(Self.request(server.port, "HEAD /__cxsite/events HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream"))
+        #expect(
+            Self.request(server.port, "HEAD /__cxsite/events HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix(
+                "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream"))
     }
 }

@@ -22,8 +22,9 @@ struct AccessibilityTests {
         return (result.termination.status, String(decoding: result.standardOutput + result.standardError, as: UTF8.self))
     }
 
-    @Test(.enabled(if: missing == nil, "\(missing ?? ""): the accessibility check needs both (make test installs them where it can)"),
-          arguments: [1400, 390])
+    @Test(
+        .enabled(if: missing == nil, "\(missing ?? ""): the accessibility check needs both (make test installs them where it can)"),
+        arguments: [1400, 390])
     func aPageOfEachKindHasNoSeriousOrCriticalViolation(width: Int) throws {
         let site = try TestSite(sample: ())
         defer { site.cleanUp() }

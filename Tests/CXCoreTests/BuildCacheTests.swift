@@ -27,12 +27,17 @@ struct BuildCacheTests {
         // the cached build equals a build from scratch.
         let changes: [() throws -> Void] = [
             { try edit(site, "content/stories/fast-install.md", replacing: "Installed in a day", with: "Installed before noon") },
-            { try site.write("content/stories/new-one.md", "---\ntitle: New one\ndate: 2026-08-20\noutcome: failure\ntouchpoints: [billing]\n---\nIt *broke*.\n") },
+            {
+                try site.write(
+                    "content/stories/new-one.md",
+                    "---\ntitle: New one\ndate: 2026-08-20\noutcome: failure\ntouchpoints: [billing]\n---\nIt *broke*.\n")
+            },
             { try site.remove("content/stories/double-bill.md") },
             // A story renamed, its text the same: the lists that link to it must link anew.
             {
-                try FileManager.default.moveItem(at: site.folder.appendingPathComponent("content/stories/new-one.md"),
-                                                 to: site.folder.appendingPathComponent("content/stories/renamed-one.md"))
+                try FileManager.default.moveItem(
+                    at: site.folder.appendingPathComponent("content/stories/new-one.md"),
+                    to: site.folder.appendingPathComponent("content/stories/renamed-one.md"))
             },
             { try edit(site, "cxsite.yaml", replacing: "title:", with: "title: Renamed —") },
             { try site.write("templates/partials/story-card.mustache", "<article>{{title}}</article>\n") },
@@ -118,8 +123,11 @@ struct BuildCacheTests {
         #expect(first.reuse.pagesRendered == first.pages)
         try site.build(clock: .settled)  // the spare now holds the first build: its pages can be kept
         let unchanged = try site.build(clock: .settled)
-        #expect(unchanged.reuse == BuildSummary.Reuse(storiesParsed: 0, storiesReused: 4, storiesNotRead: 4, pagesRendered: 0,
-                                                      pagesKept: first.pages))
+        #expect(
+            unchanged.reuse
+                == BuildSummary.Reuse(
+                    storiesParsed: 0, storiesReused: 4, storiesNotRead: 4, pagesRendered: 0,
+                    pagesKept: first.pages))
         let story = site.folder.appendingPathComponent("content/stories/old-failure.md")
         try (try String(contentsOf: story, encoding: .utf8) + "\nOne more line.\n").write(to: story, atomically: true, encoding: .utf8)
         let changed = try site.build(clock: .settled)

@@ -11,13 +11,14 @@ struct BuildTests {
         #expect(summary.stories == 3)  // the draft stays out
         #expect(summary.briefings == 2)
         let files = try site.outputFiles().keys.sorted()
-        #expect(files == [
-            ".cxsite-output", "404.html", "assets/style.css", "briefings/index.html", "briefings/q2.html", "briefings/q3.html",
-            "feed.xml", "gap/index.html", "index.html", "journeys/customer-journey.html", "journeys/index.html", "loops/index.html",
-            "scorecard.json", "scorecard/index.html", "stories/double-bill.html", "stories/fast-install.html",
-            "stories/index.html", "stories/old-failure.html", "themes/index.html", "touchpoints/billing.html", "touchpoints/index.html",
-            "touchpoints/installation.html", "touchpoints/website.html",
-        ])
+        #expect(
+            files == [
+                ".cxsite-output", "404.html", "assets/style.css", "briefings/index.html", "briefings/q2.html", "briefings/q3.html",
+                "feed.xml", "gap/index.html", "index.html", "journeys/customer-journey.html", "journeys/index.html", "loops/index.html",
+                "scorecard.json", "scorecard/index.html", "stories/double-bill.html", "stories/fast-install.html",
+                "stories/index.html", "stories/old-failure.html", "themes/index.html", "touchpoints/billing.html", "touchpoints/index.html",
+                "touchpoints/installation.html", "touchpoints/website.html",
+            ])
         #expect(summary.pages == files.count - 4)  // the marker, the stylesheet, scorecard.json and feed.xml are not pages
     }
 
@@ -156,8 +157,10 @@ struct BuildTests {
     }
 
     static func links(in html: String) -> [String] {
-        html.components(separatedBy: "href=\"").dropFirst().compactMap { $0.split(separator: "\"", omittingEmptySubsequences: false).first.map(String.init) }
-            .map { $0.removingPercentEncoding ?? $0 }
+        html.components(separatedBy: "href=\"").dropFirst().compactMap {
+            $0.split(separator: "\"", omittingEmptySubsequences: false).first.map(String.init)
+        }
+        .map { $0.removingPercentEncoding ?? $0 }
     }
 
     /// A touchpoint id that a URL encodes is written under its own name and linked encoded,
@@ -179,7 +182,8 @@ extension BuildTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         for index in 0..<13 {
-            try site.write("content/stories/ahead-\(index).md", "---\ntitle: Ahead \(index)\ndate: 2099-01-\(10 + index)\noutcome: success\n---\nSoon.\n")
+            try site.write(
+                "content/stories/ahead-\(index).md", "---\ntitle: Ahead \(index)\ndate: 2099-01-\(10 + index)\noutcome: success\n---\nSoon.\n")
         }
         let warnings = try site.build().warnings.map(\.message).filter { $0.contains("after today") }
         #expect(warnings.count == 11)  // ten listed, one counting the rest

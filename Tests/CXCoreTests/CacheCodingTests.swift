@@ -1,8 +1,9 @@
-@testable import CXCore
 import Foundation
 import Markdown
 import Mustache
 import Testing
+
+@testable import CXCore
 
 /// The build cache's format, derived from the cached types (``CacheCoding``).
 struct CacheCodingTests {
@@ -12,8 +13,9 @@ struct CacheCodingTests {
         tags: [], owner: "Billing", status: .open, loop: .tactical,
         actions: [Story.Action(what: "Call her", owner: nil, due: Day(year: 2026, month: 10, day: 7), done: false)],
         draft: false, statusLocation: SourceLocation(path: "content/stories/late-refund.md", line: 9, column: 9),
-        body: RenderedMarkdown(html: "<p>Late.</p>\n", links: [.init(destination: "x.html", isImage: false, line: 2, column: 4)],
-                               summary: "Late."),
+        body: RenderedMarkdown(
+            html: "<p>Late.</p>\n", links: [.init(destination: "x.html", isImage: false, line: 2, column: 4)],
+            summary: "Late."),
         bodyLine: 14, path: "content/stories/late-refund.md", sourceHash: 42)
 
     @Test func aStoryComesBackAsItWent() throws {
@@ -33,21 +35,36 @@ struct CacheCodingTests {
         var aggregates = ResponseAggregates()
         let key = ResponseAggregates.Key(metric: .nps, period: Period(year: 2026, index: 3, kind: .quarter), group: .touchpoint("billing"))
         var totals = ResponseTotals()
-        totals.add(3, metric: .nps, weight: 1.5, comment: ResponseComment(date: Day(year: 2026, month: 8, day: 1)!, score: 3,
-                                                                        text: "Charged twice", segment: nil, touchpoint: "billing"))
+        totals.add(
+            3, metric: .nps, weight: 1.5,
+            comment: ResponseComment(
+                date: Day(year: 2026, month: 8, day: 1)!, score: 3,
+                text: "Charged twice", segment: nil, touchpoint: "billing"))
         aggregates.totals[key] = totals
         aggregates.themeTotals[.init(theme: "unexpected-charges", key: key)] = totals
-        aggregates.links = [ResponseLink(respondent: .max, period: Int32.min, touchpoint: -1, metric: .csat, score: -128),
-                            ResponseLink(respondent: 7, period: 8_106, touchpoint: Int16.max, metric: .nps, score: 10)]
+        aggregates.links = [
+            ResponseLink(respondent: .max, period: Int32.min, touchpoint: -1, metric: .csat, score: -128),
+            ResponseLink(respondent: 7, period: 8_106, touchpoint: Int16.max, metric: .nps, score: 10),
+        ]
         aggregates.newest = Day(year: 2026, month: 8, day: 1)
         let decoded = try CacheCoding.decode(ResponseAggregates.self, from: CacheCoding.encode(aggregates))
         #expect(decoded.totals == aggregates.totals && decoded.themeTotals == aggregates.themeTotals)
         #expect(decoded.links == aggregates.links && decoded.newest == aggregates.newest)
     }
 
-    struct Old: Codable, Equatable { var title: String; var score: Int? }
-    struct Renamed: Codable, Equatable { var headline: String; var score: Int? }
-    struct Added: Codable, Equatable { var title: String; var score: Int?; var owner: String }
+    struct Old: Codable, Equatable {
+        var title: String
+        var score: Int?
+    }
+    struct Renamed: Codable, Equatable {
+        var headline: String
+        var score: Int?
+    }
+    struct Added: Codable, Equatable {
+        var title: String
+        var score: Int?
+        var owner: String
+    }
 
     /// A type whose members changed reads an old file as damaged, never as wrong values.
     @Test func aFileOfAnotherShapeIsRefused() throws {
@@ -72,7 +89,10 @@ struct CacheCodingTests {
 /// The hash that decides whether a page renders again (``ModelHashing``).
 struct ModelHashingTests {
     struct Item: Encodable, Sendable { var k: Int? }
-    struct Outer: Encodable, Sendable { var list: [Item]; var k: Int? }
+    struct Outer: Encodable, Sendable {
+        var list: [Item]
+        var k: Int?
+    }
 
     @Test func theSameModelHashesTheSameAndAnyChangeHashesOtherwise() throws {
         let model = Outer(list: [Item(k: 1)], k: 1)
@@ -88,7 +108,10 @@ struct ModelHashingTests {
 
     /// A part encoded once hashes as it is, and its hash changes with it.
     @Test func preparedPartsHashByTheirContent() throws {
-        struct Page: Encodable, Sendable { var card: Prepared<Item>; var cards: [Prepared<Item>] }
+        struct Page: Encodable, Sendable {
+            var card: Prepared<Item>
+            var cards: [Prepared<Item>]
+        }
         let one = try Page(card: Prepared(Item(k: 1)), cards: [Prepared(Item(k: 2))])
         #expect(ModelHashing.hash(one) == ModelHashing.hash(try Page(card: Prepared(Item(k: 1)), cards: [Prepared(Item(k: 2))])))
         #expect(ModelHashing.hash(one) != ModelHashing.hash(try Page(card: Prepared(Item(k: 1)), cards: [Prepared(Item(k: 3))])))

@@ -1,13 +1,15 @@
-@testable import CXCore
 import Testing
+
+@testable import CXCore
 
 /// The inline SVG charts: two layouts, the target, words beside colour, labelled ends.
 struct ChartsTests {
     @Test func barsComeSideBySideAndStackedWithTheTargetAsALine() {
-        let svg = Charts.bars([
-            Charts.Datum(label: "Billing", value: 12, interval: 4...20, text: "+12 ± 8", missesTarget: true),
-            Charts.Datum(label: "Support", value: 35, interval: 30...40, text: "+35 ± 5"),
-        ], title: "NPS by touchpoint", target: (30, "+30"))
+        let svg = Charts.bars(
+            [
+                Charts.Datum(label: "Billing", value: 12, interval: 4...20, text: "+12 ± 8", missesTarget: true),
+                Charts.Datum(label: "Support", value: 35, interval: 30...40, text: "+35 ± 5"),
+            ], title: "NPS by touchpoint", target: (30, "+30"))
         #expect(svg.components(separatedBy: "<svg class=\"chart bars ").count == 3)
         #expect(svg.contains("<svg class=\"chart bars wide\"") && svg.contains("<svg class=\"chart bars narrow\""))
         // The target is a line with its value; the bar short of it is set apart by class and by a mark.
@@ -19,9 +21,10 @@ struct ChartsTests {
     }
 
     @Test func aSparklineIsLabelledWithItsFirstAndLastValues() {
-        let svg = Charts.sparkline([("Q1 2026", 18.0), ("Q2 2026", 20.0), ("Q3 2026", 31.0)].map {
-            Charts.Datum(label: $0.0, value: $0.1, interval: nil, text: "+\(Int($0.1)) ± 3")
-        }, title: "NPS")
+        let svg = Charts.sparkline(
+            [("Q1 2026", 18.0), ("Q2 2026", 20.0), ("Q3 2026", 31.0)].map {
+                Charts.Datum(label: $0.0, value: $0.1, interval: nil, text: "+\(Int($0.1)) ± 3")
+            }, title: "NPS")
         #expect(svg.contains("text-anchor=\"end\" font-size=\"14\" fill=\"currentColor\">+18</text>"))
         #expect(svg.contains("text-anchor=\"start\" font-size=\"14\" fill=\"currentColor\">+31</text>"))
     }

@@ -10,11 +10,12 @@ struct DiagnosticsTests {
         defer { site.cleanUp() }
         try site.write("content/stories/a.md", "---\ntitle: A\ndate: 2026-02-03\noutcome: sucess\n---\n")
         let error = try #require(site.buildErrors().first)
-        #expect(error.description == """
-            content/stories/a.md:4:10: error: unknown outcome 'sucess': expected 'success' or 'failure'
-            outcome: sucess
-                     ^
-            """)
+        #expect(
+            error.description == """
+                content/stories/a.md:4:10: error: unknown outcome 'sucess': expected 'success' or 'failure'
+                outcome: sucess
+                         ^
+                """)
     }
 
     @Test func everyErrorOfTheBuildIsReportedAtOnce() throws {
@@ -33,10 +34,11 @@ struct DiagnosticsTests {
         defer { site.cleanUp() }
         try site.write("content/stories/a.md", "---\ntitle: A\ndate: 2026-02-03\noutcome: success\ncustmer: Dee\n---\n")
         let summary = try site.build()
-        #expect(summary.warnings.filter { $0.location?.path == "content/stories/a.md" }
-            .map { String($0.description.split(separator: "\n")[0]) } == [
-            "content/stories/a.md:5:1: warning: unknown field 'custmer' is ignored (did you mean 'customer'?)",
-        ])
+        #expect(
+            summary.warnings.filter { $0.location?.path == "content/stories/a.md" }
+                .map { String($0.description.split(separator: "\n")[0]) } == [
+                    "content/stories/a.md:5:1: warning: unknown field 'custmer' is ignored (did you mean 'customer'?)"
+                ])
     }
 
     @Test func aHugeStoryIsRefusedWithAClearMessage() throws {
@@ -48,7 +50,10 @@ struct DiagnosticsTests {
         try handle.truncate(atOffset: 50 * 1_048_576)  // 50 MiB, sparse
         try handle.close()
         let error = try #require(site.buildErrors().first)
-        #expect(error.description == "content/stories/huge.md: error: the file is 50.0 MiB, more than the 1 MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)")
+        #expect(
+            error.description
+                == "content/stories/huge.md: error: the file is 50.0 MiB, more than the 1 MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)"
+        )
     }
 
     /// The caret of a broken link sits under its `[` after non-ASCII text too.
@@ -56,11 +61,13 @@ struct DiagnosticsTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("content/stories/accents.md", "---\ntitle: Accents\ndate: 2026-08-01\noutcome: success\n---\nCafé — señor [gone](gone.html)\n")
-        let broken = try #require(SiteBuilder.check(BuildOptions(source: site.folder, clock: .test)).first { $0.location?.path == "content/stories/accents.md" })
-        #expect(broken.description == """
-            content/stories/accents.md:6:14: error: broken link 'gone.html': the site has no stories/gone.html
-            Café — señor [gone](gone.html)
-                         ^
-            """)
+        let broken = try #require(
+            SiteBuilder.check(BuildOptions(source: site.folder, clock: .test)).first { $0.location?.path == "content/stories/accents.md" })
+        #expect(
+            broken.description == """
+                content/stories/accents.md:6:14: error: broken link 'gone.html': the site has no stories/gone.html
+                Café — señor [gone](gone.html)
+                             ^
+                """)
     }
 }

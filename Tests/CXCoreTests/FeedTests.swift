@@ -47,17 +47,27 @@ struct FeedTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         func git(_ arguments: String...) throws {
-            _ = try ChildProcess("git", ["-C", site.folder.path] + arguments,
-                                 environment: ["GIT_AUTHOR_DATE": "2026-09-03T10:00:00Z", "GIT_COMMITTER_DATE": "2026-09-03T10:00:00Z",
-                                               "HOME": site.folder.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"]).wait()
+            _ = try ChildProcess(
+                "git", ["-C", site.folder.path] + arguments,
+                environment: [
+                    "GIT_AUTHOR_DATE": "2026-09-03T10:00:00Z", "GIT_COMMITTER_DATE": "2026-09-03T10:00:00Z",
+                    "HOME": site.folder.path, "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin",
+                ]
+            ).wait()
         }
         try git("init", "-q")
         try git("add", ".")
         try git("-c", "user.name=Dana Okafor", "-c", "user.email=dana@example.com", "commit", "-q", "-m", "Stories")
         try site.build()
-        #expect(try site.page("stories/fast-install.html").contains(
-            "Last edited by Dana Okafor, <time datetime=\"2026-09-03\">3 September 2026</time>."))
-        try SiteBuilder.build({ var options = BuildOptions(source: site.folder, clock: .test); options.useGit = false; return options }())
+        #expect(
+            try site.page("stories/fast-install.html").contains(
+                "Last edited by Dana Okafor, <time datetime=\"2026-09-03\">3 September 2026</time>."))
+        try SiteBuilder.build(
+            {
+                var options = BuildOptions(source: site.folder, clock: .test)
+                options.useGit = false
+                return options
+            }())
         #expect(!(try site.page("stories/fast-install.html").contains("Last edited")))
     }
 }

@@ -6,11 +6,13 @@ import Testing
 /// fixture compared with golden files, so any change to what a
 /// reader sees shows up in review. Re-record with `CXSITE_RECORD_GOLDEN=1 swift test`.
 struct GoldenPageTests {
-    static let pages = ["index.html", "stories/index.html", "stories/double-bill.html", "stories/fast-install.html",
-                        "scorecard/index.html", "touchpoints/billing.html", "briefings/index.html", "briefings/q2.html",
-                        "gap/index.html", "journeys/index.html", "journeys/customer-journey.html", "touchpoints/index.html",
-                        "loops/index.html", "404.html",
-                        "feed.xml", "scorecard.json", ".cxsite-output"]
+    static let pages = [
+        "index.html", "stories/index.html", "stories/double-bill.html", "stories/fast-install.html",
+        "scorecard/index.html", "touchpoints/billing.html", "briefings/index.html", "briefings/q2.html",
+        "gap/index.html", "journeys/index.html", "journeys/customer-journey.html", "touchpoints/index.html",
+        "loops/index.html", "404.html",
+        "feed.xml", "scorecard.json", ".cxsite-output",
+    ]
     static let goldenFolder = TestSite.fixtures.appendingPathComponent("golden/basic")
 
     @Test(arguments: pages)
@@ -26,6 +28,7 @@ struct GoldenPageTests {
             return
         }
         let expected = try String(contentsOf: golden, encoding: .utf8)
-        #expect(actual == expected, "\(page) differs from \(golden.lastPathComponent); re-record with CXSITE_RECORD_GOLDEN=1 if the change is intended")
+        #expect(
+            actual == expected, "\(page) differs from \(golden.lastPathComponent); re-record with CXSITE_RECORD_GOLDEN=1 if the change is intended")
     }
 }

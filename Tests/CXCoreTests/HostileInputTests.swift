@@ -1,6 +1,7 @@
-@testable import CXCore
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// Input that once crashed, hung, flooded the terminal or reached the output (issue #12),
 /// where a fixture file cannot hold it: too large, a named pipe, a name too long.
@@ -42,19 +43,25 @@ struct HostileInputTests {
     func aNamedPipeIsRefusedInsteadOfWaitedOn(_ path: String) throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try FileManager.default.createDirectory(at: site.folder.appendingPathComponent(path).deletingLastPathComponent(),
-                                                withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(
+            at: site.folder.appendingPathComponent(path).deletingLastPathComponent(),
+            withIntermediateDirectories: true)
         #expect(mkfifo(site.folder.appendingPathComponent(path).path, 0o644) == 0)
-        #expect(site.buildErrors().map(\.description) == ["\(path): error: this is not a regular file (a named pipe): cxsite reads only regular files"])
+        #expect(
+            site.buildErrors().map(\.description) == ["\(path): error: this is not a regular file (a named pipe): cxsite reads only regular files"])
     }
 
     @Test func aLinkToANamedPipeIsRefusedToo() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         #expect(mkfifo(site.folder.appendingPathComponent("pipe").path, 0o644) == 0)
-        try FileManager.default.createSymbolicLink(atPath: site.folder.appendingPathComponent("content/stories/link.md").path,
-                                                   withDestinationPath: "../../pipe")
-        #expect(site.buildErrors().map(\.description) == ["content/stories/link.md: error: this is not a regular file (a named pipe): cxsite reads only regular files"])
+        try FileManager.default.createSymbolicLink(
+            atPath: site.folder.appendingPathComponent("content/stories/link.md").path,
+            withDestinationPath: "../../pipe")
+        #expect(
+            site.buildErrors().map(\.description) == [
+                "content/stories/link.md: error: this is not a regular file (a named pipe): cxsite reads only regular files"
+            ])
     }
 
     @Test func aSlugTooLongForAFileNameIsALocatedErrorInCheckAndBuild() throws {
@@ -62,7 +69,8 @@ struct HostileInputTests {
         defer { site.cleanUp() }
         let slug = String(repeating: "a", count: 251)
         try site.write("content/stories/\(slug).md", "---\ntitle: Long\ndate: 2026-08-01\noutcome: success\n---\nBody.\n")
-        let expected = "content/stories/\(slug).md: error: the file name '\(slug)' cannot name a page: it is 251 bytes long, more than the 200 a page's file name can take"
+        let expected =
+            "content/stories/\(slug).md: error: the file name '\(slug)' cannot name a page: it is 251 bytes long, more than the 200 a page's file name can take"
         #expect(site.buildErrors().map(\.description) == [expected])
         #expect(SiteBuilder.check(BuildOptions(source: site.folder, clock: .test)).filter(\.isError).map(\.description) == [expected])
     }
@@ -84,7 +92,8 @@ struct HostileInputTests {
         let field = (quoted ? "\"" : "") + String(repeating: "x", count: 20 << 20)
         try site.write("content/responses/huge.csv", "date,metric,score,comment\n2026-08-01,nps,9,\(field)\n2026-08-02,nps,8,ok\n")
         let errors = site.buildErrors()
-        let message = quoted ? "a quoted field is never closed: add the closing quote" : "a field longer than 64 KiB: is a quote missing, or a file not CSV?"
+        let message =
+            quoted ? "a quoted field is never closed: add the closing quote" : "a field longer than 64 KiB: is a quote missing, or a file not CSV?"
         #expect(errors.map(\.message) == [message])
         #expect(errors.first?.location == SourceLocation(path: "content/responses/huge.csv", line: 2, column: 18))
         #expect(errors.map(\.description).joined().utf8.count < 400)
@@ -101,8 +110,9 @@ struct HostileInputTests {
     }
 
     @Test func controlCharactersNeverReachTheTerminal() {
-        let diagnostic = Diagnostic(.error, "unknown outcome '\u{1B}[2J'", at: SourceLocation(path: "f", line: 1, column: 10),
-                                    sourceLine: "outcome: \u{1B}[2J")
+        let diagnostic = Diagnostic(
+            .error, "unknown outcome '\u{1B}[2J'", at: SourceLocation(path: "f", line: 1, column: 10),
+            sourceLine: "outcome: \u{1B}[2J")
         #expect(!diagnostic.description.unicodeScalars.contains("\u{1B}"))
     }
 
@@ -127,15 +137,18 @@ struct HostileInputTests {
             #expect(FileManager.default.createFile(atPath: url.path, contents: nil))
             #expect(truncate(url.path, 1_048_576) == 0)
         }
-        #expect(site.buildErrors().map(\.description) == [
-            "content: error: the stories and briefings add up to 260 MiB, more than the 256 MiB a build holds in memory: split the site, or archive old stories"])
+        #expect(
+            site.buildErrors().map(\.description) == [
+                "content: error: the stories and briefings add up to 260 MiB, more than the 256 MiB a build holds in memory: split the site, or archive old stories"
+            ])
     }
 
     /// 28,000 links to one missing page took 31 s, each warning scanning the file for its line.
     @Test func manyBrokenLinksAreOneDiagnosticPerDestination() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        let body = String(repeating: "[x](missing.html) ", count: 28_000) + "\n\n"
+        let body =
+            String(repeating: "[x](missing.html) ", count: 28_000) + "\n\n"
             + (0..<30).map { "[x](gone-\($0).html)" }.joined(separator: " ")
         try site.write("content/stories/links.md", "---\ntitle: Links\ndate: 2026-08-01\noutcome: success\n---\n\(body)\n")
         let broken = SiteBuilder.check(BuildOptions(source: site.folder, clock: .test)).filter { $0.location?.path == "content/stories/links.md" }
@@ -148,7 +161,8 @@ struct HostileInputTests {
     @Test func aRowOfMillionsOfFieldsIsOneErrorInBoundedMemory() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("content/responses/wide.csv", "date,metric,score\n2026-08-01,nps," + String(repeating: ",", count: 2_000_000) + "\n2026-08-02,nps,9\n")
+        try site.write(
+            "content/responses/wide.csv", "date,metric,score\n2026-08-01,nps," + String(repeating: ",", count: 2_000_000) + "\n2026-08-02,nps,9\n")
         let errors = site.buildErrors()
         #expect(errors.map(\.message) == ["a row of more than 1000 fields or 1024 KiB: is this file CSV?"])
         #expect(errors.first?.location == SourceLocation(path: "content/responses/wide.csv", line: 2, column: 1))

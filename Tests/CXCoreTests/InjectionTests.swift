@@ -16,13 +16,15 @@ struct InjectionTests {
             let text = String(decoding: data, as: UTF8.self)
             let lower = text.lowercased()
             #expect(!lower.contains("<script"), "\(path) has a script element")
-            #expect(!lower.contains("<iframe") && !lower.contains("<object") && !lower.contains("<style") && !lower.contains("<img src=x"),
-                    "\(path) has an element from content")
+            #expect(
+                !lower.contains("<iframe") && !lower.contains("<object") && !lower.contains("<style") && !lower.contains("<img src=x"),
+                "\(path) has an element from content")
             #expect(Self.eventHandlerAttributes(in: text).isEmpty, "\(path) has event handlers: \(Self.eventHandlerAttributes(in: text))")
             for url in Self.urlAttributes(in: text) {
                 let scheme = url.lowercased().filter { !$0.isWhitespace }
-                #expect(!scheme.hasPrefix("javascript:") && !scheme.hasPrefix("vbscript:") && !scheme.hasPrefix("data:"),
-                        "\(path) links to \(url)")
+                #expect(
+                    !scheme.hasPrefix("javascript:") && !scheme.hasPrefix("vbscript:") && !scheme.hasPrefix("data:"),
+                    "\(path) links to \(url)")
             }
         }
         // The payloads are shown as text, escaped.
@@ -36,8 +38,10 @@ struct InjectionTests {
         defer { site.cleanUp() }
         try site.build()
         for (path, data) in try site.outputFiles() where path.hasSuffix(".html") {
-            #expect(String(decoding: data, as: UTF8.self).contains(
-                "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'\">"),
+            #expect(
+                String(decoding: data, as: UTF8.self).contains(
+                    "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src 'none'; style-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'\">"
+                ),
                 "\(path) has no Content-Security-Policy")
         }
     }

@@ -40,7 +40,9 @@ struct JourneyGapLoopTests {
     @Test func openLoopsAreListedOldestFirstWithTheirAge() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("content/stories/older-open.md", """
+        try site.write(
+            "content/stories/older-open.md",
+            """
             ---
             title: Older open loop
             date: 2026-06-01
@@ -65,7 +67,9 @@ struct JourneyGapLoopTests {
     @Test func theJourneyDrawsFailuresAcrossTheStepsTheyTouched() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("content/stories/across.md", """
+        try site.write(
+            "content/stories/across.md",
+            """
             ---
             title: Across the journey
             date: 2026-07-01
@@ -77,7 +81,8 @@ struct JourneyGapLoopTests {
         try site.build()
         let journey = try site.page("journeys/customer-journey.html")
         let row = try #require(journey.components(separatedBy: "<tr>").last { $0.contains("Across the journey") })
-        #expect(row.components(separatedBy: "<td class=\"cell-").dropFirst().map { String($0.prefix { $0 != "\"" }) }
+        #expect(
+            row.components(separatedBy: "<td class=\"cell-").dropFirst().map { String($0.prefix { $0 != "\"" }) }
                 == ["first", "between", "last"])
     }
 
@@ -86,17 +91,19 @@ struct JourneyGapLoopTests {
         defer { site.cleanUp() }
         try site.write("content/briefings/early.md", "---\ntitle: Early\ndate: 2026-04-20\nperiod: 2026-Q2\nstories: [old-failure]\n---\n")
         try site.write("content/briefings/none.md", "---\ntitle: Too early\ndate: 2026-01-05\nperiod: 2026-Q1\n---\n")
-        try site.write("content/perception/broken.yaml", "title: Half\ndate: 2026-09-01\nratings:\n  - statement: X\n    leadership: 50\n    customers: 10\n")
+        try site.write(
+            "content/perception/broken.yaml", "title: Half\ndate: 2026-09-01\nratings:\n  - statement: X\n    leadership: 50\n    customers: 10\n")
         let summary = try SiteBuilder.build(BuildOptions(source: site.folder, clock: .pinned(at: 1_791_072_000)))
         // The whole list, so a warning that appears where none should fails as surely as one
         // that goes missing (Q3's stories are in its period; the round has no answers to check).
         let warnings = summary.warnings.map { String($0.description.split(separator: "\n")[0]) }.sorted()
-        #expect(warnings == [
-            "content/briefings/none.md:1:1: warning: 'Too early' has no failure story: no failure is dated on or before 2026-01-05; the failure is the point",
-            "content/briefings/q2.md:5:10: warning: 'Q2 review' names no failure story, so the newest failure is shown: name one in 'stories'",
-            "content/perception/broken.yaml:4:5: warning: this rating has no staff: the gap needs all three groups",
-            "content/stories/double-bill.md:11:9: warning: the loop on 'Billed twice <for> one month' has been open for 45 days (more than 30): close it or say what is left",
-        ])
+        #expect(
+            warnings == [
+                "content/briefings/none.md:1:1: warning: 'Too early' has no failure story: no failure is dated on or before 2026-01-05; the failure is the point",
+                "content/briefings/q2.md:5:10: warning: 'Q2 review' names no failure story, so the newest failure is shown: name one in 'stories'",
+                "content/perception/broken.yaml:4:5: warning: this rating has no staff: the gap needs all three groups",
+                "content/stories/double-bill.md:11:9: warning: the loop on 'Billed twice <for> one month' has been open for 45 days (more than 30): close it or say what is left",
+            ])
     }
 
     @Test func aBriefingWhoseStoriesPredateItsPeriodIsFlagged() throws {
@@ -104,16 +111,25 @@ struct JourneyGapLoopTests {
         defer { site.cleanUp() }
         try site.write("content/briefings/q4.md", "---\ntitle: Q4 review\ndate: 2026-12-20\nperiod: 2026-Q4\n---\n")
         let summary = try site.build()
-        #expect(summary.warnings.contains { $0.message == "every story of 'Q4 review' is older than its period 2026-Q4: is there nothing newer to tell?" })
+        #expect(
+            summary.warnings.contains { $0.message == "every story of 'Q4 review' is older than its period 2026-Q4: is there nothing newer to tell?" }
+        )
     }
 
     @Test(arguments: [
-        ("title: X\ndate: 2026-09-01\nratings:\n  - statement: S\n    leadership: 120\n    staff: 1\n    customers: 1\n",
-         "content/perception/bad.yaml:5:17: error: 'leadership' is 120%: a share who agree is from 0 to 100"),
-        ("title: X\ndate: 2026-09-01\nratings:\n  - statement: S\n    leadership: {agree: 12, total: 10}\n    staff: 1\n    customers: 1\n",
-         "content/perception/bad.yaml:5:17: error: 'leadership': 12 agree out of 10 is more than everyone"),
+        (
+            "title: X\ndate: 2026-09-01\nratings:\n  - statement: S\n    leadership: 120\n    staff: 1\n    customers: 1\n",
+            "content/perception/bad.yaml:5:17: error: 'leadership' is 120%: a share who agree is from 0 to 100"
+        ),
+        (
+            "title: X\ndate: 2026-09-01\nratings:\n  - statement: S\n    leadership: {agree: 12, total: 10}\n    staff: 1\n    customers: 1\n",
+            "content/perception/bad.yaml:5:17: error: 'leadership': 12 agree out of 10 is more than everyone"
+        ),
         ("title: X\ndate: 2026-13-01\nratings: []\n", "content/perception/bad.yaml:2:7: error: 'date': 2026-13-01 does not exist in the calendar"),
-        ("title: X\ndate: 2026-09-01\n", "content/perception/bad.yaml:1:1: error: missing required field 'ratings': the statements and the share of each group who agree"),
+        (
+            "title: X\ndate: 2026-09-01\n",
+            "content/perception/bad.yaml:1:1: error: missing required field 'ratings': the statements and the share of each group who agree"
+        ),
     ])
     func badPerceptionRoundsGiveLocatedErrors(_ yaml: String, _ expected: String) throws {
         let site = try TestSite(fixture: "basic")

@@ -1,7 +1,8 @@
-@testable import CXCore
 import Foundation
 import Markdown
 import Testing
+
+@testable import CXCore
 
 /// The touchpoint inventory, several journeys through it, NPS at three levels, and the
 /// customers who joined and left.
@@ -82,18 +83,25 @@ struct JourneyLevelTests {
     }
 
     @Test(arguments: [
-        ("journeys:\n  - id: moving\n    name: Moving\n    steps: [website, shop]\n",
-         "cxsite.yaml:22:22: unknown touchpoint 'shop' in journey 'moving': the touchpoints are website, installation, billing"),
+        (
+            "journeys:\n  - id: moving\n    name: Moving\n    steps: [website, shop]\n",
+            "cxsite.yaml:22:22: unknown touchpoint 'shop' in journey 'moving': the touchpoints are website, installation, billing"
+        ),
         ("journeys:\n  - id: joining\n    name: Again\n    steps: [website]\n", "cxsite.yaml:20:5: journey 'joining' is listed twice"),
-        ("journeys:\n  - id: moving\n    name: Moving\n    steps: [billing, billing]\n",
-         "cxsite.yaml:22:22: touchpoint 'billing' is a step of journey 'moving' twice"),
+        (
+            "journeys:\n  - id: moving\n    name: Moving\n    steps: [billing, billing]\n",
+            "cxsite.yaml:22:22: touchpoint 'billing' is a step of journey 'moving' twice"
+        ),
         ("journeys:\n  - id: moving\n    name: Moving\n", "cxsite.yaml:20:5: journey 'moving' has no 'steps': list its touchpoints in order"),
-        ("journey:\n  - id: website\n    name: Website\n",
-         "cxsite.yaml:4:3: give the touchpoints either as 'journey' (one journey) or as 'touchpoints' and 'journeys', not both"),
+        (
+            "journey:\n  - id: website\n    name: Website\n",
+            "cxsite.yaml:4:3: give the touchpoints either as 'journey' (one journey) or as 'touchpoints' and 'journeys', not both"
+        ),
     ])
     func badJourneysAreLocatedErrors(_ extra: String, _ expected: String) throws {
         // Appended journeys join the list above; an appended `journey:` clashes with `touchpoints:`.
-        let config = extra.hasPrefix("journeys:")
+        let config =
+            extra.hasPrefix("journeys:")
             ? Self.config.replacingOccurrences(of: "metrics:\n", with: extra.replacingOccurrences(of: "journeys:\n", with: "") + "metrics:\n")
             : Self.config + extra
         let site = try site(config: config)
@@ -143,24 +151,29 @@ struct JourneyLevelTests {
     @Test func aResponseNamesAJourneyOfTheConfigAndATouchpointOnIt() throws {
         let site = try site()
         defer { site.cleanUp() }
-        try site.write("content/responses/r.csv", "date,metric,score,touchpoint,journey\n2026-08-01,nps,10,,moving\n2026-08-01,nps,10,installation,paying\n")
-        #expect(errors(site) == [
-            "content/responses/r.csv:2:20: unknown journey 'moving': cxsite.yaml has joining, paying",
-            "content/responses/r.csv:3:32: touchpoint 'installation' is not a step of journey 'paying': its steps are website, billing",
-        ])
+        try site.write(
+            "content/responses/r.csv", "date,metric,score,touchpoint,journey\n2026-08-01,nps,10,,moving\n2026-08-01,nps,10,installation,paying\n")
+        #expect(
+            errors(site) == [
+                "content/responses/r.csv:2:20: unknown journey 'moving': cxsite.yaml has joining, paying",
+                "content/responses/r.csv:3:32: touchpoint 'installation' is not a step of journey 'paying': its steps are website, billing",
+            ])
     }
 
     @Test func aStoryBelongsToTheJourneysItNamesOrElseToThoseHoldingAllItsTouchpoints() throws {
         let touchpoints = ["website", "installation", "billing"].map { Touchpoint(id: $0, name: $0) }
-        let config = SiteConfig(title: "T", period: .quarter, touchpoints: touchpoints, journeys: [
-            Journey(id: "joining", name: "Joining", steps: ["website", "installation", "billing"]),
-            Journey(id: "paying", name: "Paying", steps: ["website", "billing"]),
-        ])
+        let config = SiteConfig(
+            title: "T", period: .quarter, touchpoints: touchpoints,
+            journeys: [
+                Journey(id: "joining", name: "Joining", steps: ["website", "installation", "billing"]),
+                Journey(id: "paying", name: "Paying", steps: ["website", "billing"]),
+            ])
         func story(_ touchpoints: [String], names journeys: [String] = []) -> Story {
-            Story(slug: "s", title: "S", date: Day(year: 2026, month: 8, day: 1)!, outcome: .failure, customer: nil, segment: nil,
-                  touchpoints: touchpoints, journeys: journeys, score: nil, quote: nil, tags: [], owner: nil, status: nil, loop: nil,
-                  actions: [], draft: false, statusLocation: nil, body: RenderedMarkdown(html: "", links: [], summary: ""),
-                  bodyLine: 1, path: "content/stories/s.md", sourceHash: 0)
+            Story(
+                slug: "s", title: "S", date: Day(year: 2026, month: 8, day: 1)!, outcome: .failure, customer: nil, segment: nil,
+                touchpoints: touchpoints, journeys: journeys, score: nil, quote: nil, tags: [], owner: nil, status: nil, loop: nil,
+                actions: [], draft: false, statusLocation: nil, body: RenderedMarkdown(html: "", links: [], summary: ""),
+                bodyLine: 1, path: "content/stories/s.md", sourceHash: 0)
         }
         #expect(Site.journeys(of: story(["website", "billing"]), in: config).map(\.id) == ["joining", "paying"])
         #expect(Site.journeys(of: story(["installation"]), in: config).map(\.id) == ["joining"])
@@ -172,17 +185,20 @@ struct JourneyLevelTests {
         let site = try site()
         defer { site.cleanUp() }
         try site.write("content/stories/gone.md", "---\ntitle: Gone\ndate: 2026-08-01\noutcome: success\njourneys: [moving]\nleft: true\n---\n")
-        #expect(errors(site) == [
-            "content/stories/gone.md:5:12: unknown journey 'moving': cxsite.yaml has joining, paying",
-            "content/stories/gone.md:6:7: a customer who left is a failure story: set 'outcome: failure', or remove 'left'",
-        ])
+        #expect(
+            errors(site) == [
+                "content/stories/gone.md:5:12: unknown journey 'moving': cxsite.yaml has joining, paying",
+                "content/stories/gone.md:6:7: a customer who left is a failure story: set 'outcome: failure', or remove 'left'",
+            ])
     }
 
     @Test func theJourneyPageDrawsItsStepsAndSaysWhereMostFailuresStart() throws {
         let site = try site()
         defer { site.cleanUp() }
         for (slug, touchpoints) in [("a", "[installation, billing]"), ("b", "[installation]"), ("c", "[website, billing]")] {
-            try site.write("content/stories/\(slug).md", "---\ntitle: Story \(slug)\ndate: 2026-08-0\(slug == "a" ? 1 : 2)\noutcome: failure\ntouchpoints: \(touchpoints)\n---\n")
+            try site.write(
+                "content/stories/\(slug).md",
+                "---\ntitle: Story \(slug)\ndate: 2026-08-0\(slug == "a" ? 1 : 2)\noutcome: failure\ntouchpoints: \(touchpoints)\n---\n")
         }
         try site.build()
         let joining = try site.page("journeys/joining.html")
@@ -197,7 +213,9 @@ struct JourneyLevelTests {
     @Test func aBriefingSaysHowManyJoinedAndLeftAndShowsThePeopleWhoLeft() throws {
         let site = try site()
         defer { site.cleanUp() }
-        try site.append("content/metrics/snapshots.csv", """
+        try site.append(
+            "content/metrics/snapshots.csv",
+            """
             2026-Q2,gained,1000,,,,
             2026-Q2,lost,1200,,,,
             2026-Q2,base,40000,,,,
@@ -219,7 +237,10 @@ struct JourneyLevelTests {
         let q2 = try site.page("briefings/q2.html")
         #expect(q2.contains("Left in spring") && q2.contains("<span class=\"change-worse\">−200</span>"))
         let json = try site.page("scorecard.json")
-        #expect(json.contains(#"{"period": "2026-Q3", "gained": 1500, "lost": 800, "net": 700, "base": 39800, "lost_share": 2.0100502512562812, "revenue_lost": null}"#))
+        #expect(
+            json.contains(
+                #"{"period": "2026-Q3", "gained": 1500, "lost": 800, "net": 700, "base": 39800, "lost_share": 2.0100502512562812, "revenue_lost": null}"#
+            ))
     }
 }
 
@@ -227,7 +248,9 @@ extension JourneyLevelTests {
     @Test func aTallyRowMayBeAJourneyOrALevelAndNothingElse() throws {
         let site = try site()
         defer { site.cleanUp() }
-        try site.write("content/tallies/t.csv", """
+        try site.write(
+            "content/tallies/t.csv",
+            """
             period,metric,segment,touchpoint,journey,level,n,promoters,passives,detractors
             2026-Q3,nps,,,paying,,40,30,5,5
             2026-Q3,nps,,,,relationship,40,20,10,10
@@ -236,11 +259,12 @@ extension JourneyLevelTests {
             2026-Q3,nps,,billing,paying,,40,20,10,10
 
             """)
-        #expect(errors(site) == [
-            "content/tallies/t.csv:4:16: level 'everyone' must be relationship or transactional (a journey's row names its journey)",
-            "content/tallies/t.csv:5:15: unknown journey 'moving': cxsite.yaml has joining, paying",
-            "content/tallies/t.csv:6:22: a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
-        ])
+        #expect(
+            errors(site) == [
+                "content/tallies/t.csv:4:16: level 'everyone' must be relationship or transactional (a journey's row names its journey)",
+                "content/tallies/t.csv:5:15: unknown journey 'moving': cxsite.yaml has joining, paying",
+                "content/tallies/t.csv:6:22: a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
+            ])
         try site.write("content/tallies/t.csv", "period,metric,journey,level,n,promoters,passives,detractors\n2026-Q3,nps,paying,,40,30,5,5\n")
         try site.build()
         #expect(try site.page("scorecard.json").contains(#""level": "journey", "journey": "paying", "n": 40, "n_eff": 40, "value": 62.5"#))
@@ -253,24 +277,31 @@ extension JourneyLevelTests {
     @Test func aSnapshotRowMayBeAJourneyOrALevelAndOneGroupOnly() throws {
         let site = try site()
         defer { site.cleanUp() }
-        try site.write("content/metrics/journeys.csv", """
+        try site.write(
+            "content/metrics/journeys.csv",
+            """
             period,metric,value,n,segment,touchpoint,journey,level
             2026-Q3,nps,41,220,,,paying,
             2026-Q3,nps,12,400,,,,relationship
             2026-Q3,retention,90,,residential,billing,,
 
             """)
-        #expect(errors(site) == [
-            "content/metrics/journeys.csv:4:35: a snapshot row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
-        ])
-        try site.write("content/metrics/journeys.csv", """
+        #expect(
+            errors(site) == [
+                "content/metrics/journeys.csv:4:35: a snapshot row is one group: give one of segment, touchpoint, journey and level (none for everyone)"
+            ])
+        try site.write(
+            "content/metrics/journeys.csv",
+            """
             period,metric,value,n,journey,level
             2026-Q3,nps,41,220,paying,
             2026-Q3,nps,12,400,,relationship
 
             """)
         try site.build()
-        #expect(try site.page("journeys/paying.html").contains(#"<span class="value">+41</span> <span class="muted">NPS of the journey · Q3 2026 · n&nbsp;=&nbsp;220</span>"#))
+        #expect(
+            try site.page("journeys/paying.html").contains(
+                #"<span class="value">+41</span> <span class="muted">NPS of the journey · Q3 2026 · n&nbsp;=&nbsp;220</span>"#))
         let export = try site.page("scorecard.json")
         #expect(export.contains(#""level": "journey", "journey": "paying", "n": 220, "n_eff": 220, "value": 41,"#))
         #expect(export.contains(#""level": "relationship", "journey": null, "n": 400, "n_eff": 400, "value": 12,"#))
@@ -282,7 +313,8 @@ extension JourneyLevelTests {
         try site.write("content/stories/back.md", "---\ntitle: Backwards\ndate: 2026-08-01\noutcome: failure\ntouchpoints: [billing, website]\n---\n")
         try site.build()
         let page = try site.page("stories/back.html")
-        let website = try #require(page.range(of: ">Website</a>")), billing = try #require(page.range(of: ">Billing</a>"))
+        let website = try #require(page.range(of: ">Website</a>"))
+        let billing = try #require(page.range(of: ">Billing</a>"))
         #expect(website.lowerBound < billing.lowerBound)
     }
 }

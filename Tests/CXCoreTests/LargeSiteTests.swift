@@ -1,6 +1,7 @@
-@testable import CXCore
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// A site too large for one list: the stories index and a touchpoint's stories in pages, the
 /// journey map with the newest stories of each step.
@@ -9,8 +10,11 @@ struct LargeSiteTests {
     private func largeSite() throws -> TestSite {
         let site = try TestSite(fixture: "basic")
         for number in 1...205 {
-            let day = 1 + number % 28, month = 1 + number % 9
-            try site.write("content/stories/bulk-\(number).md", """
+            let day = 1 + number % 28
+            let month = 1 + number % 9
+            try site.write(
+                "content/stories/bulk-\(number).md",
+                """
                 ---
                 title: "Bulk \(number)"
                 date: 2026-\(month < 10 ? "0" : "")\(month)-\(day < 10 ? "0" : "")\(day)

@@ -1,6 +1,7 @@
-@testable import CXCore
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// No output path can leave the output folder, whatever a slug, id or file name says.
 struct OutputSafetyTests {
@@ -97,8 +98,10 @@ struct OutputOwnershipTests {
         let theirs = site.folder.appendingPathComponent("theirs")
         for _ in 0..<2 {
             let errors = #expect(throws: DiagnosticList.self) { try SiteBuilder.build(options(site, output: theirs, cache: cache)) }
-            #expect(errors?.diagnostics.map(\.message) == [
-                "the output folder \(theirs.path) exists and was not written by cxsite (it holds no .cxsite-output file): remove it or choose another folder with --output"])
+            #expect(
+                errors?.diagnostics.map(\.message) == [
+                    "the output folder \(theirs.path) exists and was not written by cxsite (it holds no .cxsite-output file): remove it or choose another folder with --output"
+                ])
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: theirs.path) == ["notes.txt"])
         #expect(!FileManager.default.fileExists(atPath: site.folder.appendingPathComponent(".theirs.cxsite+spare").path))
@@ -110,10 +113,12 @@ struct OutputOwnershipTests {
         let config = site.folder.appendingPathComponent("cxsite.yaml")
         let before = try Data(contentsOf: config)
         let errors = #expect(throws: DiagnosticList.self) { try SiteBuilder.build(options(site, output: config, cache: true)) }
-        #expect(errors?.diagnostics.first?.message == "the output folder \(config.path) exists and is not a folder: choose another path with --output")
+        #expect(
+            errors?.diagnostics.first?.message == "the output folder \(config.path) exists and is not a folder: choose another path with --output")
         #expect(try Data(contentsOf: config) == before)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.path).sorted() == ["content", "cxsite.yaml"],
-                "a refused build left files beside the output")
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: site.folder.path).sorted() == ["content", "cxsite.yaml"],
+            "a refused build left files beside the output")
     }
 
     @Test func anEmptyFolderAndCXSitesOwnOutputAreAccepted() throws {
@@ -143,7 +148,10 @@ struct OutputOwnershipTests {
         defer { site.cleanUp() }
         try site.write(".public.cxsite+spare/mine.txt", "mine")
         let errors = #expect(throws: DiagnosticList.self) { try site.build() }
-        #expect(errors?.diagnostics.first?.message.hasSuffix(", where cxsite keeps a spare copy of the site, exists and was not written by cxsite (it holds no .cxsite-output file): remove it") == true)
+        #expect(
+            errors?.diagnostics.first?.message.hasSuffix(
+                ", where cxsite keeps a spare copy of the site, exists and was not written by cxsite (it holds no .cxsite-output file): remove it")
+                == true)
         #expect(try String(contentsOf: site.folder.appendingPathComponent(".public.cxsite+spare/mine.txt"), encoding: .utf8) == "mine")
     }
 
@@ -151,11 +159,14 @@ struct OutputOwnershipTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("elsewhere/precious", "keep")
-        try FileManager.default.createSymbolicLink(at: site.folder.appendingPathComponent(".cxsite-cache"),
-                                                   withDestinationURL: site.folder.appendingPathComponent("elsewhere"))
+        try FileManager.default.createSymbolicLink(
+            at: site.folder.appendingPathComponent(".cxsite-cache"),
+            withDestinationURL: site.folder.appendingPathComponent("elsewhere"))
         let errors = #expect(throws: DiagnosticList.self) { try site.build() }
-        #expect(errors?.diagnostics.map(\.description) == [
-            ".cxsite-cache: error: .cxsite-cache is a symbolic link, which cxsite never writes through: remove it (cxsite makes the folder itself), or build with --no-cache"])
+        #expect(
+            errors?.diagnostics.map(\.description) == [
+                ".cxsite-cache: error: .cxsite-cache is a symbolic link, which cxsite never writes through: remove it (cxsite makes the folder itself), or build with --no-cache"
+            ])
         #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent("elsewhere").path) == ["precious"])
         #expect(!FileManager.default.fileExists(atPath: site.output.path))
     }
@@ -169,8 +180,9 @@ struct OutputOwnershipTests {
         try FileManager.default.removeItem(at: spareStories)
         try site.write("elsewhere/keep.html", "keep")
         try FileManager.default.createSymbolicLink(at: spareStories, withDestinationURL: site.folder.appendingPathComponent("elsewhere"))
-        try site.write("content/stories/fast-install.md",
-                       try String(contentsOf: site.folder.appendingPathComponent("content/stories/fast-install.md"), encoding: .utf8) + "\nMore.\n")
+        try site.write(
+            "content/stories/fast-install.md",
+            try String(contentsOf: site.folder.appendingPathComponent("content/stories/fast-install.md"), encoding: .utf8) + "\nMore.\n")
         try site.build()
         #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent("elsewhere").path) == ["keep.html"])
         #expect(OutputFolder.fileType(site.output.appendingPathComponent("stories").path) == S_IFDIR)

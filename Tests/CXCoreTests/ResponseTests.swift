@@ -1,6 +1,7 @@
-@testable import CXCore
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// Raw survey responses: reading, period assignment, bad rows, and the scorecard they make.
 struct ResponseTests {
@@ -8,21 +9,25 @@ struct ResponseTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("responses-\(UUID().uuidString).csv")
         try Data(csv).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let config = SiteConfig(title: "T", period: period,
-                                touchpoints: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
-                                metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+        let config = SiteConfig(
+            title: "T", period: period,
+            touchpoints: [Touchpoint(id: "website", name: "Website"), Touchpoint(id: "billing", name: "Billing")],
+            metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
         let (aggregates, diagnostics, _) = ResponseAggregator(config: config).aggregate([("content/responses/r.csv", url)], now: Clock.test.instant)
         return (aggregates, diagnostics)
     }
 
-    private func totals(_ aggregates: ResponseAggregates, _ metric: SurveyMetric, _ period: String,
-                        _ group: Scorecard.Group = .all) throws -> ResponseTotals {
+    private func totals(
+        _ aggregates: ResponseAggregates, _ metric: SurveyMetric, _ period: String,
+        _ group: Scorecard.Group = .all
+    ) throws -> ResponseTotals {
         let period = try Period.parse(period).get()
         return try #require(aggregates.totals[.init(metric: metric, period: period, group: group)])
     }
 
     @Test func quotingBOMAndCRLFAndColumnsInAnyOrder() throws {
-        let text = "\u{FEFF}score,extra,metric,date,comment,touchpoint,segment\r\n"
+        let text =
+            "\u{FEFF}score,extra,metric,date,comment,touchpoint,segment\r\n"
             + "3,x,nps,2026-07-01,\"Slow, \"\"very\"\" slow\r\nand rude\",billing,residential\r\n"
             + "10,x,NPS,2026-07-02,,website,residential\r\n"
             + "9,x,nps,2026-08-02,,,\r\n"
@@ -58,15 +63,16 @@ struct ResponseTests {
 
             """
         let (aggregates, diagnostics) = try aggregate(Array(text.utf8))
-        #expect(diagnostics.map { "\($0.location!): \($0.message)" } == [
-            "content/responses/r.csv:2:16: score 11 is out of range for nps: expected 0 to 10",
-            "content/responses/r.csv:3:12: unknown metric 'happiness': responses are nps (0–10), csat (1–5) or ces (1–7)",
-            "content/responses/r.csv:4:1: 2026-02-30 does not exist in the calendar",
-            "content/responses/r.csv:5:18: unknown touchpoint 'shop': cxsite.yaml has website, billing",
-            "content/responses/r.csv:6:16: this row has 3 fields but the header has 4",
-            "content/responses/r.csv:7:17: the score 'five' is not a whole number",
-            "content/responses/r.csv:8:17: a quoted field is never closed: add the closing quote",
-        ])
+        #expect(
+            diagnostics.map { "\($0.location!): \($0.message)" } == [
+                "content/responses/r.csv:2:16: score 11 is out of range for nps: expected 0 to 10",
+                "content/responses/r.csv:3:12: unknown metric 'happiness': responses are nps (0–10), csat (1–5) or ces (1–7)",
+                "content/responses/r.csv:4:1: 2026-02-30 does not exist in the calendar",
+                "content/responses/r.csv:5:18: unknown touchpoint 'shop': cxsite.yaml has website, billing",
+                "content/responses/r.csv:6:16: this row has 3 fields but the header has 4",
+                "content/responses/r.csv:7:17: the score 'five' is not a whole number",
+                "content/responses/r.csv:8:17: a quoted field is never closed: add the closing quote",
+            ])
         #expect(diagnostics.first?.sourceLine == "2026-07-01,nps,11,website")
         #expect(aggregates.totals.isEmpty)
     }
@@ -81,17 +87,19 @@ struct ResponseTests {
     }
 
     @Test func weightsGiveWeightedValuesWithTheEffectiveSampleSize() throws {
-        let (aggregates, diagnostics) = try aggregate(Array("""
-            date,metric,score,weight
-            2026-07-01,nps,10,2
-            2026-07-01,nps,10,1
-            2026-07-01,nps,3,1
-            2026-07-01,nps,8,0.5
-            2026-07-01,ces,5,1
-            2026-07-01,ces,6,2
-            2026-07-01,ces,7,1
+        let (aggregates, diagnostics) = try aggregate(
+            Array(
+                """
+                date,metric,score,weight
+                2026-07-01,nps,10,2
+                2026-07-01,nps,10,1
+                2026-07-01,nps,3,1
+                2026-07-01,nps,8,0.5
+                2026-07-01,ces,5,1
+                2026-07-01,ces,6,2
+                2026-07-01,ces,7,1
 
-            """.utf8))
+                """.utf8))
         #expect(diagnostics.isEmpty)
         // NPS: Σw 4.5, Σw² 6.25, n_eff 3.24; promoters 3/4.5, detractors 1/4.5 of the weight.
         let nps = try totals(aggregates, .nps, "2026-Q3")
@@ -106,12 +114,14 @@ struct ResponseTests {
     }
 
     @Test func aWeightMustBeAPositiveNumber() throws {
-        let (_, diagnostics) = try aggregate(Array("date,metric,score,weight\n2026-07-01,nps,10,0\n2026-07-01,nps,10,\n2026-07-01,nps,10,heavy\n".utf8))
-        #expect(diagnostics.map { "\($0.location!): \($0.message)" } == [
-            "content/responses/r.csv:2:19: the weight '0' is not a positive number",
-            "content/responses/r.csv:3:19: the weight is missing: a file with a weight column gives every row one",
-            "content/responses/r.csv:4:19: the weight 'heavy' is not a positive number",
-        ])
+        let (_, diagnostics) = try aggregate(
+            Array("date,metric,score,weight\n2026-07-01,nps,10,0\n2026-07-01,nps,10,\n2026-07-01,nps,10,heavy\n".utf8))
+        #expect(
+            diagnostics.map { "\($0.location!): \($0.message)" } == [
+                "content/responses/r.csv:2:19: the weight '0' is not a positive number",
+                "content/responses/r.csv:3:19: the weight is missing: a file with a weight column gives every row one",
+                "content/responses/r.csv:4:19: the weight 'heavy' is not a positive number",
+            ])
     }
 
     @Test func theScorecardJSONHasOneObjectPerMetricPeriodAndGroup() throws {
@@ -129,8 +139,11 @@ struct ResponseTests {
         #expect(summary.warnings.contains { $0.message.contains("nps for 2026-Q3 is computed from content/responses/r.csv") })
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
         let rows = try #require((json as? [String: Any])?["metrics"] as? [[String: Any]])
-        let q3 = try #require(rows.first { $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3"
-                                            && $0["segment"] is NSNull && $0["touchpoint"] is NSNull })
+        let q3 = try #require(
+            rows.first {
+                $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3"
+                    && $0["segment"] is NSNull && $0["touchpoint"] is NSNull
+            })
         #expect(q3["n"] as? Int == 10)
         #expect(Self.number(q3["value"]) == 40)
         // The adjusted-Wald interval of 6 promoters and 2 detractors in 10 (StatisticsTests).
@@ -153,7 +166,9 @@ struct ResponseTests {
         defer { site.cleanUp() }
         var csv = "date,metric,score,touchpoint,comment\n"
         for quarter in ["2026-05-01", "2026-08-01"] {
-            for index in 0..<100 { csv += "\(quarter),nps,\(index < 60 ? 10 : index < 80 ? 8 : 4),billing,\(index == 99 ? "\"Billed twice, again\"" : "")\n" }
+            for index in 0..<100 {
+                csv += "\(quarter),nps,\(index < 60 ? 10 : index < 80 ? 8 : 4),billing,\(index == 99 ? "\"Billed twice, again\"" : "")\n"
+            }
         }
         try site.write("content/responses/r.csv", csv)
         try site.build()
@@ -177,8 +192,9 @@ struct ResponseTests {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("responses-\(UUID().uuidString).csv")
         try Data("date,metric,score,segment,comment\n2026-07-01,nps,3,residential,Slow\n2026-07-02,csat,5,,\n".utf8).write(to: url)
         defer { try? FileManager.default.removeItem(at: url) }
-        let config = SiteConfig(title: "T", period: .quarter, touchpoints: [Touchpoint(id: "website", name: "Website")],
-                                metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+        let config = SiteConfig(
+            title: "T", period: .quarter, touchpoints: [Touchpoint(id: "website", name: "Website")],
+            metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
         let aggregator = ResponseAggregator(config: config)
         let files = [("content/responses/r.csv", url)]
         // A file written within the file system's clock tick could change again unseen: its

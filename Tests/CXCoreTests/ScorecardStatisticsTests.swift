@@ -1,13 +1,16 @@
-@testable import CXCore
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// The scorecard as an analyst reads it: groups too small to show, changes decided over their
 /// family, the partial period, trends, and snapshot values given twice.
 struct ScorecardStatisticsTests {
     /// NPS responses: `promoters` 10s, `detractors` 3s and the rest 8s, `n` in all.
-    private func responses(_ date: String, promoters: Int, detractors: Int, n: Int, segment: String = "",
-                           touchpoint: String = "", comment: String = "") -> String {
+    private func responses(
+        _ date: String, promoters: Int, detractors: Int, n: Int, segment: String = "",
+        touchpoint: String = "", comment: String = ""
+    ) -> String {
         (0..<n).map { index in
             let score = index < promoters ? 10 : index < promoters + detractors ? 3 : 8
             return "\(date),nps,\(score),\(segment),\(touchpoint),\(score == 3 ? comment : "")\n"
@@ -22,19 +25,22 @@ struct ScorecardStatisticsTests {
     }
 
     private func row(_ rows: [[String: Any]], period: String, segment: String? = nil, touchpoint: String? = nil) throws -> [String: Any] {
-        try #require(rows.first {
-            $0["metric"] as? String == "nps" && $0["period"] as? String == period
-                && ($0["segment"] as? String) == segment && ($0["touchpoint"] as? String) == touchpoint
-        })
+        try #require(
+            rows.first {
+                $0["metric"] as? String == "nps" && $0["period"] as? String == period
+                    && ($0["segment"] as? String) == segment && ($0["touchpoint"] as? String) == touchpoint
+            })
     }
 
     @Test func aGroupBelowMinNShowsTooFewResponsesButKeepsItsNumbersInTheJSON() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("content/responses/r.csv", Self.header
-            + responses("2026-08-01", promoters: 30, detractors: 10, n: 60, segment: "residential")
-            + responses("2026-08-01", promoters: 5, detractors: 4, n: 12, touchpoint: "billing", comment: "Charged twice")
-            + responses("2026-08-01", promoters: 1, detractors: 2, n: 3, touchpoint: "installation", comment: "Nobody came"))
+        try site.write(
+            "content/responses/r.csv",
+            Self.header
+                + responses("2026-08-01", promoters: 30, detractors: 10, n: 60, segment: "residential")
+                + responses("2026-08-01", promoters: 5, detractors: 4, n: 12, touchpoint: "billing", comment: "Charged twice")
+                + responses("2026-08-01", promoters: 1, detractors: 2, n: 3, touchpoint: "installation", comment: "Nobody came"))
         try site.build()
         let rows = try rows(site)
         let billing = try row(rows, period: "2026-Q3", touchpoint: "billing")
@@ -88,11 +94,13 @@ struct ScorecardStatisticsTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         // The fixture's newest date is 5 October 2026: Q4 2026 is in progress.
-        try site.write("content/responses/r.csv", Self.header
-            + responses("2026-02-01", promoters: 30, detractors: 30, n: 100)
-            + responses("2026-05-01", promoters: 45, detractors: 25, n: 100)
-            + responses("2026-08-01", promoters: 60, detractors: 20, n: 100)
-            + responses("2026-10-02", promoters: 20, detractors: 20, n: 40))
+        try site.write(
+            "content/responses/r.csv",
+            Self.header
+                + responses("2026-02-01", promoters: 30, detractors: 30, n: 100)
+                + responses("2026-05-01", promoters: 45, detractors: 25, n: 100)
+                + responses("2026-08-01", promoters: 60, detractors: 20, n: 100)
+                + responses("2026-10-02", promoters: 20, detractors: 20, n: 40))
         try site.build()
         let rows = try rows(site)
         let q4 = try row(rows, period: "2026-Q4")
@@ -116,7 +124,9 @@ struct ScorecardStatisticsTests {
     func staffAnswersOfASmallRoundAreHidden(_ staff: Int, _ shown: Bool) throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("content/perception/2026-10.yaml", """
+        try site.write(
+            "content/perception/2026-10.yaml",
+            """
             title: Team day, October 2026
             date: 2026-10-01
             ratings:
@@ -143,7 +153,8 @@ struct ScorecardStatisticsTests {
         // Person i gives NPS nps[i] and CSAT csat[i] at billing in Q3; person 0 answers billing
         // twice (their mean counts). Others add noise the pairing must leave out: an NPS with no
         // touchpoint answer, a CSAT with no NPS, the same ids in another quarter.
-        let nps = [10, 9, 8, 3, 6, 10, 2, 7], csat = [5, 5, 4, 2, 3, 4, 1, 3]
+        let nps = [10, 9, 8, 3, 6, 10, 2, 7]
+        let csat = [5, 5, 4, 2, 3, 4, 1, 3]
         var csv = "date,metric,score,respondent,touchpoint\n2026-08-02,csat,3,P0,billing\n"
         for (index, (promoter, satisfied)) in zip(nps, csat).enumerated() {
             csv += "2026-08-01,nps,\(promoter),P\(index),\n2026-08-01,csat,\(satisfied),P\(index),billing\n"
@@ -174,8 +185,10 @@ struct ScorecardStatisticsTests {
         #expect(scorecard.contains("What drives the score: Q3 2026"))
         #expect(scorecard.contains(#"<th scope="row"><a href="../touchpoints/billing.html">Billing</a></th><td>CSAT</td>"#))
         // Below min_n linked people, no driver is shown.
-        try site.write("cxsite.yaml", try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "min_n: 8\n", with: "min_n: 10\n"))
+        try site.write(
+            "cxsite.yaml",
+            try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "min_n: 8\n", with: "min_n: 10\n"))
         try site.build()
         #expect(!(try site.page("scorecard/index.html")).contains("What drives the score"))
     }

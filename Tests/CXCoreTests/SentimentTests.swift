@@ -1,6 +1,7 @@
-@testable import CXCore
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// Sentiment by VADER's lexicon and rules: negation, intensifiers, softeners and "but".
 struct SentimentTests {
@@ -14,11 +15,11 @@ struct SentimentTests {
     @Test(arguments: [
         ("The engineer was great", 1),
         ("Support was rude and useless", -1),
-        ("The engineer was not great", -1),                       // negation turns it
-        ("Nobody was helpful", -1),                                // …from three words away too
-        ("The router arrived on Tuesday", 0),                      // no word of feeling
+        ("The engineer was not great", -1),  // negation turns it
+        ("Nobody was helpful", -1),  // …from three words away too
+        ("The router arrived on Tuesday", 0),  // no word of feeling
         ("", 0),
-        ("The install was fine but the bill was wrong", -1),       // what follows "but" weighs more
+        ("The install was fine but the bill was wrong", -1),  // what follows "but" weighs more
         ("The bill was wrong but the engineer was brilliant", 1),
     ])
     func polarity(_ text: String, _ sign: Int) {
@@ -32,7 +33,9 @@ struct SentimentTests {
     }
 
     @Test func intensifiersRaiseAndSoftenersLower() {
-        let plain = lexicon.polarity(of: "good"), very = lexicon.polarity(of: "very good"), slightly = lexicon.polarity(of: "slightly good")
+        let plain = lexicon.polarity(of: "good")
+        let very = lexicon.polarity(of: "very good")
+        let slightly = lexicon.polarity(of: "slightly good")
         #expect(very > plain && plain > slightly && slightly > 0)
         #expect(lexicon.polarity(of: "very bad") < lexicon.polarity(of: "bad"))
     }
@@ -47,7 +50,9 @@ struct SentimentTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("content/themes.yaml", "themes:\n  - id: bill\n    name: The bill\n    match: [bill]\n")
-        try site.write("content/responses/r.csv", """
+        try site.write(
+            "content/responses/r.csv",
+            """
             date,metric,score,touchpoint,comment
             2026-08-01,nps,10,billing,"Terrible, awful bill. I hate it."
             2026-08-02,nps,2,billing,"Wonderful people, great help, love them"

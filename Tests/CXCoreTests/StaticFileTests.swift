@@ -1,7 +1,8 @@
-@testable import CXCore
 import Diagnostics
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// Pictures and files: `static/`, pictures beside the stories, the theme's binary assets, the
 /// logo; copied byte for byte, link-checked, sized.
@@ -35,8 +36,9 @@ struct StaticFileTests {
         try site.append("content/stories/fast-install.md", "\n![The handwritten complaint](handwritten.png)\n")
         try site.build()
         #expect(try Data(contentsOf: site.output.appendingPathComponent("stories/handwritten.png")) == Self.png(640, 480))
-        #expect(try site.page("stories/fast-install.html")
-            .contains(#"<img src="handwritten.png" width="640" height="480" alt="The handwritten complaint" />"#))
+        #expect(
+            try site.page("stories/fast-install.html")
+                .contains(#"<img src="handwritten.png" width="640" height="480" alt="The handwritten complaint" />"#))
         // A picture that is not there is still a broken link.
         try site.append("content/stories/fast-install.md", "\n![Gone](gone.png)\n")
         #expect(try site.build().warnings.map(\.message).contains("broken link 'gone.png': the site has no stories/gone.png"))
@@ -46,16 +48,24 @@ struct StaticFileTests {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("static/scorecard.json", Data("{}".utf8))
-        #expect(site.buildErrors().filter(\.isError).map(\.message) == ["static/scorecard.json would replace scorecard.json, which cxsite makes: rename it"])
+        #expect(
+            site.buildErrors().filter(\.isError).map(\.message) == [
+                "static/scorecard.json would replace scorecard.json, which cxsite makes: rename it"
+            ])
         try site.remove("static/scorecard.json")
         try site.write("static/logo.png", Self.png(120, 40))
         try site.append("cxsite.yaml", "logo: static/logo.png\n")
         try site.build()
         #expect(try site.page("stories/index.html").contains(#"<img class="logo" src="../logo.png" alt="" width="120" height="40"> Acme Fibre"#))
-        try site.write("cxsite.yaml", try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "logo: static/logo.png", with: "logo: static/missing.png"))
+        try site.write(
+            "cxsite.yaml",
+            try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "logo: static/logo.png", with: "logo: static/missing.png"))
         let errors = site.buildErrors().filter(\.isError)
-        #expect(errors.map(\.message) == ["logo 'static/missing.png' is not a picture in static/ (PNG, JPEG, GIF or WebP): put it there and name it as static/logo.png"])
+        #expect(
+            errors.map(\.message) == [
+                "logo 'static/missing.png' is not a picture in static/ (PNG, JPEG, GIF or WebP): put it there and name it as static/logo.png"
+            ])
         #expect(errors.first?.location?.path == "cxsite.yaml")
     }
 
@@ -66,17 +76,25 @@ struct StaticFileTests {
         try site.write("static/b.pdf", Data(count: 700_000))
         let (files, diagnostics) = StaticFiles.load(from: SiteFolder(site.folder), totalLimit: 1_048_576)
         #expect(files.isEmpty)
-        #expect(diagnostics.map(\.message) == ["the files to copy add up to 1.3 MiB, more than the 1.0 MiB a build holds in memory: host large files elsewhere and link to them"])
+        #expect(
+            diagnostics.map(\.message) == [
+                "the files to copy add up to 1.3 MiB, more than the 1.0 MiB a build holds in memory: host large files elsewhere and link to them"
+            ])
     }
 
-    @Test(arguments: [
-        ([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xF0, 0x00], ImageSize(width: 320, height: 240)),
-        ([0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03],
-         ImageSize(width: 640, height: 480)),
-        (Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0] + [0x3F, 0x01, 0x00, 0xC7, 0x00, 0x00],
-         ImageSize(width: 320, height: 200)),
-        ([0x00, 0x01, 0x02], nil),
-    ] as [([UInt8], ImageSize?)])
+    @Test(
+        arguments: [
+            ([0x47, 0x49, 0x46, 0x38, 0x39, 0x61, 0x40, 0x01, 0xF0, 0x00], ImageSize(width: 320, height: 240)),
+            (
+                [0xFF, 0xD8, 0xFF, 0xE0, 0x00, 0x04, 0x00, 0x00, 0xFF, 0xC0, 0x00, 0x11, 0x08, 0x01, 0xE0, 0x02, 0x80, 0x03],
+                ImageSize(width: 640, height: 480)
+            ),
+            (
+                Array("RIFF".utf8) + [0, 0, 0, 0] + Array("WEBPVP8X".utf8) + [10, 0, 0, 0, 0, 0, 0, 0] + [0x3F, 0x01, 0x00, 0xC7, 0x00, 0x00],
+                ImageSize(width: 320, height: 200)
+            ),
+            ([0x00, 0x01, 0x02], nil),
+        ] as [([UInt8], ImageSize?)])
     func picturesSayTheirSize(_ bytes: [UInt8], _ size: ImageSize?) {
         #expect(ImageSize(of: bytes) == size)
         #expect(ImageSize(of: [UInt8](Self.png(7, 3))) == ImageSize(width: 7, height: 3))
@@ -95,7 +113,8 @@ struct TabSeparatedTests {
         try site.remove("content/metrics/snapshots.csv")
         try site.build()
         let json = try site.page("scorecard.json")
-        #expect(json.contains(#"{"metric": "nps", "period": "2026-Q3", "segment": null, "touchpoint": null, "level": "all", "journey": null, "n": 40"#))
+        #expect(
+            json.contains(#"{"metric": "nps", "period": "2026-Q3", "segment": null, "touchpoint": null, "level": "all", "journey": null, "n": 40"#))
         #expect(json.contains(#""metric": "retention", "period": "2026-Q3""#) && json.contains(#""value": 93.1"#))
         // A bad score, and a comma where a tab belongs, are located by line and column.
         try site.write("content/responses/export.tsv", "date\tmetric\tscore\n2026-08-01\tnps\t11\n2026-08-02,nps,5\n")

@@ -6,7 +6,7 @@ import Testing
 struct StatisticsTests {
     static func close(_ a: Double?, _ b: Double?, _ tolerance: Double = 0.0001) -> Bool {
         switch (a, b) {
-        case let (a?, b?): abs(a - b) <= tolerance
+        case (let a?, let b?): abs(a - b) <= tolerance
         case (nil, nil): true
         default: false
         }
@@ -14,15 +14,17 @@ struct StatisticsTests {
 
     @Test(arguments: [
         // promoters, detractors, n → NPS, adjusted-Wald low and high
-        (6, 2, 10, 40.0, -12.585580, 74.124042),   // n′ = 13, p′ = 6.75/13, d′ = 2.75/13
-        (1, 0, 1, 100.0, -48.498649, 98.498649),   // n = 1
-        (0, 0, 1, 0.0, -60.011396, 60.011396),     // one passive
-        (50, 0, 50, 100.0, 86.644321, 100.0),      // all promoters: cut at +100
-        (0, 40, 40, -100.0, -100.0, -83.581699),   // all detractors: cut at −100
-        (25, 25, 100, 0.0, -13.655716, 13.655716), // symmetric
+        (6, 2, 10, 40.0, -12.585580, 74.124042),  // n′ = 13, p′ = 6.75/13, d′ = 2.75/13
+        (1, 0, 1, 100.0, -48.498649, 98.498649),  // n = 1
+        (0, 0, 1, 0.0, -60.011396, 60.011396),  // one passive
+        (50, 0, 50, 100.0, 86.644321, 100.0),  // all promoters: cut at +100
+        (0, 40, 40, -100.0, -100.0, -83.581699),  // all detractors: cut at −100
+        (25, 25, 100, 0.0, -13.655716, 13.655716),  // symmetric
     ])
-    func npsShowsThePlainScoreWithTheAdjustedWaldInterval(_ promoters: Int, _ detractors: Int, _ n: Int,
-                                                          _ value: Double, _ low: Double, _ high: Double) throws {
+    func npsShowsThePlainScoreWithTheAdjustedWaldInterval(
+        _ promoters: Int, _ detractors: Int, _ n: Int,
+        _ value: Double, _ low: Double, _ high: Double
+    ) throws {
         let estimate = try #require(SurveyStatistics.nps(promoters: Double(promoters), detractors: Double(detractors), n: Double(n)))
         let interval = try #require(estimate.interval)
         #expect(Self.close(estimate.value, value))
@@ -67,30 +69,36 @@ struct StatisticsTests {
         #expect(Self.close(SurveyStatistics.effectiveN(sum: sum, squares: squares), effective))
     }
 
-    @Test(arguments: [(1.0, 12.706204736), (2, 4.302652730), (5, 2.570581836), (10, 2.228138852),
-                      (29, 2.045229642), (100, 1.983971519)])
+    @Test(arguments: [
+        (1.0, 12.706204736), (2, 4.302652730), (5, 2.570581836), (10, 2.228138852),
+        (29, 2.045229642), (100, 1.983971519),
+    ])
     func studentsTQuantiles(_ degreesOfFreedom: Double, _ quantile: Double) {
         #expect(Self.close(SurveyStatistics.studentT(quantile: 0.975, degreesOfFreedom: degreesOfFreedom), quantile, 1e-7))
         #expect(Self.close(SurveyStatistics.studentT(quantile: 0.025, degreesOfFreedom: degreesOfFreedom), -quantile, 1e-7))
     }
 
     @Test(arguments: [
-        (30.0, 2.0, 36.0, 2.0, 0.033895, true),   // z = 6/√8 = 2.121
+        (30.0, 2.0, 36.0, 2.0, 0.033895, true),  // z = 6/√8 = 2.121
         (30.0, 3.0, 34.0, 3.0, 0.345779, false),  // z = 4/√18 = 0.943
-        (30.0, 3.0, 20.0, 3.0, 0.018422, true),   // falls are significant too: z = −2.357
+        (30.0, 3.0, 20.0, 3.0, 0.018422, true),  // falls are significant too: z = −2.357
     ])
-    func aChangeIsATwoSampleZTestWithItsP(_ before: Double, _ seBefore: Double, _ after: Double, _ seAfter: Double,
-                                          _ p: Double, _ significant: Bool) {
-        let change = SurveyStatistics.change(from: SurveyEstimate(value: before, standardError: seBefore),
-                                             to: SurveyEstimate(value: after, standardError: seAfter))
+    func aChangeIsATwoSampleZTestWithItsP(
+        _ before: Double, _ seBefore: Double, _ after: Double, _ seAfter: Double,
+        _ p: Double, _ significant: Bool
+    ) {
+        let change = SurveyStatistics.change(
+            from: SurveyEstimate(value: before, standardError: seBefore),
+            to: SurveyEstimate(value: after, standardError: seAfter))
         #expect(change.delta == after - before)
         #expect(Self.close(change.p, p, 1e-5))
         #expect(change.isSignificant == significant)
     }
 
     @Test func noSpreadMeansNoTest() {
-        let change = SurveyStatistics.change(from: SurveyEstimate(value: 100, standardError: 0),
-                                             to: SurveyEstimate(value: 100, standardError: 0))
+        let change = SurveyStatistics.change(
+            from: SurveyEstimate(value: 100, standardError: 0),
+            to: SurveyEstimate(value: 100, standardError: 0))
         #expect(change.z == nil && change.p == nil && !change.isSignificant)
     }
 
@@ -115,13 +123,15 @@ struct StatisticsTests {
         let squaresX: Double = xs.map { $0 * $0 }.reduce(0, +)
         let squaresY: Double = ys.map { $0 * $0 }.reduce(0, +)
         let products: Double = zip(xs, ys).map { $0 * $1 }.reduce(0, +)
-        return SurveyStatistics.correlation(n: xs.count, x: xs.reduce(0, +), y: ys.reduce(0, +),
-                                            xx: squaresX, yy: squaresY, xy: products)
+        return SurveyStatistics.correlation(
+            n: xs.count, x: xs.reduce(0, +), y: ys.reduce(0, +),
+            xx: squaresX, yy: squaresY, xy: products)
     }
 
     @Test func pearsonsRWithTheFisherZInterval() throws {
         // (1, 2), (2, 4), (3, 5), (4, 4), (5, 6): r = 0.852803; z ± 1.96/√2.
-        let xs = [1.0, 2, 3, 4, 5], ys = [2.0, 4, 5, 4, 6]
+        let xs = [1.0, 2, 3, 4, 5]
+        let ys = [2.0, 4, 5, 4, 6]
         let correlation = try #require(Self.correlation(xs, ys))
         #expect(Self.close(correlation.r, 0.852803) && Self.close(correlation.low, -0.118996) && Self.close(correlation.high, 0.990111))
         #expect(!correlation.isSignificant)  // five pairs: the interval spans 0

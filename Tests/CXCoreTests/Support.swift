@@ -115,7 +115,10 @@ struct TestSite {
         while let relative = enumerator.nextObject() as? String {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: root + "/" + relative, isDirectory: &isDirectory),
-               !isDirectory.boolValue { files[relative] = FileManager.default.contents(atPath: root + "/" + relative) }
+                !isDirectory.boolValue
+            {
+                files[relative] = FileManager.default.contents(atPath: root + "/" + relative)
+            }
         }
         return files
     }

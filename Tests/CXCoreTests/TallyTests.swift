@@ -1,7 +1,8 @@
-@testable import CXCore
 import ChildProcess
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// Survey tallies in place of raw responses: the SQL of docs/sql run by DuckDB over the same
 /// responses gives the same scorecard, and every bad tally row is a located error.
@@ -30,7 +31,8 @@ struct TallyTests {
     private func tallyWithDuckDB(_ folder: URL, weighted: Bool, respondents: Bool, journeys: Bool = false) throws {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("content/tallies"), withIntermediateDirectories: true)
         let sql = Self.repository.appendingPathComponent("docs/sql/tallies-duckdb.sql").path
-        try Self.runPython("""
+        try Self.runPython(
+            """
             import duckdb
             con = duckdb.connect()
             con.sql(\"\"\"CREATE TABLE responses AS SELECT CAST(trim(date) AS DATE) AS date, metric,
@@ -64,7 +66,8 @@ struct TallyTests {
             let drivers = (try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["drivers"] as? [[String: Any]]
             return (json.prefix { $0 != "]" }, drivers ?? [])
         }
-        let (rawMetrics, rawDrivers) = split(fromResponses), (talliedMetrics, talliedDrivers) = split(fromTallies)
+        let (rawMetrics, rawDrivers) = split(fromResponses)
+        let (talliedMetrics, talliedDrivers) = split(fromTallies)
         #expect(rawMetrics.count > 10_000 && rawMetrics == talliedMetrics)
         #expect(rawDrivers.count > 20 && rawDrivers.count == talliedDrivers.count)
         for (raw, tallied) in zip(rawDrivers, talliedDrivers) {
@@ -92,14 +95,16 @@ struct TallyTests {
         #expect(fromTallies.count == fromResponses.count)
         for (raw, tallied) in zip(fromResponses, fromTallies) {
             for key in ["value", "low", "high", "n_eff", "p"] {
-                let a = ResponseTests.number(raw[key]), b = ResponseTests.number(tallied[key])
+                let a = ResponseTests.number(raw[key])
+                let b = ResponseTests.number(tallied[key])
                 #expect(a.isNaN == b.isNaN && (a.isNaN || abs(a - b) <= 1e-9 * max(1, abs(a))), "\(key) of \(raw)")
             }
             #expect(raw["n"] as? Int == tallied["n"] as? Int)
         }
-        let weightedRow = try #require(fromTallies.first {
-            $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3" && $0["segment"] is NSNull && $0["touchpoint"] is NSNull
-        })
+        let weightedRow = try #require(
+            fromTallies.first {
+                $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3" && $0["segment"] is NSNull && $0["touchpoint"] is NSNull
+            })
         #expect(ResponseTests.number(weightedRow["n_eff"]) < 120)  // weights other than 1 lower the effective n
         #expect(weightedRow["promoters"] == nil)  // a weighted tally has no counts of people
     }
@@ -111,7 +116,10 @@ struct TallyTests {
         ("2026-Q3,ces,,,10,,,,,90,810", "2:22: sum 90 gives a mean of 9, outside the CES scale 1–7"),
         ("2026-Q3,ces,,,10,,,,,50,200", "2:25: sum_sq 200 cannot come from scores of 1–7 whose sum is 50"),
         ("2026-Q3,retention,,,10,,,,,,", "2:9: unknown metric 'retention': tallies are of nps, csat or ces (other metrics are snapshots)"),
-        ("2026-Q3,nps,smb,billing,10,6,2,2,,,", "2:17: a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)"),
+        (
+            "2026-Q3,nps,smb,billing,10,6,2,2,,,",
+            "2:17: a tally row is one group: give one of segment, touchpoint, journey and level (none for everyone)"
+        ),
         ("2026-Q3,nps,,,0,0,0,0,,,", "2:15: n '0' must be a whole number of responses, at least 1"),
         ("2026-07,nps,,,10,6,2,2,,,", "2:1: '2026-07' is a month but cxsite.yaml groups by quarter"),
     ])
@@ -126,7 +134,9 @@ struct TallyTests {
     @Test func aTallyInJSONAndItsConflictsWithResponsesAndItself() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("content/tallies/t.json", """
+        try site.write(
+            "content/tallies/t.json",
+            """
             {"tallies": [
               {"period": "2026-Q3", "metric": "nps", "n": 40, "promoters": 20, "passives": 12, "detractors": 8},
               {"period": "2026-Q3", "metric": "nps", "touchpoint": "billing", "n": 35, "promoters": 10, "passives": 10, "detractors": 15}
@@ -141,9 +151,10 @@ struct TallyTests {
         try site.write("content/responses/r.csv", "date,metric,score\n2026-08-01,csat,5\n")
         try site.write("content/tallies/v.csv", "period,metric,n,top\n2026-Q3,csat,12,9\n")
         let errors = site.buildErrors().filter(\.isError).map { "\($0.location!.path):\($0.location!.line): \($0.message)" }
-        #expect(errors.sorted() == [
-            "content/tallies/u.csv:2: nps for 2026-Q3 (touchpoint 'billing') is tallied twice: also at content/tallies/t.json:3; keep one",
-            "content/tallies/v.csv:2: csat for 2026-Q3 is both in content/responses/r.csv and in this tally: give each period from one source",
-        ])
+        #expect(
+            errors.sorted() == [
+                "content/tallies/u.csv:2: nps for 2026-Q3 (touchpoint 'billing') is tallied twice: also at content/tallies/t.json:3; keep one",
+                "content/tallies/v.csv:2: csat for 2026-Q3 is both in content/responses/r.csv and in this tally: give each period from one source",
+            ])
     }
 }

@@ -1,7 +1,8 @@
-@testable import CXCore
 import Foundation
 import Spreadsheet
 import ZIPFoundation
+
+@testable import CXCore
 
 /// Writes `.xlsx` workbooks for tests, part by part, as a spreadsheet saves them.
 enum TestWorkbook {
@@ -23,34 +24,58 @@ enum TestWorkbook {
 
     /// A workbook of sheets, each given as the XML inside `<sheetData>`, with shared strings
     /// and cell styles (`cellXfs`, by number format) when given.
-    static func workbook(sheets: [(name: String, rows: String)], hidden: Set<String> = [], sharedStrings: [String]? = nil,
-                         styles: [Int] = [0, 14], customFormats: [Int: String] = [:], date1904: Bool = false) throws -> [UInt8] {
+    static func workbook(
+        sheets: [(name: String, rows: String)], hidden: Set<String> = [], sharedStrings: [String]? = nil,
+        styles: [Int] = [0, 14], customFormats: [Int: String] = [:], date1904: Bool = false
+    ) throws -> [UInt8] {
         var parts: [(String, String)] = [
-            ("[Content_Types].xml", #"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#),
-            ("_rels/.rels", """
-            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
-            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
-            <Relationship Id="rId1" Type="\(relationshipType)/officeDocument" Target="xl/workbook.xml"/></Relationships>
-            """),
+            (
+                "[Content_Types].xml",
+                #"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>"#
+            ),
+            (
+                "_rels/.rels",
+                """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+                <Relationship Id="rId1" Type="\(relationshipType)/officeDocument" Target="xl/workbook.xml"/></Relationships>
+                """
+            ),
         ]
         var relationships = ""
         var sheetList = ""
         for (index, sheet) in sheets.enumerated() {
             let state = hidden.contains(sheet.name) ? #" state="hidden""# : ""
             sheetList += #"<sheet name="\#(escaped(sheet.name))" sheetId="\#(index + 1)"\#(state) r:id="rId\#(index + 1)"/>"#
-            relationships += #"<Relationship Id="rId\#(index + 1)" Type="\#(relationshipType)/worksheet" Target="worksheets/sheet\#(index + 1).xml"/>"#
-            parts.append(("xl/worksheets/sheet\(index + 1).xml",
-                          #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)"><sheetData>\#(sheet.rows)</sheetData></worksheet>"#))
+            relationships +=
+                #"<Relationship Id="rId\#(index + 1)" Type="\#(relationshipType)/worksheet" Target="worksheets/sheet\#(index + 1).xml"/>"#
+            parts.append(
+                (
+                    "xl/worksheets/sheet\(index + 1).xml",
+                    #"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)"><sheetData>\#(sheet.rows)</sheetData></worksheet>"#
+                ))
         }
         relationships += #"<Relationship Id="rIdStyles" Type="\#(relationshipType)/styles" Target="styles.xml"/>"#
         let formats = customFormats.sorted { $0.key < $1.key }.map { #"<numFmt numFmtId="\#($0.key)" formatCode="\#(escaped($0.value))"/>"# }.joined()
-        parts.append(("xl/styles.xml", #"<styleSheet xmlns="\#(mainNamespace)"><numFmts>\#(formats)</numFmts><cellStyleXfs><xf numFmtId="0"/></cellStyleXfs><cellXfs>\#(styles.map { #"<xf numFmtId="\#($0)" applyNumberFormat="1"/>"# }.joined())</cellXfs></styleSheet>"#))
+        parts.append(
+            (
+                "xl/styles.xml",
+                #"<styleSheet xmlns="\#(mainNamespace)"><numFmts>\#(formats)</numFmts><cellStyleXfs><xf numFmtId="0"/></cellStyleXfs><cellXfs>\#(styles.map { #"<xf numFmtId="\#($0)" applyNumberFormat="1"/>"# }.joined())</cellXfs></styleSheet>"#
+            ))
         if let sharedStrings {
             relationships += #"<Relationship Id="rIdStrings" Type="\#(relationshipType)/sharedStrings" Target="sharedStrings.xml"/>"#
             parts.append(("xl/sharedStrings.xml", #"<sst xmlns="\#(mainNamespace)">\#(sharedStrings.map { "<si>\($0)</si>" }.joined())</sst>"#))
         }
-        parts.append(("xl/workbook.xml", #"<workbook xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)"><workbookPr\#(date1904 ? #" date1904="1""# : "")/><sheets>\#(sheetList)</sheets></workbook>"#))
-        parts.append(("xl/_rels/workbook.xml.rels", #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\#(relationships)</Relationships>"#))
+        parts.append(
+            (
+                "xl/workbook.xml",
+                #"<workbook xmlns="\#(mainNamespace)" xmlns:r="\#(relationshipNamespace)"><workbookPr\#(date1904 ? #" date1904="1""# : "")/><sheets>\#(sheetList)</sheets></workbook>"#
+            ))
+        parts.append(
+            (
+                "xl/_rels/workbook.xml.rels",
+                #"<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\#(relationships)</Relationships>"#
+            ))
         return try archive(parts)
     }
 

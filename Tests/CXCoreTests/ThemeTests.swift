@@ -1,6 +1,7 @@
-@testable import CXCore
 import Foundation
 import Testing
+
+@testable import CXCore
 
 /// Themes: which comments mention them, and what they cost.
 struct ThemeTests {
@@ -26,20 +27,20 @@ struct ThemeTests {
     }
 
     private let matcher = ThemeMatcher([
-        (match: ["on hold", "queue"], exclude: ["no queue"]),   // 0: waits
+        (match: ["on hold", "queue"], exclude: ["no queue"]),  // 0: waits
         (match: ["charged twice", "double charged"], exclude: []),  // 1: double charges
-        (match: ["didn't expect that"], exclude: []),            // 2: pleasant surprise
+        (match: ["didn't expect that"], exclude: []),  // 2: pleasant surprise
     ])
 
     @Test(arguments: [
         ("Kept ON HOLD for an hour.", [0]),
-        ("I was held on the hold line", []),            // the words, but not the phrase
-        ("Queues, queues, queues.", [0]),               // plural
-        ("There was no queue at all", []),              // an exclusion rules the theme out
-        ("On hold, then charged twice!", [0, 1]),       // a comment may mention several themes
-        ("I've been double-charged", [1]),              // a hyphen is a word break
-        ("A credit, I didn’t expect that.", [2]),       // a curly apostrophe is an apostrophe
-        ("onhold", []),                                 // whole words only
+        ("I was held on the hold line", []),  // the words, but not the phrase
+        ("Queues, queues, queues.", [0]),  // plural
+        ("There was no queue at all", []),  // an exclusion rules the theme out
+        ("On hold, then charged twice!", [0, 1]),  // a comment may mention several themes
+        ("I've been double-charged", [1]),  // a hyphen is a word break
+        ("A credit, I didn’t expect that.", [2]),  // a curly apostrophe is an apostrophe
+        ("onhold", []),  // whole words only
         ("", []),
     ])
     func aCommentMentionsTheThemesWhosePhrasesItContains(_ text: String, _ themes: [Int]) {
@@ -49,7 +50,9 @@ struct ThemeTests {
     @Test func aThemesImpactIsEveryonesNPSMinusTheNPSWithoutItsMentions() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("content/themes.yaml", """
+        try site.write(
+            "content/themes.yaml",
+            """
             themes:
               - id: hold
                 name: Hold music
@@ -79,11 +82,15 @@ struct ThemeTests {
         #expect(page.contains(#"<a href="../themes/hold.html">Hold music</a>"#) && page.contains("−32.5"))
         #expect(try site.page("themes/hold.html").contains("Kept on hold for ages"))
         // The Q3 briefing names it behind the number; billing's page, where 10 mentions were, too.
-        #expect(try site.page("briefings/q3.html").contains(#"<a href="../themes/hold.html">Hold music</a> <span class="count">−32.5 NPS, 20 mentions</span>"#))
+        #expect(
+            try site.page("briefings/q3.html").contains(
+                #"<a href="../themes/hold.html">Hold music</a> <span class="count">−32.5 NPS, 20 mentions</span>"#))
         #expect(try site.page("touchpoints/billing.html").contains(#"<a href="../themes/hold.html">Hold music</a> <span class="count">10 mentions"#))
         // Below min_n mentions, no impact is shown as a finding.
-        try site.write("cxsite.yaml", try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
-            .replacingOccurrences(of: "min_n: 10\n", with: "min_n: 21\n"))
+        try site.write(
+            "cxsite.yaml",
+            try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+                .replacingOccurrences(of: "min_n: 10\n", with: "min_n: 21\n"))
         try site.build()
         #expect(try site.page("themes/index.html").contains("too few mentions (n\u{00A0}=\u{00A0}20)"))
         #expect(!(try site.page("briefings/q3.html")).contains("themes/hold.html"))
@@ -102,8 +109,11 @@ struct ThemeTests {
         var text = "Kept on hold for ages. Nobody called back"
         text.withUTF8 { counts.add(comment: $0, detractor: true) }
         let phrases = Set(counts.phrases.values.map(\.text))
-        #expect(phrases == ["kept", "kept on hold", "hold", "hold for ages", "ages", "nobody", "nobody called", "nobody called back",
-                            "called", "called back", "back"])
+        #expect(
+            phrases == [
+                "kept", "kept on hold", "hold", "hold for ages", "ages", "nobody", "nobody called", "nobody called back",
+                "called", "called back", "back",
+            ])
         #expect(counts.detractorTotal == phrases.count && counts.promoterTotal == 0)
     }
 
@@ -153,7 +163,8 @@ struct ThemeTests {
         let config = SiteConfig(title: "T", period: .quarter, touchpoints: [], metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
         var catalog = ThemeCatalog(themes: [CommentTheme(id: "queue", name: "Queues", touchpoint: nil, match: ["queue"], exclude: [])])
         catalog = ThemeCatalog(themes: catalog.themes, hash: 1)
-        let (aggregates, diagnostics, _) = ResponseAggregator(config: config, themes: catalog).aggregate([("content/responses/r.csv", url)], now: Clock.test.instant)
+        let (aggregates, diagnostics, _) = ResponseAggregator(config: config, themes: catalog).aggregate(
+            [("content/responses/r.csv", url)], now: Clock.test.instant)
         #expect(diagnostics.isEmpty)
         let totals = try #require(aggregates.themeTotals.values.first)
         #expect(totals.n == 28 * 40)

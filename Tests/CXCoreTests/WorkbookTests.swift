@@ -1,8 +1,9 @@
-@testable import CXCore
 import Diagnostics
 import Foundation
-@testable import Spreadsheet
 import Testing
+
+@testable import CXCore
+@testable import Spreadsheet
 
 /// `.xlsx` input: the reader of workbooks, and snapshots, tallies and responses kept in them.
 struct WorkbookTests {
@@ -24,8 +25,9 @@ struct WorkbookTests {
 
     /// The text of cell A1 in a sheet of one cell written as `cell`.
     static func text(of cell: String, sharedStrings: [String]? = nil, customFormats: [Int: String] = [:], date1904: Bool = false) throws -> String? {
-        let bytes = try TestWorkbook.workbook(sheets: [("Sheet1", #"<row r="1">\#(cell)</row>"#)], sharedStrings: sharedStrings,
-                                              styles: [0, 14, 164, 165], customFormats: customFormats, date1904: date1904)
+        let bytes = try TestWorkbook.workbook(
+            sheets: [("Sheet1", #"<row r="1">\#(cell)</row>"#)], sharedStrings: sharedStrings,
+            styles: [0, 14, 164, 165], customFormats: customFormats, date1904: date1904)
         let row = try rows(of: bytes).first
         return row?.cells["A1"] ?? row?.problem
     }
@@ -36,12 +38,16 @@ struct WorkbookTests {
         #expect(try Workbook(bytes: bytes).sheets.map(\.name) == ["Read me", "Responses"])
         let read = try Self.rows(of: bytes)
         #expect(read.map(\.number) == [1, 2, 3, 4])
-        #expect(read.map(\.cells) == [
-            ["A1": "date", "B1": "metric", "C1": "score", "D1": "touchpoint", "E1": "comment", "F1": "weight", "G1": "follow up"],
-            ["A2": "2026-07-01", "B2": "nps", "C2": "9", "D2": "support", "E2": "Fixed in one call — thank you!", "F2": "1.25", "G2": "TRUE"],
-            ["A3": "2026-07-02", "B3": "csat", "C3": "2", "D3": "billing", "E3": "Billed twice, “refund” took 3 weeks", "F3": "0.8", "G3": "FALSE"],
-            ["A4": "2026-07-03", "B4": "nps", "C4": "6", "E4": "Line one\nline two"],
-        ])
+        #expect(
+            read.map(\.cells) == [
+                ["A1": "date", "B1": "metric", "C1": "score", "D1": "touchpoint", "E1": "comment", "F1": "weight", "G1": "follow up"],
+                ["A2": "2026-07-01", "B2": "nps", "C2": "9", "D2": "support", "E2": "Fixed in one call — thank you!", "F2": "1.25", "G2": "TRUE"],
+                [
+                    "A3": "2026-07-02", "B3": "csat", "C3": "2", "D3": "billing", "E3": "Billed twice, “refund” took 3 weeks", "F3": "0.8",
+                    "G3": "FALSE",
+                ],
+                ["A4": "2026-07-03", "B4": "nps", "C4": "6", "E4": "Line one\nline two"],
+            ])
         #expect(read.allSatisfy { $0.problem == nil })
     }
 
@@ -69,8 +75,10 @@ struct WorkbookTests {
 
     @Test(arguments: cells)
     func aCellReadsAsItShows(cell: String, expected: String) throws {
-        #expect(try Self.text(of: cell, sharedStrings: ["<t>first</t>", "<r><t>sec</t></r><r><t>ond</t></r><rPh><t>ふり</t></rPh>"],
-                              customFormats: [164: "d mmm yyyy", 165: "0.0%"]) == expected)
+        #expect(
+            try Self.text(
+                of: cell, sharedStrings: ["<t>first</t>", "<r><t>sec</t></r><r><t>ond</t></r><rPh><t>ふり</t></rPh>"],
+                customFormats: [164: "d mmm yyyy", 165: "0.0%"]) == expected)
     }
 
     @Test func oldMacWorkbooksCountDaysFrom1904() throws {
@@ -95,18 +103,26 @@ struct WorkbookTests {
     }
 
     @Test func rowsAndCellsWithoutReferencesFollowTheOnesBefore() throws {
-        let bytes = try TestWorkbook.workbook(sheets: [("Sheet1", """
-            <row r="2"><c r="B2"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row><row r="9"/><row><c r="D10"/></row>
-            """)])
+        let bytes = try TestWorkbook.workbook(sheets: [
+            (
+                "Sheet1",
+                """
+                <row r="2"><c r="B2"><v>1</v></c><c><v>2</v></c></row><row><c><v>3</v></c></row><row r="9"/><row><c r="D10"/></row>
+                """
+            )
+        ])
         let read = try Self.rows(of: bytes)
         #expect(read.map(\.number) == [2, 3])
         #expect(read.map(\.cells) == [["B2": "1", "C2": "2"], ["A3": "3"]])
     }
 
     @Test func theFirstVisibleSheetIsReadAndANamedOneIsFoundWhateverItsCase() throws {
-        let bytes = try TestWorkbook.workbook(sheets: [("Notes", #"<row r="1"><c r="A1"><v>1</v></c></row>"#),
-                                                       ("Answers", #"<row r="1"><c r="A1"><v>2</v></c></row>"#)],
-                                              hidden: ["Notes"])
+        let bytes = try TestWorkbook.workbook(
+            sheets: [
+                ("Notes", #"<row r="1"><c r="A1"><v>1</v></c></row>"#),
+                ("Answers", #"<row r="1"><c r="A1"><v>2</v></c></row>"#),
+            ],
+            hidden: ["Notes"])
         let workbook = try Workbook(bytes: bytes)
         #expect(workbook.sheets.map(\.name) == ["Notes", "Answers"])
         #expect(workbook.firstVisibleSheet?.name == "Answers")
@@ -119,7 +135,8 @@ struct WorkbookTests {
     @Test func aLongSheetIsReadInChunksAndReadingCanStopEarly() throws {
         var xml = ""
         for row in 1...30_000 {
-            xml += #"<row r="\#(row)"><c r="A\#(row)"><v>\#(row)</v></c><c r="B\#(row)" t="inlineStr"><is><t>comment &amp; \#(row)</t></is></c></row>"#
+            xml +=
+                #"<row r="\#(row)"><c r="A\#(row)"><v>\#(row)</v></c><c r="B\#(row)" t="inlineStr"><is><t>comment &amp; \#(row)</t></is></c></row>"#
         }
         let bytes = try TestWorkbook.workbook(sheets: [("Sheet1", xml)])
         let read = try Self.rows(of: bytes)
@@ -129,41 +146,68 @@ struct WorkbookTests {
     }
 
     static let brokenWorkbooks: [(name: String, bytes: @Sendable () throws -> [UInt8], message: String)] = [
-        ("text", { Array("date,metric,score\n".utf8) },
-         "this is not an .xlsx workbook (it is not a zip archive): save it from the spreadsheet as Excel Workbook (.xlsx)"),
-        ("old .xls", { [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 100) },
-         "this is an encrypted workbook or an old .xls file: save it as .xlsx without a password"),
-        ("cut short", { Array(try TestWorkbook.workbook(sheets: [("Sheet1", "")]).dropLast(30)) },
-         "the workbook's zip archive is cut short or damaged (it has no end record): save it again"),
-        ("zip of something else", { try TestWorkbook.archive([("notes.txt", "hello")]) },
-         "the archive holds no workbook (no _rels/.rels): is this an .xlsx file?"),
-        ("document type", {
-            try TestWorkbook.workbook(sheets: [("Sheet1", #"<!DOCTYPE lol [<!ENTITY lol "lol">]><row r="1"><c r="A1"><v>1</v></c></row>"#)])
-         }, "the workbook's sheet 'Sheet1' is not valid XML: the XML declares a document type, which a workbook never does"),
-        ("undefined entity", {
-            try TestWorkbook.workbook(sheets: [("Sheet1", #"<row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row>"#)])
-         }, "the workbook's sheet 'Sheet1' is not valid XML: the entity '&lol;' is not defined in a workbook's XML"),
-        ("XML cut short", {
-            try TestWorkbook.archive([("_rels/.rels", #"<Relationships><Relationship Id="r" Type="x/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
-                                      ("xl/workbook.xml", #"<workbook><sheets><sheet name="A" r:id="r1""#)])
-         }, "the workbook's part xl/workbook.xml is not valid XML: the XML ends inside a tag"),
-        ("damaged", {
-            // Bytes flipped in the middle of the sheet's deflated data, as a bad copy leaves them.
-            var bytes = try TestWorkbook.workbook(sheets: [("Sheet1", (1...400).map { #"<row><c><v>\#($0)</v></c></row>"# }.joined())])
-            let name = Array("xl/worksheets/sheet1.xml".utf8)
-            let header = try #require(bytes.indices.first { bytes[$0...].starts(with: [0x50, 0x4B, 0x03, 0x04]) && bytes[($0 + 30)...].starts(with: name) })
-            let size = (0..<4).reduce(0) { $0 | Int(bytes[header + 18 + $1]) << (8 * $1) }
-            let data = header + 30 + name.count + Int(bytes[header + 28]) + Int(bytes[header + 29]) << 8
-            for index in (data + size / 3)..<(data + size / 3 + 8) { bytes[index] ^= 0x5A }
-            return bytes
-         }, "the workbook's sheet 'Sheet1' cannot be read: the file is damaged (its compressed data is corrupt)"),
-        ("wrong checksum", {
-            var bytes = try TestWorkbook.workbook(sheets: [("Sheet1", #"<row><c><v>1</v></c></row>"#)])
-            let name = Array("xl/worksheets/sheet1.xml".utf8)
-            let entry = try #require(bytes.indices.first { bytes[$0...].starts(with: [0x50, 0x4B, 0x01, 0x02]) && bytes[($0 + 46)...].starts(with: name) })
-            bytes[entry + 16] ^= 0xFF
-            return bytes
-         }, "the workbook's sheet 'Sheet1' cannot be read: the file is damaged (it does not match its checksum)"),
+        (
+            "text", { Array("date,metric,score\n".utf8) },
+            "this is not an .xlsx workbook (it is not a zip archive): save it from the spreadsheet as Excel Workbook (.xlsx)"
+        ),
+        (
+            "old .xls", { [0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1] + [UInt8](repeating: 0, count: 100) },
+            "this is an encrypted workbook or an old .xls file: save it as .xlsx without a password"
+        ),
+        (
+            "cut short", { Array(try TestWorkbook.workbook(sheets: [("Sheet1", "")]).dropLast(30)) },
+            "the workbook's zip archive is cut short or damaged (it has no end record): save it again"
+        ),
+        (
+            "zip of something else", { try TestWorkbook.archive([("notes.txt", "hello")]) },
+            "the archive holds no workbook (no _rels/.rels): is this an .xlsx file?"
+        ),
+        (
+            "document type",
+            {
+                try TestWorkbook.workbook(sheets: [("Sheet1", #"<!DOCTYPE lol [<!ENTITY lol "lol">]><row r="1"><c r="A1"><v>1</v></c></row>"#)])
+            }, "the workbook's sheet 'Sheet1' is not valid XML: the XML declares a document type, which a workbook never does"
+        ),
+        (
+            "undefined entity",
+            {
+                try TestWorkbook.workbook(sheets: [("Sheet1", #"<row r="1"><c r="A1" t="inlineStr"><is><t>&lol;</t></is></c></row>"#)])
+            }, "the workbook's sheet 'Sheet1' is not valid XML: the entity '&lol;' is not defined in a workbook's XML"
+        ),
+        (
+            "XML cut short",
+            {
+                try TestWorkbook.archive([
+                    ("_rels/.rels", #"<Relationships><Relationship Id="r" Type="x/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+                    ("xl/workbook.xml", #"<workbook><sheets><sheet name="A" r:id="r1""#),
+                ])
+            }, "the workbook's part xl/workbook.xml is not valid XML: the XML ends inside a tag"
+        ),
+        (
+            "damaged",
+            {
+                // Bytes flipped in the middle of the sheet's deflated data, as a bad copy leaves them.
+                var bytes = try TestWorkbook.workbook(sheets: [("Sheet1", (1...400).map { #"<row><c><v>\#($0)</v></c></row>"# }.joined())])
+                let name = Array("xl/worksheets/sheet1.xml".utf8)
+                let header = try #require(
+                    bytes.indices.first { bytes[$0...].starts(with: [0x50, 0x4B, 0x03, 0x04]) && bytes[($0 + 30)...].starts(with: name) })
+                let size = (0..<4).reduce(0) { $0 | Int(bytes[header + 18 + $1]) << (8 * $1) }
+                let data = header + 30 + name.count + Int(bytes[header + 28]) + Int(bytes[header + 29]) << 8
+                for index in (data + size / 3)..<(data + size / 3 + 8) { bytes[index] ^= 0x5A }
+                return bytes
+            }, "the workbook's sheet 'Sheet1' cannot be read: the file is damaged (its compressed data is corrupt)"
+        ),
+        (
+            "wrong checksum",
+            {
+                var bytes = try TestWorkbook.workbook(sheets: [("Sheet1", #"<row><c><v>1</v></c></row>"#)])
+                let name = Array("xl/worksheets/sheet1.xml".utf8)
+                let entry = try #require(
+                    bytes.indices.first { bytes[$0...].starts(with: [0x50, 0x4B, 0x01, 0x02]) && bytes[($0 + 46)...].starts(with: name) })
+                bytes[entry + 16] ^= 0xFF
+                return bytes
+            }, "the workbook's sheet 'Sheet1' cannot be read: the file is damaged (it does not match its checksum)"
+        ),
     ]
 
     @Test(arguments: brokenWorkbooks.indices)
@@ -192,8 +236,9 @@ struct WorkbookTests {
             try convert(site, path)
         }
         // A workbook with macros is read as one without: only its cells are.
-        try FileManager.default.moveItem(at: site.folder.appendingPathComponent("content/responses/2026-Q2.xlsx"),
-                                         to: site.folder.appendingPathComponent("content/responses/2026-Q2.xlsm"))
+        try FileManager.default.moveItem(
+            at: site.folder.appendingPathComponent("content/responses/2026-Q2.xlsx"),
+            to: site.folder.appendingPathComponent("content/responses/2026-Q2.xlsm"))
         try site.build()
         let fromWorkbooks = try site.outputFiles()
         #expect(fromWorkbooks.keys.sorted() == fromCSV.keys.sorted())
@@ -215,19 +260,29 @@ struct WorkbookTests {
             <c r="D7" t="inlineStr"><is><t>bell_x0007_</t></is></c></row>
             """
         try site.write("content/responses/q3.xlsx", Data(TestWorkbook.workbook(sheets: [("Q3 answers", rows)])))
-        try site.write("content/metrics/q3.xlsx", Data(TestWorkbook.workbook(sheets: [("Snapshots", """
-            <row r="1"><c r="A1" t="inlineStr"><is><t>period</t></is></c><c r="B1" t="inlineStr"><is><t>metric</t></is></c>\
-            <c r="C1" t="inlineStr"><is><t>value</t></is></c></row>
-            <row r="2"><c r="A2" s="1"><v>46266</v></c><c r="B2" t="inlineStr"><is><t>retention</t></is></c><c r="C2"><v>90</v></c></row>
-            """)])))
+        try site.write(
+            "content/metrics/q3.xlsx",
+            Data(
+                TestWorkbook.workbook(sheets: [
+                    (
+                        "Snapshots",
+                        """
+                        <row r="1"><c r="A1" t="inlineStr"><is><t>period</t></is></c><c r="B1" t="inlineStr"><is><t>metric</t></is></c>\
+                        <c r="C1" t="inlineStr"><is><t>value</t></is></c></row>
+                        <row r="2"><c r="A2" s="1"><v>46266</v></c><c r="B2" t="inlineStr"><is><t>retention</t></is></c><c r="C2"><v>90</v></c></row>
+                        """
+                    )
+                ])))
         let errors = site.buildErrors().filter(\.isError).map { "\($0.location!):\($0.notes.map { " (\($0.message))" }.joined()) \($0.message)" }
-        #expect(errors == [
-            "content/metrics/q3.xlsx:2:1: (in sheet 'Snapshots', cell A2) '2026-09-01' is a date, not a period: the spreadsheet took what was typed for a date; format the column as text and type 2026-Q3",
-            "content/responses/q3.xlsx:3:3: (in sheet 'Q3 answers', cell C3) the score 'eleven' is not a whole number",
-            "content/responses/q3.xlsx:5:3: (in sheet 'Q3 answers', cell C5) the cell holds the error #DIV/0!: correct its formula, or clear the cell",
-            "content/responses/q3.xlsx:6:6: (in sheet 'Q3 answers', cell F6) a value in column F, right of the header's last column (D): give the column a name, or clear the cell",
-            "content/responses/q3.xlsx:7:4: (in sheet 'Q3 answers', cell D7) a control character (U+0007) cannot appear in a site's text: remove it",
-        ].sorted())
+        #expect(
+            errors
+                == [
+                    "content/metrics/q3.xlsx:2:1: (in sheet 'Snapshots', cell A2) '2026-09-01' is a date, not a period: the spreadsheet took what was typed for a date; format the column as text and type 2026-Q3",
+                    "content/responses/q3.xlsx:3:3: (in sheet 'Q3 answers', cell C3) the score 'eleven' is not a whole number",
+                    "content/responses/q3.xlsx:5:3: (in sheet 'Q3 answers', cell C5) the cell holds the error #DIV/0!: correct its formula, or clear the cell",
+                    "content/responses/q3.xlsx:6:6: (in sheet 'Q3 answers', cell F6) a value in column F, right of the header's last column (D): give the column a name, or clear the cell",
+                    "content/responses/q3.xlsx:7:4: (in sheet 'Q3 answers', cell D7) a control character (U+0007) cannot appear in a site's text: remove it",
+                ].sorted())
     }
 
     @Test func cxsiteYamlCanNameTheSheetToRead() throws {
@@ -236,7 +291,10 @@ struct WorkbookTests {
         let answers = """
             <row r="1"><c r="A1" t="inlineStr"><is><t>date</t></is></c><c r="B1" t="inlineStr"><is><t>metric</t></is></c>\
             <c r="C1" t="inlineStr"><is><t>score</t></is></c></row>
-            """ + (2...41).map { #"<row r="\#($0)"><c r="A\#($0)" s="1"><v>46236</v></c><c r="B\#($0)" t="inlineStr"><is><t>nps</t></is></c><c r="C\#($0)"><v>\#($0 % 11)</v></c></row>"# }.joined()
+            """
+            + (2...41).map {
+                #"<row r="\#($0)"><c r="A\#($0)" s="1"><v>46236</v></c><c r="B\#($0)" t="inlineStr"><is><t>nps</t></is></c><c r="C\#($0)"><v>\#($0 % 11)</v></c></row>"#
+            }.joined()
         let notes = #"<row r="1"><c r="A1" t="inlineStr"><is><t>Exported from the survey tool</t></is></c></row>"#
         try site.write("content/responses/export.xlsx", Data(TestWorkbook.workbook(sheets: [("Notes", notes), ("Answers", answers)])))
         #expect(site.buildErrors().map(\.message) == ["the header has no date, metric, score column: response files start with date,metric,score"])
@@ -246,24 +304,28 @@ struct WorkbookTests {
         #expect(try site.page("scorecard.json").contains(#""n": 40"#))
 
         let config = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
-        try site.write("cxsite.yaml", config.replacingOccurrences(of: "sheet: answers", with: "sheet: Summary") + """
-              - file: content/responses/gone.xlsx
-                sheet: Answers
+        try site.write(
+            "cxsite.yaml",
+            config.replacingOccurrences(of: "sheet: answers", with: "sheet: Summary") + """
+                  - file: content/responses/gone.xlsx
+                    sheet: Answers
 
-            """)
+                """)
         /// The line of cxsite.yaml, as it is now, that holds `text`.
         func line(_ text: String) throws -> Int {
             let lines = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8).split(separator: "\n")
             return (lines.firstIndex { $0.contains(text) } ?? -1) + 1
         }
-        #expect(site.buildErrors().map { "\($0.location!): \($0.message)" }.sorted() == [
-            "cxsite.yaml:\(try line("sheet: Summary")):12: content/responses/export.xlsx has no sheet 'Summary': its sheets are 'Notes', 'Answers'",
-            "cxsite.yaml:\(try line("gone.xlsx")):11: 'sheets' names content/responses/gone.xlsx, which the site does not have",
-        ])
+        #expect(
+            site.buildErrors().map { "\($0.location!): \($0.message)" }.sorted() == [
+                "cxsite.yaml:\(try line("sheet: Summary")):12: content/responses/export.xlsx has no sheet 'Summary': its sheets are 'Notes', 'Answers'",
+                "cxsite.yaml:\(try line("gone.xlsx")):11: 'sheets' names content/responses/gone.xlsx, which the site does not have",
+            ])
 
         try site.write("cxsite.yaml", config + "  - file: content/stories/notes.csv\n    sheet: Answers\n")
-        #expect(site.buildErrors().map { "\($0.location!): \($0.message)" } == [
-            "cxsite.yaml:\(try line("notes.csv")):11: 'content/stories/notes.csv' is not a workbook cxsite reads: name an .xlsx file in content/metrics, content/tallies, content/responses",
-        ])
+        #expect(
+            site.buildErrors().map { "\($0.location!): \($0.message)" } == [
+                "cxsite.yaml:\(try line("notes.csv")):11: 'content/stories/notes.csv' is not a workbook cxsite reads: name an .xlsx file in content/metrics, content/tallies, content/responses"
+            ])
     }
 }

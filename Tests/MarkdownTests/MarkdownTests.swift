@@ -1,6 +1,6 @@
 import Markdown
-import Testing
 import TestSupport
+import Testing
 
 /// cmark-gfm through the wrapper: extensions, safety, links and summaries.
 struct MarkdownTests {
@@ -55,10 +55,14 @@ struct MarkdownTests {
     /// Opting in to raw HTML never lets a script, handler, refresh or dangerous URL through,
     /// however the HTML is shaped to make the sanitiser and the browser read it differently.
     @Test(arguments: [
-        ("<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
-         "&lt;noscript><p title=\"&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;\">&lt;/noscript>"),
-        ("<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-         "&lt;meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">"),
+        (
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+            "&lt;noscript><p title=\"&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;\">&lt;/noscript>"
+        ),
+        (
+            "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+            "&lt;meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">"
+        ),
         ("<!-- <p title=\"--> <img src=x onerror=alert(1)> \">", " <img src=\"x\"> \">"),
         ("<svg><a xlink:href=\"javascript:alert(1)\">x</a></svg>", "&lt;svg><a>x</a>&lt;/svg>"),
         ("<style>*{background:url(javascript:alert(1))}</style>", "&lt;style>*{background:url(javascript:alert(1))}&lt;/style>"),
@@ -113,9 +117,12 @@ struct MarkdownTests {
     /// The excerpt is gathered as cmark-gfm's plain-text renderer prints it (checked against
     /// `cmark-gfm -t plaintext`), but in one pass.
     @Test func theSummaryReadsEveryKindOfInline() {
-        let markdown = "Hello *em* **strong** ~~strike~~ `code` [link](http://x) ![alt *x*](y.png) <b>html</b> &amp; \"quotes\"\nsoft\\\nhard https://auto.link\n"
+        let markdown =
+            "Hello *em* **strong** ~~strike~~ `code` [link](http://x) ![alt *x*](y.png) <b>html</b> &amp; \"quotes\"\nsoft\\\nhard https://auto.link\n"
         for renderer in [MarkdownRenderer(), MarkdownRenderer(allowsRawHTML: true)] {
-            #expect(renderer.render(markdown).summary == "Hello em strong ~strike~ code link alt x html & \u{201C}quotes\u{201D} soft hard https://auto.link")
+            #expect(
+                renderer.render(markdown).summary
+                    == "Hello em strong ~strike~ code link alt x html & \u{201C}quotes\u{201D} soft hard https://auto.link")
         }
     }
 
@@ -130,20 +137,36 @@ struct MarkdownTests {
     }
 
     @Test(arguments: [
-        ("|" + String(repeating: "a|", count: 10_000) + "\n|" + String(repeating: "-|", count: 10_000) + "\n",
-         MarkdownLimits.Problem(message: "a table row with more than 300 cells: cxsite renders tables of at most 300 columns", line: 1, column: 1)),
-        ("Intro\n\n| a | b |\n|---|---|\n" + String(repeating: "| 1 | 2 |\n", count: 60_000),
-         MarkdownLimits.Problem(message: "tables with more than 100000 cells in all: split them over several stories, or link to the data",
-                                line: 50_003, column: 1)),
-        ("|" + String(repeating: "h|", count: 300) + "\n|" + String(repeating: "-|", count: 300) + "\n" + String(repeating: "x\n", count: 400),
-         MarkdownLimits.Problem(message: "tables with more than 100000 cells in all: split them over several stories, or link to the data",
-                                line: 334, column: 1)),
-        ("> |" + String(repeating: "a|", count: 400) + "\n> |" + String(repeating: "-|", count: 400) + "\n",
-         MarkdownLimits.Problem(message: "a table row with more than 300 cells: cxsite renders tables of at most 300 columns", line: 1, column: 1)),
-        (String(repeating: "> ", count: 65) + "x\n",
-         MarkdownLimits.Problem(message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 1, column: 129)),
-        ("text\n\n" + String(repeating: "- ", count: 70) + "x\n",
-         MarkdownLimits.Problem(message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 3, column: 129)),
+        (
+            "|" + String(repeating: "a|", count: 10_000) + "\n|" + String(repeating: "-|", count: 10_000) + "\n",
+            MarkdownLimits.Problem(message: "a table row with more than 300 cells: cxsite renders tables of at most 300 columns", line: 1, column: 1)
+        ),
+        (
+            "Intro\n\n| a | b |\n|---|---|\n" + String(repeating: "| 1 | 2 |\n", count: 60_000),
+            MarkdownLimits.Problem(
+                message: "tables with more than 100000 cells in all: split them over several stories, or link to the data",
+                line: 50_003, column: 1)
+        ),
+        (
+            "|" + String(repeating: "h|", count: 300) + "\n|" + String(repeating: "-|", count: 300) + "\n" + String(repeating: "x\n", count: 400),
+            MarkdownLimits.Problem(
+                message: "tables with more than 100000 cells in all: split them over several stories, or link to the data",
+                line: 334, column: 1)
+        ),
+        (
+            "> |" + String(repeating: "a|", count: 400) + "\n> |" + String(repeating: "-|", count: 400) + "\n",
+            MarkdownLimits.Problem(message: "a table row with more than 300 cells: cxsite renders tables of at most 300 columns", line: 1, column: 1)
+        ),
+        (
+            String(repeating: "> ", count: 65) + "x\n",
+            MarkdownLimits.Problem(
+                message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 1, column: 129)
+        ),
+        (
+            "text\n\n" + String(repeating: "- ", count: 70) + "x\n",
+            MarkdownLimits.Problem(
+                message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 3, column: 129)
+        ),
     ])
     func shapesThatCostCmarkOutOfProportionAreRefused(_ markdown: String, _ problem: MarkdownLimits.Problem) {
         #expect(MarkdownLimits.problem(in: markdown) == problem)
@@ -153,7 +176,8 @@ struct MarkdownTests {
     /// A tag whose attribute never closes swallows the rest of its HTML block in a browser:
     /// all of it shows as text.
     @Test func aTagThatNeverEndsShowsAsText() {
-        #expect(MarkdownRenderer(allowsRawHTML: true).render("<div>\n<b title=\"unclosed>x\n</div>\n").html
+        #expect(
+            MarkdownRenderer(allowsRawHTML: true).render("<div>\n<b title=\"unclosed>x\n</div>\n").html
                 == "<div>\n&lt;b title=\"unclosed>x\n&lt;/div>\n")
     }
 

@@ -14,14 +14,16 @@ struct DataTests {
 
     @Test func jsonDocumentsKeepIntegersAndBooleans() throws {
         let data = try MustacheValue(json: Data(#"{"n": 85, "x": 1.5, "ok": true, "list": [1, 2], "none": null}"#.utf8))
-        #expect(try Template("{{n}} {{x}} {{#ok}}yes{{/ok}} {{#list}}[{{.}}]{{/list}} {{^none}}-{{/none}}").render(data)
+        #expect(
+            try Template("{{n}} {{x}} {{#ok}}yes{{/ok}} {{#list}}[{{.}}]{{/list}} {{^none}}-{{/none}}").render(data)
                 == "85 1.5 yes [1][2] -")
     }
 
     @Test func yamlDocumentsResolveScalars() throws {
         let data = try MustacheValue(yaml: "n: 85\nx: 1.5\nok: true\nquoted: 'true'\nlist: [a, b]\nnone: ~\n")
-        #expect(try Template("{{n}} {{x}} {{#ok}}yes{{/ok}} {{quoted}} {{#list}}{{.}}{{/list}} {{^none}}-{{/none}}")
-            .render(data) == "85 1.5 yes true ab -")
+        #expect(
+            try Template("{{n}} {{x}} {{#ok}}yes{{/ok}} {{quoted}} {{#list}}{{.}}{{/list}} {{^none}}-{{/none}}")
+                .render(data) == "85 1.5 yes true ab -")
     }
 
     @Test func escapingCoversQuotesForAttributes() {
@@ -33,7 +35,8 @@ struct DataTests {
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("partials"), withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         try "<main>{{$body}}{{/body}}</main>".write(to: folder.appendingPathComponent("layout.mustache"), atomically: true, encoding: .utf8)
-        try "{{<layout}}{{$body}}{{>partials/card}}{{/body}}{{/layout}}".write(to: folder.appendingPathComponent("page.mustache"), atomically: true, encoding: .utf8)
+        try "{{<layout}}{{$body}}{{>partials/card}}{{/body}}{{/layout}}".write(
+            to: folder.appendingPathComponent("page.mustache"), atomically: true, encoding: .utf8)
         try "<p>{{title}}</p>".write(to: folder.appendingPathComponent("partials/card.mustache"), atomically: true, encoding: .utf8)
         let set = try TemplateSet(directory: folder)
         #expect(try set.render("page", ["title": "<Q3>"]) == "<main><p>&lt;Q3&gt;</p></main>")

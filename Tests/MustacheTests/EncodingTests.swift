@@ -22,9 +22,12 @@ struct EncodingTests {
     }
 
     @Test func structsBecomeObjectsKeyedByTheirPropertyNames() throws {
-        let value = try MustacheValue(encoding: Person(name: "Ana", age: 41, nickname: nil, score: 8.5, tags: ["a", "b"],
-                                                       pet: Pet(kind: "cat")))
-        #expect(try Template("{{name}} {{age}} {{score}} {{#tags}}[{{.}}]{{/tags}} {{pet.kind}}").render(value)
+        let value = try MustacheValue(
+            encoding: Person(
+                name: "Ana", age: 41, nickname: nil, score: 8.5, tags: ["a", "b"],
+                pet: Pet(kind: "cat")))
+        #expect(
+            try Template("{{name}} {{age}} {{score}} {{#tags}}[{{.}}]{{/tags}} {{pet.kind}}").render(value)
                 == "Ana 41 8.5 [a][b] cat")
     }
 

@@ -12,49 +12,65 @@ struct ErrorTests {
     }
 
     static let syntaxCases: [SyntaxCase] = [
-        SyntaxCase(kind: "unclosed section", template: "<ul>\n  {{#stories}}\n  <li>{{title}}</li>\n</ul>\n", expected: """
-            page.mustache:2:3: error: unclosed section 'stories': no '{{/stories}}' before the end of the template
-              {{#stories}}
-              ^
-            """),
-        SyntaxCase(kind: "mismatched close", template: "{{#a}}\n x {{/b}}\n", expected: """
-            page.mustache:2:4: error: closing tag '{{/b}}' does not match '{{#a}}' opened at page.mustache:1:1
-             x {{/b}}
-               ^
-            page.mustache:1:1: note: '{{#a}}' opened here
-            {{#a}}
-            ^
-            """),
-        SyntaxCase(kind: "close without open", template: "text {{/x}}", expected: """
-            page.mustache:1:6: error: unexpected closing tag '{{/x}}': no section is open
-            text {{/x}}
-                 ^
-            """),
-        SyntaxCase(kind: "unclosed tag", template: "Hello\n\t{{name", expected: """
-            page.mustache:2:2: error: unclosed tag: no '}}' after '{{'
-            \t{{name
-            \t^
-            """),
-        SyntaxCase(kind: "empty tag", template: "a {{ }} b", expected: """
-            page.mustache:1:3: error: empty tag: a name is missing between the delimiters
-            a {{ }} b
-              ^
-            """),
-        SyntaxCase(kind: "name with a space", template: "{{first name}}", expected: """
-            page.mustache:1:1: error: invalid name 'first name': names cannot contain spaces
-            {{first name}}
-            ^
-            """),
-        SyntaxCase(kind: "bad delimiters", template: "x\n{{=<%=}}", expected: """
-            page.mustache:2:1: error: invalid set-delimiters tag: expected two delimiters separated by a space, as in '{{=<% %>=}}'
-            {{=<%=}}
-            ^
-            """),
-        SyntaxCase(kind: "unclosed parent", template: "é {{<layout}}{{$body}}x{{/body}}", expected: """
-            page.mustache:1:3: error: unclosed parent 'layout': no '{{/layout}}' before the end of the template
-            é {{<layout}}{{$body}}x{{/body}}
-              ^
-            """),
+        SyntaxCase(
+            kind: "unclosed section", template: "<ul>\n  {{#stories}}\n  <li>{{title}}</li>\n</ul>\n",
+            expected: """
+                page.mustache:2:3: error: unclosed section 'stories': no '{{/stories}}' before the end of the template
+                  {{#stories}}
+                  ^
+                """),
+        SyntaxCase(
+            kind: "mismatched close", template: "{{#a}}\n x {{/b}}\n",
+            expected: """
+                page.mustache:2:4: error: closing tag '{{/b}}' does not match '{{#a}}' opened at page.mustache:1:1
+                 x {{/b}}
+                   ^
+                page.mustache:1:1: note: '{{#a}}' opened here
+                {{#a}}
+                ^
+                """),
+        SyntaxCase(
+            kind: "close without open", template: "text {{/x}}",
+            expected: """
+                page.mustache:1:6: error: unexpected closing tag '{{/x}}': no section is open
+                text {{/x}}
+                     ^
+                """),
+        SyntaxCase(
+            kind: "unclosed tag", template: "Hello\n\t{{name",
+            expected: """
+                page.mustache:2:2: error: unclosed tag: no '}}' after '{{'
+                \t{{name
+                \t^
+                """),
+        SyntaxCase(
+            kind: "empty tag", template: "a {{ }} b",
+            expected: """
+                page.mustache:1:3: error: empty tag: a name is missing between the delimiters
+                a {{ }} b
+                  ^
+                """),
+        SyntaxCase(
+            kind: "name with a space", template: "{{first name}}",
+            expected: """
+                page.mustache:1:1: error: invalid name 'first name': names cannot contain spaces
+                {{first name}}
+                ^
+                """),
+        SyntaxCase(
+            kind: "bad delimiters", template: "x\n{{=<%=}}",
+            expected: """
+                page.mustache:2:1: error: invalid set-delimiters tag: expected two delimiters separated by a space, as in '{{=<% %>=}}'
+                {{=<%=}}
+                ^
+                """),
+        SyntaxCase(
+            kind: "unclosed parent", template: "é {{<layout}}{{$body}}x{{/body}}",
+            expected: """
+                page.mustache:1:3: error: unclosed parent 'layout': no '{{/layout}}' before the end of the template
+                é {{<layout}}{{$body}}x{{/body}}
+                  ^
+                """),
     ]
 
     @Test(arguments: syntaxCases)
@@ -74,11 +90,12 @@ struct ErrorTests {
         let errors = #expect(throws: DiagnosticList.self) {
             try TemplateSet(sources: ["page": "line one\n  {{<layuot}}{{/layuot}}\n", "layout": "x"])
         }
-        #expect(errors?.description == """
-            page.mustache:2:3: error: unknown parent 'layuot': no template 'layuot.mustache'
-              {{<layuot}}{{/layuot}}
-              ^
-            """)
+        #expect(
+            errors?.description == """
+                page.mustache:2:3: error: unknown parent 'layuot': no template 'layuot.mustache'
+                  {{<layuot}}{{/layuot}}
+                  ^
+                """)
     }
 
     @Test(arguments: [
@@ -86,8 +103,10 @@ struct ErrorTests {
         ("pair", ["ping": "{{>pong}}", "pong": "{{>ping}}"], "ping", "ping → pong → ping → …"),
         ("parent", ["child": "{{<child}}{{/child}}"], "child", "child → child → …"),
     ])
-    func unboundedRecursionEndsWithAnError(_ label: String, _ sources: [String: String], _ start: String,
-                                           _ chainExcerpt: String) throws {
+    func unboundedRecursionEndsWithAnError(
+        _ label: String, _ sources: [String: String], _ start: String,
+        _ chainExcerpt: String
+    ) throws {
         let set = try TemplateSet(sources: sources)
         let errors = #expect(throws: DiagnosticList.self, "\(label)") { try set.render(start, [:]) }
         let message = errors?.diagnostics.first?.message ?? ""
@@ -108,10 +127,11 @@ struct ErrorTests {
         let errors = #expect(throws: DiagnosticList.self) {
             try set.render("page", data, options: RenderOptions(strict: true))
         }
-        #expect(errors?.diagnostics.map { "\($0.location!): error: \($0.message)" } == [
-            "page.mustache:2:11: error: 'nmae' resolves to nothing",
-            "page.mustache:3:1: error: unknown partial 'footer': no template 'footer.mustache'",
-        ])
+        #expect(
+            errors?.diagnostics.map { "\($0.location!): error: \($0.message)" } == [
+                "page.mustache:2:11: error: 'nmae' resolves to nothing",
+                "page.mustache:3:1: error: unknown partial 'footer': no template 'footer.mustache'",
+            ])
         #expect(set.missingPartials().count == 1)
     }
 
@@ -130,7 +150,9 @@ struct ErrorTests {
         let error = #expect(throws: RenderBudgetExceeded.self) {
             try template.render(.object(["a": items]), options: RenderOptions(maximumSteps: 1_000_000))
         }
-        #expect(error?.diagnostic.message == "rendering 't' stopped after more than 1 million steps: sections nested inside lists repeat multiplicatively; nest fewer")
+        #expect(
+            error?.diagnostic.message
+                == "rendering 't' stopped after more than 1 million steps: sections nested inside lists repeat multiplicatively; nest fewer")
         #expect(error?.diagnostic.location?.line == 1)
     }
 }

@@ -6,8 +6,9 @@ import Testing
 /// Runs every case of the official Mustache spec (v1.4, required and optional modules) from
 /// `../shared/mustache-spec/` beside the checkout. The files are read in place, never copied.
 struct SpecConformanceTests {
-    @Test(.enabled(if: Spec.isAvailable, "the Mustache spec is not at ../shared/mustache-spec/: conformance not checked"),
-          arguments: Spec.cases)
+    @Test(
+        .enabled(if: Spec.isAvailable, "the Mustache spec is not at ../shared/mustache-spec/: conformance not checked"),
+        arguments: Spec.cases)
     func specCase(_ specCase: Spec.Case) throws {
         let partials = try TemplateSet(sources: specCase.partials)
         let template = try Template(specCase.template)
@@ -18,8 +19,11 @@ struct SpecConformanceTests {
     @Test(.enabled(if: Spec.isAvailable, "the Mustache spec is not at ../shared/mustache-spec/"))
     func allNineFilesArePresent() {
         let files = Set(Spec.cases.map(\.file))
-        #expect(files == ["comments", "delimiters", "interpolation", "inverted", "partials", "sections",
-                          "~dynamic-names", "~inheritance", "~lambdas"])
+        #expect(
+            files == [
+                "comments", "delimiters", "interpolation", "inverted", "partials", "sections",
+                "~dynamic-names", "~inheritance", "~lambdas",
+            ])
         #expect(Spec.cases.count >= 194)
     }
 }
@@ -47,10 +51,12 @@ enum Spec {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: folder.path) else { return [] }
         return names.filter { $0.hasSuffix(".json") }.sorted().flatMap { name -> [Case] in
             guard let data = try? Data(contentsOf: folder.appendingPathComponent(name)),
-                  let file = try? JSONDecoder().decode(File.self, from: data) else { return [] }
+                let file = try? JSONDecoder().decode(File.self, from: data)
+            else { return [] }
             return file.tests.map {
-                Case(file: String(name.dropLast(5)), name: $0.name, template: $0.template, data: $0.data,
-                     partials: $0.partials ?? [:], expected: $0.expected)
+                Case(
+                    file: String(name.dropLast(5)), name: $0.name, template: $0.template, data: $0.data,
+                    partials: $0.partials ?? [:], expected: $0.expected)
             }
         }
     }()
@@ -79,7 +85,15 @@ enum Spec {
         case "Interpolation - Expansion": MustacheLambda { "{{planet}}" }
         case "Interpolation - Alternate Delimiters": MustacheLambda { "|planet| => {{planet}}" }
         case "Interpolation - Multiple Calls":
-            { let calls = Mutex(0); return MustacheLambda { calls.withLock { $0 += 1; return String($0) } } }()
+            {
+                let calls = Mutex(0)
+                return MustacheLambda {
+                    calls.withLock {
+                        $0 += 1
+                        return String($0)
+                    }
+                }
+            }()
         case "Escaping": MustacheLambda { ">" }
         case "Section": MustacheLambda(section: { $0 == "{{x}}" ? "yes" : "no" })
         case "Section - Expansion": MustacheLambda(section: { $0 + "{{planet}}" + $0 })

@@ -1,7 +1,8 @@
 import CXCore
 import Foundation
-@testable import Serve
 import Testing
+
+@testable import Serve
 
 /// The preview server's request reader: bounded, linear, and the same whatever pieces the
 /// bytes arrive in (issue #12: a 200 KB request line took 23 s and froze the server).
@@ -12,9 +13,13 @@ struct HTTPRequestHeadTests {
 
     @Test func aRequestIsReadWithItsFields() {
         let text = "GET /stories/a.html?x=1 HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\naccept: */*\r\n\r\n"
-        #expect(read(text) == .head(HTTPRequestHead(method: "GET", target: "/stories/a.html?x=1", version: "HTTP/1.1",
-                                                    fields: ["host": "localhost", "accept": "text/html, */*"]),
-                                    length: text.utf8.count))
+        #expect(
+            read(text)
+                == .head(
+                    HTTPRequestHead(
+                        method: "GET", target: "/stories/a.html?x=1", version: "HTTP/1.1",
+                        fields: ["host": "localhost", "accept": "text/html, */*"]),
+                    length: text.utf8.count))
     }
 
     static let refusals: [(String, HTTPRequestHead.Reading)] = [
@@ -67,12 +72,13 @@ struct HTTPRequestHeadTests {
     }
 
     /// The seeds of the request fuzzer and what it ever crashed on.
-    @Test(arguments: try ["corpus", "crashes"].flatMap { kind in
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("Fuzz/\(kind)/request")
-        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
-            .map { folder.appendingPathComponent($0).path }
-    })
+    @Test(
+        arguments: try ["corpus", "crashes"].flatMap { kind in
+            let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("Fuzz/\(kind)/request")
+            return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { !$0.hasPrefix(".") }.sorted()
+                .map { folder.appendingPathComponent($0).path }
+        })
     func fuzzInputsReadTheSameInPieces(_ path: String) throws {
         ServeFuzzEntryPoints.request(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
     }

@@ -1,9 +1,11 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-#endif
-@testable import Serve
 import Testing
+
+@testable import Serve
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The preview server's connections, with its deadlines passed in: a test need not wait the
 /// ten seconds a browser is given.

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How the cost of some work grows with its input, measured without a wall-clock limit: the

@@ -9,7 +9,9 @@ public enum Authoring {
         let period = Period(containing: today, kind: .quarter)
         let earlier = Day(secondsSince1970: (today.daysSinceEpoch - 9) * 86_400)
         var files: [(String, String)] = [
-            ("cxsite.yaml", """
+            (
+                "cxsite.yaml",
+                """
                 title: My company — CX briefing
                 period: quarter            # or month
                 touchpoints:               # every place customers meet you
@@ -42,25 +44,42 @@ public enum Authoring {
                 markdown:
                   unsafe: false            # raw HTML in markdown stays off unless true
 
-                """),
-            ("content/stories/first-failure.md", story(
-                title: "The engineer came, but the order had the wrong address", date: earlier, outcome: .failure,
-                touchpoints: ["website", "installation", "support"], customer: "A new customer",
-                quote: "I took the morning off and spent it on the phone.",
-                sections: ["The order was placed online with the customer's old address. The engineer went there, "
-                           + "and the customer waited at home all morning.",
-                           "Support rebooked the visit for the next day and credited a month's fee.",
-                           "The order form never asks whether the installation address differs from the billing one."])),
-            ("content/stories/first-success.md", story(
-                title: "Support fixed the router on the first call", date: today, outcome: .success,
-                touchpoints: ["support"], customer: "A customer of six years",
-                quote: "Ten minutes, one call, done. That is how it should be.",
-                sections: ["The router dropped every evening. The agent saw the pattern in the line log during the call.",
-                           "A firmware update, pushed while the customer waited, and a follow-up text a week later.",
-                           "The line log answers most evening-dropout calls on the first call."])),
-            ("content/briefings/first-briefing.md", briefing(title: "\(period.label) review", date: today, period: period,
-                                                            success: "first-success", failure: "first-failure")),
-            ("content/metrics/\(period).csv", """
+                """
+            ),
+            (
+                "content/stories/first-failure.md",
+                story(
+                    title: "The engineer came, but the order had the wrong address", date: earlier, outcome: .failure,
+                    touchpoints: ["website", "installation", "support"], customer: "A new customer",
+                    quote: "I took the morning off and spent it on the phone.",
+                    sections: [
+                        "The order was placed online with the customer's old address. The engineer went there, "
+                            + "and the customer waited at home all morning.",
+                        "Support rebooked the visit for the next day and credited a month's fee.",
+                        "The order form never asks whether the installation address differs from the billing one.",
+                    ])
+            ),
+            (
+                "content/stories/first-success.md",
+                story(
+                    title: "Support fixed the router on the first call", date: today, outcome: .success,
+                    touchpoints: ["support"], customer: "A customer of six years",
+                    quote: "Ten minutes, one call, done. That is how it should be.",
+                    sections: [
+                        "The router dropped every evening. The agent saw the pattern in the line log during the call.",
+                        "A firmware update, pushed while the customer waited, and a follow-up text a week later.",
+                        "The line log answers most evening-dropout calls on the first call.",
+                    ])
+            ),
+            (
+                "content/briefings/first-briefing.md",
+                briefing(
+                    title: "\(period.label) review", date: today, period: period,
+                    success: "first-success", failure: "first-failure")
+            ),
+            (
+                "content/metrics/\(period).csv",
+                """
                 period,metric,value,n,segment,touchpoint,target
                 \(period.previous),nps,24,410,,,
                 \(period),nps,28,455,,,
@@ -68,14 +87,18 @@ public enum Authoring {
                 \(period.previous),retention,90.5,,,,
                 \(period),retention,91.2,,,,
 
-                """),
-            (".gitignore", """
+                """
+            ),
+            (
+                ".gitignore",
+                """
                 # What cxsite builds: the site, its spare copy and manifests, the build cache.
                 /public/
                 /.public.cxsite*
                 /.cxsite-cache/
 
-                """),
+                """
+            ),
         ]
         if withTemplates {
             files += Theme.builtInFiles.sorted { $0.key < $1.key }.map { ("templates/" + $0.key, $0.value) }
@@ -85,8 +108,10 @@ public enum Authoring {
 
     /// A new story's file: front matter filled in, and the sections a CX lead writes, with
     /// `sections` as their text when given (empty, for the writer to fill in, otherwise).
-    public static func story(title: String, date: Day, outcome: Outcome, touchpoints: [String],
-                             customer: String = "", quote: String = "", sections: [String] = []) -> String {
+    public static func story(
+        title: String, date: Day, outcome: Outcome, touchpoints: [String],
+        customer: String = "", quote: String = "", sections: [String] = []
+    ) -> String {
         let lines = Story.Field.allCases.compactMap { field -> String? in
             let value: String
             switch field {
@@ -108,9 +133,10 @@ public enum Authoring {
             return line.padding(toLength: max(line.count + 1, 34), withPad: " ", startingAt: 0) + "# " + hint
         }
         let headings = ["What happened", "What we did", "What we learned"]
-        return "---\n" + lines.joined(separator: "\n") + "\n---\n" + headings.indices.map { index in
-            "## \(headings[index])\n\n" + (index < sections.count ? sections[index] + "\n\n" : "")
-        }.joined()
+        return "---\n" + lines.joined(separator: "\n") + "\n---\n"
+            + headings.indices.map { index in
+                "## \(headings[index])\n\n" + (index < sections.count ? sections[index] + "\n\n" : "")
+            }.joined()
     }
 
     /// A new briefing's file, opening with the given success and failure.
@@ -178,9 +204,10 @@ public enum Authoring {
             throw DiagnosticList(diagnostics.filter(\.isError).sorted())
         }
         let published = content.stories.filter { !$0.draft }.sorted(by: Story.newestFirst)
-        return SiteFacts(period: settings.config.period, touchpoints: settings.config.touchpoints.map(\.id),
-                         newestSuccess: published.first { $0.outcome == .success }?.slug,
-                         newestFailure: published.first { $0.outcome == .failure }?.slug)
+        return SiteFacts(
+            period: settings.config.period, touchpoints: settings.config.touchpoints.map(\.id),
+            newestSuccess: published.first { $0.outcome == .success }?.slug,
+            newestFailure: published.first { $0.outcome == .failure }?.slug)
     }
 
     static func yamlString(_ text: String) -> String {

@@ -1,7 +1,8 @@
 import Diagnostics
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Writes new source files for `init` and `new`; never overwrites one.

@@ -1,7 +1,8 @@
 import Diagnostics
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 extension Authoring {
@@ -16,7 +17,9 @@ extension Authoring {
         let id = id ?? slug(for: phrase)
         if let problem = Slug.problem(id) { throw DiagnosticList([Diagnostic(.error, "the theme id '\(id)' \(problem): give one with --id")]) }
         if let touchpoint, !facts.touchpoints.contains(touchpoint) {
-            throw DiagnosticList([Diagnostic(.error, "unknown touchpoint '\(touchpoint)': cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")])
+            throw DiagnosticList([
+                Diagnostic(.error, "unknown touchpoint '\(touchpoint)': cxsite.yaml has \(facts.touchpoints.joined(separator: ", "))")
+            ])
         }
         let folder = SiteFolder(source)
         var old: String?
@@ -26,7 +29,8 @@ extension Authoring {
             case .failure(let diagnostic): throw DiagnosticList([diagnostic])
             }
         }
-        let entry = "  - id: \(yamlString(id))\n    name: \(yamlString(name ?? sentenceCase(phrase)))\n"
+        let entry =
+            "  - id: \(yamlString(id))\n    name: \(yamlString(name ?? sentenceCase(phrase)))\n"
             + (touchpoint.map { "    touchpoint: \(yamlString($0))\n" } ?? "") + "    match: [\(yamlString(phrase))]\n"
         let text: String
         if let old {
@@ -58,8 +62,12 @@ extension Authoring {
         }
         let (after, errors) = themes(text)
         guard errors.isEmpty, after == before + [id] else {
-            throw DiagnosticList(errors + [Diagnostic(.error, "could not add the theme to \(ThemeCatalog.path) without changing what it says: add it by hand",
-                                                     at: .file(ThemeCatalog.path))])
+            throw DiagnosticList(
+                errors + [
+                    Diagnostic(
+                        .error, "could not add the theme to \(ThemeCatalog.path) without changing what it says: add it by hand",
+                        at: .file(ThemeCatalog.path))
+                ])
         }
     }
 

@@ -1,8 +1,9 @@
 import Diagnostics
 import Foundation
 import Markdown
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What the previous build learned, kept in `SOURCE/.cxsite-cache/` so the next one redoes
@@ -62,8 +63,10 @@ struct BuildCache: Sendable {
     /// The cache for the next build: every story of `content` but those of `excluded` files.
     /// Pages are added as they are written (``recordPage(_:modelHash:outputHash:)``).
     /// Stamps are kept only when settled at `now`, the clock's instant (``FileStamp/settled(at:)``).
-    init(key: UInt64, stories content: Content, except excluded: Set<String>, previous: [String: FileStamp] = [:],
-         now: Int) {
+    init(
+        key: UInt64, stories content: Content, except excluded: Set<String>, previous: [String: FileStamp] = [:],
+        now: Int
+    ) {
         self.key = key
         for story in content.stories where !excluded.contains(story.path) {
             let stamp = (content.stamps[story.path] ?? previous[story.path]).flatMap { $0.settled(at: now) }
@@ -90,7 +93,8 @@ struct BuildCache: Sendable {
     static func folderProblem(in source: URL) -> String? {
         switch OutputFolder.fileType(source.appendingPathComponent(folderName).path) {
         case nil, S_IFDIR?: nil
-        case S_IFLNK?: "\(folderName) is a symbolic link, which cxsite never writes through: remove it (cxsite makes the folder itself), or build with --no-cache"
+        case S_IFLNK?:
+            "\(folderName) is a symbolic link, which cxsite never writes through: remove it (cxsite makes the folder itself), or build with --no-cache"
         default: "\(folderName) exists and is not a folder: remove it (cxsite makes the folder itself), or build with --no-cache"
         }
     }
@@ -176,7 +180,8 @@ struct BuildCache: Sendable {
         // still running).
         for name in (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? [] {
             guard let mark = name.range(of: ".tmp-"), let pid = Int32(name[mark.upperBound...]),
-                  kill(pid, 0) != 0, errno == ESRCH else { continue }
+                kill(pid, 0) != 0, errno == ESRCH
+            else { continue }
             unlink(folder + "/" + name)
         }
         func save(_ bytes: [UInt8], as name: String) throws {
@@ -198,11 +203,13 @@ struct BuildCache: Sendable {
         }
         try save(Self.sealed(PageList(pages: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
         // The responses' totals are saved again only when some file was read again.
-        let responsesKept = previous.map { previous in
-            previous.key == key && previous.responses.count == responses.count && responses.allSatisfy { path, entry in
-                previous.responses[path].map { $0.stamp == entry.stamp && $0.tagging == entry.tagging } ?? false
-            }
-        } ?? false
+        let responsesKept =
+            previous.map { previous in
+                previous.key == key && previous.responses.count == responses.count
+                    && responses.allSatisfy { path, entry in
+                        previous.responses[path].map { $0.stamp == entry.stamp && $0.tagging == entry.tagging } ?? false
+                    }
+            } ?? false
         if !responsesKept {
             try save(Self.sealed(ResponseList(files: responses.values.sorted { $0.path < $1.path }), key: key), as: Self.responsesFile)
         }

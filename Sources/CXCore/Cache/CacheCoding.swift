@@ -135,8 +135,10 @@ enum CacheCoding {
                 if let value { try encoder.encode(value) }
             }
 
-            mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
-                                                               forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            mutating func nestedContainer<NestedKey: CodingKey>(
+                keyedBy keyType: NestedKey.Type,
+                forKey key: Key
+            ) -> KeyedEncodingContainer<NestedKey> {
                 encoder.output.key(key.stringValue)
                 return encoder.container(keyedBy: keyType)
             }
@@ -348,8 +350,10 @@ enum CacheCoding {
                 return try decoder.input.bool() ? try decoder.input.uint64() : nil
             }
 
-            func nestedContainer<NestedKey: CodingKey>(keyedBy type: NestedKey.Type,
-                                                      forKey key: Key) throws -> KeyedDecodingContainer<NestedKey> {
+            func nestedContainer<NestedKey: CodingKey>(
+                keyedBy type: NestedKey.Type,
+                forKey key: Key
+            ) throws -> KeyedDecodingContainer<NestedKey> {
                 try decoder.input.key(key.stringValue)
                 return decoder.container(keyedBy: type)
             }

@@ -19,7 +19,8 @@ enum ModelHashing {
     private struct Unhashable: Error {}
 
     fileprivate enum Tag: Int {
-        case null = 1, bool, int, double, string, key, item, begin, end, prepared
+        case null = 1
+        case bool, int, double, string, key, item, begin, end, prepared
     }
 
     final class Hashing: Encoder, MustacheValueSink {
@@ -108,8 +109,10 @@ enum ModelHashing {
                 try encode(value, forKey: key)
             }
 
-            mutating func nestedContainer<NestedKey: CodingKey>(keyedBy keyType: NestedKey.Type,
-                                                               forKey key: Key) -> KeyedEncodingContainer<NestedKey> {
+            mutating func nestedContainer<NestedKey: CodingKey>(
+                keyedBy keyType: NestedKey.Type,
+                forKey key: Key
+            ) -> KeyedEncodingContainer<NestedKey> {
                 self.key(key)
                 return encoder.container(keyedBy: keyType)
             }

@@ -16,9 +16,15 @@ struct GitHistory: Sendable {
 
     /// Reads the history of `folder` (the site), newest commit first.
     init(folder: URL) {
-        guard let log = try? ChildProcess.run("git", ["-C", folder.path, "log", "--relative", "--no-renames", "--name-only",
-                                                      "--format=%x1e%cs%x1f%an", "--", "content"]),
-              log.termination == .exited(0) else { return }
+        guard
+            let log = try? ChildProcess.run(
+                "git",
+                [
+                    "-C", folder.path, "log", "--relative", "--no-renames", "--name-only",
+                    "--format=%x1e%cs%x1f%an", "--", "content",
+                ]),
+            log.termination == .exited(0)
+        else { return }
         for record in String(decoding: log.standardOutput, as: UTF8.self).split(separator: "\u{1E}") {
             var lines = record.split(separator: "\n")
             guard let header = lines.first else { continue }

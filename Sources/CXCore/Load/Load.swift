@@ -42,8 +42,10 @@ enum Load {
         var sources = SiteSources()
         var diagnostics: [Diagnostic] = []
         if !site.exists(SiteConfig.fileName) {
-            diagnostics.append(Diagnostic(.error, "no cxsite.yaml in the site folder: is this a cxsite site? (--source names another folder)",
-                                          at: .file(SiteConfig.fileName)))
+            diagnostics.append(
+                Diagnostic(
+                    .error, "no cxsite.yaml in the site folder: is this a cxsite site? (--source names another folder)",
+                    at: .file(SiteConfig.fileName)))
         } else if let problem = site.outsideLinkProblem(SiteConfig.fileName) {
             diagnostics.append(problem)
         } else {
@@ -67,8 +69,10 @@ enum Load {
 
     /// The content, into `sources`. A story file whose metadata is as `unchanged` has it is
     /// not read (``SiteSources/unchangedStories``).
-    static func content(of site: SiteFolder, into sources: SiteSources,
-                        unchanged: [String: FileStamp] = [:]) -> (SiteSources, [Diagnostic]) {
+    static func content(
+        of site: SiteFolder, into sources: SiteSources,
+        unchanged: [String: FileStamp] = [:]
+    ) -> (SiteSources, [Diagnostic]) {
         var sources = sources
         var diagnostics: [Diagnostic] = []
 
@@ -104,8 +108,10 @@ enum Load {
         if site.exists(SentimentLexicon.sitePath) {
             sources.sentimentLexicon = read([SentimentLexicon.sitePath], from: site, limit: SiteFolder.textFileLimit, &diagnostics).first?.file
         }
-        sources.perception = read(list("content/perception", contentFolders["content/perception"]!), from: site,
-                                  limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
+        sources.perception = read(
+            list("content/perception", contentFolders["content/perception"]!), from: site,
+            limit: SiteFolder.textFileLimit, &diagnostics
+        ).map(\.file)
         sources.responses = list("content/responses", contentFolders["content/responses"]!)
         let (staticFiles, staticProblems) = StaticFiles.load(from: site)
         sources.staticFiles = staticFiles
@@ -128,12 +134,15 @@ enum Load {
     static func unreadContent(of site: SiteFolder) -> [Diagnostic] {
         guard site.exists("content") else { return [] }
         return site.filesRecursively(in: "content").files.map { "content/" + $0 }.filter { path in
-            let folder = (path as NSString).deletingLastPathComponent, type = (path as NSString).pathExtension.lowercased()
+            let folder = (path as NSString).deletingLastPathComponent
+            let type = (path as NSString).pathExtension.lowercased()
             let copied = folder == "content/stories" && StaticFiles.besideStories.contains(type)
             return !contentFiles.contains(path) && !copied && !(contentFolders[folder]?.contains(type) ?? false)
         }.map { path in
-            let folder = (path as NSString).deletingLastPathComponent, type = (path as NSString).pathExtension.lowercased()
-            var hint = contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
+            let folder = (path as NSString).deletingLastPathComponent
+            let type = (path as NSString).pathExtension.lowercased()
+            var hint =
+                contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
                 ?? "cxsite reads content/stories, briefings, metrics, responses, tallies, perception, themes.yaml and sentiment-lexicon.txt"
             if otherSpreadsheets.contains(type), contentFolders[folder]?.contains("xlsx") == true {
                 hint += "; save the spreadsheet as Excel Workbook (.xlsx)"
@@ -163,8 +172,10 @@ enum Load {
     }
 
     /// Reads files on all cores, in order, reporting those that cannot be read.
-    private static func read(_ paths: [String], from site: SiteFolder, limit: Int,
-                             _ diagnostics: inout [Diagnostic]) -> [(path: String, file: SourceFile)] {
+    private static func read(
+        _ paths: [String], from site: SiteFolder, limit: Int,
+        _ diagnostics: inout [Diagnostic]
+    ) -> [(path: String, file: SourceFile)] {
         var files: [(String, SourceFile)] = []
         for (path, result) in zip(paths, paths.concurrentMap { site.read($0, limit: limit) }) {
             switch result {
@@ -180,7 +191,9 @@ enum Load {
     private static func markdownTotalProblem(_ total: Int) -> Diagnostic? {
         guard total > SiteFolder.markdownTotalLimit else { return nil }
         let megabytes = String(format: "%.0f", Double(total) / 1_048_576)
-        return Diagnostic(.error, "the stories and briefings add up to \(megabytes) MiB, more than the \(SiteFolder.markdownTotalLimit >> 20) MiB a build holds in memory: split the site, or archive old stories",
-                          at: .file("content"))
+        return Diagnostic(
+            .error,
+            "the stories and briefings add up to \(megabytes) MiB, more than the \(SiteFolder.markdownTotalLimit >> 20) MiB a build holds in memory: split the site, or archive old stories",
+            at: .file("content"))
     }
 }

@@ -1,7 +1,8 @@
 import Diagnostics
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The site's source folder: lists and reads its files, refusing links that lead outside it.
@@ -82,8 +83,9 @@ public struct SiteFolder: Sendable {
         for component in relative.split(separator: "/") {
             path += (path.isEmpty ? "" : "/") + component
             if OutputFolder.fileType(root.path + "/" + path) == S_IFLNK {
-                return Diagnostic(.error, "\(path) is a symbolic link to a folder: cxsite reads no folder through a link; put the files themselves in the site",
-                                  at: .file(path))
+                return Diagnostic(
+                    .error, "\(path) is a symbolic link to a folder: cxsite reads no folder through a link; put the files themselves in the site",
+                    at: .file(path))
             }
         }
         return nil
@@ -106,11 +108,13 @@ public struct SiteFolder: Sendable {
         switch Int32(kind) {
         case Int32(DT_REG): return nil
         case Int32(DT_DIR):
-            return Diagnostic(.error, "this is a link to a folder: cxsite reads no folder through a link; put the files themselves in the site",
-                              at: .file(relative))
+            return Diagnostic(
+                .error, "this is a link to a folder: cxsite reads no folder through a link; put the files themselves in the site",
+                at: .file(relative))
         default:
-            return Diagnostic(.error, "this is not a regular file (\(Self.kindName(kind))): cxsite reads only regular files",
-                              at: .file(relative))
+            return Diagnostic(
+                .error, "this is not a regular file (\(Self.kindName(kind))): cxsite reads only regular files",
+                at: .file(relative))
         }
     }
 
@@ -128,8 +132,9 @@ public struct SiteFolder: Sendable {
         let resolved = url(relative).resolvingSymlinksInPath().path
         let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
         guard !resolved.hasPrefix(prefix) else { return nil }
-        return Diagnostic(.error, "refusing a symbolic link that points outside the site folder (to \(resolved))",
-                          at: .file(relative))
+        return Diagnostic(
+            .error, "refusing a symbolic link that points outside the site folder (to \(resolved))",
+            at: .file(relative))
     }
 
     /// Reads a text file whole; files larger than `limit` bytes are refused with a clear
@@ -164,8 +169,11 @@ public struct SiteFolder: Sendable {
         }
         func tooLarge(_ size: Int) -> Result<(bytes: [UInt8], info: stat), Diagnostic> {
             let megabytes = String(format: "%.1f", Double(size) / 1_048_576)
-            return .failure(Diagnostic(.error, "the file is \(megabytes) MiB, more than the \(limit / 1_048_576) MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)",
-                                       at: .file(relative)))
+            return .failure(
+                Diagnostic(
+                    .error,
+                    "the file is \(megabytes) MiB, more than the \(limit / 1_048_576) MiB cxsite reads of such a file: split it (responses in content/responses/ are streamed and have no limit)",
+                    at: .file(relative)))
         }
         var info = stat()
         let size = fstat(descriptor, &info) == 0 ? Int(info.st_size) : 0

@@ -22,8 +22,10 @@ public struct SourceFile: Sendable {
     static func decode(_ bytes: [UInt8], displayPath: String) -> Result<SourceFile, Diagnostic> {
         guard let text = String(validatingUTF8Bytes: bytes) else {
             let (line, column, offset) = firstInvalidUTF8(in: bytes)
-            return .failure(Diagnostic(.error, "the file is not valid UTF-8 (byte \(offset) cannot be decoded); save it as UTF-8",
-                                       at: SourceLocation(path: displayPath, line: line, column: column)))
+            return .failure(
+                Diagnostic(
+                    .error, "the file is not valid UTF-8 (byte \(offset) cannot be decoded); save it as UTF-8",
+                    at: SourceLocation(path: displayPath, line: line, column: column)))
         }
         if let problem = controlCharacterProblem(in: text, path: displayPath) { return .failure(problem) }
         return .success(SourceFile(path: displayPath, text: text))
@@ -38,8 +40,9 @@ public struct SourceFile: Sendable {
         let column = found.offset - (before.lastIndex(of: "\n").map { before.distance(from: before.startIndex, to: $0) + 1 } ?? 0) + 1
         let more = found.count > 1 ? " (and \(found.count - 1) more in this file)" : ""
         let source = SourceFile(path: path, text: text)
-        return source.diagnostic("a control character (\(TextSafety.name(found.scalar))) cannot appear in a site's text\(more): remove it",
-                                 line: line, column: column)
+        return source.diagnostic(
+            "a control character (\(TextSafety.name(found.scalar))) cannot appear in a site's text\(more): remove it",
+            line: line, column: column)
     }
 
     /// A location in this file.
@@ -49,11 +52,14 @@ public struct SourceFile: Sendable {
 
     /// An error or warning at `line:column`, with the source line and a caret; in a sheet,
     /// with a note naming the cell instead.
-    func diagnostic(_ message: String, line: Int, column: Int, severity: Diagnostic.Severity = .error,
-                    notes: [Diagnostic.Note] = []) -> Diagnostic {
+    func diagnostic(
+        _ message: String, line: Int, column: Int, severity: Diagnostic.Severity = .error,
+        notes: [Diagnostic.Note] = []
+    ) -> Diagnostic {
         if let sheet {
-            return Diagnostic(severity, message, at: location(line: line, column: column),
-                              notes: [Self.cellNote(sheet: sheet, row: line, column: column)] + notes)
+            return Diagnostic(
+                severity, message, at: location(line: line, column: column),
+                notes: [Self.cellNote(sheet: sheet, row: line, column: column)] + notes)
         }
         return Diagnostic(severity, message, at: location(line: line, column: column), in: text[...], notes: notes)
     }

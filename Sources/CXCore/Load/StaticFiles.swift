@@ -55,7 +55,10 @@ struct ImageSize: Sendable, Hashable {
             while at + 9 < bytes.count {
                 guard bytes[at] == 0xFF else { return nil }
                 let marker = bytes[at + 1]
-                if marker == 0xFF { at += 1; continue }
+                if marker == 0xFF {
+                    at += 1
+                    continue
+                }
                 let length = big16(at + 2)
                 if (0xC0...0xCF).contains(marker), ![0xC4, 0xC8, 0xCC].contains(marker) {
                     self.init(width: big16(at + 7), height: big16(at + 5))
@@ -89,8 +92,10 @@ enum StaticFiles {
             diagnostics += problems
             for file in files {
                 if refused.contains(fileType(of: file)) {
-                    diagnostics.append(Diagnostic(.warning, "not copied: a .\(fileType(of: file)) file can carry scripts, which cxsite never publishes",
-                                                  at: .file("static/" + file)))
+                    diagnostics.append(
+                        Diagnostic(
+                            .warning, "not copied: a .\(fileType(of: file)) file can carry scripts, which cxsite never publishes",
+                            at: .file("static/" + file)))
                 } else {
                     found.append(("static/" + file, file))
                 }
@@ -108,8 +113,15 @@ enum StaticFiles {
         let total = found.concurrentMap { FileStamp(followingLinksAt: site.root.path + "/" + $0.source)?.size ?? 0 }.reduce(0, +)
         guard total <= totalLimit else {
             let megabytes = String(format: "%.1f", Double(total) / 1_048_576)
-            return ([], diagnostics + [Diagnostic(.error, "the files to copy add up to \(megabytes) MiB, more than the \(String(format: "%.1f", Double(totalLimit) / 1_048_576)) MiB a build holds in memory: host large files elsewhere and link to them",
-                                                  at: .file("static"))])
+            return (
+                [],
+                diagnostics + [
+                    Diagnostic(
+                        .error,
+                        "the files to copy add up to \(megabytes) MiB, more than the \(String(format: "%.1f", Double(totalLimit) / 1_048_576)) MiB a build holds in memory: host large files elsewhere and link to them",
+                        at: .file("static"))
+                ]
+            )
         }
         var files: [StaticFile] = []
         for (entry, result) in zip(found, found.concurrentMap { site.readBytes($0.source, limit: SiteFolder.staticFileLimit) }) {

@@ -36,8 +36,10 @@ struct LinkChecker {
                 found.append(content.diagnostic("broken link '\(link.destination)': the site has no \(link.target)\(more)", at: location, severity))
             }
             if broken.count > Self.reportedPerFile {
-                found.append(Diagnostic(severity, "\(broken.count - Self.reportedPerFile) more broken links in this file are not shown",
-                                        at: .file(document.path)))
+                found.append(
+                    Diagnostic(
+                        severity, "\(broken.count - Self.reportedPerFile) more broken links in this file are not shown",
+                        at: .file(document.path)))
             }
         }
         return found

@@ -16,34 +16,45 @@ struct SiteModel: Sendable {
 /// scorecard, open loops), builds every page's model, and checks the links of the markdown
 /// against the routes the output will hold.
 enum Model {
-    static func site(_ settings: Settings, _ valid: ValidContent, theme: Theme, options: BuildOptions,
-                     brokenLinks: Diagnostic.Severity) -> (SiteModel?, [Diagnostic]) {
-        let today = Site.today(clock: options.clock, content: valid.content,
-                               newestResponse: valid.responses.newest, includeDrafts: options.includeDrafts)
-        let (scorecard, scorecardWarnings) = Scorecard.make(config: settings.config, snapshots: valid.content.snapshots,
-                                                            responses: valid.responses, content: valid.content, today: today)
+    static func site(
+        _ settings: Settings, _ valid: ValidContent, theme: Theme, options: BuildOptions,
+        brokenLinks: Diagnostic.Severity
+    ) -> (SiteModel?, [Diagnostic]) {
+        let today = Site.today(
+            clock: options.clock, content: valid.content,
+            newestResponse: valid.responses.newest, includeDrafts: options.includeDrafts)
+        let (scorecard, scorecardWarnings) = Scorecard.make(
+            config: settings.config, snapshots: valid.content.snapshots,
+            responses: valid.responses, content: valid.content, today: today)
         let history = options.useGit ? GitHistory(folder: SiteFolder(options.source).root) : GitHistory()
-        let (site, siteDiagnostics) = Site.make(config: settings.config, content: valid.content, scorecard: scorecard,
-                                                includeDrafts: options.includeDrafts, today: today, history: history)
+        let (site, siteDiagnostics) = Site.make(
+            config: settings.config, content: valid.content, scorecard: scorecard,
+            includeDrafts: options.includeDrafts, today: today, history: history)
         var diagnostics = scorecardWarnings + siteDiagnostics
         if !options.allowsFuture {
-            diagnostics += Site.futureStories(site.stories, after: options.clock.today,
-                                              content: valid.content)
+            diagnostics += Site.futureStories(
+                site.stories, after: options.clock.today,
+                content: valid.content)
         }
         guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }
         let pages = PageBuilder(site: site).pages()
-        var otherFiles = theme.assets.keys.sorted().map(Routes.asset)
+        var otherFiles =
+            theme.assets.keys.sorted().map(Routes.asset)
             + [Routes.scorecardExport, Routes.feed] + (settings.config.baseURL == nil ? [] : [Routes.sitemap])
         // A copied file never replaces what cxsite makes, nor another copied file.
         var taken = Set(pages.map(\.path) + otherFiles.map(\.path))
         var copied: [String: StaticFile] = [:]
         for file in valid.content.staticFiles {
             if let earlier = copied[file.path] {
-                diagnostics.append(Diagnostic(.error, "\(file.source) and \(earlier.source) would both be \(file.path) in the output: rename one",
-                                              at: .file(file.source)))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, "\(file.source) and \(earlier.source) would both be \(file.path) in the output: rename one",
+                        at: .file(file.source)))
             } else if taken.contains(file.path) {
-                diagnostics.append(Diagnostic(.error, "\(file.source) would replace \(file.path), which cxsite makes: rename it",
-                                              at: .file(file.source)))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, "\(file.source) would replace \(file.path), which cxsite makes: rename it",
+                        at: .file(file.source)))
             } else {
                 copied[file.path] = file
                 otherFiles.append(Routes.copied(file.path))

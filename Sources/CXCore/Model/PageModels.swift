@@ -330,8 +330,10 @@ struct Pagination: Encodable, Sendable {
 
     /// Page `number` of `pageCount`, showing `shown` (positions from 0) of the list; nil when
     /// the list fits on one page. `href` links to a page by its number.
-    init?(page number: Int, of pageCount: Int, showing shown: Range<Int>, previous: String = "Previous",
-          next: String = "Next", href: (Int) -> String) {
+    init?(
+        page number: Int, of pageCount: Int, showing shown: Range<Int>, previous: String = "Previous",
+        next: String = "Next", href: (Int) -> String
+    ) {
         guard pageCount > 1 else { return nil }
         current = number
         self.pageCount = pageCount

@@ -5,15 +5,18 @@ extension PageBuilder {
 
     func gapPage(root: String) -> GapPage {
         guard let newest = site.perceptionRounds.first else {
-            return GapPage(hasRound: false, round: nil, chart: nil, ratings: [], groups: [], questions: [], hasTrend: false,
-                           trendRounds: [], trend: [], earlierRounds: [])
+            return GapPage(
+                hasRound: false, round: nil, chart: nil, ratings: [], groups: [], questions: [], hasTrend: false,
+                trendRounds: [], trend: [], earlierRounds: [])
         }
         let ratings = newest.ratings.sorted { ($0.gap ?? -.infinity) > ($1.gap ?? -.infinity) }
-        let chart = Charts.perceptionGap(ratings.map { rating in
-            Charts.GapRow(statement: rating.statement, leadership: rating.shares[.leadership]?.percent,
-                          staff: rating.shares[.staff]?.percent, customers: rating.shares[.customers]?.percent,
-                          gapText: rating.gap.map(Self.points) ?? "no gap")
-        }, title: "Share who agree, by group: \(newest.title)")
+        let chart = Charts.perceptionGap(
+            ratings.map { rating in
+                Charts.GapRow(
+                    statement: rating.statement, leadership: rating.shares[.leadership]?.percent,
+                    staff: rating.shares[.staff]?.percent, customers: rating.shares[.customers]?.percent,
+                    gapText: rating.gap.map(Self.points) ?? "no gap")
+            }, title: "Share who agree, by group: \(newest.title)")
         let rounds = site.perceptionRounds.reversed()  // oldest first for the trend
         return GapPage(
             hasRound: true,
@@ -54,22 +57,29 @@ extension PageBuilder {
         for group in PerceptionGroup.allCases {
             for answer in Set((round.answers[group]?[question] ?? []).map(key)) { groupsSaying[answer, default: 0] += 1 }
         }
-        return GapPage.QuestionRow(question: question.text, groups: PerceptionGroup.allCases.map { group in
-            var answers = round.answers[group]?[question] ?? []
-            var hidden: String?
-            // Staff answer about their own employer: a group too small is not anonymous. Their
-            // number is known from ratings given as counts; without one it cannot be judged.
-            if group == .staff, !answers.isEmpty, let respondents = round.ratings.compactMap({ $0.shares[.staff]?.n }).max() {
-                if respondents < site.config.minimumNForComments {
-                    hidden = "Not shown: fewer than \(site.config.minimumNForComments) staff answered (n\u{00A0}=\u{00A0}\(respondents)), too few to stay anonymous."
-                    answers = []
+        return GapPage.QuestionRow(
+            question: question.text,
+            groups: PerceptionGroup.allCases.map { group in
+                var answers = round.answers[group]?[question] ?? []
+                var hidden: String?
+                // Staff answer about their own employer: a group too small is not anonymous. Their
+                // number is known from ratings given as counts; without one it cannot be judged.
+                if group == .staff, !answers.isEmpty, let respondents = round.ratings.compactMap({ $0.shares[.staff]?.n }).max() {
+                    if respondents < site.config.minimumNForComments {
+                        hidden =
+                            "Not shown: fewer than \(site.config.minimumNForComments) staff answered (n\u{00A0}=\u{00A0}\(respondents)), too few to stay anonymous."
+                        answers = []
+                    }
                 }
-            }
-            return GapPage.GroupAnswers(label: group.label,
-                                        answers: answers.map { GapPage.Answer(text: $0, only: groupsSaying[key($0)] == 1,
-                                                                              tone: site.tone(of: $0)) },
-                                        hasAnswers: !answers.isEmpty, hidden: hidden)
-        })
+                return GapPage.GroupAnswers(
+                    label: group.label,
+                    answers: answers.map {
+                        GapPage.Answer(
+                            text: $0, only: groupsSaying[key($0)] == 1,
+                            tone: site.tone(of: $0))
+                    },
+                    hasAnswers: !answers.isEmpty, hidden: hidden)
+            })
     }
 
     private func roundSummary(_ round: PerceptionRound) -> RoundSummary {
@@ -79,13 +89,15 @@ extension PageBuilder {
     /// The headline of the newest round on or before `date`: its largest gap.
     func gapHeadline(asOf date: Day, root: String) -> GapHeadline? {
         guard let round = site.perceptionRounds.first(where: { $0.date <= date }),
-              let rating = round.ratings.filter({ $0.gap != nil }).max(by: { $0.gap! < $1.gap! }) else { return nil }
+            let rating = round.ratings.filter({ $0.gap != nil }).max(by: { $0.gap! < $1.gap! })
+        else { return nil }
         func share(_ group: PerceptionGroup) -> String? {
             rating.shares[group].map { MetricDefinition.trimmed($0.percent, decimals: 0) + "%" }
         }
-        return GapHeadline(round: round.title, dateText: round.date.longText, statement: Typography.smarten(rating.statement),
-                           leadership: share(.leadership), staff: share(.staff), customers: share(.customers),
-                           gapText: Self.points(rating.gap!), href: root + Routes.gap.href)
+        return GapHeadline(
+            round: round.title, dateText: round.date.longText, statement: Typography.smarten(rating.statement),
+            leadership: share(.leadership), staff: share(.staff), customers: share(.customers),
+            gapText: Self.points(rating.gap!), href: root + Routes.gap.href)
     }
 
     static func points(_ gap: Double) -> String {
@@ -127,9 +139,11 @@ extension PageBuilder {
             failures += 1
         }
         guard failures > 0, let most = starts.indices.max(by: { (starts[$0], $1) < (starts[$1], $0) }),
-              let touchpoint = site.config.touchpoint(journey.steps[most]) else { return nil }
-        return JourneyPage.FailureStart(step: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
-                                        count: starts[most], of: failures)
+            let touchpoint = site.config.touchpoint(journey.steps[most])
+        else { return nil }
+        return JourneyPage.FailureStart(
+            step: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
+            count: starts[most], of: failures)
     }
 
     func journeyPage(_ journey: Journey, root: String) -> JourneyPage {
@@ -149,8 +163,9 @@ extension PageBuilder {
                 successText: Typography.counted(here.count { $0.outcome == .success }, "success", "successes"),
                 failureText: here.failureCountText,
                 stories: here.prefix(JourneyPage.storiesPerStep).map { story in
-                    JourneyPage.StoryLink(title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
-                                          href: root + story.route.href)
+                    JourneyPage.StoryLink(
+                        title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
+                        href: root + story.route.href)
                 },
                 moreStories: here.count > JourneyPage.storiesPerStep ? here.count - JourneyPage.storiesPerStep : nil)
         }
@@ -163,7 +178,8 @@ extension PageBuilder {
             stepNames: steps.map { JourneyPage.StepName(name: $0.name) },
             compounding: compounding.prefix(JourneyPage.compoundingShown).map { story in
                 let indices = story.touchpoints.compactMap { id in steps.firstIndex { $0.id == id } }
-                let first = indices.min() ?? 0, last = indices.max() ?? 0
+                let first = indices.min() ?? 0
+                let last = indices.max() ?? 0
                 return JourneyPage.CompoundingFailure(
                     title: Typography.smarten(story.title),
                     href: root + story.route.href,
@@ -171,8 +187,12 @@ extension PageBuilder {
                     isOpen: story.status == .open,
                     cells: steps.indices.map { index in
                         let touched = indices.contains(index)
-                        let state = !(first...last).contains(index) ? "outside" : !touched ? "between"
-                            : first == last ? "only" : index == first ? "first" : index == last ? "last" : "touched"
+                        let state =
+                            !(first...last).contains(index)
+                            ? "outside"
+                            : !touched
+                                ? "between"
+                                : first == last ? "only" : index == first ? "first" : index == last ? "last" : "touched"
                         return JourneyPage.Cell(state: state, touched: touched, step: steps[index].name)
                     })
             },
@@ -197,35 +217,40 @@ extension PageBuilder {
                 let (level, name, href, group) = entry
                 let recent = site.scorecard.points(metric.id, group).filter { $0.period <= period && !$0.suppressed }
                     .suffix(Scorecard.trendPeriods)
-                return LevelsPart.Row(level: level, name: name, href: href, value: pointValue(metric, point, group),
-                                      sparkline: Charts.sparkline(recent.map { datum(metric, $0, label: site.scorecard.label(of: $0.period)) },
-                                                                  title: "\(metric.name), \(name), last \(recent.count) periods"))
+                return LevelsPart.Row(
+                    level: level, name: name, href: href, value: pointValue(metric, point, group),
+                    sparkline: Charts.sparkline(
+                        recent.map { datum(metric, $0, label: site.scorecard.label(of: $0.period)) },
+                        title: "\(metric.name), \(name), last \(recent.count) periods"))
             }
             guard !rows.isEmpty else { return nil }
             let shown = found.filter { !$0.1.suppressed }.map { entry, point in datum(metric, point, label: entry.name) }
-            return LevelsPart(id: metric.id, metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
-                              chart: Charts.bars(shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))",
-                                                 target: chartTarget(metric)))
+            return LevelsPart(
+                id: metric.id, metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
+                chart: Charts.bars(
+                    shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))",
+                    target: chartTarget(metric)))
         }
     }
 
     // MARK: Touchpoint inventory
 
     func touchpointsPage(root: String) -> TouchpointsPage {
-        TouchpointsPage(touchpoints: site.config.touchpoints.map { touchpoint in
-            let stories = site.stories(at: touchpoint)
-            return TouchpointsPage.Row(
-                name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
-                channel: touchpoint.channel, owner: touchpoint.owner,
-                interactions: touchpoint.interactions.map(TouchpointsPage.Interaction.init),
-                hasInteractions: !touchpoint.interactions.isEmpty,
-                journeys: site.config.journeys.filter { $0.steps.contains(touchpoint.id) }.map {
-                    TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.journey($0.id).href)
-                },
-                scores: touchpointScores(touchpoint),
-                themes: Array(themes(at: touchpoint, root: root).prefix(3)),
-                storiesText: stories.countText, failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
-        })
+        TouchpointsPage(
+            touchpoints: site.config.touchpoints.map { touchpoint in
+                let stories = site.stories(at: touchpoint)
+                return TouchpointsPage.Row(
+                    name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
+                    channel: touchpoint.channel, owner: touchpoint.owner,
+                    interactions: touchpoint.interactions.map(TouchpointsPage.Interaction.init),
+                    hasInteractions: !touchpoint.interactions.isEmpty,
+                    journeys: site.config.journeys.filter { $0.steps.contains(touchpoint.id) }.map {
+                        TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.journey($0.id).href)
+                    },
+                    scores: touchpointScores(touchpoint),
+                    themes: Array(themes(at: touchpoint, root: root).prefix(3)),
+                    storiesText: stories.countText, failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
+            })
     }
 
     // MARK: Customers gained and lost
@@ -244,15 +269,19 @@ extension PageBuilder {
             periodLabel: site.scorecard.label(of: period),
             gainedText: count(flow.gained), lostText: count(flow.lost), netText: signed(flow.net),
             netDirection: flow.net > 0 ? "better" : flow.net < 0 ? "worse" : "flat",
-            lostShareText: flow.lostShare.map { "\(MetricDefinition.trimmed($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period" },
+            lostShareText: flow.lostShare.map {
+                "\(MetricDefinition.trimmed($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period"
+            },
             revenueText: revenue.flatMap { metric in flow.revenueLost.map(metric.format) },
-            chart: Charts.bars(recent.map { point in
-                Charts.Datum(label: site.scorecard.label(of: point.period), value: point.net, interval: nil, text: signed(point.net))
-            }, title: "Customers who joined minus customers who left, by period"),
+            chart: Charts.bars(
+                recent.map { point in
+                    Charts.Datum(label: site.scorecard.label(of: point.period), value: point.net, interval: nil, text: signed(point.net))
+                }, title: "Customers who joined minus customers who left, by period"),
             history: recent.reversed().map { point in
-                CustomerFlowPart.Row(period: site.scorecard.label(of: point.period), gainedText: count(point.gained),
-                                     lostText: count(point.lost), netText: signed(point.net),
-                                     lostShareText: point.lostShare.map { MetricDefinition.trimmed($0, decimals: 1) + "%" })
+                CustomerFlowPart.Row(
+                    period: site.scorecard.label(of: point.period), gainedText: count(point.gained),
+                    lostText: count(point.lost), netText: signed(point.net),
+                    lostShareText: point.lostShare.map { MetricDefinition.trimmed($0, decimals: 1) + "%" })
             },
             leavers: try leavers.map { try storyCard($0, root: root) },
             hasLeavers: !leavers.isEmpty)

@@ -13,33 +13,40 @@ extension PageBuilder {
         let ranked = impacts.filter { !$0.suppressed } + impacts.filter(\.suppressed).sorted { $0.mentions > $1.mentions }
         let summaries = ranked.map { themeSummary($0, root: root) }
         let suggestions = site.scorecard.suggestedThemes.filter { $0.period == period }.map { suggestion in
-            ThemesPage.Suggestion(phrase: suggestion.phrase, zText: MetricDefinition.trimmed(suggestion.z, decimals: 1),
-                                  detractors: suggestion.detractors, promoters: suggestion.promoters,
-                                  command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase))
+            ThemesPage.Suggestion(
+                phrase: suggestion.phrase, zText: MetricDefinition.trimmed(suggestion.z, decimals: 1),
+                detractors: suggestion.detractors, promoters: suggestion.promoters,
+                command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase))
         }
-        return ThemesPage(periodLabel: period.map(site.scorecard.label(of:)), themes: summaries, hasThemes: !summaries.isEmpty,
-                          configured: !site.themes.themes.isEmpty, minimumN: site.config.minimumN,
-                          suggestions: suggestions, hasSuggestions: !suggestions.isEmpty,
-                          mismatches: period.flatMap { mismatches(in: $0, root: root) })
+        return ThemesPage(
+            periodLabel: period.map(site.scorecard.label(of:)), themes: summaries, hasThemes: !summaries.isEmpty,
+            configured: !site.themes.themes.isEmpty, minimumN: site.config.minimumN,
+            suggestions: suggestions, hasSuggestions: !suggestions.isEmpty,
+            mismatches: period.flatMap { mismatches(in: $0, root: root) })
     }
 
     func themePage(_ theme: CommentTheme, root: String) throws -> ThemePage {
         let stories = site.storiesByTheme[theme.id] ?? []
-        let nps = site.scorecard.themeImpacts(of: theme.id, .nps), csat = site.scorecard.themeImpacts(of: theme.id, .csat)
+        let nps = site.scorecard.themeImpacts(of: theme.id, .nps)
+        let csat = site.scorecard.themeImpacts(of: theme.id, .csat)
         let shown = themesPeriod.flatMap { period in nps.last { $0.period == period } } ?? nps.last
-        let summary = shown.map { themeSummary($0, root: root) } ?? ThemeSummary(
-            id: theme.id, name: theme.name, href: root + Routes.theme(theme.id).href, impactText: "not mentioned yet",
-            marginText: nil, direction: "flat", suppressed: true, mentions: 0, shareText: nil, withText: nil, withoutText: nil, negativeText: nil,
-            sparkline: "", trend: nil, touchpoints: [], hasTouchpoints: false, comments: [], hasComments: false,
-            storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
+        let summary =
+            shown.map { themeSummary($0, root: root) }
+            ?? ThemeSummary(
+                id: theme.id, name: theme.name, href: root + Routes.theme(theme.id).href, impactText: "not mentioned yet",
+                marginText: nil, direction: "flat", suppressed: true, mentions: 0, shareText: nil, withText: nil, withoutText: nil, negativeText: nil,
+                sparkline: "", trend: nil, touchpoints: [], hasTouchpoints: false, comments: [], hasComments: false,
+                storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
         let mentions = shown.flatMap { site.scorecard.themeMentions[theme.id]?[$0.period] } ?? []
         return ThemePage(
             theme: summary,
             history: Set(nps.map(\.period) + csat.map(\.period)).sorted(by: >).map { period in
-                let npsImpact = nps.first { $0.period == period }, csatImpact = csat.first { $0.period == period }
-                return ThemePage.HistoryRow(period: site.scorecard.label(of: period), npsImpact: npsImpact.map { impactText($0) } ?? "—",
-                                            csatImpact: csatImpact.map { impactText($0) } ?? "—",
-                                            mentions: npsImpact?.mentions ?? 0, shareText: npsImpact.flatMap(shareText))
+                let npsImpact = nps.first { $0.period == period }
+                let csatImpact = csat.first { $0.period == period }
+                return ThemePage.HistoryRow(
+                    period: site.scorecard.label(of: period), npsImpact: npsImpact.map { impactText($0) } ?? "—",
+                    csatImpact: csatImpact.map { impactText($0) } ?? "—",
+                    mentions: npsImpact?.mentions ?? 0, shareText: npsImpact.flatMap(shareText))
             },
             touchpointMentions: mentions.compactMap { mention in
                 site.config.touchpoint(mention.touchpoint).map {
@@ -72,9 +79,11 @@ extension PageBuilder {
         let impacts = Dictionary(site.scorecard.themeImpacts(.nps, in: period).map { ($0.theme.id, $0) }, uniquingKeysWith: { first, _ in first })
         return site.themes.themes.compactMap { theme -> ThemeLink? in
             guard let mentions = site.scorecard.themeMentions[theme.id]?[period]?.first(where: { $0.touchpoint == touchpoint.id })?.mentions,
-                  let impact = impacts[theme.id] else { return nil }
-            return ThemeLink(name: theme.name, href: root + Routes.theme(theme.id).href,
-                             impactText: impact.suppressed ? nil : impactText(impact), mentions: mentions)
+                let impact = impacts[theme.id]
+            else { return nil }
+            return ThemeLink(
+                name: theme.name, href: root + Routes.theme(theme.id).href,
+                impactText: impact.suppressed ? nil : impactText(impact), mentions: mentions)
         }.sorted { ($1.mentions, $0.name) < ($0.mentions, $1.name) }.prefix(5).map { $0 }
     }
 
@@ -85,9 +94,11 @@ extension PageBuilder {
             .suffix(Scorecard.trendPeriods)
         let significant = impact.interval.map { $0.lowerBound > 0 || $0.upperBound < 0 } ?? false
         let trend = site.scorecard.trend(of: impact.theme.id, .nps, through: impact.period).map { trend in
-            PointValue.Trend(direction: trend.direction.rawValue, text: trend.direction == .none
-                ? "No clear trend over the last \(trend.periods) periods"
-                : "\(trend.direction == .rising ? "Costing less" : "Costing more") over the last \(trend.periods) periods")
+            PointValue.Trend(
+                direction: trend.direction.rawValue,
+                text: trend.direction == .none
+                    ? "No clear trend over the last \(trend.periods) periods"
+                    : "\(trend.direction == .rising ? "Costing less" : "Costing more") over the last \(trend.periods) periods")
         }
         let comments = impact.comments.map { comment(of: $0, root: root) }
         let mentionedAt = (site.scorecard.themeMentions[impact.theme.id]?[impact.period] ?? []).prefix(3).compactMap { mention in
@@ -96,14 +107,19 @@ extension PageBuilder {
         return ThemeSummary(
             id: impact.theme.id, name: impact.theme.name, href: root + Routes.theme(impact.theme.id).href,
             impactText: impactText(impact),
-            marginText: impact.suppressed ? nil : impact.interval.map { "± " + MetricDefinition.trimmed(($0.upperBound - $0.lowerBound) / 2, decimals: 1) },
+            marginText: impact.suppressed
+                ? nil : impact.interval.map { "± " + MetricDefinition.trimmed(($0.upperBound - $0.lowerBound) / 2, decimals: 1) },
             direction: impact.suppressed || !significant ? "flat" : impact.impact < 0 ? "costs" : "adds",
             suppressed: impact.suppressed, mentions: impact.mentions, shareText: shareText(impact),
             withText: impact.suppressed ? nil : nps.format(impact.valueWith), withoutText: impact.suppressed ? nil : nps.format(impact.valueWithout),
             negativeText: impact.negativeShare.map { Self.percent($0) + " of its comments read negative" },
-            sparkline: Charts.sparkline(history.map { Charts.Datum(label: site.scorecard.label(of: $0.period), value: $0.impact,
-                                                                   interval: $0.interval, text: nps.formatDelta($0.impact)) },
-                                        title: "\(impact.theme.name): NPS points, last \(history.count) periods"),
+            sparkline: Charts.sparkline(
+                history.map {
+                    Charts.Datum(
+                        label: site.scorecard.label(of: $0.period), value: $0.impact,
+                        interval: $0.interval, text: nps.formatDelta($0.impact))
+                },
+                title: "\(impact.theme.name): NPS points, last \(history.count) periods"),
             trend: impact.suppressed ? nil : trend,
             touchpoints: Array(mentionedAt), hasTouchpoints: !mentionedAt.isEmpty, comments: comments, hasComments: !comments.isEmpty,
             storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
@@ -120,9 +136,11 @@ extension PageBuilder {
     func negativeText(at touchpoint: Touchpoint) -> String? {
         guard let period = themesPeriod else { return nil }
         let totals = SurveyMetric.allCases.compactMap { site.scorecard.point($0.rawValue, .touchpoint(touchpoint.id), in: period)?.totals }
-        let commented = totals.reduce(0) { $0 + $1.commented }, negative = totals.reduce(0) { $0 + $1.negative }
+        let commented = totals.reduce(0) { $0 + $1.commented }
+        let negative = totals.reduce(0) { $0 + $1.negative }
         guard commented > 0 else { return nil }
-        return "\(Self.percent(Double(negative) / Double(commented))) of the \(commented) comments here in \(site.scorecard.label(of: period)) read negative"
+        return
+            "\(Self.percent(Double(negative) / Double(commented))) of the \(commented) comments here in \(site.scorecard.label(of: period)) read negative"
     }
 
     static func percent(_ share: Double) -> String { MetricDefinition.trimmed(share * 100, decimals: 0) + "%" }

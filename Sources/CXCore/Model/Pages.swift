@@ -53,13 +53,15 @@ struct PageBuilder {
         if let newest = site.briefings.first {
             pages.append(briefingPage(newest, route: Routes.home))
         } else {
-            pages.append(page(Routes.home, title: site.config.title, section: .briefing) { _ in
-                HomePage(stories: try builder.site.stories.prefix(6).map { try builder.storyCard($0, root: "") })
-            })
+            pages.append(
+                page(Routes.home, title: site.config.title, section: .briefing) { _ in
+                    HomePage(stories: try builder.site.stories.prefix(6).map { try builder.storyCard($0, root: "") })
+                })
         }
-        pages.append(page(Routes.briefings, title: "Briefings", section: .briefings) { root in
-            BriefingsPage(briefings: builder.site.briefings.map { builder.briefingSummary($0, root: root) })
-        })
+        pages.append(
+            page(Routes.briefings, title: "Briefings", section: .briefings) { root in
+                BriefingsPage(briefings: builder.site.briefings.map { builder.briefingSummary($0, root: root) })
+            })
         pages += site.briefings.map { briefingPage($0, route: $0.route) }
         let storyPages = Routes.pageCount(of: site.stories.count)
         // A page of the index is made of its stories' cards and the counts of all stories.
@@ -69,8 +71,10 @@ struct PageBuilder {
         counts.combine(site.failureCount)
         let countsHash = counts.finalize()
         pages += (1...storyPages).map { number in
-            var page = page(Routes.stories(page: number), title: number == 1 ? "Customer stories" : "Customer stories, page \(number)",
-                            section: .stories) { root in try builder.storiesPage(number, of: storyPages, root: root) }
+            var page = page(
+                Routes.stories(page: number), title: number == 1 ? "Customer stories" : "Customer stories, page \(number)",
+                section: .stories
+            ) { root in try builder.storiesPage(number, of: storyPages, root: root) }
             var inputs = StableHasher()
             inputs.combine(countsHash)
             inputs.combine(site.imagesHash)  // the logo's size is in the frame
@@ -108,25 +112,30 @@ struct PageBuilder {
         pages += site.themes.themes.map { theme in
             page(Routes.theme(theme.id), title: theme.name, section: .themes) { root in try builder.themePage(theme, root: root) }
         }
-        pages.append(page(Routes.scorecard, title: "Scorecard", section: .scorecard) { root in
-            let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
-            let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
-            return ScorecardPage(metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote,
-                                 drivers: period.flatMap { builder.drivers(in: $0, root: root) }, levels: builder.levels(root: root),
-                                 printStamp: "\(builder.site.config.title) · scorecard, figures as of \(builder.site.today.longText)")
-        })
+        pages.append(
+            page(Routes.scorecard, title: "Scorecard", section: .scorecard) { root in
+                let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
+                let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
+                return ScorecardPage(
+                    metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote,
+                    drivers: period.flatMap { builder.drivers(in: $0, root: root) }, levels: builder.levels(root: root),
+                    printStamp: "\(builder.site.config.title) · scorecard, figures as of \(builder.site.today.longText)")
+            })
         return pages
     }
 
     /// A page at `route` in the layout's frame; `model` is told the path back to the root.
-    private func page<Model: PageModel>(_ route: Route, title: String, section: Section?, root: String? = nil,
-                                        _ model: @escaping @Sendable (_ root: String) throws -> Model) -> Page {
+    private func page<Model: PageModel>(
+        _ route: Route, title: String, section: Section?, root: String? = nil,
+        _ model: @escaping @Sendable (_ root: String) throws -> Model
+    ) -> Page {
         let root = root ?? Routes.root(of: route.path)
         let nav = navigation["\(root)|\(section?.rawValue ?? "")"]
         let siteTitle = PageFrame.SiteTitle(title: site.config.title, logo: site.logo)
         return Page(route) {
-            let frame = PageFrame(root: root, pageTitle: title, site: siteTitle,
-                                  nav: try nav ?? PageFrame.navigation(root: root, section: section))
+            let frame = PageFrame(
+                root: root, pageTitle: title, site: siteTitle,
+                nav: try nav ?? PageFrame.navigation(root: root, section: section))
             return MustacheMerged(try model(Routes.root(of: route.path)), frame)
         }
     }
@@ -167,7 +176,8 @@ struct PageBuilder {
             drivers: drivers(in: briefing.period, root: root),
             costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
             customerFlow: try customerFlow(in: briefing.period, root: root),
-            printStamp: "\(site.config.title) · briefing for \(briefing.period.label), \(briefing.date.longText) · figures as of \(site.today.longText)")
+            printStamp:
+                "\(site.config.title) · briefing for \(briefing.period.label), \(briefing.date.longText) · figures as of \(site.today.longText)")
     }
 
     private func storiesPage(_ number: Int, of count: Int, root: String) throws -> StoriesPage {
@@ -180,8 +190,9 @@ struct PageBuilder {
             failureCount: site.failureCount,
             successCount: site.successCount,
             touchpoints: site.config.touchpoints.map { touchpoint in
-                StoriesPage.TouchpointCount(name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
-                                            count: site.stories(at: touchpoint).count)
+                StoriesPage.TouchpointCount(
+                    name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
+                    count: site.stories(at: touchpoint).count)
             },
             pagination: Pagination(page: number, of: count, showing: shown.indices, previous: "Newer", next: "Older") {
                 root + Routes.stories(page: $0).href
@@ -244,8 +255,10 @@ struct PageBuilder {
         }
     }
 
-    private func touchpointPage(_ touchpoint: Touchpoint, stories: [Story], page number: Int, of pageCount: Int,
-                                root: String) throws -> TouchpointPage {
+    private func touchpointPage(
+        _ touchpoint: Touchpoint, stories: [Story], page number: Int, of pageCount: Int,
+        root: String
+    ) throws -> TouchpointPage {
         let shown = stories.onPage(number)
         let scores = touchpointScores(touchpoint)
         let themesHere = themes(at: touchpoint, root: root)
@@ -307,27 +320,32 @@ struct PageBuilder {
         return DriversPart(
             periodLabel: site.scorecard.label(of: period),
             rows: drivers.map { driver in
-                DriversPart.Row(touchpoint: name(driver), touchpointHref: root + Routes.touchpoint(driver.touchpoint).href,
-                                measure: measure(driver.metric), rText: decimals(driver.correlation.r),
-                                intervalText: "\(decimals(driver.correlation.low)) to \(decimals(driver.correlation.high))",
-                                n: driver.correlation.n, significant: driver.correlation.isSignificant)
+                DriversPart.Row(
+                    touchpoint: name(driver), touchpointHref: root + Routes.touchpoint(driver.touchpoint).href,
+                    measure: measure(driver.metric), rText: decimals(driver.correlation.r),
+                    intervalText: "\(decimals(driver.correlation.low)) to \(decimals(driver.correlation.high))",
+                    n: driver.correlation.n, significant: driver.correlation.isSignificant)
             },
-            chart: Charts.bars(drivers.map { driver in
-                Charts.Datum(label: "\(name(driver)) \(measure(driver.metric))", value: driver.correlation.r,
-                             interval: driver.correlation.low...driver.correlation.high,
-                             text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : " (n.s.)")")
-            }, title: "What drives NPS, \(site.scorecard.label(of: period)): correlation with the same people's NPS"))
+            chart: Charts.bars(
+                drivers.map { driver in
+                    Charts.Datum(
+                        label: "\(name(driver)) \(measure(driver.metric))", value: driver.correlation.r,
+                        interval: driver.correlation.low...driver.correlation.high,
+                        text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : " (n.s.)")")
+                }, title: "What drives NPS, \(site.scorecard.label(of: period)): correlation with the same people's NPS"))
     }
 
     var readingNote: ReadingNote {
-        ReadingNote(minimumN: site.config.minimumN, falseDiscoveryRate: Int(Scorecard.falseDiscoveryRate * 100),
-                    trendPeriods: Scorecard.trendPeriods)
+        ReadingNote(
+            minimumN: site.config.minimumN, falseDiscoveryRate: Int(Scorecard.falseDiscoveryRate * 100),
+            trendPeriods: Scorecard.trendPeriods)
     }
 
     func briefingSummary(_ briefing: Briefing, root: String) -> BriefingSummary {
-        BriefingSummary(slug: briefing.slug, title: Typography.smarten(briefing.title), date: briefing.date.description,
-                        dateText: briefing.date.longText, period: briefing.period.description,
-                        periodLabel: briefing.period.label, href: root + briefing.route.href)
+        BriefingSummary(
+            slug: briefing.slug, title: Typography.smarten(briefing.title), date: briefing.date.description,
+            dateText: briefing.date.longText, period: briefing.period.description,
+            periodLabel: briefing.period.label, href: root + briefing.route.href)
     }
 
     /// A story's card as seen from a page `root` away from the site root.
@@ -380,7 +398,8 @@ struct PageBuilder {
         let shown = period.flatMap { period in points.lastIndex { $0.period == period } } ?? latest ?? points.count - 1
         let point = points[shown]
         // The sparkline shows the partial period after the one shown, marked "so far".
-        let through = points.index(after: shown) < points.count && points[points.index(after: shown)].period == scorecard.partial?.period
+        let through =
+            points.index(after: shown) < points.count && points[points.index(after: shown)].period == scorecard.partial?.period
             ? points.index(after: shown) : shown
         let recent = Array(points[...through].filter { !$0.suppressed }.suffix(Scorecard.trendPeriods))
         let touchpoints = site.config.touchpoints.compactMap { touchpoint -> (Touchpoint, Scorecard.Point)? in
@@ -391,12 +410,14 @@ struct PageBuilder {
         }
         let details = MetricDetails(
             id: metric.id,
-            sparkline: Charts.sparkline(recent.map { datum(metric, $0, label: scorecard.label(of: $0.period)) },
-                                        title: "\(metric.name), last \(recent.count) periods",
-                                        lastIsPartial: recent.last.map { $0.period == scorecard.partial?.period } ?? false),
+            sparkline: Charts.sparkline(
+                recent.map { datum(metric, $0, label: scorecard.label(of: $0.period)) },
+                title: "\(metric.name), last \(recent.count) periods",
+                lastIsPartial: recent.last.map { $0.period == scorecard.partial?.period } ?? false),
             history: points[...through].reversed().map { point in
-                MetricDetails.HistoryRow(period: scorecard.label(of: point.period), valueText: valueText(metric, point),
-                                         marginText: marginText(metric, point), n: point.n)
+                MetricDetails.HistoryRow(
+                    period: scorecard.label(of: point.period), valueText: valueText(metric, point),
+                    marginText: marginText(metric, point), n: point.n)
             },
             touchpoints: touchpoints.map { touchpoint, value in
                 let stories = site.stories(at: touchpoint)
@@ -407,17 +428,20 @@ struct PageBuilder {
                     failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
             },
             hasTouchpoints: !touchpoints.isEmpty,
-            touchpointChart: Charts.bars(touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
-                                         title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))",
-                                         target: chartTarget(metric)),
+            touchpointChart: Charts.bars(
+                touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
+                title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))",
+                target: chartTarget(metric)),
             segments: segments.map { segment, value in
-                MetricDetails.SegmentValue(name: Typography.label(segment), valueText: valueText(metric, value),
-                                           marginText: marginText(metric, value), n: value.n)
+                MetricDetails.SegmentValue(
+                    name: Typography.label(segment), valueText: valueText(metric, value),
+                    marginText: marginText(metric, value), n: value.n)
             },
             hasSegments: !segments.isEmpty,
-            segmentChart: Charts.bars(segments.filter { !$1.suppressed }.map { datum(metric, $1, label: Typography.label($0)) },
-                                      title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
-                                      target: chartTarget(metric)),
+            segmentChart: Charts.bars(
+                segments.filter { !$1.suppressed }.map { datum(metric, $1, label: Typography.label($0)) },
+                title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
+                target: chartTarget(metric)),
             behind: behindTheNumber(metric, point, root: root))
         return MetricCard(pointValue(metric, point, .all), details)
     }
@@ -462,21 +486,28 @@ struct PageBuilder {
                 significant: change.isSignificant == true,
                 noise: noise)
         }
-        let trend = point.suppressed ? nil : scorecard.trend(metric.id, group, through: point).map { trend in
-            let words = switch trend.direction {
-            case .rising: "Rising"
-            case .falling: "Falling"
-            case .none: "No clear trend"
+        let trend =
+            point.suppressed
+            ? nil
+            : scorecard.trend(metric.id, group, through: point).map { trend in
+                let words =
+                    switch trend.direction {
+                    case .rising: "Rising"
+                    case .falling: "Falling"
+                    case .none: "No clear trend"
+                    }
+                return PointValue.Trend(direction: trend.direction.rawValue, text: "\(words) over the last \(trend.periods) periods")
             }
-            return PointValue.Trend(direction: trend.direction.rawValue, text: "\(words) over the last \(trend.periods) periods")
-        }
-        return PointValue(name: metric.name, period: scorecard.label(of: point.period), valueText: valueText(metric, point),
-                          marginText: marginText(metric, point), n: point.n,
-                          effectiveN: point.effectiveN.map { MetricDefinition.trimmed($0, decimals: 0) }, suppressed: point.suppressed,
-                          partial: point.period == scorecard.partial?.period, change: change, trend: trend,
-                          target: point.suppressed ? nil : point.target.map {
-                              PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0))
-                          })
+        return PointValue(
+            name: metric.name, period: scorecard.label(of: point.period), valueText: valueText(metric, point),
+            marginText: marginText(metric, point), n: point.n,
+            effectiveN: point.effectiveN.map { MetricDefinition.trimmed($0, decimals: 0) }, suppressed: point.suppressed,
+            partial: point.period == scorecard.partial?.period, change: change, trend: trend,
+            target: point.suppressed
+                ? nil
+                : point.target.map {
+                    PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0))
+                })
     }
 
     /// The value as shown: "too few responses (n = 12)" for a group below `min_n`.
@@ -492,9 +523,10 @@ struct PageBuilder {
 
     func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
         let text = metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
-        let missesTarget = metric.target.flatMap { target in
-            point.interval.map { metric.higherIsBetter ? $0.upperBound < target : $0.lowerBound > target }
-        } ?? false
+        let missesTarget =
+            metric.target.flatMap { target in
+                point.interval.map { metric.higherIsBetter ? $0.upperBound < target : $0.lowerBound > target }
+            } ?? false
         return Charts.Datum(label: label, value: point.value, interval: point.interval, text: text, missesTarget: missesTarget)
     }
 

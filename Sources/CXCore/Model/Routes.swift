@@ -69,7 +69,8 @@ enum Routes {
     /// A touchpoint's page of stories `number` (from 1): the first is `touchpoints/ID.html`,
     /// the others `touchpoints/ID/N.html`.
     static func touchpoint(_ id: String, page number: Int = 1) -> Route {
-        number <= 1 ? Route(folder: "touchpoints", name: id)
+        number <= 1
+            ? Route(folder: "touchpoints", name: id)
             : Route(path: "touchpoints/\(id)/\(number).html", href: "touchpoints/\(Slug.href(id))/\(number).html")
     }
 

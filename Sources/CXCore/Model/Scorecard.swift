@@ -104,14 +104,15 @@ struct Scorecard: Sendable {
 
         func encode(to encoder: any Encoder) throws {
             var container = encoder.container(keyedBy: CodingKeys.self)
-            let (kind, name) = switch self {
-            case .all: ("all", "")
-            case .segment(let name): ("segment", name)
-            case .touchpoint(let id): ("touchpoint", id)
-            case .relationship: ("relationship", "")
-            case .journey(let id): ("journey", id)
-            case .transactional: ("transactional", "")
-            }
+            let (kind, name) =
+                switch self {
+                case .all: ("all", "")
+                case .segment(let name): ("segment", name)
+                case .touchpoint(let id): ("touchpoint", id)
+                case .relationship: ("relationship", "")
+                case .journey(let id): ("journey", id)
+                case .transactional: ("transactional", "")
+                }
             try container.encode(kind, forKey: .kind)
             try container.encode(name, forKey: .name)
         }
@@ -188,8 +189,10 @@ struct Scorecard: Sendable {
     /// Joins computed values and snapshots: warns where a snapshot is replaced by a value
     /// computed from responses, and reports a snapshot value given twice. `today` decides
     /// which period is partial.
-    static func make(config: SiteConfig, snapshots: [MetricSnapshot], responses: ResponseAggregates,
-                     content: Content, today: Day) -> (Scorecard, [Diagnostic]) {
+    static func make(
+        config: SiteConfig, snapshots: [MetricSnapshot], responses: ResponseAggregates,
+        content: Content, today: Day
+    ) -> (Scorecard, [Diagnostic]) {
         var (responses, diagnostics) = joined(responses, content.tallies, config: config, content: content)
         var series: [Key: [Period: Point]] = [:]
         var warned: Set<String> = []
@@ -199,34 +202,41 @@ struct Scorecard: Sendable {
             if let files = responses.sources[sourceKey] {
                 let warningKey = sourceKey + " " + row.location.path
                 if warned.insert(warningKey).inserted {
-                    diagnostics.append(content.diagnostic(
-                        "\(row.metric) for \(row.period) is computed from \(files.sorted().joined(separator: ", ")); the snapshot values in this file are ignored",
-                        at: row.location, .warning))
+                    diagnostics.append(
+                        content.diagnostic(
+                            "\(row.metric) for \(row.period) is computed from \(files.sorted().joined(separator: ", ")); the snapshot values in this file are ignored",
+                            at: row.location, .warning))
                 }
                 continue
             }
             let group = row.group
             if let first = given.updateValue(row.location, forKey: PointKey(metric: row.metric, group: group, period: row.period)) {
-                diagnostics.append(content.diagnostic(
-                    "\(row.metric) for \(row.period)\(group.phrase) is given twice: also at \(first.path):\(first.line); keep one",
-                    at: row.location))
+                diagnostics.append(
+                    content.diagnostic(
+                        "\(row.metric) for \(row.period)\(group.phrase) is given twice: also at \(first.path):\(first.line); keep one",
+                        at: row.location))
                 continue
             }
-            let point = Point(period: row.period, value: row.value, n: row.n,
-                              target: row.target ?? (group == .all ? config.metric(row.metric)?.target : nil),
-                              suppressed: row.n.map { $0 < config.minimumN } ?? false)
+            let point = Point(
+                period: row.period, value: row.value, n: row.n,
+                target: row.target ?? (group == .all ? config.metric(row.metric)?.target : nil),
+                suppressed: row.n.map { $0 < config.minimumN } ?? false)
             series[Key(metric: row.metric, group: group), default: [:]][row.period] = point
         }
         for (key, totals) in responses.totals {
             // A level that holds every response of its period is everyone, not a level.
             if key.group == .relationship || key.group == .transactional,
-               responses.totals[ResponseAggregates.Key(metric: key.metric, period: key.period, group: .all)]?.n == totals.n { continue }
+                responses.totals[ResponseAggregates.Key(metric: key.metric, period: key.period, group: .all)]?.n == totals.n
+            {
+                continue
+            }
             guard let estimate = totals.estimate(key.metric) else { continue }
-            let point = Point(period: key.period, value: estimate.value, n: totals.n,
-                              effectiveN: totals.isWeighted ? totals.effectiveN : nil,
-                              target: key.group == .all ? config.metric(key.metric.rawValue)?.target : nil,
-                              standardError: estimate.standardError, interval: estimate.interval, totals: totals,
-                              suppressed: totals.n < config.minimumN)
+            let point = Point(
+                period: key.period, value: estimate.value, n: totals.n,
+                effectiveN: totals.isWeighted ? totals.effectiveN : nil,
+                target: key.group == .all ? config.metric(key.metric.rawValue)?.target : nil,
+                standardError: estimate.standardError, interval: estimate.interval, totals: totals,
+                suppressed: totals.n < config.minimumN)
             series[Key(metric: key.metric.rawValue, group: key.group), default: [:]][key.period] = point
         }
         let sorted = series.mapValues { $0.values.sorted { $0.period < $1.period } }
@@ -240,18 +250,23 @@ struct Scorecard: Sendable {
             }
         }
         mentions = mentions.mapValues { $0.mapValues { $0.sorted { ($1.mentions, $0.touchpoint) < ($0.mentions, $1.touchpoint) } } }
-        return (Scorecard(config: config, series: sorted, changes: changes, partial: partial,
-                          drivers: Self.drivers(responses.driverPairs, config: config),
-                          themeImpacts: ThemeImpact.all(responses, themes: content.themes, config: config),
-                          suggestedThemes: SuggestedTheme.all(responses.phrases, themes: content.themes),
-                          mismatches: responses.mismatches,
-                          themeMentions: mentions), diagnostics)
+        return (
+            Scorecard(
+                config: config, series: sorted, changes: changes, partial: partial,
+                drivers: Self.drivers(responses.driverPairs, config: config),
+                themeImpacts: ThemeImpact.all(responses, themes: content.themes, config: config),
+                suggestedThemes: SuggestedTheme.all(responses.phrases, themes: content.themes),
+                mismatches: responses.mismatches,
+                themeMentions: mentions), diagnostics
+        )
     }
 
     /// The responses' totals with the tallies' added: a metric and period comes from raw
     /// responses or from tallies, never both, and a tally gives each group once.
-    private static func joined(_ responses: ResponseAggregates, _ tallies: [MetricTally], config: SiteConfig,
-                               content: Content) -> (ResponseAggregates, [Diagnostic]) {
+    private static func joined(
+        _ responses: ResponseAggregates, _ tallies: [MetricTally], config: SiteConfig,
+        content: Content
+    ) -> (ResponseAggregates, [Diagnostic]) {
         var joined = responses
         var diagnostics: [Diagnostic] = []
         var given: [ResponseAggregates.Key: SourceLocation] = [:]
@@ -260,23 +275,26 @@ struct Scorecard: Sendable {
             let sourceKey = ResponseAggregates.sourceKey(tally.metric.rawValue, tally.period)
             if let files = responses.sources[sourceKey] {
                 if reported.insert(sourceKey + " " + tally.location.path).inserted {
-                    diagnostics.append(content.diagnostic(
-                        "\(tally.metric.rawValue) for \(tally.period) is both in \(files.sorted().joined(separator: ", ")) and in this tally: give each period from one source",
-                        at: tally.location))
+                    diagnostics.append(
+                        content.diagnostic(
+                            "\(tally.metric.rawValue) for \(tally.period) is both in \(files.sorted().joined(separator: ", ")) and in this tally: give each period from one source",
+                            at: tally.location))
                 }
                 continue
             }
             let key = ResponseAggregates.Key(metric: tally.metric, period: tally.period, group: tally.group)
             if let first = given.updateValue(tally.location, forKey: key) {
-                diagnostics.append(content.diagnostic(
-                    "\(tally.metric.rawValue) for \(tally.period)\(tally.group.phrase) is tallied twice: also at \(first.path):\(first.line); keep one",
-                    at: tally.location))
+                diagnostics.append(
+                    content.diagnostic(
+                        "\(tally.metric.rawValue) for \(tally.period)\(tally.group.phrase) is tallied twice: also at \(first.path):\(first.line); keep one",
+                        at: tally.location))
                 continue
             }
             joined.totals[key] = tally.totals
             joined.sources[sourceKey, default: []].insert(tally.location.path)
             if let pairs = tally.driverPairs, let touchpoint = tally.group.touchpoint,
-               let place = config.touchpoints.firstIndex(where: { $0.id == touchpoint }).flatMap({ Int16(exactly: $0) }) {
+                let place = config.touchpoints.firstIndex(where: { $0.id == touchpoint }).flatMap({ Int16(exactly: $0) })
+            {
                 joined.driverPairs[DriverKey(period: Int32(tally.period.ordinal), metric: tally.metric, touchpoint: place)] = pairs
             }
         }
@@ -288,11 +306,14 @@ struct Scorecard: Sendable {
     private static func drivers(_ pairs: [DriverKey: PairSums], config: SiteConfig) -> [Driver] {
         pairs.compactMap { key, sums -> Driver? in
             guard sums.n >= config.minimumN, config.touchpoints.indices.contains(Int(key.touchpoint)),
-                  let correlation = SurveyStatistics.correlation(n: sums.n, x: sums.x, y: sums.y, xx: sums.xx, yy: sums.yy, xy: sums.xy)
+                let correlation = SurveyStatistics.correlation(n: sums.n, x: sums.x, y: sums.y, xx: sums.xx, yy: sums.yy, xy: sums.xy)
             else { return nil }
-            return Driver(period: Period(ordinal: Int(key.period), kind: config.period), metric: key.metric,
-                          touchpoint: config.touchpoints[Int(key.touchpoint)].id, correlation: correlation)
-        }.sorted { ($0.period, -$0.correlation.r, $0.metric.rawValue, $0.touchpoint) < ($1.period, -$1.correlation.r, $1.metric.rawValue, $1.touchpoint) }
+            return Driver(
+                period: Period(ordinal: Int(key.period), kind: config.period), metric: key.metric,
+                touchpoint: config.touchpoints[Int(key.touchpoint)].id, correlation: correlation)
+        }.sorted {
+            ($0.period, -$0.correlation.r, $0.metric.rawValue, $0.touchpoint) < ($1.period, -$1.correlation.r, $1.metric.rawValue, $1.touchpoint)
+        }
     }
 
     /// The drivers of `period`, strongest first.
@@ -346,9 +367,10 @@ struct Scorecard: Sendable {
         guard point.period != partial?.period else { return nil }
         let fitted = points(metric, group).filter { $0.period <= point.period && $0.period != partial?.period && !$0.suppressed }
             .suffix(Self.trendPeriods)
-        return SurveyStatistics.trend(fitted.compactMap { point in
-            point.standardError.map { (Double(point.period.ordinal), point.value, $0) }
-        })
+        return SurveyStatistics.trend(
+            fitted.compactMap { point in
+                point.standardError.map { (Double(point.period.ordinal), point.value, $0) }
+            })
     }
 
     /// The latest value of `metric` for `group` in a complete period, or the partial one when
@@ -384,9 +406,10 @@ struct Scorecard: Sendable {
         guard let flow = config.customers else { return [] }
         return points(flow.gained).compactMap { gained in
             guard let lost = point(flow.lost, in: gained.period) else { return nil }
-            return CustomerFlowPoint(period: gained.period, gained: gained.value, lost: lost.value,
-                                     base: flow.base.flatMap { point($0, in: gained.period)?.value },
-                                     revenueLost: flow.revenueLost.flatMap { point($0, in: gained.period)?.value })
+            return CustomerFlowPoint(
+                period: gained.period, gained: gained.value, lost: lost.value,
+                base: flow.base.flatMap { point($0, in: gained.period)?.value },
+                revenueLost: flow.revenueLost.flatMap { point($0, in: gained.period)?.value })
         }
     }
 

@@ -52,8 +52,10 @@ struct Site: Sendable {
     }
 
     /// Joins content and config; reports briefings that name stories that do not exist.
-    static func make(config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
-                     today: Day, history: GitHistory = GitHistory()) -> (Site, [Diagnostic]) {
+    static func make(
+        config: SiteConfig, content: Content, scorecard: Scorecard, includeDrafts: Bool,
+        today: Day, history: GitHistory = GitHistory()
+    ) -> (Site, [Diagnostic]) {
         // Sorted by index: moving whole stories around while sorting costs more than the sort.
         let published = content.stories.filter { includeDrafts || !$0.draft }
         let stories = published.indices.sorted { Story.newestFirst(published[$0], published[$1]) }.map { published[$0] }
@@ -68,11 +70,15 @@ struct Site: Sendable {
                 if let story = bySlug[reference.slug] {
                     chosen.append(story)
                 } else if drafts.contains(reference.slug) {
-                    diagnostics.append(content.diagnostic("story '\(reference.slug)' is a draft: publish it (remove 'draft: true') or build with --drafts",
-                                                          at: reference.location))
+                    diagnostics.append(
+                        content.diagnostic(
+                            "story '\(reference.slug)' is a draft: publish it (remove 'draft: true') or build with --drafts",
+                            at: reference.location))
                 } else {
-                    diagnostics.append(content.diagnostic("unknown story '\(reference.slug)': there is no content/stories/\(reference.slug).md",
-                                                          at: reference.location))
+                    diagnostics.append(
+                        content.diagnostic(
+                            "unknown story '\(reference.slug)': there is no content/stories/\(reference.slug).md",
+                            at: reference.location))
                 }
             }
             let earlier = stories.filter { $0.date <= briefing.date }
@@ -90,9 +96,10 @@ struct Site: Sendable {
         for story in stories where story.status == .open {
             let age = today.daysSinceEpoch - story.date.daysSinceEpoch
             if age > staleLoopDays {
-                diagnostics.append(content.diagnostic(
-                    "the loop on '\(story.title)' has been open for \(age) days (more than \(staleLoopDays)): close it or say what is left",
-                    at: story.statusLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning))
+                diagnostics.append(
+                    content.diagnostic(
+                        "the loop on '\(story.title)' has been open for \(age) days (more than \(staleLoopDays)): close it or say what is left",
+                        at: story.statusLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning))
             }
         }
         diagnostics += unknownThemes(stories, content.themes, content: content)
@@ -111,27 +118,34 @@ struct Site: Sendable {
             if let file = content.staticFiles.first(where: { $0.source == named && $0.source.hasPrefix("static/") }), let size = file.size {
                 logo = PageFrame.Logo(src: file.path, width: size.width, height: size.height)
             } else {
-                diagnostics.append(content.diagnostic("logo '\(named)' is not a picture in static/ (PNG, JPEG, GIF or WebP): put it there and name it as static/logo.png",
-                                                      at: config.logoLocation ?? .file(SiteConfig.fileName)))
+                diagnostics.append(
+                    content.diagnostic(
+                        "logo '\(named)' is not a picture in static/ (PNG, JPEG, GIF or WebP): put it there and name it as static/logo.png",
+                        at: config.logoLocation ?? .file(SiteConfig.fileName)))
             }
         }
-        let site = Site(config: config, stories: stories, briefings: briefings,
-                        scorecard: scorecard,
-                        openingStories: opening,
-                        perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
-                        today: today, history: history,
-                        storiesByTouchpoint: Dictionary(grouping: stories.flatMap { story in
-                            Set(story.touchpoints).map { ($0, story) }
-                        }, by: \.0).mapValues { $0.map(\.1) },
-                        storiesByJourney: Dictionary(grouping: stories.flatMap { story in
-                            journeys(of: story, in: config).map { ($0.id, story) }
-                        }, by: \.0).mapValues { $0.map(\.1) },
-                        failureCount: stories.count { $0.outcome == .failure },
-                        successCount: stories.count { $0.outcome == .success },
-                        themes: content.themes,
-                        storiesByTheme: storiesByTheme(stories, content.themes),
-                        sentiment: content.sentiment, sentimentHash: content.sentimentHash,
-                        images: images, imagesHash: imagesHash, logo: logo)
+        let site = Site(
+            config: config, stories: stories, briefings: briefings,
+            scorecard: scorecard,
+            openingStories: opening,
+            perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
+            today: today, history: history,
+            storiesByTouchpoint: Dictionary(
+                grouping: stories.flatMap { story in
+                    Set(story.touchpoints).map { ($0, story) }
+                }, by: \.0
+            ).mapValues { $0.map(\.1) },
+            storiesByJourney: Dictionary(
+                grouping: stories.flatMap { story in
+                    journeys(of: story, in: config).map { ($0.id, story) }
+                }, by: \.0
+            ).mapValues { $0.map(\.1) },
+            failureCount: stories.count { $0.outcome == .failure },
+            successCount: stories.count { $0.outcome == .success },
+            themes: content.themes,
+            storiesByTheme: storiesByTheme(stories, content.themes),
+            sentiment: content.sentiment, sentimentHash: content.sentimentHash,
+            images: images, imagesHash: imagesHash, logo: logo)
         return (site, diagnostics)
     }
 
@@ -144,19 +158,27 @@ struct Site: Sendable {
     }
 
     /// A briefing that shows no failure, or opens with stories that all predate its period.
-    private static func warnings(for briefing: Briefing, opening: [Story], addedFailure: Bool,
-                                 content: Content) -> [Diagnostic] {
+    private static func warnings(
+        for briefing: Briefing, opening: [Story], addedFailure: Bool,
+        content: Content
+    ) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
         if !opening.contains(where: { $0.outcome == .failure }) {
-            warnings.append(content.diagnostic("'\(briefing.title)' has no failure story: no failure is dated on or before \(briefing.date); the failure is the point",
-                                               at: briefing.storiesLocation, .warning))
+            warnings.append(
+                content.diagnostic(
+                    "'\(briefing.title)' has no failure story: no failure is dated on or before \(briefing.date); the failure is the point",
+                    at: briefing.storiesLocation, .warning))
         } else if addedFailure {
-            warnings.append(content.diagnostic("'\(briefing.title)' names no failure story, so the newest failure is shown: name one in 'stories'",
-                                               at: briefing.storiesLocation, .warning))
+            warnings.append(
+                content.diagnostic(
+                    "'\(briefing.title)' names no failure story, so the newest failure is shown: name one in 'stories'",
+                    at: briefing.storiesLocation, .warning))
         }
         if !opening.isEmpty, opening.allSatisfy({ $0.date < briefing.period.first }) {
-            warnings.append(content.diagnostic("every story of '\(briefing.title)' is older than its period \(briefing.period): is there nothing newer to tell?",
-                                               at: briefing.storiesLocation, .warning))
+            warnings.append(
+                content.diagnostic(
+                    "every story of '\(briefing.title)' is older than its period \(briefing.period): is there nothing newer to tell?",
+                    at: briefing.storiesLocation, .warning))
         }
         return warnings
     }
@@ -168,7 +190,8 @@ struct Site: Sendable {
         if let sourceDateEpoch = clock.sourceDateEpoch { return Day(secondsSince1970: sourceDateEpoch) }
         let now = clock.wallDay
         let stories = content.stories.filter { includeDrafts || !$0.draft }
-        let dates = stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
+        let dates =
+            stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
             + [newestResponse].compactMap { $0 }
         return dates.filter { $0 <= now }.max() ?? min(dates.max() ?? now, now)
     }
@@ -182,12 +205,19 @@ struct Site: Sendable {
         let future = stories.filter { $0.date > today }
         let more = future.count - listedFutureStories
         return future.prefix(listedFutureStories).map { story in
-            content.diagnostic("'\(story.title)' is dated \(story.date), after today (\(today.longText)): it is listed, but moves no loop's age "
-                               + "and opens no period; correct the date, or build with --future if it is meant",
-                               at: story.dateLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning)
-        } + (more > 0 ? [Diagnostic(.warning, "\(more) more \(more == 1 ? "story is" : "stories are") dated after today (\(today.longText)), "
-                                   + "not listed here: correct the dates, or build with --future if they are meant",
-                                   at: .file("content/stories"))] : [])
+            content.diagnostic(
+                "'\(story.title)' is dated \(story.date), after today (\(today.longText)): it is listed, but moves no loop's age "
+                    + "and opens no period; correct the date, or build with --future if it is meant",
+                at: story.dateLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning)
+        }
+            + (more > 0
+                ? [
+                    Diagnostic(
+                        .warning,
+                        "\(more) more \(more == 1 ? "story is" : "stories are") dated after today (\(today.longText)), "
+                            + "not listed here: correct the dates, or build with --future if they are meant",
+                        at: .file("content/stories"))
+                ] : [])
     }
 
     /// The stories that name each theme in their front matter or mention it in their title,
@@ -213,9 +243,10 @@ struct Site: Sendable {
         let known = themes.themes.map(\.id)
         return stories.flatMap { story in
             story.themes.filter { themes.theme($0.id) == nil }.map { reference in
-                content.diagnostic(known.isEmpty
-                    ? "unknown theme '\(reference.id)': name it in content/themes.yaml first"
-                    : "unknown theme '\(reference.id)': content/themes.yaml has \(known.joined(separator: ", "))",
+                content.diagnostic(
+                    known.isEmpty
+                        ? "unknown theme '\(reference.id)': name it in content/themes.yaml first"
+                        : "unknown theme '\(reference.id)': content/themes.yaml has \(known.joined(separator: ", "))",
                     at: reference.location)
             }
         }
@@ -253,4 +284,3 @@ struct Site: Sendable {
         stories.filter { $0.left && period.contains($0.leftDate ?? $0.date) }
     }
 }
-

@@ -27,14 +27,16 @@ struct SuggestedTheme: Sendable {
     }
 
     private static func suggestions(_ counts: PhraseCounts, period: Period, themes: ThemeCatalog) -> [SuggestedTheme] {
-        let totalA = Double(counts.detractorTotal), totalB = Double(counts.promoterTotal)
+        let totalA = Double(counts.detractorTotal)
+        let totalB = Double(counts.promoterTotal)
         guard totalA > 0, totalB > 0 else { return [] }
         let all = totalA + totalB
         let scored = counts.phrases.values.compactMap { count -> SuggestedTheme? in
             guard count.detractors >= minimumMentions else { return nil }
             let prior = priorTotal * Double(count.detractors + count.promoters) / all
-            let z = SurveyStatistics.logOddsZ(a: Double(count.detractors), b: Double(count.promoters), totalA: totalA, totalB: totalB,
-                                              prior: prior, priorTotal: priorTotal)
+            let z = SurveyStatistics.logOddsZ(
+                a: Double(count.detractors), b: Double(count.promoters), totalA: totalA, totalB: totalB,
+                prior: prior, priorTotal: priorTotal)
             guard z >= SurveyStatistics.z95 else { return nil }
             return SuggestedTheme(period: period, phrase: count.text, z: z, detractors: count.detractors, promoters: count.promoters)
         }.sorted { ($1.z, $0.phrase) < ($0.z, $1.phrase) }

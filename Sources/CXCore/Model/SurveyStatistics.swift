@@ -55,12 +55,14 @@ public enum SurveyStatistics {
     public static func nps(promoters: Double, detractors: Double, n: Double) -> SurveyEstimate? {
         guard n > 0 else { return nil }
         let adjustedN = n + 3
-        let p = (promoters + 0.75) / adjustedN, d = (detractors + 0.75) / adjustedN
+        let p = (promoters + 0.75) / adjustedN
+        let d = (detractors + 0.75) / adjustedN
         let variance = max(0, p + d - (p - d) * (p - d))
         let standardError = 100 * (variance / adjustedN).squareRoot()
         let center = 100 * (p - d)
-        return SurveyEstimate(value: 100 * (promoters - detractors) / n, standardError: standardError,
-                              interval: max(-100, center - z95 * standardError)...min(100, center + z95 * standardError))
+        return SurveyEstimate(
+            value: 100 * (promoters - detractors) / n, standardError: standardError,
+            interval: max(-100, center - z95 * standardError)...min(100, center + z95 * standardError))
     }
 
     /// CSAT = 100 × the share c of 4s and 5s, with the Wilson score interval (Wilson 1927;
@@ -68,11 +70,13 @@ public enum SurveyStatistics {
     /// standard error is the interval's half-width over z.
     public static func csat(satisfied: Double, n: Double) -> SurveyEstimate? {
         guard n > 0 else { return nil }
-        let c = satisfied / n, z2 = z95 * z95
+        let c = satisfied / n
+        let z2 = z95 * z95
         let center = (c + z2 / (2 * n)) / (1 + z2 / n)
         let half = z95 * (c * (1 - c) / n + z2 / (4 * n * n)).squareRoot() / (1 + z2 / n)
-        return SurveyEstimate(value: 100 * c, standardError: 100 * half / z95,
-                              interval: max(0, 100 * (center - half))...min(100, 100 * (center + half)))
+        return SurveyEstimate(
+            value: 100 * c, standardError: 100 * half / z95,
+            interval: max(0, 100 * (center - half))...min(100, 100 * (center + half)))
     }
 
     /// CES = the mean score, from the mean and the mean of the squares of `n` answers (with
@@ -146,7 +150,8 @@ public enum SurveyStatistics {
         let sxx = zip(usable, weights).reduce(0) { $0 + $1.1 * ($1.0.x - meanX) * ($1.0.x - meanX) }
         guard sxx > 0 else { return nil }
         let sxy = zip(usable, weights).reduce(0) { $0 + $1.1 * ($1.0.x - meanX) * ($1.0.value - meanY) }
-        let slope = sxy / sxx, standardError = (1 / sxx).squareRoot()
+        let slope = sxy / sxx
+        let standardError = (1 / sxx).squareRoot()
         return Trend(slope: slope, standardError: standardError, p: twoSidedP(slope / standardError), periods: usable.count)
     }
 
@@ -172,10 +177,13 @@ public enum SurveyStatistics {
     public static func correlation(n: Int, x: Double, y: Double, xx: Double, yy: Double, xy: Double) -> Correlation? {
         guard n >= 4 else { return nil }
         let count = Double(n)
-        let sxx = xx - x * x / count, syy = yy - y * y / count, sxy = xy - x * y / count
+        let sxx = xx - x * x / count
+        let syy = yy - y * y / count
+        let sxy = xy - x * y / count
         guard sxx > 1e-12 * max(1, xx), syy > 1e-12 * max(1, yy) else { return nil }
         let r = max(-1, min(1, sxy / (sxx * syy).squareRoot()))
-        let z = atanh(max(-0.999_999_999, min(0.999_999_999, r))), half = z95 / (count - 3).squareRoot()
+        let z = atanh(max(-0.999_999_999, min(0.999_999_999, r)))
+        let half = z95 / (count - 3).squareRoot()
         return Correlation(r: r, n: n, low: tanh(z - half), high: tanh(z + half))
     }
 
@@ -206,7 +214,8 @@ public enum SurveyStatistics {
     public static func studentT(quantile: Double, degreesOfFreedom df: Double) -> Double {
         if quantile == 0.5 { return 0 }
         if quantile < 0.5 { return -studentT(quantile: 1 - quantile, degreesOfFreedom: df) }
-        var low = 0.0, high = 1.0
+        var low = 0.0
+        var high = 1.0
         while studentTDistribution(high, degreesOfFreedom: df) < quantile && high < 1e12 { high *= 2 }
         for _ in 0..<200 {
             let middle = (low + high) / 2
@@ -235,13 +244,16 @@ public enum SurveyStatistics {
 
     private static func betaFraction(_ x: Double, _ a: Double, _ b: Double) -> Double {
         let tiny = 1e-300
-        var c = 1.0, d = 1 - (a + b) * x / (a + 1)
+        var c = 1.0
+        var d = 1 - (a + b) * x / (a + 1)
         d = 1 / (abs(d) < tiny ? tiny : d)
         var result = d
         for m in 1...300 {
             let m = Double(m)
-            for numerator in [m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
-                              -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1))] {
+            for numerator in [
+                m * (b - m) * x / ((a + 2 * m - 1) * (a + 2 * m)),
+                -(a + m) * (a + b + m) * x / ((a + 2 * m) * (a + 2 * m + 1)),
+            ] {
                 d = 1 + numerator * d
                 d = 1 / (abs(d) < tiny ? tiny : d)
                 c = 1 + numerator / c

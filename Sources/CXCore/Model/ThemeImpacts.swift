@@ -33,19 +33,21 @@ struct ThemeImpact: Sendable {
         var impacts: [ThemeImpact] = []
         for (key, with) in responses.themeTotals where key.key.group == .all && metrics.contains(key.key.metric) {
             guard let theme = themes.theme(key.theme), let everyone = responses.totals[key.key],
-                  let all = everyone.estimate(key.key.metric) else { continue }
+                let all = everyone.estimate(key.key.metric)
+            else { continue }
             let without = everyone.subtracting(with)
             guard let withEstimate = with.estimate(key.key.metric), let withoutEstimate = without.estimate(key.key.metric) else { continue }
             let weight = with.weighted.sum / everyone.weighted.sum
             let standardError = withEstimate.standardError.flatMap { a in
                 withoutEstimate.standardError.map { b in weight * (a * a + b * b).squareRoot() }
             }
-            impacts.append(ThemeImpact(
-                theme: theme, metric: key.key.metric, period: key.key.period, mentions: with.n,
-                share: everyone.commented > 0 ? Double(with.n) / Double(everyone.commented) : nil,
-                valueWith: withEstimate.value, valueWithout: withoutEstimate.value, impact: all.value - withoutEstimate.value,
-                standardError: standardError, suppressed: with.n < config.minimumN, comments: with.recentComments,
-                negativeShare: with.commented > 0 ? Double(with.negative) / Double(with.commented) : nil))
+            impacts.append(
+                ThemeImpact(
+                    theme: theme, metric: key.key.metric, period: key.key.period, mentions: with.n,
+                    share: everyone.commented > 0 ? Double(with.n) / Double(everyone.commented) : nil,
+                    valueWith: withEstimate.value, valueWithout: withoutEstimate.value, impact: all.value - withoutEstimate.value,
+                    standardError: standardError, suppressed: with.n < config.minimumN, comments: with.recentComments,
+                    negativeShare: with.commented > 0 ? Double(with.negative) / Double(with.commented) : nil))
         }
         return impacts.sorted { ($0.period, $0.metric.rawValue, $0.impact, $0.theme.id) < ($1.period, $1.metric.rawValue, $1.impact, $1.theme.id) }
     }
@@ -68,8 +70,9 @@ extension Scorecard {
         guard period != partial?.period else { return nil }
         let fitted = themeImpacts(of: theme, metric).filter { $0.period <= period && $0.period != partial?.period && !$0.suppressed }
             .suffix(Self.trendPeriods)
-        return SurveyStatistics.trend(fitted.compactMap { impact in
-            impact.standardError.map { (Double(impact.period.ordinal), impact.impact, $0) }
-        })
+        return SurveyStatistics.trend(
+            fitted.compactMap { impact in
+                impact.standardError.map { (Double(impact.period.ordinal), impact.impact, $0) }
+            })
     }
 }

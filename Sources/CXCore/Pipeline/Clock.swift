@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The one clock of a command: read once, at the command line's edge, and passed down to
 /// everything that needs the date or the time (`init`, `new`, `build`, `check`, `serve`, the
@@ -31,8 +32,9 @@ public struct Clock: Sendable, Equatable {
     public static func system(environment: [String: String] = ProcessInfo.processInfo.environment) -> Clock {
         var time = timespec()
         clock_gettime(CLOCK_REALTIME, &time)
-        return Clock(instant: Int(time.tv_sec) * 1_000_000_000 + Int(time.tv_nsec),
-                     sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
+        return Clock(
+            instant: Int(time.tv_sec) * 1_000_000_000 + Int(time.tv_nsec),
+            sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
     }
 
     /// The wall clock's date (UTC).
@@ -47,9 +49,9 @@ public struct Clock: Sendable, Equatable {
     }
 }
 
-private extension Int {
+extension Int {
     /// The quotient rounded towards minus infinity, so an instant before 1970 falls on its day.
-    func dividedRoundingDown(by divisor: Int) -> Int {
+    fileprivate func dividedRoundingDown(by divisor: Int) -> Int {
         let quotient = self / divisor
         return self % divisor < 0 ? quotient - 1 : quotient
     }

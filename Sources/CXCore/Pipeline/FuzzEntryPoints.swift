@@ -5,14 +5,14 @@ import Mustache
 import Spreadsheet
 
 #if FUZZING
-private typealias Arguments = UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
-private typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    private typealias Arguments = UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
+    private typealias TestOneInput = @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
 
-@_silgen_name("LLVMFuzzerRunDriver")
-private func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: Arguments, _ test: TestOneInput) -> CInt
+    @_silgen_name("LLVMFuzzerRunDriver")
+    private func runFuzzerDriver(_ argc: UnsafeMutablePointer<CInt>, _ argv: Arguments, _ test: TestOneInput) -> CInt
 
-/// The target libFuzzer's driver calls; C callbacks cannot capture, so it is kept here.
-nonisolated(unsafe) private var fuzzedTarget: (([UInt8]) -> Void)?
+    /// The target libFuzzer's driver calls; C callbacks cannot capture, so it is kept here.
+    nonisolated(unsafe) private var fuzzedTarget: (([UInt8]) -> Void)?
 #endif
 
 /// What the fuzz targets (`make fuzz`) and their regression test feed with arbitrary bytes:
@@ -22,18 +22,19 @@ public enum FuzzEntryPoints {
     /// normal build it feeds it the files named on the command line.
     public static func main(_ target: @escaping ([UInt8]) -> Void) -> Never {
         #if FUZZING
-        fuzzedTarget = target
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(runFuzzerDriver(&argc, &argv) { data, size in
-            fuzzedTarget?(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
-            return 0
-        })
+            fuzzedTarget = target
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(
+                runFuzzerDriver(&argc, &argv) { data, size in
+                    fuzzedTarget?(data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? [])
+                    return 0
+                })
         #else
-        for path in CommandLine.arguments.dropFirst() {
-            if let data = FileManager.default.contents(atPath: path) { target(Array(data)) }
-        }
-        exit(0)
+            for path in CommandLine.arguments.dropFirst() {
+                if let data = FileManager.default.contents(atPath: path) { target(Array(data)) }
+            }
+            exit(0)
         #endif
     }
 
@@ -42,8 +43,10 @@ public enum FuzzEntryPoints {
     public static func template(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         guard let set = try? TemplateSet(sources: ["self": text, "layout": "<{{$body}}{{/body}}>{{>self}}"]) else { return }
-        let data: MustacheValue = ["title": "T", "items": [["name": "a"], ["name": "b"]], "flag": true,
-                                   "lambda": .lambda(MustacheLambda(section: { "[" + $0 + "]" }))]
+        let data: MustacheValue = [
+            "title": "T", "items": [["name": "a"], ["name": "b"]], "flag": true,
+            "lambda": .lambda(MustacheLambda(section: { "[" + $0 + "]" })),
+        ]
         _ = try? set.render("self", data, options: RenderOptions(maximumDepth: 20))
         _ = try? set.render("self", data, options: RenderOptions(strict: true, maximumDepth: 20))
     }

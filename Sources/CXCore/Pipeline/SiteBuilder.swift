@@ -2,6 +2,10 @@ import Diagnostics
 import Foundation
 import Mustache
 
+@_exported import struct Diagnostics.Diagnostic
+@_exported import struct Diagnostics.DiagnosticList
+@_exported import struct Diagnostics.SourceLocation
+
 /// The build pipeline: load → validate → model → render → write. Each stage is a function
 /// of its own folder (`Load/`, `Validate/`, `Model/`, `Render/`, `Write/`); caching wraps the
 /// two expensive ones (`Cache/`). `build`, `check` and `renderInMemory` are the same chain
@@ -17,9 +21,10 @@ public enum SiteBuilder {
             throw run.failure()
         }
         let reuse = try renderAndWrite(modelled, options: options, &run)
-        return BuildSummary(stories: modelled.model.site.stories.count, briefings: modelled.model.site.briefings.count,
-                            pages: modelled.model.pages.count, seconds: run.clock.total, output: options.output,
-                            warnings: run.diagnostics, stages: run.clock.stages, reuse: reuse)
+        return BuildSummary(
+            stories: modelled.model.site.stories.count, briefings: modelled.model.site.briefings.count,
+            pages: modelled.model.pages.count, seconds: run.clock.total, output: options.output,
+            warnings: run.diagnostics, stages: run.clock.stages, reuse: reuse)
     }
 
     /// The site rendered into memory, for `cxsite serve`; throws like `build`. What
@@ -34,31 +39,35 @@ public enum SiteBuilder {
         let previousFiles = previous?.files ?? [:]
         renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
-        var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
-        run.record(.render, renderer.render(modelled.model.pages) { pages in
-            for page in pages {
-                if let bytes = page.bytes {
-                    files[page.path] = bytes
-                    if let modelHash = page.modelHash {
-                        modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: Manifest.hash(bytes))
+        var reuse = BuildSummary.Reuse(
+            storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
+            storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
+        run.record(
+            .render,
+            renderer.render(modelled.model.pages) { pages in
+                for page in pages {
+                    if let bytes = page.bytes {
+                        files[page.path] = bytes
+                        if let modelHash = page.modelHash {
+                            modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: Manifest.hash(bytes))
+                        }
+                        reuse.pagesRendered += 1
+                    } else if let modelHash = page.modelHash, let kept = page.keptOutputHash {
+                        files[page.path] = previousFiles[page.path]
+                        modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: kept)
+                        reuse.pagesKept += 1
                     }
-                    reuse.pagesRendered += 1
-                } else if let modelHash = page.modelHash, let kept = page.keptOutputHash {
-                    files[page.path] = previousFiles[page.path]
-                    modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: kept)
-                    reuse.pagesKept += 1
                 }
-            }
-        })
+            })
         guard !run.failed else { throw run.failure() }
         for file in renderer.otherFiles(of: modelled.model) { files[file.path] = file.bytes }
         run.clock.finish("render")
         let site = modelled.model.site
-        return RenderedSite(files: files, warnings: run.diagnostics,
-                            summary: "Rebuilt \(site.stories.count) stories and \(site.briefings.count) briefings in "
-                                + String(format: "%.2f s", run.clock.total),
-                            cache: modelled.nextCache, reuse: reuse)
+        return RenderedSite(
+            files: files, warnings: run.diagnostics,
+            summary: "Rebuilt \(site.stories.count) stories and \(site.briefings.count) briefings in "
+                + String(format: "%.2f s", run.clock.total),
+            cache: modelled.nextCache, reuse: reuse)
     }
 
     /// Everything `build` validates, plus templates in strict mode and broken internal links
@@ -103,15 +112,18 @@ public enum SiteBuilder {
     /// load → validate → model; nil when the site cannot be modelled (a model with broken
     /// links, errors under `check`, is still returned: its pages render). With a cache,
     /// stories come from it where their files are unchanged.
-    static func modelled(_ options: BuildOptions, _ run: inout StageRun, cache source: CacheSource,
-                         brokenLinks: Diagnostic.Severity) -> Modelled? {
+    static func modelled(
+        _ options: BuildOptions, _ run: inout StageRun, cache source: CacheSource,
+        brokenLinks: Diagnostic.Severity
+    ) -> Modelled? {
         let folder = SiteFolder(options.source)
         var sources = run.stage(.load, "load config and theme") { Load.settings(of: folder) }
         guard let settings = run.stage(.validate, "validate config and theme", { Validate.settings(sources, baseURL: options.baseURL) }) else {
             return nil
         }
         var key: UInt64?
-        if case .none = source {} else {
+        if case .none = source {
+        } else {
             key = settings.theme.map { BuildCache.key(configText: settings.configText, theme: $0, options: options) }
         }
         let cache: BuildCache? = key.flatMap { key in
@@ -128,25 +140,32 @@ public enum SiteBuilder {
             Validate.content(sources, settings, in: folder, cache: storyCache)
         }
         let (responses, responseFiles) = run.stage(.validate, "aggregate responses") {
-            Validate.responses(sources, settings, content: content, in: folder, cached: cache?.responses ?? [:],
-                               now: options.clock.instant, progress: options.progress)
+            Validate.responses(
+                sources, settings, content: content, in: folder, cached: cache?.responses ?? [:],
+                now: options.clock.instant, progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
         guard let theme = settings.theme, !run.failed else { return nil }
         // Only stories whose files loaded without a warning are cached, so a build from the
         // cache reports what a clean one does.
         let nextCache = key.map {
-            var next = BuildCache(key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:],
-                                  now: options.clock.instant)
+            var next = BuildCache(
+                key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:],
+                now: options.clock.instant)
             for file in responseFiles { next.responses[file.path] = file }
             return next
         }
-        guard let model = run.stage(.model, nil, {
-            Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)
-        }) else { return nil }
-        return Modelled(model: model, theme: theme, cache: cache, nextCache: nextCache,
-                        reusedStories: valid.reusedStories, unreadStories: Set(sources.unchangedStories),
-                        storyFiles: valid.content.stories.count)
+        guard
+            let model = run.stage(
+                .model, nil,
+                {
+                    Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)
+                })
+        else { return nil }
+        return Modelled(
+            model: model, theme: theme, cache: cache, nextCache: nextCache,
+            reusedStories: valid.reusedStories, unreadStories: Set(sources.unchangedStories),
+            storyFiles: valid.content.stories.count)
     }
 
     /// Before any work: an output or cache folder that cxsite may not replace stops the build.
@@ -160,8 +179,10 @@ public enum SiteBuilder {
 
     /// Render and write: pages are rendered in batches and each batch is written as it is
     /// done, so memory holds one batch of pages, not the whole site. Then the cache is saved.
-    private static func renderAndWrite(_ modelled: Modelled, options: BuildOptions,
-                                       _ run: inout StageRun) throws -> BuildSummary.Reuse {
+    private static func renderAndWrite(
+        _ modelled: Modelled, options: BuildOptions,
+        _ run: inout StageRun
+    ) throws -> BuildSummary.Reuse {
         var modelled = modelled
         func failure(_ message: String) -> DiagnosticList {
             run.record(.write, [Diagnostic(.error, message, at: .file(options.output.path))])
@@ -170,8 +191,9 @@ public enum SiteBuilder {
         let update: OutputFolder.Update
         do {
             let manifests = options.useCache ? try BuildCache.manifestPrefix(in: options.source, for: options.output) : nil
-            update = try OutputFolder(options.output).beginUpdate(forSiteIn: options.source, manifests: manifests,
-                                                                  waiting: options.waiting)
+            update = try OutputFolder(options.output).beginUpdate(
+                forSiteIn: options.source, manifests: manifests,
+                waiting: options.waiting)
         } catch let refused as OutputRefused {
             throw failure(refused.message)
         } catch {
@@ -184,8 +206,9 @@ public enum SiteBuilder {
             let spare = update.holdings
             renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { spare.holds($0, hash: $1) }
         }
-        var reuse = BuildSummary.Reuse(storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-                                       storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
+        var reuse = BuildSummary.Reuse(
+            storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
+            storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
         do {
             let renderDiagnostics = try renderer.render(modelled.model.pages) { pages in
                 var written: [RenderedPage] = []
@@ -224,15 +247,16 @@ public enum SiteBuilder {
                 // A story read again (its stamp changed) is written again, with its new stamp.
                 try cache.write(in: options.source, previous: modelled.cache, reused: modelled.unreadStories)
             } catch {
-                run.record(.write, [Diagnostic(.warning, "could not save the build cache, so the next build starts from scratch: \(error)",
-                                               at: .file(BuildCache.folderName))])
+                run.record(
+                    .write,
+                    [
+                        Diagnostic(
+                            .warning, "could not save the build cache, so the next build starts from scratch: \(error)",
+                            at: .file(BuildCache.folderName))
+                    ])
             }
             run.clock.finish("save the cache")
         }
         return reuse
     }
 }
-
-@_exported import struct Diagnostics.Diagnostic
-@_exported import struct Diagnostics.DiagnosticList
-@_exported import struct Diagnostics.SourceLocation

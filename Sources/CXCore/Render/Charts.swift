@@ -23,9 +23,14 @@ enum Charts {
     /// its period is still in progress), labelled with the first and last values.
     static func sparkline(_ data: [Datum], title: String, lastIsPartial: Bool = false) -> String {
         guard !data.isEmpty else { return "" }
-        let width = 250.0, height = 44.0, pad = 6.0, left = 58.0, right = 58.0
+        let width = 250.0
+        let height = 44.0
+        let pad = 6.0
+        let left = 58.0
+        let right = 58.0
         let values = data.map(\.value)
-        let low = values.min()!, high = values.max()!
+        let low = values.min()!
+        let high = values.max()!
         let span = high - low == 0 ? 1 : high - low
         func x(_ i: Int) -> Double {
             data.count == 1 ? width / 2 : left + Double(i) * (width - left - right) / Double(data.count - 1)
@@ -56,10 +61,12 @@ enum Charts {
         let labelWidth: Double, plotWidth: Double, textWidth: Double, rowHeight: Double, fontSize: Double
         let stacked: Bool
 
-        static let wide = BarLayout(name: "wide", labelWidth: 230, plotWidth: 460, textWidth: 230, rowHeight: 36, fontSize: 16,
-                                    stacked: false)
-        static let narrow = BarLayout(name: "narrow", labelWidth: 0, plotWidth: 230, textWidth: 130, rowHeight: 52, fontSize: 15,
-                                      stacked: true)
+        static let wide = BarLayout(
+            name: "wide", labelWidth: 230, plotWidth: 460, textWidth: 230, rowHeight: 36, fontSize: 16,
+            stacked: false)
+        static let narrow = BarLayout(
+            name: "narrow", labelWidth: 0, plotWidth: 230, textWidth: 130, rowHeight: 52, fontSize: 15,
+            stacked: true)
     }
 
     /// Horizontal bars from zero, one row per group, with the margin of error as an error bar
@@ -86,25 +93,34 @@ enum Charts {
             <line class="axis" x1="\(number(x(0)))" y1="\(number(top - 4))" x2="\(number(x(0)))" y2="\(number(height))" stroke="currentColor" stroke-width="1"/>
             """
         if let target {
-            svg += "<line class=\"target\" x1=\"\(number(x(target.value)))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(target.value)))\" y2=\"\(number(height))\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
-            svg += "<text class=\"target-label\" x=\"\(number(x(target.value)))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">target \(HTML.escape(target.text))</text>"
+            svg +=
+                "<line class=\"target\" x1=\"\(number(x(target.value)))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(target.value)))\" y2=\"\(number(height))\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
+            svg +=
+                "<text class=\"target-label\" x=\"\(number(x(target.value)))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">target \(HTML.escape(target.text))</text>"
         }
         for (index, datum) in data.enumerated() {
             let rowTop = top + layout.rowHeight * Double(index)
             let middle = layout.stacked ? rowTop + layout.rowHeight - 14 : rowTop + layout.rowHeight / 2
-            let start = min(x(0), x(datum.value)), end = max(x(0), x(datum.value))
+            let start = min(x(0), x(datum.value))
+            let end = max(x(0), x(datum.value))
             let kind = datum.missesTarget ? "short" : datum.value < 0 ? "negative" : "positive"
             if layout.stacked {
-                svg += "<text class=\"label\" x=\"0\" y=\"\(number(rowTop + 16))\" font-size=\"\(font)\" font-weight=\"600\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
+                svg +=
+                    "<text class=\"label\" x=\"0\" y=\"\(number(rowTop + 16))\" font-size=\"\(font)\" font-weight=\"600\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
             } else {
-                svg += "<text class=\"label\" x=\"\(number(layout.labelWidth - 10))\" y=\"\(number(middle + 5))\" text-anchor=\"end\" font-size=\"\(font)\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
+                svg +=
+                    "<text class=\"label\" x=\"\(number(layout.labelWidth - 10))\" y=\"\(number(middle + 5))\" text-anchor=\"end\" font-size=\"\(font)\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
             }
-            svg += "<rect class=\"bar bar-\(kind)\" x=\"\(number(start))\" y=\"\(number(middle - 9))\" width=\"\(number(max(end - start, 1)))\" height=\"18\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
+            svg +=
+                "<rect class=\"bar bar-\(kind)\" x=\"\(number(start))\" y=\"\(number(middle - 9))\" width=\"\(number(max(end - start, 1)))\" height=\"18\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
             if let interval = datum.interval, interval.upperBound > interval.lowerBound {
-                let a = x(interval.lowerBound), b = x(interval.upperBound)
-                svg += "<path class=\"error-bar\" d=\"M\(number(a)) \(number(middle))H\(number(b))M\(number(a)) \(number(middle - 6))V\(number(middle + 6))M\(number(b)) \(number(middle - 6))V\(number(middle + 6))\" stroke=\"currentColor\" stroke-width=\"2\" fill=\"none\"/>"
+                let a = x(interval.lowerBound)
+                let b = x(interval.upperBound)
+                svg +=
+                    "<path class=\"error-bar\" d=\"M\(number(a)) \(number(middle))H\(number(b))M\(number(a)) \(number(middle - 6))V\(number(middle + 6))M\(number(b)) \(number(middle - 6))V\(number(middle + 6))\" stroke=\"currentColor\" stroke-width=\"2\" fill=\"none\"/>"
             }
-            svg += "<text class=\"value\" x=\"\(number(layout.labelWidth + layout.plotWidth + 10))\" y=\"\(number(middle + 5))\" font-size=\"\(font)\" fill=\"currentColor\">"
+            svg +=
+                "<text class=\"value\" x=\"\(number(layout.labelWidth + layout.plotWidth + 10))\" y=\"\(number(middle + 5))\" font-size=\"\(font)\" fill=\"currentColor\">"
                 + HTML.escape(datum.text) + (datum.missesTarget ? " ▼" : "") + "</text>"
         }
         return svg + "</svg>"
@@ -131,19 +147,27 @@ extension Charts {
     /// wide and narrow layouts, as for the bars.
     static func perceptionGap(_ rows: [GapRow], title: String) -> String {
         guard !rows.isEmpty else { return "" }
-        return [(name: "wide", plotWidth: 640.0, right: 150.0, font: 16.0, line: 80),
-                (name: "narrow", plotWidth: 250.0, right: 96.0, font: 15.0, line: 38)]
-            .map { perceptionGap(rows, title: title, layout: $0) }.joined()
+        return [
+            (name: "wide", plotWidth: 640.0, right: 150.0, font: 16.0, line: 80),
+            (name: "narrow", plotWidth: 250.0, right: 96.0, font: 15.0, line: 38),
+        ]
+        .map { perceptionGap(rows, title: title, layout: $0) }.joined()
     }
 
-    private static func perceptionGap(_ rows: [GapRow], title: String,
-                                      layout: (name: String, plotWidth: Double, right: Double, font: Double, line: Int)) -> String {
-        let left = 20.0, plotWidth = layout.plotWidth, right = layout.right, top = 56.0
+    private static func perceptionGap(
+        _ rows: [GapRow], title: String,
+        layout: (name: String, plotWidth: Double, right: Double, font: Double, line: Int)
+    ) -> String {
+        let left = 20.0
+        let plotWidth = layout.plotWidth
+        let right = layout.right
+        let top = 56.0
         let lineHeight = layout.font + 5
         // Each statement wraps to the layout's line length; its row grows with it.
         let statements = rows.map { wrapped($0.statement, at: layout.line) }
         let rowHeights = statements.map { 50 + lineHeight * Double($0.count - 1) }
-        let width = left + plotWidth + right, height = top + rowHeights.reduce(0, +) + 10
+        let width = left + plotWidth + right
+        let height = top + rowHeights.reduce(0, +) + 10
         let font = number(layout.font)
         func x(_ percent: Double) -> Double { left + percent / 100 * plotWidth }
         var description: [String] = []
@@ -156,26 +180,33 @@ extension Charts {
         svg += "<g class=\"legend\" font-size=\"\(font)\" fill=\"currentColor\">"
         svg += marker(.leadership, x: left + 6, y: 14) + "<text x=\"\(number(left + 18))\" y=\"19\">Leadership</text>"
         svg += marker(.staff, x: left + 6 + legendStep * 1.05, y: 14) + "<text x=\"\(number(left + 18 + legendStep * 1.05))\" y=\"19\">Staff</text>"
-        svg += marker(.customers, x: left + 6 + legendStep * 1.65, y: 14) + "<text x=\"\(number(left + 18 + legendStep * 1.65))\" y=\"19\">Customers</text></g>"
+        svg +=
+            marker(.customers, x: left + 6 + legendStep * 1.65, y: 14)
+            + "<text x=\"\(number(left + 18 + legendStep * 1.65))\" y=\"19\">Customers</text></g>"
         for tick in stride(from: 0, through: 100, by: 25) {
-            svg += "<line class=\"tick\" x1=\"\(number(x(Double(tick))))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(Double(tick))))\" y2=\"\(number(height - 8))\" stroke=\"currentColor\" stroke-opacity=\"0.2\"/>"
-            svg += "<text class=\"tick-label\" x=\"\(number(x(Double(tick))))\" y=\"\(number(top - 12))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">\(tick)%</text>"
+            svg +=
+                "<line class=\"tick\" x1=\"\(number(x(Double(tick))))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(Double(tick))))\" y2=\"\(number(height - 8))\" stroke=\"currentColor\" stroke-opacity=\"0.2\"/>"
+            svg +=
+                "<text class=\"tick-label\" x=\"\(number(x(Double(tick))))\" y=\"\(number(top - 12))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">\(tick)%</text>"
         }
         var baseline = top
         for (index, row) in rows.enumerated() {
             defer { baseline += rowHeights[index] }
             let dotY = baseline + rowHeights[index] - 14
-            svg += "<text class=\"statement\" x=\"\(number(left))\" y=\"\(number(baseline + 18))\" font-size=\"\(number(layout.font + 1))\" font-weight=\"600\" fill=\"currentColor\">"
+            svg +=
+                "<text class=\"statement\" x=\"\(number(left))\" y=\"\(number(baseline + 18))\" font-size=\"\(number(layout.font + 1))\" font-weight=\"600\" fill=\"currentColor\">"
                 + statements[index].enumerated().map { line, text in
                     "<tspan x=\"\(number(left))\" dy=\"\(line == 0 ? "0" : number(lineHeight))\">\(HTML.escape(text))</tspan>"
                 }.joined() + "</text>"
             if let leaders = row.leadership, let customers = row.customers {
-                svg += "<line class=\"gap-line\" x1=\"\(number(x(customers)))\" y1=\"\(number(dotY))\" x2=\"\(number(x(leaders)))\" y2=\"\(number(dotY))\" stroke=\"currentColor\" stroke-width=\"4\" stroke-opacity=\"0.35\"/>"
+                svg +=
+                    "<line class=\"gap-line\" x1=\"\(number(x(customers)))\" y1=\"\(number(dotY))\" x2=\"\(number(x(leaders)))\" y2=\"\(number(dotY))\" stroke=\"currentColor\" stroke-width=\"4\" stroke-opacity=\"0.35\"/>"
             }
             for (group, value) in [(PerceptionGroup.leadership, row.leadership), (.staff, row.staff), (.customers, row.customers)] {
                 if let value { svg += marker(group, x: x(value), y: dotY) }
             }
-            svg += "<text class=\"gap-label\" x=\"\(number(left + plotWidth + 12))\" y=\"\(number(dotY + 5))\" font-size=\"\(font)\" font-weight=\"700\" fill=\"currentColor\">\(HTML.escape(row.gapText))</text>"
+            svg +=
+                "<text class=\"gap-label\" x=\"\(number(left + plotWidth + 12))\" y=\"\(number(dotY + 5))\" font-size=\"\(font)\" font-weight=\"700\" fill=\"currentColor\">\(HTML.escape(row.gapText))</text>"
             let values = [("leadership", row.leadership), ("staff", row.staff), ("customers", row.customers)]
                 .compactMap { name, value in value.map { "\(name) \(MetricDefinition.trimmed($0, decimals: 0))%" } }
             description.append("\(row.statement): \(values.joined(separator: ", ")); gap \(row.gapText)")

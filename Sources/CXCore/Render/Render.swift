@@ -96,12 +96,13 @@ struct Renderer: Sendable {
     /// Every file of the output besides the pages, in the model's order.
     func otherFiles(of model: SiteModel) -> [(path: String, bytes: [UInt8])] {
         model.otherFiles.compactMap { route in
-            let bytes: [UInt8]? = switch route {
-            case Routes.scorecardExport: ScorecardExport.json(model.site.scorecard)
-            case Routes.feed: Feeds.atom(model.site)
-            case Routes.sitemap: Feeds.sitemap(model.site, pages: model.pages)
-            default: theme.assets[route.path].map { Array($0.utf8) } ?? model.copied[route.path]?.bytes
-            }
+            let bytes: [UInt8]? =
+                switch route {
+                case Routes.scorecardExport: ScorecardExport.json(model.site.scorecard)
+                case Routes.feed: Feeds.atom(model.site)
+                case Routes.sitemap: Feeds.sitemap(model.site, pages: model.pages)
+                default: theme.assets[route.path].map { Array($0.utf8) } ?? model.copied[route.path]?.bytes
+                }
             return bytes.map { (route.path, $0) }
         }
     }

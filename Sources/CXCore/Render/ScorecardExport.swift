@@ -33,8 +33,10 @@ enum ScorecardExport {
             ]
             if let target = point.target { fields.append(("target", number(target))) }
             if metric.id == "nps", let totals = point.totals, totals.countsKnown {  // NPS-only fields
-                fields += [("promoters", String(totals.promoters)), ("passives", String(totals.passives)),
-                           ("detractors", String(totals.detractors))]
+                fields += [
+                    ("promoters", String(totals.promoters)), ("passives", String(totals.passives)),
+                    ("detractors", String(totals.detractors)),
+                ]
             }
             return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
         }
@@ -91,8 +93,10 @@ enum ScorecardExport {
             return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
         }
         func list(_ items: [String]) -> String { items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") }
-        return Array(("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers)
-            + "],\n\"themes\": [\n" + list(themes) + "],\n\"suggested_themes\": [\n" + list(suggested) + "],\n\"customers\": [\n" + list(customers) + "]}\n").utf8)
+        return Array(
+            ("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers)
+                + "],\n\"themes\": [\n" + list(themes) + "],\n\"suggested_themes\": [\n" + list(suggested) + "],\n\"customers\": [\n"
+                + list(customers) + "]}\n").utf8)
     }
 
     /// A JSON number: integers without a fraction, others unrounded (as Mustache prints them).

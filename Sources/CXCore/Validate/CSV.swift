@@ -1,7 +1,8 @@
 import Diagnostics
 import Spreadsheet
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// An RFC 4180 CSV reader: quoted fields with `""` escapes and line breaks inside, CRLF or LF
@@ -70,7 +71,8 @@ struct CSVReader {
         /// a value right of the header's last column.
         func widthMessage(header: Int) -> String {
             guard isSheetRow else { return CSVReader.fieldCountMessage(row: count, header: header) }
-            return "a value in column \(SheetRow.columnName(count)), right of the header's last column (\(SheetRow.columnName(header))): give the column a name, or clear the cell"
+            return
+                "a value in column \(SheetRow.columnName(count)), right of the header's last column (\(SheetRow.columnName(header))): give the column a name, or clear the cell"
         }
 
         /// The first field that is not valid UTF-8 or holds a control character, as a problem
@@ -117,7 +119,7 @@ struct CSVReader {
     let delimiter: UInt8
     /// Bytes that end a run of plain field text: the delimiter, \n, \r and ".
     private let unquotedStops: (UInt8, UInt8, UInt8, UInt8)
-    private static let quotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x0A, 0x22, 0x22)    // " \n
+    private static let quotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x0A, 0x22, 0x22)  // " \n
 
     private var source: ByteSource
     private var line = 1
@@ -156,7 +158,9 @@ struct CSVReader {
 
     private mutating func skipByteOrderMark() {
         if source.peek() == 0xEF, source.peek(1) == 0xBB, source.peek(2) == 0xBF {
-            source.advance(); source.advance(); source.advance()
+            source.advance()
+            source.advance()
+            source.advance()
         }
     }
 
@@ -174,8 +178,9 @@ struct CSVReader {
         record.hasUncommonBytes = false
         while true {
             guard record.ranges.count < Self.fieldsLimit, record.bytes.count < Self.recordLimit else {
-                throw Problem(message: "a row of more than \(Self.fieldsLimit) fields or \(Self.recordLimit >> 10) KiB: is this file CSV?",
-                              line: record.line, column: 1)
+                throw Problem(
+                    message: "a row of more than \(Self.fieldsLimit) fields or \(Self.recordLimit >> 10) KiB: is this file CSV?",
+                    line: record.line, column: 1)
             }
             record.positions.append((line, column))
             record.quoted.append(source.peek() == UInt8(ascii: "\""))
@@ -194,18 +199,22 @@ struct CSVReader {
     }
 
     private mutating func readField() throws(Problem) {
-        let openLine = line, openColumn = column
+        let openLine = line
+        let openColumn = column
         let limit = record.bytes.count + Self.fieldLimit
         func tooLong() -> Problem {
-            Problem(message: "a field longer than \(Self.fieldLimit / 1024) KiB: is a quote missing, or a file not CSV?", line: openLine, column: openColumn)
+            Problem(
+                message: "a field longer than \(Self.fieldLimit / 1024) KiB: is a quote missing, or a file not CSV?", line: openLine,
+                column: openColumn)
         }
         guard source.peek() == UInt8(ascii: "\"") else {
             let run = source.takeRun(into: &record.bytes, stoppingAt: unquotedStops, limit: limit)
             column += run.scalars
             record.hasUncommonBytes = record.hasUncommonBytes || run.uncommon
             if run.stop == UInt8(ascii: "\"") {
-                throw Problem(message: "a quote inside an unquoted field: quote the whole field and double the quote (\"\")",
-                              line: line, column: column)
+                throw Problem(
+                    message: "a quote inside an unquoted field: quote the whole field and double the quote (\"\")",
+                    line: line, column: column)
             }
             if run.truncated { throw tooLong() }
             return
@@ -229,8 +238,9 @@ struct CSVReader {
         }
         if truncated { throw tooLong() }
         if let byte = source.peek(), byte != delimiter, byte != UInt8(ascii: "\n"), byte != UInt8(ascii: "\r") {
-            throw Problem(message: "text after a closing quote: a quoted field must end at a \(delimiterName) or the end of the line",
-                          line: line, column: column)
+            throw Problem(
+                message: "text after a closing quote: a quoted field must end at a \(delimiterName) or the end of the line",
+                line: line, column: column)
         }
     }
 
@@ -311,8 +321,10 @@ private struct ByteSource {
     /// never past `limit` bytes in all, and returns how many characters that was, the byte it
     /// stopped at, whether bytes were dropped at the limit, and whether any byte was a
     /// control or not ASCII (the record's text needs checking).
-    mutating func takeRun(into output: inout [UInt8], stoppingAt stops: (UInt8, UInt8, UInt8, UInt8),
-                          limit: Int) -> (scalars: Int, stop: UInt8?, truncated: Bool, uncommon: Bool) {
+    mutating func takeRun(
+        into output: inout [UInt8], stoppingAt stops: (UInt8, UInt8, UInt8, UInt8),
+        limit: Int
+    ) -> (scalars: Int, stop: UInt8?, truncated: Bool, uncommon: Bool) {
         var scalars = 0
         var truncated = false
         var uncommon = false

@@ -6,7 +6,8 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
 
     public init?(year: Int, month: Int, day: Int) {
         guard (1...9999).contains(year), (1...12).contains(month),
-              (1...Day.daysIn(month: month, year: year)).contains(day) else { return nil }
+            (1...Day.daysIn(month: month, year: year)).contains(day)
+        else { return nil }
         self.year = year
         self.month = month
         self.day = day
@@ -32,8 +33,9 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     public static func parse(_ text: String) -> Result<Day, DateProblem> {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }) else {
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) })
+        else {
             return .failure(DateProblem("'\(text)' is not a date: write it as YYYY-MM-DD"))
         }
         guard let value = Day(year: year, month: month, day: day) else {
@@ -45,8 +47,11 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
     /// Reads a day as encoded, refusing one that does not exist in the calendar.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        guard let day = Day(year: try container.decode(Int.self, forKey: .year), month: try container.decode(Int.self, forKey: .month),
-                            day: try container.decode(Int.self, forKey: .day)) else {
+        guard
+            let day = Day(
+                year: try container.decode(Int.self, forKey: .year), month: try container.decode(Int.self, forKey: .month),
+                day: try container.decode(Int.self, forKey: .day))
+        else {
             throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "no such day"))
         }
         self = day
@@ -76,8 +81,10 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible, Coda
         (a.year, a.month, a.day) < (b.year, b.month, b.day)
     }
 
-    static let monthNames = ["January", "February", "March", "April", "May", "June", "July", "August",
-                             "September", "October", "November", "December"]
+    static let monthNames = [
+        "January", "February", "March", "April", "May", "June", "July", "August",
+        "September", "October", "November", "December",
+    ]
 
     static func daysIn(month: Int, year: Int) -> Int {
         switch month {

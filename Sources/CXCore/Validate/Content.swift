@@ -56,10 +56,13 @@ public final class Story: Sendable, Codable {
     /// made from, given the config.
     public let sourceHash: UInt64
 
-    public init(slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
-                touchpoints: [String], journeys: [String] = [], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
-                status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, left: Bool = false, leftDate: Day? = nil, dateLocation: SourceLocation? = nil, statusLocation: SourceLocation?,
-                body: RenderedMarkdown, bodyLine: Int, path: String, sourceHash: UInt64) {
+    public init(
+        slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
+        touchpoints: [String], journeys: [String] = [], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
+        status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, left: Bool = false, leftDate: Day? = nil,
+        dateLocation: SourceLocation? = nil, statusLocation: SourceLocation?,
+        body: RenderedMarkdown, bodyLine: Int, path: String, sourceHash: UInt64
+    ) {
         self.slug = slug
         self.title = title
         self.date = date
@@ -107,7 +110,7 @@ extension Story {
     /// one list the parser reads, checks unknown keys against, and `new` fills in.
     enum Field: String, CaseIterable, Sendable {
         case title, date, outcome, customer, segment, touchpoints, journeys, score, quote, tags, themes, owner, status, loop, left, actions,
-             draft
+            draft
 
         /// What `cxsite new` writes after the value, as a comment.
         var hint: String? {
@@ -224,9 +227,10 @@ enum FrontMatter {
         }
         let firstEnd = lineEnd(from: text.startIndex)
         guard fence(text[text.startIndex..<firstEnd]) == "---" else {
-            return .failure(file.diagnostic(
-                "missing front matter: \(what) starts with a '---' line, then YAML fields such as 'title:', then '---'",
-                line: 1, column: 1))
+            return .failure(
+                file.diagnostic(
+                    "missing front matter: \(what) starts with a '---' line, then YAML fields such as 'title:', then '---'",
+                    line: 1, column: 1))
         }
         var lineNumber = 1
         var start = firstEnd < text.endIndex ? text.index(after: firstEnd) : text.endIndex
@@ -243,8 +247,10 @@ enum FrontMatter {
             }
             start = end < text.endIndex ? text.index(after: end) : text.endIndex
         }
-        return .failure(file.diagnostic("the front matter opened on line 1 is never closed: add a '---' line after its fields",
-                                        line: 1, column: 1))
+        return .failure(
+            file.diagnostic(
+                "the front matter opened on line 1 is never closed: add a '---' line after its fields",
+                line: 1, column: 1))
     }
 }
 

@@ -19,10 +19,11 @@ struct ContentValidator {
     /// The content of `sources`, and the paths of the stories taken from `cache`.
     mutating func validate(_ sources: SiteSources, cache: StoryCache?) -> (Content, reused: Set<String>) {
         var content = Content()
-        let stories = parseAll(sources.stories) { validator, file -> (Story, reused: Bool)? in
-            if let cached = cache?.story(for: file) { return (cached, true) }
-            return validator.story(from: file).map { ($0, false) }
-        } + sources.unchangedStories.compactMap { path in cache?.story(unchangedAt: path).map { ($0, true) } }
+        let stories =
+            parseAll(sources.stories) { validator, file -> (Story, reused: Bool)? in
+                if let cached = cache?.story(for: file) { return (cached, true) }
+                return validator.story(from: file).map { ($0, false) }
+            } + sources.unchangedStories.compactMap { path in cache?.story(unchangedAt: path).map { ($0, true) } }
         content.stories = stories.map(\.0)
         content.briefings = parseAll(sources.briefings) { $0.briefing(from: $1) }
         for file in sources.metrics {
@@ -46,8 +47,10 @@ struct ContentValidator {
         if let file = sources.sentimentLexicon {
             let lexicon = SentimentLexicon(parsing: file.text)
             if lexicon.isEmpty {
-                report(file.diagnostic("no line of this lexicon gives a word and its valence, tab-separated: the built-in lexicon is used",
-                                       line: 1, column: 1, severity: .warning))
+                report(
+                    file.diagnostic(
+                        "no line of this lexicon gives a word and its valence, tab-separated: the built-in lexicon is used",
+                        line: 1, column: 1, severity: .warning))
             } else {
                 content.sentiment = lexicon
                 content.sentimentHash = ThemeWords.hash(Array(file.text.utf8))
@@ -57,11 +60,13 @@ struct ContentValidator {
             if let round = perceptionRound(from: file) { content.perceptionRounds.append(round) }
         }
         for file in sources.stories + sources.briefings + sources.metrics + sources.tallies + sources.perception
-            + [sources.themes].compactMap({ $0 }) {
+            + [sources.themes].compactMap({ $0 })
+        {
             content.files[file.path] = file
         }
-        content.stamps = Dictionary(sources.stories.compactMap { file in file.stamp.map { (file.path, $0) } },
-                                    uniquingKeysWith: { first, _ in first })
+        content.stamps = Dictionary(
+            sources.stories.compactMap { file in file.stamp.map { (file.path, $0) } },
+            uniquingKeysWith: { first, _ in first })
         reportDuplicateSlugs(content.stories.map { ($0.slug, $0.path) }, kind: "story")
         reportDuplicateSlugs(content.briefings.map { ($0.slug, $0.path) }, kind: "briefing")
         return (content, Set(stories.filter(\.reused).map(\.0.path)))
@@ -77,8 +82,10 @@ struct ContentValidator {
 
     /// Parses files on all cores, each with a validator of its own, and gathers the results
     /// and diagnostics in file order.
-    private mutating func parseAll<Item: Sendable>(_ files: [SourceFile],
-                                                   _ parse: @Sendable (inout ContentValidator, SourceFile) -> Item?) -> [Item] {
+    private mutating func parseAll<Item: Sendable>(
+        _ files: [SourceFile],
+        _ parse: @Sendable (inout ContentValidator, SourceFile) -> Item?
+    ) -> [Item] {
         let config = self.config
         let results = files.concurrentMap { file -> (Item?, [Diagnostic]) in
             var validator = ContentValidator(config: config)
@@ -112,9 +119,11 @@ struct ContentValidator {
         let customer = fields.string(Field.customer.rawValue)
         let dateLocation = fields.node(Field.date.rawValue).map { fields.location(of: $0) }
         if let customer, customer.trimmingCharacters(in: .whitespaces).isEmpty, let node = fields.node(Field.customer.rawValue) {
-            fields.appendDiagnostic(fields.file.diagnostic("'customer' is empty: who was it? (a name and place, or a role, as in \"Priya S., Leeds\")",
-                                                           line: fields.position(of: node).line, column: fields.position(of: node).column,
-                                                           severity: .warning))
+            fields.appendDiagnostic(
+                fields.file.diagnostic(
+                    "'customer' is empty: who was it? (a name and place, or a role, as in \"Priya S., Leeds\")",
+                    line: fields.position(of: node).line, column: fields.position(of: node).column,
+                    severity: .warning))
         }
         let segment = fields.string(Field.segment.rawValue)
         let touchpoints = touchpointIDs(&fields)
@@ -130,7 +139,8 @@ struct ContentValidator {
         let statusLocation = fields.node(Field.status.rawValue).map { fields.location(of: $0) }
         let loop: LoopLevel? = fields.choice(Field.loop.rawValue)
         let draft = fields.bool(Field.draft.rawValue) ?? false
-        var left = false, leftDate: Day?
+        var left = false
+        var leftDate: Day?
         if let node = fields.node(Field.left.rawValue), !YAMLFields.isNull(node) {
             if let answer = YAMLFields.plainScalar(node).flatMap(YAMLFields.boolean) {
                 left = answer
@@ -156,12 +166,13 @@ struct ContentValidator {
         diagnostics += fields.diagnostics
         diagnostics += Self.emptySections(in: body, of: file)
         guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
-        return Story(slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
-                     touchpoints: touchpoints, journeys: journeys, score: score, quote: quote, tags: tags, themes: themes, owner: owner, status: status,
-                     loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate, dateLocation: dateLocation,
-                     statusLocation: statusLocation,
-                     body: markdown.render(body.text), bodyLine: body.line, path: file.path,
-                     sourceHash: StableHasher.hash(file.text))
+        return Story(
+            slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
+            touchpoints: touchpoints, journeys: journeys, score: score, quote: quote, tags: tags, themes: themes, owner: owner, status: status,
+            loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate, dateLocation: dateLocation,
+            statusLocation: statusLocation,
+            body: markdown.render(body.text), bodyLine: body.line, path: file.path,
+            sourceHash: StableHasher.hash(file.text))
     }
 
     /// A warning for each heading with nothing under it before the next heading of its level
@@ -173,13 +184,17 @@ struct ContentValidator {
         func close() {
             if let section = open {
                 let title = String(decoding: section.title, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                warnings.append(file.diagnostic("the section '\(title)' is empty: write it, or remove the heading",
-                                                line: section.line, column: 1, severity: .warning))
+                warnings.append(
+                    file.diagnostic(
+                        "the section '\(title)' is empty: write it, or remove the heading",
+                        line: section.line, column: 1, severity: .warning))
             }
             open = nil
         }
         // Bytes, not strings: this runs over every story's text on every full build.
-        let hash = UInt8(ascii: "#"), space = UInt8(ascii: " "), tab = UInt8(ascii: "\t")
+        let hash = UInt8(ascii: "#")
+        let space = UInt8(ascii: " ")
+        let tab = UInt8(ascii: "\t")
         for (offset, line) in body.text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard let first = line.firstIndex(where: { $0 != space && $0 != tab && $0 != UInt8(ascii: "\r") }) else { continue }
             let rest = line[first...]
@@ -202,8 +217,10 @@ struct ContentValidator {
         for item in fields.strings(Story.Field.touchpoints.rawValue) {
             guard config.touchpoint(item.value) != nil else {
                 let known = config.touchpoints.map(\.id).joined(separator: ", ")
-                diagnostics.append(fields.file.diagnostic("unknown touchpoint '\(item.value)': cxsite.yaml has \(known)",
-                                                          line: item.line, column: item.column))
+                diagnostics.append(
+                    fields.file.diagnostic(
+                        "unknown touchpoint '\(item.value)': cxsite.yaml has \(known)",
+                        line: item.line, column: item.column))
                 continue
             }
             if !ids.contains(item.value) { ids.append(item.value) }
@@ -215,8 +232,10 @@ struct ContentValidator {
         var ids: [String] = []
         for item in fields.strings(Story.Field.journeys.rawValue) {
             guard config.journey(item.value) != nil else {
-                diagnostics.append(fields.file.diagnostic("unknown journey '\(item.value)': cxsite.yaml has \(config.journeyList)",
-                                                          line: item.line, column: item.column))
+                diagnostics.append(
+                    fields.file.diagnostic(
+                        "unknown journey '\(item.value)': cxsite.yaml has \(config.journeyList)",
+                        line: item.line, column: item.column))
                 continue
             }
             if !ids.contains(item.value) { ids.append(item.value) }
@@ -250,10 +269,11 @@ struct ContentValidator {
         fields.warnAboutUnknownKeys(["title", "date", "period", "stories"])
         diagnostics += fields.diagnostics
         guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
-        return Briefing(slug: Self.slug(of: file.path), title: title, date: date, period: period,
-                        storyReferences: references, storiesLocation: storiesLocation,
-                        body: markdown.render(body.text, headingOffset: 1),
-                        bodyLine: body.line, path: file.path)
+        return Briefing(
+            slug: Self.slug(of: file.path), title: title, date: date, period: period,
+            storyReferences: references, storiesLocation: storiesLocation,
+            body: markdown.render(body.text, headingOffset: 1),
+            bodyLine: body.line, path: file.path)
     }
 
     // MARK: Front matter
@@ -297,8 +317,10 @@ struct ContentValidator {
         for item in items {
             let key = item.slug.lowercased()  // folders clash on case-insensitive disks
             if let earlier = firstPath[key] {
-                diagnostics.append(Diagnostic(.error, "duplicate \(kind) slug '\(item.slug)': \(earlier) has the same name",
-                                              at: .file(item.path), notes: [Diagnostic.Note("the other file", at: .file(earlier))]))
+                diagnostics.append(
+                    Diagnostic(
+                        .error, "duplicate \(kind) slug '\(item.slug)': \(earlier) has the same name",
+                        at: .file(item.path), notes: [Diagnostic.Note("the other file", at: .file(earlier))]))
             } else {
                 firstPath[key] = item.path
             }
@@ -348,8 +370,10 @@ struct ContentValidator {
     /// The rows of a snapshot or tally file (CSV, or JSON or YAML), each made by `row` from its
     /// fields and the line it starts on as the file is read; at most ``shownSnapshotErrors``
     /// errors, and then a line saying the rest was not checked.
-    mutating func table<Row>(from file: SourceFile, _ kind: TableKind,
-                             _ row: RowReader<Row>) -> [Row] {
+    mutating func table<Row>(
+        from file: SourceFile, _ kind: TableKind,
+        _ row: RowReader<Row>
+    ) -> [Row] {
         snapshotErrorsBefore = diagnostics.count
         let type = StaticFiles.fileType(of: file.path)
         let rows = type == "csv" || type == "tsv" ? csvTable(from: file, kind, row) : documentTable(from: file, kind, row)
@@ -368,8 +392,10 @@ struct ContentValidator {
     /// of it is not read, so a file of bad rows costs no more than a few.
     private var snapshotErrorsFull: Bool { diagnostics.count - snapshotErrorsBefore > Self.shownSnapshotErrors }
 
-    private mutating func csvTable<Row>(from file: SourceFile, _ kind: TableKind,
-                                        _ row: RowReader<Row>) -> [Row] {
+    private mutating func csvTable<Row>(
+        from file: SourceFile, _ kind: TableKind,
+        _ row: RowReader<Row>
+    ) -> [Row] {
         var reader = CSVReader(Array(file.text.utf8), delimiter: CSVReader.delimiter(of: file.path))
         var table = TableReading<Row>()
         while !snapshotErrorsFull {
@@ -387,8 +413,10 @@ struct ContentValidator {
 
     /// The rows of a table on a sheet of a workbook (`.xlsx`): the sheet `cxsite.yaml` names
     /// for the file under `sheets`, or the first.
-    mutating func sheetTable<Row>(from workbook: WorkbookFile, _ kind: TableKind,
-                                  _ row: RowReader<Row>) -> (SourceFile?, [Row]) {
+    mutating func sheetTable<Row>(
+        from workbook: WorkbookFile, _ kind: TableKind,
+        _ row: RowReader<Row>
+    ) -> (SourceFile?, [Row]) {
         snapshotErrorsBefore = diagnostics.count
         let opened: (Workbook, Workbook.Sheet)
         switch workbook.open(config: config) {
@@ -430,8 +458,10 @@ struct ContentValidator {
     }
 
     /// Reads one record of a table: the header first, then rows.
-    private mutating func take<Row>(_ record: CSVReader.Record, into table: inout TableReading<Row>, from file: SourceFile,
-                                    _ kind: TableKind, _ row: RowReader<Row>) {
+    private mutating func take<Row>(
+        _ record: CSVReader.Record, into table: inout TableReading<Row>, from file: SourceFile,
+        _ kind: TableKind, _ row: RowReader<Row>
+    ) {
         if let problem = record.textProblem() {
             diagnostics.append(file.diagnostic(problem.message, line: problem.line, column: problem.column))
             return
@@ -440,8 +470,10 @@ struct ContentValidator {
             let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
             table.header = names
             for required in kind.required where !names.contains(required) {
-                diagnostics.append(file.diagnostic("the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))",
-                                                   line: record.line, column: 1))
+                diagnostics.append(
+                    file.diagnostic(
+                        "the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))",
+                        line: record.line, column: 1))
             }
             return
         }
@@ -461,16 +493,20 @@ struct ContentValidator {
     /// The rows read, after an error if there was not even a header.
     private mutating func finish<Row>(_ table: TableReading<Row>, of file: SourceFile, _ kind: TableKind) -> [Row] {
         if table.header == nil {
-            diagnostics.append(file.diagnostic("the \(file.sheet == nil ? "file" : "sheet") is empty: \(kind.rows) files start with the header \(kind.required.joined(separator: ","))",
-                                               line: 1, column: 1))
+            diagnostics.append(
+                file.diagnostic(
+                    "the \(file.sheet == nil ? "file" : "sheet") is empty: \(kind.rows) files start with the header \(kind.required.joined(separator: ","))",
+                    line: 1, column: 1))
         }
         return table.rows
     }
 
     /// A table in JSON or YAML: a list of rows, or `{snapshots: [...]}` (`tallies`), with the
     /// CSV's fields.
-    private mutating func documentTable<Row>(from file: SourceFile, _ kind: TableKind,
-                                             _ row: RowReader<Row>) -> [Row] {
+    private mutating func documentTable<Row>(
+        from file: SourceFile, _ kind: TableKind,
+        _ row: RowReader<Row>
+    ) -> [Row] {
         let node: Yams.Node?
         do {
             node = try Yams.compose(yaml: file.text, .default, .default, .utf8)  // JSON is YAML
@@ -481,13 +517,16 @@ struct ContentValidator {
         var list = node
         if case .mapping(let mapping)? = node { list = mapping[Yams.Node(kind.listKey)] }
         guard case .sequence(let sequence)? = list else {
-            diagnostics.append(file.diagnostic("expected a list of \(kind.rows) rows (\(kind.required.joined(separator: ", ")), …)",
-                                               line: 1, column: 1))
+            diagnostics.append(
+                file.diagnostic(
+                    "expected a list of \(kind.rows) rows (\(kind.required.joined(separator: ", ")), …)",
+                    line: 1, column: 1))
             return []
         }
         var rows: [Row] = []
         for item in sequence where !snapshotErrorsFull {
-            let line = item.mark?.line ?? 1, column = item.mark?.column ?? 1
+            let line = item.mark?.line ?? 1
+            let column = item.mark?.column ?? 1
             guard case .mapping(let mapping) = item else {
                 diagnostics.append(file.diagnostic("each \(kind.rows) row must be a mapping", line: line, column: column))
                 continue
@@ -530,8 +569,9 @@ struct ContentValidator {
             if target == nil { row.fail("the target '\(raw)' is not a number (a finite one below 10^15)", "target") }
         }
         guard row.ok, let period, let metric, let value, let group else { return nil }
-        return MetricSnapshot(period: period, metric: metric, value: value, n: n, group: group, target: target,
-                              location: file.location(line: line, column: 1))
+        return MetricSnapshot(
+            period: period, metric: metric, value: value, n: n, group: group, target: target,
+            location: file.location(line: line, column: 1))
     }
 }
 
@@ -580,8 +620,9 @@ struct TableRow {
         case .failure(let problem):
             // A spreadsheet reads "2026-09" typed in a cell as a date, which the sheet then gives.
             if file.sheet != nil, case .success(let day) = Day.parse(raw) {
-                fail("'\(raw)' is a date, not a period: the spreadsheet took what was typed for a date; format the column as text and type \(Period(containing: day, kind: config.period))",
-                     "period")
+                fail(
+                    "'\(raw)' is a date, not a period: the spreadsheet took what was typed for a date; format the column as text and type \(Period(containing: day, kind: config.period))",
+                    "period")
             } else {
                 fail(problem.description, "period")
             }
@@ -593,8 +634,9 @@ struct TableRow {
     mutating func touchpoint() -> String? {
         guard let touchpoint = text("touchpoint") else { return nil }
         guard config.touchpoint(touchpoint) != nil else {
-            fail("unknown touchpoint '\(touchpoint)': cxsite.yaml has \(config.touchpointList)",
-                 "touchpoint")
+            fail(
+                "unknown touchpoint '\(touchpoint)': cxsite.yaml has \(config.touchpointList)",
+                "touchpoint")
             return nil
         }
         return touchpoint
@@ -605,7 +647,9 @@ struct TableRow {
     /// `what` names the row for the message ("a tally").
     mutating func group(of what: String) -> Scorecard.Group? {
         let before = diagnostics.count
-        let segment = text("segment"), touchpoint = touchpoint(), journey = journey()
+        let segment = text("segment")
+        let touchpoint = touchpoint()
+        let journey = journey()
         var level: Scorecard.Group?
         if let raw = text("level") {
             switch raw.lowercased() {
@@ -614,11 +658,14 @@ struct TableRow {
             default: fail("level '\(raw)' must be relationship or transactional (a journey's row names its journey)", "level")
             }
         }
-        let named = [segment.map(Scorecard.Group.segment), touchpoint.map(Scorecard.Group.touchpoint),
-                     journey.map(Scorecard.Group.journey), level].compactMap { $0 }
+        let named = [
+            segment.map(Scorecard.Group.segment), touchpoint.map(Scorecard.Group.touchpoint),
+            journey.map(Scorecard.Group.journey), level,
+        ].compactMap { $0 }
         if named.count > 1 {
-            fail("\(what) row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
-                 ["segment", "touchpoint", "journey", "level"].last { text($0) != nil }!)
+            fail(
+                "\(what) row is one group: give one of segment, touchpoint, journey and level (none for everyone)",
+                ["segment", "touchpoint", "journey", "level"].last { text($0) != nil }!)
         }
         return diagnostics.count == before ? named.first ?? .all : nil
     }

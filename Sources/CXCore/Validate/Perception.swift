@@ -16,7 +16,9 @@ public enum PerceptionGroup: String, CaseIterable, Sendable {
 
 /// The four questions every group answers.
 public enum PerceptionQuestion: String, CaseIterable, Sendable {
-    case doWell = "do_well", improve, competition, continueStart = "continue_start"
+    case doWell = "do_well"
+    case improve, competition
+    case continueStart = "continue_start"
 
     var text: String {
         switch self {
@@ -113,8 +115,9 @@ extension ContentValidator {
         fields.warnAboutUnknownKeys(["title", "date", "ratings", "answers"])
         report(fields.diagnostics)
         guard let title, let date, !fields.diagnostics.contains(where: \.isError) else { return nil }
-        return PerceptionRound(slug: Self.slug(of: file.path), title: title, date: date, ratings: ratings,
-                               answers: answers)
+        return PerceptionRound(
+            slug: Self.slug(of: file.path), title: title, date: date, ratings: ratings,
+            answers: answers)
     }
 }
 

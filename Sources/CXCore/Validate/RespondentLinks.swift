@@ -21,8 +21,9 @@ struct ResponseLink: Sendable, Codable, Equatable {
         for link in links {
             words.append(link.respondent)
             let metric: UInt64 = link.metric == .nps ? 0 : link.metric == .csat ? 1 : 2
-            words.append(UInt64(UInt32(bitPattern: link.period)) << 32 | UInt64(UInt16(bitPattern: link.touchpoint)) << 16
-                         | metric << 8 | UInt64(UInt8(bitPattern: link.score)))
+            words.append(
+                UInt64(UInt32(bitPattern: link.period)) << 32 | UInt64(UInt16(bitPattern: link.touchpoint)) << 16
+                    | metric << 8 | UInt64(UInt8(bitPattern: link.score)))
         }
         return words
     }
@@ -30,10 +31,16 @@ struct ResponseLink: Sendable, Codable, Equatable {
     static func unpacked(_ words: [UInt64]) -> [ResponseLink] {
         stride(from: 0, to: words.count - 1, by: 2).map { index in
             let word = words[index + 1]
-            let metric: SurveyMetric = switch (word >> 8) & 0xFF { case 0: .nps; case 1: .csat; default: .ces }
-            return ResponseLink(respondent: words[index], period: Int32(bitPattern: UInt32(truncatingIfNeeded: word >> 32)),
-                                touchpoint: Int16(bitPattern: UInt16(truncatingIfNeeded: word >> 16)), metric: metric,
-                                score: Int8(bitPattern: UInt8(truncatingIfNeeded: word)))
+            let metric: SurveyMetric =
+                switch (word >> 8) & 0xFF {
+                case 0: .nps
+                case 1: .csat
+                default: .ces
+                }
+            return ResponseLink(
+                respondent: words[index], period: Int32(bitPattern: UInt32(truncatingIfNeeded: word >> 32)),
+                touchpoint: Int16(bitPattern: UInt16(truncatingIfNeeded: word >> 16)), metric: metric,
+                score: Int8(bitPattern: UInt8(truncatingIfNeeded: word)))
         }
     }
 
@@ -95,7 +102,10 @@ extension [ResponseLink] {
             // Most respondents answer once: nothing to pair.
             guard end - start > 1 else { continue }
             let person = sorted[start..<end]
-            var npsSum = 0, npsCount = 0, relationshipSum = 0, relationshipCount = 0
+            var npsSum = 0
+            var npsCount = 0
+            var relationshipSum = 0
+            var relationshipCount = 0
             for link in person where link.metric == .nps {
                 npsSum += Int(link.score)
                 npsCount += 1

@@ -165,12 +165,15 @@ struct ResponseTotals: Sendable, Equatable, Codable {
     /// sample size as the n of the interval.
     func estimate(_ metric: SurveyMetric) -> SurveyEstimate? {
         guard weighted.sum > 0 else { return nil }
-        let size = effectiveN, scale = size / weighted.sum
+        let size = effectiveN
+        let scale = size / weighted.sum
         switch metric {
         case .nps: return SurveyStatistics.nps(promoters: weighted.promoters * scale, detractors: weighted.detractors * scale, n: size)
         case .csat: return SurveyStatistics.csat(satisfied: weighted.satisfied * scale, n: size)
-        case .ces: return SurveyStatistics.ces(mean: weighted.scores / weighted.sum,
-                                               meanOfSquares: weighted.scoreSquares / weighted.sum, n: size)
+        case .ces:
+            return SurveyStatistics.ces(
+                mean: weighted.scores / weighted.sum,
+                meanOfSquares: weighted.scoreSquares / weighted.sum, n: size)
         }
     }
 }
@@ -255,17 +258,21 @@ struct ResponseAggregates: Sendable, Codable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(totals.map { Total(key: $0.key, totals: $0.value) }
-            .sorted { "\($0.key)" < "\($1.key)" }, forKey: .totals)
+        try container.encode(
+            totals.map { Total(key: $0.key, totals: $0.value) }
+                .sorted { "\($0.key)" < "\($1.key)" }, forKey: .totals)
         try container.encode(sources.map { Source(key: $0.key, files: $0.value.sorted()) }.sorted { $0.key < $1.key }, forKey: .sources)
         try container.encode(ResponseLink.packed(links), forKey: .links)
         try container.encode(newest, forKey: .newest)
-        try container.encode(themeTotals.map { ThemeTotal(key: $0.key, totals: $0.value) }
-            .sorted { "\($0.key)" < "\($1.key)" }, forKey: .themeTotals)
-        try container.encode(phrases.map { PeriodPhrases(period: $0.key, phrases: $0.value) }.sorted { $0.period < $1.period },
-                             forKey: .phrases)
-        try container.encode(mismatches.map { PeriodMismatches(period: $0.key, mismatches: $0.value) }.sorted { $0.period < $1.period },
-                             forKey: .mismatches)
+        try container.encode(
+            themeTotals.map { ThemeTotal(key: $0.key, totals: $0.value) }
+                .sorted { "\($0.key)" < "\($1.key)" }, forKey: .themeTotals)
+        try container.encode(
+            phrases.map { PeriodPhrases(period: $0.key, phrases: $0.value) }.sorted { $0.period < $1.period },
+            forKey: .phrases)
+        try container.encode(
+            mismatches.map { PeriodMismatches(period: $0.key, mismatches: $0.value) }.sorted { $0.period < $1.period },
+            forKey: .mismatches)
     }
 
     mutating func merge(_ other: ResponseAggregates) {
@@ -306,8 +313,10 @@ struct ResponseAggregator {
     /// Aggregates every file, in parallel, and merges the results in file order. A file whose
     /// stamp is as in `cached` is not read: its totals are taken from there. Returns, beside
     /// the totals, each file's own totals when it gave no diagnostic, for the next build.
-    func aggregate(_ files: [(path: String, url: URL)], cached: [String: FileTotals] = [:],
-                   now: Int) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
+    func aggregate(
+        _ files: [(path: String, url: URL)], cached: [String: FileTotals] = [:],
+        now: Int
+    ) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
         let stamps = files.map { FileStamp(path: $0.url.path) }
         let total = zip(files, stamps).reduce(0) { sum, file in
             cached[file.0.path].map { $0.stamp == file.1 && $0.tagging == tagging } == true ? sum : sum + (file.1?.size ?? 0)
@@ -384,7 +393,8 @@ struct ResponseAggregator {
     private func aggregate(workbook file: FileJob, counter: ProgressCounter) -> FileResult {
         let opened: (Workbook, Workbook.Sheet)
         switch SiteFolder.readBytes(atPath: file.url.path, shownAs: file.path, limit: WorkbookFile.responsesLimit)
-            .flatMap({ WorkbookFile.open($0.bytes, path: file.path, config: config) }) {
+            .flatMap({ WorkbookFile.open($0.bytes, path: file.path, config: config) })
+        {
         case .success(let found): opened = found
         case .failure(let diagnostic): return FileResult(diagnostics: [diagnostic])
         }
@@ -404,8 +414,10 @@ struct ResponseAggregator {
             }
         } catch {
             var result = reading.finish()
-            result.diagnostics.append(Diagnostic(.error, error.message, at: .file(file.path),
-                                                 notes: [Diagnostic.Note("in sheet '\(opened.1.name)'")]))
+            result.diagnostics.append(
+                Diagnostic(
+                    .error, error.message, at: .file(file.path),
+                    notes: [Diagnostic.Note("in sheet '\(opened.1.name)'")]))
             return result
         }
         return reading.finish()
@@ -482,8 +494,9 @@ struct ResponseAggregator {
             if score == nil {
                 fail("the score '\(record.string(columns.score).trimmingCharacters(in: .whitespaces))' is not a whole number", columns.score)
             } else if let metric, let score, !metric.scale.contains(score) {
-                fail("score \(score) is out of range for \(metric.rawValue): expected \(metric.scale.lowerBound) to \(metric.scale.upperBound)",
-                     columns.score)
+                fail(
+                    "score \(score) is out of range for \(metric.rawValue): expected \(metric.scale.lowerBound) to \(metric.scale.upperBound)",
+                    columns.score)
             }
             /// The place among `ids` of the id in `field`; nil when empty or unknown (reported).
             func lookup(_ field: Int?, among ids: [[UInt8]], what: String, known: @autoclosure () -> String) -> Int? {
@@ -497,9 +510,11 @@ struct ResponseAggregator {
             let touchpoint = lookup(columns.touchpoint, among: touchpointBytes, what: "touchpoint", known: config.touchpointList)
             let journey = lookup(columns.journey, among: journeyBytes, what: "journey", known: config.journeyList)
             if let field = columns.journey, let journey, let touchpoint,
-               !config.journeys[journey].steps.contains(config.touchpoints[touchpoint].id) {
-                fail("touchpoint '\(config.touchpoints[touchpoint].id)' is not a step of journey '\(config.journeys[journey].id)': its steps are \(config.journeys[journey].steps.joined(separator: ", "))",
-                     field)
+                !config.journeys[journey].steps.contains(config.touchpoints[touchpoint].id)
+            {
+                fail(
+                    "touchpoint '\(config.touchpoints[touchpoint].id)' is not a step of journey '\(config.journeys[journey].id)': its steps are \(config.journeys[journey].steps.joined(separator: ", "))",
+                    field)
             }
             var weight = 1.0
             if let field = columns.weight {
@@ -507,8 +522,10 @@ struct ResponseAggregator {
                 if let value = Double(text), value.isFinite, value > 0 {
                     weight = value
                 } else {
-                    fail(text.isEmpty ? "the weight is missing: a file with a weight column gives every row one"
-                                      : "the weight '\(text)' is not a positive number", field)
+                    fail(
+                        text.isEmpty
+                            ? "the weight is missing: a file with a weight column gives every row one"
+                            : "the weight '\(text)' is not a positive number", field)
                 }
             }
             guard ok, let date, let metric, let score else { return true }
@@ -521,13 +538,18 @@ struct ResponseAggregator {
             let period = Period(containing: date, kind: config.period)
             if result.aggregates.newest.map({ date > $0 }) ?? true { result.aggregates.newest = date }
             if let field = columns.respondent, metric == .nps || touchpoint != nil,
-               let place = touchpoint.map({ Int16(exactly: $0) }) ?? (journey == nil ? ResponseLink.relationship : ResponseLink.journeyOnly),
-               let respondent = record.withBytes(field, { bytes -> UInt64? in
-                   let id = RowBytes.trimmed(bytes)
-                   return id.isEmpty ? nil : ResponseLink.hash(id)
-               }) {
-                result.aggregates.links.append(ResponseLink(respondent: respondent, period: Int32(period.ordinal),
-                                                            touchpoint: place, metric: metric, score: Int8(score)))
+                let place = touchpoint.map({ Int16(exactly: $0) }) ?? (journey == nil ? ResponseLink.relationship : ResponseLink.journeyOnly),
+                let respondent = record.withBytes(
+                    field,
+                    { bytes -> UInt64? in
+                        let id = RowBytes.trimmed(bytes)
+                        return id.isEmpty ? nil : ResponseLink.hash(id)
+                    })
+            {
+                result.aggregates.links.append(
+                    ResponseLink(
+                        respondent: respondent, period: Int32(period.ordinal),
+                        touchpoint: place, metric: metric, score: Int8(score)))
             }
             let block = tally.block(metric, period, touchpoints: config.touchpoints.count, journeys: config.journeys.count)
             var comment: ResponseComment?
@@ -548,12 +570,14 @@ struct ResponseAggregator {
                         || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date, text: text))
                 }
                 if wanted {
-                    comment = ResponseComment(date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
-                                              segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.touchpoints[$0].id })
+                    comment = ResponseComment(
+                        date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
+                        segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.touchpoints[$0].id })
                 }
             }
-            tally.add(score, weight: weight, to: block, segment: segment, touchpoint: touchpoint, journey: journey,
-                      comment: metric.isCritical(score) ? comment : nil, sentiment: polarity)
+            tally.add(
+                score, weight: weight, to: block, segment: segment, touchpoint: touchpoint, journey: journey,
+                comment: metric.isCritical(score) ? comment : nil, sentiment: polarity)
             for theme in mentioned {
                 tally.addTheme(theme, score, weight: weight, to: block, touchpoint: touchpoint, comment: comment, sentiment: polarity)
             }
@@ -563,7 +587,9 @@ struct ResponseAggregator {
 
         /// The file's totals and errors.
         mutating func finish() -> FileResult {
-            if columns == nil, !headerFailed { errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1) }
+            if columns == nil, !headerFailed {
+                errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1)
+            }
 
             for block in tally.blocks {
                 var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]
@@ -622,13 +648,17 @@ struct ResponseAggregator {
         mutating func block(_ metric: SurveyMetric, _ period: Period, touchpoints: Int, journeys: Int) -> Int {
             let key = (period.year * 13 + period.index) * 3 + (metric == .nps ? 0 : metric == .csat ? 1 : 2)
             if key == last.key { return last.block }
-            let found = index[key] ?? {
-                blocks.append(Block(metric: metric, period: period,
-                                    touchpoints: Array(repeating: ResponseTotals(), count: touchpoints),
-                                    journeys: Array(repeating: ResponseTotals(), count: journeys)))
-                index[key] = blocks.count - 1
-                return blocks.count - 1
-            }()
+            let found =
+                index[key]
+                ?? {
+                    blocks.append(
+                        Block(
+                            metric: metric, period: period,
+                            touchpoints: Array(repeating: ResponseTotals(), count: touchpoints),
+                            journeys: Array(repeating: ResponseTotals(), count: journeys)))
+                    index[key] = blocks.count - 1
+                    return blocks.count - 1
+                }()
             last = (key, found)
             return found
         }
@@ -647,8 +677,10 @@ struct ResponseAggregator {
         }
 
         /// A response whose comment mentions `theme`: its newest comments are kept whatever the score.
-        mutating func addTheme(_ theme: Int, _ score: Int, weight: Double, to block: Int, touchpoint: Int?, comment: ResponseComment?,
-                               sentiment: Double?) {
+        mutating func addTheme(
+            _ theme: Int, _ score: Int, weight: Double, to block: Int, touchpoint: Int?, comment: ResponseComment?,
+            sentiment: Double?
+        ) {
             let metric = blocks[block].metric
             for place in [-1] + (touchpoint.map { [$0] } ?? []) {
                 blocks[block].themes[ThemeSlot(theme: theme, touchpoint: place), default: ResponseTotals()]
@@ -656,8 +688,10 @@ struct ResponseAggregator {
             }
         }
 
-        mutating func add(_ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, journey: Int?,
-                          comment: ResponseComment?, sentiment: Double?) {
+        mutating func add(
+            _ score: Int, weight: Double, to block: Int, segment: Int?, touchpoint: Int?, journey: Int?,
+            comment: ResponseComment?, sentiment: Double?
+        ) {
             let metric = blocks[block].metric
             blocks[block].all.add(score, metric: metric, weight: weight, comment: comment, sentiment: sentiment)
             if touchpoint != nil {
@@ -707,7 +741,8 @@ struct ResponseAggregator {
 
         init?(count: Int, names: [String]) {
             guard let date = names.firstIndex(of: "date"), let metric = names.firstIndex(of: "metric"),
-                  let score = names.firstIndex(of: "score") else { return nil }
+                let score = names.firstIndex(of: "score")
+            else { return nil }
             self.count = count
             self.date = date
             self.metric = metric
@@ -755,15 +790,19 @@ struct ResponseAggregator {
             guard !shown.isEmpty else { return result }
             if let sheet {
                 for error in shown {
-                    result.diagnostics.append(Diagnostic(.error, error.message, at: SourceLocation(path: path, line: error.line, column: error.column),
-                                                         notes: [SourceFile.cellNote(sheet: sheet, row: error.line, column: error.column)]))
+                    result.diagnostics.append(
+                        Diagnostic(
+                            .error, error.message, at: SourceLocation(path: path, line: error.line, column: error.column),
+                            notes: [SourceFile.cellNote(sheet: sheet, row: error.line, column: error.column)]))
                 }
             } else {
                 let lines = SourceLines(url: url, wanted: Dictionary(shown.map { ($0.line, $0.column) }, uniquingKeysWith: max))
                 for error in shown {
-                    result.diagnostics.append(Diagnostic(.error, error.message,
-                                                         at: SourceLocation(path: path, line: error.line, column: error.column),
-                                                         sourceLine: lines.text[error.line]))
+                    result.diagnostics.append(
+                        Diagnostic(
+                            .error, error.message,
+                            at: SourceLocation(path: path, line: error.line, column: error.column),
+                            sourceLine: lines.text[error.line]))
                 }
             }
             if hidden > 0 {
@@ -799,7 +838,8 @@ private final class ProgressCounter: @unchecked Sendable {
 /// messages run only for bad fields.
 enum RowBytes {
     static func trimmed(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
-        var start = 0, end = bytes.count
+        var start = 0
+        var end = bytes.count
         while start < end, bytes[start] == 0x20 || bytes[start] == 0x09 { start += 1 }
         while end > start, bytes[end - 1] == 0x20 || bytes[end - 1] == 0x09 { end -= 1 }
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
@@ -825,7 +865,9 @@ enum RowBytes {
     static func integer(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
         let bytes = trimmed(raw)
         guard !bytes.isEmpty, bytes.count <= 9 else { return nil }
-        var value = 0, start = 0, negative = false
+        var value = 0
+        var start = 0
+        var negative = false
         if bytes[0] == UInt8(ascii: "-") || bytes[0] == UInt8(ascii: "+") {
             negative = bytes[0] == UInt8(ascii: "-")
             start = 1
@@ -846,9 +888,9 @@ enum RowBytes {
         var lower: UInt32 = 0
         for byte in bytes { lower = lower << 8 | UInt32(byte | 0x20) }
         switch lower {
-        case 0x6E_70_73: return .nps          // "nps"
-        case 0x63_73_61_74: return .csat     // "csat"
-        case 0x63_65_73: return .ces          // "ces"
+        case 0x6E_70_73: return .nps  // "nps"
+        case 0x63_73_61_74: return .csat  // "csat"
+        case 0x63_65_73: return .ces  // "ces"
         default: return nil
         }
     }

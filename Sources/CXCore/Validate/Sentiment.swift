@@ -39,7 +39,11 @@ struct SentimentLexicon: Sendable {
     private static func number(_ bytes: UnsafeBufferPointer<UInt8>) -> Double? {
         let trimmed = RowBytes.trimmed(bytes)
         guard !trimmed.isEmpty, trimmed.count < 32 else { return nil }
-        var negative = false, value = 0.0, scale = 0.0, digits = 0, index = 0
+        var negative = false
+        var value = 0.0
+        var scale = 0.0
+        var digits = 0
+        var index = 0
         if trimmed[0] == UInt8(ascii: "-") || trimmed[0] == UInt8(ascii: "+") {
             negative = trimmed[0] == UInt8(ascii: "-")
             index = 1
@@ -110,11 +114,13 @@ struct SentimentLexicon: Sendable {
 
     private static func set(_ text: String) -> Set<UInt64> { Set(text.split(separator: " ").flatMap { words(String($0)) }) }
     private static let but = words("but")[0]
-    private static let negations = set("""
+    private static let negations = set(
+        """
         not no never nobody nothing none neither nor without nowhere cannot isn't wasn't aren't weren't don't doesn't didn't \
         can't couldn't won't wouldn't shouldn't hasn't haven't hadn't ain't mustn't needn't
         """)
-    private static let boosters = set("very really extremely so totally absolutely incredibly completely utterly hugely especially particularly truly too")
+    private static let boosters = set(
+        "very really extremely so totally absolutely incredibly completely utterly hugely especially particularly truly too")
     private static let softeners = set("slightly somewhat barely marginally fairly partly")
     /// Words that turn others and carry no valence of their own here.
     private static let modifiers = boosters.union(softeners).union(negations)

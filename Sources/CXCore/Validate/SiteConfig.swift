@@ -30,10 +30,12 @@ public struct SiteConfig: Sendable {
     var sheets: [String: NamedSheet] = [:]
 
     /// A site with `touchpoints` and, without `journeys`, one journey through all of them.
-    init(title: String, period: PeriodKind, touchpoints: [Touchpoint], journeys: [Journey]? = nil,
-                metrics: [MetricDefinition] = MetricDefinition.builtIn, allowsRawHTML: Bool = false, baseURL: String? = nil,
-                minimumN: Int = defaultMinimumN, minimumNForComments: Int = defaultMinimumNForComments,
-                customers: CustomerFlow? = nil) {
+    init(
+        title: String, period: PeriodKind, touchpoints: [Touchpoint], journeys: [Journey]? = nil,
+        metrics: [MetricDefinition] = MetricDefinition.builtIn, allowsRawHTML: Bool = false, baseURL: String? = nil,
+        minimumN: Int = defaultMinimumN, minimumNForComments: Int = defaultMinimumNForComments,
+        customers: CustomerFlow? = nil
+    ) {
         self.title = title
         self.period = period
         self.touchpoints = touchpoints
@@ -63,8 +65,14 @@ public struct SiteConfig: Sendable {
     /// Reads and validates `cxsite.yaml`.
     static func load(_ file: SourceFile) -> (SiteConfig?, [Diagnostic]) {
         if file.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty {
-            return (nil, [Diagnostic(.error, "cxsite.yaml is empty: it needs at least a title and its touchpoints",
-                                     at: .file(file.path))])
+            return (
+                nil,
+                [
+                    Diagnostic(
+                        .error, "cxsite.yaml is empty: it needs at least a title and its touchpoints",
+                        at: .file(file.path))
+                ]
+            )
         }
         var fields: YAMLFields
         switch YAMLFields.parse(file.text, in: file, lineOffset: 0, what: "cxsite.yaml") {
@@ -97,8 +105,10 @@ public struct SiteConfig: Sendable {
                 metrics[index].name = entry.has("name") ? name : metrics[index].name
                 metrics[index].target = target ?? metrics[index].target
             } else {
-                metrics.append(MetricDefinition(id: id, name: name, unit: unit, higherIsBetter: higherIsBetter,
-                                                target: target, isSurvey: false))
+                metrics.append(
+                    MetricDefinition(
+                        id: id, name: name, unit: unit, higherIsBetter: higherIsBetter,
+                        target: target, isSurvey: false))
             }
             entry.warnAboutUnknownKeys(["id", "name", "unit", "higher_is_better", "target"])
             fields.absorb(entry)
@@ -115,14 +125,18 @@ public struct SiteConfig: Sendable {
         }
         let minimumN = fields.int("min_n", in: 1...1_000_000) ?? defaultMinimumN
         let minimumNForComments = fields.int("min_n_comments", in: 1...1_000_000) ?? defaultMinimumNForComments
-        let logo = fields.string("logo"), logoLocation = fields.node("logo").map { fields.location(of: $0) }
+        let logo = fields.string("logo")
+        let logoLocation = fields.node("logo").map { fields.location(of: $0) }
         let sheets = NamedSheet.read(&fields)
-        fields.warnAboutUnknownKeys(["title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
-                                     "base_url", "min_n", "min_n_comments", "logo", "sheets"])
+        fields.warnAboutUnknownKeys([
+            "title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
+            "base_url", "min_n", "min_n_comments", "logo", "sheets",
+        ])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
-        var config = SiteConfig(title: title, period: period, touchpoints: touchpoints, journeys: journeys, metrics: metrics,
-                                allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
-                                minimumNForComments: minimumNForComments, customers: customers)
+        var config = SiteConfig(
+            title: title, period: period, touchpoints: touchpoints, journeys: journeys, metrics: metrics,
+            allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
+            minimumNForComments: minimumNForComments, customers: customers)
         config.logo = logo
         config.logoLocation = logoLocation
         config.sheets = sheets
@@ -160,12 +174,15 @@ public struct SiteConfig: Sendable {
             var steps: [String] = []
             for step in entry.strings("steps") {
                 if !touchpoints.contains(where: { $0.id == step.value }) {
-                    entry.appendDiagnostic(entry.file.diagnostic(
-                        "unknown touchpoint '\(step.value)' in journey '\(id)': the touchpoints are \(touchpoints.map(\.id).joined(separator: ", "))",
-                        line: step.line, column: step.column))
+                    entry.appendDiagnostic(
+                        entry.file.diagnostic(
+                            "unknown touchpoint '\(step.value)' in journey '\(id)': the touchpoints are \(touchpoints.map(\.id).joined(separator: ", "))",
+                            line: step.line, column: step.column))
                 } else if steps.contains(step.value) {
-                    entry.appendDiagnostic(entry.file.diagnostic("touchpoint '\(step.value)' is a step of journey '\(id)' twice",
-                                                                 line: step.line, column: step.column))
+                    entry.appendDiagnostic(
+                        entry.file.diagnostic(
+                            "touchpoint '\(step.value)' is a step of journey '\(id)' twice",
+                            line: step.line, column: step.column))
                 } else {
                     steps.append(step.value)
                 }
@@ -188,9 +205,11 @@ public struct SiteConfig: Sendable {
             } else if let problem = Slug.problem(id) {
                 entry.error("touchpoint id '\(id)' \(problem)")
             } else {
-                touchpoints.append(Touchpoint(id: id, name: name, channel: inventory ? entry.string("channel") : nil,
-                                              owner: inventory ? entry.string("owner") : nil,
-                                              interactions: inventory ? entry.strings("interactions").map(\.value) : []))
+                touchpoints.append(
+                    Touchpoint(
+                        id: id, name: name, channel: inventory ? entry.string("channel") : nil,
+                        owner: inventory ? entry.string("owner") : nil,
+                        interactions: inventory ? entry.strings("interactions").map(\.value) : []))
             }
         }
         return touchpoints
@@ -211,7 +230,8 @@ extension SiteConfig {
             return "cannot contain '\(bad.escaped(asASCII: true))': write the address as a browser shows it, percent-encoded"
         }
         guard let components = URLComponents(string: text), let host = components.host, !host.isEmpty,
-              components.user == nil, components.password == nil else {
+            components.user == nil, components.password == nil
+        else {
             return "must name a host, as in https://cx.example.com/"
         }
         guard components.query == nil, components.fragment == nil else {
@@ -279,7 +299,9 @@ public struct CustomerFlow: Hashable, Sendable {
                 guard let id = entry.string(key, required: key == "gained" || key == "lost") else { continue }
                 guard let metric = metrics.first(where: { $0.id == id }), !metric.isSurvey else {
                     let declared = metrics.filter { !$0.isSurvey }.map(\.id).joined(separator: ", ")
-                    entry.report(at: entry.node(key)!, "'\(key)' names '\(id)', which is not a snapshot metric of 'metrics' (\(declared.isEmpty ? "none declared" : declared))")
+                    entry.report(
+                        at: entry.node(key)!,
+                        "'\(key)' names '\(id)', which is not a snapshot metric of 'metrics' (\(declared.isEmpty ? "none declared" : declared))")
                     continue
                 }
                 named[key] = metric.id
@@ -309,7 +331,8 @@ struct NamedSheet: Sendable, Hashable {
             defer { fields.absorb(entry) }
             entry.warnAboutUnknownKeys(["file", "sheet"])
             guard let file = entry.string("file", required: true), let sheet = entry.string("sheet", required: true),
-                  let fileNode = entry.node("file"), let sheetNode = entry.node("sheet") else { continue }
+                let fileNode = entry.node("file"), let sheetNode = entry.node("sheet")
+            else { continue }
             let folder = (file as NSString).deletingLastPathComponent
             guard WorkbookFile.isWorkbook(file), folders.contains(folder) else {
                 entry.report(at: fileNode, "'\(file)' is not a workbook cxsite reads: name an .xlsx file in \(folders.joined(separator: ", "))")
@@ -408,8 +431,11 @@ extension YAMLFields {
             return error(at: node, "'\(key)' must be a mapping of `field: value` lines") ?? []
         }
         let position = self.position(of: node)
-        return [YAMLFields(file: file, mapping: mapping, line: position.line, column: position.column,
-                           lineOffset: lineOffset)]
+        return [
+            YAMLFields(
+                file: file, mapping: mapping, line: position.line, column: position.column,
+                lineOffset: lineOffset)
+        ]
     }
 }
 
@@ -444,7 +470,8 @@ enum Slug {
     private static func isUnreserved(_ byte: UInt8) -> Bool {
         switch byte {
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"): true
+            UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
+            true
         default: false
         }
     }

@@ -51,11 +51,13 @@ extension ContentValidator {
         totals.weighted.squares = Double(n)
         if row.text("sum_w") != nil || row.text("sum_w2") != nil {
             guard let sum = row.number("sum_w", atLeast: .leastNonzeroMagnitude, what: "the sum of the weights, above 0"),
-                  let squares = row.number("sum_w2", atLeast: .leastNonzeroMagnitude, what: "the sum of the squared weights, above 0")
+                let squares = row.number("sum_w2", atLeast: .leastNonzeroMagnitude, what: "the sum of the squared weights, above 0")
             else { return nil }
             // Kish's n_eff = sum²/squares lies between 1 and n.
             guard squares <= sum * sum * (1 + 1e-9), squares * Double(n) >= sum * sum * (1 - 1e-9) else {
-                row.fail("sum_w2 \(ContentValidator.formatted(squares)) does not fit sum_w \(ContentValidator.formatted(sum)) and n \(n): (sum_w)² / sum_w2 must be from 1 to n", "sum_w2")
+                row.fail(
+                    "sum_w2 \(ContentValidator.formatted(squares)) does not fit sum_w \(ContentValidator.formatted(sum)) and n \(n): (sum_w)² / sum_w2 must be from 1 to n",
+                    "sum_w2")
                 return nil
             }
             totals.weighted.sum = sum
@@ -78,7 +80,9 @@ extension ContentValidator {
         case .nps:
             guard let promoters = count("promoters"), let passives = count("passives"), let detractors = count("detractors") else { return nil }
             guard abs(promoters + passives + detractors - total) <= total * 1e-9 else {
-                row.fail("promoters, passives and detractors add up to \(ContentValidator.formatted(promoters + passives + detractors)), not \(weighted ? "sum_w" : "n") (\(ContentValidator.formatted(total)))", "promoters")
+                row.fail(
+                    "promoters, passives and detractors add up to \(ContentValidator.formatted(promoters + passives + detractors)), not \(weighted ? "sum_w" : "n") (\(ContentValidator.formatted(total)))",
+                    "promoters")
                 return nil
             }
             totals.weighted.promoters = promoters
@@ -99,14 +103,18 @@ extension ContentValidator {
         case .ces:
             let scale = SurveyMetric.ces.scale
             guard let sum = row.number("sum", atLeast: 0, what: "the sum of the scores"),
-                  let squares = row.number("sum_sq", atLeast: 0, what: "the sum of the squared scores") else { return nil }
+                let squares = row.number("sum_sq", atLeast: 0, what: "the sum of the squared scores")
+            else { return nil }
             let mean = sum / total
             guard mean >= Double(scale.lowerBound) - 1e-9, mean <= Double(scale.upperBound) + 1e-9 else {
-                row.fail("sum \(ContentValidator.formatted(sum)) gives a mean of \(ContentValidator.formatted(mean)), outside the CES scale 1–7", "sum")
+                row.fail(
+                    "sum \(ContentValidator.formatted(sum)) gives a mean of \(ContentValidator.formatted(mean)), outside the CES scale 1–7", "sum")
                 return nil
             }
             guard squares >= sum * mean * (1 - 1e-9), squares <= total * Double(scale.upperBound * scale.upperBound) * (1 + 1e-9) else {
-                row.fail("sum_sq \(ContentValidator.formatted(squares)) cannot come from scores of 1–7 whose sum is \(ContentValidator.formatted(sum))", "sum_sq")
+                row.fail(
+                    "sum_sq \(ContentValidator.formatted(squares)) cannot come from scores of 1–7 whose sum is \(ContentValidator.formatted(sum))",
+                    "sum_sq")
                 return nil
             }
             totals.weighted.scores = sum
@@ -115,8 +123,9 @@ extension ContentValidator {
         }
         let pairs = driverPairs(&row, metric: metric, atTouchpoint: group?.touchpoint != nil)
         guard row.ok, let period, let group else { return nil }
-        return MetricTally(period: period, metric: metric, group: group, totals: totals, driverPairs: pairs,
-                           location: file.location(line: line, column: 1))
+        return MetricTally(
+            period: period, metric: metric, group: group, totals: totals, driverPairs: pairs,
+            location: file.location(line: line, column: 1))
     }
 
     static let driverColumns = ["linked", "linked_x", "linked_y", "linked_xx", "linked_yy", "linked_xy"]
@@ -130,13 +139,16 @@ extension ContentValidator {
             return nil
         }
         guard let count = row.number("linked", atLeast: 0, what: "the number of people who also gave an NPS"),
-              count == count.rounded(), count <= Double(Int32.max) else {
+            count == count.rounded(), count <= Double(Int32.max)
+        else {
             if row.ok { row.fail("'linked' must be a whole number of people", "linked") }
             return nil
         }
         var sums = PairSums(n: Int(count))
-        let columns: [(String, WritableKeyPath<PairSums, Double>)] = [("linked_x", \.x), ("linked_y", \.y), ("linked_xx", \.xx),
-                                                                      ("linked_yy", \.yy), ("linked_xy", \.xy)]
+        let columns: [(String, WritableKeyPath<PairSums, Double>)] = [
+            ("linked_x", \.x), ("linked_y", \.y), ("linked_xx", \.xx),
+            ("linked_yy", \.yy), ("linked_xy", \.xy),
+        ]
         for (name, path) in columns {
             guard let value = row.number(name, atLeast: 0, what: "a sum over the linked people") else { return nil }
             sums[keyPath: path] = value

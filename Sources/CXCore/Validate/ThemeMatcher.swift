@@ -51,7 +51,8 @@ enum ThemeWords {
                 continue
             }
             if byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") { byte |= 0x20 }
-            let isWordByte = (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
+            let isWordByte =
+                (byte >= UInt8(ascii: "a") && byte <= UInt8(ascii: "z")) || (byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9"))
                 || byte >= 0x80
             if isWordByte {
                 if word.isEmpty { start = index }
@@ -82,7 +83,8 @@ enum ThemeWords {
         // Literal suffixes, not arrays in statics: a static is checked for its lazy
         // initialisation on every use, 5% of tagging a million comments under `perf`.
         func ends(_ suffix: StaticString) -> Bool {
-            let count = suffix.utf8CodeUnitCount, start = w.count - count
+            let count = suffix.utf8CodeUnitCount
+            let start = w.count - count
             guard start > 0 else { return false }
             for offset in 0..<count where w[start + offset] != suffix.utf8Start[offset] { return false }
             return true
@@ -173,11 +175,14 @@ struct ThemeMatcher: Sendable {
 
     private func themes(inWords words: [UInt64]) -> [Int] {
         guard !phrases.isEmpty, !words.isEmpty else { return [] }
-        var matched: [Int] = [], excluded: [Int] = []
+        var matched: [Int] = []
+        var excluded: [Int] = []
         for start in words.indices {
             guard let candidates = phrases[words[start]] else { continue }
-            for phrase in candidates where start + phrase.words.count <= words.count
-                && words[start..<start + phrase.words.count].elementsEqual(phrase.words) {
+            for phrase in candidates
+            where start + phrase.words.count <= words.count
+                && words[start..<start + phrase.words.count].elementsEqual(phrase.words)
+            {
                 if phrase.excludes { excluded.append(phrase.theme) } else { matched.append(phrase.theme) }
             }
         }

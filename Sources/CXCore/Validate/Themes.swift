@@ -42,12 +42,15 @@ extension ContentValidator {
         if !fields.has("themes") { fields.error("missing required field 'themes': a list of themes, each with an id, a name and match phrases") }
         var themes: [CommentTheme] = []
         for var entry in fields.mappings("themes") {
-            let id = entry.string("id", required: true), name = entry.string("name", required: true)
+            let id = entry.string("id", required: true)
+            let name = entry.string("name", required: true)
             let touchpoint = entry.string("touchpoint")
-            let match = entry.strings("match"), exclude = entry.strings("exclude")
+            let match = entry.strings("match")
+            let exclude = entry.strings("exclude")
             if !entry.has("match") { entry.error("missing required field 'match': the phrases that mention the theme") }
             for phrase in match + exclude where ThemeWords.words(phrase.value).isEmpty {
-                entry.appendDiagnostic(file.diagnostic("the phrase '\(phrase.value)' has no words to match", line: phrase.line, column: phrase.column))
+                entry.appendDiagnostic(
+                    file.diagnostic("the phrase '\(phrase.value)' has no words to match", line: phrase.line, column: phrase.column))
             }
             if let touchpoint, config.touchpoint(touchpoint) == nil, let node = entry.node("touchpoint") {
                 entry.report(at: node, "unknown touchpoint '\(touchpoint)': cxsite.yaml has \(config.touchpointList)")
@@ -63,8 +66,10 @@ extension ContentValidator {
             let ok = entry.diagnostics.allSatisfy { !$0.isError }
             fields.absorb(entry)
             if ok, let id, let name {
-                themes.append(CommentTheme(id: id, name: name, touchpoint: touchpoint,
-                                           match: match.map(\.value), exclude: exclude.map(\.value)))
+                themes.append(
+                    CommentTheme(
+                        id: id, name: name, touchpoint: touchpoint,
+                        match: match.map(\.value), exclude: exclude.map(\.value)))
             }
         }
         fields.warnAboutUnknownKeys(["themes"])

@@ -45,8 +45,10 @@ enum Validate {
 
     /// The content, checked against the config. Story files `cache` holds as they are now
     /// are taken from it instead of being parsed again.
-    static func content(_ sources: SiteSources, _ settings: Settings, in site: SiteFolder,
-                        cache: StoryCache?) -> ((Content, reused: Set<String>), [Diagnostic]) {
+    static func content(
+        _ sources: SiteSources, _ settings: Settings, in site: SiteFolder,
+        cache: StoryCache?
+    ) -> ((Content, reused: Set<String>), [Diagnostic]) {
         var validator = ContentValidator(config: settings.config)
         var (content, reused) = validator.validate(sources, cache: cache)
         content.folder = site
@@ -57,15 +59,19 @@ enum Validate {
     /// The survey responses, every row checked, streamed into running totals; a file whose
     /// stamp is as in `cached` is not read again. Also each file's own totals, for the cache,
     /// when its stamp has settled at `now` (the clock's instant).
-    static func responses(_ sources: SiteSources, _ settings: Settings, content: Content, in site: SiteFolder,
-                          cached: [String: ResponseAggregator.FileTotals], now: Int,
-                          progress: (@Sendable (Double) -> Void)?) -> ((ResponseAggregates, [ResponseAggregator.FileTotals]), [Diagnostic]) {
+    static func responses(
+        _ sources: SiteSources, _ settings: Settings, content: Content, in site: SiteFolder,
+        cached: [String: ResponseAggregator.FileTotals], now: Int,
+        progress: (@Sendable (Double) -> Void)?
+    ) -> ((ResponseAggregates, [ResponseAggregator.FileTotals]), [Diagnostic]) {
         var tagging = StableHasher()
         tagging.combine(content.themes.hash)
         tagging.combine(content.sentimentHash)
-        let aggregator = ResponseAggregator(config: settings.config, themes: content.themes, sentiment: content.sentiment,
-                                            tagging: tagging.finalize(), progress: progress)
-        let (aggregates, diagnostics, perFile) = aggregator
+        let aggregator = ResponseAggregator(
+            config: settings.config, themes: content.themes, sentiment: content.sentiment,
+            tagging: tagging.finalize(), progress: progress)
+        let (aggregates, diagnostics, perFile) =
+            aggregator
             .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached, now: now)
         return ((aggregates, perFile), diagnostics)
     }

@@ -28,8 +28,10 @@ struct WorkbookFile: Sendable {
             return .success((workbook, sheet))
         }
         guard let sheet = workbook.firstVisibleSheet else {
-            return .failure(Diagnostic(.error, "the workbook has no sheet that is not hidden: show the sheet to read, or name it under 'sheets' in cxsite.yaml",
-                                       at: .file(path)))
+            return .failure(
+                Diagnostic(
+                    .error, "the workbook has no sheet that is not hidden: show the sheet to read, or name it under 'sheets' in cxsite.yaml",
+                    at: .file(path)))
         }
         return .success((workbook, sheet))
     }

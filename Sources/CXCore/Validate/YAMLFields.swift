@@ -31,11 +31,15 @@ struct YAMLFields {
         }
         guard case .mapping(let mapping) = node else {
             let mark = node.mark
-            return .failure(file.diagnostic("\(what) must be a YAML mapping of `field: value` lines",
-                                            line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1))
+            return .failure(
+                file.diagnostic(
+                    "\(what) must be a YAML mapping of `field: value` lines",
+                    line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1))
         }
-        return .success(YAMLFields(file: file, mapping: mapping, line: (node.mark?.line ?? 1) + lineOffset,
-                                   column: node.mark?.column ?? 1, lineOffset: lineOffset))
+        return .success(
+            YAMLFields(
+                file: file, mapping: mapping, line: (node.mark?.line ?? 1) + lineOffset,
+                column: node.mark?.column ?? 1, lineOffset: lineOffset))
     }
 
     init(file: SourceFile, mapping: Node.Mapping, line: Int, column: Int, lineOffset: Int) {
@@ -63,7 +67,7 @@ struct YAMLFields {
         case .duplicatedKeysInMapping(let duplicates, let context):
             return duplicateKey(duplicates.first ?? "", firstAt: context.mark, in: file, lineOffset: lineOffset)
         case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
-             .composer(let context, let problem, let mark, _):
+            .composer(let context, let problem, let mark, _):
             let detail = [context?.text, problem].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: ": ")
             return file.diagnostic("invalid YAML: \(detail)", line: mark.line + lineOffset, column: mark.column)
         default:
@@ -74,13 +78,15 @@ struct YAMLFields {
     /// A key given twice: reported where it is given again, with a note at the first.
     private static func duplicateKey(_ key: String, firstAt mark: Mark, in file: SourceFile, lineOffset: Int) -> Diagnostic {
         let first = file.location(line: mark.line + lineOffset, column: mark.column)
-        let firstNote = Diagnostic.Note("'\(key)' is first given here", at: first,
-                                        sourceLine: SourceText.line(first.line, of: file.text[...]))
+        let firstNote = Diagnostic.Note(
+            "'\(key)' is first given here", at: first,
+            sourceLine: SourceText.line(first.line, of: file.text[...]))
         let lines = file.text.split(separator: "\n", omittingEmptySubsequences: false)
         for number in first.line..<lines.count {  // the 0-based index of the line after the first
             let line = lines[number].unicodeScalars.dropFirst(mark.column - 1)
             guard lines[number].unicodeScalars.prefix(mark.column - 1).allSatisfy({ $0 == " " }),
-                  line.starts(with: key.unicodeScalars) else { continue }
+                line.starts(with: key.unicodeScalars)
+            else { continue }
             let rest = line.dropFirst(key.unicodeScalars.count).drop { $0 == " " }
             guard rest.first == ":" else { continue }
             return file.diagnostic("'\(key)' is given twice: keep one", line: number + 1, column: mark.column, notes: [firstNote])
@@ -106,7 +112,8 @@ struct YAMLFields {
         }
         let text = scalar.string
         if let problem = Self.controlCharacter(in: text) { return error(at: node, "'\(key)' \(problem)") }
-        let value = text.first?.isWhitespace == false && text.last?.isWhitespace == false
+        let value =
+            text.first?.isWhitespace == false && text.last?.isWhitespace == false
             ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
         if required, value.isEmpty { return error(at: node, "'\(key)' must not be empty") }
         return value
@@ -198,8 +205,10 @@ struct YAMLFields {
                 continue
             }
             let position = self.position(of: item)
-            entries.append(YAMLFields(file: file, mapping: mapping, line: position.line, column: position.column,
-                                      lineOffset: lineOffset))
+            entries.append(
+                YAMLFields(
+                    file: file, mapping: mapping, line: position.line, column: position.column,
+                    lineOffset: lineOffset))
         }
         return entries
     }
@@ -218,10 +227,13 @@ struct YAMLFields {
         for key in mapping.keys {
             guard let name = key.string, !known.contains(name) else { continue }
             let position = self.position(of: key)
-            let suggestion = known.min(by: { Self.distance($0, name) < Self.distance($1, name) })
+            let suggestion =
+                known.min(by: { Self.distance($0, name) < Self.distance($1, name) })
                 .flatMap { Self.distance($0, name) <= 2 ? " (did you mean '\($0)'?)" : nil } ?? ""
-            diagnostics.append(file.diagnostic("unknown field '\(name)' is ignored\(suggestion)",
-                                               line: position.line, column: position.column, severity: .warning))
+            diagnostics.append(
+                file.diagnostic(
+                    "unknown field '\(name)' is ignored\(suggestion)",
+                    line: position.line, column: position.column, severity: .warning))
         }
     }
 
@@ -296,7 +308,8 @@ struct YAMLFields {
 
     /// Edit distance, for "did you mean" suggestions.
     private static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
+        let a = Array(a)
+        let b = Array(b)
         var previous = Array(0...b.count)
         for i in 1...max(a.count, 1) where !a.isEmpty {
             var current = [i] + Array(repeating: 0, count: b.count)

@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// What an output folder holds: each file's content hash, and its size and modification
@@ -56,12 +57,14 @@ struct Manifest {
     /// The manifest of `folder`, or nil when there is none or it does not parse.
     static func read(for folder: String, beside prefix: String) -> Manifest? {
         guard let path = path(for: folder, beside: prefix), let bytes = OutputFolder.readOwnFile(path),
-              let text = String(validating: bytes, as: UTF8.self), text.hasPrefix("cxsite-manifest 2\n") else { return nil }
+            let text = String(validating: bytes, as: UTF8.self), text.hasPrefix("cxsite-manifest 2\n")
+        else { return nil }
         var manifest = Manifest()
         for line in text.split(separator: "\n").dropFirst() {
             let fields = line.split(separator: "\t", maxSplits: 3, omittingEmptySubsequences: false)
             guard fields.count == 4, let hash = UInt64(fields[0], radix: 16), let size = Int(fields[1]),
-                  let modified = Int(fields[2]) else { return nil }
+                let modified = Int(fields[2])
+            else { return nil }
             manifest.entries[String(fields[3])] = Entry(hash: hash, disk: DiskStamp(size: size, modified: modified))
         }
         return manifest

@@ -1,7 +1,8 @@
 import Diagnostics
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The only place that writes the site. A build is written into the spare folder beside the
@@ -59,7 +60,8 @@ struct OutputFolder {
 
     /// Why cxsite may not replace a path.
     private enum Refusal {
-        case unreadable(Int32), link, notAFolder, foreign
+        case unreadable(Int32)
+        case link, notAFolder, foreign
 
         var text: String {
             switch self {
@@ -129,8 +131,9 @@ struct OutputFolder {
         }
         // While the spare changes, it has no manifest: an interrupted update is rebuilt whole.
         if let manifests { Manifest.remove(for: sparePath, beside: manifests) }
-        let update = try Update(output: self, manifests: manifests, known: known ?? Manifest(),
-                                previousFiles: previousFiles, lock: lock)
+        let update = try Update(
+            output: self, manifests: manifests, known: known ?? Manifest(),
+            previousFiles: previousFiles, lock: lock)
         try update.write([(Self.markerName, Array(Self.markerText.utf8))])
         return update
     }
@@ -151,8 +154,10 @@ struct OutputFolder {
         private var folders: [String: Int32] = [:]
         private var lock: ParentLock?
 
-        fileprivate init(output: OutputFolder, manifests: String?, known: Manifest, previousFiles: [String],
-                         lock: ParentLock) throws {
+        fileprivate init(
+            output: OutputFolder, manifests: String?, known: Manifest, previousFiles: [String],
+            lock: ParentLock
+        ) throws {
             self.output = output
             self.spare = output.sparePath
             self.manifests = manifests
@@ -196,8 +201,10 @@ struct OutputFolder {
                 let slash = file.path.lastIndex(of: "/")
                 let folder = slash.map { String(file.path[..<$0]) } ?? ""
                 let name = slash.map { String(file.path[file.path.index(after: $0)...]) } ?? file.path
-                jobs.append(WriteJob(bytes: file.bytes, folder: try self.folder(folder)!, name: name, path: target,
-                                     relative: file.path, hash: hashes[index]))
+                jobs.append(
+                    WriteJob(
+                        bytes: file.bytes, folder: try self.folder(folder)!, name: name, path: target,
+                        relative: file.path, hash: hashes[index]))
             }
             let results = jobs.concurrentMap { job -> Result<Manifest.DiskStamp, FileSystemError> in
                 do throws(FileSystemError) {
@@ -282,9 +289,11 @@ struct OutputFolder {
     /// at the spare's path, is kept as the spare for the next build to update.
     fileprivate func swapIntoPlace() throws {
         let fileManager = FileManager.default
-        let spare = sparePath, live = destination.path
+        let spare = sparePath
+        let live = destination.path
         if Self.fileType(live) == S_IFDIR, let exchange = Self.renameExchange,
-           exchange(AT_FDCWD, spare, AT_FDCWD, live, Self.renameExchangeFlag) == 0 {
+            exchange(AT_FDCWD, spare, AT_FDCWD, live, Self.renameExchangeFlag) == 0
+        {
             return
         }
         let retired = parent + "/" + scratchPrefix + "retired-\(getpid())"
@@ -331,7 +340,8 @@ struct OutputFolder {
     /// following no link.
     /// `type` is the entry's `d_type` when known: a file is unlinked without trying to open it.
     fileprivate static func removeEntry(_ name: String, in parent: Int32, type: UInt8 = UInt8(DT_UNKNOWN)) {
-        let folder = type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN)
+        let folder =
+            type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN)
             ? openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1
         guard folder >= 0 else {
             unlinkat(parent, name, 0)  // a file, or a link: the link itself goes
@@ -518,7 +528,8 @@ struct OutputFolder {
     static func safePath(for path: String, in folder: String) throws -> String {
         let segments = path.split(separator: "/", omittingEmptySubsequences: false)
         guard !path.isEmpty, !path.hasPrefix("/"), !path.utf8.contains(0),
-              segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else {
+            segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
+        else {
             throw UnsafeOutputPath(path: path)
         }
         return folder + "/" + path
@@ -563,7 +574,8 @@ struct SpareHoldings: Sendable {
     /// True when the spare's file at `path` has bytes hashing to `hash`, untouched since.
     func holds(_ path: String, hash: UInt64) -> Bool {
         guard let entry = manifest.entries[path], entry.hash == hash,
-              let target = try? OutputFolder.safePath(for: path, in: folder) else { return false }
+            let target = try? OutputFolder.safePath(for: path, in: folder)
+        else { return false }
         return entry.matchesDisk(at: target)
     }
 }
