@@ -22,7 +22,7 @@ struct InterruptedBuildTests {
         let site = try Scratch()
         defer { site.cleanUp() }
         try site.write("cxsite.yaml", "title: Big\njourney:\n  - id: web\n    name: Web\n")
-        for index in 0..<1500 {
+        for index in 0..<800 {
             try site.write(
                 "content/stories/s\(index).md",
                 "---\ntitle: Story \(index)\ndate: 2026-01-\(10 + index % 18)\noutcome: \(index % 2 == 0 ? "success" : "failure")\n---\n"
@@ -38,7 +38,7 @@ struct InterruptedBuildTests {
         #expect(new != old)
 
         var interrupted = 0
-        for delay in [0.02, 0.08, 0.2, 0.4, 0.8] {
+        for delay in [0.02, 0.05, 0.1, 0.2, 0.35] {
             let process = try CXSiteBinary.start(["build", "--source", site.folder.path])
             Thread.sleep(forTimeInterval: delay)
             process.send(SIGKILL)
