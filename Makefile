@@ -4,7 +4,7 @@ APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev
 TEST_PKGS  := curl git
 RELEASE    := .build/release/cxsite
 
-.PHONY: site test bench deps test-deps apt-install build release validate man screenshots fuzz clean
+.PHONY: site test test-clock a11y lint bench deps test-deps apt-install build release validate man screenshots fuzz clean
 
 ## deps: install the C libraries cxsite links against, when missing (test-deps adds what the
 ## tests drive: curl for `serve`, git for story dates, Python's duckdb for the tallies' SQL,
@@ -49,6 +49,29 @@ site: release
 ## test: the whole test suite.
 test: test-deps
 	$(SWIFT) test
+
+## test-clock: the suite with the machine's clock years ahead and years behind (Debian's
+## faketime), so that no test depends on the day it runs. The accessibility tests are left
+## out: Chromium stalls under faketime (they run in `make test` and `make a11y`).
+FAKED_DATES ?= 2029-08-15 2021-03-01
+test-clock: test-deps
+	@$(MAKE) --no-print-directory apt-install PKGS="faketime"
+	$(SWIFT) build --build-tests
+	@for date in $(FAKED_DATES); do \
+	  echo "== swift test with the clock at $$date"; \
+	  FAKETIME_DONT_FAKE_MONOTONIC=1 faketime -f "@$$date 10:00:00" $(SWIFT) test --skip-build --skip AccessibilityTests || exit 1; \
+	done
+
+## a11y: axe-core in Chromium over every page of the sample site, at 1400 and 390 px
+## (`make test` checks a page of each kind).
+a11y: test-deps
+	$(SWIFT) build --product cxsite
+	.build/debug/cxsite build --no-git --output .build/a11y-site
+	python3 scripts/axe-check.py .build/a11y-site --width 1400 --width 390
+
+## lint: the code's shape, as `swift format` (with the toolchain) reads .swift-format.
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Fuzz Plugins
 
 ## bench: the benchmark, in release mode; prints figures.
 bench: deps
