@@ -321,3 +321,19 @@ struct YAMLFields {
         return previous[b.count]
     }
 }
+
+extension YAMLFields {
+    /// The mapping under `key`, as a list of zero or one readers.
+    mutating func mappingValue(_ key: String) -> [YAMLFields] {
+        guard let node = node(key) else { return [] }
+        guard case .mapping(let mapping) = node else {
+            return error(at: node, "'\(key)' must be a mapping of `field: value` lines") ?? []
+        }
+        let position = self.position(of: node)
+        return [
+            YAMLFields(
+                file: file, mapping: mapping, line: position.line, column: position.column,
+                lineOffset: lineOffset)
+        ]
+    }
+}

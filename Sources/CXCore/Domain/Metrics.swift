@@ -1,0 +1,76 @@
+import Foundation
+
+/// How a metric's values read.
+public enum MetricUnit: String, CaseIterable, Sendable {
+    case percent, number, currency, score
+}
+
+/// A metric the scorecard shows: built in (NPS, CSAT, CES) or declared in `cxsite.yaml`.
+public struct MetricDefinition: Hashable, Sendable {
+    public var id: String
+    public var name: String
+    public var unit: MetricUnit
+    public var higherIsBetter: Bool
+    public var target: Double?
+    /// True for NPS, CSAT and CES, which come from survey responses.
+    public var isSurvey: Bool
+
+    static let builtIn: [MetricDefinition] = [
+        MetricDefinition(id: "nps", name: "Net Promoter Score", unit: .score, higherIsBetter: true, target: nil, isSurvey: true),
+        MetricDefinition(id: "csat", name: "Customer satisfaction (CSAT)", unit: .percent, higherIsBetter: true, target: nil, isSurvey: true),
+        MetricDefinition(id: "ces", name: "Customer effort (CES)", unit: .score, higherIsBetter: true, target: nil, isSurvey: true),
+    ]
+
+    /// A value as the scorecard prints it: `+31` for NPS, `78%`, `5.1`.
+    public func format(_ value: Double) -> String {
+        switch (id, unit) {
+        case ("nps", _): return (value > 0 ? "+" : "") + Self.trimmed(value, decimals: value.rounded() == value ? 0 : 1)
+        case (_, .percent): return Self.trimmed(value, decimals: 1) + "%"
+        case (_, .currency): return Self.grouped(value)
+        default: return Self.trimmed(value, decimals: 2)
+        }
+    }
+
+    /// A change between two values: `+4`, `−0.3 pts`.
+    public func formatDelta(_ delta: Double) -> String {
+        let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
+        let magnitude = Self.trimmed(abs(delta), decimals: unit == .currency ? 0 : 1)
+        return sign + magnitude + (unit == .percent ? " pts" : "")
+    }
+
+    /// Whether a value meets the target, given which way is better.
+    public func meets(_ value: Double, target: Double) -> Bool {
+        higherIsBetter ? value >= target : value <= target
+    }
+
+    /// `value` with at most `decimals` decimals, trailing zeros dropped: C's `%.Nf` rounding,
+    /// through `snprintf` into a buffer (Foundation's `String(format:)` cost 9% of a rebuild,
+    /// every number of every card being formatted).
+    static func trimmed(_ value: Double, decimals: Int) -> String {
+        var buffer = [CChar](repeating: 0, count: 64)
+        let written = buffer.withUnsafeMutableBufferPointer { pointer in
+            withVaList([Int32(max(0, min(decimals, 17))), value]) { vsnprintf(pointer.baseAddress, 64, "%.*f", $0) }
+        }
+        guard written > 0, written < 64 else { return String(value) }
+        var bytes = buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }
+        if bytes.contains(UInt8(ascii: ".")) {
+            while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
+            if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text == "-0" ? "0" : text
+    }
+
+    static func grouped(_ value: Double) -> String {
+        guard abs(value) < 1e15 else { return String(format: "%.0f", value) }
+        let whole = Int(value.rounded())
+        var digits = String(abs(whole))
+        var groups: [String] = []
+        while digits.count > 3 {
+            groups.insert(String(digits.suffix(3)), at: 0)
+            digits.removeLast(3)
+        }
+        groups.insert(digits, at: 0)
+        return (whole < 0 ? "−" : "") + groups.joined(separator: ",")
+    }
+}
