@@ -73,12 +73,13 @@ struct ResponseTotals: Sendable, Equatable, Codable {
         weighted.scoreSquares += weight * value * value
         switch metric {
         case .nps:
-            if score >= 9 {
+            switch NPSBand(score: score) {
+            case .promoter:
                 promoters += 1
                 weighted.promoters += weight
-            } else if score >= 7 {
+            case .passive:
                 passives += 1
-            } else {
+            case .detractor:
                 detractors += 1
                 weighted.detractors += weight
             }
@@ -559,7 +560,9 @@ struct ResponseAggregator {
             if let field = columns.comment, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) {
                 (mentioned, polarity) = record.withBytes(field) { bytes in
                     let words = ThemeWords.tokens(in: bytes)
-                    if metric == .nps, score <= 6 || score >= 9 { tally.blocks[block].phrases.add(words, of: bytes, detractor: score <= 6) }
+                    if metric == .nps, case let band = NPSBand(score: score), band != .passive {
+                        tally.blocks[block].phrases.add(words, of: bytes, detractor: band == .detractor)
+                    }
                     return (themes.matcher.themes(in: words), sentiment.polarity(of: words))
                 }
                 mismatch = metric == .nps ? Mismatch(score: score, polarity: polarity!) : nil

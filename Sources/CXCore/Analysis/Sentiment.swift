@@ -135,9 +135,10 @@ enum Mismatch: Sendable {
     static let strength = 0.5
 
     init?(score: Int, polarity: Double) {
-        if score >= 9, polarity <= -Self.strength {
+        let band = NPSBand(score: score)
+        if band == .promoter, polarity <= -Self.strength {
             self = .angryPromoter
-        } else if score <= 6, polarity >= Self.strength {
+        } else if band == .detractor, polarity >= Self.strength {
             self = .warmDetractor
         } else {
             return nil

@@ -16,7 +16,7 @@ public enum SurveyMetric: String, CaseIterable, Sendable, Codable {
     /// True for responses that pull the metric down: NPS detractors (0–6), CSAT 1–3, CES 1–3.
     func isCritical(_ score: Int) -> Bool {
         switch self {
-        case .nps: score <= 6
+        case .nps: NPSBand(score: score) == .detractor
         case .csat, .ces: score <= 3
         }
     }

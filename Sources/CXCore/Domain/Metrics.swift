@@ -74,3 +74,18 @@ public struct MetricDefinition: Hashable, Sendable {
         return (whole < 0 ? "−" : "") + groups.joined(separator: ",")
     }
 }
+
+/// Where an answer to "how likely are you to recommend us?" (0–10) puts the person: the one
+/// definition of NPS's bands, which every count, comment and card reads.
+public enum NPSBand: String, Sendable {
+    /// 9 or 10.
+    case promoter
+    /// 7 or 8.
+    case passive
+    /// 0 to 6.
+    case detractor
+
+    public init(score: Int) {
+        self = score >= 9 ? .promoter : score >= 7 ? .passive : .detractor
+    }
+}

@@ -372,7 +372,7 @@ struct PageBuilder {
             customer: story.customer,
             segment: story.segment.map(Typography.label),
             score: story.score,
-            scoreClass: story.score.map { $0 >= 9 ? "promoter" : $0 >= 7 ? "passive" : "detractor" } ?? "",
+            scoreClass: story.score.map { NPSBand(score: $0).rawValue } ?? "",
             quote: story.quote.map(Typography.smarten),
             summary: story.body.summary,
             tags: story.tags,
