@@ -41,7 +41,7 @@ let package = Package(
         // Located messages and their rendering (`path:line:column: error: …`, source line, caret).
         .target(name: "Diagnostics", swiftSettings: instrumented),
         // The Mustache template engine: knows nothing about sites.
-        .target(name: "Mustache", dependencies: ["Diagnostics", "Yams"], swiftSettings: instrumented),
+        .target(name: "Mustache", dependencies: ["Diagnostics"], swiftSettings: instrumented),
         // The system cmark-gfm library; only `Markdown` imports it.
         .systemLibrary(
             name: "CCMarkGFM", pkgConfig: "libcmark-gfm",

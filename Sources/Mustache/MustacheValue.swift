@@ -1,5 +1,4 @@
 import Foundation
-import Yams
 
 /// The data a template renders: the JSON data model plus lambdas.
 ///
@@ -129,7 +128,7 @@ extension MustacheValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral
     }
 }
 
-// MARK: - JSON and YAML documents
+// MARK: - JSON documents
 
 extension MustacheValue: Decodable {
     /// Decodes any JSON value; booleans stay booleans and whole numbers stay integers.
@@ -155,42 +154,5 @@ extension MustacheValue: Decodable {
     /// Parses a JSON document.
     public init(json: Data) throws {
         self = try JSONDecoder().decode(MustacheValue.self, from: json)
-    }
-
-    /// Parses a YAML document (YAML 1.1 core scalars: booleans, integers, floats, null).
-    public init(yaml: String) throws {
-        guard let node = try Yams.compose(yaml: yaml) else {
-            self = .null
-            return
-        }
-        self.init(yamlNode: node)
-    }
-
-    /// Converts a composed YAML node; plain scalars resolve by their YAML tag.
-    public init(yamlNode node: Yams.Node) {
-        switch node {
-        case .scalar(let scalar):
-            guard scalar.style == .plain else {
-                self = .string(scalar.string)
-                return
-            }
-            switch Tag.Name(rawValue: node.tag.rawValue) {
-            case .null: self = .null
-            case .bool: self = node.bool.map(MustacheValue.bool) ?? .string(scalar.string)
-            case .int: self = node.int.map(MustacheValue.int) ?? .string(scalar.string)
-            case .float: self = node.float.map(MustacheValue.double) ?? .string(scalar.string)
-            default: self = .string(scalar.string)
-            }
-        case .sequence(let sequence):
-            self = .array(sequence.map(MustacheValue.init(yamlNode:)))
-        case .mapping(let mapping):
-            var members: [String: MustacheValue] = [:]
-            for (key, value) in mapping {
-                members[key.string ?? ""] = MustacheValue(yamlNode: value)
-            }
-            self = .object(members)
-        case .alias:
-            self = .null
-        }
     }
 }

@@ -19,13 +19,6 @@ struct DataTests {
                 == "85 1.5 yes [1][2] -")
     }
 
-    @Test func yamlDocumentsResolveScalars() throws {
-        let data = try MustacheValue(yaml: "n: 85\nx: 1.5\nok: true\nquoted: 'true'\nlist: [a, b]\nnone: ~\n")
-        #expect(
-            try Template("{{n}} {{x}} {{#ok}}yes{{/ok}} {{quoted}} {{#list}}{{.}}{{/list}} {{^none}}-{{/none}}")
-                .render(data) == "85 1.5 yes true ab -")
-    }
-
     @Test func escapingCoversQuotesForAttributes() {
         #expect(HTML.escape(#"<a href="x" title='y'>&"#) == "&lt;a href=&quot;x&quot; title=&#39;y&#39;&gt;&amp;")
     }
