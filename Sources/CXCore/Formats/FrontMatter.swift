@@ -13,12 +13,18 @@ enum FrontMatter {
 
     static func split(_ file: SourceFile, what: String) -> Result<Parts, Diagnostic> {
         // Walk the lines only as far as the closing fence; the body is taken whole after it.
+        // Lines are found in the UTF-8 view: in a file saved with CRLF, "\r\n" is one Character,
+        // which a search for the Character "\n" never meets.
         let text = file.text[...]
+        let newline = UInt8(ascii: "\n")
         func fence(_ line: Substring) -> Substring {
-            (line.hasSuffix("\r") ? line.dropLast() : line).trimmingTrailingSpaces()
+            (line.utf8.last == UInt8(ascii: "\r") ? line[..<line.utf8.index(before: line.endIndex)] : line).trimmingTrailingSpaces()
         }
         func lineEnd(from start: Substring.Index) -> Substring.Index {
-            text[start...].firstIndex(of: "\n") ?? text.endIndex
+            text.utf8[start...].firstIndex(of: newline) ?? text.endIndex
+        }
+        func after(_ end: Substring.Index) -> Substring.Index {
+            end < text.endIndex ? text.utf8.index(after: end) : text.endIndex
         }
         let firstEnd = lineEnd(from: text.startIndex)
         guard fence(text[text.startIndex..<firstEnd]) == "---" else {
@@ -28,19 +34,18 @@ enum FrontMatter {
                     line: 1, column: 1))
         }
         var lineNumber = 1
-        var start = firstEnd < text.endIndex ? text.index(after: firstEnd) : text.endIndex
+        var start = after(firstEnd)
         let yamlStart = start
         while start < text.endIndex {
             lineNumber += 1
             let end = lineEnd(from: start)
             let line = fence(text[start..<end])
             if line == "---" || line == "..." {
-                let body = end < text.endIndex ? text[text.index(after: end)...] : ""
                 var yaml = text[yamlStart..<start]
-                if yaml.hasSuffix("\n") { yaml = yaml.dropLast() }
-                return .success(Parts(yaml: String(yaml), yamlLineOffset: 1, body: String(body), bodyLine: lineNumber + 1))
+                if yaml.utf8.last == newline { yaml = yaml[..<yaml.utf8.index(before: yaml.endIndex)] }
+                return .success(Parts(yaml: String(yaml), yamlLineOffset: 1, body: String(text[after(end)...]), bodyLine: lineNumber + 1))
             }
-            start = end < text.endIndex ? text.index(after: end) : text.endIndex
+            start = after(end)
         }
         return .failure(
             file.diagnostic(

@@ -1,0 +1,76 @@
+import Foundation
+import Testing
+
+@testable import CXCore
+
+/// Single stages called on strings, without a site on disk: a story file, a CSV table, a
+/// front matter. The whole-site tests build fixtures; these say what one step makes of one input.
+struct StageTests {
+    private let config = SiteConfig(
+        title: "T", period: .quarter, touchpoints: [Touchpoint(id: "billing", name: "Billing"), Touchpoint(id: "support", name: "Support")],
+        metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
+
+    @Test func aStoryIsReadFromItsText() throws {
+        var validator = ContentValidator(config: config)
+        let file = SourceFile(
+            path: "content/stories/billed-twice.md",
+            text: "---\ntitle: Billed twice\ndate: 2026-10-14\noutcome: failure\ntouchpoints: [billing, support]\nscore: 3\n---\nThe *second* bill.\n"
+        )
+        let parsed = validator.parseStory(file)
+        let story = try #require(parsed)
+        #expect(validator.diagnostics.isEmpty)
+        #expect(story.slug == "billed-twice" && story.title == "Billed twice" && story.outcome == .failure)
+        #expect(story.date == Day(year: 2026, month: 10, day: 14) && story.touchpoints == ["billing", "support"] && story.score == 3)
+        #expect(story.body.html == "<p>The <em>second</em> bill.</p>\n")
+        #expect(story.bodyLine == 8)
+    }
+
+    @Test(arguments: [
+        ("outcome: maybe", "content/stories/s.md:4:10: error: unknown outcome 'maybe'"),
+        ("touchpoints: [web]", "content/stories/s.md:5:15: error: unknown touchpoint 'web'"),
+    ])
+    func aBadFieldOfAStoryIsAnErrorAtItsPlace(_ line: String, _ expected: String) {
+        var validator = ContentValidator(config: config)
+        let fields = ["title: S", "date: 2026-10-14", "outcome: success", "touchpoints: [billing]"].map {
+            $0.hasPrefix(line.split(separator: ":")[0] + ":") ? line : $0
+        }
+        let file = SourceFile(path: "content/stories/s.md", text: "---\n" + fields.joined(separator: "\n") + "\n---\nBody.\n")
+        _ = validator.parseStory(file)
+        #expect(validator.diagnostics.filter(\.isError).map { String($0.description.prefix(expected.count)) } == [expected])
+    }
+
+    @Test func aCSVTableIsReadFieldByFieldWithPositions() throws {
+        var reader = CSVReader(Array("date,comment\n2026-10-14,\"Slow, then \"\"fine\"\"\"\r\n".utf8))
+        var records: [[String]] = []
+        var positions: [[Int]] = []
+        while try reader.next() {
+            records.append((0..<reader.record.count).map(reader.record.string))
+            positions.append(
+                [reader.record.line] + (0..<reader.record.count).flatMap { [reader.record.position($0).line, reader.record.position($0).column] })
+        }
+        #expect(records == [["date", "comment"], ["2026-10-14", "Slow, then \"fine\""]])
+        #expect(positions == [[1, 1, 1, 1, 6], [2, 2, 1, 2, 12]])
+    }
+
+    @Test func aFrontMatterSplitsIntoItsYAMLAndItsBody() throws {
+        let file = SourceFile(path: "content/stories/s.md", text: "---\ntitle: S\n---\nBody\n")
+        let parts = try FrontMatter.split(file, what: "a story").get()
+        #expect(parts.yaml == "title: S" && parts.body == "Body\n" && parts.bodyLine == 4)
+    }
+
+    /// A story saved with Windows line ends ("\r\n", one Character to Swift) was "missing
+    /// front matter": its lines were looked for as the Character "\n", which CRLF never is.
+    @Test func aStorySavedWithCRLFLineEndsIsReadAsWithLF() throws {
+        let text = "---\ntitle: Billed twice\ndate: 2026-10-14\noutcome: failure\ntouchpoints: [billing]\n---\nThe *second* bill.\n"
+        let parts = try FrontMatter.split(
+            SourceFile(path: "content/stories/s.md", text: text.replacingOccurrences(of: "\n", with: "\r\n")),
+            what: "a story"
+        ).get()
+        #expect(parts.yaml == "title: Billed twice\r\ndate: 2026-10-14\r\noutcome: failure\r\ntouchpoints: [billing]\r" && parts.bodyLine == 7)
+        var validator = ContentValidator(config: config)
+        let parsed = validator.parseStory(SourceFile(path: "content/stories/s.md", text: text.replacingOccurrences(of: "\n", with: "\r\n")))
+        let story = try #require(parsed)
+        #expect(validator.diagnostics.isEmpty)
+        #expect(story.title == "Billed twice" && story.touchpoints == ["billing"] && story.body.html.hasPrefix("<p>The <em>second</em> bill.</p>"))
+    }
+}
