@@ -81,8 +81,8 @@ let package = Package(
         .testTarget(
             name: "CXCoreTests", dependencies: ["CXCore", "Mustache", "Spreadsheet", "ZIPFoundation", "TestSupport", "ChildProcess"],
             exclude: ["Fixtures"]),
-        .testTarget(name: "CLITests", dependencies: ["cxsite", "ChildProcess"]),
-        .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore"]),
+        .testTarget(name: "CLITests", dependencies: ["cxsite", "ChildProcess", "TestSupport"]),
+        .testTarget(name: "ServeTests", dependencies: ["Serve", "CXCore", "TestSupport"]),
     ]
         + (tools
             ? [

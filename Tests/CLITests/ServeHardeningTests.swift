@@ -1,5 +1,6 @@
 import ChildProcess
 import Foundation
+import TestSupport
 import Testing
 
 #if canImport(Glibc)
@@ -31,55 +32,12 @@ struct ServeHardeningTests {
         }
     }
 
-    /// A socket connected to the server on `port` of this machine, or -1.
-    static func connect(_ port: Int) -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = UInt16(port).bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(descriptor)
-            return -1
-        }
-        return descriptor
-    }
-
-    /// Sends `bytes` on a new connection and returns all that comes back until the server
-    /// closes it or five seconds pass; with `firstReplyOnly`, the first bytes that come.
-    static func exchange(_ port: Int, _ bytes: [UInt8], firstReplyOnly: Bool = false) -> String {
-        let descriptor = Self.connect(port)
-        defer { close(descriptor) }
-        guard descriptor >= 0 else { return "" }
-        var timeout = timeval(tv_sec: 5, tv_usec: 0)
-        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        setsockopt(descriptor, SOL_SOCKET, SO_SNDTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
-        var sent = 0
-        while sent < bytes.count {
-            let count = bytes.withUnsafeBytes { send(descriptor, $0.baseAddress! + sent, $0.count - sent, Int32(MSG_NOSIGNAL)) }
-            if count <= 0 { break }  // the server may answer and close before taking it all
-            sent += count
-        }
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65_536)
-        while true {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            received += buffer[..<count]
-            if firstReplyOnly { break }
-        }
-        return String(decoding: received, as: UTF8.self)
-    }
-
     /// An open event stream of the server on `port`, connected once `: connected` has come.
     final class EventStream {
         private let descriptor: Int32
 
         init?(port: Int) {
-            descriptor = ServeHardeningTests.connect(port)
+            descriptor = Loopback.connect(port)
             var timeout = timeval(tv_sec: 1, tv_usec: 0)
             setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             let request = Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8)
@@ -105,16 +63,16 @@ struct ServeHardeningTests {
     }
 
     private static func request(_ port: Int, _ text: String) -> String {
-        exchange(port, Array(text.utf8))
+        Loopback.exchange(port, Array(text.utf8))
     }
 
     @Test func oversizedRequestsAreRefusedAtOnceAndServingGoesOn() throws {
         let server = try Server()
         #expect(server.port != 0)
-        let line = Self.exchange(server.port, Array(("GET /" + String(repeating: "a", count: 200_000) + " HTTP/1.1\r\n\r\n").utf8))
+        let line = Loopback.exchange(server.port, Array(("GET /" + String(repeating: "a", count: 200_000) + " HTTP/1.1\r\n\r\n").utf8))
         #expect(line.hasPrefix("HTTP/1.1 414 URI Too Long\r\n"))
         for _ in 0..<5 {
-            let header = Self.exchange(server.port, Array(("GET / HTTP/1.1\r\nX: " + String(repeating: "b", count: 1 << 20) + "\r\n\r\n").utf8))
+            let header = Loopback.exchange(server.port, Array(("GET / HTTP/1.1\r\nX: " + String(repeating: "b", count: 1 << 20) + "\r\n\r\n").utf8))
             #expect(header.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
         }
         #expect(Self.request(server.port, "GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
@@ -124,7 +82,7 @@ struct ServeHardeningTests {
         let server = try Server()
         #expect(server.port != 0)
         for _ in 0..<2_000 {
-            let answer = Self.exchange(server.port, Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8), firstReplyOnly: true)
+            let answer = Loopback.exchange(server.port, Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8), firstReplyOnly: true)
             #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"))
         }
         Thread.sleep(forTimeInterval: 0.5)

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Serve
@@ -20,25 +21,13 @@ struct HTTPServerTests {
         return server.port
     }
 
-    private func connect(_ port: UInt16) -> Int32 {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_port = port.bigEndian
-        inet_pton(AF_INET, "127.0.0.1", &address.sin_addr)
-        let connected = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        return connected == 0 ? descriptor : -1
-    }
-
     /// A client that sends a byte now and then never finishes a request: it is closed at the
     /// request's deadline, which trickling does not move: not before it, and long before the
     /// client would stop.
     @Test func aTricklingClientIsClosedAtTheDeadline() throws {
         let port = try startServer(HTTPServer.Timeouts(request: 0.5))
         let connected = ContinuousClock.now
-        let descriptor = connect(port)
+        let descriptor = Loopback.connect(Int(port))
         #expect(descriptor >= 0)
         defer { close(descriptor) }
         var sent = 0
@@ -59,18 +48,7 @@ struct HTTPServerTests {
     /// A whole request before the deadline is answered.
     @Test func aRequestWithinTheDeadlineIsAnswered() throws {
         let port = try startServer(HTTPServer.Timeouts(request: 5))
-        let descriptor = connect(port)
-        #expect(descriptor >= 0)
-        defer { close(descriptor) }
-        let request = Array("GET / HTTP/1.1\r\nConnection: close\r\n\r\n".utf8)
-        #expect(send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count)
-        var received: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 4096)
-        while true {
-            let count = recv(descriptor, &buffer, buffer.count, 0)
-            if count <= 0 { break }
-            received += buffer[..<count]
-        }
-        #expect(String(decoding: received, as: UTF8.self).hasPrefix("HTTP/1.1 200 OK\r\n"))
+        let answer = Loopback.exchange(Int(port), Array("GET / HTTP/1.1\r\nConnection: close\r\n\r\n".utf8))
+        #expect(answer.hasPrefix("HTTP/1.1 200 OK\r\n"))
     }
 }
