@@ -1,0 +1,121 @@
+import Mustache
+
+/// `index.html` of a site with no briefing yet: the newest stories.
+struct HomePage: PageModel {
+    static let template = "home"
+    let stories: [EncodedCard]
+}
+
+struct BriefingsPage: PageModel {
+    static let template = "briefings"
+    let briefings: [BriefingSummary]
+}
+
+/// A briefing: stories first, then the numbers, the gap and the open loops.
+struct BriefingPage: PageModel {
+    static let template = "briefing"
+    let briefing: BriefingSummary
+    let stories: [EncodedCard]
+    /// True when cxsite added the failure because the briefing named none.
+    let addedFailure: Bool
+    let hasStories: Bool
+    let metrics: [MetricCard]
+    let hasMetrics: Bool
+    /// The briefing's own notes, as HTML.
+    let notes: String
+    let hasNotes: Bool
+    let gap: GapHeadline?
+    let openLoops: [LoopRow]
+    let otherBriefings: [BriefingSummary]
+    let reading: ReadingNote
+    let drivers: DriversPart?
+    /// The three themes that cost the most NPS points in the briefing's period.
+    let costlyThemes: [ThemeLink]
+    let hasCostlyThemes: Bool
+    /// Customers who joined and left in the briefing's period, when the site counts them.
+    let customerFlow: CustomerFlowPart?
+    /// What a printed copy says it is: the period, and the day the site's figures run to.
+    let printStamp: String
+}
+
+struct BriefingSummary: Encodable, Sendable {
+    let slug: String
+    let title: String
+    let date: String
+    let dateText: String
+    let period: String
+    let periodLabel: String
+    let href: String
+}
+
+/// A story's card, encoded once for every page that shows it.
+typealias EncodedCard = Prepared<StoryCard>
+
+/// "N joined, M left": the customers gained and lost in a period, the periods before as a
+/// chart, and the stories of the people who left.
+struct CustomerFlowPart: Encodable, Sendable {
+    let periodLabel: String
+    let gainedText: String
+    let lostText: String
+    let netText: String
+    /// `better` when more joined than left, `worse` when fewer, `flat`.
+    let netDirection: String
+    /// "1.4% of the 84,000 customers at the start of the period", when the base is counted.
+    let lostShareText: String?
+    /// "They held 2.1% of revenue", when the site gives it.
+    let revenueText: String?
+    /// The net of each period up to this one, as SVG bars, and as a table, newest first.
+    let chart: String
+    let history: [Row]
+    let leavers: [EncodedCard]
+    let hasLeavers: Bool
+
+    struct Row: Encodable, Sendable {
+        let period: String
+        let gainedText: String
+        let lostText: String
+        let netText: String
+        let lostShareText: String?
+    }
+}
+
+/// A survey metric at the three levels of the relation in one period: the relationship,
+/// each journey, and all touchpoints together, each with its interval and trend.
+struct LevelsPart: Encodable, Sendable {
+    /// The metric's id, for the section's anchor.
+    let id: String
+    let metricName: String
+    let periodLabel: String
+    let rows: [Row]
+    /// The values with their intervals, as SVG bars.
+    let chart: String
+
+    struct Row: Encodable, Sendable {
+        /// `Relationship`, `Journey` or `Transactional`.
+        let level: String
+        let name: String
+        let href: String?
+        let value: PointValue
+        let sparkline: String
+    }
+}
+
+/// "What drives the score": how strongly each touchpoint's CSAT and CES move with the same
+/// people's NPS in a period, strongest first.
+struct DriversPart: Encodable, Sendable {
+    let periodLabel: String
+    let rows: [Row]
+    /// The correlations with their intervals, as SVG bars.
+    let chart: String
+
+    struct Row: Encodable, Sendable {
+        let touchpoint: String
+        let touchpointHref: String
+        /// `CSAT` or `CES`.
+        let measure: String
+        let rText: String
+        let intervalText: String
+        let n: Int
+        let significant: Bool
+    }
+}

@@ -1,0 +1,39 @@
+import Mustache
+
+struct LoopsPage: PageModel {
+    static let template = "loops"
+    let loops: [LoopRow]
+    /// "3 stories still waiting".
+    let countText: String
+    let hasLoops: Bool
+    let todayText: String
+    let byOwner: [LoopGroup]
+    let byTouchpoint: [LoopGroup]
+
+    struct LoopGroup: Encodable, Sendable {
+        let name: String
+        let loops: [LoopRow]
+    }
+}
+
+/// An open loop as of a date: its age and what is still to do.
+struct LoopRow: Encodable, Sendable {
+    let title: String
+    let href: String
+    let age: Int
+    let ageText: String
+    let stale: Bool
+    let owner: String?
+    let loop: String?
+    let outcome: String
+    let touchpoints: [TouchpointName]
+    let openActions: Int
+    let overdueActions: Int
+    let hasOverdue: Bool
+    let nextAction: String?
+
+    struct TouchpointName: Encodable, Sendable {
+        let name: String
+        let href: String
+    }
+}

@@ -1,0 +1,13 @@
+import Mustache
+
+struct ScorecardPage: PageModel {
+    static let template = "scorecard"
+    let metrics: [MetricCard]
+    let hasMetrics: Bool
+    let reading: ReadingNote
+    let drivers: DriversPart?
+    /// NPS (and any survey metric answered at several levels) at the three levels.
+    let levels: [LevelsPart]
+    /// What a printed copy says it is: the day the site's figures run to.
+    let printStamp: String
+}

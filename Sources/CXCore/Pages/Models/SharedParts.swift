@@ -1,0 +1,137 @@
+import Mustache
+
+/// A story as lists show it (`partials/story-card`).
+struct StoryCard: Encodable, Sendable {
+    let slug: String
+    let href: String
+    let title: String
+    let date: String
+    let dateText: String
+    let outcome: String
+    let isFailure: Bool
+    let outcomeLabel: String
+    let customer: String?
+    let segment: String?
+    let score: Int?
+    /// `promoter`, `passive`, `detractor`, or `""` without a score.
+    let scoreClass: String
+    let quote: String?
+    /// The first paragraph of the story, as text.
+    let summary: String
+    let tags: [String]
+    let owner: String?
+    let status: String?
+    let isOpen: Bool
+    let loop: String?
+    let draft: Bool
+    let touchpoints: [TouchpointLink]
+    let hasTouchpoints: Bool
+    let crossesTouchpoints: Bool
+}
+
+/// A metric's value at one point: in a group (touchpoint, segment or all) and period.
+struct PointValue: Encodable, Sendable {
+    let name: String
+    let period: String
+    let valueText: String
+    let marginText: String?
+    let n: Int?
+    /// Kish's effective sample size, rounded, when the responses carry weights.
+    let effectiveN: String?
+    /// Fewer responses than `min_n`: `valueText` says so, and nothing else is shown.
+    let suppressed: Bool
+    /// The period is in progress ("so far").
+    let partial: Bool
+    let change: Change?
+    let trend: Trend?
+    let target: Target?
+
+    /// The trend test over the last periods.
+    struct Trend: Encodable, Sendable {
+        /// `rising`, `falling` or `none`.
+        let direction: String
+        let text: String
+    }
+
+    /// Since the period before, and whether it is more than noise.
+    struct Change: Encodable, Sendable {
+        let previousText: String
+        let previousPeriod: String
+        let deltaText: String
+        let arrow: String
+        /// `better`, `worse` or `flat` (noise counts as flat).
+        let direction: String
+        let significant: Bool
+        let noise: Bool
+    }
+
+    struct Target: Encodable, Sendable {
+        let text: String
+        let met: Bool
+    }
+}
+
+/// A metric's card (`partials/metric-card`): its value with the history, breakdowns and the
+/// people behind the number.
+typealias MetricCard = MustacheMerged<PointValue, MetricDetails>
+
+struct MetricDetails: Encodable, Sendable {
+    let id: String
+    /// The last up to 8 periods, as SVG.
+    let sparkline: String
+    let history: [HistoryRow]
+    let touchpoints: [TouchpointValue]
+    let hasTouchpoints: Bool
+    let touchpointChart: String
+    let segments: [SegmentValue]
+    let hasSegments: Bool
+    let segmentChart: String
+    let behind: BehindTheNumber?
+
+    struct HistoryRow: Encodable, Sendable {
+        let period: String
+        let valueText: String
+        let marginText: String?
+        let n: Int?
+    }
+
+    struct TouchpointValue: Encodable, Sendable {
+        let name: String
+        let href: String
+        let valueText: String
+        let marginText: String?
+        let n: Int?
+        /// How many pulled the number down.
+        let critical: Int?
+        /// "5 stories"; "1 failure", nil without one.
+        let storiesText: String
+        let failuresText: String?
+    }
+
+    struct SegmentValue: Encodable, Sendable {
+        let name: String
+        let valueText: String
+        let marginText: String?
+        let n: Int?
+    }
+}
+
+/// The people behind a computed number: how many pulled it down, in their own words.
+struct BehindTheNumber: Encodable, Sendable {
+    let critical: Int
+    let who: String
+    let shareText: String
+    let n: Int
+    let hasComments: Bool
+    let comments: [Comment]
+
+    struct Comment: Encodable, Sendable {
+        let text: String
+        let score: Int
+        let dateText: String
+        let date: String
+        let touchpoint: String?
+        let touchpointHref: String?
+        let segment: String?
+    }
+}

@@ -1,0 +1,103 @@
+import Mustache
+
+/// The themes customers write about, ranked by what they cost in the latest complete period.
+struct ThemesPage: PageModel {
+    static let template = "themes"
+    let periodLabel: String?
+    let themes: [ThemeSummary]
+    let hasThemes: Bool
+    /// False when the site has no `content/themes.yaml`.
+    let configured: Bool
+    let minimumN: Int
+    /// Phrases that set detractors apart in the period, which no theme names yet.
+    let suggestions: [Suggestion]
+    let hasSuggestions: Bool
+    /// Where the score and the words disagree in the period.
+    let mismatches: Mismatches?
+
+    struct Mismatches: Encodable, Sendable {
+        let angryPromoters: Int
+        let warmDetractors: Int
+        let comments: [BehindTheNumber.Comment]
+    }
+
+    struct Suggestion: Encodable, Sendable {
+        let phrase: String
+        let zText: String
+        let detractors: Int
+        let promoters: Int
+        /// The command that makes it a theme.
+        let command: String
+    }
+}
+
+/// One theme's page: its summary, its history, where it is mentioned and its stories.
+struct ThemePage: PageModel {
+    static let template = "theme"
+    let theme: ThemeSummary
+    let history: [HistoryRow]
+    let touchpointMentions: [TouchpointMention]
+    let hasTouchpointMentions: Bool
+    let stories: [EncodedCard]
+    let hasStories: Bool
+
+    struct HistoryRow: Encodable, Sendable {
+        let period: String
+        let npsImpact: String
+        let csatImpact: String
+        let mentions: Int
+        let shareText: String?
+    }
+
+    struct TouchpointMention: Encodable, Sendable {
+        let name: String
+        let href: String
+        let mentions: Int
+    }
+}
+
+/// A theme as a list shows it: what it costs on NPS in a period, how often it is mentioned,
+/// its trend, where, and in whose words.
+struct ThemeSummary: Encodable, Sendable {
+    let id: String
+    let name: String
+    let href: String
+    /// `−6.1` points of NPS, or "too few mentions (n = 12)".
+    let impactText: String
+    let marginText: String?
+    /// `costs`, `adds` or `flat` (within the noise).
+    let direction: String
+    let suppressed: Bool
+    let mentions: Int
+    let shareText: String?
+    let withText: String?
+    let withoutText: String?
+    /// "38% of its comments read negative".
+    let negativeText: String?
+    let sparkline: String
+    let trend: PointValue.Trend?
+    let touchpoints: [TouchpointLink]
+    let hasTouchpoints: Bool
+    let comments: [BehindTheNumber.Comment]
+    let hasComments: Bool
+    let storyCount: Int
+    let hasStories: Bool
+    let oneStory: Bool
+}
+
+/// A theme named where a number or a touchpoint is shown, with what it costs.
+struct ThemeLink: Encodable, Sendable {
+    let name: String
+    let href: String
+    /// The NPS points it costs or adds; nil when too few mention it to say.
+    let impactText: String?
+    let mentions: Int
+}
+
+/// How to read the scorecard's numbers: the methods, said once below the cards.
+struct ReadingNote: Encodable, Sendable {
+    let minimumN: Int
+    /// In percent.
+    let falseDiscoveryRate: Int
+    let trendPeriods: Int
+}
