@@ -45,17 +45,10 @@ public enum SiteBuilder {
         run.record(
             .render,
             renderer.render(modelled.model.pages) { pages in
-                for page in pages {
-                    if let bytes = page.bytes {
-                        files[page.path] = bytes
-                        if let modelHash = page.modelHash {
-                            modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: Manifest.hash(bytes))
-                        }
-                        reuse.pagesRendered += 1
-                    } else if let modelHash = page.modelHash, let kept = page.keptOutputHash {
-                        files[page.path] = previousFiles[page.path]
-                        modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: kept)
-                        reuse.pagesKept += 1
+                modelled.settle(pages, &reuse, keep: { files[$0] = previousFiles[$0] }) { rendered in
+                    rendered.map { page in
+                        files[page.path] = page.bytes
+                        return Manifest.hash(page.bytes ?? [])
                     }
                 }
             })
@@ -97,6 +90,28 @@ public enum SiteBuilder {
         let reusedStories: Set<String>
         let unreadStories: Set<String>
         let storyFiles: Int
+
+        /// Takes a batch of pages from the renderer, the one way both ends do: a page rendered
+        /// again goes to `store` (which returns the hash of the bytes it holds), one the
+        /// previous output still holds to `keep`; each is recorded for the next build's cache
+        /// and counted.
+        mutating func settle(
+            _ pages: [RenderedPage], _ reuse: inout BuildSummary.Reuse, keep: (String) -> Void,
+            store: ([RenderedPage]) throws -> [UInt64]
+        ) rethrows {
+            let rendered = pages.filter { $0.bytes != nil }
+            for page in pages where page.bytes == nil {
+                guard let modelHash = page.modelHash, let kept = page.keptOutputHash else { continue }
+                keep(page.path)
+                nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: kept)
+                reuse.pagesKept += 1
+            }
+            for (page, outputHash) in zip(rendered, try store(rendered)) {
+                guard let modelHash = page.modelHash else { continue }
+                nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: outputHash)
+            }
+            reuse.pagesRendered += rendered.count
+        }
     }
 
     /// Where a build finds what an earlier one parsed and rendered.
@@ -211,21 +226,8 @@ public enum SiteBuilder {
             storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
         do {
             let renderDiagnostics = try renderer.render(modelled.model.pages) { pages in
-                var written: [RenderedPage] = []
-                for page in pages {
-                    if page.bytes != nil {
-                        written.append(page)
-                    } else if let modelHash = page.modelHash, let output = page.keptOutputHash {
-                        update.keep(page.path)
-                        modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: output)
-                    }
-                }
-                reuse.pagesRendered += written.count
-                reuse.pagesKept += pages.count - written.count
-                let hashes = try update.write(written.map { ($0.path, $0.bytes ?? []) })
-                for (page, outputHash) in zip(written, hashes) {
-                    guard let modelHash = page.modelHash else { continue }
-                    modelled.nextCache?.recordPage(page.path, modelHash: modelHash, outputHash: outputHash)
+                try modelled.settle(pages, &reuse, keep: update.keep) { rendered in
+                    try update.write(rendered.map { ($0.path, $0.bytes ?? []) })
                 }
             }
             run.record(.render, renderDiagnostics)
