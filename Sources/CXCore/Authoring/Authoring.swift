@@ -101,7 +101,7 @@ public enum Authoring {
             ),
         ]
         if withTemplates {
-            files += Theme.builtInFiles.sorted { $0.key < $1.key }.map { ("templates/" + $0.key, $0.value) }
+            files += Design.builtInFiles.sorted { $0.key < $1.key }.map { ("templates/" + $0.key, $0.value) }
         }
         return files
     }

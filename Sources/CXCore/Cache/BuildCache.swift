@@ -117,13 +117,13 @@ struct BuildCache: Sendable {
     static func shard(of path: String) -> Int { Int(StableHasher.hash(path) % UInt64(shardCount)) }
 
     /// The key for a build: what every cached value depends on besides its own input.
-    static func key(configText: String, theme: Theme, options: BuildOptions) -> UInt64 {
+    static func key(configText: String, design: Design, options: BuildOptions) -> UInt64 {
         var hasher = StableHasher()
         hasher.combine(cxsiteVersion)
         hasher.combine(executableIdentity)
         hasher.combine(MarkdownRenderer.libraryVersion)
         hasher.combine(configText)
-        hasher.combine(theme.fingerprint)
+        hasher.combine(design.fingerprint)
         hasher.combine(options.includeDrafts ? 1 : 0)
         hasher.combine(options.useGit ? 1 : 0)
         hasher.combine(options.clock.sourceDateEpoch ?? -1)

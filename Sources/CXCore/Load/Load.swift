@@ -5,9 +5,9 @@ import Foundation
 struct SiteSources: Sendable {
     /// `cxsite.yaml`; nil when it is missing or cannot be read (and an error says why).
     var config: SourceFile?
-    /// The theme: the built-in files, with the site's `templates/` files in their place, by
+    /// The design: the built-in templates and assets, with the site's `templates/` files in their place, by
     /// path relative to `templates/`.
-    var theme: [String: SourceFile] = [:]
+    var design: [String: SourceFile] = [:]
     var stories: [SourceFile] = []
     /// Story files not read: their stamps are as the build cache has them, so the cache's
     /// stories stand for them.
@@ -34,10 +34,10 @@ struct SiteSources: Sendable {
 }
 
 /// Load: files → sources. Reads every file of the site the build uses, and only regular
-/// files inside it, reporting each one it cannot use: first the config and the theme, which
+/// files inside it, reporting each one it cannot use: first the config and the design, which
 /// say how to read the rest (and what the build cache is keyed on), then the content.
 enum Load {
-    /// The config and the theme.
+    /// The config and the design.
     static func settings(of site: SiteFolder) -> (SiteSources, [Diagnostic]) {
         var sources = SiteSources()
         var diagnostics: [Diagnostic] = []
@@ -54,15 +54,15 @@ enum Load {
             case .failure(let diagnostic): diagnostics.append(diagnostic)
             }
         }
-        for (name, text) in Theme.builtInFiles {
-            sources.theme[name] = SourceFile(path: "(built-in theme) templates/" + name, text: text)
+        for (name, text) in Design.builtInFiles {
+            sources.design[name] = SourceFile(path: "(built-in theme) templates/" + name, text: text)
         }
         let (themeFiles, themeProblems) = site.filesRecursively(in: "templates")
         diagnostics += themeProblems
-        // The theme's pictures and fonts are copied as they are, with the static files.
+        // The design's pictures and fonts are copied as they are, with the static files.
         let textFiles = themeFiles.filter { !($0.hasPrefix("assets/") && StaticFiles.themeBinary.contains(StaticFiles.fileType(of: $0))) }
         for (name, file) in read(textFiles.map { "templates/" + $0 }, from: site, limit: SiteFolder.textFileLimit, &diagnostics) {
-            sources.theme[String(name.dropFirst("templates/".count))] = file
+            sources.design[String(name.dropFirst("templates/".count))] = file
         }
         return (sources, diagnostics)
     }

@@ -5,7 +5,7 @@ import Diagnostics
 struct SiteModel: Sendable {
     let site: Site
     let pages: [Page]
-    /// Theme assets, `scorecard.json`, the feed, (with `base_url`) the sitemap, and the files
+    /// The design's assets, `scorecard.json`, the feed, (with `base_url`) the sitemap, and the files
     /// copied as they are.
     let otherFiles: [Route]
     /// The files copied as they are, by output path.
@@ -17,7 +17,7 @@ struct SiteModel: Sendable {
 /// against the routes the output will hold.
 enum Model {
     static func site(
-        _ settings: Settings, _ valid: ValidContent, theme: Theme, options: BuildOptions,
+        _ settings: Settings, _ valid: ValidContent, design: Design, options: BuildOptions,
         brokenLinks: Diagnostic.Severity
     ) -> (SiteModel?, [Diagnostic]) {
         let today = Site.today(
@@ -39,7 +39,7 @@ enum Model {
         guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }
         let pages = PageBuilder(site: site).pages()
         var otherFiles =
-            theme.assets.keys.sorted().map(Routes.asset)
+            design.assets.keys.sorted().map(Routes.asset)
             + [Routes.scorecardExport, Routes.feed] + (settings.config.baseURL == nil ? [] : [Routes.sitemap])
         // A copied file never replaces what cxsite makes, nor another copied file.
         var taken = Set(pages.map(\.path) + otherFiles.map(\.path))

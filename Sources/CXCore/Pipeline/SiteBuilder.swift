@@ -35,7 +35,7 @@ public enum SiteBuilder {
         guard var modelled = modelled(options, &run, cache: .memory(previous?.cache), brokenLinks: .warning), !run.failed else {
             throw run.failure()
         }
-        var renderer = Renderer(theme: modelled.theme, options: RenderOptions(expectedSize: 64 * 1024))
+        var renderer = Renderer(design: modelled.design, options: RenderOptions(expectedSize: 64 * 1024))
         let previousFiles = previous?.files ?? [:]
         renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
@@ -69,8 +69,8 @@ public enum SiteBuilder {
         var run = StageRun()
         if let modelled = modelled(options, &run, cache: .none, brokenLinks: .error) {
             // Broken links are errors here, but the pages still render.
-            let renderer = Renderer(theme: modelled.theme, options: RenderOptions(strict: true, expectedSize: 64 * 1024))
-            run.record(.render, renderer.render(modelled.model.pages) { _ in } + modelled.theme.templates.missingPartials())
+            let renderer = Renderer(design: modelled.design, options: RenderOptions(strict: true, expectedSize: 64 * 1024))
+            run.record(.render, renderer.render(modelled.model.pages) { _ in } + modelled.design.templates.missingPartials())
         }
         run.record(.load, Load.unreadContent(of: SiteFolder(options.source)))
         return run.diagnostics.sorted()
@@ -79,7 +79,7 @@ public enum SiteBuilder {
     /// What load → validate → model made of a site, ready to render.
     struct Modelled {
         let model: SiteModel
-        let theme: Theme
+        let design: Design
         /// The previous build's cache, when there is one for this build's key.
         let cache: BuildCache?
         /// The cache this build leaves for the next, when caching: its stories now, its
@@ -139,7 +139,7 @@ public enum SiteBuilder {
         var key: UInt64?
         if case .none = source {
         } else {
-            key = settings.theme.map { BuildCache.key(configText: settings.configText, theme: $0, options: options) }
+            key = settings.design.map { BuildCache.key(configText: settings.configText, design: $0, options: options) }
         }
         let cache: BuildCache? = key.flatMap { key in
             switch source {
@@ -160,7 +160,7 @@ public enum SiteBuilder {
                 now: options.clock.instant, progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
-        guard let theme = settings.theme, !run.failed else { return nil }
+        guard let design = settings.design, !run.failed else { return nil }
         // Only stories whose files loaded without a warning are cached, so a build from the
         // cache reports what a clean one does.
         let nextCache = key.map {
@@ -174,11 +174,11 @@ public enum SiteBuilder {
             let model = run.stage(
                 .model, nil,
                 {
-                    Model.site(settings, valid, theme: theme, options: options, brokenLinks: brokenLinks)
+                    Model.site(settings, valid, design: design, options: options, brokenLinks: brokenLinks)
                 })
         else { return nil }
         return Modelled(
-            model: model, theme: theme, cache: cache, nextCache: nextCache,
+            model: model, design: design, cache: cache, nextCache: nextCache,
             reusedStories: valid.reusedStories, unreadStories: Set(sources.unchangedStories),
             storyFiles: valid.content.stories.count)
     }
@@ -214,7 +214,7 @@ public enum SiteBuilder {
         } catch {
             throw failure("could not write the site: \(error)")
         }
-        var renderer = Renderer(theme: modelled.theme, options: RenderOptions(expectedSize: 64 * 1024))
+        var renderer = Renderer(design: modelled.design, options: RenderOptions(expectedSize: 64 * 1024))
         // With caching on, every page's model is hashed for the next build, even when this
         // one has no cache to reuse from.
         if modelled.nextCache != nil {

@@ -12,10 +12,10 @@ struct RenderedPage: Sendable {
     let keptOutputHash: UInt64?
 }
 
-/// Render: site + theme → output files. Pages through their templates, on all cores, batch
-/// by batch; the feed, the sitemap, `scorecard.json` and the theme's assets beside them.
+/// Render: site + design → output files. Pages through their templates, on all cores, batch
+/// by batch; the feed, the sitemap, `scorecard.json` and the design's assets beside them.
 struct Renderer: Sendable {
-    let theme: Theme
+    let design: Design
     let options: RenderOptions
     /// With a cache, every page's model is hashed for the next build, and pages the cache
     /// can keep are handed over without bytes.
@@ -86,10 +86,10 @@ struct Renderer: Sendable {
         }
         let built: any Encodable = try model ?? page.model()
         let data = try MustacheValue(encoding: built)
-        guard let template = theme.templates[page.template] else {
+        guard let template = design.templates[page.template] else {
             throw DiagnosticList([Diagnostic(.error, "the theme has no template '\(page.template).mustache'")])
         }
-        let bytes = try template.renderBytes(data, partials: theme.templates, options: options)
+        let bytes = try template.renderBytes(data, partials: design.templates, options: options)
         return RenderedPage(path: page.path, bytes: bytes, modelHash: modelHash, keptOutputHash: nil)
     }
 
@@ -101,7 +101,7 @@ struct Renderer: Sendable {
                 case Routes.scorecardExport: ScorecardExport.json(model.site.scorecard)
                 case Routes.feed: Feeds.atom(model.site)
                 case Routes.sitemap: Feeds.sitemap(model.site, pages: model.pages)
-                default: theme.assets[route.path].map { Array($0.utf8) } ?? model.copied[route.path]?.bytes
+                default: design.assets[route.path].map { Array($0.utf8) } ?? model.copied[route.path]?.bytes
                 }
             return bytes.map { (route.path, $0) }
         }

@@ -3,13 +3,13 @@ import Foundation
 import Markdown
 import Mustache
 
-/// The config and the theme: what says how the rest of the site is read and rendered.
+/// The config and the design: what says how the rest of the site is read and rendered.
 struct Settings: Sendable {
     let config: SiteConfig
     /// The text of `cxsite.yaml`, which the build cache keys on.
     let configText: String
-    /// The theme; nil when a template has an error (reported).
-    let theme: Theme?
+    /// The design; nil when a template has an error (reported).
+    let design: Design?
 }
 
 /// The site's content, every rule checked: stories and briefings with their markdown
@@ -24,11 +24,11 @@ struct ValidContent: Sendable {
 /// Validate: sources → content. Every rule of the site and its diagnostics: the config, the
 /// templates, the front matter, snapshots, perception rounds and survey responses.
 enum Validate {
-    /// The config and the theme; nil when the config cannot be used. `baseURL` replaces the
+    /// The config and the design; nil when the config cannot be used. `baseURL` replaces the
     /// config's `base_url` (`--base-url`, for a staging copy).
     static func settings(_ sources: SiteSources, baseURL: String? = nil) -> (Settings?, [Diagnostic]) {
-        let (theme, themeDiagnostics) = Theme.make(sources.theme)
-        guard let file = sources.config else { return (nil, themeDiagnostics) }
+        let (design, designDiagnostics) = Design.make(sources.design)
+        guard let file = sources.config else { return (nil, designDiagnostics) }
         var (config, configDiagnostics) = SiteConfig.load(file)
         var text = file.text
         if let baseURL, config != nil {
@@ -40,7 +40,7 @@ enum Validate {
                 text += "\n# --base-url \(baseURL)\n"  // the build cache keys on the address too
             }
         }
-        return (config.map { Settings(config: $0, configText: text, theme: theme) }, configDiagnostics + themeDiagnostics)
+        return (config.map { Settings(config: $0, configText: text, design: design) }, configDiagnostics + designDiagnostics)
     }
 
     /// The content, checked against the config. Story files `cache` holds as they are now

@@ -2,21 +2,22 @@ import Diagnostics
 import Foundation
 import Mustache
 
-/// The templates and assets pages are rendered with: the built-in theme, with any file of
-/// the site's `templates/` folder replacing the built-in file of the same name.
-struct Theme: Sendable {
+/// The site's design: the templates and assets pages are rendered with — the built-in set,
+/// with any file of the site's `templates/` folder replacing the built-in file of the same
+/// name. (Not the themes customers write about, which are `CommentTheme`s.)
+struct Design: Sendable {
     let templates: TemplateSet
-    /// The files of `templates/assets/` (the stylesheet), by path relative to the theme folder.
+    /// The files of `templates/assets/` (the stylesheet), by path relative to `templates/`.
     let assets: [String: String]
-    /// A hash of every file of the theme, names and contents: what the build cache keys on.
+    /// A hash of every file of the design, names and contents: what the build cache keys on.
     let fingerprint: UInt64
 
-    /// The built-in theme's files, by path relative to `templates/`.
+    /// The built-in design's files, by path relative to `templates/`.
     static var builtInFiles: [String: String] { BuiltinTheme.files }
 
-    /// The theme made of `files` (by path relative to `templates/`): the templates parsed,
+    /// The design made of `files` (by path relative to `templates/`): the templates parsed,
     /// the assets kept; nil when a template has an error.
-    static func make(_ files: [String: SourceFile]) -> (Theme?, [Diagnostic]) {
+    static func make(_ files: [String: SourceFile]) -> (Design?, [Diagnostic]) {
         var sources: [String: String] = [:]
         var paths: [String: String] = [:]
         var assets: [String: String] = [:]
@@ -27,7 +28,7 @@ struct Theme: Sendable {
                 paths[templateName] = file.path
             } else if name.hasPrefix("assets/") {
                 assets[name] = file.text
-            }  // other files (notes, a README) are not part of the theme
+            }  // other files (notes, a README) are not part of the design
         }
         do {
             let templates = try TemplateSet(sources: sources, paths: paths)
@@ -36,7 +37,7 @@ struct Theme: Sendable {
                 hasher.combine(name)
                 hasher.combine(file.text)
             }
-            return (Theme(templates: templates, assets: assets, fingerprint: hasher.finalize()), [])
+            return (Design(templates: templates, assets: assets, fingerprint: hasher.finalize()), [])
         } catch let errors as DiagnosticList {
             return (nil, errors.diagnostics)
         } catch {
