@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Run axe-core in headless Chromium over every page of a built site.
 
-    scripts/axe-check.py OUTPUT_FOLDER [--width PX]... [--one-per-kind]
+    scripts/axe-check.py OUTPUT_FOLDER [--width PX]... [--one-per-kind] [--part K/N]
     scripts/axe-check.py --version     (whether it can run here)
 
 Prints each page's serious and critical violations at each width (1400 px by default; and,
@@ -9,7 +9,7 @@ as a serious one of its own, `wider-than-the-screen`: an element that pushes the
 sideways, outside any box that scrolls on its own) as `page at WIDTH: rule (impact): element, ...`
 and exits 1 when there is any, 0 when there is none, and 77 (skip) when Chromium or axe-core
 is missing, saying which. `--one-per-kind` checks the top pages and, of each folder, its index
-and one other page: one of each template.
+and one other page: one of each template. `--part K/N` checks every N-th page from the K-th.
 
 axe-core comes from the `axe-playwright-python` package (installed with `--no-deps`: only its
 bundled `axe.min.js` is used, never Playwright). One headless Chromium is started and driven
@@ -195,6 +195,11 @@ def main():
     sample = "--one-per-kind" in args
     if sample:
         args.remove("--one-per-kind")
+    part, parts = 1, 1
+    if "--part" in args:  # K/N: the K-th of N slices of the pages, for checks run side by side
+        index = args.index("--part")
+        part, parts = (int(number) for number in args[index + 1].split("/"))
+        del args[index:index + 2]
     checking = args == ["--version"]  # only whether the check can run: 0, or 77 saying what is missing
     if len(args) != 1:
         print(__doc__.strip().splitlines()[2].strip(), file=sys.stderr)
@@ -213,6 +218,7 @@ def main():
                    for name in names if name.endswith(".html"))
     if sample:
         pages = one_per_kind(pages, args[0])
+    pages = pages[part - 1::parts]
     with open(script, encoding="utf-8") as f:
         axe = f.read()
     failures = 0

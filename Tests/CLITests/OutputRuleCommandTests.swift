@@ -60,7 +60,7 @@ struct OutputRuleCommandTests {
     @Test func twoBuildsOfOneOutputAtOnceBothPublishAWholeSite() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
-        try smallSite(scratch, stories: 1000)
+        try smallSite(scratch, stories: 700)
         let reference = try CXSiteBinary.run([
             "build", "--source", scratch.path("site"), "--output", scratch.path("reference"), "--no-cache", "--no-git",
         ])
