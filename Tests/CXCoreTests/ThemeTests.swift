@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CXCore
@@ -115,6 +116,25 @@ struct ThemeTests {
                 "called", "called back", "back",
             ])
         #expect(counts.detractorTotal == phrases.count && counts.promoterTotal == 0)
+    }
+
+    /// Comments whose phrases each come twice filled the table with phrases seen twice: past
+    /// its capacity it was filtered whole after every comment (50,000 rows took 146 s), and
+    /// every newer phrase was dropped before it could be seen again. A prune keeps half the
+    /// capacity, so newer phrases are counted and the work per comment does not grow with the
+    /// capacity: four times the capacity over the same comments costs about the same, not 4×.
+    @Test func commentsThatEachComeTwiceAreCountedAtABoundedCostEach() {
+        let comments = (0..<16_000).map { "word\($0 / 2)a word\($0 / 2)b word\($0 / 2)c" }
+        func count(capacity: Int) -> PhraseCounts {
+            var counts = PhraseCounts()
+            counts.capacity = capacity
+            for var comment in comments { comment.withUTF8 { counts.add(comment: $0, detractor: true) } }
+            return counts
+        }
+        let counted = count(capacity: 2_000)
+        #expect(counted.phrases.count <= 2_000)
+        #expect(counted.phrases.values.contains { $0.text == "word7999a word7999b word7999c" && $0.detractors == 2 })
+        #expect(LinearCost.growth(from: 1_000, input: { $0 }, { _ = count(capacity: $0) }) < 2)
     }
 
     @Test func aSuggestionIsAPhraseThatSetsDetractorsApartAndNoThemeNames() throws {

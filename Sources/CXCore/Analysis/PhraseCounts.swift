@@ -15,10 +15,12 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     var detractorTotal = 0
     var promoterTotal = 0
 
-    /// The most phrases kept per period: past it, those seen once are dropped (a phrase seen
-    /// once cannot become a suggestion).
+    /// The most phrases kept per period: past it, the least counted are dropped (``prune()``).
     static let capacity = 100_000
     static let longest = 3
+
+    /// This table's capacity: ``capacity``, or a smaller one a test gives.
+    var capacity = PhraseCounts.capacity
 
     /// Counts the phrases of a comment by a detractor or a promoter: every run of one to three
     /// words that neither starts nor ends with a stop word.
@@ -48,7 +50,24 @@ struct PhraseCounts: Sendable, Codable, Equatable {
                 }
             }
         }
-        if phrases.count > Self.capacity { phrases = phrases.filter { $0.value.detractors + $0.value.promoters > 1 } }
+        if phrases.count > capacity { prune() }
+    }
+
+    /// Drops the least counted phrases until at most half the capacity remain: those seen
+    /// once first (a phrase seen once cannot become a suggestion), then those seen twice, and so
+    /// on. Keeping only half means a prune, which reads every phrase, comes at most once every
+    /// `capacity / 2` new phrases, so the work per comment stays bounded however the comments
+    /// repeat (keeping every phrase seen twice pruned after every comment once that many were).
+    private mutating func prune() {
+        var phrasesSeen: [Int: Int] = [:]  // by how often seen
+        for count in phrases.values { phrasesSeen[count.detractors + count.promoters, default: 0] += 1 }
+        var kept = phrases.count
+        var dropped = 0  // phrases seen this often or less are dropped
+        for (seen, number) in phrasesSeen.sorted(by: { $0.key < $1.key }) where kept > capacity / 2 {
+            dropped = seen
+            kept -= number
+        }
+        phrases = phrases.filter { $0.value.detractors + $0.value.promoters > dropped }
     }
 
     mutating func merge(_ other: PhraseCounts) {
@@ -58,6 +77,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         }
         detractorTotal += other.detractorTotal
         promoterTotal += other.promoterTotal
+        if phrases.count > capacity { prune() }
     }
 
     // Stored as a list: the cache's format has no dictionaries.
