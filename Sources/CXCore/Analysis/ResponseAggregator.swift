@@ -301,6 +301,9 @@ struct ResponseAggregator {
     var progress: (@Sendable (Double) -> Void)?
     /// Errors shown per file before the rest are only counted.
     static let shownErrorsPerFile = 50
+    /// The most different segments one response file may name (docs/metrics.md): each is a
+    /// group on the scorecard, for every metric and period.
+    static let segmentsPerFile = 1_000
 
     /// One file's totals, as the build cache keeps them: made from the file as its stamp says.
     struct FileTotals: Sendable, Codable {
@@ -532,7 +535,17 @@ struct ResponseAggregator {
             guard ok, let date, let metric, let score else { return true }
             var segment: Int?
             if let field = columns.segment {
-                segment = record.withBytes(field) { segments.id(RowBytes.trimmed($0)) }
+                switch record.withBytes(field, { segments.id(RowBytes.trimmed($0), limit: ResponseAggregator.segmentsPerFile) }) {
+                case .empty: break
+                case .found(let id): segment = id
+                case .full:
+                    let position = record.position(field)
+                    errors.report(
+                        "more than \(ResponseAggregator.segmentsPerFile) different segments in one file: a segment is a group of customers "
+                            + "(a plan, a region, a size), so a column of names or ids is not one; the rest of this file was not read",
+                        line: position.line, column: position.column)
+                    return false
+                }
             }
 
             // Tally: everyone, the segment, the touchpoint.
@@ -716,16 +729,31 @@ struct ResponseAggregator {
 
     /// Segment names to numbers, in order of first appearance; nil for an empty name. Sites
     /// have a handful of segments, so a scan of their bytes beats hashing a new string per row.
+    /// The segments of a file, each name once, by a number; found by a hash of its bytes, so
+    /// that a lookup costs the same however many names there are.
     private struct Interner {
         var bytes: [[UInt8]] = []
         var names: [String] = []
+        private var byHash: [UInt64: [Int]] = [:]
 
-        mutating func id(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
-            guard !name.isEmpty else { return nil }
-            if let id = bytes.firstIndex(where: { $0.elementsEqual(name) }) { return id }
+        enum Lookup {
+            case empty
+            case found(Int)
+            case full
+        }
+
+        /// The number of `name`, added when new unless there are `limit` names already.
+        mutating func id(_ name: UnsafeBufferPointer<UInt8>, limit: Int) -> Lookup {
+            guard !name.isEmpty else { return .empty }
+            var hasher = StableHasher()
+            hasher.combine(bytes: UnsafeRawBufferPointer(name))
+            let hash = hasher.finalize()
+            if let id = byHash[hash]?.first(where: { bytes[$0].elementsEqual(name) }) { return .found(id) }
+            guard names.count < limit else { return .full }
             bytes.append(Array(name))
             names.append(String(decoding: name, as: UTF8.self))
-            return names.count - 1
+            byHash[hash, default: []].append(names.count - 1)
+            return .found(names.count - 1)
         }
     }
 
