@@ -745,10 +745,12 @@ struct ResponseAggregator {
         /// The number of `name`, added when new unless there are `limit` names already.
         mutating func id(_ name: UnsafeBufferPointer<UInt8>, limit: Int) -> Lookup {
             guard !name.isEmpty else { return .empty }
+            // A site's few segments are compared at once: cheaper than a hash for each row.
+            if bytes.count <= 8, let id = bytes.firstIndex(where: { $0.elementsEqual(name) }) { return .found(id) }
             var hasher = StableHasher()
             hasher.combine(bytes: UnsafeRawBufferPointer(name))
             let hash = hasher.finalize()
-            if let id = byHash[hash]?.first(where: { bytes[$0].elementsEqual(name) }) { return .found(id) }
+            if bytes.count > 8, let id = byHash[hash]?.first(where: { bytes[$0].elementsEqual(name) }) { return .found(id) }
             guard names.count < limit else { return .full }
             bytes.append(Array(name))
             names.append(String(decoding: name, as: UTF8.self))
