@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import CXCore
@@ -37,6 +38,38 @@ struct StageTests {
         let file = SourceFile(path: "content/stories/s.md", text: "---\n" + fields.joined(separator: "\n") + "\n---\nBody.\n")
         _ = validator.parseStory(file)
         #expect(validator.diagnostics.filter(\.isError).map { String($0.description.prefix(expected.count)) } == [expected])
+    }
+
+    /// 100,000 bad items in one list took 294 s and printed 300,000 lines: each was an error
+    /// of its own, each quoting its line found by a scan of the file. One error a list now, at
+    /// its first bad item, counting the rest; the cost grows as the list.
+    @Test(arguments: [
+        ("touchpoints", "unknown touchpoints 'bad0', 'bad1', 'bad2' and 1997 more: cxsite.yaml has billing, support"),
+        ("journeys", "unknown journeys 'bad0', 'bad1', 'bad2' and 1997 more: cxsite.yaml has customer-journey"),
+    ])
+    func aListOfThousandsOfUnknownIDsIsOneError(_ field: String, _ message: String) throws {
+        let story: (Int) -> SourceFile = { count in
+            let items = (0..<count).map { "bad\($0)" }.joined(separator: ", ")
+            return SourceFile(
+                path: "content/stories/s.md", text: "---\ntitle: S\ndate: 2026-10-14\noutcome: success\n\(field): [\(items)]\n---\nBody.\n")
+        }
+        var validator = ContentValidator(config: config)
+        _ = validator.parseStory(story(2_000))
+        #expect(validator.diagnostics.map(\.message) == [message])
+        #expect(validator.diagnostics.first?.location == SourceLocation(path: "content/stories/s.md", line: 5, column: field.count + 4))
+        let growth = LinearCost.growth(from: 2_000, input: story) { file in
+            var validator = ContentValidator(config: config)
+            _ = validator.parseStory(file)
+        }
+        #expect(growth < LinearCost.bound)
+    }
+
+    @Test func aListOfThousandsOfItemsThatAreNotTextIsOneError() {
+        var validator = ContentValidator(config: config)
+        let items = Array(repeating: "[x]", count: 500).joined(separator: ", ")
+        _ = validator.parseStory(
+            SourceFile(path: "content/stories/s.md", text: "---\ntitle: S\ndate: 2026-10-14\noutcome: success\ntags: [\(items)]\n---\nBody.\n"))
+        #expect(validator.diagnostics.map(\.message) == ["each item of 'tags' must be text (499 more items of it are wrong too)"])
     }
 
     @Test func aCSVTableIsReadFieldByFieldWithPositions() throws {

@@ -177,19 +177,32 @@ struct YAMLFields {
         default: return error(at: node, "'\(key)' must be a list, as in [a, b]") ?? []
         }
         var values: [(String, Int, Int)] = []
+        var problems: [(item: Node, message: String)] = []
         for item in items {
             guard case .scalar(let scalar) = item else {
-                report(at: item, "each item of '\(key)' must be text")
+                problems.append((item, "each item of '\(key)' must be text"))
                 continue
             }
             if let problem = Self.controlCharacter(in: scalar.string) {
-                report(at: item, "each item of '\(key)' \(problem)")
+                problems.append((item, "each item of '\(key)' \(problem)"))
                 continue
             }
             let position = self.position(of: item)
             values.append((scalar.string, position.line, position.column))
         }
+        // One error for a list however many of its items are wrong, at the first.
+        if let first = problems.first {
+            report(at: first.item, first.message + (problems.count > 1 ? " (\(problems.count - 1) more items of it are wrong too)" : ""))
+        }
         return values
+    }
+
+    /// The one message for the unknown ids of one list, however long: "unknown touchpoint 'x'",
+    /// or "unknown touchpoints 'x', 'y', 'z' and 97 more".
+    static func unknown(_ what: String, _ values: [String]) -> String {
+        let named = values.prefix(3).map { "'\($0)'" }.joined(separator: ", ")
+        return values.count == 1
+            ? "unknown \(what) \(named)" : "unknown \(what)s \(named)" + (values.count > 3 ? " and \(values.count - 3) more" : "")
     }
 
     /// A list of mappings, each read with its own fields.

@@ -238,17 +238,19 @@ struct Site: Sendable {
         return byTheme
     }
 
-    /// Themes a story names that `content/themes.yaml` does not have.
+    /// Themes a story names that `content/themes.yaml` does not have: one error a story, at the
+    /// first.
     private static func unknownThemes(_ stories: [Story], _ themes: ThemeCatalog, content: Content) -> [Diagnostic] {
         let known = themes.themes.map(\.id)
-        return stories.flatMap { story in
-            story.themes.filter { themes.theme($0.id) == nil }.map { reference in
-                content.diagnostic(
-                    known.isEmpty
-                        ? "unknown theme '\(reference.id)': name it in content/themes.yaml first"
-                        : "unknown theme '\(reference.id)': content/themes.yaml has \(known.joined(separator: ", "))",
-                    at: reference.location)
-            }
+        return stories.compactMap { story in
+            let unknown = story.themes.filter { themes.theme($0.id) == nil }
+            guard let first = unknown.first else { return nil }
+            let message = YAMLFields.unknown("theme", unknown.map(\.id))
+            return content.diagnostic(
+                known.isEmpty
+                    ? message + ": name it in content/themes.yaml first"
+                    : message + ": content/themes.yaml has \(known.joined(separator: ", "))",
+                at: first.location)
         }
     }
 

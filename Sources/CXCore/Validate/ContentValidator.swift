@@ -213,32 +213,36 @@ struct ContentValidator {
     }
 
     private mutating func touchpointIDs(_ fields: inout YAMLFields) -> [String] {
-        var ids: [String] = []
-        for item in fields.strings(Story.Field.touchpoints.rawValue) {
-            guard config.touchpoint(item.value) != nil else {
-                let known = config.touchpoints.map(\.id).joined(separator: ", ")
-                diagnostics.append(
-                    fields.file.diagnostic(
-                        "unknown touchpoint '\(item.value)': cxsite.yaml has \(known)",
-                        line: item.line, column: item.column))
-                continue
-            }
-            if !ids.contains(item.value) { ids.append(item.value) }
+        let config = config
+        return knownIDs(&fields, Story.Field.touchpoints, what: "touchpoint", known: config.touchpoints.map(\.id).joined(separator: ", ")) {
+            config.touchpoint($0) != nil
         }
-        return ids
     }
 
     private mutating func journeyIDs(_ fields: inout YAMLFields) -> [String] {
+        let config = config
+        return knownIDs(&fields, Story.Field.journeys, what: "journey", known: config.journeyList) { config.journey($0) != nil }
+    }
+
+    /// The ids of the list `field` that `isKnown`, each once, in order; the unknown ones are one
+    /// error at the first of them, however many there are.
+    private mutating func knownIDs(
+        _ fields: inout YAMLFields, _ field: Story.Field, what: String, known: String, isKnown: (String) -> Bool
+    ) -> [String] {
         var ids: [String] = []
-        for item in fields.strings(Story.Field.journeys.rawValue) {
-            guard config.journey(item.value) != nil else {
-                diagnostics.append(
-                    fields.file.diagnostic(
-                        "unknown journey '\(item.value)': cxsite.yaml has \(config.journeyList)",
-                        line: item.line, column: item.column))
+        var seen: Set<String> = []
+        var unknown: [(value: String, line: Int, column: Int)] = []
+        for item in fields.strings(field.rawValue) {
+            guard isKnown(item.value) else {
+                unknown.append(item)
                 continue
             }
-            if !ids.contains(item.value) { ids.append(item.value) }
+            if seen.insert(item.value).inserted { ids.append(item.value) }
+        }
+        if let first = unknown.first {
+            diagnostics.append(
+                fields.file.diagnostic(
+                    YAMLFields.unknown(what, unknown.map(\.value)) + ": cxsite.yaml has \(known)", line: first.line, column: first.column))
         }
         return ids
     }
