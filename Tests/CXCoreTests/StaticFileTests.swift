@@ -69,6 +69,28 @@ struct StaticFileTests {
         #expect(errors.first?.location?.path == "cxsite.yaml")
     }
 
+    /// A file in `static/` named as a folder of pages replaced the whole folder in the output,
+    /// and a folder named as a page removed the page: each is an error at the file now.
+    @Test(arguments: [
+        ("static/touchpoints", "static/touchpoints would replace the folder touchpoints/, which holds pages cxsite makes: rename it"),
+        (
+            "static/stories/fast-install.html/photo.txt",
+            "static/stories/fast-install.html/photo.txt would make stories/fast-install.html, which cxsite writes as a file, a folder: rename or move it"
+        ),
+        ("static/stories", "static/stories would replace the folder stories/, which holds pages cxsite makes: rename it"),
+    ])
+    func aCopiedFileNeverTakesTheFolderOfPagesNorMakesAPageAFolder(_ path: String, _ message: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build()
+        let before = try site.outputFiles()
+        try site.write(path, "copied")
+        let errors = site.buildErrors().filter(\.isError)
+        #expect(errors.map(\.message) == [message])
+        #expect(errors.first?.location?.path == path)
+        #expect(try site.outputFiles() == before)
+    }
+
     @Test func filesTooLargeToHoldTogetherAreRefusedBeforeAnyIsRead() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

@@ -41,29 +41,48 @@ enum Model {
         var otherFiles =
             design.assets.keys.sorted().map(Routes.asset)
             + [Routes.scorecardExport, Routes.feed] + (settings.config.baseURL == nil ? [] : [Routes.sitemap])
-        // A copied file never replaces what cxsite makes, nor another copied file.
+        // A copied file never replaces what cxsite makes, nor another copied file: not a page,
+        // not a folder pages are in (`static/touchpoints`), not by making a page's path a
+        // folder (`static/stories/SLUG.html/picture.png`).
         var taken = Set(pages.map(\.path) + otherFiles.map(\.path))
+        var folders = Set(taken.flatMap(Self.folders(of:)))
         var copied: [String: StaticFile] = [:]
         for file in valid.content.staticFiles {
-            if let earlier = copied[file.path] {
-                diagnostics.append(
-                    Diagnostic(
-                        .error, "\(file.source) and \(earlier.source) would both be \(file.path) in the output: rename one",
-                        at: .file(file.source)))
-            } else if taken.contains(file.path) {
-                diagnostics.append(
-                    Diagnostic(
-                        .error, "\(file.source) would replace \(file.path), which cxsite makes: rename it",
-                        at: .file(file.source)))
+            let clash: String? =
+                if let earlier = copied[file.path] {
+                    "\(file.source) and \(earlier.source) would both be \(file.path) in the output: rename one"
+                } else if taken.contains(file.path) {
+                    "\(file.source) would replace \(file.path), which cxsite makes: rename it"
+                } else if folders.contains(file.path) {
+                    "\(file.source) would replace the folder \(file.path)/, which holds pages cxsite makes: rename it"
+                } else if let page = Self.folders(of: file.path).first(where: taken.contains) {
+                    "\(file.source) would make \(page), which cxsite writes as a file, a folder: rename or move it"
+                } else {
+                    nil
+                }
+            if let clash {
+                diagnostics.append(Diagnostic(.error, clash, at: .file(file.source)))
             } else {
                 copied[file.path] = file
                 otherFiles.append(Routes.copied(file.path))
+                taken.insert(file.path)
+                folders.formUnion(Self.folders(of: file.path))
             }
         }
-        taken.formUnion(copied.keys)
         guard !diagnostics.contains(where: \.isError) else { return (nil, diagnostics) }
         let outputPaths = taken
         diagnostics += LinkChecker(site: site, content: valid.content, outputPaths: outputPaths).brokenLinks(severity: brokenLinks)
         return (SiteModel(site: site, pages: pages, otherFiles: otherFiles, copied: copied), diagnostics)
+    }
+
+    /// The folders `path` is in, innermost first: `a/b/c.html` is in `a/b` and `a`.
+    private static func folders(of path: String) -> [String] {
+        var folders: [String] = []
+        var rest = Substring(path)
+        while let slash = rest.lastIndex(of: "/") {
+            rest = rest[..<slash]
+            folders.append(String(rest))
+        }
+        return folders
     }
 }
