@@ -29,6 +29,35 @@ struct StaticFileTests {
         #expect(summary.warnings.contains { $0.message == "not copied: a .svg file can carry scripts, which cxsite never publishes" })
     }
 
+    /// `static/evil.xht` was copied and ran its script when served by `python3 -m http.server`
+    /// or opened from disk; so would markup in a file of any name a browser sniffs. Each is
+    /// left out with a warning, by its name or by its first bytes.
+    @Test(arguments: [
+        (
+            "static/evil.xht", "<html xmlns=\"http://www.w3.org/1999/xhtml\"><script>alert(1)</script></html>",
+            "not copied: a .xht file can carry scripts, which cxsite never publishes"
+        ),
+        ("static/EVIL.XHTML", "<html/>", "not copied: a .xhtml file can carry scripts, which cxsite never publishes"),
+        (
+            "static/page", "\u{FEFF}\n  <!DOCTYPE html><script>alert(1)</script>",
+            "not copied: the file starts as a web page or XML does, which a browser may run as a page, whatever its name"
+        ),
+        (
+            "static/notes.txt", "<?xml version=\"1.0\"?><x:script xmlns:x=\"http://www.w3.org/1999/xhtml\">alert(1)</x:script>",
+            "not copied: the file starts as a web page or XML does, which a browser may run as a page, whatever its name"
+        ),
+    ])
+    func aFileABrowserRunsAsAPageIsNotCopied(_ path: String, _ text: String, _ warning: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write(path, text)
+        try site.write("static/fine.txt", "a < b, and 3 <4\n")
+        let summary = try site.build()
+        #expect(summary.warnings.filter { $0.location?.path == path }.map(\.message) == [warning])
+        #expect(!FileManager.default.fileExists(atPath: site.output.appendingPathComponent(String(path.dropFirst("static/".count))).path))
+        #expect(try site.page("fine.txt") == "a < b, and 3 <4\n")
+    }
+
     @Test func aPictureBesideAStoryIsLinkedSizedAndCopied() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

@@ -76,7 +76,10 @@ struct ImageSize: Sendable, Hashable {
 
 enum StaticFiles {
     /// Types a browser may run scripts in: never copied, whatever the site says.
-    static let refused: Set<String> = ["html", "htm", "xhtml", "shtml", "svg", "svgz", "js", "mjs", "xml", "xsl", "xslt", "swf"]
+    static let refused: Set<String> = [
+        "html", "htm", "xhtml", "xht", "xhtm", "shtml", "shtm", "mht", "mhtml", "hta", "htc", "svg", "svgz", "js", "mjs", "xml",
+        "xsl", "xslt", "swf",
+    ]
     /// What may sit beside the stories and be linked from them: pictures and scanned letters.
     static let besideStories: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "avif", "pdf"]
     /// The theme's binary assets (its text files are templates and stylesheets).
@@ -126,6 +129,11 @@ enum StaticFiles {
         var files: [StaticFile] = []
         for (entry, result) in zip(found, found.concurrentMap { site.readBytes($0.source, limit: SiteFolder.staticFileLimit) }) {
             switch result {
+            case .success(let read) where startsWithMarkup(read.bytes):
+                diagnostics.append(
+                    Diagnostic(
+                        .warning, "not copied: the file starts as a web page or XML does, which a browser may run as a page, whatever its name",
+                        at: .file(entry.source)))
             case .success(let read):
                 files.append(StaticFile(source: entry.source, path: entry.path, bytes: read.bytes, size: ImageSize(of: read.bytes)))
             case .failure(let diagnostic):
@@ -133,6 +141,18 @@ enum StaticFiles {
             }
         }
         return (files, diagnostics)
+    }
+
+    /// Whether `bytes` begin, after a byte-order mark and white space, as markup does: `<` and
+    /// a letter, `!` or `?` (`<html`, `<!DOCTYPE`, `<?xml`, `<svg`, `<script`). A browser that
+    /// sniffs a file opened from disk, or served without a type it knows, runs such a file as a
+    /// page; no picture, font or PDF starts so.
+    static func startsWithMarkup(_ bytes: [UInt8]) -> Bool {
+        var rest = bytes[...]
+        if rest.starts(with: [0xEF, 0xBB, 0xBF]) { rest = rest.dropFirst(3) }
+        rest = rest.drop { $0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x0C }
+        guard rest.first == UInt8(ascii: "<"), let next = rest.dropFirst().first else { return false }
+        return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next | 0x20) || next == UInt8(ascii: "!") || next == UInt8(ascii: "?")
     }
 
     /// The lowercased extension of a path.
