@@ -1,15 +1,9 @@
-import Foundation
-
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 /// The one clock of a command: read once, at the command line's edge, and passed down to
 /// everything that needs the date or the time (`init`, `new`, `build`, `check`, `serve`, the
-/// build cache). Nothing below the command line reads the wall clock or `SOURCE_DATE_EPOCH`,
-/// so a test passes the clock it means and no result depends on the day it runs.
+/// build cache). Only the command line makes one from the system (`Clock.system()` in
+/// `Sources/cxsite`): a test passes the clock it means, and no result depends on the day it runs.
 public struct Clock: Sendable, Equatable {
-    /// The wall clock's instant, in nanoseconds since 1970. A file whose stamp is older than it
+    /// The instant the command started, in nanoseconds since 1970. A file whose stamp is older than it
     /// by two seconds has settled (``FileStamp/settled(at:)``): its stamp vouches for its content.
     public var instant: Int
     /// `SOURCE_DATE_EPOCH` (seconds since 1970), when set: the date a reproducible build is of,
@@ -26,26 +20,15 @@ public struct Clock: Sendable, Equatable {
         self.init(instant: day.daysSinceEpoch * 86_400 * 1_000_000_000, sourceDateEpoch: sourceDateEpoch)
     }
 
-    /// The system's clock, read now: the wall clock, and `SOURCE_DATE_EPOCH` from `environment`
-    /// when it is a number of seconds. Only the command line calls this, once per command (and
-    /// `serve` once per rebuild).
-    public static func system(environment: [String: String] = ProcessInfo.processInfo.environment) -> Clock {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Clock(
-            instant: Int(time.tv_sec) * 1_000_000_000 + Int(time.tv_nsec),
-            sourceDateEpoch: environment["SOURCE_DATE_EPOCH"].flatMap { Int($0) })
-    }
-
-    /// The wall clock's date (UTC).
-    public var wallDay: Day {
+    /// The instant's date (UTC).
+    public var day: Day {
         Day(secondsSince1970: instant.dividedRoundingDown(by: 1_000_000_000))
     }
 
-    /// Today's date: `SOURCE_DATE_EPOCH`'s when set, else the wall clock's. New stories are dated
+    /// Today's date: `SOURCE_DATE_EPOCH`'s when set, else the instant's. New stories are dated
     /// so, and content dated after it is "from the future".
     public var today: Day {
-        sourceDateEpoch.map(Day.init(secondsSince1970:)) ?? wallDay
+        sourceDateEpoch.map(Day.init(secondsSince1970:)) ?? day
     }
 }
 

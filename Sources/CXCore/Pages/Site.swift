@@ -15,7 +15,7 @@ struct Site: Sendable {
     /// Perception-gap rounds, newest first.
     let perceptionRounds: [PerceptionRound]
     /// The build's "today", for the age of open loops: `SOURCE_DATE_EPOCH` when set, otherwise
-    /// the newest date in the content — never the wall clock, so builds are reproducible.
+    /// the newest date in the content — never the time of the build, so builds are reproducible.
     let today: Day
     /// When each source file last changed in git, and by whom.
     let history: GitHistory
@@ -188,7 +188,7 @@ struct Site: Sendable {
     /// the clock's date: a date typed wrong, years ahead, must not age every loop.
     static func today(clock: Clock, content: Content, newestResponse: Day?, includeDrafts: Bool) -> Day {
         if let sourceDateEpoch = clock.sourceDateEpoch { return Day(secondsSince1970: sourceDateEpoch) }
-        let now = clock.wallDay
+        let now = clock.day
         let stories = content.stories.filter { includeDrafts || !$0.draft }
         let dates =
             stories.map(\.date) + content.briefings.map(\.date) + content.perceptionRounds.map(\.date)
