@@ -132,15 +132,28 @@ struct OutputOwnershipTests {
         #expect(FileManager.default.fileExists(atPath: site.output.appendingPathComponent("index.html").path))
     }
 
-    @Test func anOutputOfCXSite02IsRecognisedByItsManifestAndTheManifestRemoved() throws {
+    /// Only cxsite's marker proves a folder is its own: a manifest beside a folder, left by
+    /// cxsite 0.2 for a folder whose inode was since reused, adopts nothing.
+    @Test func aStaleManifestBesideAFolderDoesNotMakeItCXSites() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
-        try site.write("public/index.html", "old site")
+        try site.write("public/index.html", "someone else's site")
         let inode = try FileManager.default.attributesOfItem(atPath: site.output.path)[.systemFileNumber] as! Int
         try site.write(".public.cxsite+manifest-\(inode)", "cxsite-manifest 2\n")
+        #expect(site.buildErrors().map(\.message).first?.contains("was not written by cxsite") == true)
+        #expect(try site.page("index.html") == "someone else's site")
+    }
+
+    /// A folder with the name of an interrupted build's leftovers is removed only when it
+    /// holds cxsite's marker.
+    @Test func aFolderNamedLikeALeftoverIsRemovedOnlyWithTheMarker() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write(".public.cxsite-retired-1234/mine.txt", "mine")
+        try site.write(".public.cxsite-retired-5678/.cxsite-output", OutputFolder.markerText)
         try site.build()
-        #expect(try site.page("index.html") != "old site")
-        #expect(!(try FileManager.default.contentsOfDirectory(atPath: site.folder.path)).contains { $0.contains("manifest") })
+        #expect(try String(contentsOf: site.folder.appendingPathComponent(".public.cxsite-retired-1234/mine.txt"), encoding: .utf8) == "mine")
+        #expect(OutputFolder.fileType(site.folder.appendingPathComponent(".public.cxsite-retired-5678").path) == nil)
     }
 
     @Test func aSpareThatIsNotCXSitesIsRefused() throws {
@@ -187,6 +200,58 @@ struct OutputOwnershipTests {
         #expect(try FileManager.default.contentsOfDirectory(atPath: site.folder.appendingPathComponent("elsewhere").path) == ["keep.html"])
         #expect(OutputFolder.fileType(site.output.appendingPathComponent("stories").path) == S_IFDIR)
         #expect(try site.outputFiles() == site.cleanBuildFiles())
+    }
+}
+
+/// Nothing the site no longer has stays readable beside the output: the spare kept for the
+/// next build holds the same files as the output, whatever a web root beside it serves.
+struct PreviousSiteTests {
+    /// Every file below `folder` whose name or bytes contain `text`.
+    private func files(under folder: URL, containing text: String) -> [String] {
+        TestSite.files(in: folder).compactMap { path, data in
+            path.contains(text) || String(decoding: data, as: UTF8.self).contains(text) ? path : nil
+        }
+    }
+
+    @Test(arguments: [true, false])
+    func aDeletedOrEditedStoryIsReadableNowhereBesideTheOutput(useCache: Bool) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let webRoot = site.folder.appendingPathComponent("www")
+        var options = BuildOptions(source: site.folder, output: webRoot.appendingPathComponent("cx/briefing"), clock: .test)
+        options.useCache = useCache
+        for _ in 0..<3 { try SiteBuilder.build(options) }
+        #expect(!files(under: webRoot, containing: "wrong address").isEmpty)
+        try site.remove("content/stories/old-failure.md")
+        try site.write(
+            "content/stories/fast-install.md",
+            try String(contentsOf: site.folder.appendingPathComponent("content/stories/fast-install.md"), encoding: .utf8)
+                .replacingOccurrences(of: "Installed in a day", with: "Installed quickly"))
+        try SiteBuilder.build(options)
+        #expect(files(under: webRoot, containing: "old-failure") == [])
+        #expect(files(under: webRoot, containing: "wrong address") == [])
+        #expect(files(under: webRoot, containing: "Installed in a day") == [])
+        try SiteBuilder.build(options)
+        #expect(files(under: webRoot, containing: "Installed quickly").count > 1, "the page and its copy in the spare")
+    }
+
+    /// The spare is brought up to date by copying what changed, not the whole site: the
+    /// previous output becomes the spare, and its unchanged pages are not written again.
+    @Test func aRebuildCopiesIntoTheSpareOnlyThePagesThatChanged() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        for _ in 0..<3 { try site.build() }
+        let spare = site.folder.appendingPathComponent(".public.cxsite+spare")
+        func modified(_ folder: URL, _ relative: String) throws -> Date? {
+            try FileManager.default.attributesOfItem(atPath: folder.appendingPathComponent(relative).path)[.modificationDate] as? Date
+        }
+        let untouched = try modified(site.output, "stories/old-failure.html")
+        let changed = try modified(site.output, "stories/fast-install.html")
+        try site.append("content/stories/fast-install.md", "\nMore.\n")
+        try site.build()
+        #expect(try modified(spare, "stories/old-failure.html") == untouched)
+        #expect(try modified(spare, "stories/fast-install.html") != changed)
+        #expect(TestSite.files(in: spare) == (try site.outputFiles()))
     }
 }
 

@@ -26,8 +26,6 @@ struct OutputFolder {
     private var scratchPrefix: String { "." + name + ".cxsite-" }
     /// Where the previous site is kept (or the new one staged), beside the destination.
     var sparePath: String { parent + "/." + name + ".cxsite+spare" }
-    /// cxsite 0.2 kept manifests beside the output under this prefix; they are removed.
-    private var legacyManifestPrefix: String { "." + name + ".cxsite+manifest-" }
 
     init(_ destination: URL) {
         self.destination = destination.standardizedFileURL
@@ -83,7 +81,7 @@ struct OutputFolder {
         case S_IFLNK: return .link
         default: return .notAFolder
         }
-        if Self.hasMarker(path) || hasLegacyManifest(inode: info.st_ino) { return nil }
+        if Self.hasMarker(path) { return nil }
         guard let directory = opendir(path) else { return .unreadable(errno) }
         defer { closedir(directory) }
         while let entry = readdir(directory) {
@@ -96,11 +94,6 @@ struct OutputFolder {
     /// True when `folder` holds the marker that cxsite writes into every output.
     private static func hasMarker(_ folder: String) -> Bool {
         readOwnFile(folder + "/" + markerName, limit: 4096)?.starts(with: "Written by cxsite.".utf8) ?? false
-    }
-
-    /// True for an output of cxsite 0.2, which had no marker but a manifest beside it.
-    private func hasLegacyManifest(inode: ino_t) -> Bool {
-        Self.fileType(parent + "/" + legacyManifestPrefix + String(inode)) == S_IFREG
     }
 
     /// Starts writing a new site into the spare folder, to be handed over in batches with
@@ -120,6 +113,7 @@ struct OutputFolder {
         // than deleted and made again; with a manifest, only the files that differ. A link
         // inside it would make writes land outside it: such a spare is made anew.
         var known = manifests.flatMap { Manifest.read(for: sparePath, beside: $0) }
+        let previousOutput = manifests.flatMap { Manifest.read(for: destination.path, beside: $0) }
         var previousFiles: [String] = []
         let scan = Self.fileType(sparePath) == S_IFDIR ? Self.scan(sparePath) : nil
         if let scan, !scan.hasLinks {
@@ -132,7 +126,7 @@ struct OutputFolder {
         // While the spare changes, it has no manifest: an interrupted update is rebuilt whole.
         if let manifests { Manifest.remove(for: sparePath, beside: manifests) }
         let update = try Update(
-            output: self, manifests: manifests, known: known ?? Manifest(),
+            output: self, manifests: manifests, known: known, previousOutput: previousOutput,
             previousFiles: previousFiles, lock: lock)
         try update.write([(Self.markerName, Array(Self.markerText.utf8))])
         return update
@@ -141,42 +135,30 @@ struct OutputFolder {
     /// A new site being written into the spare folder; ``finish()`` swaps it into place.
     final class Update {
         private let output: OutputFolder
-        private let spare: String
         private let manifests: String?
         private let known: Manifest
+        /// What the output held when the update began, by its manifest.
+        private let previousOutput: Manifest?
         /// The files the spare held when the update began.
         private let previousFiles: [String]
         /// What the spare holds now, for deciding on any thread whether a page can stay.
         let holdings: SpareHoldings
         private var manifest = Manifest()
-        /// Open folders of the spare by path ("" is the spare itself), reached without
-        /// following links.
-        private var folders: [String: Int32] = [:]
+        private var spare: FolderTree?
         private var lock: ParentLock?
 
         fileprivate init(
-            output: OutputFolder, manifests: String?, known: Manifest, previousFiles: [String],
-            lock: ParentLock
+            output: OutputFolder, manifests: String?, known: Manifest?, previousOutput: Manifest?,
+            previousFiles: [String], lock: ParentLock
         ) throws {
             self.output = output
-            self.spare = output.sparePath
             self.manifests = manifests
-            self.known = known
+            self.known = known ?? Manifest()
+            self.previousOutput = previousOutput
             self.previousFiles = previousFiles
             self.lock = lock
-            self.holdings = SpareHoldings(folder: spare, manifest: known)
-            let root = open(spare, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            guard root >= 0 else { throw FileSystemError("open", spare) }
-            folders[""] = root
-        }
-
-        deinit {
-            closeFolders()
-        }
-
-        private func closeFolders() {
-            for descriptor in folders.values { close(descriptor) }
-            folders = [:]
+            self.holdings = SpareHoldings(folder: output.sparePath, manifest: self.known)
+            self.spare = try FolderTree(output.sparePath)
         }
 
         /// Keeps the spare's file at `path` as it is; call only when ``holdings`` says it
@@ -190,20 +172,19 @@ struct OutputFolder {
         /// times slower on Linux). Returns the hash of each file's bytes.
         @discardableResult
         func write(_ files: [(path: String, bytes: [UInt8])]) throws -> [UInt64] {
+            guard let spare else { throw FileSystemError("write", output.sparePath) }
             let hashes = files.concurrentMap { Manifest.hash($0.bytes) }
             var jobs: [WriteJob] = []
             for (index, file) in files.enumerated() {
-                let target = try OutputFolder.safePath(for: file.path, in: spare)
+                let target = try OutputFolder.safePath(for: file.path, in: spare.root)
                 if let entry = known.entries[file.path], entry.hash == hashes[index], entry.matchesDisk(at: target) {
                     manifest.entries[file.path] = entry
                     continue
                 }
-                let slash = file.path.lastIndex(of: "/")
-                let folder = slash.map { String(file.path[..<$0]) } ?? ""
-                let name = slash.map { String(file.path[file.path.index(after: $0)...]) } ?? file.path
+                let (folder, name) = FolderTree.split(file.path)
                 jobs.append(
                     WriteJob(
-                        bytes: file.bytes, folder: try self.folder(folder)!, name: name, path: target,
+                        bytes: file.bytes, folder: try spare.folder(folder, making: true)!, name: name, path: target,
                         relative: file.path, hash: hashes[index]))
             }
             let results = jobs.concurrentMap { job -> Result<Manifest.DiskStamp, FileSystemError> in
@@ -219,69 +200,81 @@ struct OutputFolder {
             return hashes
         }
 
-        /// The open folder `relative` of the spare, reached without following links. With
-        /// `making`, a missing one is made, and a link or a file where it belongs is removed
-        /// (never followed) first; without, nil when it is not a folder now.
-        private func folder(_ relative: String, making: Bool = true) throws -> Int32? {
-            if let descriptor = folders[relative] { return descriptor }
-            let slash = relative.lastIndex(of: "/")
-            guard let parent = try folder(slash.map { String(relative[..<$0]) } ?? "", making: making) else { return nil }
-            let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
-            var descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-            if descriptor < 0 {
-                guard making else { return nil }
-                let path = spare + "/" + relative
-                if errno != ENOENT { OutputFolder.removeEntry(name, in: parent) }
-                guard mkdirat(parent, name, 0o755) == 0 else { throw FileSystemError("create", path) }
-                descriptor = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
-                guard descriptor >= 0 else { throw FileSystemError("open", path) }
-            }
-            folders[relative] = descriptor
-            return descriptor
-        }
-
         /// Removes what the new site no longer has (and anything put there by hand), records
-        /// the manifest and swaps the spare into place.
+        /// the manifest and swaps the spare into place. The previous site, now the spare, is
+        /// then made to hold the same files as the output at once, so that nothing the site
+        /// no longer has (a story deleted at a customer's request) stays readable beside it.
         func finish() throws {
-            var emptied: Set<String> = []
-            for path in previousFiles where manifest.entries[path] == nil {
-                // Through the folders, opened without following links, never by a path; a
-                // folder that is gone or is now a file of the new site is left alone.
-                let slash = path.lastIndex(of: "/")
-                let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-                let parent = slash.map { String(path[..<$0]) } ?? ""
-                if let folder = try? folder(parent, making: false) { unlinkat(folder, name, 0) }
-                var above = parent[...]
-                while !above.isEmpty {
-                    emptied.insert(String(above))
-                    above = above.lastIndex(of: "/").map { above[..<$0] } ?? ""
-                }
-            }
-            // Folders the new site no longer has go too (a clean build would not make them):
-            // deepest first, each only if empty now.
-            for relative in emptied.sorted(by: { $0.count > $1.count }) {
-                let slash = relative.lastIndex(of: "/")
-                let name = slash.map { String(relative[relative.index(after: $0)...]) } ?? relative
-                if let parent = try? folder(slash.map { String(relative[..<$0]) } ?? "", making: false) {
-                    if let open = folders.removeValue(forKey: relative) { close(open) }
-                    unlinkat(parent, name, AT_REMOVEDIR)
-                }
-            }
-            closeFolders()
-            if let manifests { try manifest.write(for: spare, beside: manifests) }
+            spare?.remove(previousFiles.filter { manifest.entries[$0] == nil })
+            spare?.close()
+            spare = nil
+            if let manifests { try manifest.write(for: output.sparePath, beside: manifests) }
             try output.swapIntoPlace()
-            if let manifests { Manifest.removeStale(beside: manifests, keeping: [spare, output.destination.path]) }
-            output.removeLegacyManifests()
+            // The previous site's manifest no longer says what its folder holds.
+            if let manifests { Manifest.remove(for: output.sparePath, beside: manifests) }
+            if let mirror = output.mirrorOutput(manifest, previous: previousOutput), let manifests {
+                try mirror.write(for: output.sparePath, beside: manifests)
+            }
+            if let manifests { Manifest.removeStale(beside: manifests, keeping: [output.sparePath, output.destination.path]) }
             // The lock stays until the update is released, so the build cache written next is
             // not written by two builds at once.
         }
 
         /// Gives up: the spare, half written, is deleted; the live site is untouched.
         func abandon() {
-            closeFolders()
-            OutputFolder.removeTree(spare)
+            spare?.close()
+            spare = nil
+            OutputFolder.removeTree(output.sparePath)
             lock = nil
         }
+    }
+
+    /// Makes the spare, which holds the previous site after the swap, hold the same bytes as
+    /// the output in every file (`manifest`'s), and nothing else, rewriting its files in place.
+    /// With `previous` (the manifest of the previous output, the spare now), a file whose
+    /// bytes it says are the same already is left as it is; every other file is copied, so a
+    /// build that changed one page copies one page. Returns the spare's manifest,
+    /// or nil when the spare could not be brought up to date and was deleted instead (a link
+    /// or a strange entry in it, a file that could not be copied): the next build then writes
+    /// every file anew.
+    fileprivate func mirrorOutput(_ manifest: Manifest, previous: Manifest?) -> Manifest? {
+        let scan = Self.scan(sparePath)
+        guard !scan.hasLinks, let spare = try? FolderTree(sparePath), let live = try? FolderTree(destination.path) else {
+            Self.removeTree(sparePath)
+            return nil
+        }
+        defer {
+            spare.close()
+            live.close()
+        }
+        spare.remove(scan.files.filter { manifest.entries[$0] == nil })
+        let held = Set(scan.files)
+        var copies: [CopyJob] = []
+        var mirror = manifest
+        for (path, entry) in manifest.entries {
+            if held.contains(path), let before = previous?.entries[path], before.hash == entry.hash {
+                mirror.entries[path]?.disk = before.disk
+                continue
+            }
+            let (folder, name) = FolderTree.split(path)
+            guard let from = try? live.folder(folder, making: false), let to = try? spare.folder(folder, making: true) else {
+                Self.removeTree(sparePath)
+                return nil
+            }
+            copies.append(CopyJob(from: from, to: to, name: name, path: sparePath + "/" + path, relative: path))
+        }
+        let stamps = copies.concurrentMap { job -> Manifest.DiskStamp? in
+            guard let bytes = Self.readOwnFile(named: job.name, in: job.from) else { return nil }
+            return try? Self.write(bytes, named: job.name, in: job.to, path: job.path)
+        }
+        for (job, stamp) in zip(copies, stamps) {
+            guard let stamp else {
+                Self.removeTree(sparePath)
+                return nil
+            }
+            mirror.entries[job.relative]?.disk = stamp
+        }
+        return mirror
     }
 
     /// Puts the spare in place of the destination. Where the kernel can, the two folders are
@@ -297,7 +290,9 @@ struct OutputFolder {
             return
         }
         let retired = parent + "/" + scratchPrefix + "retired-\(getpid())"
-        Self.removeTree(retired)
+        if Self.fileType(retired) != nil {  // not cxsite's (those were removed): left alone
+            throw FileSystemError("move \(live) to", retired, code: EEXIST)
+        }
         let hadSite = Self.fileType(live) == S_IFDIR
         if hadSite, rename(live, retired) != 0 { throw FileSystemError("move", live) }
         guard rename(spare, live) == 0 else {
@@ -339,7 +334,7 @@ struct OutputFolder {
     /// Deletes the entry `name` of the open folder `parent`, a file or a folder, depth first,
     /// following no link.
     /// `type` is the entry's `d_type` when known: a file is unlinked without trying to open it.
-    fileprivate static func removeEntry(_ name: String, in parent: Int32, type: UInt8 = UInt8(DT_UNKNOWN)) {
+    static func removeEntry(_ name: String, in parent: Int32, type: UInt8 = UInt8(DT_UNKNOWN)) {
         let folder =
             type == UInt8(DT_DIR) || type == UInt8(DT_UNKNOWN)
             ? openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC) : -1
@@ -483,18 +478,26 @@ struct OutputFolder {
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw FileSystemError("create", path) }
     }
 
-    /// Retired folders left by builds that were killed midway: only names cxsite makes.
+    /// Retired folders left by builds that were killed midway: only names cxsite makes, and
+    /// only folders that hold cxsite's marker (a folder of the user's own that happens to
+    /// have such a name stays).
     private func removeLeftovers() {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
         for name in names where name.hasPrefix(scratchPrefix + "retired-") && name.dropFirst(scratchPrefix.count + 8).allSatisfy(\.isNumber) {
-            Self.removeTree(parent + "/" + name)
+            let path = parent + "/" + name
+            if Self.fileType(path) == S_IFDIR, Self.hasMarker(path) { Self.removeTree(path) }
         }
     }
 
     /// The bytes of a file cxsite wrote (a cache file, a manifest): nil unless it is a regular
     /// file, not a link, of at most `limit` bytes. Opening never waits on a pipe.
     static func readOwnFile(_ path: String, limit: Int = 1 << 30) -> [UInt8]? {
-        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        readOwnFile(named: path, in: AT_FDCWD, limit: limit)
+    }
+
+    /// ``readOwnFile(_:limit:)`` for the file `name` of the open folder `folder`.
+    static func readOwnFile(named name: String, in folder: Int32, limit: Int = 1 << 30) -> [UInt8]? {
+        let descriptor = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         var info = stat()
@@ -508,14 +511,6 @@ struct OutputFolder {
             count += result
         }
         return bytes
-    }
-
-    /// The manifests cxsite 0.2 kept beside the output.
-    fileprivate func removeLegacyManifests() {
-        guard let names = try? FileManager.default.contentsOfDirectory(atPath: parent) else { return }
-        for name in names where name.hasPrefix(legacyManifestPrefix) && Self.fileType(parent + "/" + name) == S_IFREG {
-            unlink(parent + "/" + name)
-        }
     }
 
     /// The file URL for an output path, refusing anything that would land outside `folder`:
@@ -578,6 +573,16 @@ struct SpareHoldings: Sendable {
         else { return false }
         return entry.matchesDisk(at: target)
     }
+}
+
+/// A file of the output to copy into the spare: from and to open folders, by name.
+private struct CopyJob: Sendable {
+    let from: Int32
+    let to: Int32
+    let name: String
+    /// Where the copy goes on disk, for messages, and its path in the site.
+    let path: String
+    let relative: String
 }
 
 private struct WriteJob: Sendable {
