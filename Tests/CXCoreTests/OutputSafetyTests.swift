@@ -58,6 +58,23 @@ struct OutputFolderChoiceTests {
         #expect(FileManager.default.fileExists(atPath: site.folder.appendingPathComponent("content/stories/fast-install.md").path))
     }
 
+    /// A parent folder that is a link to `content/` or `templates/`: the output would land
+    /// there, though it does not exist yet.
+    @Test(arguments: ["content", "templates"])
+    func anOutputThroughALinkedParentIsJudgedWhereItLands(_ folder: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try FileManager.default.createDirectory(at: site.folder.appendingPathComponent("templates"), withIntermediateDirectories: true)
+        let before = TestSite.files(in: site.folder.appendingPathComponent(folder))
+        try FileManager.default.createSymbolicLink(
+            at: site.folder.appendingPathComponent("linked"), withDestinationURL: site.folder.appendingPathComponent(folder))
+        let errors = #expect(throws: DiagnosticList.self) {
+            try SiteBuilder.build(BuildOptions(source: site.folder, output: site.folder.appendingPathComponent("linked/new/public"), clock: .test))
+        }
+        #expect(errors?.diagnostics.last?.message.contains("is inside the site's \(folder)/") == true)
+        #expect(TestSite.files(in: site.folder.appendingPathComponent(folder)) == before)
+    }
+
     @Test func anOutputThatIsALinkIsRefusedAndItsTargetLeftAlone() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

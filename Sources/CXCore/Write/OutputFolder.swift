@@ -38,8 +38,9 @@ struct OutputFolder {
         let path = destination.path
         if path == "/" || name.isEmpty { return "the output folder cannot be /: choose a folder of its own, such as SOURCE/public" }
         if Self.fileType(path) == S_IFLNK { return "the output folder \(path) is a symbolic link: name the folder it points to" }
-        let output = destination.resolvingSymlinksInPath().path + "/"
-        let site = source.standardizedFileURL.resolvingSymlinksInPath().path + "/"
+        // Judged where it would land: through a linked parent, even before it exists.
+        let output = Self.resolvingLinks(path) + "/"
+        let site = Self.resolvingLinks(source.standardizedFileURL.path) + "/"
         if site.hasPrefix(output) { return "the output folder \(path) holds the site itself: choose another, such as SOURCE/public" }
         for sourceFolder in ["content/", "templates/", BuildCache.folderName + "/"] where output.hasPrefix(site + sourceFolder) {
             return "the output folder \(path) is inside the site's \(sourceFolder): choose another, such as SOURCE/public"
@@ -54,6 +55,23 @@ struct OutputFolder {
             return "\(sparePath), where cxsite keeps a spare copy of the site, \(reason.text): remove it"
         }
         return nil
+    }
+
+    /// `path` with every link in the part of it that exists resolved, and the rest appended
+    /// as written.
+    static func resolvingLinks(_ path: String) -> String {
+        var existing = path
+        var rest: [String] = []
+        while true {
+            if let real = realpath(existing, nil) {
+                defer { free(real) }
+                return ([String(cString: real)] + rest.reversed()).joined(separator: "/")
+            }
+            let parent = (existing as NSString).deletingLastPathComponent
+            guard !parent.isEmpty, parent != existing else { return path }
+            rest.append((existing as NSString).lastPathComponent)
+            existing = parent
+        }
     }
 
     /// Why cxsite may not replace a path.
@@ -470,12 +488,19 @@ struct OutputFolder {
         }
     }
 
-    /// Makes the folder at `path` and any missing parents, like `mkdir -p`.
-    static func makeFolders(_ path: String) throws(FileSystemError) {
-        if fileType(path) != nil { return }
+    /// Makes the folder at `path` and any missing parents, like `mkdir -p`; returns the
+    /// folders it made, outermost first.
+    @discardableResult
+    static func makeFolders(_ path: String) throws(FileSystemError) -> [String] {
+        if fileType(path) != nil { return [] }
         let above = (path as NSString).deletingLastPathComponent
-        if !above.isEmpty, above != path { try makeFolders(above) }
-        guard mkdir(path, 0o755) == 0 || errno == EEXIST else { throw FileSystemError("create", path) }
+        var made = !above.isEmpty && above != path ? try makeFolders(above) : []
+        guard mkdir(path, 0o755) == 0 else {
+            if errno == EEXIST { return made }
+            throw FileSystemError("create", path)
+        }
+        made.append(path)
+        return made
     }
 
     /// Retired folders left by builds that were killed midway: only names cxsite makes, and
