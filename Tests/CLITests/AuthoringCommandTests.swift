@@ -20,6 +20,28 @@ struct AuthoringCommandTests {
         #expect(!FileManager.default.fileExists(atPath: site + "/templates"))  // all or nothing
     }
 
+    /// What stands in the way is found before anything is written: a link that points
+    /// nowhere where a file goes, a file where a folder goes.
+    @Test(arguments: [
+        ("content/stories/first-failure.md", "refusing to overwrite an existing file"),
+        ("content/briefings", "refusing to replace a file with a folder"),
+    ])
+    func initWritesNothingWhenSomethingIsInTheWay(_ blocked: String, _ message: String) throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        if blocked.hasSuffix(".md") {
+            try FileManager.default.createDirectory(atPath: site + "/content/stories", withIntermediateDirectories: true)
+            try FileManager.default.createSymbolicLink(atPath: site + "/" + blocked, withDestinationPath: "nowhere")
+        } else {
+            try scratch.write("site/" + blocked, "a file")
+        }
+        let result = try CXSiteBinary.run(["init", site])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("\(site)/\(blocked): error: \(message)"), "\(result.stderr)")
+        #expect(!FileManager.default.fileExists(atPath: site + "/cxsite.yaml"))
+    }
+
     @Test func themeAddFollowsASuggestedPhraseAndKeepsTheFileAsItWas() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }
