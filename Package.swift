@@ -67,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "cxsite",
             dependencies: [
-                "CXCore", "Mustache", "Serve",
+                "CXCore", "Diagnostics", "Mustache", "Serve",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]),
         // Build tool: turns `templates/` into Swift source so the theme ships inside the binary.

@@ -16,8 +16,10 @@ public struct SourceLocation: Hashable, Sendable, Comparable, CustomStringConver
         SourceLocation(path: path, line: 0, column: 0)
     }
 
-    /// `path:line:column`, or just `path` for a whole-file location.
+    /// `path:line:column`, or just `path` for a whole-file location; the path on one line,
+    /// with nothing a terminal would act on.
     public var description: String {
+        let path = TextSafety.forTerminal(path, oneLine: true)
         if line <= 0 { return path }
         if column <= 0 { return "\(path):\(line)" }
         return "\(path):\(line):\(column)"

@@ -51,6 +51,18 @@ public enum TextSafety {
         return first.map { ($0.0, $0.1, count) }
     }
 
+    /// `text` as it may be printed to a terminal: every forbidden character, and carriage
+    /// return, replaced by U+FFFD, so no byte of input (a file name holding an escape
+    /// sequence) can move the cursor, set the title or write the clipboard. With `oneLine`,
+    /// line feeds and tabs are replaced too.
+    public static func forTerminal(_ text: String, oneLine: Bool = false) -> String {
+        let unsafe = { (scalar: Unicode.Scalar) in
+            isForbidden(scalar) || scalar == "\r" || (oneLine && (scalar == "\n" || scalar == "\t"))
+        }
+        guard text.unicodeScalars.contains(where: unsafe) else { return text }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { unsafe($0) ? "\u{FFFD}" : $0 }))
+    }
+
     /// `text` with every forbidden character replaced by U+FFFD.
     public static func scrubbed(_ text: String) -> String {
         var copy = text

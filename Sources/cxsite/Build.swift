@@ -70,7 +70,7 @@ extension CXSite {
                         "  stories parsed \(reuse.storiesParsed), from the cache \(reuse.storiesReused) (\(reuse.storiesNotRead) not read); "
                             + "pages rendered \(reuse.pagesRendered), kept \(reuse.pagesKept)")
                 }
-                print(summary.line)
+                Console.out(summary.line)
             } catch let errors as DiagnosticList {
                 Console.finishProgress()
                 Console.report(errors.diagnostics)

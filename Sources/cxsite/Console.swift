@@ -1,4 +1,5 @@
 import CXCore
+import Diagnostics
 import Foundation
 
 /// Messages to standard error.
@@ -24,7 +25,14 @@ enum Console {
         if isatty(STDERR_FILENO) == 1 { FileHandle.standardError.write(Data("\r\u{1B}[K".utf8)) }
     }
 
+    /// Writes `message` and a line break to standard error, with nothing in it that a
+    /// terminal would act on.
     static func error(_ message: String) {
-        FileHandle.standardError.write(Data((message + "\n").utf8))
+        FileHandle.standardError.write(Data((TextSafety.forTerminal(message) + "\n").utf8))
+    }
+
+    /// Writes `message` and a line break to standard output, likewise made safe.
+    static func out(_ message: String) {
+        print(TextSafety.forTerminal(message))
     }
 }

@@ -21,7 +21,7 @@ extension CXSite {
                 let written = try SourceFiles.create(
                     Authoring.starterSite(today: Clock.system().today, withTemplates: withTemplates),
                     in: folder)
-                print("Created a site with \(written.count) files in \(folder.path). Next: cxsite build --source \(directory)")
+                Console.out("Created a site with \(written.count) files in \(folder.path). Next: cxsite build --source \(directory)")
             } catch let errors as DiagnosticList {
                 Console.report(errors.diagnostics)
                 throw ExitCode(1)

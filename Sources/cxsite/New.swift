@@ -36,7 +36,7 @@ extension CXSite {
                     let path = "content/stories/\(try fileName(for: title)).md"
                     let text = Authoring.story(title: title, date: Clock.system().today, outcome: outcome, touchpoints: touchpoints)
                     let written = try SourceFiles.create([(path, text)], in: site.url)
-                    print(written[0])
+                    Console.out(written[0])
                 }
             }
         }
@@ -75,7 +75,7 @@ extension CXSite {
                         title: title, date: today, period: covered,
                         success: facts.newestSuccess, failure: facts.newestFailure)
                     let written = try SourceFiles.create([(path, text)], in: site.url)
-                    print(written[0])
+                    Console.out(written[0])
                 }
             }
         }

@@ -29,7 +29,7 @@ extension CXSite {
             let options = draftOptions.options(source: site.url)
             let server = PreviewServer(
                 options: options, host: host, port: port, clock: { .system() },
-                log: { message in FileHandle.standardError.write(Data((message + "\n").utf8)) })
+                log: Console.error)
             do {
                 try server.run()
             } catch let error as ServeError {

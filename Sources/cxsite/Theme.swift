@@ -28,7 +28,7 @@ extension CXSite {
 
             func run() throws {
                 try reportingErrors {
-                    print(try Authoring.addTheme(phrase: phrase, id: id, name: name, touchpoint: touchpoint, in: site.url))
+                    Console.out(try Authoring.addTheme(phrase: phrase, id: id, name: name, touchpoint: touchpoint, in: site.url))
                 }
             }
         }

@@ -24,6 +24,28 @@ struct BuildCommandTests {
         #expect(FileManager.default.fileExists(atPath: output + "/index.html"))
     }
 
+    /// A file name holding escape sequences (a clipboard write, a title change, colours, a
+    /// carriage return) is printed with each control character replaced, in errors,
+    /// warnings and the summary alike.
+    @Test func noByteOfAFileNameReachesTheTerminalAsAControl() throws {
+        let site = try copyOfFixture()
+        defer { site.cleanUp() }
+        let name = "evil\u{1B}]52;c;aGVsbG8=\u{07}\u{1B}]0;owned\u{07}\u{1B}[31m\r"
+        try site.write("content/stories/\(name).md", "---\ntitle: Bad\ndate: 2026-01-02\noutcome: late\n---\n")
+        try site.write("static/\(name).xhtml", "<html/>")  // left out, with a warning naming it
+        let output = site.path("out\u{1B}[2J")
+        let failed = try CXSiteBinary.run(["build", "--source", site.folder.path, "--output", output])
+        #expect(failed.status == 1)
+        #expect(failed.stderr.contains("evil\u{FFFD}]52;c;aGVsbG8=\u{FFFD}"), "\(failed.stderr)")
+        try FileManager.default.removeItem(atPath: site.path("content/stories/\(name).md"))
+        let built = try CXSiteBinary.run(["build", "--source", site.folder.path, "--output", output])
+        #expect(built.status == 0, "\(built.stderr.debugDescription)")
+        #expect(built.stderr.contains("owned\u{FFFD}\u{FFFD}[31m\u{FFFD}.xhtml"), "\(built.stderr.debugDescription)")
+        for text in [failed.stdout, failed.stderr, built.stdout, built.stderr] {
+            #expect(!text.unicodeScalars.contains { $0.value < 0x20 && $0 != "\n" }, "\(text.debugDescription)")
+        }
+    }
+
     @Test func aStagingCopyTakesItsAddressFromBaseURLAndTheSummaryCountsWarnings() throws {
         let site = try copyOfFixture()
         defer { site.cleanUp() }
