@@ -18,22 +18,38 @@ public struct HTTPRequestHead: Sendable, Equatable {
 
     /// What the bytes received so far hold.
     public enum Reading: Sendable, Equatable {
-        /// No whole head yet, and nothing wrong so far; `scanned` is where to resume looking.
-        case incomplete(scanned: Int)
+        /// No whole head yet, and nothing wrong so far; where to resume reading.
+        case incomplete(Progress)
         /// A head, and how many bytes it took (its blank line included).
         case head(HTTPRequestHead, length: Int)
         /// A request that is refused with this status; the connection is closed after it.
         case refused(HTTPStatus)
     }
 
-    /// Reads the head at the start of `bytes`, resuming a search that already looked at the
-    /// first `scanned` bytes without finding the end (so a head that arrives a byte at a time
-    /// costs linear time in all).
-    public static func read(_ bytes: ArraySlice<UInt8>, scanned: Int = 0) -> Reading {
+    /// How far an unfinished head has been read: the bytes looked at, and the line breaks
+    /// among them.
+    public struct Progress: Sendable, Equatable {
+        public var scanned: Int
+        public var lineBreaks: Int
+
+        public init(scanned: Int = 0, lineBreaks: Int = 0) {
+            self.scanned = scanned
+            self.lineBreaks = lineBreaks
+        }
+    }
+
+    /// Reads the head at the start of `bytes`, resuming from `progress`, a search that already
+    /// looked at its first bytes without finding the end (so a head that arrives a byte at a
+    /// time costs linear time in all). A head with more than ``maximumFields`` fields is
+    /// refused as soon as that many lines have come.
+    public static func read(_ bytes: ArraySlice<UInt8>, after progress: Progress = Progress()) -> Reading {
         let start = bytes.startIndex
+        let scanned = progress.scanned
+        var lineBreaks = progress.lineBreaks
         var index = start + max(0, scanned - 3)
         while index < bytes.endIndex {
             if bytes[index] == UInt8(ascii: "\n") {
+                if index - start >= scanned { lineBreaks += 1 }
                 let next = index + 1
                 if next < bytes.endIndex, bytes[next] == UInt8(ascii: "\n") {
                     return parse(bytes[start..<next], length: next + 1 - start)
@@ -50,8 +66,9 @@ public struct HTTPRequestHead: Sendable, Equatable {
         {
             return .refused(.uriTooLong)
         }
-        if bytes.count > maximumHead { return .refused(.headerFieldsTooLarge) }
-        return .incomplete(scanned: bytes.count)
+        // The request line and the most fields each end in a line break; one more is too many.
+        if bytes.count > maximumHead || lineBreaks > maximumFields + 1 { return .refused(.headerFieldsTooLarge) }
+        return .incomplete(Progress(scanned: bytes.count, lineBreaks: lineBreaks))
     }
 
     /// Parses a head whose lines (ending in LF or CRLF) are `head`, without the blank line.
@@ -119,6 +136,7 @@ public enum HTTPStatus: Int, Sendable {
     case ok = 200
     case movedPermanently = 301
     case badRequest = 400
+    case forbidden = 403
     case notFound = 404
     case methodNotAllowed = 405
     case requestTimeout = 408
@@ -140,6 +158,7 @@ public enum HTTPStatus: Int, Sendable {
         case .headerFieldsTooLarge: "Request Header Fields Too Large"
         case .internalServerError: "Internal Server Error"
         case .serviceUnavailable: "Service Unavailable"
+        case .forbidden: "Forbidden"
         case .versionNotSupported: "HTTP Version Not Supported"
         }
     }
@@ -152,14 +171,14 @@ public enum ServeFuzzEntryPoints {
     public static func request(_ bytes: [UInt8]) {
         let whole = HTTPRequestHead.read(bytes[...])
         for piece in 1...16 {
-            var scanned = 0
-            var answer = HTTPRequestHead.Reading.incomplete(scanned: 0)
+            var progress = HTTPRequestHead.Progress()
+            var answer = HTTPRequestHead.Reading.incomplete(progress)
             var end = 0
             while end < bytes.count {
                 end = min(bytes.count, end + piece)
-                answer = HTTPRequestHead.read(bytes[..<end], scanned: scanned)
+                answer = HTTPRequestHead.read(bytes[..<end], after: progress)
                 guard case .incomplete(let next) = answer else { break }
-                scanned = next
+                progress = next
             }
             switch (whole, answer) {
             case (.incomplete, .incomplete), (.refused, .refused): continue

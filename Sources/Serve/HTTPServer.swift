@@ -8,7 +8,9 @@ import Foundation
 /// that slow, huge or abandoned requests cost bounded memory and no thread each. Requests
 /// are read with ``HTTPRequestHead``'s bounds; a connection that sends nothing whole within
 /// its ``Timeouts/request`` deadline, or that would make more than ``maximumConnections``, is
-/// closed; a closed event stream is released as soon as its peer goes.
+/// closed; a closed event stream is released as soon as its peer goes. Event streams are
+/// bounded in number, per client address and in all (so they can never take every
+/// connection), and each is closed after ``Timeouts/eventStream`` (the browser opens a new one).
 final class HTTPServer: @unchecked Sendable {
     /// What a request is answered with.
     enum Reply {
@@ -18,6 +20,10 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     static let maximumConnections = 512
+    /// The most event streams open at once, in all and from one client address; one more is
+    /// answered 503.
+    static let maximumEventStreams = 64
+    static let maximumEventStreamsPerClient = 16
 
     /// How long, in seconds, a connection may take before it is closed.
     struct Timeouts: Sendable {
@@ -30,6 +36,8 @@ final class HTTPServer: @unchecked Sendable {
         var drain = 2.0
         /// Event streams get a comment this often, so that a peer gone without a word is noticed.
         var heartbeat = 15.0
+        /// How long an event stream is kept open; the page's `EventSource` then opens another.
+        var eventStream = 600.0
     }
 
     let port: UInt16
@@ -128,6 +136,7 @@ final class HTTPServer: @unchecked Sendable {
             let ready = poll(&descriptors, nfds_t(descriptors.count), 1000)
             if ready < 0, errno != EINTR { Thread.sleep(forTimeInterval: 0.01) }
             let now = Self.now
+            var streams = StreamBudget(connections.values)
 
             if descriptors[1].revents != 0 {
                 var drain = [UInt8](repeating: 0, count: 256)
@@ -144,7 +153,11 @@ final class HTTPServer: @unchecked Sendable {
             }
             if descriptors[0].revents != 0 {
                 while true {
-                    let descriptor = accept(listener, nil, nil)
+                    var peer = sockaddr_storage()
+                    var peerLength = socklen_t(MemoryLayout<sockaddr_storage>.size)
+                    let descriptor = withUnsafeMutablePointer(to: &peer) {
+                        $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { accept(listener, $0, &peerLength) }
+                    }
                     guard descriptor >= 0 else {
                         if errno == EMFILE || errno == ENFILE || errno == ENOBUFS || errno == ENOMEM { listenerPausedUntil = now + 0.1 }
                         break
@@ -154,7 +167,7 @@ final class HTTPServer: @unchecked Sendable {
                         close(descriptor)  // a flood: the newest are turned away, those served go on
                         continue
                     }
-                    connections[descriptor] = Connection(descriptor: descriptor, now: now, timeouts: timeouts)
+                    connections[descriptor] = Connection(descriptor: descriptor, client: Self.address(of: peer), now: now, timeouts: timeouts)
                 }
             }
             for entry in descriptors.dropFirst(2) where entry.revents != 0 {
@@ -163,7 +176,7 @@ final class HTTPServer: @unchecked Sendable {
                     connection.receive(now: now)
                 }
                 if !connection.isClosed, entry.revents & Int16(POLLOUT) != 0 { connection.send(now: now) }
-                if !connection.isClosed { connection.answer(now: now, handler: handler) }
+                if !connection.isClosed { connection.answer(now: now, handler: handler, streams: &streams) }
                 connections[entry.fd] = connection
             }
             let beat = now - lastHeartbeat >= timeouts.heartbeat
@@ -172,7 +185,7 @@ final class HTTPServer: @unchecked Sendable {
                 var connection = connections.removeValue(forKey: descriptor)!
                 if beat, connection.isEventStream { connection.queue(Array(": ping\n\n".utf8)) }
                 if connection.hasOutput { connection.send(now: now) }
-                if !connection.isClosed { connection.answer(now: now, handler: handler) }
+                if !connection.isClosed { connection.answer(now: now, handler: handler, streams: &streams) }
                 connection.expire(now: now)
                 if connection.isClosed {
                     close(descriptor)
@@ -181,6 +194,36 @@ final class HTTPServer: @unchecked Sendable {
                     connections[descriptor] = connection
                 }
             }
+        }
+    }
+
+    /// The bytes of a client's address, without its port.
+    private static func address(of peer: sockaddr_storage) -> [UInt8] {
+        withUnsafeBytes(of: peer) { raw in
+            switch Int32(peer.ss_family) {
+            case AF_INET: withUnsafeBytes(of: raw.load(as: sockaddr_in.self).sin_addr) { Array($0) }
+            case AF_INET6: withUnsafeBytes(of: raw.load(as: sockaddr_in6.self).sin6_addr) { Array($0) }
+            default: []
+            }
+        }
+    }
+
+    /// How many more event streams may open, in all and per client address.
+    private struct StreamBudget {
+        private var total = 0
+        private var perClient: [[UInt8]: Int] = [:]
+
+        init(_ connections: Dictionary<Int32, Connection>.Values) {
+            for connection in connections where connection.isEventStream { add(connection.client) }
+        }
+
+        func allows(_ client: [UInt8]) -> Bool {
+            total < HTTPServer.maximumEventStreams && perClient[client, default: 0] < HTTPServer.maximumEventStreamsPerClient
+        }
+
+        mutating func add(_ client: [UInt8]) {
+            total += 1
+            perClient[client, default: 0] += 1
         }
     }
 
@@ -199,8 +242,10 @@ final class HTTPServer: @unchecked Sendable {
     /// One client: what it has sent and not yet been answered, what is still to send to it.
     private struct Connection {
         let descriptor: Int32
+        /// The client's address, by which event streams are counted.
+        let client: [UInt8]
         private var input: [UInt8] = []
-        private var scanned = 0
+        private var progress = HTTPRequestHead.Progress()
         private var output: [UInt8] = []
         private var sent = 0
         private var closeWhenSent = false
@@ -214,10 +259,13 @@ final class HTTPServer: @unchecked Sendable {
         /// whole by then, an idle kept-alive connection is let go, a stalled reader is dropped.
         /// Trickling bytes does not move it.
         private var deadline: Double
+        /// When an event stream is closed, its deadline aside.
+        private var streamEnds: Double?
         private let timeouts: Timeouts
 
-        init(descriptor: Int32, now: Double, timeouts: Timeouts) {
+        init(descriptor: Int32, client: [UInt8], now: Double, timeouts: Timeouts) {
             self.descriptor = descriptor
+            self.client = client
             self.timeouts = timeouts
             deadline = now + timeouts.request
         }
@@ -245,18 +293,18 @@ final class HTTPServer: @unchecked Sendable {
         }
 
         /// Answers the next whole request, if there is one and nothing is being sent.
-        mutating func answer(now: Double, handler: (HTTPRequestHead) -> Reply) {
+        mutating func answer(now: Double, handler: (HTTPRequestHead) -> Reply, streams: inout StreamBudget) {
             guard !hasOutput, !closeWhenSent, !draining, !isEventStream, !input.isEmpty else { return }
-            switch HTTPRequestHead.read(input[...], scanned: scanned) {
-            case .incomplete(let scanned):
-                self.scanned = scanned
+            switch HTTPRequestHead.read(input[...], after: progress) {
+            case .incomplete(let progress):
+                self.progress = progress
             case .refused(let status):
                 respond(
                     status, headers: [("Content-Type", "text/plain; charset=utf-8")],
                     body: Array("\(status.rawValue) \(status.reason)\n".utf8), head: nil, now: now)
             case .head(let head, let length):
                 input.removeFirst(length)
-                scanned = 0
+                progress = HTTPRequestHead.Progress()
                 switch handler(head) {
                 case .response(let status, let headers, let body):
                     respond(status, headers: headers, body: body, head: head, now: now)
@@ -264,12 +312,19 @@ final class HTTPServer: @unchecked Sendable {
                     respond(
                         .ok, headers: [("Content-Type", "text/event-stream"), ("Cache-Control", "no-store")], body: [],
                         head: head, now: now)
+                case .eventStream where !streams.allows(client):
+                    respond(
+                        .serviceUnavailable, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                        body: Array("503 Service Unavailable: too many pages are open on this preview\n".utf8), head: nil, now: now)
                 case .eventStream:
+                    streams.add(client)
                     isEventStream = true
+                    streamEnds = now + timeouts.eventStream
+                    // `retry`: how soon the page opens a new stream once this one is closed.
                     queue(
                         Array(
                             ("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\n"
-                                + "Connection: keep-alive\r\n\r\n: connected\n\n").utf8))
+                                + "Connection: keep-alive\r\n\r\nretry: 1000\n: connected\n\n").utf8))
                     input = []
                 }
             }
@@ -315,10 +370,10 @@ final class HTTPServer: @unchecked Sendable {
             if input.isEmpty { deadline = now + timeouts.idle }
         }
 
-        /// Closes a connection past its deadline; event streams are kept (a stalled one is
-        /// let go by its output bound).
+        /// Closes a connection past its deadline, and an event stream at the end of its time
+        /// (a stalled one sooner, by its output bound).
         mutating func expire(now: Double) {
-            if !isEventStream, now > deadline { isClosed = true }
+            if now > streamEnds ?? deadline { isClosed = true }
         }
     }
 }

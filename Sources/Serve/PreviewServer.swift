@@ -15,14 +15,17 @@ public struct PreviewServer: Sendable {
     public let clock: @Sendable () -> Clock
     /// Where messages go (the terminal).
     public let log: @Sendable (String) -> Void
+    /// The `Host:` names answered.
+    public let hosts: HostCheck
 
     public init(
-        options: BuildOptions, host: String = "127.0.0.1", port: UInt16 = 8080,
+        options: BuildOptions, host: String = "127.0.0.1", port: UInt16 = 8080, hosts: HostCheck = HostCheck(),
         clock: @escaping @Sendable () -> Clock, log: @escaping @Sendable (String) -> Void
     ) {
         self.options = options
         self.host = host
         self.port = port
+        self.hosts = hosts
         self.clock = clock
         self.log = log
     }
@@ -31,9 +34,14 @@ public struct PreviewServer: Sendable {
     /// cannot be had.
     public func run() throws -> Never {
         let server = try HTTPServer(host: host, port: port)
-        let state = PreviewState()
+        let state = PreviewState(hosts: hosts)
         let watcher = SourceWatcher(root: options.source)  // before the first build: no save is missed
         let first = rebuild(into: state, server: server, reusing: nil)
+        if !Self.isLoopback(host) {
+            log(
+                "warning: listening on \(host), not on this machine alone: anyone who can reach it on the network can read "
+                    + "the site, unreleased customer stories included; serve on 127.0.0.1 unless that is what you mean")
+        }
         log("Serving \(options.source.path) at http://\(host):\(server.port)/ — watching for changes (Ctrl-C stops)")
         let thread = Thread {
             var previous = first
@@ -44,6 +52,11 @@ public struct PreviewServer: Sendable {
         }
         thread.start()
         server.run { state.reply(to: $0) }
+    }
+
+    /// True for an address only this machine can reach.
+    static func isLoopback(_ host: String) -> Bool {
+        host == "localhost" || host == "::1" || host.hasPrefix("127.")
     }
 
     /// Rebuilds into memory, reusing what the previous build parsed and rendered where the
@@ -80,6 +93,11 @@ final class PreviewState: @unchecked Sendable {
 
     private let lock = NSLock()
     private var content: Content = .failure("building…")
+    private let hosts: HostCheck
+
+    init(hosts: HostCheck) {
+        self.hosts = hosts
+    }
 
     func publish(_ newContent: Content) {
         lock.withLock { content = newContent }
@@ -88,6 +106,12 @@ final class PreviewState: @unchecked Sendable {
     /// The answer to one request: `GET` and `HEAD` only; `/stories/` is its `index.html`,
     /// `/stories` moves there; unknown paths get the site's 404 page.
     func reply(to request: HTTPRequestHead) -> HTTPServer.Reply {
+        guard hosts.allows(request.fields["host"]) else {
+            return .response(
+                .forbidden, headers: [("Content-Type", "text/plain; charset=utf-8")],
+                body: Array(
+                    "403 Forbidden: this preview answers to localhost and its own address; start it with --allow-host NAME for another name\n".utf8))
+        }
         guard request.method == "GET" || request.method == "HEAD" else {
             return .response(
                 .methodNotAllowed, headers: [("Allow", "GET, HEAD"), ("Content-Type", "text/plain; charset=utf-8")],

@@ -23,12 +23,19 @@ extension CXSite {
         @Option(name: .long, help: "The address to listen on.")
         var host: String = "127.0.0.1"
 
+        @Option(
+            name: .customLong("allow-host"),
+            help: ArgumentHelp(
+                "A name the preview may be reached by besides localhost and IP addresses (repeatable); other names get 403.",
+                valueName: "name"))
+        var allowedHosts: [String] = []
+
         @OptionGroup var draftOptions: DraftOptions
 
         func run() throws {
             let options = draftOptions.options(source: site.url)
             let server = PreviewServer(
-                options: options, host: host, port: port, clock: { .system() },
+                options: options, host: host, port: port, hosts: HostCheck(allowing: allowedHosts), clock: { .system() },
                 log: Console.error)
             do {
                 try server.run()

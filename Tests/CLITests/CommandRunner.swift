@@ -50,23 +50,27 @@ enum CXSiteBinary {
 final class ServeProcess {
     let process: ChildProcess
     let port: Int
+    /// What the server printed up to the line that names its port.
+    let greeting: String
 
-    init(source: String) throws {
+    init(source: String, arguments: [String] = [], host: String = "127.0.0.1") throws {
         let log = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-serve-\(UUID().uuidString).log").path
         defer { unlink(log) }  // the server keeps writing to the file, unnamed
-        process = try CXSiteBinary.start(["serve", "--source", source, "--port", "0"], standardError: .file(log))
-        // "Serving SOURCE at http://127.0.0.1:PORT/ — …", after the first build: looked for
-        // every 20 ms, for at most a minute.
+        process = try CXSiteBinary.start(["serve", "--source", source, "--port", "0", "--host", host] + arguments, standardError: .file(log))
+        // "Serving SOURCE at http://HOST:PORT/ — …", after the first build: looked for every
+        // 20 ms, for at most a minute.
         var port: Int?
+        var text = ""
         for _ in 0..<3000 where port == nil && process.isRunning {
-            let text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-            if let range = text.range(of: "at http://127.0.0.1:"), let end = text[range.upperBound...].firstIndex(of: "/") {
+            text = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+            if let range = text.range(of: "at http://\(host):"), let end = text[range.upperBound...].firstIndex(of: "/") {
                 port = Int(text[range.upperBound..<end])
             } else {
                 usleep(20_000)
             }
         }
         self.port = port ?? 0
+        greeting = text
     }
 
     /// Stops the server and waits for it to end.

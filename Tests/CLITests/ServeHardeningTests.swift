@@ -19,11 +19,11 @@ struct ServeHardeningTests {
         var port: Int { serve.port }
         var running: ChildProcess { serve.process }
 
-        init() throws {
+        init(arguments: [String] = [], host: String = "127.0.0.1") throws {
             scratch = try Scratch()
             try FileManager.default.removeItem(at: scratch.folder)
             try FileManager.default.copyItem(at: BuildCommandTests.fixture, to: scratch.folder)
-            serve = try ServeProcess(source: scratch.folder.path)
+            serve = try ServeProcess(source: scratch.folder.path, arguments: arguments, host: host)
         }
 
         deinit {
@@ -90,6 +90,57 @@ struct ServeHardeningTests {
         #expect(Self.request(server.port, "GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
         let open = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(server.running.pid)/fd").count
         #expect(open < 64, "\(open) descriptors open after the streams closed")
+    }
+
+    /// A page on the web whose name is made to resolve to this machine (DNS rebinding) gets
+    /// 403: only localhost, IP addresses and names given with `--allow-host` are answered.
+    @Test func onlyTheNamesThePreviewIsReachedByAreAnswered() throws {
+        let server = try Server(arguments: ["--allow-host", "preview.test"])
+        #expect(server.port != 0)
+        func status(_ host: String) -> String {
+            let answer = Self.request(server.port, "GET /index.html HTTP/1.1\r\nHost: \(host)\r\nConnection: close\r\n\r\n")
+            return answer.components(separatedBy: "\r\n")[0]
+        }
+        #expect(status("attacker.example") == "HTTP/1.1 403 Forbidden")
+        #expect(status("attacker.example:\(server.port)") == "HTTP/1.1 403 Forbidden")
+        #expect(status("localhost.attacker.example") == "HTTP/1.1 403 Forbidden")
+        for allowed in ["localhost:\(server.port)", "127.0.0.1:\(server.port)", "[::1]:\(server.port)", "Preview.Test"] {
+            #expect(status(allowed) == "HTTP/1.1 200 OK", "\(allowed)")
+        }
+    }
+
+    /// Serving to the network says so before it serves.
+    @Test func servingToTheNetworkSaysSo() throws {
+        let server = try Server(host: "0.0.0.0")
+        #expect(server.port != 0)
+        #expect(server.serve.greeting.contains("warning: listening on 0.0.0.0, not on this machine alone"), "\(server.serve.greeting)")
+        let local = try Server()
+        #expect(!local.serve.greeting.contains("warning: listening"))
+    }
+
+    /// Event streams are bounded per client: the rest are refused at once, and pages are
+    /// still served (515 streams used to take every connection for good).
+    @Test func eventStreamsAreBoundedAndPagesStillServed() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        var streams: [EventStream] = []
+        for _ in 0..<40 {
+            if let stream = EventStream(port: server.port) { streams.append(stream) }
+        }
+        #expect(streams.count == 16)
+        let refused = Loopback.exchange(server.port, Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8))
+        #expect(refused.hasPrefix("HTTP/1.1 503 Service Unavailable\r\n"))
+        #expect(Self.request(server.port, "GET /index.html HTTP/1.1\r\nConnection: close\r\n\r\n").hasPrefix("HTTP/1.1 200 OK\r\n"))
+    }
+
+    /// More header fields than the bound are refused as soon as they have come, not when the
+    /// head ends (it may never).
+    @Test func tooManyFieldsAreRefusedBeforeTheHeadEnds() throws {
+        let server = try Server()
+        #expect(server.port != 0)
+        let head = "GET / HTTP/1.1\r\n" + String(repeating: "X: a\r\n", count: 101)
+        let answer = Loopback.exchange(server.port, Array(head.utf8), firstReplyOnly: true)
+        #expect(answer.hasPrefix("HTTP/1.1 431 Request Header Fields Too Large\r\n"))
     }
 
     @Test func headFoldersAndMethodsAreAnsweredAsHTTPSays() throws {

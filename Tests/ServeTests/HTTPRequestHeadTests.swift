@@ -23,7 +23,7 @@ struct HTTPRequestHeadTests {
     }
 
     static let refusals: [(String, HTTPRequestHead.Reading)] = [
-        ("GET / HTTP/1.1\r\nHost: x\r\n", .incomplete(scanned: 25)),
+        ("GET / HTTP/1.1\r\nHost: x\r\n", .incomplete(HTTPRequestHead.Progress(scanned: 25, lineBreaks: 2))),
         ("GET / HTTP/2.0\r\n\r\n", .refused(.versionNotSupported)),
         ("GET /a b HTTP/1.1\r\n\r\n", .refused(.badRequest)),
         ("G(T / HTTP/1.1\r\n\r\n", .refused(.badRequest)),
@@ -34,6 +34,9 @@ struct HTTPRequestHeadTests {
         ("GET /" + String(repeating: "a", count: 9_000) + " HTTP/1.1\r\n\r\n", .refused(.uriTooLong)),
         ("GET / HTTP/1.1\r\nX: " + String(repeating: "a", count: 40_000), .refused(.headerFieldsTooLarge)),
         ("GET / HTTP/1.1\r\n" + String(repeating: "X: a\r\n", count: 101) + "\r\n", .refused(.headerFieldsTooLarge)),
+        // Too many fields is known before the head ends.
+        ("GET / HTTP/1.1\r\n" + String(repeating: "X: a\r\n", count: 101), .refused(.headerFieldsTooLarge)),
+        ("GET / HTTP/1.1\r\n" + String(repeating: "X: a\r\n", count: 100), .incomplete(HTTPRequestHead.Progress(scanned: 616, lineBreaks: 101))),
     ]
 
     @Test(arguments: refusals)
@@ -45,13 +48,13 @@ struct HTTPRequestHeadTests {
     /// and each read looks only at what is new.
     @Test func aHugeRequestLineArrivingInPiecesIsRefusedWithoutRescanning() {
         let bytes = Array(("GET /" + String(repeating: "a", count: 1 << 20)).utf8)
-        var scanned = 0
-        var answer = HTTPRequestHead.Reading.incomplete(scanned: 0)
+        var progress = HTTPRequestHead.Progress()
+        var answer = HTTPRequestHead.Reading.incomplete(progress)
         var end = 0
         while case .incomplete(let next) = answer, end < bytes.count {
-            scanned = next
+            progress = next
             end = min(bytes.count, end + 1024)
-            answer = HTTPRequestHead.read(bytes[..<end], scanned: scanned)
+            answer = HTTPRequestHead.read(bytes[..<end], after: progress)
         }
         #expect(answer == .refused(.uriTooLong))
         #expect(end <= HTTPRequestHead.maximumRequestLine + 1024)

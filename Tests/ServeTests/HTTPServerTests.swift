@@ -45,6 +45,32 @@ struct HTTPServerTests {
         #expect(ContinuousClock.now - connected >= .milliseconds(500), "closed after \(sent) bytes, before its deadline")
     }
 
+    /// An event stream is closed at the end of its time, and the page opens another.
+    @Test func anEventStreamIsClosedAtTheEndOfItsTime() throws {
+        let server = try HTTPServer(host: "127.0.0.1", port: 0, timeouts: HTTPServer.Timeouts(eventStream: 0.3))
+        Thread.detachNewThread { server.run { _ in .eventStream } }
+        let descriptor = Loopback.connect(Int(server.port))
+        #expect(descriptor >= 0)
+        defer { close(descriptor) }
+        var timeout = timeval(tv_sec: 10, tv_usec: 0)
+        setsockopt(descriptor, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        let request = Array("GET /__cxsite/events HTTP/1.1\r\n\r\n".utf8)
+        #expect(send(descriptor, request, request.count, Int32(MSG_NOSIGNAL)) == request.count)
+        var answer: [UInt8] = []
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        var closed = false
+        while !closed {
+            let count = recv(descriptor, &buffer, buffer.count, 0)
+            if count < 0 { break }  // ten seconds without a word: not closed
+            closed = count == 0
+            answer += buffer[..<max(0, count)]
+        }
+        let text = String(decoding: answer, as: UTF8.self)
+        #expect(closed, "the stream was still open after ten seconds")
+        #expect(text.hasPrefix("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\n"))
+        #expect(text.contains("retry: 1000\n"), "the page is told to open another stream a second later")
+    }
+
     /// A whole request before the deadline is answered.
     @Test func aRequestWithinTheDeadlineIsAnswered() throws {
         let port = try startServer(HTTPServer.Timeouts(request: 5))
