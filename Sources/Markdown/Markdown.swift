@@ -58,7 +58,9 @@ public struct MarkdownRenderer: Sendable {
         }
         defer { free(html) }
         // Numeric entities can name control characters (`&#x1b;`), which no page may carry.
-        return RenderedMarkdown(html: Self.labelTaskBoxes(TextSafety.scrubbed(String(cString: html))), links: links, summary: summary)
+        var rendered = Self.labelTaskBoxes(TextSafety.scrubbed(String(cString: html)))
+        if allowsRawHTML { rendered = TagBalance.balanced(rendered) }
+        return RenderedMarkdown(html: rendered, links: links, summary: summary)
     }
 
     /// cmark-gfm's task-list boxes, named for screen readers ("done", "not done"): a box

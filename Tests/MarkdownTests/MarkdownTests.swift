@@ -56,8 +56,8 @@ struct MarkdownTests {
     /// however the HTML is shaped to make the sanitiser and the browser read it differently.
     @Test(arguments: [
         (
-            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
-            "&lt;noscript><p title=\"&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;\">&lt;/noscript>"
+            "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></p></noscript>",
+            "&lt;noscript><p title=\"&lt;/noscript&gt;&lt;img src=x onerror=alert(1)&gt;\"></p>&lt;/noscript>"
         ),
         (
             "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
@@ -178,7 +178,23 @@ struct MarkdownTests {
     @Test func aTagThatNeverEndsShowsAsText() {
         #expect(
             MarkdownRenderer(allowsRawHTML: true).render("<div>\n<b title=\"unclosed>x\n</div>\n").html
-                == "<div>\n&lt;b title=\"unclosed>x\n&lt;/div>\n")
+                == "<div>\n&lt;b title=\"unclosed>x\n&lt;/div>\n</div>")
+    }
+
+    /// Raw HTML cannot leave an element open past the story, nor close one it did not open:
+    /// an unclosed link would wrap the rest of the page, a stray `</div>` close the theme's.
+    @Test(arguments: [
+        (
+            "Text <a href=\"https://x.test\">unclosed\n\nNext paragraph.\n",
+            "<p>Text <a href=\"https://x.test\">unclosed</a></p>\n<p>Next paragraph.</p>\n"
+        ),
+        ("<div><span>a\n\nb</div>\n", "<div><span>a\n<p>b</p></span></div>\n"),
+        ("a </div></span> b\n", "<p>a  b</p>\n"),
+        ("<b>bold <i>both</b> after\n", "<p><b>bold <i>both</i></b> after</p>\n"),
+        ("<p>a<br>b<img src=\"x.png\" alt=\"\"></p>\n", "<p>a<br>b<img src=\"x.png\" alt=\"\"></p>\n"),
+    ])
+    func rawHTMLIsClosedWithinTheStory(_ markdown: String, _ expected: String) {
+        #expect(MarkdownRenderer(allowsRawHTML: true).render(markdown).html == expected)
     }
 
     /// Tags that never end cost one pass, not one per `<` (raw HTML, when a site opts in); and

@@ -100,13 +100,15 @@ public enum FuzzEntryPoints {
         metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
 
     /// Renders markdown with and without raw HTML: it must return, and no page may get a
-    /// script tag or a control character from it.
+    /// script tag, a control character or an element left open (or closed that it did not
+    /// open) from it.
     public static func markdown(_ bytes: [UInt8]) {
         let text = String(decoding: bytes, as: UTF8.self)
         for renderer in [MarkdownRenderer(), MarkdownRenderer(allowsRawHTML: true)] {
             let rendered = renderer.render(text, headingOffset: 1)
             precondition(!rendered.html.lowercased().contains("<script"), "a script tag got through")
             precondition(TextSafety.firstForbidden(in: rendered.html) == nil, "a control character got through")
+            precondition(TagBalance.balanced(rendered.html) == rendered.html, "an element was left open or closed twice")
         }
     }
 }
