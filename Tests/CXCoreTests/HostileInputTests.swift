@@ -197,4 +197,30 @@ struct HostileInputTests {
         try site.build()
         #expect(try site.outputFiles() == site.cleanBuildFiles())
     }
+
+    /// Thousands of journeys: each journey's page links a bounded number of the others, so
+    /// the output grows with the number of journeys, not its square (3,000 journeys of 50
+    /// steps wrote 1.2 GB), and the site is warned.
+    @Test func thousandsOfJourneysWriteOutputInProportion() throws {
+        func outputBytes(journeys: Int) throws -> (bytes: Int, warnings: [String]) {
+            let site = try TestSite(fixture: "basic")
+            defer { site.cleanUp() }
+            var config = "title: T\nperiod: quarter\ntouchpoints:\n"
+            for step in 0..<5 { config += "  - id: t\(step)\n    name: Step \(step)\n" }
+            config += "journeys:\n"
+            for journey in 0..<journeys {
+                config += "  - id: j\(journey)\n    name: Journey \(journey)\n    steps: [t0, t1, t2, t3, t4]\n"
+            }
+            try site.write("cxsite.yaml", config)
+            try site.remove("content")
+            try site.write("content/stories/a.md", "---\ntitle: A\ndate: 2026-01-02\noutcome: success\ntouchpoints: [t0]\n---\nA.\n")
+            let summary = try site.build()
+            let bytes = TestSite.files(in: site.output).filter { $0.key.hasPrefix("journeys/") }.values.reduce(0) { $0 + $1.count }
+            return (bytes, summary.warnings.map(\.message))
+        }
+        let small = try outputBytes(journeys: 150)
+        let large = try outputBytes(journeys: 300)
+        #expect(Double(large.bytes) / Double(small.bytes) < 2.2, "\(small.bytes) → \(large.bytes) bytes")
+        #expect(large.warnings.contains { $0.hasPrefix("300 journeys: the journeys page lists every one") })
+    }
 }

@@ -27,6 +27,9 @@ public struct Journey: Hashable, Sendable {
     /// Touchpoint ids, in order.
     public var steps: [String]
 
+    /// More journeys than a site is warned about: every one is on the journeys page.
+    static let manyJourneys = 100
+
     /// The one journey of a site that lists its touchpoints as `journey:`.
     static func single(through touchpoints: [Touchpoint]) -> Journey {
         Journey(id: "customer-journey", name: "Customer journey", steps: touchpoints.map(\.id))

@@ -198,9 +198,22 @@ extension PageBuilder {
             },
             hasCompounding: !compounding.isEmpty,
             moreCompounding: compounding.count > JourneyPage.compoundingShown ? compounding.count - JourneyPage.compoundingShown : nil,
-            otherJourneys: site.config.journeys.filter { $0.id != journey.id }.map {
+            otherJourneys: otherJourneys(than: journey).map {
                 TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.journey($0.id).href)
-            })
+            },
+            moreJourneys: site.config.journeys.count - 1 > JourneyPage.otherJourneysShown
+                ? site.config.journeys.count - 1 - JourneyPage.otherJourneysShown : nil,
+            journeysHref: root + Routes.journeys.href)
+    }
+
+    /// The journeys other than `journey`, in the order of `cxsite.yaml`; when there are more
+    /// than a page shows, the ones that follow it (wrapping round to the first).
+    private func otherJourneys(than journey: Journey) -> [Journey] {
+        let all = site.config.journeys
+        guard all.count - 1 > JourneyPage.otherJourneysShown, let position = all.firstIndex(of: journey) else {
+            return all.filter { $0.id != journey.id }
+        }
+        return (1...JourneyPage.otherJourneysShown).map { all[(position + $0) % all.count] }
     }
 
     /// Each survey metric answered at more than one level, at the three levels in its latest

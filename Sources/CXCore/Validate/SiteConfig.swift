@@ -159,11 +159,21 @@ public struct SiteConfig: Sendable {
         let touchpoints = touchpointList("touchpoints", &fields, inventory: true)
         guard fields.has("journeys") else { return (touchpoints, nil) }
         var journeys: [Journey] = []
-        for var entry in fields.mappings("journeys") {
+        var journeyIDs: Set<String> = []
+        let touchpointIDs = Set(touchpoints.map(\.id))
+        let entries = fields.mappings("journeys")
+        if entries.count > Journey.manyJourneys, let first = entries.first {
+            fields.appendDiagnostic(
+                first.file.diagnostic(
+                    "\(entries.count) journeys: the journeys page lists every one with its steps, and each journey page links "
+                        + "\(JourneyPage.otherJourneysShown) others; a leadership audience follows a handful",
+                    line: first.line, column: first.column, severity: .warning))
+        }
+        for var entry in entries {
             defer { fields.absorb(entry) }
             entry.warnAboutUnknownKeys(["id", "name", "steps"])
             guard let id = entry.string("id", required: true), let name = entry.string("name", required: true) else { continue }
-            if journeys.contains(where: { $0.id == id }) {
+            if !journeyIDs.insert(id).inserted {
                 entry.error("journey '\(id)' is listed twice")
                 continue
             }
@@ -172,13 +182,14 @@ public struct SiteConfig: Sendable {
                 continue
             }
             var steps: [String] = []
+            var stepIDs: Set<String> = []
             for step in entry.strings("steps") {
-                if !touchpoints.contains(where: { $0.id == step.value }) {
+                if !touchpointIDs.contains(step.value) {
                     entry.appendDiagnostic(
                         entry.file.diagnostic(
                             "unknown touchpoint '\(step.value)' in journey '\(id)': the touchpoints are \(touchpoints.map(\.id).joined(separator: ", "))",
                             line: step.line, column: step.column))
-                } else if steps.contains(step.value) {
+                } else if !stepIDs.insert(step.value).inserted {
                     entry.appendDiagnostic(
                         entry.file.diagnostic(
                             "touchpoint '\(step.value)' is a step of journey '\(id)' twice",

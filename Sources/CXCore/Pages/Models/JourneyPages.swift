@@ -36,12 +36,18 @@ struct JourneyPage: PageModel {
     let hasCompounding: Bool
     /// How many older ones are not drawn; nil when all are.
     let moreCompounding: Int?
+    /// The journeys after this one in `cxsite.yaml`, at most ``otherJourneysShown``, so a
+    /// site of thousands of journeys does not write each one on every journey's page.
     let otherJourneys: [TouchpointLink]
+    /// How many other journeys only the journeys page lists; nil when all are here.
+    let moreJourneys: Int?
+    let journeysHref: String
 
     /// A journey map stays readable: each step shows its newest stories, and the table its
     /// newest failures.
     static let storiesPerStep = 12
     static let compoundingShown = 50
+    static let otherJourneysShown = 24
 
     /// The step where most of the journey's failures first went wrong.
     struct FailureStart: Encodable, Sendable {
