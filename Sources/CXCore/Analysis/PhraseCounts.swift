@@ -29,7 +29,10 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     }
 
     /// The same with the comment's stemmed words at hand.
-    mutating func add(_ tokens: [ThemeWords.Token], of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool) {
+    /// A phrase with a contact detail in it (`masking` finds one) is not counted.
+    mutating func add(
+        _ tokens: [ThemeWords.Token], of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool, masking: ContactMasking = ContactMasking()
+    ) {
         let stopWords = StopWords.hashes  // once a comment, not once a word
         for start in tokens.indices where !stopWords.contains(tokens[start].word) {
             var hash: UInt64 = 0xcbf2_9ce4_8422_2325
@@ -39,7 +42,10 @@ struct PhraseCounts: Sendable, Codable, Equatable {
                 guard !stopWords.contains(tokens[end].word) else { continue }
                 if phrases[hash] == nil {
                     let range = tokens[start].range.lowerBound..<tokens[end].range.upperBound
-                    phrases[hash] = Count(text: String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased())
+                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased()
+                    // Only digits can make a contact detail of words joined by spaces and hyphens.
+                    if bytes[range].contains(where: { $0 >= 0x30 && $0 <= 0x39 }), masking.masked(text).count > 0 { continue }
+                    phrases[hash] = Count(text: text)
                 }
                 if detractor {
                     phrases[hash]!.detractors += 1

@@ -204,6 +204,8 @@ struct ResponseAggregates: Sendable, Codable {
     var phrases: [Period: PhraseCounts] = [:]
     /// NPS responses whose score and words disagree, by period.
     var mismatches: [Period: ScoreWordMismatches] = [:]
+    /// The contact details masked in the comments kept to quote.
+    var maskedContactDetails = 0
 
     struct ThemeKey: Hashable, Sendable, Codable {
         var theme: String
@@ -283,6 +285,7 @@ struct ResponseAggregates: Sendable, Codable {
         for (key, totals) in other.themeTotals { themeTotals[key, default: ResponseTotals()].merge(totals) }
         for (period, counts) in other.phrases { phrases[period, default: PhraseCounts()].merge(counts) }
         for (period, found) in other.mismatches { mismatches[period, default: ScoreWordMismatches()].merge(found) }
+        maskedContactDetails += other.maskedContactDetails
         if let date = other.newest, newest.map({ date > $0 }) ?? true { newest = date }
     }
 }
@@ -574,7 +577,7 @@ struct ResponseAggregator {
                 (mentioned, polarity) = record.withBytes(field) { bytes in
                     let words = ThemeWords.tokens(in: bytes)
                     if metric == .nps, case let band = NPSBand(score: score), band != .passive {
-                        tally.blocks[block].phrases.add(words, of: bytes, detractor: band == .detractor)
+                        tally.blocks[block].phrases.add(words, of: bytes, detractor: band == .detractor, masking: config.masking)
                     }
                     return (themes.matcher.themes(in: words), sentiment.polarity(of: words))
                 }
@@ -586,8 +589,10 @@ struct ResponseAggregator {
                         || (metric.isCritical(score) && tally.wantsComment(block, segment, touchpoint, from: date, text: text))
                 }
                 if wanted {
+                    let masked = config.masking.masked(record.string(field).trimmingCharacters(in: .whitespacesAndNewlines))
+                    result.aggregates.maskedContactDetails += masked.count
                     comment = ResponseComment(
-                        date: date, score: score, text: record.string(field).trimmingCharacters(in: .whitespacesAndNewlines),
+                        date: date, score: score, text: masked.text,
                         segment: segment.map { segments.names[$0] }, touchpoint: touchpoint.map { config.touchpoints[$0].id })
                 }
             }

@@ -57,6 +57,8 @@ public struct BuildSummary: Sendable {
     /// What the build cache saved: story files taken from it rather than parsed (and their
     /// markdown not rendered again), and pages the spare still held rather than rendered.
     public var reuse = Reuse()
+    /// Contact details masked in customers' comments (`privacy:` in `cxsite.yaml`).
+    public var maskedContactDetails = 0
 
     public struct Reuse: Sendable, Equatable {
         public var storiesParsed = 0
@@ -81,7 +83,10 @@ public struct BuildSummary: Sendable {
         let warned = warnings.count { $0.severity == .warning }
         return "Built \(stories) \(stories == 1 ? "story" : "stories") and \(briefings) \(briefings == 1 ? "briefing" : "briefings") "
             + "into \(pages) pages in \(String(format: "%.2f", seconds)) s"
-            + (warned == 0 ? "" : ", with \(warned) \(warned == 1 ? "warning" : "warnings")") + " → \(output.path)"
+            + (warned == 0 ? "" : ", with \(warned) \(warned == 1 ? "warning" : "warnings")")
+            + (maskedContactDetails == 0
+                ? "" : ", \(maskedContactDetails) contact \(maskedContactDetails == 1 ? "detail" : "details") masked in comments")
+            + " → \(output.path)"
     }
 }
 

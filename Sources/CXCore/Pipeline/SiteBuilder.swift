@@ -24,7 +24,7 @@ public enum SiteBuilder {
         return BuildSummary(
             stories: modelled.model.site.stories.count, briefings: modelled.model.site.briefings.count,
             pages: modelled.model.pages.count, seconds: run.clock.total, output: options.output,
-            warnings: run.diagnostics, stages: run.clock.stages, reuse: reuse)
+            warnings: run.diagnostics, stages: run.clock.stages, reuse: reuse, maskedContactDetails: modelled.maskedContactDetails)
     }
 
     /// The site rendered into memory, for `cxsite serve`; throws like `build`. What
@@ -90,6 +90,8 @@ public enum SiteBuilder {
         let reusedStories: Set<String>
         let unreadStories: Set<String>
         let storyFiles: Int
+        /// Contact details masked in the comments taken from responses.
+        let maskedContactDetails: Int
 
         /// Takes a batch of pages from the renderer, the one way both ends do: a page rendered
         /// again goes to `store` (which returns the hash of the bytes it holds), one the
@@ -180,7 +182,7 @@ public enum SiteBuilder {
         return Modelled(
             model: model, design: design, cache: cache, nextCache: nextCache,
             reusedStories: valid.reusedStories, unreadStories: Set(sources.unchangedStories),
-            storyFiles: valid.content.stories.count)
+            storyFiles: valid.content.stories.count, maskedContactDetails: valid.responses.maskedContactDetails)
     }
 
     /// Before any work: an output or cache folder that cxsite may not replace stops the build.

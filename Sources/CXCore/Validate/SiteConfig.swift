@@ -28,6 +28,8 @@ public struct SiteConfig: Sendable {
     var logoLocation: SourceLocation?
     /// The sheet to read of each `.xlsx` file that does not use its first (`sheets:`), by path.
     var sheets: [String: NamedSheet] = [:]
+    /// The contact details masked in the comments taken from responses (`privacy: mask:`).
+    var masking = ContactMasking()
 
     /// A site with `touchpoints` and, without `journeys`, one journey through all of them.
     init(
@@ -128,9 +130,28 @@ public struct SiteConfig: Sendable {
         let logo = fields.string("logo")
         let logoLocation = fields.node("logo").map { fields.location(of: $0) }
         let sheets = NamedSheet.read(&fields)
+        var masking = ContactMasking()
+        for var privacy in fields.has("privacy") ? fields.mappingValue("privacy") : [] {
+            if privacy.has("mask") {
+                masking.kinds = []
+                for kind in privacy.strings("mask") {
+                    guard let known = ContactMasking.Kind(rawValue: kind.value) else {
+                        privacy.appendDiagnostic(
+                            privacy.file.diagnostic(
+                                "unknown kind of contact detail '\(kind.value)': the kinds are "
+                                    + ContactMasking.Kind.allCases.map(\.rawValue).joined(separator: ", ") + " (an empty list masks none)",
+                                line: kind.line, column: kind.column))
+                        continue
+                    }
+                    masking.kinds.insert(known)
+                }
+            }
+            privacy.warnAboutUnknownKeys(["mask"])
+            fields.absorb(privacy)
+        }
         fields.warnAboutUnknownKeys([
             "title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
-            "base_url", "min_n", "min_n_comments", "logo", "sheets",
+            "base_url", "min_n", "min_n_comments", "logo", "sheets", "privacy",
         ])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
         var config = SiteConfig(
@@ -140,6 +161,7 @@ public struct SiteConfig: Sendable {
         config.logo = logo
         config.logoLocation = logoLocation
         config.sheets = sheets
+        config.masking = masking
         return (config, fields.diagnostics)
     }
 
@@ -265,6 +287,8 @@ struct NamedSheet: Sendable, Hashable {
     /// Reads `sheets:`, a list of `file:` and `sheet:`, by file.
     static func read(_ fields: inout YAMLFields) -> [String: NamedSheet] {
         var sheets: [String: NamedSheet] = [:]
+        /// The contact details masked in the comments taken from responses (`privacy: mask:`).
+        var masking = ContactMasking()
         for var entry in fields.mappings("sheets") {
             defer { fields.absorb(entry) }
             entry.warnAboutUnknownKeys(["file", "sheet"])
