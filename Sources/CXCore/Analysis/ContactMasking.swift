@@ -181,8 +181,9 @@ struct ContactMasking: Sendable, Equatable, Hashable {
     }
 
     /// `range` without the punctuation that can close a sentence or wrap a word.
+    private static let wrapping: Set<UInt8> = Set("()[]<>\"'.,;:!?".utf8)
+
     private static func trimmed(_ bytes: [UInt8], _ range: Range<Int>) -> Range<Int> {
-        let wrapping: Set<UInt8> = Set("()[]<>\"'.,;:!?".utf8)
         var lower = range.lowerBound
         var upper = range.upperBound
         while lower < upper, wrapping.contains(bytes[lower]) { lower += 1 }
