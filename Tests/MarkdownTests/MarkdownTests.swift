@@ -136,6 +136,12 @@ struct MarkdownTests {
         #expect(LinearCost.growth(from: 5_000, input: nested) { _ = MarkdownRenderer().render($0) } < LinearCost.bound)
     }
 
+    private static let runTogether = "more than 16 web addresses run together without a space: put spaces between them"
+    private static let quoteRuns = String(repeating: "'\"", count: 12_000)
+    private static let tooManyRuns = "more than 500 runs of *, _, ~ or quote marks in one paragraph: put blank lines between its parts"
+    private static let tooDeep =
+        "block quotes and lists nested more than 16 levels deep on one line (every two columns of indentation count as a level): cxsite renders at most 16"
+
     @Test(arguments: [
         (
             "|" + String(repeating: "a|", count: 10_000) + "\n|" + String(repeating: "-|", count: 10_000) + "\n",
@@ -157,20 +163,81 @@ struct MarkdownTests {
             "> |" + String(repeating: "a|", count: 400) + "\n> |" + String(repeating: "-|", count: 400) + "\n",
             MarkdownLimits.Problem(message: "a table row with more than 300 cells: cxsite renders tables of at most 300 columns", line: 1, column: 1)
         ),
+        (String(repeating: "> ", count: 17) + "x\n", MarkdownLimits.Problem(message: MarkdownTests.tooDeep, line: 1, column: 33)),
+        ("text\n\n" + String(repeating: "- ", count: 70) + "x\n", MarkdownLimits.Problem(message: MarkdownTests.tooDeep, line: 3, column: 33)),
+        // Indentation nests as deep as markers do; a lone CR ends a line as LF does.
         (
-            String(repeating: "> ", count: 65) + "x\n",
+            (0...16).map { String(repeating: "  ", count: $0) + "- x" }.joined(separator: "\r"),
+            MarkdownLimits.Problem(message: MarkdownTests.tooDeep, line: 1, column: 337)  // 304 bytes of lines before, then 32 spaces
+        ),
+        ("Où\n«" + String(repeating: "www.é", count: 20), MarkdownLimits.Problem(message: MarkdownTests.runTogether, line: 2, column: 82)),
+        (
+            String(repeating: "www.a_", count: 4_000),
             MarkdownLimits.Problem(
-                message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 1, column: 129)
+                message: MarkdownTests.runTogether, line: 1, column: 97)
         ),
         (
-            "text\n\n" + String(repeating: "- ", count: 70) + "x\n",
+            "Intro\r\n" + String(repeating: "<http://a", count: 3_000),
             MarkdownLimits.Problem(
-                message: "more than 64 block quotes or lists open on one line: cxsite renders at most 64 levels", line: 3, column: 129)
+                message: MarkdownTests.runTogether, line: 2, column: 150)
+        ),
+        (
+            "www.a" + String(repeating: ")", count: 25_000),
+            MarkdownLimits.Problem(
+                message: "a web address with more than 64 closing parentheses: write it as a link, [text](address)", line: 1, column: 70)
+        ),
+        (
+            String(repeating: "a@", count: 12_000),
+            MarkdownLimits.Problem(
+                message: "more than 64 e-mail addresses on one line: put them on lines of their own", line: 1, column: 130)
+        ),
+        (
+            String(repeating: "![[]()\n", count: 4_000),
+            MarkdownLimits.Problem(
+                message: "more than 128 images in one paragraph: put blank lines between them", line: 129, column: 1)
+        ),
+        (MarkdownTests.quoteRuns, MarkdownLimits.Problem(message: MarkdownTests.tooManyRuns, line: 1, column: 501)),
+        (
+            String(repeating: "<!a", count: 8_000),
+            MarkdownLimits.Problem(
+                message: "more than 64 '<!' or '<?' in one paragraph: put blank lines between them, or write them as code", line: 1,
+                column: 193)
+        ),
+        // A fence is not code where cmark-gfm reads markdown: inside an HTML block, or once the
+        // list item holding it has ended.
+        ("<div>\n```\n\n" + MarkdownTests.quoteRuns, MarkdownLimits.Problem(message: MarkdownTests.tooManyRuns, line: 4, column: 501)),
+        ("<!--\n\n```\n-->\n" + MarkdownTests.quoteRuns, MarkdownLimits.Problem(message: MarkdownTests.tooManyRuns, line: 5, column: 501)),
+        ("- a\n  ```\n" + MarkdownTests.quoteRuns, MarkdownLimits.Problem(message: MarkdownTests.tooManyRuns, line: 3, column: 501)),
+        (
+            "[a]: /" + String(repeating: "x", count: 100_000) + "\n\n" + String(repeating: "[a] ", count: 200),
+            MarkdownLimits.Problem(
+                message:
+                    "a link reference definition of 100004 bytes, in a story with 201 ']' that could use it, could render more than 16 MiB: shorten it, or link to it fewer times",
+                line: 1, column: 1)
         ),
     ])
     func shapesThatCostCmarkOutOfProportionAreRefused(_ markdown: String, _ problem: MarkdownLimits.Problem) {
         #expect(MarkdownLimits.problem(in: markdown) == problem)
         #expect(MarkdownRenderer().render(markdown).html.isEmpty)
+    }
+
+    /// Each shape just inside its bound, repeated: the work grows with the size of the story,
+    /// however often the shape repeats.
+    @Test(arguments: [
+        String(repeating: "www.a_", count: 16) + " ",
+        String(repeating: "<http://a", count: 16) + " ",
+        "www.a" + String(repeating: ")", count: 64) + " ",
+        String(repeating: "a@", count: 64) + "\n",
+        String(repeating: "![[]()", count: 128) + "\n\n",
+        String(repeating: "'\"", count: 250) + "\n\n",
+        String(repeating: "<!a", count: 64) + "\n\n",
+        String(repeating: "- ", count: 16) + "x\n" + String(repeating: "y\n", count: 64),
+    ])
+    func shapesWithinTheLimitsRenderInLinearTime(_ unit: String) {
+        let markdown: (Int) -> String = { String(repeating: unit, count: $0) }
+        #expect(MarkdownLimits.problem(in: markdown(400)) == nil)
+        let renderer = MarkdownRenderer()
+        #expect(LinearCost.growth(from: 25_000 / unit.utf8.count, input: markdown) { _ = renderer.render($0) } < LinearCost.bound)
     }
 
     /// A tag whose attribute never closes swallows the rest of its HTML block in a browser:
@@ -206,6 +273,16 @@ struct MarkdownTests {
         let html = renderer.render(markdown(10_000)).html
         #expect(!html.contains("<b") && !html.contains("<a") && !html.contains("<x"))
         #expect(LinearCost.growth(from: 10_000, input: markdown) { _ = renderer.render($0) } < LinearCost.bound)
+    }
+
+    /// Code is not parsed as markdown, so its quotes and indentation are not counted: a long
+    /// JSON or YAML sample in a fence is no error.
+    @Test func fencedCodeIsNotCounted() {
+        let json = "{\n" + String(repeating: "  \"key\": \"value\",\n", count: 1_000) + "}"
+        let yaml = (0..<20).map { String(repeating: "  ", count: $0) + "- item" }.joined(separator: "\n")
+        for code in ["```json\n\(json)\n```\n", "~~~~\n\(yaml)\n~~~~\n", "- list\n\n  ```\n  \(json)\n  ```\n"] {
+            #expect(MarkdownLimits.problem(in: "Intro\n\n" + code + "\nAfter.\n") == nil, "\(code.prefix(20))")
+        }
     }
 
     @Test func ordinaryTablesAndListsAreWithinTheLimits() {
