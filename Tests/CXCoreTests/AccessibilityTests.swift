@@ -26,9 +26,8 @@ struct AccessibilityTests {
         .enabled(if: missing == nil, "\(missing ?? ""): the accessibility check needs both (make test installs them where it can)"),
         arguments: [1400, 390], ["1/2", "2/2"])
     func aPageOfEachKindHasNoSeriousOrCriticalViolation(width: Int, part: String) throws {
-        let site = try TestSite(sample: ())
+        let site = try TestSite(built: "sample")
         defer { site.cleanUp() }
-        try site.build()
         let (status, output) = Self.run([site.output.path, "--width", String(width), "--one-per-kind", "--part", part])
         #expect(status == 0, "\(output)")
         #expect(output.contains("0 serious or critical violations"))

@@ -40,6 +40,13 @@ struct TestSite {
         }
     }
 
+    /// A copy of a site built once per test run: `basic` (the fixture) or `sample` (the
+    /// repository's own). For tests that need a previous output but not the build that made it.
+    init(built name: String) throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-test-\(UUID().uuidString)")
+        try FileManager.default.copyItem(at: name == "sample" ? try BuiltOnce.sample.get() : try BuiltOnce.basic.get(), to: folder)
+    }
+
     /// The repository this test target is in.
     static let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
@@ -74,9 +81,11 @@ struct TestSite {
     }
 
     /// The diagnostics of a build that is expected to fail.
-    func buildErrors() -> [Diagnostic] {
+    func buildErrors(maximumRenderSteps: Int? = nil) -> [Diagnostic] {
         do {
-            try build()
+            var options = BuildOptions(source: folder, clock: .test)
+            options.maximumRenderSteps = maximumRenderSteps ?? options.maximumRenderSteps
+            try SiteBuilder.build(options)
             Issue.record("the build succeeded but errors were expected")
             return []
         } catch let errors as DiagnosticList {
@@ -125,5 +134,30 @@ struct TestSite {
 
     func cleanUp() {
         try? FileManager.default.removeItem(at: folder)
+    }
+}
+
+/// The sites `TestSite(built:)` copies, each built the first time it is asked for and removed
+/// when the test process exits.
+private enum BuiltOnce {
+    static let basic = build("basic") { try TestSite(fixture: "basic") }
+    static let sample = build("sample") { try TestSite(sample: ()) }
+
+    private static func folder(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-test-built-\(getpid())-\(name)")
+    }
+
+    private static func build(_ name: String, _ site: () throws -> TestSite) -> Result<URL, any Error> {
+        Result {
+            let site = try site()
+            defer { site.cleanUp() }
+            try site.build()
+            let built = folder(name)
+            try FileManager.default.moveItem(at: site.folder, to: built)
+            atexit {
+                for name in ["basic", "sample"] { try? FileManager.default.removeItem(at: BuiltOnce.folder(name)) }
+            }
+            return built
+        }
     }
 }

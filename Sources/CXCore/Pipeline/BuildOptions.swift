@@ -1,5 +1,6 @@
 import Diagnostics
 import Foundation
+import Mustache
 
 /// The version of cxsite, which `--version` prints and the build cache keys on.
 public let cxsiteVersion = "0.2.0"
@@ -28,6 +29,10 @@ public struct BuildOptions: Sendable {
     /// The public address for this build in place of `cxsite.yaml`'s `base_url`
     /// (`--base-url`, for a staging copy).
     public var baseURL: String?
+
+    /// The most steps one page's template may take before the build stops with an error at
+    /// the section that repeats (50 million: a second or so).
+    public var maximumRenderSteps = RenderOptions().maximumSteps
 
     /// Told the share of a large response import done so far (for a progress bar).
     public var progress: (@Sendable (Double) -> Void)?

@@ -35,7 +35,7 @@ public enum SiteBuilder {
         guard var modelled = modelled(options, &run, cache: .memory(previous?.cache), brokenLinks: .warning), !run.failed else {
             throw run.failure()
         }
-        var renderer = Renderer(design: modelled.design, options: RenderOptions(expectedSize: 64 * 1024))
+        var renderer = Renderer(design: modelled.design, options: renderOptions(options))
         let previousFiles = previous?.files ?? [:]
         renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
@@ -69,7 +69,7 @@ public enum SiteBuilder {
         var run = StageRun()
         if let modelled = modelled(options, &run, cache: .none, brokenLinks: .error) {
             // Broken links are errors here, but the pages still render.
-            let renderer = Renderer(design: modelled.design, options: RenderOptions(strict: true, expectedSize: 64 * 1024))
+            let renderer = Renderer(design: modelled.design, options: renderOptions(options, strict: true))
             run.record(.render, renderer.render(modelled.model.pages) { _ in } + modelled.design.templates.missingPartials())
         }
         run.record(.load, Load.unreadContent(of: SiteFolder(options.source)))
@@ -185,6 +185,11 @@ public enum SiteBuilder {
             storyFiles: valid.content.stories.count, maskedContactDetails: valid.responses.maskedContactDetails)
     }
 
+    /// How pages render: 64 KiB expected per page, within the build's step budget.
+    private static func renderOptions(_ options: BuildOptions, strict: Bool = false) -> RenderOptions {
+        RenderOptions(strict: strict, expectedSize: 64 * 1024, maximumSteps: options.maximumRenderSteps)
+    }
+
     /// Before any work: an output or cache folder that cxsite may not replace stops the build.
     private static func refuseUnownedOutput(_ options: BuildOptions) throws {
         let refusals = [
@@ -216,7 +221,7 @@ public enum SiteBuilder {
         } catch {
             throw failure("could not write the site: \(error)")
         }
-        var renderer = Renderer(design: modelled.design, options: RenderOptions(expectedSize: 64 * 1024))
+        var renderer = Renderer(design: modelled.design, options: renderOptions(options))
         // With caching on, every page's model is hashed for the next build, even when this
         // one has no cache to reuse from.
         if modelled.nextCache != nil {
