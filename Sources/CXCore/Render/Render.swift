@@ -98,7 +98,7 @@ struct Renderer: Sendable {
         model.otherFiles.compactMap { route in
             let bytes: [UInt8]? =
                 switch route {
-                case Routes.scorecardExport: ScorecardExport.json(model.site.scorecard)
+                case Routes.scorecardExport: ScorecardExport(model.site.scorecard).json
                 case Routes.feed: Feeds.atom(model.site)
                 case Routes.sitemap: Feeds.sitemap(model.site, pages: model.pages)
                 default: design.assets[route.path].map { Array($0.utf8) } ?? model.copied[route.path]?.bytes

@@ -3,118 +3,296 @@ import Mustache
 /// `scorecard.json`: every value of the scorecard for other tools, one object per metric ×
 /// period × group, keys in a fixed order so two builds give the same bytes. Values below
 /// `min_n` keep their numbers here, marked `"suppressed": true`.
-enum ScorecardExport {
-    static func json(_ scorecard: Scorecard) -> [UInt8] {
-        let rows = scorecard.allPoints.map { metric, group, point -> String in
+///
+/// Each list is a typed row; its `columns` name every key once, in the order written.
+struct ScorecardExport {
+    var metrics: [Metric]
+    var drivers: [Driver]
+    var themes: [Theme]
+    var suggestedThemes: [SuggestedTheme]
+    var customers: [Customers]
+
+    init(_ scorecard: Scorecard) {
+        metrics = scorecard.allPoints.map { Metric(metric: $0, group: $1, point: $2, in: scorecard) }
+        drivers = scorecard.drivers.map(Driver.init)
+        themes = scorecard.themeImpacts.map(Theme.init)
+        suggestedThemes = scorecard.suggestedThemes.map(SuggestedTheme.init)
+        customers = scorecard.customerFlow.map(Customers.init)
+    }
+
+    /// The file's bytes: an object of lists, one row per line.
+    var json: [UInt8] {
+        let lists = [
+            ("metrics", lines(metrics)), ("drivers", lines(drivers)), ("themes", lines(themes)),
+            ("suggested_themes", lines(suggestedThemes)), ("customers", lines(customers)),
+        ]
+        let body = lists.map { key, rows in "\"\(key)\": [\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]" }
+        return Array(("{" + body.joined(separator: ",\n") + "}\n").utf8)
+    }
+
+    private func lines<Row: ExportRow>(_ rows: [Row]) -> [String] {
+        let columns = Row.columns
+        return rows.map { row in
+            let fields = columns.compactMap { column in column.value(row).map { "\"\(column.key)\": \($0)" } }
+            return "    {" + fields.joined(separator: ", ") + "}"
+        }
+    }
+
+    /// A metric's value for one period and group, with its change and trend.
+    struct Metric: ExportRow {
+        var metric: String
+        var period: String
+        var segment: String?
+        var touchpoint: String?
+        var level: String
+        var journey: String?
+        var n: Int?
+        var effectiveN: Double?
+        var value: Double
+        var low: Double?
+        var high: Double?
+        var margin: Double?
+        var previous: Double?
+        var delta: Double?
+        var p: Double?
+        var significant: Bool?
+        var trend: String?
+        var trendSlope: Double?
+        var trendP: Double?
+        var suppressed: Bool
+        var partial: Bool
+        var target: Double?
+        /// NPS only, when the answers are known.
+        var promoters: Int?
+        var passives: Int?
+        var detractors: Int?
+
+        static var columns: [ExportColumn<Self>] {
+            [
+                .init("metric", \.metric), .init("period", \.period), .init("segment", \.segment),
+                .init("touchpoint", \.touchpoint), .init("level", \.level), .init("journey", \.journey), .init("n", \.n),
+                .init("n_eff", \.effectiveN), .init("value", \.value), .init("low", \.low), .init("high", \.high),
+                .init("margin", \.margin), .init("previous", \.previous), .init("delta", \.delta), .init("p", \.p),
+                .init("significant", \.significant), .init("trend", \.trend), .init("trend_slope", \.trendSlope),
+                .init("trend_p", \.trendP), .init("suppressed", \.suppressed), .init("partial", \.partial),
+                .init("target", omittedWhenNil: \.target), .init("promoters", omittedWhenNil: \.promoters),
+                .init("passives", omittedWhenNil: \.passives), .init("detractors", omittedWhenNil: \.detractors),
+            ]
+        }
+
+        init(metric: MetricDefinition, group: Scorecard.Group, point: Scorecard.Point, in scorecard: Scorecard) {
             let change = scorecard.change(metric.id, group, at: point)
             let trend = point.suppressed ? nil : scorecard.trend(metric.id, group, through: point)
-            var fields: [(String, String)] = [
-                ("metric", string(metric.id)),
-                ("period", string(point.period.description)),
-                ("segment", group.segment.map(string) ?? "null"),
-                ("touchpoint", group.touchpoint.map(string) ?? "null"),
-                ("level", string(group.level)),
-                ("journey", group.journey.map(string) ?? "null"),
-                ("n", point.n.map(String.init) ?? "null"),
-                ("n_eff", point.effectiveN.map(number) ?? point.n.map(String.init) ?? "null"),
-                ("value", number(point.value)),
-                ("low", point.interval.map { number($0.lowerBound) } ?? "null"),
-                ("high", point.interval.map { number($0.upperBound) } ?? "null"),
-                ("margin", point.margin.map(number) ?? "null"),
-                ("previous", change.map { number($0.previous.value) } ?? "null"),
-                ("delta", change.map { number($0.delta) } ?? "null"),
-                ("p", change?.p.map(number) ?? "null"),
-                ("significant", change?.isSignificant.map { $0 ? "true" : "false" } ?? "null"),
-                ("trend", trend.map { string($0.direction.rawValue) } ?? "null"),
-                ("trend_slope", trend.map { number($0.slope) } ?? "null"),
-                ("trend_p", trend.map { number($0.p) } ?? "null"),
-                ("suppressed", point.suppressed ? "true" : "false"),
-                ("partial", point.period == scorecard.partial?.period ? "true" : "false"),
-            ]
-            if let target = point.target { fields.append(("target", number(target))) }
-            if metric.id == "nps", let totals = point.totals, totals.countsKnown {  // NPS-only fields
-                fields += [
-                    ("promoters", String(totals.promoters)), ("passives", String(totals.passives)),
-                    ("detractors", String(totals.detractors)),
-                ]
+            self.metric = metric.id
+            period = point.period.description
+            segment = group.segment
+            touchpoint = group.touchpoint
+            level = group.level
+            journey = group.journey
+            n = point.n
+            effectiveN = point.effectiveN ?? point.n.map(Double.init)
+            value = point.value
+            low = point.interval?.lowerBound
+            high = point.interval?.upperBound
+            margin = point.margin
+            previous = change?.previous.value
+            delta = change?.delta
+            p = change?.p
+            significant = change?.isSignificant
+            self.trend = trend?.direction.rawValue
+            trendSlope = trend?.slope
+            trendP = trend?.p
+            suppressed = point.suppressed
+            partial = point.period == scorecard.partial?.period
+            target = point.target
+            if metric.id == "nps", let totals = point.totals, totals.countsKnown {
+                (promoters, passives, detractors) = (totals.promoters, totals.passives, totals.detractors)
             }
-            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
         }
-        let drivers = scorecard.drivers.map { driver -> String in
-            let fields: [(String, String)] = [
-                ("period", string(driver.period.description)),
-                ("metric", string(driver.metric.rawValue)),
-                ("touchpoint", string(driver.touchpoint)),
-                ("n", String(driver.correlation.n)),
-                ("r", number(driver.correlation.r)),
-                ("low", number(driver.correlation.low)),
-                ("high", number(driver.correlation.high)),
-                ("significant", driver.correlation.isSignificant ? "true" : "false"),
-            ]
-            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
-        }
-        let themes = scorecard.themeImpacts.map { impact -> String in
-            let fields: [(String, String)] = [
-                ("theme", string(impact.theme.id)),
-                ("period", string(impact.period.description)),
-                ("metric", string(impact.metric.rawValue)),
-                ("mentions", String(impact.mentions)),
-                ("share", impact.share.map(number) ?? "null"),
-                ("value_with", number(impact.valueWith)),
-                ("value_without", number(impact.valueWithout)),
-                ("impact", number(impact.impact)),
-                ("low", impact.interval.map { number($0.lowerBound) } ?? "null"),
-                ("high", impact.interval.map { number($0.upperBound) } ?? "null"),
-                ("negative_share", impact.negativeShare.map(number) ?? "null"),
-                ("suppressed", impact.suppressed ? "true" : "false"),
-            ]
-            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
-        }
-        let suggested = scorecard.suggestedThemes.map { suggestion -> String in
-            let fields: [(String, String)] = [
-                ("period", string(suggestion.period.description)),
-                ("phrase", string(suggestion.phrase)),
-                ("z", number(suggestion.z)),
-                ("detractors", String(suggestion.detractors)),
-                ("promoters", String(suggestion.promoters)),
-            ]
-            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
-        }
-        let customers = scorecard.customerFlow.map { flow -> String in
-            let fields: [(String, String)] = [
-                ("period", string(flow.period.description)),
-                ("gained", number(flow.gained)),
-                ("lost", number(flow.lost)),
-                ("net", number(flow.net)),
-                ("base", flow.base.map(number) ?? "null"),
-                ("lost_share", flow.lostShare.map(number) ?? "null"),
-                ("revenue_lost", flow.revenueLost.map(number) ?? "null"),
-            ]
-            return "    {" + fields.map { "\"\($0)\": \($1)" }.joined(separator: ", ") + "}"
-        }
-        func list(_ items: [String]) -> String { items.joined(separator: ",\n") + (items.isEmpty ? "" : "\n") }
-        return Array(
-            ("{\"metrics\": [\n" + list(rows) + "],\n\"drivers\": [\n" + list(drivers)
-                + "],\n\"themes\": [\n" + list(themes) + "],\n\"suggested_themes\": [\n" + list(suggested) + "],\n\"customers\": [\n"
-                + list(customers) + "]}\n").utf8)
     }
 
-    /// A JSON number: integers without a fraction, others unrounded (as Mustache prints them).
-    private static func number(_ value: Double) -> String {
-        MustacheValue.double(value).interpolatedText
+    /// How a touchpoint's score goes with the relationship metric, in one period.
+    struct Driver: ExportRow {
+        var period: String
+        var metric: String
+        var touchpoint: String
+        var n: Int
+        var r: Double
+        var low: Double
+        var high: Double
+        var significant: Bool
+
+        static var columns: [ExportColumn<Self>] {
+            [
+                .init("period", \.period), .init("metric", \.metric), .init("touchpoint", \.touchpoint), .init("n", \.n),
+                .init("r", \.r), .init("low", \.low), .init("high", \.high), .init("significant", \.significant),
+            ]
+        }
+
+        init(_ driver: Scorecard.Driver) {
+            period = driver.period.description
+            metric = driver.metric.rawValue
+            touchpoint = driver.touchpoint
+            n = driver.correlation.n
+            r = driver.correlation.r
+            low = driver.correlation.low
+            high = driver.correlation.high
+            significant = driver.correlation.isSignificant
+        }
     }
 
-    /// A JSON string literal.
-    private static func string(_ text: String) -> String {
+    /// What a theme's mentions go with in a metric, in one period.
+    struct Theme: ExportRow {
+        var theme: String
+        var period: String
+        var metric: String
+        var mentions: Int
+        var share: Double?
+        var valueWith: Double
+        var valueWithout: Double
+        var impact: Double
+        var low: Double?
+        var high: Double?
+        var negativeShare: Double?
+        var suppressed: Bool
+
+        static var columns: [ExportColumn<Self>] {
+            [
+                .init("theme", \.theme), .init("period", \.period), .init("metric", \.metric), .init("mentions", \.mentions),
+                .init("share", \.share), .init("value_with", \.valueWith), .init("value_without", \.valueWithout),
+                .init("impact", \.impact), .init("low", \.low), .init("high", \.high), .init("negative_share", \.negativeShare),
+                .init("suppressed", \.suppressed),
+            ]
+        }
+
+        init(_ impact: CXCore.ThemeImpact) {
+            theme = impact.theme.id
+            period = impact.period.description
+            metric = impact.metric.rawValue
+            mentions = impact.mentions
+            share = impact.share
+            valueWith = impact.valueWith
+            valueWithout = impact.valueWithout
+            self.impact = impact.impact
+            low = impact.interval?.lowerBound
+            high = impact.interval?.upperBound
+            negativeShare = impact.negativeShare
+            suppressed = impact.suppressed
+        }
+    }
+
+    /// A phrase that detractors use more than promoters, not yet a theme.
+    struct SuggestedTheme: ExportRow {
+        var period: String
+        var phrase: String
+        var z: Double
+        var detractors: Int
+        var promoters: Int
+
+        static var columns: [ExportColumn<Self>] {
+            [
+                .init("period", \.period), .init("phrase", \.phrase), .init("z", \.z), .init("detractors", \.detractors),
+                .init("promoters", \.promoters),
+            ]
+        }
+
+        init(_ suggestion: CXCore.SuggestedTheme) {
+            period = suggestion.period.description
+            phrase = suggestion.phrase
+            z = suggestion.z
+            detractors = suggestion.detractors
+            promoters = suggestion.promoters
+        }
+    }
+
+    /// Customers gained and lost in one period.
+    struct Customers: ExportRow {
+        var period: String
+        var gained: Double
+        var lost: Double
+        var net: Double
+        var base: Double?
+        var lostShare: Double?
+        var revenueLost: Double?
+
+        static var columns: [ExportColumn<Self>] {
+            [
+                .init("period", \.period), .init("gained", \.gained), .init("lost", \.lost), .init("net", \.net),
+                .init("base", \.base), .init("lost_share", \.lostShare), .init("revenue_lost", \.revenueLost),
+            ]
+        }
+
+        init(_ flow: Scorecard.CustomerFlowPoint) {
+            period = flow.period.description
+            gained = flow.gained
+            lost = flow.lost
+            net = flow.net
+            base = flow.base
+            lostShare = flow.lostShare
+            revenueLost = flow.revenueLost
+        }
+    }
+}
+
+/// A row of `scorecard.json`: its keys and how each is read, in the order written.
+protocol ExportRow {
+    static var columns: [ExportColumn<Self>] { get }
+}
+
+/// One key of a row, and its value as JSON (nil when the key is left out).
+struct ExportColumn<Row> {
+    let key: String
+    let value: (Row) -> String?
+
+    /// A key always written: `null` when the value is nil.
+    init<Value: JSONLiteral>(_ key: String, _ path: KeyPath<Row, Value>) {
+        self.key = key
+        value = { $0[keyPath: path].json }
+    }
+
+    /// A key written only when it has a value.
+    init<Value: JSONLiteral>(_ key: String, omittedWhenNil path: KeyPath<Row, Value?>) {
+        self.key = key
+        value = { $0[keyPath: path]?.json }
+    }
+}
+
+/// A value written as a JSON literal.
+protocol JSONLiteral {
+    var json: String { get }
+}
+
+extension Int: JSONLiteral {
+    var json: String { String(self) }
+}
+
+extension Bool: JSONLiteral {
+    var json: String { self ? "true" : "false" }
+}
+
+extension Double: JSONLiteral {
+    /// Integers without a fraction, others unrounded (as Mustache prints them); JSON has no
+    /// NaN or infinity, so those are `null`.
+    var json: String { isFinite ? MustacheValue.double(self).interpolatedText : "null" }
+}
+
+extension Optional: JSONLiteral where Wrapped: JSONLiteral {
+    var json: String { self?.json ?? "null" }
+}
+
+extension String: JSONLiteral {
+    /// A JSON string literal; `<`, `>` and `&` escaped, harmless should the JSON ever be
+    /// pasted into HTML.
+    var json: String {
         var result = "\""
-        for scalar in text.unicodeScalars {
+        for scalar in unicodeScalars {
             switch scalar {
             case "\"": result += "\\\""
             case "\\": result += "\\\\"
             case "\n": result += "\\n"
             case "\r": result += "\\r"
             case "\t": result += "\\t"
-            case "<": result += "\\u003c"  // harmless should the JSON ever be pasted into HTML
+            case "<": result += "\\u003c"
             case ">": result += "\\u003e"
             case "&": result += "\\u0026"
             case _ where scalar.value < 0x20:
