@@ -1,0 +1,37 @@
+import Diagnostics
+import Foundation
+
+/// A briefing file: its front matter's fields, each checked, and its body.
+extension ContentValidator {
+    mutating func briefing(from file: SourceFile) -> Briefing? {
+        guard let (front, body) = frontMatter(of: file, what: "a briefing") else { return nil }
+        var fields = front
+        guard pageName(Self.slug(of: file.path), of: file) else { return nil }
+        let title = fields.string("title", required: true)
+        let date = fields.day("date", required: true)
+        var period: Period?
+        if let node = fields.node("period"), let text = node.string {
+            switch Period.parse(text) {
+            case .success(let parsed) where parsed.kind != config.period:
+                fields.report(at: node, "'period': \(text) is a \(parsed.kind.rawValue) but cxsite.yaml groups by \(config.period.rawValue)")
+            case .success(let parsed): period = parsed
+            case .failure(let problem): fields.report(at: node, "'period': \(problem)")
+            }
+        } else {
+            fields.error("missing required field 'period' (as in 2026-Q3 or 2026-09)")
+        }
+        let storiesLocation = fields.node("stories").map { fields.location(of: $0) } ?? file.location(line: 1, column: 1)
+        let references = fields.strings("stories").map {
+            (slug: $0.value, location: fields.file.location(line: $0.line, column: $0.column))
+        }
+        fields.warnAboutUnknownKeys(["title", "date", "period", "stories"])
+        diagnostics += fields.diagnostics
+        guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
+        return Briefing(
+            slug: Self.slug(of: file.path), title: title, date: date, period: period,
+            storyReferences: references, storiesLocation: storiesLocation,
+            body: markdown.render(body.text, headingOffset: 1),
+            bodyLine: body.line, path: file.path)
+    }
+
+}
