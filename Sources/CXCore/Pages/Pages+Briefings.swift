@@ -1,0 +1,49 @@
+import Foundation
+
+/// Briefing pages, and a briefing as other pages list it.
+extension PageBuilder {
+    func briefingPage(_ briefing: Briefing, route: Route) -> Page {
+        let isNewest = briefing.slug == site.briefings.first?.slug
+        let builder = self
+        return page(route, title: briefing.title, section: isNewest && route == Routes.home ? .briefing : .briefings) { root in
+            try builder.briefingModel(briefing, root: root)
+        }
+    }
+
+    func briefingModel(_ briefing: Briefing, root: String) throws -> BriefingPage {
+        let opening = site.openingStories[briefing.slug] ?? Site.OpeningStories(stories: [], addedFailure: false)
+        // The customer counts have a section of their own, after the stories.
+        let counts = site.config.customers.map { [$0.gained, $0.lost, $0.base, $0.revenueLost].compactMap { $0 } } ?? []
+        let metrics = site.scorecard.metrics.compactMap { metric -> MetricCard? in
+            guard !counts.contains(metric.id), site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
+            return metricCard(metric, root: root, period: briefing.period)
+        }
+        let notes = withImageSizes(briefing.body.html, on: briefing.route.path)
+        let costly = costliestThemes(in: briefing.period, root: root)
+        return BriefingPage(
+            briefing: briefingSummary(briefing, root: root),
+            stories: try opening.stories.map { try storyCard($0, root: root) },
+            addedFailure: opening.addedFailure,
+            hasStories: !opening.stories.isEmpty,
+            metrics: metrics,
+            hasMetrics: !metrics.isEmpty,
+            notes: notes,
+            hasNotes: !notes.isEmpty,
+            gap: gapHeadline(asOf: briefing.date, root: root),
+            openLoops: site.openLoops.filter { $0.date <= briefing.date }.map { loopRow($0, asOf: briefing.date, root: root) },
+            otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) },
+            reading: readingNote,
+            drivers: drivers(in: briefing.period, root: root),
+            costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
+            customerFlow: try customerFlow(in: briefing.period, root: root),
+            printStamp:
+                "\(site.config.title) · briefing for \(briefing.period.label), \(briefing.date.longText) · figures as of \(site.today.longText)")
+    }
+
+    func briefingSummary(_ briefing: Briefing, root: String) -> BriefingSummary {
+        BriefingSummary(
+            slug: briefing.slug, title: Typography.smarten(briefing.title), date: briefing.date.description,
+            dateText: briefing.date.longText, period: briefing.period.description,
+            periodLabel: briefing.period.label, href: root + briefing.route.href)
+    }
+}

@@ -1,0 +1,215 @@
+import Foundation
+
+/// The scorecard's parts: metric cards with their margins, changes and the people behind
+/// them, the drivers, and how a value is written and charted.
+extension PageBuilder {
+    /// The key drivers of `period`, when it has any.
+    func drivers(in period: Period, root: String) -> DriversPart? {
+        let drivers = site.scorecard.drivers(in: period)
+        guard !drivers.isEmpty else { return nil }
+        func measure(_ metric: SurveyMetric) -> String { metric == .csat ? "CSAT" : "CES" }
+        func name(_ driver: Scorecard.Driver) -> String { site.config.touchpoint(driver.touchpoint)?.name ?? driver.touchpoint }
+        func decimals(_ value: Double) -> String { String(format: "%.2f", value) }
+        return DriversPart(
+            periodLabel: site.scorecard.label(of: period),
+            rows: drivers.map { driver in
+                DriversPart.Row(
+                    touchpoint: name(driver), touchpointHref: root + Routes.touchpoint(driver.touchpoint).href,
+                    measure: measure(driver.metric), rText: decimals(driver.correlation.r),
+                    intervalText: "\(decimals(driver.correlation.low)) to \(decimals(driver.correlation.high))",
+                    n: driver.correlation.n, significant: driver.correlation.isSignificant)
+            },
+            chart: Charts.bars(
+                drivers.map { driver in
+                    Charts.Datum(
+                        label: "\(name(driver)) \(measure(driver.metric))", value: driver.correlation.r,
+                        interval: driver.correlation.low...driver.correlation.high,
+                        text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : " (n.s.)")")
+                }, title: "What drives NPS, \(site.scorecard.label(of: period)): correlation with the same people's NPS"))
+    }
+
+    var readingNote: ReadingNote {
+        ReadingNote(
+            minimumN: site.config.minimumN, falseDiscoveryRate: Int(Scorecard.falseDiscoveryRate * 100),
+            trendPeriods: Scorecard.trendPeriods)
+    }
+
+    /// A metric's card: its latest value (or its value in `period`) with its margin of error,
+    /// the change since the period before and whether it is more than noise, the target, a
+    /// sparkline of the last 8 periods, the breakdowns, and the people behind the number.
+    func metricCard(_ metric: MetricDefinition, root: String, period: Period? = nil) -> MetricCard {
+        let scorecard = site.scorecard
+        let points = scorecard.points(metric.id)
+        let latest = scorecard.latest(metric.id).flatMap { latest in points.lastIndex { $0.period == latest.period } }
+        let shown = period.flatMap { period in points.lastIndex { $0.period == period } } ?? latest ?? points.count - 1
+        let point = points[shown]
+        // The sparkline shows the partial period after the one shown, marked "so far".
+        let through =
+            points.index(after: shown) < points.count && points[points.index(after: shown)].period == scorecard.partial?.period
+            ? points.index(after: shown) : shown
+        let recent = Array(points[...through].filter { !$0.suppressed }.suffix(Scorecard.trendPeriods))
+        let touchpoints = site.config.touchpoints.compactMap { touchpoint -> (Touchpoint, Scorecard.Point)? in
+            site.scorecard.point(metric.id, .touchpoint(touchpoint.id), in: point.period).map { (touchpoint, $0) }
+        }
+        let segments = site.scorecard.segments(of: metric.id).compactMap { segment -> (String, Scorecard.Point)? in
+            site.scorecard.point(metric.id, .segment(segment), in: point.period).map { (segment, $0) }
+        }
+        let details = MetricDetails(
+            id: metric.id,
+            sparkline: Charts.sparkline(
+                recent.map { datum(metric, $0, label: scorecard.label(of: $0.period)) },
+                title: "\(metric.name), last \(recent.count) periods",
+                lastIsPartial: recent.last.map { $0.period == scorecard.partial?.period } ?? false),
+            history: points[...through].reversed().map { point in
+                MetricDetails.HistoryRow(
+                    period: scorecard.label(of: point.period), valueText: valueText(metric, point),
+                    marginText: marginText(metric, point), n: point.n)
+            },
+            touchpoints: touchpoints.map { touchpoint, value in
+                let stories = site.stories(at: touchpoint)
+                return MetricDetails.TouchpointValue(
+                    name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
+                    valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n,
+                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, storiesText: stories.countText,
+                    failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
+            },
+            hasTouchpoints: !touchpoints.isEmpty,
+            touchpointChart: Charts.bars(
+                touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
+                title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))",
+                target: chartTarget(metric)),
+            segments: segments.map { segment, value in
+                MetricDetails.SegmentValue(
+                    name: Typography.label(segment), valueText: valueText(metric, value),
+                    marginText: marginText(metric, value), n: value.n)
+            },
+            hasSegments: !segments.isEmpty,
+            segmentChart: Charts.bars(
+                segments.filter { !$1.suppressed }.map { datum(metric, $1, label: Typography.label($0)) },
+                title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
+                target: chartTarget(metric)),
+            behind: behindTheNumber(metric, point, root: root))
+        return MetricCard(pointValue(metric, point, .all), details)
+    }
+
+    func behindTheNumber(_ metric: MetricDefinition, _ point: Scorecard.Point, root: String) -> BehindTheNumber? {
+        guard let totals = point.totals, totals.countsKnown, let survey = SurveyMetric(rawValue: metric.id) else { return nil }
+        let who: String
+        switch survey {
+        case .nps: who = totals.critical == 1 ? "detractor (score 0–6)" : "detractors (scores 0–6)"
+        case .csat: who = totals.critical == 1 ? "dissatisfied customer (1–3 of 5)" : "dissatisfied customers (1–3 of 5)"
+        case .ces: who = totals.critical == 1 ? "customer who found it hard (1–3 of 7)" : "customers who found it hard (1–3 of 7)"
+        }
+        let share = totals.n > 0 ? Double(totals.critical) / Double(totals.n) * 100 : 0
+        // A group too small to keep its people anonymous shows no comments.
+        let comments = totals.n < site.config.minimumNForComments ? [] : totals.recentComments
+        return BehindTheNumber(
+            critical: totals.critical,
+            who: who,
+            shareText: MetricDefinition.trimmed(share, decimals: 0) + "%",
+            n: totals.n,
+            hasComments: !comments.isEmpty,
+            comments: comments.map { comment in
+                BehindTheNumber.Comment(
+                    text: comment.text, score: comment.score, dateText: comment.date.longText, date: comment.date.description,
+                    touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name,
+                    touchpointHref: comment.touchpoint.map { root + Routes.touchpoint($0).href },
+                    segment: comment.segment.map(Typography.label))
+            })
+    }
+
+    func pointValue(_ metric: MetricDefinition, _ point: Scorecard.Point, _ group: Scorecard.Group) -> PointValue {
+        let scorecard = site.scorecard
+        let change = scorecard.change(metric.id, group, at: point).map { change in
+            let improved = metric.higherIsBetter ? change.delta > 0 : change.delta < 0
+            let noise = change.isSignificant == false
+            return PointValue.Change(
+                previousText: metric.format(change.previous.value),
+                previousPeriod: change.previous.period.label,
+                deltaText: metric.formatDelta(change.delta),
+                arrow: change.delta > 0 ? "↑" : change.delta < 0 ? "↓" : "→",
+                direction: noise || change.delta == 0 ? "flat" : improved ? "better" : "worse",
+                significant: change.isSignificant == true,
+                noise: noise)
+        }
+        let trend =
+            point.suppressed
+            ? nil
+            : scorecard.trend(metric.id, group, through: point).map { trend in
+                let words =
+                    switch trend.direction {
+                    case .rising: "Rising"
+                    case .falling: "Falling"
+                    case .none: "No clear trend"
+                    }
+                return PointValue.Trend(direction: trend.direction.rawValue, text: "\(words) over the last \(trend.periods) periods")
+            }
+        return PointValue(
+            name: metric.name, period: scorecard.label(of: point.period), valueText: valueText(metric, point),
+            marginText: marginText(metric, point), n: point.n,
+            effectiveN: point.effectiveN.map { MetricDefinition.trimmed($0, decimals: 0) }, suppressed: point.suppressed,
+            partial: point.period == scorecard.partial?.period, change: change, trend: trend,
+            target: point.suppressed
+                ? nil
+                : point.target.map {
+                    PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0))
+                })
+    }
+
+    /// The value as shown: "too few responses (n = 12)" for a group below `min_n`.
+    func valueText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String {
+        point.suppressed ? "too few responses (n\u{00A0}=\u{00A0}\(point.n ?? 0))" : metric.format(point.value)
+    }
+
+    /// Half the 95% interval, `± 3.2`; none for a group below `min_n`.
+    func marginText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String? {
+        guard !point.suppressed else { return nil }
+        return point.margin.map { "± " + MetricDefinition.trimmed($0, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2) }
+    }
+
+    func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {
+        let text = metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
+        let missesTarget =
+            metric.target.flatMap { target in
+                point.interval.map { metric.higherIsBetter ? $0.upperBound < target : $0.lowerBound > target }
+            } ?? false
+        return Charts.Datum(label: label, value: point.value, interval: point.interval, text: text, missesTarget: missesTarget)
+    }
+
+    /// A metric's target as a chart draws it, when it has one.
+    func chartTarget(_ metric: MetricDefinition) -> (value: Double, text: String)? {
+        metric.target.map { ($0, metric.format($0)) }
+    }
+
+    /// "N joined, M left" in `period`, with the periods before as a chart and the stories of
+    /// the customers who left; nil when the site does not count them or the period has no count.
+    func customerFlow(in period: Period, root: String) throws -> CustomerFlowPart? {
+        let series = site.scorecard.customerFlow.filter { $0.period <= period }
+        guard let flow = series.last, flow.period == period else { return nil }
+        func count(_ value: Double) -> String { MetricDefinition.grouped(value) }
+        func signed(_ value: Double) -> String { (value > 0 ? "+" : "") + count(value) }
+        let revenue = site.config.customers?.revenueLost.flatMap(site.config.metric)
+        let leavers = site.leavers(in: period)
+        let recent = series.suffix(Scorecard.trendPeriods)
+        return CustomerFlowPart(
+            periodLabel: site.scorecard.label(of: period),
+            gainedText: count(flow.gained), lostText: count(flow.lost), netText: signed(flow.net),
+            netDirection: flow.net > 0 ? "better" : flow.net < 0 ? "worse" : "flat",
+            lostShareText: flow.lostShare.map {
+                "\(MetricDefinition.trimmed($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period"
+            },
+            revenueText: revenue.flatMap { metric in flow.revenueLost.map(metric.format) },
+            chart: Charts.bars(
+                recent.map { point in
+                    Charts.Datum(label: site.scorecard.label(of: point.period), value: point.net, interval: nil, text: signed(point.net))
+                }, title: "Customers who joined minus customers who left, by period"),
+            history: recent.reversed().map { point in
+                CustomerFlowPart.Row(
+                    period: site.scorecard.label(of: point.period), gainedText: count(point.gained),
+                    lostText: count(point.lost), netText: signed(point.net),
+                    lostShareText: point.lostShare.map { MetricDefinition.trimmed($0, decimals: 1) + "%" })
+            },
+            leavers: try leavers.map { try storyCard($0, root: root) },
+            hasLeavers: !leavers.isEmpty)
+    }
+}
