@@ -60,16 +60,17 @@ struct BuildCache: Sendable {
         self.key = key
     }
 
-    /// The cache for the next build: every story of `content` but those of `excluded` files.
+    /// The cache for the next build: every story of `content` but those of `excluded` files,
+    /// with the stamps of the files read (`stamps`) or, for those not read, the `previous` ones.
     /// Pages are added as they are written (``recordPage(_:modelHash:outputHash:)``).
     /// Stamps are kept only when settled at `now`, the clock's instant (``FileStamp/settled(at:)``).
     init(
-        key: UInt64, stories content: Content, except excluded: Set<String>, previous: [String: FileStamp] = [:],
-        now: Int
+        key: UInt64, stories content: Content, stamps: [String: FileStamp], except excluded: Set<String>,
+        previous: [String: FileStamp] = [:], now: Int
     ) {
         self.key = key
         for story in content.stories where !excluded.contains(story.path) {
-            let stamp = (content.stamps[story.path] ?? previous[story.path]).flatMap { $0.settled(at: now) }
+            let stamp = (stamps[story.path] ?? previous[story.path]).flatMap { $0.settled(at: now) }
             stories[story.path] = StoryEntry(path: story.path, story: story, stamp: stamp)
         }
     }

@@ -193,8 +193,6 @@ public struct Content: Sendable {
     /// Where files not read (unchanged stories taken from the build cache) are read from when
     /// a diagnostic quotes them.
     var folder: SiteFolder?
-    /// The metadata of the story files read, for the build cache.
-    var stamps: [String: FileStamp] = [:]
 
     /// An error at `location` in one of the content files, with its source line.
     func diagnostic(_ message: String, at location: SourceLocation, _ severity: Diagnostic.Severity = .error) -> Diagnostic {

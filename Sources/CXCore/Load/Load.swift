@@ -12,6 +12,10 @@ struct SiteSources: Sendable {
     /// Story files not read: their stamps are as the build cache has them, so the cache's
     /// stories stand for them.
     var unchangedStories: [String] = []
+    /// The stamps of the story files read, by path (the first, should two share a path).
+    var storyStamps: [String: FileStamp] {
+        Dictionary(stories.compactMap { file in file.stamp.map { (file.path, $0) } }, uniquingKeysWith: { first, _ in first })
+    }
     var briefings: [SourceFile] = []
     /// Metric snapshots: `content/metrics/*.csv|json|yaml`.
     var metrics: [SourceFile] = []

@@ -35,17 +35,18 @@ public enum SiteBuilder {
         guard var modelled = modelled(options, &run, cache: .memory(previous?.cache), brokenLinks: .warning), !run.failed else {
             throw run.failure()
         }
-        var renderer = Renderer(design: modelled.design, options: renderOptions(options))
+        let renderer = Renderer(design: modelled.design, options: renderOptions(options))
         let previousFiles = previous?.files ?? [:]
-        renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil }
+        let pages = PageReuse(
+            renderer: renderer, cache: PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil })
         var files: [String: [UInt8]] = [:]
         var reuse = BuildSummary.Reuse(
             storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
             storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
         run.record(
             .render,
-            renderer.render(modelled.model.pages) { pages in
-                modelled.settle(pages, &reuse, keep: { files[$0] = previousFiles[$0] }) { rendered in
+            renderer.render(modelled.model.pages, with: pages) { rendered in
+                modelled.settle(rendered, &reuse, keep: { files[$0] = previousFiles[$0] }) { rendered in
                     rendered.map { page in
                         files[page.path] = page.bytes
                         return Manifest.hash(page.bytes ?? [])
@@ -70,7 +71,7 @@ public enum SiteBuilder {
         if let modelled = modelled(options, &run, cache: .none, brokenLinks: .error) {
             // Broken links are errors here, but the pages still render.
             let renderer = Renderer(design: modelled.design, options: renderOptions(options, strict: true))
-            run.record(.render, renderer.render(modelled.model.pages) { _ in } + modelled.design.templates.missingPartials())
+            run.record(.render, renderer.render(modelled.model.pages, with: renderer) { _ in } + modelled.design.templates.missingPartials())
         }
         run.record(.load, Load.unreadContent(of: SiteFolder(options.source)))
         return run.diagnostics.sorted()
@@ -167,8 +168,8 @@ public enum SiteBuilder {
         // cache reports what a clean one does.
         let nextCache = key.map {
             var next = BuildCache(
-                key: $0, stories: valid.content, except: run.pathsWithDiagnostics, previous: storyCache?.stamps ?? [:],
-                now: options.clock.instant)
+                key: $0, stories: valid.content, stamps: sources.storyStamps, except: run.pathsWithDiagnostics,
+                previous: storyCache?.stamps ?? [:], now: options.clock.instant)
             for file in responseFiles { next.responses[file.path] = file }
             return next
         }
@@ -221,19 +222,19 @@ public enum SiteBuilder {
         } catch {
             throw failure("could not write the site: \(error)")
         }
-        var renderer = Renderer(design: modelled.design, options: renderOptions(options))
+        let renderer = Renderer(design: modelled.design, options: renderOptions(options))
         // With caching on, every page's model is hashed for the next build, even when this
         // one has no cache to reuse from.
-        if modelled.nextCache != nil {
-            let spare = update.holdings
-            renderer.cache = PageCache(previous: modelled.cache?.pages ?? [:]) { spare.holds($0, hash: $1) }
-        }
+        let spare = update.holdings
+        let pages = PageReuse(
+            renderer: renderer,
+            cache: modelled.nextCache == nil ? nil : PageCache(previous: modelled.cache?.pages ?? [:]) { spare.holds($0, hash: $1) })
         var reuse = BuildSummary.Reuse(
             storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
             storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
         do {
-            let renderDiagnostics = try renderer.render(modelled.model.pages) { pages in
-                try modelled.settle(pages, &reuse, keep: update.keep) { rendered in
+            let renderDiagnostics = try renderer.render(modelled.model.pages, with: pages) { rendered in
+                try modelled.settle(rendered, &reuse, keep: update.keep) { rendered in
                     try update.write(rendered.map { ($0.path, $0.bytes ?? []) })
                 }
             }

@@ -66,9 +66,6 @@ struct ContentValidator {
         {
             content.files[file.path] = file
         }
-        content.stamps = Dictionary(
-            sources.stories.compactMap { file in file.stamp.map { (file.path, $0) } },
-            uniquingKeysWith: { first, _ in first })
         reportDuplicateSlugs(content.stories.map { ($0.slug, $0.path) }, kind: "story")
         reportDuplicateSlugs(content.briefings.map { ($0.slug, $0.path) }, kind: "briefing")
         return (content, Set(stories.filter(\.reused).map(\.0.path)))
