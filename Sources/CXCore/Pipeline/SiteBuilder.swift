@@ -37,12 +37,9 @@ public enum SiteBuilder {
         }
         let renderer = Renderer(design: modelled.design, options: renderOptions(options))
         let previousFiles = previous?.files ?? [:]
-        let pages = PageReuse(
-            renderer: renderer, cache: PageCache(previous: modelled.cache?.pages ?? [:]) { path, _ in previousFiles[path] != nil })
+        let pages = modelled.pageReuse(renderer) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
-        var reuse = BuildSummary.Reuse(
-            storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-            storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
+        var reuse = modelled.storiesReused
         run.record(
             .render,
             renderer.render(modelled.model.pages, with: pages) { rendered in
@@ -93,6 +90,20 @@ public enum SiteBuilder {
         let storyFiles: Int
         /// Contact details masked in the comments taken from responses.
         let maskedContactDetails: Int
+
+        /// How this build renders its pages: through the previous build's pages when caching
+        /// (`holds` says whether the output being updated still holds a page's bytes), every
+        /// page's model hashed for the next build even when there is no previous one to reuse.
+        func pageReuse(_ renderer: Renderer, holds: @escaping @Sendable (String, UInt64) -> Bool) -> PageReuse {
+            PageReuse(renderer: renderer, cache: nextCache == nil ? nil : PageCache(previous: cache?.pages ?? [:], holds: holds))
+        }
+
+        /// What this build took from the cache before rendering: the pages' counts follow.
+        var storiesReused: BuildSummary.Reuse {
+            BuildSummary.Reuse(
+                storiesParsed: storyFiles - reusedStories.count, storiesReused: reusedStories.count,
+                storiesNotRead: unreadStories.count)
+        }
 
         /// Takes a batch of pages from the renderer, the one way both ends do: a page rendered
         /// again goes to `store` (which returns the hash of the bytes it holds), one the
@@ -223,15 +234,9 @@ public enum SiteBuilder {
             throw failure("could not write the site: \(error)")
         }
         let renderer = Renderer(design: modelled.design, options: renderOptions(options))
-        // With caching on, every page's model is hashed for the next build, even when this
-        // one has no cache to reuse from.
         let spare = update.holdings
-        let pages = PageReuse(
-            renderer: renderer,
-            cache: modelled.nextCache == nil ? nil : PageCache(previous: modelled.cache?.pages ?? [:]) { spare.holds($0, hash: $1) })
-        var reuse = BuildSummary.Reuse(
-            storiesParsed: modelled.storyFiles - modelled.reusedStories.count,
-            storiesReused: modelled.reusedStories.count, storiesNotRead: modelled.unreadStories.count)
+        let pages = modelled.pageReuse(renderer) { spare.holds($0, hash: $1) }
+        var reuse = modelled.storiesReused
         do {
             let renderDiagnostics = try renderer.render(modelled.model.pages, with: pages) { rendered in
                 try modelled.settle(rendered, &reuse, keep: update.keep) { rendered in
