@@ -287,8 +287,6 @@ struct NamedSheet: Sendable, Hashable {
     /// Reads `sheets:`, a list of `file:` and `sheet:`, by file.
     static func read(_ fields: inout YAMLFields) -> [String: NamedSheet] {
         var sheets: [String: NamedSheet] = [:]
-        /// The contact details masked in the comments taken from responses (`privacy: mask:`).
-        var masking = ContactMasking()
         for var entry in fields.mappings("sheets") {
             defer { fields.absorb(entry) }
             entry.warnAboutUnknownKeys(["file", "sheet"])
