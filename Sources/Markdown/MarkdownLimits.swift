@@ -368,40 +368,35 @@ private struct ShapeScan {
                 parentheses = 0
             case UInt8(ascii: "w"), UInt8(ascii: "W"), UInt8(ascii: ":"):
                 guard startsAddress(at: index, before: line.upperBound) else { break }
-                addresses += 1
-                if addresses > MarkdownLimits.addressesPerWord {
+                if passes(&addresses, MarkdownLimits.addressesPerWord) {
                     return problem(
                         "more than \(MarkdownLimits.addressesPerWord) web addresses run together without a space: put spaces between them",
                         line: number, at: index)
                 }
             case UInt8(ascii: ")"):
                 guard addresses > 0 else { break }
-                parentheses += 1
-                if parentheses > MarkdownLimits.parenthesesPerAddress {
+                if passes(&parentheses, MarkdownLimits.parenthesesPerAddress) {
                     return problem(
                         "a web address with more than \(MarkdownLimits.parenthesesPerAddress) closing parentheses: write it as a link, [text](address)",
                         line: number, at: index)
                 }
             case UInt8(ascii: "@"):
                 guard index > line.lowerBound, isEmailLocal(bytes[index - 1]) else { break }
-                emailAddresses += 1
-                if emailAddresses > MarkdownLimits.emailAddressesPerLine {
+                if passes(&emailAddresses, MarkdownLimits.emailAddressesPerLine) {
                     return problem(
                         "more than \(MarkdownLimits.emailAddressesPerLine) e-mail addresses on one line: put them on lines of their own",
                         line: number, at: index)
                 }
             case UInt8(ascii: "!"):
                 guard index + 1 < line.upperBound, bytes[index + 1] == UInt8(ascii: "[") else { break }
-                paragraph.images += 1
-                if paragraph.images > MarkdownLimits.imagesPerParagraph {
+                if passes(&paragraph.images, MarkdownLimits.imagesPerParagraph) {
                     return problem(
                         "more than \(MarkdownLimits.imagesPerParagraph) images in one paragraph: put blank lines between them",
                         line: number, at: index)
                 }
             case UInt8(ascii: "<"):
                 guard startsDeclaration(at: index, before: line.upperBound) else { break }
-                paragraph.declarations += 1
-                if paragraph.declarations > MarkdownLimits.declarationsPerParagraph {
+                if passes(&paragraph.declarations, MarkdownLimits.declarationsPerParagraph) {
                     return problem(
                         "more than \(MarkdownLimits.declarationsPerParagraph) '<!' or '<?' in one paragraph: put blank lines between them, or write them as code",
                         line: number, at: index)
@@ -416,8 +411,7 @@ private struct ShapeScan {
                     && index > line.lowerBound && isAlphanumeric(bytes[index - 1])
                     && end < line.upperBound && isAlphanumeric(bytes[end])
                 if !withinWord {
-                    paragraph.emphasisRuns += 1
-                    if paragraph.emphasisRuns > MarkdownLimits.emphasisRunsPerParagraph {
+                    if passes(&paragraph.emphasisRuns, MarkdownLimits.emphasisRunsPerParagraph) {
                         return problem(
                             "more than \(MarkdownLimits.emphasisRunsPerParagraph) runs of *, _, ~ or quote marks in one paragraph: put blank lines between its parts",
                             line: number, at: index)
@@ -524,6 +518,12 @@ private enum HTMLBlockEnd: Equatable {
 
 private func lowercased(_ byte: UInt8) -> UInt8 {
     byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
+}
+
+/// Counts one more of a shape: whether the count now passes `bound`.
+private func passes(_ count: inout Int, _ bound: Int) -> Bool {
+    count += 1
+    return count > bound
 }
 
 private func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
