@@ -26,7 +26,7 @@ struct AccessibilityTests {
         .enabled(if: missing == nil, "\(missing ?? ""): the accessibility check needs both (make test installs them where it can)"),
         arguments: [1400, 390], ["1/2", "2/2"])
     func aPageOfEachKindHasNoSeriousOrCriticalViolation(width: Int, part: String) throws {
-        let site = try TestSite(built: "sample")
+        let site = try TestSite(built: .sample)
         defer { site.cleanUp() }
         let (status, output) = Self.run([site.output.path, "--width", String(width), "--one-per-kind", "--part", part])
         #expect(status == 0, "\(output)")

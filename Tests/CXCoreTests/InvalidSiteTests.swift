@@ -15,7 +15,7 @@ struct InvalidSiteTests {
 
     @Test(arguments: cases)
     func badInputIsReportedAndChangesNothing(_ name: String) throws {
-        let site = try TestSite(built: "basic")
+        let site = try TestSite(built: .basic)
         defer { site.cleanUp() }
         let before = try site.outputFiles()
         try apply(Self.folder.appendingPathComponent(name), to: site)

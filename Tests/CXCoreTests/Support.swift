@@ -42,9 +42,14 @@ struct TestSite {
 
     /// A copy of a site built once per test run: `basic` (the fixture) or `sample` (the
     /// repository's own). For tests that need a previous output but not the build that made it.
-    init(built name: String) throws {
+    init(built site: BuiltSite) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-test-\(UUID().uuidString)")
-        try FileManager.default.copyItem(at: name == "sample" ? try BuiltOnce.sample.get() : try BuiltOnce.basic.get(), to: folder)
+        try FileManager.default.copyItem(at: try (site == .sample ? BuiltOnce.sample : BuiltOnce.basic).get(), to: folder)
+    }
+
+    /// The sites `init(built:)` copies.
+    enum BuiltSite {
+        case basic, sample
     }
 
     /// The repository this test target is in.
