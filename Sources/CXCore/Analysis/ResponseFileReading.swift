@@ -78,7 +78,7 @@ extension ResponseAggregator {
             let metric = record.withBytes(columns.metric) { RowBytes.metric($0) }
             if metric == nil {
                 let text = record.string(columns.metric).trimmingCharacters(in: .whitespaces).lowercased()
-                fail("unknown metric '\(text)': responses are nps (0–10), csat (1–5) or ces (1–7)", columns.metric)
+                fail("unknown metric '\(text)': responses are \(SurveyMetric.scalesList)", columns.metric)
             }
             let score = record.withBytes(columns.score) { RowBytes.integer($0) }
             if score == nil {

@@ -1,27 +1,5 @@
 import Foundation
 
-/// The three survey metrics computed from raw responses, and their scales.
-public enum SurveyMetric: String, CaseIterable, Sendable, Codable {
-    case nps, csat, ces
-
-    /// The scores a response may have.
-    public var scale: ClosedRange<Int> {
-        switch self {
-        case .nps: 0...10
-        case .csat: 1...5
-        case .ces: 1...7
-        }
-    }
-
-    /// True for responses that pull the metric down: NPS detractors (0–6), CSAT 1–3, CES 1–3.
-    func isCritical(_ score: Int) -> Bool {
-        switch self {
-        case .nps: NPSBand(score: score) == .detractor
-        case .csat, .ces: score <= 3
-        }
-    }
-}
-
 /// A metric's value from a sample, with its standard error and 95% confidence interval.
 public struct SurveyEstimate: Equatable, Sendable {
     public var value: Double

@@ -75,6 +75,43 @@ public struct MetricDefinition: Hashable, Sendable {
     }
 }
 
+/// The three survey metrics computed from raw responses: the one definition of their scales
+/// and of which scores count as satisfied or critical.
+public enum SurveyMetric: String, CaseIterable, Sendable, Codable {
+    case nps, csat, ces
+
+    /// The scores a response may have.
+    public var scale: ClosedRange<Int> {
+        switch self {
+        case .nps: 0...10
+        case .csat: 1...5
+        case .ces: 1...7
+        }
+    }
+
+    /// The scores that pull the metric down: NPS detractors, CSAT and CES 1–3.
+    public var criticalScores: ClosedRange<Int> {
+        switch self {
+        case .nps: NPSBand.detractor.scores
+        case .csat, .ces: 1...3
+        }
+    }
+
+    /// The CSAT scores that count as satisfied: the top two boxes, 4–5.
+    static let satisfiedScores = 4...5
+
+    func isCritical(_ score: Int) -> Bool { criticalScores.contains(score) }
+
+    /// Every metric with its scale, as an error message lists them: `nps (0–10), csat (1–5) or ces (1–7)`.
+    static var scalesList: String {
+        let each = allCases.map { "\($0.rawValue) (\(Self.text($0.scale)))" }
+        return each.dropLast().joined(separator: ", ") + " or " + each.last!
+    }
+
+    /// A range of scores as text: `0–6`.
+    static func text(_ scores: ClosedRange<Int>) -> String { "\(scores.lowerBound)–\(scores.upperBound)" }
+}
+
 /// Where an answer to "how likely are you to recommend us?" (0–10) puts the person: the one
 /// definition of NPS's bands, which every count, comment and card reads.
 public enum NPSBand: String, Sendable {
@@ -85,7 +122,16 @@ public enum NPSBand: String, Sendable {
     /// 0 to 6.
     case detractor
 
+    /// The scores of the band.
+    public var scores: ClosedRange<Int> {
+        switch self {
+        case .promoter: 9...10
+        case .passive: 7...8
+        case .detractor: 0...6
+        }
+    }
+
     public init(score: Int) {
-        self = score >= 9 ? .promoter : score >= 7 ? .passive : .detractor
+        self = score >= Self.promoter.scores.lowerBound ? .promoter : score >= Self.passive.scores.lowerBound ? .passive : .detractor
     }
 }

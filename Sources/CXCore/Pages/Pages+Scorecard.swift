@@ -94,11 +94,13 @@ extension PageBuilder {
 
     func behindTheNumber(_ metric: MetricDefinition, _ point: Scorecard.Point, root: String) -> BehindTheNumber? {
         guard let totals = point.totals, totals.countsKnown, let survey = SurveyMetric(rawValue: metric.id) else { return nil }
+        let one = totals.critical == 1
+        let scores = SurveyMetric.text(survey.criticalScores)
         let who: String
         switch survey {
-        case .nps: who = totals.critical == 1 ? "detractor (score 0–6)" : "detractors (scores 0–6)"
-        case .csat: who = totals.critical == 1 ? "dissatisfied customer (1–3 of 5)" : "dissatisfied customers (1–3 of 5)"
-        case .ces: who = totals.critical == 1 ? "customer who found it hard (1–3 of 7)" : "customers who found it hard (1–3 of 7)"
+        case .nps: who = one ? "detractor (score \(scores))" : "detractors (scores \(scores))"
+        case .csat: who = (one ? "dissatisfied customer" : "dissatisfied customers") + " (\(scores) of \(survey.scale.upperBound))"
+        case .ces: who = (one ? "customer who found it hard" : "customers who found it hard") + " (\(scores) of \(survey.scale.upperBound))"
         }
         let share = totals.n > 0 ? Double(totals.critical) / Double(totals.n) * 100 : 0
         // A group too small to keep its people anonymous shows no comments.

@@ -24,7 +24,7 @@ extension ContentValidator {
         let segment = fields.string(Field.segment.rawValue)
         let touchpoints = touchpointIDs(&fields)
         let journeys = journeyIDs(&fields)
-        let score = fields.int(Field.score.rawValue, in: 0...10)
+        let score = fields.int(Field.score.rawValue, in: SurveyMetric.nps.scale)
         let quote = fields.string(Field.quote.rawValue)
         let tags = fields.strings(Field.tags.rawValue).map(\.value)
         let themes = fields.strings(Field.themes.rawValue).map {
