@@ -106,4 +106,25 @@ struct StageTests {
         #expect(validator.diagnostics.isEmpty)
         #expect(story.title == "Billed twice" && story.touchpoints == ["billing"] && story.body.html.hasPrefix("<p>The <em>second</em> bill.</p>"))
     }
+
+    /// The story's fields are written once, in `Story.Field`: the parser, `cxsite new` and the
+    /// README's example all follow it, in its order.
+    @Test func theStoryFieldsAreTheOnesTheReadmeAndNewWrite() throws {
+        let fields = Story.Field.allCases.map(\.rawValue)
+        let readme = try String(contentsOf: TestSite.repository.appendingPathComponent("README.md"), encoding: .utf8)
+        let example = try #require(
+            readme.components(separatedBy: "### Stories").dropFirst().first?.components(separatedBy: "---\n").dropFirst().first)
+        let keys = example.split(separator: "\n").compactMap { line -> String? in
+            guard let colon = line.firstIndex(of: ":"), !line.hasPrefix(" ") else { return nil }
+            return String(line[..<colon])
+        }
+        #expect(keys == fields)
+        let scaffold = Authoring.story(
+            title: "T", date: try #require(Day(year: 2026, month: 10, day: 14)), outcome: .failure, touchpoints: ["billing"])
+        let written = scaffold.split(separator: "\n").compactMap { line in line.split(separator: ":").first.map(String.init) }
+        #expect(written.filter(fields.contains) == fields.filter { $0 != "draft" })
+        var validator = ContentValidator(config: config)
+        let story = validator.parseStory(SourceFile(path: "content/stories/t.md", text: scaffold))
+        #expect(story?.status == .open && validator.diagnostics.filter(\.isError).isEmpty)
+    }
 }

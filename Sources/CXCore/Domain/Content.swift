@@ -115,17 +115,22 @@ extension Story {
         /// What `cxsite new` writes after the value, as a comment.
         var hint: String? {
             switch self {
-            case .outcome: "success | failure"
+            case .outcome: Self.choices(Outcome.self)
             case .segment: "e.g. residential, small-business, enterprise"
-            case .score: "the customer's own 0–10"
+            case .score: "the customer's own \(SurveyMetric.text(SurveyMetric.nps.scale))"
             case .owner: "who closes the loop"
-            case .status: "open | closed"
-            case .loop: "operational | tactical | strategic"
+            case .status: Self.choices(LoopStatus.self)
+            case .loop: Self.choices(LoopLevel.self)
             case .themes: "ids from content/themes.yaml"
             case .journeys: "ids from cxsite.yaml; left out, the journeys holding every touchpoint"
             case .left: "true, or the date the customer left"
             case .title, .date, .customer, .touchpoints, .quote, .tags, .actions, .draft: nil
             }
+        }
+
+        /// The values a field of `choice` takes, as its hint lists them: `open | closed`.
+        private static func choices<Choice: CaseIterable & RawRepresentable<String>>(_ choice: Choice.Type) -> String {
+            choice.allCases.map(\.rawValue).joined(separator: " | ")
         }
     }
 
