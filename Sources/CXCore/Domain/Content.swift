@@ -195,15 +195,13 @@ public struct Content: Sendable {
     var staticFiles: [StaticFile] = []
     /// The files read, by path, so later stages can quote the line an error points at.
     var files: [String: SourceFile] = [:]
-    /// Where files not read (unchanged stories taken from the build cache) are read from when
-    /// a diagnostic quotes them.
-    var folder: SiteFolder?
+    /// When each content file last changed in git, and who changed it.
+    var history = GitHistory()
 
-    /// An error at `location` in one of the content files, with its source line.
+    /// An error at `location` in one of the content files, with its source line when the
+    /// file was read (one taken from the build cache is quoted by `Load.quote`).
     func diagnostic(_ message: String, at location: SourceLocation, _ severity: Diagnostic.Severity = .error) -> Diagnostic {
-        guard let file = files[location.path] ?? folder.flatMap({ try? $0.read(location.path).get() }) else {
-            return Diagnostic(severity, message, at: location)
-        }
+        guard let file = files[location.path] else { return Diagnostic(severity, message, at: location) }
         return file.diagnostic(message, line: location.line, column: location.column, severity: severity)
     }
 }

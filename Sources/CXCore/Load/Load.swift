@@ -12,6 +12,8 @@ struct SiteSources: Sendable {
     /// Story files not read: their stamps are as the build cache has them, so the cache's
     /// stories stand for them.
     var unchangedStories: [String] = []
+    /// When each content file last changed in git: empty unless asked for.
+    var history = GitHistory()
     /// The stamps of the story files read, by path (the first, should two share a path).
     var storyStamps: [String: FileStamp] {
         Dictionary(stories.compactMap { file in file.stamp.map { (file.path, $0) } }, uniquingKeysWith: { first, _ in first })
@@ -75,9 +77,10 @@ enum Load {
     /// not read (``SiteSources/unchangedStories``).
     static func content(
         of site: SiteFolder, into sources: SiteSources,
-        unchanged: [String: FileStamp] = [:]
+        unchanged: [String: FileStamp] = [:], history: Bool = false
     ) -> (SiteSources, [Diagnostic]) {
         var sources = sources
+        if history { sources.history = GitHistory(folder: site.root) }
         var diagnostics: [Diagnostic] = []
 
         func list(_ folder: String, _ extensions: Set<String>) -> [String] {
@@ -132,6 +135,20 @@ enum Load {
         "content/perception": ["yaml", "yml"], "content/responses": ["csv", "tsv", "xlsx", "xlsm"],
     ]
     static let contentFiles: Set<String> = [ThemeCatalog.path, SentimentLexicon.sitePath]
+
+    /// `diagnostics`, each pointing into a story file that was not read (`unread`: the build
+    /// cache stood for it) given its source line from the file now, as a read file's would be.
+    static func quote(_ diagnostics: [Diagnostic], unread: Set<String>, in site: SiteFolder) -> [Diagnostic] {
+        var files: [String: SourceFile?] = [:]
+        return diagnostics.map { diagnostic in
+            guard diagnostic.sourceLine == nil, let location = diagnostic.location, location.line > 0, unread.contains(location.path)
+            else { return diagnostic }
+            if files[location.path] == nil { files[location.path] = try? site.read(location.path).get() }
+            guard let file = files[location.path] ?? nil else { return diagnostic }
+            return file.diagnostic(
+                diagnostic.message, line: location.line, column: location.column, severity: diagnostic.severity, notes: diagnostic.notes)
+        }
+    }
 
     /// A warning for each file of `content/` that no build reads (hidden files aside): a
     /// story saved as `.txt`, a spreadsheet, a folder of old stories.

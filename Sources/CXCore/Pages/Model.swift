@@ -26,10 +26,9 @@ enum Model {
         let (scorecard, scorecardWarnings) = Scorecard.make(
             config: settings.config, snapshots: valid.content.snapshots,
             responses: valid.responses, content: valid.content, today: today)
-        let history = options.useGit ? GitHistory(folder: SiteFolder(options.source).root) : GitHistory()
         let (site, siteDiagnostics) = Site.make(
             config: settings.config, content: valid.content, scorecard: scorecard,
-            includeDrafts: options.includeDrafts, today: today, history: history)
+            includeDrafts: options.includeDrafts, today: today, history: valid.content.history)
         var diagnostics = scorecardWarnings + siteDiagnostics
         if !options.allowsFuture {
             diagnostics += Site.futureStories(

@@ -164,7 +164,9 @@ public enum SiteBuilder {
         }
         if cache != nil { run.clock.finish("read the cache") }
         let storyCache = cache.map { StoryCache(entries: $0.stories) }
-        sources = run.stage(.load, "load content") { Load.content(of: folder, into: sources, unchanged: storyCache?.stamps ?? [:]) }
+        sources = run.stage(.load, "load content") {
+            Load.content(of: folder, into: sources, unchanged: storyCache?.stamps ?? [:], history: options.useGit)
+        }
         let (content, reused) = run.stage(.validate, "validate content") {
             Validate.content(sources, settings, in: folder, cache: storyCache)
         }
@@ -188,7 +190,8 @@ public enum SiteBuilder {
             let model = run.stage(
                 .model, nil,
                 {
-                    Model.site(settings, valid, design: design, options: options, brokenLinks: brokenLinks)
+                    let (model, found) = Model.site(settings, valid, design: design, options: options, brokenLinks: brokenLinks)
+                    return (model, Load.quote(found, unread: Set(sources.unchangedStories), in: folder))
                 })
         else { return nil }
         return Modelled(

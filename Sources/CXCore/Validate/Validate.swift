@@ -51,8 +51,8 @@ enum Validate {
     ) -> ((Content, reused: Set<String>), [Diagnostic]) {
         var validator = ContentValidator(config: settings.config)
         var (content, reused) = validator.validate(sources, cache: cache)
-        content.folder = site
         content.staticFiles = sources.staticFiles
+        content.history = sources.history
         return ((content, reused), validator.diagnostics)
     }
 
