@@ -150,42 +150,26 @@ public enum SiteBuilder {
         guard let settings = run.stage(.validate, "validate config and theme", { Validate.settings(sources, baseURL: options.baseURL) }) else {
             return nil
         }
-        var key: UInt64?
-        if case .none = source {
-        } else {
-            key = settings.design.map { BuildCache.key(configText: settings.configText, design: $0, options: options) }
-        }
-        let cache: BuildCache? = key.flatMap { key in
-            switch source {
-            case .none: nil
-            case .disk: BuildCache.read(in: folder.root, key: key)
-            case .memory(let previous): previous?.key == key ? previous : nil
-            }
-        }
-        if cache != nil { run.clock.finish("read the cache") }
-        let storyCache = cache.map { StoryCache(entries: $0.stories) }
+        let incremental = IncrementalBuild(settings, options: options, source: source, in: folder)
+        if incremental.previous != nil { run.clock.finish("read the cache") }
         sources = run.stage(.load, "load content") {
-            Load.content(of: folder, into: sources, unchanged: storyCache?.stamps ?? [:], history: options.useGit)
+            Load.content(of: folder, into: sources, unchanged: incremental.storyStamps, history: options.useGit)
         }
         let (content, reused) = run.stage(.validate, "validate content") {
-            Validate.content(sources, settings, in: folder, cache: storyCache)
+            Validate.content(sources, settings, in: folder, cache: incremental.stories)
         }
         let (responses, responseFiles) = run.stage(.validate, "aggregate responses") {
             Validate.responses(
-                sources, settings, content: content, in: folder, cached: cache?.responses ?? [:],
+                sources, settings, content: content, in: folder, cached: incremental.responses,
                 now: options.clock.instant, progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
         guard let design = settings.design, !run.failed else { return nil }
         // Only stories whose files loaded without a warning are cached, so a build from the
         // cache reports what a clean one does.
-        let nextCache = key.map {
-            var next = BuildCache(
-                key: $0, stories: valid.content, stamps: sources.storyStamps, except: run.pathsWithDiagnostics,
-                previous: storyCache?.stamps ?? [:], now: options.clock.instant)
-            for file in responseFiles { next.responses[file.path] = file }
-            return next
-        }
+        let nextCache = incremental.next(
+            valid.content, stamps: sources.storyStamps, except: run.pathsWithDiagnostics, responses: responseFiles,
+            now: options.clock.instant)
         guard
             let model = run.stage(
                 .model, nil,
@@ -195,7 +179,7 @@ public enum SiteBuilder {
                 })
         else { return nil }
         return Modelled(
-            model: model, design: design, cache: cache, nextCache: nextCache,
+            model: model, design: design, cache: incremental.previous, nextCache: nextCache,
             reusedStories: valid.reusedStories, unreadStories: Set(sources.unchangedStories),
             storyFiles: valid.content.stories.count, maskedContactDetails: valid.responses.maskedContactDetails)
     }
