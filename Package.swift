@@ -87,7 +87,7 @@ let package = Package(
         + (tools
             ? [
                 // `make bench`: prints throughput figures.
-                .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache", "Markdown", "ChildProcess"])
+                .executableTarget(name: "cxsite-bench", dependencies: ["CXCore", "Mustache", "Markdown", "ChildProcess", "TestSupport"])
                 // `make fuzz`: libFuzzer targets; without CXSITE_FUZZ they replay files instead.
             ] + fuzzTargets.map(fuzzTarget) : []),
     swiftLanguageModes: [.v6]

@@ -5,22 +5,11 @@ import ChildProcess
 import Foundation
 import Markdown
 import Mustache
+import TestSupport
 
 #if canImport(Glibc)
     import Glibc
 #endif
-
-/// A small deterministic random generator (SplitMix64), so every run builds the same inputs.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 func seconds(_ body: () throws -> Void) rethrows -> Double {
     let start = DispatchTime.now().uptimeNanoseconds
