@@ -1,4 +1,5 @@
 import CXCore
+import TestSupport
 import Testing
 
 /// NPS, CSAT and CES with their intervals, the change test, Benjamini–Hochberg and the trend
@@ -141,16 +142,87 @@ struct StatisticsTests {
     }
 
     @Test func aTrendIsAWeightedLeastSquaresSlope() throws {
-        // Weights 1, 1, ¼, ¼: slope 0.876404, se 0.670402, p 0.191117 — no clear trend.
+        // Weights 1, 1, ¼, ¼: slope 0.876404, se 0.670402 (the residuals are within sampling
+        // noise, so the scale stays 1), p 0.321200 from t with 2 df (scipy) — no clear trend.
         let loose = try #require(SurveyStatistics.trend([(0, 0, 1), (1, 1, 1), (2, 1, 2), (3, 3, 2)]))
         #expect(Self.close(loose.slope, 0.876404) && Self.close(loose.standardError, 0.670402))
-        #expect(Self.close(loose.p, 0.191117) && loose.direction == .none)
-        // 10, 20, 30 with se 1: slope 10, se √½.
+        #expect(Self.close(loose.p, 0.321200) && loose.direction == .none)
+        // 10, 20, 30 with se 1: slope 10, se √½, p 0.044941 with 1 df.
         let steep = try #require(SurveyStatistics.trend([(0, 10, 1), (1, 20, 1), (2, 30, 1)]))
-        #expect(Self.close(steep.slope, 10) && Self.close(steep.standardError, 0.5.squareRoot()) && steep.direction == .rising)
+        #expect(Self.close(steep.slope, 10) && Self.close(steep.standardError, 0.5.squareRoot()) && Self.close(steep.p, 0.044941))
+        #expect(steep.direction == .rising)
         #expect(SurveyStatistics.trend([(0, 30, 1), (1, 20, 1), (2, 10, 1)])?.direction == .falling)
+    }
+
+    /// Quarters that swing ±3 points around a level with se 1 were "rising" (p 0.001): the
+    /// slope's error assumed sampling was the only movement. The residual scale (7.77 here)
+    /// widens it: se 0.666394, p 0.311437 (scipy, t with 4 df).
+    @Test func aTrendAllowsForSwingsBeyondSamplingNoise() throws {
+        let swings = try #require(SurveyStatistics.trend([(0, 10, 1), (1, 14, 1), (2, 9, 1), (3, 15, 1), (4, 11, 1), (5, 16, 1)]))
+        #expect(Self.close(swings.slope, 0.771429) && Self.close(swings.standardError, 0.666394) && Self.close(swings.p, 0.311437))
+        #expect(swings.direction == .none)
+        // A missing period widens the window the page names.
+        let gap = try #require(SurveyStatistics.trend([(0, 10, 1), (1, 20, 1), (3, 40, 1)]))
+        #expect(gap.periods == 3 && gap.span == 4 && gap.window == "over 3 of the last 4 periods")
         // Two points, or points without spread, are no trend.
         #expect(SurveyStatistics.trend([(0, 10, 1), (1, 20, 1)]) == nil)
         #expect(SurveyStatistics.trend([(0, 10, 0), (1, 20, 0), (2, 30, 0)]) == nil)
+    }
+
+    /// One NPS answer: 1 promoter, −1 detractor, 0 passive, drawn with the given shares.
+    private static func answer(promoters: Double, detractors: Double, _ random: inout SeededGenerator) -> Int {
+        let u = Double.random(in: 0..<1, using: &random)
+        return u < promoters ? 1 : u < promoters + detractors ? -1 : 0
+    }
+
+    /// The 95% intervals cover the truth about 95% of the time (the bar: 93%), in
+    /// seeded samples: NPS's adjusted Wald, and a theme's impact with the share's error in it.
+    /// The impact's old error, which held the share fixed, covered 50–86% in these cases.
+    @Test(arguments: [
+        // n, share mentioning, promoters and detractors among them, then among the others.
+        (500, 0.2, 0.1, 0.6, 0.45, 0.2),
+        (1_000, 0.05, 0.0, 0.9, 0.5, 0.2),
+    ])
+    func intervalsCoverTheTruthInSimulation(
+        _ n: Int, _ share: Double, _ promotersWith: Double, _ detractorsWith: Double, _ promotersOthers: Double, _ detractorsOthers: Double
+    ) throws {
+        var random = SeededGenerator(state: 27)
+        let trueOthers = 100 * (promotersOthers - detractorsOthers)
+        let trueAll = share * 100 * (promotersWith - detractorsWith) + (1 - share) * trueOthers
+        let trueImpact = trueAll - trueOthers
+        let samples = 1_000
+        var npsCovered = 0
+        var impactCovered = 0
+        for _ in 0..<samples {
+            var with = (n: 0.0, promoters: 0.0, detractors: 0.0)
+            var others = (n: 0.0, promoters: 0.0, detractors: 0.0)
+            for _ in 0..<n {
+                let mentions = Double.random(in: 0..<1, using: &random) < share
+                let score =
+                    mentions
+                    ? Self.answer(promoters: promotersWith, detractors: detractorsWith, &random)
+                    : Self.answer(promoters: promotersOthers, detractors: detractorsOthers, &random)
+                if mentions {
+                    with.n += 1
+                    with.promoters += score == 1 ? 1 : 0
+                    with.detractors += score == -1 ? 1 : 0
+                } else {
+                    others.n += 1
+                    others.promoters += score == 1 ? 1 : 0
+                    others.detractors += score == -1 ? 1 : 0
+                }
+            }
+            let all = try #require(
+                SurveyStatistics.nps(promoters: with.promoters + others.promoters, detractors: with.detractors + others.detractors, n: Double(n)))
+            if try #require(all.interval).contains(trueAll) { npsCovered += 1 }
+            guard let withEstimate = SurveyStatistics.nps(promoters: with.promoters, detractors: with.detractors, n: with.n),
+                let othersEstimate = SurveyStatistics.nps(promoters: others.promoters, detractors: others.detractors, n: others.n)
+            else { continue }
+            let error = try #require(
+                SurveyStatistics.impactStandardError(with: withEstimate, without: othersEstimate, share: with.n / Double(n), n: Double(n)))
+            if abs(all.value - othersEstimate.value - trueImpact) <= SurveyStatistics.z95 * error { impactCovered += 1 }
+        }
+        #expect(Double(npsCovered) / Double(samples) >= 0.93)
+        #expect(Double(impactCovered) / Double(samples) >= 0.93)
     }
 }

@@ -130,24 +130,9 @@ struct Scorecard: Sendable {
         /// The two-sided p of the change's z-test; nil when the values carry no standard
         /// errors (snapshots) or a side has a single response.
         var p: Double?
-        /// Decided by Benjamini–Hochberg over the change's family (a metric's overall value
-        /// in a period is a family of its own; its segments and touchpoints are one); nil when
-        /// there is no test.
+        /// Decided by Benjamini–Hochberg over the change's family (every change tested in its
+        /// period: all metrics, overall and in every group); nil when there is no test.
         var isSignificant: Bool?
-    }
-
-    /// A family of change tests: a metric's overall change in a period, or all its segments'
-    /// and touchpoints' changes in it.
-    private struct FamilyKey: Hashable {
-        var metric: String
-        var period: Period
-        var overall: Bool
-
-        init(_ key: PointKey) {
-            metric = key.metric
-            period = key.period
-            overall = key.group == .all
-        }
     }
 
     /// A value's place: metric, group and period.
@@ -236,7 +221,7 @@ struct Scorecard: Sendable {
                 effectiveN: totals.isWeighted ? totals.effectiveN : nil,
                 target: key.group == .all ? config.metric(key.metric.rawValue)?.target : nil,
                 standardError: estimate.standardError, interval: estimate.interval, totals: totals,
-                suppressed: totals.n < config.minimumN)
+                suppressed: totals.effectiveN < Double(config.minimumN))
             series[Key(metric: key.metric.rawValue, group: key.group), default: [:]][key.period] = point
         }
         let sorted = series.mapValues { $0.values.sorted { $0.period < $1.period } }
@@ -334,7 +319,9 @@ struct Scorecard: Sendable {
                     Change(previous: previous, delta: test.delta, p: tested ? test.p : nil, isSignificant: nil)
             }
         }
-        let families = Dictionary(grouping: changes.keys.filter { changes[$0]?.p != nil }, by: FamilyKey.init)
+        // One family a period: a leader reads the period's page as one set of claims, so the
+        // chance of any false "significant change" on it is what is held at q.
+        let families = Dictionary(grouping: changes.keys.filter { changes[$0]?.p != nil }, by: \.period)
         for members in families.values {
             let decisions = SurveyStatistics.benjaminiHochberg(members.map { changes[$0]!.p! }, q: falseDiscoveryRate)
             for (member, significant) in zip(members, decisions) { changes[member]?.isSignificant = significant }

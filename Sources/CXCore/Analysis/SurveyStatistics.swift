@@ -101,6 +101,17 @@ public enum SurveyStatistics {
         public var isSignificant: Bool { (p ?? 1) < 0.05 }
     }
 
+    /// The standard error of a group's impact `w × (with − without)` on everyone's value, by
+    /// the delta method: √(w²(se_with² + se_without²) + (with − without)² · w(1 − w)/n), with
+    /// `w` the group's share of the `n` (effective) responses. The share is estimated too: its
+    /// term is what a fixed-share error leaves out (docs/themes.md). Nil when a side has no
+    /// standard error.
+    public static func impactStandardError(with: SurveyEstimate, without: SurveyEstimate, share w: Double, n: Double) -> Double? {
+        guard let a = with.standardError, let b = without.standardError else { return nil }
+        let gap = with.value - without.value
+        return (w * w * (a * a + b * b) + gap * gap * w * (1 - w) / max(1, n)).squareRoot()
+    }
+
     /// The two-sided p of a standard normal statistic: erfc(|z|/√2).
     public static func twoSidedP(_ z: Double) -> Double { erfc(abs(z) / 2.0.squareRoot()) }
 
@@ -115,9 +126,12 @@ public enum SurveyStatistics {
     }
 
     /// A straight line through the values by weighted least squares, each weighted by
-    /// 1/se² (the inverse of its variance): its slope per period, the slope's standard error
-    /// √(1/Σw(x − x̄)²), and the two-sided p of slope/se. Needs three points with a standard
-    /// error above zero, at two different places at least.
+    /// 1/se² (the inverse of its sampling variance): its slope per period, and the slope's
+    /// standard error √(φ / Σw(x − x̄)²) with φ = max(1, Σw·r² / (k − 2)) the residual scale
+    /// of the k points: real quarter-to-quarter swings beyond sampling noise widen it, and it
+    /// is never narrower than sampling alone makes it. The p is two-sided, from Student's t
+    /// with k − 2 degrees of freedom. Needs three points with a standard error above zero, at
+    /// two different places at least.
     public static func trend(_ points: [(x: Double, value: Double, standardError: Double)]) -> Trend? {
         let usable = points.filter { $0.standardError > 0 }
         guard usable.count >= 3 else { return nil }
@@ -129,8 +143,19 @@ public enum SurveyStatistics {
         guard sxx > 0 else { return nil }
         let sxy = zip(usable, weights).reduce(0) { $0 + $1.1 * ($1.0.x - meanX) * ($1.0.value - meanY) }
         let slope = sxy / sxx
-        let standardError = (1 / sxx).squareRoot()
-        return Trend(slope: slope, standardError: standardError, p: twoSidedP(slope / standardError), periods: usable.count)
+        let residuals = zip(usable, weights).reduce(0) { sum, point in
+            let residual = point.0.value - meanY - slope * (point.0.x - meanX)
+            return sum + point.1 * residual * residual
+        }
+        let degreesOfFreedom = Double(usable.count - 2)
+        let scale = max(1, residuals / degreesOfFreedom)
+        let standardError = (scale / sxx).squareRoot()
+        let t = abs(slope / standardError)
+        let p = 2 * (1 - studentTDistribution(t, degreesOfFreedom: degreesOfFreedom))
+        let xs = usable.map(\.x)
+        return Trend(
+            slope: slope, standardError: standardError, p: min(1, max(0, p)), periods: usable.count,
+            span: Int((xs.max()! - xs.min()!).rounded()) + 1)
     }
 
     public struct Trend: Equatable, Sendable {
@@ -140,6 +165,14 @@ public enum SurveyStatistics {
         public var p: Double
         /// How many periods the line was fitted to.
         public var periods: Int
+        /// How many periods the first to the last of them cover: more than `periods` when
+        /// one between is missing or not shown.
+        public var span: Int
+
+        /// The window as a page says it: "over the last 8 periods", "over 7 of the last 9 periods".
+        public var window: String {
+            span == periods ? "over the last \(periods) periods" : "over \(periods) of the last \(span) periods"
+        }
 
         /// `rising` or `falling` when p < 0.05, `none` otherwise.
         public var direction: Direction { p >= 0.05 ? .none : slope > 0 ? .rising : .falling }

@@ -12,7 +12,7 @@ struct ThemeImpact: Sendable {
     let valueWithout: Double
     /// Everyone's value minus the value without the theme: negative when it costs points.
     let impact: Double
-    /// `share of weight × √(se_with² + se_without²)`; nil when a side has no spread.
+    /// ``SurveyStatistics/impactStandardError(with:without:share:n:)``; nil when a side has no spread.
     let standardError: Double?
     /// Fewer mentions than `min_n`: not shown as a finding.
     let suppressed: Bool
@@ -24,6 +24,10 @@ struct ThemeImpact: Sendable {
     var interval: ClosedRange<Double>? {
         standardError.map { impact - SurveyStatistics.z95 * $0...impact + SurveyStatistics.z95 * $0 }
     }
+
+    /// The interval leaves out zero: those who mention the theme score apart from the rest by
+    /// more than chance, so a page may call it a finding.
+    var isClear: Bool { interval.map { $0.lowerBound > 0 || $0.upperBound < 0 } ?? false }
 
     /// The metrics a theme's impact is measured on.
     static let metrics: [SurveyMetric] = [.nps, .csat]
@@ -38,9 +42,8 @@ struct ThemeImpact: Sendable {
             let without = everyone.subtracting(with)
             guard let withEstimate = with.estimate(key.key.metric), let withoutEstimate = without.estimate(key.key.metric) else { continue }
             let weight = with.weighted.sum / everyone.weighted.sum
-            let standardError = withEstimate.standardError.flatMap { a in
-                withoutEstimate.standardError.map { b in weight * (a * a + b * b).squareRoot() }
-            }
+            let standardError = SurveyStatistics.impactStandardError(
+                with: withEstimate, without: withoutEstimate, share: weight, n: everyone.effectiveN)
             impacts.append(
                 ThemeImpact(
                     theme: theme, metric: key.key.metric, period: key.key.period, mentions: with.n,

@@ -144,7 +144,7 @@ extension PageBuilder {
                     case .falling: "Falling"
                     case .none: "No clear trend"
                     }
-                return PointValue.Trend(direction: trend.direction.rawValue, text: "\(words) over the last \(trend.periods) periods")
+                return PointValue.Trend(direction: trend.direction.rawValue, text: words + " " + trend.window)
             }
         return PointValue(
             name: metric.name, period: scorecard.label(of: point.period), valueText: valueText(metric, point),
@@ -160,13 +160,28 @@ extension PageBuilder {
 
     /// The value as shown: "too few responses (n = 12)" for a group below `min_n`.
     func valueText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String {
-        point.suppressed ? "too few responses (n\u{00A0}=\u{00A0}\(point.n ?? 0))" : metric.format(point.value)
+        guard point.suppressed else { return metric.format(point.value) }
+        let effective = point.effectiveN.map { ", effective\u{00A0}" + MetricDefinition.trimmed($0, decimals: 0) } ?? ""
+        return "too few responses (n\u{00A0}=\u{00A0}\(point.n ?? 0)\(effective))"
     }
 
-    /// Half the 95% interval, `± 3.2`; none for a group below `min_n`.
+    /// The 95% interval beside a value: `± 3.2`, or `(83.6 to 100)` where the interval is not
+    /// the value plus or minus one margin; none for a group below `min_n`.
     func marginText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String? {
-        guard !point.suppressed else { return nil }
-        return point.margin.map { "± " + MetricDefinition.trimmed($0, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2) }
+        guard !point.suppressed, let interval = point.interval else { return nil }
+        return Self.marginText(point.value, interval, decimals: metric.unit == .percent || metric.id == "nps" ? 1 : 2)
+    }
+
+    /// `± m` when `value ± m` rounds to the interval's ends, `(low to high)` otherwise: a
+    /// "±" is never shown that is not the interval.
+    static func marginText(_ value: Double, _ interval: ClosedRange<Double>, decimals: Int) -> String {
+        let margin = (interval.upperBound - interval.lowerBound) / 2
+        func text(_ number: Double) -> String { MetricDefinition.trimmed(number, decimals: decimals) }
+        if text(value - margin) == text(interval.lowerBound), text(value + margin) == text(interval.upperBound) {
+            return "± " + text(margin)
+        }
+        return "(" + text(interval.lowerBound).replacingOccurrences(of: "-", with: "−") + " to "
+            + text(interval.upperBound).replacingOccurrences(of: "-", with: "−") + ")"
     }
 
     func datum(_ metric: MetricDefinition, _ point: Scorecard.Point, label: String) -> Charts.Datum {

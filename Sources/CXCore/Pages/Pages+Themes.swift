@@ -66,9 +66,10 @@ extension PageBuilder {
     /// The stories a theme's page shows, newest first.
     static let storiesPerTheme = 12
 
-    /// The `count` themes that cost the most NPS points in `period`, shown as findings.
+    /// The `count` themes whose mentions go with the lowest NPS in `period`, among those
+    /// whose interval leaves out zero: only those are shown as findings.
     func costliestThemes(in period: Period, count: Int = 3, root: String) -> [ThemeLink] {
-        site.scorecard.themeImpacts(.nps, in: period).filter { !$0.suppressed && $0.impact < 0 }.prefix(count).map {
+        site.scorecard.themeImpacts(.nps, in: period).filter { !$0.suppressed && $0.impact < 0 && $0.isClear }.prefix(count).map {
             ThemeLink(name: $0.theme.name, href: root + Routes.theme($0.theme.id).href, impactText: impactText($0), mentions: $0.mentions)
         }
     }
@@ -92,13 +93,13 @@ extension PageBuilder {
         let nps = site.config.metric(SurveyMetric.nps.rawValue) ?? MetricDefinition.builtIn[0]
         let history = site.scorecard.themeImpacts(of: impact.theme.id, .nps).filter { $0.period <= impact.period && !$0.suppressed }
             .suffix(Scorecard.trendPeriods)
-        let significant = impact.interval.map { $0.lowerBound > 0 || $0.upperBound < 0 } ?? false
         let trend = site.scorecard.trend(of: impact.theme.id, .nps, through: impact.period).map { trend in
             PointValue.Trend(
                 direction: trend.direction.rawValue,
-                text: trend.direction == .none
-                    ? "No clear trend over the last \(trend.periods) periods"
-                    : "\(trend.direction == .rising ? "Costing less" : "Costing more") over the last \(trend.periods) periods")
+                text: (trend.direction == .none
+                    ? "No clear trend"
+                    : (trend.direction == .rising) == (impact.impact < 0) ? "The gap to the others narrowing" : "The gap to the others widening")
+                    + " " + trend.window)
         }
         let comments = impact.comments.map { comment(of: $0, root: root) }
         let mentionedAt = (site.scorecard.themeMentions[impact.theme.id]?[impact.period] ?? []).prefix(3).compactMap { mention in
@@ -107,9 +108,8 @@ extension PageBuilder {
         return ThemeSummary(
             id: impact.theme.id, name: impact.theme.name, href: root + Routes.theme(impact.theme.id).href,
             impactText: impactText(impact),
-            marginText: impact.suppressed
-                ? nil : impact.interval.map { "± " + MetricDefinition.trimmed(($0.upperBound - $0.lowerBound) / 2, decimals: 1) },
-            direction: impact.suppressed || !significant ? "flat" : impact.impact < 0 ? "costs" : "adds",
+            marginText: impact.suppressed ? nil : impact.interval.map { Self.marginText(impact.impact, $0, decimals: 1) },
+            direction: impact.suppressed || !impact.isClear ? "flat" : impact.impact < 0 ? "costs" : "adds",
             suppressed: impact.suppressed, mentions: impact.mentions, shareText: shareText(impact),
             withText: impact.suppressed ? nil : nps.format(impact.valueWith), withoutText: impact.suppressed ? nil : nps.format(impact.valueWithout),
             negativeText: impact.negativeShare.map { Self.percent($0) + " of its comments read negative" },
