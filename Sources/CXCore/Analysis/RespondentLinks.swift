@@ -74,6 +74,60 @@ struct PairSums: Sendable, Codable, Equatable {
     }
 }
 
+/// What a variance clustered by person needs of the NPS answers (+1 promoter, −1 detractor,
+/// 0 passive) named respondents gave in one period and level: for each person, `Y` the sum
+/// of their answers and `m` how many they gave.
+struct ClusterSums: Sendable, Equatable {
+    /// People, and the answers they gave.
+    var people = 0
+    var answers = 0
+    /// ΣY, and Σy² over the answers (the promoters and detractors among them).
+    var sum = 0.0
+    var squares = 0.0
+    /// ΣY², ΣY·m and Σm² over the people.
+    var yy = 0.0
+    var ym = 0.0
+    var mm = 0.0
+
+    mutating func add(sum y: Int, squares: Int, answers m: Int) {
+        people += 1
+        answers += m
+        sum += Double(y)
+        self.squares += Double(squares)
+        yy += Double(y * y)
+        ym += Double(y * m)
+        mm += Double(m * m)
+    }
+
+    /// The design effect of these people's repeated answers on an NPS of `n` answers with
+    /// `promoters` and `detractors` (docs/metrics.md): the cluster-robust variance of the mean
+    /// answer over the variance that treats each answer as a person of its own. Answers with
+    /// no respondent id are a person each. Never below 1: clustering is only allowed to widen
+    /// an interval, so a chance low never narrows one.
+    func designEffect(promoters: Int, detractors: Int, n: Int) -> Double {
+        guard n > 1, answers <= n else { return 1 }
+        let count = Double(n)
+        let mean = Double(promoters - detractors) / count
+        let clustered = yy - 2 * mean * ym + mean * mean * mm
+        let alone = Double(n - answers)
+        let aloneSum = Double(promoters - detractors) - sum
+        let aloneSquares = Double(promoters + detractors) - squares
+        let single = aloneSquares - 2 * mean * aloneSum + mean * mean * alone
+        let groups = Double(people) + alone
+        let plain = (Double(promoters + detractors) - count * mean * mean) / (count * (count - 1))
+        guard groups > 1, plain > 0 else { return 1 }
+        let robust = groups / (groups - 1) * (clustered + single) / (count * count)
+        let ratio = robust / plain
+        return ratio > 1 + 1e-9 ? ratio : 1  // rounding alone never makes a design effect
+    }
+}
+
+/// Which answers a cluster sum covers: NPS in one period, everyone's or one level's.
+struct ClusterKey: Hashable, Sendable {
+    var period: Int32
+    var group: Scorecard.Group
+}
+
 /// Which pairs a key driver is made of: a touchpoint's CSAT or CES against the same people's
 /// NPS, in one period.
 struct DriverKey: Hashable, Sendable, Codable {
@@ -86,12 +140,15 @@ extension [ResponseLink] {
     /// Each respondent's touchpoint scores paired with their NPS, period by period: a person
     /// who answered a metric at a touchpoint more than once counts with the mean of their
     /// answers. The NPS is the person's relationship NPS (the mean, if several) when they gave
-    /// one, and else the mean of all their NPS answers (at touchpoints, of journeys). Sorts the links in place (a million take 16 MB; a sorted copy would
-    /// take as much again).
-    mutating func driverPairs() -> [DriverKey: PairSums] {
+    /// one, and else the mean of all their NPS answers (at touchpoints, of journeys). Also each
+    /// period's NPS answers summed by person, everyone's and each level's, for the variance
+    /// clustered by person. Sorts the links in place (a million take 16 MB; a sorted copy
+    /// would take as much again).
+    mutating func joinedByPerson() -> (pairs: [DriverKey: PairSums], clusters: [ClusterKey: ClusterSums]) {
         sort { ($0.period, $0.respondent) < ($1.period, $1.respondent) }
         let sorted = self
         var pairs: [DriverKey: PairSums] = [:]
+        var clusters: [ClusterKey: ClusterSums] = [:]
         var start = 0
         while start < sorted.count {
             var end = start + 1
@@ -99,9 +156,10 @@ extension [ResponseLink] {
                 end += 1
             }
             defer { start = end }
+            let person = sorted[start..<end]
+            Self.addAnswers(of: person, to: &clusters)
             // Most respondents answer once: nothing to pair.
             guard end - start > 1 else { continue }
-            let person = sorted[start..<end]
             var npsSum = 0
             var npsCount = 0
             var relationshipSum = 0
@@ -124,6 +182,25 @@ extension [ResponseLink] {
             }
             for (key, score) in scores { pairs[key, default: PairSums()].add(Double(score.sum) / Double(score.count), npsMean) }
         }
-        return pairs
+        return (pairs, clusters)
+    }
+
+    /// One person's NPS answers of a period, summed for everyone and for each level.
+    private static func addAnswers(of person: ArraySlice<ResponseLink>, to clusters: inout [ClusterKey: ClusterSums]) {
+        var sums: [Scorecard.Group: (y: Int, squares: Int, m: Int)] = [:]
+        for link in person where link.metric == .nps {
+            let y = NPSBand(score: Int(link.score)) == .promoter ? 1 : NPSBand(score: Int(link.score)) == .detractor ? -1 : 0
+            let level: Scorecard.Group? =
+                link.touchpoint >= 0 ? .transactional : link.touchpoint == ResponseLink.relationship ? .relationship : nil
+            for group in [.all] + (level.map { [$0] } ?? []) {
+                sums[group, default: (0, 0, 0)].y += y
+                sums[group, default: (0, 0, 0)].squares += y * y
+                sums[group, default: (0, 0, 0)].m += 1
+            }
+        }
+        guard let period = person.first?.period else { return }
+        for (group, sum) in sums {
+            clusters[ClusterKey(period: period, group: group), default: ClusterSums()].add(sum: sum.y, squares: sum.squares, answers: sum.m)
+        }
     }
 }

@@ -61,7 +61,7 @@ struct ResponseAggregator {
         }
         var links = aggregates.links
         aggregates.links = []
-        aggregates.driverPairs = links.driverPairs()
+        (aggregates.driverPairs, aggregates.clusters) = links.joinedByPerson()
         return (aggregates, diagnostics, perFile)
     }
 

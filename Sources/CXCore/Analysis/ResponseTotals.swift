@@ -162,10 +162,11 @@ struct ResponseTotals: Sendable, Equatable, Codable {
     var isWeighted: Bool { weighted.sum != Double(n) || weighted.squares != Double(n) }
 
     /// The metric's value and interval: weighted shares and means, with the effective
-    /// sample size as the n of the interval.
-    func estimate(_ metric: SurveyMetric) -> SurveyEstimate? {
+    /// sample size, over the design effect of people answering more than once, as the n of
+    /// the interval.
+    func estimate(_ metric: SurveyMetric, designEffect: Double = 1) -> SurveyEstimate? {
         guard weighted.sum > 0 else { return nil }
-        let size = effectiveN
+        let size = effectiveN / designEffect
         let scale = size / weighted.sum
         switch metric {
         case .nps: return SurveyStatistics.nps(promoters: weighted.promoters * scale, detractors: weighted.detractors * scale, n: size)
@@ -194,6 +195,9 @@ struct ResponseAggregates: Sendable, Codable {
     var links: [ResponseLink] = []
     /// Once the files are joined: each touchpoint's scores paired with the same people's NPS.
     var driverPairs: [DriverKey: PairSums] = [:]
+    /// Once the files are joined: each period's NPS answers summed by person, for everyone and
+    /// the relationship and transactional levels.
+    var clusters: [ClusterKey: ClusterSums] = [:]
     /// The date of the newest response.
     var newest: Day?
     /// The responses whose comment mentions each theme, per metric, period and group

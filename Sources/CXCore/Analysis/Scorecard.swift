@@ -215,13 +215,15 @@ struct Scorecard: Sendable {
             {
                 continue
             }
-            guard let estimate = totals.estimate(key.metric) else { continue }
+            let designEffect = Self.designEffect(of: key, responses)
+            guard let estimate = totals.estimate(key.metric, designEffect: designEffect) else { continue }
+            let effectiveN = totals.effectiveN / designEffect
             let point = Point(
                 period: key.period, value: estimate.value, n: totals.n,
-                effectiveN: totals.isWeighted ? totals.effectiveN : nil,
+                effectiveN: totals.isWeighted || designEffect > 1 ? effectiveN : nil,
                 target: key.group == .all ? config.metric(key.metric.rawValue)?.target : nil,
                 standardError: estimate.standardError, interval: estimate.interval, totals: totals,
-                suppressed: totals.effectiveN < Double(config.minimumN))
+                suppressed: effectiveN < Double(config.minimumN))
             series[Key(metric: key.metric.rawValue, group: key.group), default: [:]][key.period] = point
         }
         let sorted = series.mapValues { $0.values.sorted { $0.period < $1.period } }
@@ -303,6 +305,25 @@ struct Scorecard: Sendable {
 
     /// The drivers of `period`, strongest first.
     func drivers(in period: Period) -> [Driver] { drivers.filter { $0.period == period } }
+
+    /// The design effect of people answering NPS more than once in `key`'s period
+    /// (docs/metrics.md): measured for everyone and the two levels; a segment takes
+    /// everyone's, as a person's answers stay in their segment; touchpoints and journeys, where
+    /// a person rarely answers twice, and the other metrics take none.
+    private static func designEffect(of key: ResponseAggregates.Key, _ responses: ResponseAggregates) -> Double {
+        guard key.metric == .nps else { return 1 }
+        let measured: Scorecard.Group
+        switch key.group {
+        case .all, .segment: measured = .all
+        case .relationship, .transactional: measured = key.group
+        case .touchpoint, .journey: return 1
+        }
+        let period = Int32(key.period.ordinal)
+        guard let sums = responses.clusters[ClusterKey(period: period, group: measured)],
+            let totals = responses.totals[ResponseAggregates.Key(metric: .nps, period: key.period, group: measured)]
+        else { return 1 }
+        return sums.designEffect(promoters: totals.promoters, detractors: totals.detractors, n: totals.n)
+    }
 
     /// Every change from one period to the one before, where both values are shown and the
     /// newer period is complete, with significance decided family by family.
