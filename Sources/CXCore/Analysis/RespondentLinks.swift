@@ -189,7 +189,12 @@ extension [ResponseLink] {
     private static func addAnswers(of person: ArraySlice<ResponseLink>, to clusters: inout [ClusterKey: ClusterSums]) {
         var sums: [Scorecard.Group: (y: Int, squares: Int, m: Int)] = [:]
         for link in person where link.metric == .nps {
-            let y = NPSBand(score: Int(link.score)) == .promoter ? 1 : NPSBand(score: Int(link.score)) == .detractor ? -1 : 0
+            let y =
+                switch NPSBand(score: Int(link.score)) {
+                case .promoter: 1
+                case .detractor: -1
+                case .passive: 0
+                }
             let level: Scorecard.Group? =
                 link.touchpoint >= 0 ? .transactional : link.touchpoint == ResponseLink.relationship ? .relationship : nil
             for group in [.all] + (level.map { [$0] } ?? []) {
