@@ -13,7 +13,14 @@ struct JourneyGapLoopTests {
         let bills = try #require(gap.range(of: "<th scope=\"row\">Our bills are clear</th>"))
         #expect(superior.lowerBound < bills.lowerBound)  // 72 points before 30
         #expect(gap.contains("80% <span class=\"muted\">(n&nbsp;=&nbsp;10)</span>"))
-        #expect(gap.contains("<strong>72 points</strong>"))
+        // The gap from counts has Newcombe's interval (8 of 10 against 8 of 100); from shares alone
+        // it says what is missing; ten leaders are fewer than min_n.
+        #expect(gap.contains("<strong>72 points</strong><br><span class=\"muted\">95% interval 40 to 87 points</span>"))
+        #expect(
+            gap.contains(
+                "<strong>30 points</strong><br><span class=\"muted\">no n given for leadership or customers: the gap&#39;s uncertainty is unknown</span>"
+            ))
+        #expect(gap.contains("Fewer than 30 answered in leadership (n\u{00A0}=\u{00A0}10)"))
         #expect(gap.contains("<svg class=\"chart gap wide\"") && gap.contains("<svg class=\"chart gap narrow\""))
         // "Friendly support" is said by all three groups (case aside); "Price" by customers only.
         #expect(gap.contains(#"<li>Friendly support <span class="tone">· reads positive (0.71)</span></li>"#))
@@ -33,6 +40,8 @@ struct JourneyGapLoopTests {
         let scores = try #require(q3.range(of: "data-section=\"scores\""))
         #expect(stories.lowerBound < gap.lowerBound && gap.lowerBound < scores.lowerBound)
         #expect(q3.contains("The perception gap: 72 points"))
+        #expect(q3.contains("leadership 80% (n\u{00A0}=\u{00A0}10), staff 41%, customers 8% (n\u{00A0}=\u{00A0}100) agree"))
+        #expect(q3.contains("; 95% interval 40 to 87 points."))
         // The Q2 briefing (July) sees the March round only.
         #expect(try site.page("briefings/q2.html").contains("The perception gap: 65 points"))
     }

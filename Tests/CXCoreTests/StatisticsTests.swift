@@ -54,6 +54,18 @@ struct StatisticsTests {
         #expect(Self.close(interval.lowerBound, low) && Self.close(interval.upperBound, high))
     }
 
+    @Test(arguments: [
+        // agree and total of each group → Newcombe's hybrid score interval, in points
+        (56, 70, 48, 80, 5.243147, 33.387265),  // Newcombe (1998), table II, example (a): 0.0524 to 0.3339
+        (13, 16, 97, 1214, 48.944201, 85.498172),
+        (9, 10, 0, 10, 48.825773, 98.212374),
+        (1, 3, 2, 3, -71.777511, 31.580068),
+    ])
+    func aDifferenceOfSharesHasNewcombesInterval(_ a: Int, _ nA: Int, _ b: Int, _ nB: Int, _ low: Double, _ high: Double) {
+        let interval = SurveyStatistics.newcombe(a: Double(a), nA: Double(nA), b: Double(b), nB: Double(nB))
+        #expect(Self.close(interval.lowerBound, low) && Self.close(interval.upperBound, high))
+    }
+
     @Test func cesHasStudentsTIntervalWithNMinusOneDegreesOfFreedom() throws {
         // 5, 6, 7: mean 6, s = 1, se = 1/√3, t(0.975; 2) = 4.302653.
         let estimate = try #require(SurveyStatistics.ces(mean: 6, meanOfSquares: 110.0 / 3, n: 3))

@@ -43,18 +43,41 @@ public enum SurveyStatistics {
             interval: max(-100, center - z95 * standardError)...min(100, center + z95 * standardError))
     }
 
-    /// CSAT = 100 × the share c of 4s and 5s, with the Wilson score interval (Wilson 1927;
-    /// Brown, Cai & DasGupta 2001): (c + z²/2n ± z·√(c(1 − c)/n + z²/4n²)) / (1 + z²/n). The
-    /// standard error is the interval's half-width over z.
+    /// CSAT = 100 × the share c of 4s and 5s, with the Wilson score interval of
+    /// ``wilson(successes:n:)``. The standard error is the interval's half-width over z.
     public static func csat(satisfied: Double, n: Double) -> SurveyEstimate? {
         guard n > 0 else { return nil }
-        let c = satisfied / n
+        let interval = wilson(successes: satisfied, n: n)
+        let half = (interval.upperBound - interval.lowerBound) / 2
+        return SurveyEstimate(
+            value: 100 * satisfied / n, standardError: 100 * half / z95,
+            interval: 100 * interval.lowerBound...100 * interval.upperBound)
+    }
+
+    /// The Wilson score interval of a share (Wilson 1927; Brown, Cai & DasGupta 2001), as
+    /// shares from 0 to 1: (c + z²/2n ± z·√(c(1 − c)/n + z²/4n²)) / (1 + z²/n), c = successes/n.
+    /// `n` must be above zero.
+    public static func wilson(successes: Double, n: Double) -> ClosedRange<Double> {
+        let c = successes / n
         let z2 = z95 * z95
         let center = (c + z2 / (2 * n)) / (1 + z2 / n)
         let half = z95 * (c * (1 - c) / n + z2 / (4 * n * n)).squareRoot() / (1 + z2 / n)
-        return SurveyEstimate(
-            value: 100 * c, standardError: 100 * half / z95,
-            interval: max(0, 100 * (center - half))...min(100, 100 * (center + half)))
+        return max(0, center - half)...min(1, center + half)
+    }
+
+    /// The 95% interval of the difference a/nA − b/nB of two independent shares, in
+    /// percentage points, by Newcombe's hybrid score method (Newcombe 1998, method 10) from
+    /// the two Wilson intervals (l₁, u₁) and (l₂, u₂): δ − √((p₁ − l₁)² + (u₂ − p₂)²) to
+    /// δ + √((u₁ − p₁)² + (p₂ − l₂)²). Both counts must be above zero.
+    public static func newcombe(a: Double, nA: Double, b: Double, nB: Double) -> ClosedRange<Double> {
+        let p1 = a / nA
+        let p2 = b / nB
+        let first = wilson(successes: a, n: nA)
+        let second = wilson(successes: b, n: nB)
+        let delta = p1 - p2
+        let low = delta - ((p1 - first.lowerBound) * (p1 - first.lowerBound) + (second.upperBound - p2) * (second.upperBound - p2)).squareRoot()
+        let high = delta + ((first.upperBound - p1) * (first.upperBound - p1) + (p2 - second.lowerBound) * (p2 - second.lowerBound)).squareRoot()
+        return 100 * low...100 * high
     }
 
     /// CES = the mean score, from the mean and the mean of the squares of `n` answers (with

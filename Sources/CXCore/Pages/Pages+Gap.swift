@@ -3,7 +3,7 @@ extension PageBuilder {
     func gapPage(root: String) -> GapPage {
         guard let newest = site.perceptionRounds.first else {
             return GapPage(
-                hasRound: false, round: nil, chart: nil, ratings: [], groups: [], questions: [], hasTrend: false,
+                hasRound: false, round: nil, chart: nil, ratings: [], smallGroups: nil, groups: [], questions: [], hasTrend: false,
                 trendRounds: [], trend: [], earlierRounds: [])
         }
         let ratings = newest.ratings.sorted { ($0.gap ?? -.infinity) > ($1.gap ?? -.infinity) }
@@ -23,11 +23,13 @@ extension PageBuilder {
                 GapPage.Rating(
                     statement: Typography.smarten(rating.statement),
                     gapText: rating.gap.map(Self.points) ?? "—",
+                    uncertainty: rating.gap == nil ? nil : Self.gapUncertainty(of: rating),
                     groups: PerceptionGroup.allCases.map { group in
                         guard let share = rating.shares[group] else { return GapPage.Share(text: "—", n: nil, missing: true) }
                         return GapPage.Share(text: MetricDefinition.trimmed(share.percent, decimals: 0) + "%", n: share.n, missing: false)
                     })
             },
+            smallGroups: smallGroupsNote(in: newest),
             groups: PerceptionGroup.allCases.map { GapPage.GroupLabel(label: $0.label) },
             questions: PerceptionQuestion.allCases.map { questionRow($0, in: newest) },
             hasTrend: site.perceptionRounds.count > 1,
@@ -79,6 +81,29 @@ extension PageBuilder {
             })
     }
 
+    /// The gap's 95% interval as text, or why there is none.
+    static func gapUncertainty(of rating: PerceptionRound.Rating) -> String {
+        guard let interval = rating.gapInterval else {
+            let without = [PerceptionGroup.leadership, .customers].filter { rating.shares[$0]?.n == nil }
+            return "no n given for \(without.map { $0.label.lowercased() }.joined(separator: " or ")): the gap's uncertainty is unknown"
+        }
+        func point(_ value: Double) -> String { MetricDefinition.trimmed(value, decimals: 0) }
+        return "95% interval \(point(interval.lowerBound)) to \(point(interval.upperBound)) points"
+    }
+
+    /// Which groups of a round answered in fewer than `min_n`, when any did: their shares move
+    /// far with a single answer.
+    private func smallGroupsNote(in round: PerceptionRound) -> String? {
+        let small = PerceptionGroup.allCases.compactMap { group -> String? in
+            let counts = round.ratings.compactMap { $0.shares[group]?.n }
+            guard let n = counts.max(), n < site.config.minimumN else { return nil }
+            return "\(group.label.lowercased()) (n\u{00A0}=\u{00A0}\(n))"
+        }
+        guard !small.isEmpty else { return nil }
+        return "Fewer than \(site.config.minimumN) answered in \(small.joined(separator: " and ")): one answer moves "
+            + "a share by several points, so read their gaps by the interval, not the point."
+    }
+
     private func roundSummary(_ round: PerceptionRound) -> RoundSummary {
         RoundSummary(title: round.title, date: round.date.description, dateText: round.date.longText)
     }
@@ -88,12 +113,14 @@ extension PageBuilder {
         guard let round = site.perceptionRounds.first(where: { $0.date <= date }),
             let rating = round.ratings.filter({ $0.gap != nil }).max(by: { $0.gap! < $1.gap! })
         else { return nil }
-        func share(_ group: PerceptionGroup) -> String? {
-            rating.shares[group].map { MetricDefinition.trimmed($0.percent, decimals: 0) + "%" }
+        let shares = PerceptionGroup.allCases.compactMap { group -> String? in
+            guard let share = rating.shares[group] else { return nil }
+            let n = share.n.map { " (n\u{00A0}=\u{00A0}\(MetricDefinition.grouped(Double($0))))" } ?? ""
+            return "\(group.label.lowercased()) \(MetricDefinition.trimmed(share.percent, decimals: 0))%\(n)"
         }
         return GapHeadline(
             round: round.title, dateText: round.date.longText, statement: Typography.smarten(rating.statement),
-            leadership: share(.leadership), staff: share(.staff), customers: share(.customers),
-            gapText: Self.points(rating.gap!), href: root + Routes.gap.href)
+            sharesText: shares.joined(separator: ", "), gapText: Self.points(rating.gap!),
+            uncertainty: Self.gapUncertainty(of: rating), href: root + Routes.gap.href)
     }
 }

@@ -48,6 +48,16 @@ public struct PerceptionRound: Sendable {
             guard let leaders = shares[.leadership], let customers = shares[.customers] else { return nil }
             return leaders.percent - customers.percent
         }
+
+        /// The gap's 95% interval in points by Newcombe's method, when both sides gave counts.
+        public var gapInterval: ClosedRange<Double>? {
+            guard let leaders = shares[.leadership], let customers = shares[.customers],
+                let leadersN = leaders.n, let customersN = customers.n
+            else { return nil }
+            return SurveyStatistics.newcombe(
+                a: leaders.percent / 100 * Double(leadersN), nA: Double(leadersN),
+                b: customers.percent / 100 * Double(customersN), nB: Double(customersN))
+        }
     }
 
     public var slug: String

@@ -8,6 +8,8 @@ struct GapPage: PageModel {
     /// The chart of the newest round, as SVG.
     let chart: String?
     let ratings: [Rating]
+    /// Which groups answered in fewer than `min_n`, when any did.
+    let smallGroups: String?
     let groups: [GroupLabel]
     let questions: [QuestionRow]
     let hasTrend: Bool
@@ -18,6 +20,8 @@ struct GapPage: PageModel {
     struct Rating: Encodable, Sendable {
         let statement: String
         let gapText: String
+        /// The gap's 95% interval, or why it has none; nil without a gap.
+        let uncertainty: String?
         let groups: [Share]
     }
 
@@ -73,10 +77,11 @@ struct GapHeadline: Encodable, Sendable {
     let round: String
     let dateText: String
     let statement: String
-    let leadership: String?
-    let staff: String?
-    let customers: String?
+    /// Each group's share and, where counts were given, its n.
+    let sharesText: String
     let gapText: String
+    /// The gap's 95% interval, or why it has none.
+    let uncertainty: String
     let href: String
 }
 
