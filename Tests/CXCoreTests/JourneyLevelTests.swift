@@ -148,6 +148,55 @@ struct JourneyLevelTests {
         #expect(try site.page("scorecard/index.html").contains("Net Promoter Score at three levels"))
     }
 
+    /// The relationship NPS falls from +50 to −50 while the transactional rises from −50 to
+    /// +50: pooled, nothing moved.
+    private func levelsMovingApart(_ site: TestSite) throws {
+        var csv = "date,metric,score,touchpoint\n"
+        for (date, relationship, transactional) in [("2026-05-01", 30, 10), ("2026-08-01", 10, 30)] {
+            for index in 0..<40 { csv += "\(date),nps,\(index < relationship ? 10 : 0),\n" }
+            for index in 0..<40 { csv += "\(date),nps,\(index < transactional ? 10 : 0),billing\n" }
+        }
+        try site.write("content/responses/r.csv", csv)
+        try site.remove("content/metrics/snapshots.csv")
+    }
+
+    /// The value of the first metric card after `heading`.
+    private static func value(after heading: String, in page: String) -> Substring? {
+        guard let card = page.range(of: heading), let value = page[card.upperBound...].range(of: "<p class=\"value\">") else { return nil }
+        return page[value.upperBound...].prefix { $0 != " " && $0 != "<" }
+    }
+
+    @Test func theHeadlineIsTheRelationshipWhereASiteAsksAtSeveralLevels() throws {
+        let site = try site(config: Self.config.replacingOccurrences(of: "metrics:\n", with: "metrics:\n  - id: nps\n    target: 30\n"))
+        defer { site.cleanUp() }
+        try levelsMovingApart(site)
+        try site.build()
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(scorecard.contains(#"<h3>Net Promoter Score <span class="level">· relationship level</span></h3>"#))
+        #expect(Self.value(after: "relationship level</span></h3>", in: scorecard) == "-50")
+        #expect(Self.value(after: "relationship level</span></h3>", in: try site.page("briefings/q3.html")) == "-50")
+        // The pooled figure is in scorecard.json, labelled; the target goes with the headline.
+        let json = try #require(JSONSerialization.jsonObject(with: Data(site.page("scorecard.json").utf8)) as? [String: Any])
+        let rows = try #require(json["metrics"] as? [[String: Any]]).filter {
+            $0["metric"] as? String == "nps" && $0["period"] as? String == "2026-Q3"
+        }
+        let pooled = try #require(rows.first { $0["level"] as? String == "all" && $0["segment"] is NSNull })
+        let relationship = try #require(rows.first { $0["level"] as? String == "relationship" })
+        #expect(ResponseTests.number(pooled["value"]) == 0 && pooled["headline"] as? Bool == false && pooled["target"] == nil)
+        #expect(ResponseTests.number(relationship["value"]) == -50 && relationship["headline"] as? Bool == true)
+        #expect(ResponseTests.number(relationship["target"]) == 30)
+    }
+
+    @Test func headlineLevelAllShowsThePooledFigure() throws {
+        let site = try site(config: Self.config.replacingOccurrences(of: "period: quarter\n", with: "period: quarter\nheadline_level: all\n"))
+        defer { site.cleanUp() }
+        try levelsMovingApart(site)
+        try site.build()
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(Self.value(after: "<h3>Net Promoter Score</h3>", in: scorecard) == "0")
+        #expect(!scorecard.contains("relationship level</span></h3>"))
+    }
+
     @Test func aResponseNamesAJourneyOfTheConfigAndATouchpointOnIt() throws {
         let site = try site()
         defer { site.cleanUp() }

@@ -41,6 +41,7 @@ struct ScorecardStatisticsTests {
                 + responses("2026-08-01", promoters: 30, detractors: 10, n: 60, segment: "residential")
                 + responses("2026-08-01", promoters: 5, detractors: 4, n: 12, touchpoint: "billing", comment: "Charged twice")
                 + responses("2026-08-01", promoters: 1, detractors: 2, n: 3, touchpoint: "installation", comment: "Nobody came"))
+        try site.append("cxsite.yaml", "headline_level: all\n")  // the overall card pools both levels
         try site.build()
         let rows = try rows(site)
         let billing = try row(rows, period: "2026-Q3", touchpoint: "billing")

@@ -204,14 +204,22 @@ struct Scorecard: Sendable {
             }
             let point = Point(
                 period: row.period, value: row.value, n: row.n,
-                target: row.target ?? (group == .all ? config.metric(row.metric)?.target : nil),
+                target: row.target,
                 suppressed: row.n.map { $0 < config.minimumN } ?? false)
             series[Key(metric: row.metric, group: group), default: [:]][row.period] = point
         }
+        // A level that holds every response of each period is everyone, not a level. Once it
+        // differs in one period it is kept in all: a headline may follow it.
+        let levels = responses.totals.compactMap { key, totals -> Key? in
+            guard key.group == .relationship || key.group == .transactional,
+                responses.totals[ResponseAggregates.Key(metric: key.metric, period: key.period, group: .all)]?.n != totals.n
+            else { return nil }
+            return Key(metric: key.metric.rawValue, group: key.group)
+        }
+        let levelsApart = Set(levels)
         for (key, totals) in responses.totals {
-            // A level that holds every response of its period is everyone, not a level.
             if key.group == .relationship || key.group == .transactional,
-                responses.totals[ResponseAggregates.Key(metric: key.metric, period: key.period, group: .all)]?.n == totals.n
+                !levelsApart.contains(Key(metric: key.metric.rawValue, group: key.group))
             {
                 continue
             }
@@ -221,10 +229,18 @@ struct Scorecard: Sendable {
             let point = Point(
                 period: key.period, value: estimate.value, n: totals.n,
                 effectiveN: totals.isWeighted || designEffect > 1 ? effectiveN : nil,
-                target: key.group == .all ? config.metric(key.metric.rawValue)?.target : nil,
                 standardError: estimate.standardError, interval: estimate.interval, totals: totals,
                 suppressed: effectiveN < Double(config.minimumN))
             series[Key(metric: key.metric.rawValue, group: key.group), default: [:]][key.period] = point
+        }
+        // The target is the headline's.
+        for key in series.keys where key.group == headline(key.metric, in: series.keys, config: config) {
+            guard let target = config.metric(key.metric)?.target else { continue }
+            series[key] = series[key]?.mapValues { point in
+                var point = point
+                point.target = point.target ?? target
+                return point
+            }
         }
         let sorted = series.mapValues { $0.values.sorted { $0.period < $1.period } }
         let current = Period(containing: today, kind: config.period)
@@ -353,6 +369,20 @@ struct Scorecard: Sendable {
     /// Metrics that have at least one overall value, in config order.
     var metrics: [MetricDefinition] {
         config.metrics.filter { series[Key(metric: $0.id, group: .all)] != nil }
+    }
+
+    /// The group a metric's headline shows (docs/metrics.md, "Three levels"): the level
+    /// `headline_level` names where the site asks at several levels, everyone otherwise.
+    func headline(_ metric: String) -> Group { Self.headline(metric, in: series.keys, config: config) }
+
+    private static func headline(_ metric: String, in keys: some Collection<Key>, config: SiteConfig) -> Group {
+        let level: Group =
+            switch config.headlineLevel {
+            case .relationship: .relationship
+            case .transactional: .transactional
+            case .all: .all
+            }
+        return keys.contains(Key(metric: metric, group: level)) ? level : .all
     }
 
     func points(_ metric: String, _ group: Group = .all) -> [Point] {

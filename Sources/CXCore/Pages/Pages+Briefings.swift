@@ -15,7 +15,9 @@ extension PageBuilder {
         // The customer counts have a section of their own, after the stories.
         let counts = site.config.customers.map { [$0.gained, $0.lost, $0.base, $0.revenueLost].compactMap { $0 } } ?? []
         let metrics = site.scorecard.metrics.compactMap { metric -> MetricCard? in
-            guard !counts.contains(metric.id), site.scorecard.point(metric.id, in: briefing.period) != nil else { return nil }
+            guard !counts.contains(metric.id), site.scorecard.point(metric.id, site.scorecard.headline(metric.id), in: briefing.period) != nil else {
+                return nil
+            }
             return metricCard(metric, root: root, period: briefing.period)
         }
         let notes = withImageSizes(briefing.body.html, on: briefing.route.path)

@@ -36,11 +36,13 @@ extension PageBuilder {
 
     /// A metric's card: its latest value (or its value in `period`) with its margin of error,
     /// the change since the period before and whether it is more than noise, the target, a
-    /// sparkline of the last 8 periods, the breakdowns, and the people behind the number.
+    /// sparkline of the last 8 periods, the breakdowns, and the people behind the number. The
+    /// value is the headline's level (``Scorecard/headline(_:)``).
     func metricCard(_ metric: MetricDefinition, root: String, period: Period? = nil) -> MetricCard {
         let scorecard = site.scorecard
-        let points = scorecard.points(metric.id)
-        let latest = scorecard.latest(metric.id).flatMap { latest in points.lastIndex { $0.period == latest.period } }
+        let headline = scorecard.headline(metric.id)
+        let points = scorecard.points(metric.id, headline)
+        let latest = scorecard.latest(metric.id, headline).flatMap { latest in points.lastIndex { $0.period == latest.period } }
         let shown = period.flatMap { period in points.lastIndex { $0.period == period } } ?? latest ?? points.count - 1
         let point = points[shown]
         // The sparkline shows the partial period after the one shown, marked "so far".
@@ -89,7 +91,16 @@ extension PageBuilder {
                 title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
                 target: chartTarget(metric)),
             behind: behindTheNumber(metric, point, root: root))
-        return MetricCard(pointValue(metric, point, .all), details)
+        return MetricCard(pointValue(metric, point, headline), details)
+    }
+
+    /// "relationship level" or "all touchpoints" for a headline that is not everyone's.
+    private static func levelName(_ group: Scorecard.Group) -> String? {
+        switch group {
+        case .relationship: "relationship level"
+        case .transactional: "all touchpoints"
+        default: nil
+        }
     }
 
     func behindTheNumber(_ metric: MetricDefinition, _ point: Scorecard.Point, root: String) -> BehindTheNumber? {
@@ -147,7 +158,7 @@ extension PageBuilder {
                 return PointValue.Trend(direction: trend.direction.rawValue, text: words + " " + trend.window)
             }
         return PointValue(
-            name: metric.name, period: scorecard.label(of: point.period), valueText: valueText(metric, point),
+            name: metric.name, level: Self.levelName(group), period: scorecard.label(of: point.period), valueText: valueText(metric, point),
             marginText: marginText(metric, point), n: point.n,
             effectiveN: point.effectiveN.map { MetricDefinition.trimmed($0, decimals: 0) }, suppressed: point.suppressed,
             partial: point.period == scorecard.partial?.period, change: change, trend: trend,

@@ -61,6 +61,9 @@ struct ScorecardExport {
         var trendP: Double?
         var suppressed: Bool
         var partial: Bool
+        /// The value is its metric's headline: the relationship level where a site asks at
+        /// several, everyone's (the pooled figure) otherwise.
+        var headline: Bool
         var target: Double?
         /// NPS only, when the answers are known.
         var promoters: Int?
@@ -75,6 +78,7 @@ struct ScorecardExport {
                 .init("margin", \.margin), .init("previous", \.previous), .init("delta", \.delta), .init("p", \.p),
                 .init("significant", \.significant), .init("trend", \.trend), .init("trend_slope", \.trendSlope),
                 .init("trend_p", \.trendP), .init("suppressed", \.suppressed), .init("partial", \.partial),
+                .init("headline", \.headline),
                 .init("target", omittedWhenNil: \.target), .init("promoters", omittedWhenNil: \.promoters),
                 .init("passives", omittedWhenNil: \.passives), .init("detractors", omittedWhenNil: \.detractors),
             ]
@@ -104,6 +108,7 @@ struct ScorecardExport {
             trendP = trend?.p
             suppressed = point.suppressed
             partial = point.period == scorecard.partial?.period
+            headline = group == scorecard.headline(metric.id)
             target = point.target
             if metric.id == "nps", let totals = point.totals, totals.countsKnown {
                 (promoters, passives, detractors) = (totals.promoters, totals.passives, totals.detractors)

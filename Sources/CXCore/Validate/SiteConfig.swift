@@ -23,6 +23,9 @@ public struct SiteConfig: Sendable {
     public var minimumNForComments: Int = defaultMinimumNForComments
     /// The snapshot metrics that count customers gained and lost (`customers`), when given.
     public var customers: CustomerFlow?
+    /// The level a survey metric's headline shows (`headline_level`); by default the
+    /// relationship where a site asks at several levels.
+    public var headlineLevel: HeadlineLevel = .relationship
     /// The site's logo: a picture in `static/` (`logo: static/logo.png`), and where it is named.
     public var logo: String?
     var logoLocation: SourceLocation?
@@ -48,6 +51,16 @@ public struct SiteConfig: Sendable {
         self.minimumN = minimumN
         self.minimumNForComments = minimumNForComments
         self.customers = customers
+    }
+
+    /// Which level of the relation a headline shows (docs/metrics.md, "Three levels").
+    public enum HeadlineLevel: String, CaseIterable, Sendable {
+        /// The relation as a whole, where a site asks at several levels; everyone otherwise.
+        case relationship
+        /// All touchpoints together, where a site asks at several levels; everyone otherwise.
+        case transactional
+        /// Every response pooled, whatever it was about.
+        case all
     }
 
     public func touchpoint(_ id: String) -> Touchpoint? { touchpoints.first { $0.id == id } }
@@ -126,6 +139,7 @@ public struct SiteConfig: Sendable {
             }
         }
         let minimumN = fields.int("min_n", in: 1...1_000_000) ?? defaultMinimumN
+        let headlineLevel: HeadlineLevel = fields.choice("headline_level") ?? .relationship
         let minimumNForComments = fields.int("min_n_comments", in: 1...1_000_000) ?? defaultMinimumNForComments
         let logo = fields.string("logo")
         let logoLocation = fields.node("logo").map { fields.location(of: $0) }
@@ -151,7 +165,7 @@ public struct SiteConfig: Sendable {
         }
         fields.warnAboutUnknownKeys([
             "title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
-            "base_url", "min_n", "min_n_comments", "logo", "sheets", "privacy",
+            "base_url", "min_n", "min_n_comments", "logo", "sheets", "privacy", "headline_level",
         ])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
         var config = SiteConfig(
@@ -159,6 +173,7 @@ public struct SiteConfig: Sendable {
             allowsRawHTML: allowsRawHTML, baseURL: baseURL, minimumN: minimumN,
             minimumNForComments: minimumNForComments, customers: customers)
         config.logo = logo
+        config.headlineLevel = headlineLevel
         config.logoLocation = logoLocation
         config.sheets = sheets
         config.masking = masking

@@ -32,6 +32,8 @@ struct StoryCard: Encodable, Sendable {
 /// A metric's value at one point: in a group (touchpoint, segment or all) and period.
 struct PointValue: Encodable, Sendable {
     let name: String
+    /// The level the value measures, where it is not every response.
+    let level: String?
     let period: String
     let valueText: String
     let marginText: String?
