@@ -1,6 +1,6 @@
-/// How often each phrase of one to three words occurs in detractors' and promoters' comments
+/// In how many detractors' and promoters' comments each phrase of one to three words occurs
 /// in a period: what the suggested themes are found from (docs/themes.md). Counted while the
-/// responses stream, with a bounded vocabulary.
+/// responses stream, with a bounded vocabulary; a phrase said twice in one comment counts once.
 struct PhraseCounts: Sendable, Codable, Equatable {
     struct Count: Sendable, Codable, Equatable {
         /// The phrase as first written, lower-cased.
@@ -14,6 +14,9 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     /// All phrases counted in each group.
     var detractorTotal = 0
     var promoterTotal = 0
+    /// The comments counted in each group.
+    var detractorComments = 0
+    var promoterComments = 0
 
     /// The most phrases kept per period: past it, the least counted are dropped (``prune()``).
     static let capacity = 100_000
@@ -34,29 +37,51 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         _ tokens: [ThemeWords.Token], of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool, masking: ContactMasking = ContactMasking()
     ) {
         let stopWords = StopWords.hashes  // once a comment, not once a word
-        for start in tokens.indices where !stopWords.contains(tokens[start].word) {
-            var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-            for end in start..<min(start + Self.longest, tokens.count) {
-                if end > start, !tokens[end].followsOn { break }
-                hash = (hash ^ tokens[end].word) &* 0x100_0000_01b3
-                guard !stopWords.contains(tokens[end].word) else { continue }
-                if phrases[hash] == nil {
-                    let range = tokens[start].range.lowerBound..<tokens[end].range.upperBound
-                    let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased()
-                    // Only digits can make a contact detail of words joined by spaces and hyphens.
-                    if bytes[range].contains(where: { $0 >= 0x30 && $0 <= 0x39 }), masking.masked(text).count > 0 { continue }
-                    phrases[hash] = Count(text: text)
+        if detractor { detractorComments += 1 } else { promoterComments += 1 }
+        // Once a comment: how many people say a phrase, not how often one person does. The
+        // comment's phrases are gathered, sorted by hash and counted once each, first
+        // occurrence first: n log n in the comment's length.
+        withUnsafeTemporaryAllocation(of: (hash: UInt64, start: Int, end: Int).self, capacity: tokens.count * Self.longest) {
+            found in
+            var foundCount = 0
+            for start in tokens.indices where !stopWords.contains(tokens[start].word) {
+                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                for end in start..<min(start + Self.longest, tokens.count) {
+                    if end > start, !tokens[end].followsOn { break }
+                    hash = (hash ^ tokens[end].word) &* 0x100_0000_01b3
+                    guard !stopWords.contains(tokens[end].word) else { continue }
+                    found[foundCount] = (hash, start, end)
+                    foundCount += 1
                 }
-                if detractor {
-                    phrases[hash]!.detractors += 1
-                    detractorTotal += 1
-                } else {
-                    phrases[hash]!.promoters += 1
-                    promoterTotal += 1
-                }
+            }
+            var gathered = UnsafeMutableBufferPointer(rebasing: found[..<foundCount])
+            gathered.sort { ($0.hash, $0.start) < ($1.hash, $1.start) }
+            for index in gathered.indices where index == 0 || gathered[index - 1].hash != gathered[index].hash {
+                let phrase = gathered[index]
+                count(
+                    phrase.hash, tokens[phrase.start].range.lowerBound..<tokens[phrase.end].range.upperBound, of: bytes,
+                    detractor: detractor, masking: masking)
             }
         }
         if phrases.count > capacity { prune() }
+    }
+
+    private mutating func count(
+        _ hash: UInt64, _ range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool, masking: ContactMasking
+    ) {
+        if phrases[hash] == nil {
+            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased()
+            // Only digits can make a contact detail of words joined by spaces and hyphens.
+            if bytes[range].contains(where: { $0 >= 0x30 && $0 <= 0x39 }), masking.masked(text).count > 0 { return }
+            phrases[hash] = Count(text: text)
+        }
+        if detractor {
+            phrases[hash]!.detractors += 1
+            detractorTotal += 1
+        } else {
+            phrases[hash]!.promoters += 1
+            promoterTotal += 1
+        }
     }
 
     /// Drops the least counted phrases until at most half the capacity remain: those seen
@@ -83,6 +108,8 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         }
         detractorTotal += other.detractorTotal
         promoterTotal += other.promoterTotal
+        detractorComments += other.detractorComments
+        promoterComments += other.promoterComments
         if phrases.count > capacity { prune() }
     }
 
@@ -93,7 +120,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case phrases, detractorTotal, promoterTotal
+        case phrases, detractorTotal, promoterTotal, detractorComments, promoterComments
     }
 
     init() {}
@@ -103,6 +130,8 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         for entry in try container.decode([Entry].self, forKey: .phrases) { phrases[entry.hash] = entry.count }
         detractorTotal = try container.decode(Int.self, forKey: .detractorTotal)
         promoterTotal = try container.decode(Int.self, forKey: .promoterTotal)
+        detractorComments = try container.decode(Int.self, forKey: .detractorComments)
+        promoterComments = try container.decode(Int.self, forKey: .promoterComments)
     }
 
     func encode(to encoder: any Encoder) throws {
@@ -110,10 +139,13 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         try container.encode(phrases.map { Entry(hash: $0.key, count: $0.value) }.sorted { $0.hash < $1.hash }, forKey: .phrases)
         try container.encode(detractorTotal, forKey: .detractorTotal)
         try container.encode(promoterTotal, forKey: .promoterTotal)
+        try container.encode(detractorComments, forKey: .detractorComments)
+        try container.encode(promoterComments, forKey: .promoterComments)
     }
 }
 
-/// Short English function words, which a phrase neither starts nor ends with.
+/// Short English function words, and words of time and filler that say nothing on their own,
+/// which a phrase neither starts nor ends with.
 enum StopWords {
     static let words = """
         a about above after again against all am an and any are as at be because been before being below between both but by \
@@ -122,7 +154,11 @@ enum StopWords {
         same she should so some such than that the their them then there these they this those through to too under until up \
         very was we were what when where which while who whom why will with would you your yours yourself also get got go \
         going one two three still even ever really much many i'm i've it's don't didn't can't won't wasn't isn't you're \
-        we're they're that's there's
+        we're they're that's there's \
+        day days week weeks month months year years today yesterday time times hour hours minute minutes ago \
+        thing things something anything everything nothing lot bit said told asked went came say ok okay yes \
+        please thanks thank etc signed another soon gave give put getting doesn't haven't hasn't couldn't wouldn't \
+        shouldn't aren't weren't i'd i'll we've you've they've
         """
     static let hashes: Set<UInt64> = Set(words.split(whereSeparator: { $0 == " " || $0 == "\n" }).flatMap { ThemeWords.words(String($0)) })
 }

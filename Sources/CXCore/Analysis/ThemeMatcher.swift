@@ -157,6 +157,17 @@ struct ThemeMatcher: Sendable {
         count = themes.count
     }
 
+    /// Whether `text`'s words run inside one of a theme's match phrases ("hold" inside "on
+    /// hold"): a phrase a theme already names in part.
+    func isInsideAPhrase(_ text: String) -> Bool {
+        let words = ThemeWords.words(text)
+        guard !words.isEmpty else { return false }
+        return phrases.values.joined().contains { phrase in
+            !phrase.excludes && phrase.words.count >= words.count
+                && (0...phrase.words.count - words.count).contains { phrase.words[$0..<$0 + words.count].elementsEqual(words) }
+        }
+    }
+
     /// The themes `text` mentions, by index, in order: a theme whose match phrases occur in
     /// it, as whole words, and none of whose exclusions do.
     func themes(in text: String) -> [Int] {
