@@ -1,23 +1,31 @@
 /// The polarity of a text, from −1 (angry) to 1 (delighted), by a lexicon and rules after
-/// VADER (Hutto & Gilbert 2014; docs/themes.md): each word's valence from the lexicon, turned
+/// VADER (Hutto & Gilbert 2014; docs/themes.md): each word's or phrase's valence from the
+/// lexicon (VADER's, with a layer of customer-experience words and phrases over it), turned
 /// by a negation among the three words before it, raised or lowered by an intensifier or a
 /// softener, and weighed half before a "but" and half again after it; the sum is normalised
 /// to −1…1.
 struct SentimentLexicon: Sendable {
-    /// Valence from −4 to 4, by the hash of the lower-cased word.
-    private let valences: [UInt64: Double]
+    /// Valence from −4 to 4, by the hash of the lower-cased word…
+    private var valences: [UInt64: Double] = [:]
+    /// …and of phrases of two or three words (``phraseHash(_:)``), by their first word.
+    private var phrases: [UInt64: [(length: Int, hash: UInt64, valence: Double)]] = [:]
 
-    /// VADER's lexicon, embedded from `data/sentiment/`.
-    static let builtIn = SentimentLexicon(parsing: BuiltinData.files["sentiment/vader_lexicon.txt"] ?? "")
+    /// VADER's lexicon with the customer-experience layer over it, embedded from `data/sentiment/`.
+    static let builtIn = SentimentLexicon(
+        parsing: BuiltinData.files["sentiment/vader_lexicon.txt"] ?? "", BuiltinData.files["sentiment/cx_lexicon.txt"] ?? "")
     /// A site's own lexicon, replacing the built-in one.
     static let sitePath = "content/sentiment-lexicon.txt"
 
-    /// Reads lines of a word and its valence, tab-separated (further columns ignored); lines
-    /// that are not (emoticons, several words, no number) are skipped.
+    /// Reads lines of a word or a phrase of two or three words and its valence, tab-separated
+    /// (further columns ignored); lines that are not (emoticons, longer phrases, no number) are
+    /// skipped. A later text's entries replace an earlier one's.
     /// Reads the bytes directly: every build reads the lexicon (7,500 lines), so no line
     /// becomes a string.
-    init(parsing text: String) {
-        var valences: [UInt64: Double] = [:]
+    init(parsing texts: String...) {
+        for text in texts { read(text) }
+    }
+
+    private mutating func read(_ text: String) {
         var text = text
         text.withUTF8 { bytes in
             var lineStart = 0
@@ -26,13 +34,30 @@ struct SentimentLexicon: Sendable {
                 defer { lineStart = lineEnd + 1 }
                 guard let tab = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "\t")) else { continue }
                 let valueEnd = bytes[(tab + 1)..<lineEnd].firstIndex(of: UInt8(ascii: "\t")) ?? lineEnd
-                guard let valence = Self.number(UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<valueEnd])) else { continue }
+                guard let number = Self.number(UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<valueEnd])) else { continue }
+                let valence = max(-4, min(4, number))
                 let words = ThemeWords.tokens(in: UnsafeBufferPointer(rebasing: bytes[lineStart..<tab]))
-                // One word, all of the token: emoticons and phrases are not words a comment has.
-                if words.count == 1, words[0].range == 0..<(tab - lineStart) { valences[words[0].plain] = max(-4, min(4, valence)) }
+                // Words of the whole key, one after another: emoticons are not words a comment has.
+                let covered = words.map { $0.range.count }.reduce(0, +) + words.count - 1
+                guard covered == tab - lineStart, words.dropFirst().allSatisfy(\.followsOn) else { continue }
+                switch words.count {
+                case 1: valences[words[0].plain] = valence
+                case 2...Self.longestPhrase:
+                    let hash = Self.phraseHash(words.map(\.plain))
+                    phrases[words[0].plain, default: []].removeAll { $0.hash == hash }
+                    phrases[words[0].plain, default: []].append((words.count, hash, valence))
+                    phrases[words[0].plain]!.sort { $0.length > $1.length }  // the longest match first
+                default: continue
+                }
             }
         }
-        self.valences = valences
+    }
+
+    static let longestPhrase = 3
+
+    /// The key of a phrase from its words' hashes.
+    private static func phraseHash(_ words: some Sequence<UInt64>) -> UInt64 {
+        words.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ $1) &* 0x100_0000_01b3 }
     }
 
     /// A decimal such as `-1.5` or `2`; nil for anything else.
@@ -92,15 +117,26 @@ struct SentimentLexicon: Sendable {
         guard !words.isEmpty else { return 0 }
         let lastBut = words.lastIndex(of: Self.but)
         var sum = 0.0
-        for (index, word) in words.enumerated() {
-            guard var valence = valences[word], !Self.modifiers.contains(word) else { continue }
+        var index = 0
+        var clauseStart = 0  // words turn others only within a clause: not across a comma or a full stop
+        while index < words.count {
+            let word = words[index]
+            if !tokens[index].followsOn { clauseStart = index }
+            var length = 1
+            defer { index += length }
+            let phrase = phrases[word]?.first { phrase in
+                index + phrase.length <= words.count && tokens[index + 1..<index + phrase.length].allSatisfy(\.followsOn)
+                    && Self.phraseHash(words[index..<index + phrase.length]) == phrase.hash
+            }
+            if let phrase { length = phrase.length }
+            guard var valence = phrase?.valence ?? (Self.modifiers.contains(word) ? nil : valences[word]) else { continue }
             // An intensifier or a softener up to three words before, weaker the further away.
-            for (distance, decay) in [(1, 1.0), (2, 0.95), (3, 0.9)] where index - distance >= 0 {
+            for (distance, decay) in [(1, 1.0), (2, 0.95), (3, 0.9)] where index - distance >= clauseStart {
                 let before = words[index - distance]
                 if Self.boosters.contains(before) { valence += (valence > 0 ? 1 : -1) * Self.boost * decay }
                 if Self.softeners.contains(before) { valence -= (valence > 0 ? 1 : -1) * Self.boost * decay }
             }
-            if words[max(0, index - 3)..<index].contains(where: Self.negations.contains) { valence *= Self.negationScale }
+            if words[max(clauseStart, index - 3)..<index].contains(where: Self.negations.contains) { valence *= Self.negationScale }
             if let lastBut { valence *= index < lastBut ? 0.5 : index > lastBut ? 1.5 : 1 }
             sum += valence
         }
