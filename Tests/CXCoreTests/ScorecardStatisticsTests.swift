@@ -201,6 +201,39 @@ struct ScorecardStatisticsTests {
         #expect(!(try site.page("scorecard/index.html")).contains("What drives the score"))
     }
 
+    /// Installation and billing go with NPS alike, so no ranking sets them apart; the website
+    /// goes with it hardly at all. Installation scores lowest of the two: where to act first.
+    @Test func driversShowTheRanksTheirIntervalsAllowAndWhereToAct() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var csv = "date,metric,score,respondent,touchpoint\n"
+        for person in 0..<66 {
+            let nps = person % 11
+            let installation = Int((Double(nps) * 0.2).rounded()) + 1  // 1–3: low, and with NPS
+            let billing = installation + 2  // 3–5: high, and with NPS
+            let website = [1, 5, 3, 2, 4, 4][person % 6]  // nothing to do with NPS
+            csv += "2026-08-01,nps,\(nps),P\(person),\n"
+            for (touchpoint, score) in [("installation", installation), ("billing", billing), ("website", website)] {
+                csv += "2026-08-01,csat,\(score),P\(person),\(touchpoint)\n"
+            }
+        }
+        try site.write("content/responses/r.csv", csv)
+        try site.remove("content/metrics/snapshots.csv")
+        try site.build()
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        let drivers = try #require((json as? [String: Any])?["drivers"] as? [[String: Any]])
+        let ranks = Dictionary(
+            uniqueKeysWithValues: drivers.map { ($0["touchpoint"] as? String ?? "", [$0["rank_best"] as? Int, $0["rank_worst"] as? Int]) })
+        #expect(ranks == ["installation": [1, 2], "billing": [1, 2], "website": [3, 3]])
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(
+            scorecard.contains(
+                #"<tr><td>1–2</td><th scope="row"><a href="../touchpoints/installation.html">Installation</a></th><td>CSAT</td><td>0% "#))
+        #expect(scorecard.contains(#"<tr><td>3</td><th scope="row"><a href="../touchpoints/website.html">Website</a></th>"#))
+        #expect(scorecard.contains("Top left matters most and scores lowest: <strong>Installation</strong>."))
+        #expect(scorecard.contains(#"<svg class="chart priorities wide""#) && scorecard.contains(#"<svg class="chart priorities narrow""#))
+    }
+
     @Test func aSnapshotValueGivenTwiceIsAnErrorNamingBothLines() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

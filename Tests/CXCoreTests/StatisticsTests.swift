@@ -66,6 +66,17 @@ struct StatisticsTests {
         #expect(Self.close(interval.lowerBound, low) && Self.close(interval.upperBound, high))
     }
 
+    @Test(arguments: [
+        // intervals → the ranks each could hold
+        ([0.7...0.9, 0.6...0.8, 0.1...0.3], [1...2, 1...2, 3...3]),
+        ([0.5...0.6, 0.1...0.2], [1...1, 2...2]),
+        ([0.1...0.9, 0.5...0.6, 0.0...0.05], [1...2, 1...2, 3...3]),
+        ([0.2...0.4], [1...1]),
+    ])
+    func ranksAreOnlyAsSharpAsTheIntervals(_ intervals: [ClosedRange<Double>], _ ranks: [ClosedRange<Int>]) {
+        #expect(SurveyStatistics.rankRanges(intervals) == ranks)
+    }
+
     @Test func cesHasStudentsTIntervalWithNMinusOneDegreesOfFreedom() throws {
         // 5, 6, 7: mean 6, s = 1, se = 1/√3, t(0.975; 2) = 4.302653.
         let estimate = try #require(SurveyStatistics.ces(mean: 6, meanOfSquares: 110.0 / 3, n: 3))

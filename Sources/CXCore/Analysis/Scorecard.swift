@@ -164,6 +164,9 @@ struct Scorecard: Sendable {
         var metric: SurveyMetric
         var touchpoint: String
         var correlation: SurveyStatistics.Correlation
+        /// The ranks it could hold among its period's drivers, given their intervals
+        /// (``SurveyStatistics/rankRanges(_:)``).
+        var ranks: ClosedRange<Int> = 1...1
     }
 
     /// The false discovery rate over each family of change tests.
@@ -304,16 +307,23 @@ struct Scorecard: Sendable {
         return (joined, diagnostics)
     }
 
-    /// The drivers with at least `min_n` linked respondents, by period and then from the
-    /// strongest r down.
+    /// The drivers with at least `min_n` linked respondents and the ranks each could hold, by
+    /// period and then from the strongest r down.
     private static func drivers(_ pairs: [DriverKey: PairSums], config: SiteConfig) -> [Driver] {
-        pairs.compactMap { key, sums -> Driver? in
+        let drivers = pairs.compactMap { key, sums -> Driver? in
             guard sums.n >= config.minimumN, config.touchpoints.indices.contains(Int(key.touchpoint)),
                 let correlation = SurveyStatistics.correlation(n: sums.n, x: sums.x, y: sums.y, xx: sums.xx, yy: sums.yy, xy: sums.xy)
             else { return nil }
             return Driver(
                 period: Period(ordinal: Int(key.period), kind: config.period), metric: key.metric,
                 touchpoint: config.touchpoints[Int(key.touchpoint)].id, correlation: correlation)
+        }
+        return Dictionary(grouping: drivers, by: \.period).values.flatMap { period in
+            zip(period, SurveyStatistics.rankRanges(period.map { $0.correlation.low...$0.correlation.high })).map { driver, ranks in
+                var driver = driver
+                driver.ranks = ranks
+                return driver
+            }
         }.sorted {
             ($0.period, -$0.correlation.r, $0.metric.rawValue, $0.touchpoint) < ($1.period, -$1.correlation.r, $1.metric.rawValue, $1.touchpoint)
         }

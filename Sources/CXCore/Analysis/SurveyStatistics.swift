@@ -221,6 +221,20 @@ public enum SurveyStatistics {
         return Correlation(r: r, n: n, low: tanh(z - half), high: tanh(z + half))
     }
 
+    /// The ranks each value could hold, highest first, given the 95% intervals: as good as
+    /// 1 + the number of intervals wholly above its own, as bad as 1 + the number not wholly
+    /// below it. Values whose intervals overlap share ranks; a rank of its own needs an
+    /// interval apart from every other.
+    public static func rankRanges(_ intervals: [ClosedRange<Double>]) -> [ClosedRange<Int>] {
+        intervals.indices.map { index in
+            let own = intervals[index]
+            let others = intervals.indices.filter { $0 != index }.map { intervals[$0] }
+            let above = others.count { $0.lowerBound > own.upperBound }
+            let notBelow = others.count { $0.upperBound >= own.lowerBound }
+            return 1 + above...1 + notBelow
+        }
+    }
+
     public struct Correlation: Equatable, Sendable {
         public var r: Double
         public var n: Int

@@ -3,20 +3,48 @@ import Foundation
 /// The scorecard's parts: metric cards with their margins, changes and the people behind
 /// them, the drivers, and how a value is written and charted.
 extension PageBuilder {
-    /// The key drivers of `period`, when it has any.
+    /// The key drivers of `period`, when it has any: their correlations with the ranks the
+    /// intervals allow, and importance against each touchpoint's own score.
     func drivers(in period: Period, root: String) -> DriversPart? {
         let drivers = site.scorecard.drivers(in: period)
         guard !drivers.isEmpty else { return nil }
         func measure(_ metric: SurveyMetric) -> String { metric == .csat ? "CSAT" : "CES" }
         func name(_ driver: Scorecard.Driver) -> String { site.config.touchpoint(driver.touchpoint)?.name ?? driver.touchpoint }
         func decimals(_ value: Double) -> String { String(format: "%.2f", value) }
+        func score(_ driver: Scorecard.Driver) -> (MetricDefinition, Scorecard.Point)? {
+            guard let metric = site.config.metric(driver.metric.rawValue),
+                let point = site.scorecard.point(driver.metric.rawValue, .touchpoint(driver.touchpoint), in: period), !point.suppressed
+            else { return nil }
+            return (metric, point)
+        }
+        let label = site.scorecard.label(of: period)
+        let priorities = [SurveyMetric.csat, .ces].compactMap { metric -> DriversPart.Priorities? in
+            let points = drivers.filter { $0.metric == metric }.compactMap { driver -> Charts.PriorityPoint? in
+                guard let (definition, point) = score(driver) else { return nil }
+                return Charts.PriorityPoint(
+                    label: name(driver), performance: point.value, performanceInterval: point.interval,
+                    performanceText: definition.format(point.value), importance: driver.correlation)
+            }
+            let chart = Charts.priorities(
+                points, title: "Where to act, \(label): each touchpoint's \(measure(metric)) against how strongly it goes with NPS")
+            guard !chart.isEmpty else { return nil }
+            let meanScore = points.map(\.performance).reduce(0, +) / Double(points.count)
+            let meanR = points.map(\.importance.r).reduce(0, +) / Double(points.count)
+            let fixFirst = points.filter { $0.performance < meanScore && $0.importance.r > meanR }.map(\.label)
+            return DriversPart.Priorities(
+                measure: measure(metric), chart: chart, fixFirst: fixFirst.isEmpty ? nil : Typography.list(fixFirst))
+        }
         return DriversPart(
-            periodLabel: site.scorecard.label(of: period),
+            periodLabel: label,
             rows: drivers.map { driver in
                 DriversPart.Row(
                     touchpoint: name(driver), touchpointHref: root + Routes.touchpoint(driver.touchpoint).href,
                     measure: measure(driver.metric), rText: decimals(driver.correlation.r),
                     intervalText: "\(decimals(driver.correlation.low)) to \(decimals(driver.correlation.high))",
+                    rankText: driver.ranks.count == 1 ? "\(driver.ranks.lowerBound)" : "\(driver.ranks.lowerBound)–\(driver.ranks.upperBound)",
+                    scoreText: score(driver).map { metric, point in
+                        metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
+                    },
                     n: driver.correlation.n, significant: driver.correlation.isSignificant)
             },
             chart: Charts.bars(
@@ -25,7 +53,8 @@ extension PageBuilder {
                         label: "\(name(driver)) \(measure(driver.metric))", value: driver.correlation.r,
                         interval: driver.correlation.low...driver.correlation.high,
                         text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : " (n.s.)")")
-                }, title: "What drives NPS, \(site.scorecard.label(of: period)): correlation with the same people's NPS"))
+                }, title: "What drives NPS, \(label): correlation with the same people's NPS"),
+            priorities: priorities)
     }
 
     var readingNote: ReadingNote {

@@ -126,6 +126,81 @@ enum Charts {
         return svg + "</svg>"
     }
 
+    /// A touchpoint on the importance–performance chart: its own score and how strongly it
+    /// goes with NPS, each with its 95% interval.
+    struct PriorityPoint {
+        var label: String
+        var performance: Double
+        var performanceInterval: ClosedRange<Double>?
+        var performanceText: String
+        var importance: SurveyStatistics.Correlation
+    }
+
+    /// The importance–performance chart CX teams choose where to act from: each touchpoint at
+    /// its own score (across) and its correlation with NPS (up), both with error bars, cut into
+    /// four by the means of the points: "fix first" where it matters and scores low. Wide and
+    /// narrow layouts, as for the bars.
+    static func priorities(_ points: [PriorityPoint], title: String) -> String {
+        guard points.count >= 2 else { return "" }
+        return [(name: "wide", width: 720.0, height: 420.0, font: 16.0), (name: "narrow", width: 380.0, height: 380.0, font: 15.0)]
+            .map { priorities(points, title: title, layout: $0) }.joined()
+    }
+
+    private static func priorities(
+        _ points: [PriorityPoint], title: String, layout: (name: String, width: Double, height: Double, font: Double)
+    ) -> String {
+        let (left, right, top, bottom) = (layout.font * 1.5, 12.0, layout.font * 1.6, layout.font * 2.6)
+        func extent(_ values: [Double]) -> (low: Double, high: Double) {
+            let low = values.min()!
+            let high = values.max()!
+            let pad = max((high - low) * 0.08, 0.01)
+            return (low - pad, high + pad)
+        }
+        let across = extent(
+            points.flatMap { [$0.performance, $0.performanceInterval?.lowerBound, $0.performanceInterval?.upperBound].compactMap { $0 } })
+        let up = extent(points.flatMap { [$0.importance.low, $0.importance.high] })
+        func x(_ value: Double) -> Double { left + (value - across.low) / (across.high - across.low) * (layout.width - left - right) }
+        func y(_ value: Double) -> Double { top + (up.high - value) / (up.high - up.low) * (layout.height - top - bottom) }
+        let meanPerformance = points.map(\.performance).reduce(0, +) / Double(points.count)
+        let meanImportance = points.map(\.importance.r).reduce(0, +) / Double(points.count)
+        let font = number(layout.font)
+        func text(_ content: String, x: Double, y: Double, anchor: String = "start", className: String, weight: String = "400") -> String {
+            "<text class=\"\(className)\" x=\"\(number(x))\" y=\"\(number(y))\" text-anchor=\"\(anchor)\" font-size=\"\(font)\" font-weight=\"\(weight)\" fill=\"currentColor\">\(HTML.escape(content))</text>"
+        }
+        let quadrants = [
+            ("Fix first: matters, scores low", left + 4, top - 6, "start"),
+            ("Keep it up", layout.width - right, top - 6, "end"),
+            ("Lower priority", left + 4, layout.height - bottom + layout.font * 1.3, "start"),
+            ("Matters less", layout.width - right, layout.height - bottom + layout.font * 1.3, "end"),
+        ]
+        let fixFirst = points.filter { $0.performance < meanPerformance && $0.importance.r > meanImportance }.map(\.label)
+        let description =
+            points.map { "\($0.label): score \($0.performanceText), r = \(String(format: "%.2f", $0.importance.r))" }.joined(separator: "; ")
+            + (fixFirst.isEmpty ? "" : ". Above the mean r and below the mean score: \(fixFirst.joined(separator: ", "))")
+        var svg = """
+            <svg class="chart priorities \(layout.name)" viewBox="0 0 \(number(layout.width)) \(number(layout.height))" role="img">\
+            <title>\(HTML.escape(title))</title><desc>\(HTML.escape(description))</desc>\
+            <line class="axis" x1="\(number(x(meanPerformance)))" y1="\(number(top))" x2="\(number(x(meanPerformance)))" y2="\(number(layout.height - bottom))" stroke="currentColor" stroke-dasharray="4 4" stroke-opacity="0.5"/>\
+            <line class="axis" x1="\(number(left))" y1="\(number(y(meanImportance)))" x2="\(number(layout.width - right))" y2="\(number(y(meanImportance)))" stroke="currentColor" stroke-dasharray="4 4" stroke-opacity="0.5"/>
+            """
+        svg += quadrants.map { text($0.0, x: $0.1, y: $0.2, anchor: $0.3, className: "quadrant", weight: "600") }.joined()
+        svg += text("Own score →", x: layout.width - right, y: layout.height - 4, anchor: "end", className: "axis-label")
+        svg +=
+            "<text class=\"axis-label\" transform=\"translate(\(number(layout.font)) \(number(layout.height - bottom))) rotate(-90)\" font-size=\"\(font)\" fill=\"currentColor\">r with NPS →</text>"
+        for point in points {
+            let (px, py) = (x(point.performance), y(point.importance.r))
+            var bars = "M\(number(px)) \(number(y(point.importance.low)))V\(number(y(point.importance.high)))"
+            if let interval = point.performanceInterval {
+                bars += "M\(number(x(interval.lowerBound))) \(number(py))H\(number(x(interval.upperBound)))"
+            }
+            svg += "<path class=\"error-bar\" d=\"\(bars)\" stroke=\"currentColor\" stroke-opacity=\"0.5\" stroke-width=\"1.5\" fill=\"none\"/>"
+            svg += "<circle class=\"dot\" cx=\"\(number(px))\" cy=\"\(number(py))\" r=\"5\" fill=\"currentColor\"/>"
+            let onRight = px > (left + layout.width - right) / 2
+            svg += text(point.label, x: px + (onRight ? -9 : 9), y: py - 8, anchor: onRight ? "end" : "start", className: "label")
+        }
+        return svg + "</svg>"
+    }
+
     /// Coordinates with at most one decimal, so the output is short and stable.
     static func number(_ value: Double) -> String {
         MetricDefinition.trimmed(value, decimals: 1)

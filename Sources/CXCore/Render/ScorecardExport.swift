@@ -126,11 +126,15 @@ struct ScorecardExport {
         var low: Double
         var high: Double
         var significant: Bool
+        /// The ranks it could hold among the period's drivers, given the intervals.
+        var rankBest: Int
+        var rankWorst: Int
 
         static var columns: [ExportColumn<Self>] {
             [
                 .init("period", \.period), .init("metric", \.metric), .init("touchpoint", \.touchpoint), .init("n", \.n),
                 .init("r", \.r), .init("low", \.low), .init("high", \.high), .init("significant", \.significant),
+                .init("rank_best", \.rankBest), .init("rank_worst", \.rankWorst),
             ]
         }
 
@@ -140,6 +144,7 @@ struct ScorecardExport {
             touchpoint = driver.touchpoint
             n = driver.correlation.n
             r = driver.correlation.r
+            (rankBest, rankWorst) = (driver.ranks.lowerBound, driver.ranks.upperBound)
             low = driver.correlation.low
             high = driver.correlation.high
             significant = driver.correlation.isSignificant

@@ -107,6 +107,15 @@ struct DriversPart: Encodable, Sendable {
     let rows: [Row]
     /// The correlations with their intervals, as SVG bars.
     let chart: String
+    /// Importance against performance, one chart per measure with two touchpoints or more.
+    let priorities: [Priorities]
+
+    struct Priorities: Encodable, Sendable {
+        let measure: String
+        let chart: String
+        /// The touchpoints above the mean r and below the mean score, in words.
+        let fixFirst: String?
+    }
 
     struct Row: Encodable, Sendable {
         let touchpoint: String
@@ -115,6 +124,10 @@ struct DriversPart: Encodable, Sendable {
         let measure: String
         let rText: String
         let intervalText: String
+        /// "1", or "1–3" where the intervals do not set it apart.
+        let rankText: String
+        /// The touchpoint's own score in the period, with its interval.
+        let scoreText: String?
         let n: Int
         let significant: Bool
     }
