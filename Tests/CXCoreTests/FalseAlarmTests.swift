@@ -103,4 +103,20 @@ struct FalseAlarmTests {
         // A touchpoint, which a person answers once, keeps its n.
         #expect(scorecard.points("nps", .touchpoint("web")).first?.effectiveN == nil)
     }
+
+    /// CSAT and CES count people too: sixty people who give the same answer at three
+    /// touchpoints are about sixty, not 180 (the design effect of identical answers, (3G − 1)/(G − 1)).
+    @Test(arguments: [("csat", [5, 4, 2, 1, 3]), ("ces", [7, 6, 2, 5, 3])])
+    func everyMetricCountsPeopleWhoAnswerSeveralTimes(_ metric: String, _ scores: [Int]) throws {
+        var csv = "date,metric,score,touchpoint,segment,respondent\n"
+        for person in 0..<60 {
+            for touchpoint in Self.touchpoints { csv += "2026-08-01,\(metric),\(scores[person % scores.count]),\(touchpoint),home,p\(person)\n" }
+        }
+        let scorecard = try scorecard(csv)
+        let all = try #require(scorecard.points(metric).first)
+        #expect(all.n == 180)
+        let effective = try #require(all.effectiveN)
+        #expect(abs(effective - 180 / (179.0 / 59.0)) < 1e-6, "\(effective)")
+        #expect(scorecard.points(metric, .touchpoint("web")).first?.effectiveN == nil)
+    }
 }

@@ -74,9 +74,10 @@ struct PairSums: Sendable, Codable, Equatable {
     }
 }
 
-/// What a variance clustered by person needs of the NPS answers (+1 promoter, −1 detractor,
-/// 0 passive) named respondents gave in one period and level: for each person, `Y` the sum
-/// of their answers and `m` how many they gave.
+/// What a variance clustered by person needs of the answers named respondents gave to one
+/// metric in one period and level, each answer as the value its metric averages (NPS: +1 a
+/// promoter, −1 a detractor, 0 a passive; CSAT: 1 satisfied, else 0; CES: the score): for each
+/// person, `Y` the sum of their answers and `m` how many they gave.
 struct ClusterSums: Sendable, Equatable {
     /// People, and the answers they gave.
     var people = 0
@@ -90,6 +91,7 @@ struct ClusterSums: Sendable, Equatable {
     var mm = 0.0
 
     mutating func add(sum y: Int, squares: Int, answers m: Int) {
+        // Sums of small integers: exact in a Double.
         people += 1
         answers += m
         sum += Double(y)
@@ -99,22 +101,22 @@ struct ClusterSums: Sendable, Equatable {
         mm += Double(m * m)
     }
 
-    /// The design effect of these people's repeated answers on an NPS of `n` answers with
-    /// `promoters` and `detractors` (docs/metrics.md): the cluster-robust variance of the mean
-    /// answer over the variance that treats each answer as a person of its own. Answers with
-    /// no respondent id are a person each. Never below 1: clustering is only allowed to widen
-    /// an interval, so a chance low never narrows one.
-    func designEffect(promoters: Int, detractors: Int, n: Int) -> Double {
+    /// The design effect of these people's repeated answers on a mean of `n` answers whose
+    /// values sum to `total`, and their squares to `squares` (docs/metrics.md): the
+    /// cluster-robust variance of the mean answer over the variance that treats each answer as
+    /// a person of its own. Answers with no respondent id are a person each. Never below 1:
+    /// clustering is only allowed to widen an interval, so a chance low never narrows one.
+    func designEffect(total: Double, squares allSquares: Double, n: Int) -> Double {
         guard n > 1, answers <= n else { return 1 }
         let count = Double(n)
-        let mean = Double(promoters - detractors) / count
+        let mean = total / count
         let clustered = yy - 2 * mean * ym + mean * mean * mm
         let alone = Double(n - answers)
-        let aloneSum = Double(promoters - detractors) - sum
-        let aloneSquares = Double(promoters + detractors) - squares
+        let aloneSum = total - sum
+        let aloneSquares = allSquares - squares
         let single = aloneSquares - 2 * mean * aloneSum + mean * mean * alone
         let groups = Double(people) + alone
-        let plain = (Double(promoters + detractors) - count * mean * mean) / (count * (count - 1))
+        let plain = (allSquares - count * mean * mean) / (count * (count - 1))
         guard groups > 1, plain > 0 else { return 1 }
         let robust = groups / (groups - 1) * (clustered + single) / (count * count)
         let ratio = robust / plain
@@ -122,9 +124,10 @@ struct ClusterSums: Sendable, Equatable {
     }
 }
 
-/// Which answers a cluster sum covers: NPS in one period, everyone's or one level's.
+/// Which answers a cluster sum covers: one metric in one period, everyone's or one level's.
 struct ClusterKey: Hashable, Sendable {
     var period: Int32
+    var metric: SurveyMetric
     var group: Scorecard.Group
 }
 
@@ -141,8 +144,8 @@ extension [ResponseLink] {
     /// who answered a metric at a touchpoint more than once counts with the mean of their
     /// answers. The NPS is the person's relationship NPS (the mean, if several) when they gave
     /// one, and else the mean of all their NPS answers (at touchpoints, of journeys). Also each
-    /// period's NPS answers summed by person, everyone's and each level's, for the variance
-    /// clustered by person. Sorts the links in place (a million take 16 MB; a sorted copy
+    /// period's answers summed by person and metric, everyone's and each level's, for the
+    /// variance clustered by person. Sorts the links in place (a million take 16 MB; a sorted copy
     /// would take as much again).
     mutating func joinedByPerson() -> (pairs: [DriverKey: PairSums], clusters: [ClusterKey: ClusterSums]) {
         sort { ($0.period, $0.respondent) < ($1.period, $1.respondent) }
@@ -185,27 +188,32 @@ extension [ResponseLink] {
         return (pairs, clusters)
     }
 
-    /// One person's NPS answers of a period, summed for everyone and for each level.
+    /// One person's answers of a period, summed by metric for everyone and for each level.
     private static func addAnswers(of person: ArraySlice<ResponseLink>, to clusters: inout [ClusterKey: ClusterSums]) {
-        var sums: [Scorecard.Group: (y: Int, squares: Int, m: Int)] = [:]
-        for link in person where link.metric == .nps {
+        var sums: [ClusterKey: (y: Int, squares: Int, m: Int)] = [:]
+        guard let period = person.first?.period else { return }
+        for link in person {
+            let score = Int(link.score)
             let y =
-                switch NPSBand(score: Int(link.score)) {
-                case .promoter: 1
-                case .detractor: -1
-                case .passive: 0
+                switch link.metric {
+                case .nps:
+                    switch NPSBand(score: score) {
+                    case .promoter: 1
+                    case .detractor: -1
+                    case .passive: 0
+                    }
+                case .csat: SurveyMetric.satisfiedScores.contains(score) ? 1 : 0
+                case .ces: score
                 }
             let level: Scorecard.Group? =
                 link.touchpoint >= 0 ? .transactional : link.touchpoint == ResponseLink.relationship ? .relationship : nil
             for group in [.all] + (level.map { [$0] } ?? []) {
-                sums[group, default: (0, 0, 0)].y += y
-                sums[group, default: (0, 0, 0)].squares += y * y
-                sums[group, default: (0, 0, 0)].m += 1
+                let key = ClusterKey(period: period, metric: link.metric, group: group)
+                sums[key, default: (0, 0, 0)].y += y
+                sums[key, default: (0, 0, 0)].squares += y * y
+                sums[key, default: (0, 0, 0)].m += 1
             }
         }
-        guard let period = person.first?.period else { return }
-        for (group, sum) in sums {
-            clusters[ClusterKey(period: period, group: group), default: ClusterSums()].add(sum: sum.y, squares: sum.squares, answers: sum.m)
-        }
+        for (key, sum) in sums { clusters[key, default: ClusterSums()].add(sum: sum.y, squares: sum.squares, answers: sum.m) }
     }
 }

@@ -332,12 +332,12 @@ struct Scorecard: Sendable {
     /// The drivers of `period`, strongest first.
     func drivers(in period: Period) -> [Driver] { drivers.filter { $0.period == period } }
 
-    /// The design effect of people answering NPS more than once in `key`'s period
+    /// The design effect of people answering a metric more than once in `key`'s period
     /// (docs/metrics.md): measured for everyone and the two levels; a segment takes
     /// everyone's, as a person's answers stay in their segment; touchpoints and journeys, where
-    /// a person rarely answers twice, and the other metrics take none.
+    /// a person rarely answers twice, take none, and so does a weighted CES, whose unweighted
+    /// sums are not kept.
     private static func designEffect(of key: ResponseAggregates.Key, _ responses: ResponseAggregates) -> Double {
-        guard key.metric == .nps else { return 1 }
         let measured: Scorecard.Group
         switch key.group {
         case .all, .segment: measured = .all
@@ -345,10 +345,18 @@ struct Scorecard: Sendable {
         case .touchpoint, .journey: return 1
         }
         let period = Int32(key.period.ordinal)
-        guard let sums = responses.clusters[ClusterKey(period: period, group: measured)],
-            let totals = responses.totals[ResponseAggregates.Key(metric: .nps, period: key.period, group: measured)]
+        guard let sums = responses.clusters[ClusterKey(period: period, metric: key.metric, group: measured)],
+            let totals = responses.totals[ResponseAggregates.Key(metric: key.metric, period: key.period, group: measured)]
         else { return 1 }
-        return sums.designEffect(promoters: totals.promoters, detractors: totals.detractors, n: totals.n)
+        let (total, squares): (Double, Double)
+        switch key.metric {
+        case .nps: (total, squares) = (Double(totals.promoters - totals.detractors), Double(totals.promoters + totals.detractors))
+        case .csat: (total, squares) = (Double(totals.satisfied), Double(totals.satisfied))
+        case .ces:
+            guard !totals.isWeighted else { return 1 }
+            (total, squares) = (totals.weighted.scores, totals.weighted.scoreSquares)
+        }
+        return sums.designEffect(total: total, squares: squares, n: totals.n)
     }
 
     /// Every change from one period to the one before, where both values are shown and the
