@@ -137,16 +137,21 @@ struct ThemeTests {
         #expect(LinearCost.growth(from: 1_000, input: { $0 }, { _ = count(capacity: $0) }) < 2)
     }
 
-    @Test func aSuggestionIsAPhraseThatSetsDetractorsApartAndNoThemeNames() throws {
+    /// The phrases of each comment, given so many times, by a detractor or a promoter.
+    private static func counts(_ comments: [(text: String, times: Int, detractor: Bool)]) -> PhraseCounts {
         var counts = PhraseCounts()
-        func add(_ text: String, _ times: Int, detractor: Bool) {
-            var text = text
-            for _ in 0..<times { text.withUTF8 { counts.add(comment: $0, detractor: detractor) } }
+        for comment in comments {
+            var text = comment.text
+            for _ in 0..<comment.times { text.withUTF8 { counts.add(comment: $0, detractor: comment.detractor) } }
         }
-        add("The router keeps dropping", 30, detractor: true)
-        add("Kept on hold", 20, detractor: true)
-        add("Great engineer visit", 40, detractor: false)
-        add("The router is great", 10, detractor: false)
+        return counts
+    }
+
+    @Test func aSuggestionIsAPhraseThatSetsDetractorsApartAndNoThemeNames() throws {
+        let counts = Self.counts([
+            ("The router keeps dropping", 30, true), ("Kept on hold", 20, true), ("Great engineer visit", 40, false),
+            ("The router is great", 10, false),
+        ])
         let period = Period(year: 2026, index: 3, kind: .quarter)
         let themes = ThemeCatalog(themes: [CommentTheme(id: "hold", name: "Hold", touchpoint: nil, match: ["on hold"], exclude: [])])
         let suggestions = SuggestedTheme.all([period: counts], themes: themes)
@@ -162,13 +167,7 @@ struct ThemeTests {
     }
 
     @Test func aPhraseCountsOnceACommentAndANumberIsNoSuggestion() throws {
-        var counts = PhraseCounts()
-        func add(_ text: String, _ times: Int, detractor: Bool) {
-            var text = text
-            for _ in 0..<times { text.withUTF8 { counts.add(comment: $0, detractor: detractor) } }
-        }
-        add("Refund, refund, refund: charged 38 twice for 24/7 support", 200, detractor: true)
-        add("Lovely people", 200, detractor: false)
+        let counts = Self.counts([("Refund, refund, refund: charged 38 twice for 24/7 support", 200, true), ("Lovely people", 200, false)])
         #expect(counts.phrases.values.first { $0.text == "refund" }?.detractors == 200)
         #expect(counts.detractorComments == 200 && counts.promoterComments == 200)
         let phrases = SuggestedTheme.all([Period(year: 2026, index: 3, kind: .quarter): counts], themes: ThemeCatalog(themes: [])).map(\.phrase)
