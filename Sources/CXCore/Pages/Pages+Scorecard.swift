@@ -28,9 +28,7 @@ extension PageBuilder {
             let chart = Charts.priorities(
                 points, title: "Where to act, \(label): each touchpoint's \(measure(metric)) against how strongly it goes with NPS")
             guard !chart.isEmpty else { return nil }
-            let meanScore = points.map(\.performance).reduce(0, +) / Double(points.count)
-            let meanR = points.map(\.importance.r).reduce(0, +) / Double(points.count)
-            let fixFirst = points.filter { $0.performance < meanScore && $0.importance.r > meanR }.map(\.label)
+            let fixFirst = Charts.PriorityPoint.fixFirst(points)
             return DriversPart.Priorities(
                 measure: measure(metric), chart: chart, fixFirst: fixFirst.isEmpty ? nil : Typography.list(fixFirst))
         }

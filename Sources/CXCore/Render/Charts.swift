@@ -134,6 +134,18 @@ enum Charts {
         var performanceInterval: ClosedRange<Double>?
         var performanceText: String
         var importance: SurveyStatistics.Correlation
+
+        /// The means the chart is cut at: of the scores, and of the correlations.
+        static func means(_ points: [PriorityPoint]) -> (performance: Double, importance: Double) {
+            let count = Double(max(1, points.count))
+            return (points.map(\.performance).reduce(0, +) / count, points.map(\.importance.r).reduce(0, +) / count)
+        }
+
+        /// The touchpoints above the mean r and below the mean score: where to act first.
+        static func fixFirst(_ points: [PriorityPoint]) -> [String] {
+            let means = means(points)
+            return points.filter { $0.performance < means.performance && $0.importance.r > means.importance }.map(\.label)
+        }
     }
 
     /// The importance–performance chart CX teams choose where to act from: each touchpoint at
@@ -161,8 +173,7 @@ enum Charts {
         let up = extent(points.flatMap { [$0.importance.low, $0.importance.high] })
         func x(_ value: Double) -> Double { left + (value - across.low) / (across.high - across.low) * (layout.width - left - right) }
         func y(_ value: Double) -> Double { top + (up.high - value) / (up.high - up.low) * (layout.height - top - bottom) }
-        let meanPerformance = points.map(\.performance).reduce(0, +) / Double(points.count)
-        let meanImportance = points.map(\.importance.r).reduce(0, +) / Double(points.count)
+        let (meanPerformance, meanImportance) = PriorityPoint.means(points)
         let font = number(layout.font)
         func text(_ content: String, x: Double, y: Double, anchor: String = "start", className: String, weight: String = "400") -> String {
             "<text class=\"\(className)\" x=\"\(number(x))\" y=\"\(number(y))\" text-anchor=\"\(anchor)\" font-size=\"\(font)\" font-weight=\"\(weight)\" fill=\"currentColor\">\(HTML.escape(content))</text>"
@@ -173,7 +184,7 @@ enum Charts {
             ("Lower priority", left + 4, layout.height - bottom + layout.font * 1.3, "start"),
             ("Matters less", layout.width - right, layout.height - bottom + layout.font * 1.3, "end"),
         ]
-        let fixFirst = points.filter { $0.performance < meanPerformance && $0.importance.r > meanImportance }.map(\.label)
+        let fixFirst = PriorityPoint.fixFirst(points)
         let description =
             points.map { "\($0.label): score \($0.performanceText), r = \(String(format: "%.2f", $0.importance.r))" }.joined(separator: "; ")
             + (fixFirst.isEmpty ? "" : ". Above the mean r and below the mean score: \(fixFirst.joined(separator: ", "))")
