@@ -65,6 +65,9 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
     /// Columns dropped from the front of `sourceLine` when it was cut.
     public var sourceLineShift: Int
     public var notes: [Note]
+    /// Lines to copy, printed indented after the notes: a fix written out, such as a
+    /// mapping to paste into a configuration file.
+    public var attachment: [String] = []
 
     public init(
         _ severity: Severity = .error, _ message: String, at location: SourceLocation? = nil,
@@ -101,6 +104,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
             text += "\n" + Self.headline(Severity.note.rawValue, note.message, note.location)
             text += Self.excerpt(note.sourceLine, note.location, shift: note.sourceLineShift)
         }
+        for line in attachment { text += "\n    " + TextSafety.scrubbed(line) }
         return text
     }
 

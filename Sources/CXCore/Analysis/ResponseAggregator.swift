@@ -52,7 +52,13 @@ struct ResponseAggregator {
         var diagnostics: [Diagnostic] = []
         var perFile: [FileTotals] = []
         for (job, result) in zip(jobs, results) {
-            aggregates.merge(result.aggregates)
+            for name in aggregates.merge(result.aggregates) {
+                diagnostics.append(
+                    Diagnostic(
+                        .warning,
+                        "segment '\(name.written)' is read as '\(name.readAs)', as an earlier file writes it: values "
+                            + "that differ only in case are one segment", at: .file(job.path)))
+            }
             diagnostics += result.diagnostics
             // A file changed while it was read is not kept: its stamp may not match what was read.
             if result.diagnostics.isEmpty, let stamp = job.stamp?.settled(at: now), FileStamp(path: job.url.path) == stamp {
@@ -85,6 +91,10 @@ struct ResponseAggregator {
         guard var reader = CSVReader(path: file.url.path, delimiter: CSVReader.delimiter(of: file.path)) else {
             let reason = errno == EINVAL ? "it is not a regular file" : String(cString: strerror(errno))
             return FileResult(diagnostics: [Diagnostic(.error, "cannot read the file: \(reason)", at: .file(file.path))])
+        }
+        if StaticFiles.fileType(of: file.path) == "csv" {
+            reader.sniffDelimiter()
+            if reader.delimiter == CSVReader.semicolon { reading.decimalComma = true }
         }
         var reported = 0
         defer { counter.add(reader.bytesRead - reported) }

@@ -2,87 +2,75 @@ import Diagnostics
 import Foundation
 
 extension ResponseAggregator {
-    /// Where the required and optional columns stand; any order, extra columns ignored.
-    struct Columns {
-        var count: Int
-        var date: Int
-        var metric: Int
-        var score: Int
-        var segment: Int?
-        var touchpoint: Int?
-        var comment: Int?
-        var weight: Int?
-        var respondent: Int?
-        var journey: Int?
-
-        init?(count: Int, names: [String]) {
-            guard let date = names.firstIndex(of: "date"), let metric = names.firstIndex(of: "metric"),
-                let score = names.firstIndex(of: "score")
-            else { return nil }
-            self.count = count
-            self.date = date
-            self.metric = metric
-            self.score = score
-            segment = names.firstIndex(of: "segment")
-            touchpoint = names.firstIndex(of: "touchpoint")
-            comment = names.firstIndex(of: "comment")
-            weight = names.firstIndex(of: "weight")
-            respondent = names.firstIndex(of: "respondent")
-            journey = names.firstIndex(of: "journey")
-        }
-
-        static func from(header record: CSVReader.Record) -> Result<Columns, HeaderProblem> {
-            let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            if let columns = Columns(count: names.count, names: names) { return .success(columns) }
-            let missing = ["date", "metric", "score"].filter { !names.contains($0) }.joined(separator: ", ")
-            return .failure(HeaderProblem(message: "the header has no \(missing) column: response files start with date,metric,score"))
-        }
+    /// What makes errors of many rows one: the same mistake (a date format, an unknown value)
+    /// is shown once, with the rows that repeat it counted.
+    struct Cause {
+        /// The mistake and the value's shape or text.
+        var key: String
+        /// What the repeats share, for "and 212 more rows with the same date format".
+        var what: String
     }
 
-    struct HeaderProblem: Error {
-        let message: String
-    }
-
-    /// Collects a file's errors, showing the first few dozen with their source lines.
+    /// Collects a file's errors, showing the first of each cause and the first few dozen in
+    /// all with their source lines; the rest are counted.
     struct ErrorSink {
         let path: String
         let url: URL
         /// The sheet read, for a workbook: errors then name cells instead of quoting lines.
         var sheet: String?
-        var shown: [(message: String, line: Int, column: Int)] = []
+        var shown: [(message: String, line: Int, column: Int, cause: Cause?)] = []
+        /// Rows past the first of each cause, by the cause's key.
+        var repeats: [String: Int] = [:]
         var hidden = 0
+        /// The line of the last error not shown: the count of them stands there, after the rest.
+        var lastHiddenLine = 0
+        /// Warnings about the file (segments written two ways, or not declared).
+        var warnings: [Diagnostic] = []
+        /// The most causes counted apart: past them, a new cause is only counted.
+        static let causesLimit = 1_000
 
-        mutating func report(_ message: String, line: Int, column: Int) {
+        mutating func report(_ message: String, line: Int, column: Int, cause: Cause? = nil) {
+            if let cause, repeats.count < Self.causesLimit || repeats[cause.key] != nil {
+                if let seen = repeats[cause.key] {
+                    repeats[cause.key] = seen + 1
+                    return
+                }
+                repeats[cause.key] = 0
+            }
             if shown.count < ResponseAggregator.shownErrorsPerFile {
-                shown.append((message, line, column))
+                shown.append((message, line, column, cause))
             } else {
                 hidden += 1
+                lastHiddenLine = line
             }
         }
 
         /// Adds the errors to `result`, quoting their lines from the file in one pass.
         func finish(into result: FileResult) -> FileResult {
             var result = result
+            result.diagnostics += warnings
             guard !shown.isEmpty else { return result }
-            if let sheet {
-                for error in shown {
-                    result.diagnostics.append(
-                        Diagnostic(
-                            .error, error.message, at: SourceLocation(path: path, line: error.line, column: error.column),
-                            notes: [SourceFile.cellNote(sheet: sheet, row: error.line, column: error.column)]))
+            let lines =
+                sheet == nil ? SourceLines(url: url, wanted: Dictionary(shown.map { ($0.line, $0.column) }, uniquingKeysWith: max)) : nil
+            for error in shown {
+                var notes: [Diagnostic.Note] = []
+                if let sheet { notes.append(SourceFile.cellNote(sheet: sheet, row: error.line, column: error.column)) }
+                if let cause = error.cause, let more = repeats[cause.key], more > 0 {
+                    notes.append(
+                        Diagnostic.Note(
+                            "and \(MetricDefinition.grouped(Double(more))) more \(more == 1 ? "row" : "rows") with the same \(cause.what)"))
                 }
-            } else {
-                let lines = SourceLines(url: url, wanted: Dictionary(shown.map { ($0.line, $0.column) }, uniquingKeysWith: max))
-                for error in shown {
-                    result.diagnostics.append(
-                        Diagnostic(
-                            .error, error.message,
-                            at: SourceLocation(path: path, line: error.line, column: error.column),
-                            sourceLine: lines.text[error.line]))
-                }
+                result.diagnostics.append(
+                    Diagnostic(
+                        .error, error.message, at: SourceLocation(path: path, line: error.line, column: error.column),
+                        sourceLine: lines?.text[error.line], notes: notes))
             }
             if hidden > 0 {
-                result.diagnostics.append(Diagnostic(.error, "\(hidden) more bad rows in this file are not shown", at: .file(path)))
+                result.diagnostics.append(
+                    Diagnostic(
+                        .error,
+                        "\(MetricDefinition.grouped(Double(hidden))) more bad \(hidden == 1 ? "row" : "rows") in this file \(hidden == 1 ? "is" : "are") not shown",
+                        at: SourceLocation(path: path, line: lastHiddenLine, column: 1)))
             }
             return result
         }

@@ -7,14 +7,24 @@ extension ResponseAggregator {
     struct FileReading {
         let path: String
         var errors: ErrorSink
+        /// How the file's columns read: its mapping in cxsite.yaml, or cxsite's long form.
+        let mapping: ResponseMapping
         var columns: Columns?
+        /// Header rows read so far, for an export whose header has several.
+        var headerRows: [[String]] = []
+        /// Rows under the header still to skip (an export's question texts).
+        var rowsToSkip = 0
+        /// Whether the next row may be Qualtrics's row of import ids, skipped when it is.
+        var mayBeImportIDs = false
         /// Set when the header lacks a column: the rest is not read.
         var headerFailed = false
+        /// An export recognised without a mapping: its platform and the rows kept to guess one.
+        var unmapped: UnmappedExport?
+        /// Numbers may have a decimal comma (a semicolon-separated file, or the mapping says).
+        var decimalComma = false
         var result = FileResult()
         var tally = Tally()
-        var segments = Interner()
-        let touchpointBytes: [[UInt8]]
-        let journeyBytes: [[UInt8]]
+        var segments: SegmentNames
         let config: SiteConfig
         let themes: ThemeCatalog
         let sentiment: SentimentLexicon
@@ -25,8 +35,10 @@ extension ResponseAggregator {
             sentiment = aggregator.sentiment
             self.path = path
             self.errors = errors
-            touchpointBytes = aggregator.config.touchpoints.map { Array($0.id.utf8) }
-            journeyBytes = aggregator.config.journeys.map { Array($0.id.utf8) }
+            let relative = path.hasPrefix(ResponseMapping.folder) ? String(path.dropFirst(ResponseMapping.folder.count)) : path
+            mapping = aggregator.config.responseMappings.first { $0.matches(relative) } ?? .longForm
+            decimalComma = mapping.decimalComma
+            segments = SegmentNames(declared: aggregator.config.segments, values: mapping.segment?.values ?? [])
         }
 
         /// Reads one record: the header first, then responses. False when the rest of the
@@ -36,99 +48,177 @@ extension ResponseAggregator {
                 errors.report(problem.message, line: problem.line, column: problem.column)
                 return true
             }
+            if unmapped != nil { return unmapped!.keep(record) }
             guard let columns else { return readHeader(record) }
-            guard record.count == columns.count else {
-                let last = record.position(record.count - 1)
-                errors.report(record.widthMessage(header: columns.count), line: last.line, column: last.column)
+            if rowsToSkip > 0 {
+                rowsToSkip -= 1
                 return true
             }
+            if mayBeImportIDs {
+                mayBeImportIDs = false
+                if record.count > 0, record.string(0).hasPrefix("{") { return true }
+            }
+            guard record.count == columns.count else {
+                let last = record.position(record.count - 1)
+                errors.report(
+                    record.widthMessage(header: columns.count), line: last.line, column: last.column,
+                    cause: Cause(key: "width \(record.count)", what: "number of fields"))
+                return true
+            }
+            for filter in columns.filters where record.withBytes(filter.column, { filter.values.find($0) }) == nil { return true }
             guard let row = parse(record, columns) else { return true }
             guard let segment = segment(of: record, columns) else { return false }
-            self.record(row, segment: segment, from: record, columns)
+            for question in columns.questions { answer(question, of: record, row, segment: segment, columns) }
             return true
         }
 
-        /// Reads the header; false when it lacks a required column.
+        /// Reads a header row; false when the header lacks a column the mapping names.
         private mutating func readHeader(_ record: CSVReader.Record) -> Bool {
-            switch Columns.from(header: record) {
+            headerRows.append(record.strings)
+            if mapping.format == .surveymonkey, headerRows.count < 2 { return true }
+            var names = headerRows[0]
+            if mapping.format == .surveymonkey {
+                // A question spanning several columns has its text over the first only: the
+                // others are named by their answer option, on the second row.
+                for (index, name) in names.enumerated() where name.trimmingCharacters(in: .whitespaces).isEmpty {
+                    names[index] = headerRows[1].indices.contains(index) ? headerRows[1][index] : ""
+                }
+            }
+            switch Columns.find(in: names, mapping: mapping, config: config) {
             case .success(let found):
                 columns = found
+                if mapping.format == .qualtrics {
+                    rowsToSkip = 1
+                    mayBeImportIDs = true
+                }
                 return true
-            case .failure(let problem):
-                errors.report(problem.message, line: record.line, column: 1)
+            case .failure(let problems):
+                if mapping.isLongForm, let platform = ExportPlatform.recognise(names) {
+                    unmapped = UnmappedExport(platform: platform, header: names, line: record.line)
+                    return true
+                }
+                for problem in problems.messages { errors.report(problem, line: record.line, column: 1) }
                 headerFailed = true
                 return false
             }
         }
 
-        /// A response's fields, checked from their bytes (no strings on the hot path); nil when
-        /// a field is bad, each bad field reported as its own error.
-        private mutating func parse(_ record: CSVReader.Record, _ columns: Columns) -> ParsedRow? {
+        /// A row's date, respondent, touchpoint, journey and weight, checked from their bytes
+        /// (no strings on the hot path); nil when one is bad, each bad field reported.
+        private mutating func parse(_ record: CSVReader.Record, _ columns: Columns) -> RowFields? {
             var ok = true
-            func fail(_ message: String, _ field: Int) {
-                let position = record.position(field)
-                errors.report(message, line: position.line, column: position.column)
-                ok = false
-            }
-            let date = record.withBytes(columns.date) { RowBytes.day($0) }
+            let date = record.withBytes(columns.date) { columns.dates.day($0) }
             if date == nil {
                 let text = record.string(columns.date).trimmingCharacters(in: .whitespaces)
-                if case .failure(let problem) = Day.parse(text) { fail(problem.description, columns.date) }
+                let problem = columns.dates.problem(text)
+                fail(problem.message, record, columns.date, Cause(key: "date \(problem.shape)", what: "date format"), &ok)
             }
-            let metric = record.withBytes(columns.metric) { RowBytes.metric($0) }
-            if metric == nil {
-                let text = record.string(columns.metric).trimmingCharacters(in: .whitespaces).lowercased()
-                fail("unknown metric '\(text)': responses are \(SurveyMetric.scalesList)", columns.metric)
+            let config = config
+            let touchpoint = lookup(columns.touchpoint, of: record, in: columns.touchpointNames, what: "touchpoint", &ok) {
+                config.touchpointList
             }
-            let score = record.withBytes(columns.score) { RowBytes.integer($0) }
-            if score == nil {
-                fail("the score '\(record.string(columns.score).trimmingCharacters(in: .whitespaces))' is not a whole number", columns.score)
-            } else if let metric, let score, !metric.scale.contains(score) {
-                fail(
-                    "score \(score) is out of range for \(metric.rawValue): expected \(metric.scale.lowerBound) to \(metric.scale.upperBound)",
-                    columns.score)
-            }
-            /// The place among `ids` of the id in `field`; nil when empty or unknown (reported).
-            func lookup(_ field: Int?, among ids: [[UInt8]], what: String, known: @autoclosure () -> String) -> Int? {
-                guard let field, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) else { return nil }
-                if let found = record.withBytes(field, { bytes in ids.firstIndex { $0.elementsEqual(RowBytes.trimmed(bytes)) } }) {
-                    return found
-                }
-                fail("unknown \(what) '\(record.string(field).trimmingCharacters(in: .whitespaces))': cxsite.yaml has \(known())", field)
-                return nil
-            }
-            let touchpoint = lookup(columns.touchpoint, among: touchpointBytes, what: "touchpoint", known: config.touchpointList)
-            let journey = lookup(columns.journey, among: journeyBytes, what: "journey", known: config.journeyList)
-            if let field = columns.journey, let journey, let touchpoint,
-                !config.journeys[journey].steps.contains(config.touchpoints[touchpoint].id)
-            {
-                fail(
-                    "touchpoint '\(config.touchpoints[touchpoint].id)' is not a step of journey '\(config.journeys[journey].id)': its steps are \(config.journeys[journey].steps.joined(separator: ", "))",
-                    field)
-            }
+            let journey = lookup(columns.journey, of: record, in: columns.journeyNames, what: "journey", &ok) { config.journeyList }
             var weight = 1.0
             if let field = columns.weight {
                 let text = record.string(field).trimmingCharacters(in: .whitespaces)
-                if let value = Double(text), value.isFinite, value > 0 {
+                if let value = RowBytes.decimal(text, comma: decimalComma), value > 0 {
                     weight = value
                 } else {
                     fail(
                         text.isEmpty
                             ? "the weight is missing: a file with a weight column gives every row one"
-                            : "the weight '\(text)' is not a positive number", field)
+                            : "the weight '\(text)' is not a positive number" + RowBytes.decimalCommaHint(text, comma: decimalComma),
+                        record, field, Cause(key: "weight \(text)", what: "weight"), &ok)
                 }
             }
-            guard ok, let date, let metric, let score else { return nil }
-            return ParsedRow(
-                date: date, period: Period(containing: date, kind: config.period), metric: metric, score: score,
-                touchpoint: touchpoint, journey: journey, weight: weight)
+            guard ok, let date else { return nil }
+            return RowFields(
+                date: date, period: Period(containing: date, kind: config.period), touchpoint: touchpoint, journey: journey, weight: weight)
+        }
+
+        /// Reports an error at `field` of `record`, and marks the row bad.
+        private mutating func fail(_ message: String, _ record: CSVReader.Record, _ field: Int, _ cause: Cause?, _ ok: inout Bool) {
+            let position = record.position(field)
+            errors.report(message, line: position.line, column: position.column, cause: cause)
+            ok = false
+        }
+
+        /// The number `names` gives the value in `field`; nil when empty or unknown (reported).
+        private mutating func lookup(
+            _ field: Int?, of record: CSVReader.Record, in names: ValueNames, what: String, _ ok: inout Bool,
+            known: () -> String
+        ) -> Int? {
+            guard let field, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) else { return nil }
+            if let found = record.withBytes(field, { names.find($0) }) { return found }
+            let text = record.string(field).trimmingCharacters(in: .whitespaces)
+            let close = names.closest(to: text).map { " (did you mean '\($0)'?)" } ?? ""
+            fail(
+                "unknown \(what) '\(text)'\(close): cxsite.yaml has \(known())", record, field,
+                Cause(key: "\(what) \(text.lowercased())", what: what), &ok)
+            return nil
+        }
+
+        /// Reads one question's answer on the row, when it has one, and counts it.
+        private mutating func answer(
+            _ question: Columns.Question, of record: CSVReader.Record, _ fields: RowFields, segment: Int?, _ columns: Columns
+        ) {
+            guard !record.withBytes(question.score, { RowBytes.trimmed($0).isEmpty }) else { return }
+            var ok = true
+            var metric = question.metric
+            if metric == nil, let field = question.metricColumn {
+                metric = record.withBytes(field) { RowBytes.metric($0) }
+                if metric == nil {
+                    let text = record.string(field).trimmingCharacters(in: .whitespaces).lowercased()
+                    fail(
+                        "unknown metric '\(text)': responses are \(SurveyMetric.scalesList)", record, field,
+                        Cause(key: "metric \(text)", what: "metric"), &ok)
+                }
+            }
+            guard let metric else { return }
+            let names = question.scoreNames[SurveyMetric.allCases.firstIndex(of: metric)!]
+            let score = record.withBytes(question.score) { RowBytes.integer($0) ?? names.find($0) ?? RowBytes.leadingInteger($0) }
+            guard let score else {
+                let text = record.string(question.score).trimmingCharacters(in: .whitespaces)
+                let close = names.closest(to: text).map { " (did you mean '\($0)'?)" } ?? ""
+                let hint = names.isEmpty ? "" : ": map it to a score under the question's 'values' in cxsite.yaml"
+                fail(
+                    "the score '\(text)' is not a whole number\(close)\(hint)", record, question.score,
+                    Cause(key: "score \(question.score) \(text.lowercased())", what: "answer"), &ok)
+                return
+            }
+            guard metric.scale.contains(score) else {
+                fail(
+                    "score \(score) is out of range for \(metric.rawValue): expected \(metric.scale.lowerBound) to \(metric.scale.upperBound)",
+                    record, question.score, Cause(key: "range \(question.score) \(score)", what: "score"), &ok)
+                return
+            }
+            var touchpoint = fields.touchpoint
+            var journey = fields.journey
+            if question.isRelationship {
+                (touchpoint, journey) = (nil, nil)
+            } else if question.touchpoint != nil || question.journey != nil {
+                (touchpoint, journey) = (question.touchpoint, question.journey)
+            }
+            if let journey, let touchpoint, !config.journeys[journey].steps.contains(config.touchpoints[touchpoint].id) {
+                let tp = config.touchpoints[touchpoint].id
+                let id = config.journeys[journey].id
+                fail(
+                    "touchpoint '\(tp)' is not a step of journey '\(id)': its steps are \(config.journeys[journey].steps.joined(separator: ", "))",
+                    record, columns.journey ?? question.score, Cause(key: "step \(tp) \(id)", what: "touchpoint and journey"), &ok)
+                return
+            }
+            let row = ParsedRow(
+                date: fields.date, period: fields.period, metric: metric, score: score, touchpoint: touchpoint, journey: journey,
+                weight: fields.weight)
+            self.record(row, segment: segment, from: record, respondent: columns.respondent, comment: question.comment)
         }
 
         /// The number of the row's segment (`.some(nil)` without one); nil, with the error
         /// reported, when the file names more segments than a file may.
         private mutating func segment(of record: CSVReader.Record, _ columns: Columns) -> Int?? {
             guard let field = columns.segment else { return .some(nil) }
-            switch record.withBytes(field, { segments.id(RowBytes.trimmed($0), limit: ResponseAggregator.segmentsPerFile) }) {
+            let line = record.line
+            switch record.withBytes(field, { segments.id(RowBytes.trimmed($0), limit: ResponseAggregator.segmentsPerFile, line: line) }) {
             case .empty: return .some(nil)
             case .found(let id): return id
             case .full:
@@ -143,11 +233,13 @@ extension ResponseAggregator {
 
         /// Counts a valid response: its respondent's link, its comment's themes, phrases and
         /// tone, and its score in every group it belongs to.
-        private mutating func record(_ row: ParsedRow, segment: Int?, from record: CSVReader.Record, _ columns: Columns) {
+        private mutating func record(
+            _ row: ParsedRow, segment: Int?, from record: CSVReader.Record, respondent: Int?, comment: Int?
+        ) {
             if result.aggregates.newest.map({ row.date > $0 }) ?? true { result.aggregates.newest = row.date }
-            if let field = columns.respondent { link(row, respondent: field, of: record) }
+            if let field = respondent { link(row, respondent: field, of: record) }
             let block = tally.block(row.metric, row.period, touchpoints: config.touchpoints.count, journeys: config.journeys.count)
-            let read = columns.comment.map { readComment($0, of: record, row, segment: segment, block: block) } ?? ReadComment()
+            let read = comment.map { readComment($0, of: record, row, segment: segment, block: block) } ?? ReadComment()
             tally.add(
                 row.score, weight: row.weight, to: block, segment: segment, touchpoint: row.touchpoint, journey: row.journey,
                 comment: row.metric.isCritical(row.score) ? read.comment : nil, sentiment: read.polarity)
@@ -223,6 +315,15 @@ extension ResponseAggregator {
             return read
         }
 
+        /// What a row says of all its answers: when, where and with what weight.
+        struct RowFields {
+            var date: Day
+            var period: Period
+            var touchpoint: Int?
+            var journey: Int?
+            var weight: Double
+        }
+
         /// One response whose fields are all valid.
         struct ParsedRow {
             var date: Day
@@ -236,9 +337,12 @@ extension ResponseAggregator {
 
         /// The file's totals and errors.
         mutating func finish() -> FileResult {
-            if columns == nil, !headerFailed {
+            if let unmapped {
+                result.diagnostics.append(unmapped.diagnostic(path: path, config: config))
+            } else if columns == nil, !headerFailed {
                 errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1)
             }
+            errors.warnings += segments.warnings(path: path)
 
             for block in tally.blocks {
                 var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]

@@ -1,3 +1,4 @@
+import Diagnostics
 import Foundation
 
 extension ResponseAggregator {
@@ -97,14 +98,26 @@ extension ResponseAggregator {
         }
     }
 
-    /// Segment names to numbers, in order of first appearance; nil for an empty name. Sites
-    /// have a handful of segments, so a scan of their bytes beats hashing a new string per row.
-    /// The segments of a file, each name once, by a number; found by a hash of its bytes, so
-    /// that a lookup costs the same however many names there are.
-    struct Interner {
-        var bytes: [[UInt8]] = []
-        var names: [String] = []
-        var byHash: [UInt64: [Int]] = [:]
+    /// The segments of a file, each by a number in order of first appearance. Values are
+    /// matched in any case; where the site declares segments, to a segment's id or name (or the
+    /// mapping's `values:`), and the segment is known by its id. A value is found by a hash of its
+    /// folded bytes, so a lookup costs the same however many there are.
+    struct SegmentNames {
+        /// The group each number stands for: a declared segment's id, or the value as first written.
+        private(set) var names: [String] = []
+        private var nameBytes: [[UInt8]] = []
+        /// Each value seen, folded to lower case, and its number.
+        private var folded: [[UInt8]] = []
+        private var numbers: [Int] = []
+        private var byHash: [UInt64: [Int]] = [:]
+        private var scratch: [UInt8] = []
+        private let declared: [Segment]
+        private let declaredNames: ValueNames
+        /// Values written in another case than the name they were read as, by number: warned about.
+        private var otherSpellings: [(value: String, name: String, line: Int)] = []
+        /// Values not declared, where the site declares segments: warned about.
+        private var undeclared: [(value: String, line: Int)] = []
+        private var undeclaredMore = 0
 
         enum Lookup {
             case empty
@@ -112,20 +125,94 @@ extension ResponseAggregator {
             case full
         }
 
-        /// The number of `name`, added when new unless there are `limit` names already.
-        mutating func id(_ name: UnsafeBufferPointer<UInt8>, limit: Int) -> Lookup {
+        init(declared: [Segment], values: [(value: String, means: String)]) {
+            self.declared = declared
+            let mapped = values.compactMap { pair in declared.firstIndex { $0.id == pair.means }.map { (pair.value, $0) } }
+            declaredNames = ValueNames(
+                mapped + declared.enumerated().map { ($1.id, $0) } + declared.enumerated().map { ($1.name, $0) })
+        }
+
+        /// The number of the segment `name` (trimmed) is, added when new unless there are
+        /// `limit` segments already.
+        mutating func id(_ name: UnsafeBufferPointer<UInt8>, limit: Int, line: Int) -> Lookup {
             guard !name.isEmpty else { return .empty }
+            scratch.removeAll(keepingCapacity: true)
+            if name.contains(where: { $0 >= 0x80 }) {
+                scratch = ValueNames.fold(Array(name))
+            } else {
+                for byte in name { scratch.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte) }
+            }
+            if let index = find(scratch) {
+                let number = numbers[index]
+                if declared.isEmpty, otherSpellings.count < 20, !nameBytes[number].elementsEqual(name),
+                    !otherSpellings.contains(where: { $0.value.utf8.elementsEqual(name) })
+                {
+                    otherSpellings.append((String(decoding: name, as: UTF8.self), names[number], line))
+                }
+                return .found(number)
+            }
+            var canonical = String(decoding: name, as: UTF8.self)
+            if !declared.isEmpty {
+                if let segment = declaredNames.find(name) {
+                    canonical = declared[segment].id
+                } else if undeclared.count < 20 {
+                    undeclared.append((canonical, line))
+                } else {
+                    undeclaredMore += 1
+                }
+            }
+            let number: Int
+            if let existing = names.firstIndex(of: canonical) {
+                number = existing
+            } else {
+                guard names.count < limit else { return .full }
+                names.append(canonical)
+                nameBytes.append(Array(canonical.utf8))
+                number = names.count - 1
+            }
+            folded.append(scratch)
+            numbers.append(number)
+            byHash[Self.hash(scratch), default: []].append(folded.count - 1)
+            return .found(number)
+        }
+
+        private func find(_ key: [UInt8]) -> Int? {
             // A site's few segments are compared at once: cheaper than a hash for each row.
-            if bytes.count <= 8, let id = bytes.firstIndex(where: { $0.elementsEqual(name) }) { return .found(id) }
+            if folded.count <= 8 { return folded.firstIndex(of: key) }
+            return byHash[Self.hash(key)]?.first { folded[$0] == key }
+        }
+
+        private static func hash(_ bytes: [UInt8]) -> UInt64 {
             var hasher = StableHasher()
-            hasher.combine(bytes: UnsafeRawBufferPointer(name))
-            let hash = hasher.finalize()
-            if bytes.count > 8, let id = byHash[hash]?.first(where: { bytes[$0].elementsEqual(name) }) { return .found(id) }
-            guard names.count < limit else { return .full }
-            bytes.append(Array(name))
-            names.append(String(decoding: name, as: UTF8.self))
-            byHash[hash, default: []].append(names.count - 1)
-            return .found(names.count - 1)
+            bytes.withUnsafeBytes { hasher.combine(bytes: $0) }
+            return hasher.finalize()
+        }
+
+        /// A warning for each value written in another case than its segment's first, and,
+        /// where segments are declared, for each value that is none of them.
+        func warnings(path: String) -> [Diagnostic] {
+            var warnings = otherSpellings.map { spelling in
+                Diagnostic(
+                    .warning,
+                    "segment '\(spelling.value)' is read as '\(spelling.name)': values that differ only in case are one segment",
+                    at: SourceLocation(path: path, line: spelling.line, column: 1))
+            }
+            let choices = ValueNames(declared.map { ($0.name, 0) } + declared.map { ($0.id, 0) })
+            warnings += undeclared.map { value in
+                let close = choices.closest(to: value.value).map { " (did you mean '\($0)'?)" } ?? ""
+                return Diagnostic(
+                    .warning,
+                    "segment '\(value.value)' is not declared in cxsite.yaml\(close): it is shown as a segment of its own; "
+                        + "declare it under 'segments', or map it under the segment column's 'values'",
+                    at: SourceLocation(path: path, line: value.line, column: 1))
+            }
+            if undeclaredMore > 0, let last = undeclared.last {
+                warnings.append(
+                    Diagnostic(
+                        .warning, "\(undeclaredMore) more segment values are not declared in cxsite.yaml",
+                        at: SourceLocation(path: path, line: last.line, column: 1)))
+            }
+            return warnings
         }
     }
 }

@@ -281,8 +281,33 @@ struct ResponseAggregates: Sendable, Codable {
             forKey: .mismatches)
     }
 
-    mutating func merge(_ other: ResponseAggregates) {
-        for (key, totals) in other.totals { self.totals[key, default: ResponseTotals()].merge(totals) }
+    /// Each segment's name, by its lower case: files that write a segment in another case
+    /// than the first are merged into the first's.
+    private var segmentNames: [String: String] = [:]
+
+    /// Adds another file's totals. Returns the segment names it wrote in another case than an
+    /// earlier file, with the name they were merged into.
+    @discardableResult
+    mutating func merge(_ other: ResponseAggregates) -> [(written: String, readAs: String)] {
+        var renamed: [(String, String)] = []
+        for (key, totals) in other.totals {
+            var key = key
+            var totals = totals
+            if case .segment(let name) = key.group {
+                let first = segmentNames[name.lowercased(), default: name]
+                segmentNames[name.lowercased()] = first
+                if first != name {
+                    if !renamed.contains(where: { $0.0 == name }) { renamed.append((name, first)) }
+                    key.group = .segment(first)
+                    totals.recentComments = totals.recentComments.map { comment in
+                        var comment = comment
+                        if comment.segment == name { comment.segment = first }
+                        return comment
+                    }
+                }
+            }
+            self.totals[key, default: ResponseTotals()].merge(totals)
+        }
         for (key, files) in other.sources { sources[key, default: []].formUnion(files) }
         links += other.links
         for (key, totals) in other.themeTotals { themeTotals[key, default: ResponseTotals()].merge(totals) }
@@ -290,5 +315,6 @@ struct ResponseAggregates: Sendable, Codable {
         for (period, found) in other.mismatches { mismatches[period, default: ScoreWordMismatches()].merge(found) }
         maskedContactDetails += other.maskedContactDetails
         if let date = other.newest, newest.map({ date > $0 }) ?? true { newest = date }
+        return renamed
     }
 }

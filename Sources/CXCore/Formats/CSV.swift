@@ -115,10 +115,10 @@ struct CSVReader {
         var column: Int
     }
 
-    /// The byte between fields: a comma, or a tab in a `.tsv` file.
-    let delimiter: UInt8
+    /// The byte between fields: a comma, a semicolon or a tab.
+    private(set) var delimiter: UInt8
     /// Bytes that end a run of plain field text: the delimiter, \n, \r and ".
-    private let unquotedStops: (UInt8, UInt8, UInt8, UInt8)
+    private var unquotedStops: (UInt8, UInt8, UInt8, UInt8)
     private static let quotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x0A, 0x22, 0x22)  // " \n
 
     private var source: ByteSource
@@ -143,7 +143,30 @@ struct CSVReader {
         skipByteOrderMark()
     }
 
-    static let comma = UInt8(ascii: ","), tab = UInt8(ascii: "\t")
+    static let comma = UInt8(ascii: ","), tab = UInt8(ascii: "\t"), semicolon = UInt8(ascii: ";")
+
+    /// Takes the delimiter from the first line: the most frequent of comma, semicolon and tab
+    /// outside quotes (a comma where none is), as Excel writes CSV by the locale's list separator.
+    mutating func sniffDelimiter() {
+        var counts = (comma: 0, semicolon: 0, tab: 0)
+        var quoted = false
+        var offset = 0
+        while offset < 65_536, let byte = source.peek(offset) {
+            if byte == 0x22 { quoted.toggle() }
+            if !quoted {
+                if byte == 0x0A || byte == 0x0D { break }
+                if byte == Self.comma { counts.comma += 1 }
+                if byte == Self.semicolon { counts.semicolon += 1 }
+                if byte == Self.tab { counts.tab += 1 }
+            }
+            offset += 1
+        }
+        let chosen =
+            counts.semicolon > counts.comma && counts.semicolon >= counts.tab
+            ? Self.semicolon : counts.tab > counts.comma && counts.tab > counts.semicolon ? Self.tab : Self.comma
+        delimiter = chosen
+        unquotedStops = (chosen, 0x0A, 0x0D, 0x22)
+    }
 
     /// "this row has 1 field but the header has 3": a row whose field count is not the header's.
     static func fieldCountMessage(row: Int, header: Int) -> String {
@@ -153,8 +176,8 @@ struct CSVReader {
     /// The delimiter of a table file by its name: a tab for `.tsv`, a comma otherwise.
     static func delimiter(of path: String) -> UInt8 { path.lowercased().hasSuffix(".tsv") ? tab : comma }
 
-    /// "comma" or "tab", for messages.
-    private var delimiterName: String { delimiter == Self.tab ? "tab" : "comma" }
+    /// "comma", "semicolon" or "tab", for messages.
+    private var delimiterName: String { delimiter == Self.tab ? "tab" : delimiter == Self.semicolon ? "semicolon" : "comma" }
 
     private mutating func skipByteOrderMark() {
         if source.peek() == 0xEF, source.peek(1) == 0xBB, source.peek(2) == 0xBF {

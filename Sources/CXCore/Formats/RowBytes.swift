@@ -60,4 +60,30 @@ enum RowBytes {
         default: return nil
         }
     }
+
+    /// A whole number at the start of an answer's text, as platforms export labelled points:
+    /// `10 - Extremely likely`, `5 = Very satisfied`.
+    static func leadingInteger(_ raw: UnsafeBufferPointer<UInt8>) -> Int? {
+        let bytes = trimmed(raw)
+        var end = 0
+        while end < bytes.count, end < 3, bytes[end] >= 48, bytes[end] <= 57 { end += 1 }
+        guard end > 0, end < bytes.count, [UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "=")].contains(bytes[end]) else {
+            return nil
+        }
+        return integer(UnsafeBufferPointer(rebasing: bytes[0..<end]))
+    }
+
+    /// A finite number, with a decimal comma (`86,4`) where the file writes them so.
+    static func decimal(_ text: String, comma: Bool) -> Double? {
+        let written = comma && !text.contains(".") ? text.replacingOccurrences(of: ",", with: ".") : text
+        guard let value = Double(written), value.isFinite, abs(value) < 1e15 else { return nil }
+        return value
+    }
+
+    /// Why `86,4` may not read as a number: said where the file's numbers have decimal points.
+    static func decimalCommaHint(_ text: String, comma: Bool) -> String {
+        guard !comma, text.contains(","), decimal(text, comma: true) != nil else { return "" }
+        return ": a decimal comma? write \(text.replacingOccurrences(of: ",", with: ".")), save the file separated by "
+            + "semicolons (as Excel does where commas are decimal), or say `decimal_comma: true` in its mapping"
+    }
 }

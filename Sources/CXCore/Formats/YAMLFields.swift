@@ -320,7 +320,7 @@ struct YAMLFields {
     }
 
     /// Edit distance, for "did you mean" suggestions.
-    private static func distance(_ a: String, _ b: String) -> Int {
+    static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a)
         let b = Array(b)
         var previous = Array(0...b.count)

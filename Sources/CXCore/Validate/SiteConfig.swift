@@ -33,6 +33,10 @@ public struct SiteConfig: Sendable {
     var sheets: [String: NamedSheet] = [:]
     /// The contact details masked in the comments taken from responses (`privacy: mask:`).
     var masking = ContactMasking()
+    /// The segments the site declares (`segments:`); responses may name others when none are.
+    public var segments: [Segment] = []
+    /// How response files whose columns are not cxsite's own are read (`responses:`).
+    var responseMappings: [ResponseMapping] = []
 
     /// A site with `touchpoints` and, without `journeys`, one journey through all of them.
     init(
@@ -144,6 +148,10 @@ public struct SiteConfig: Sendable {
         let logo = fields.string("logo")
         let logoLocation = fields.node("logo").map { fields.location(of: $0) }
         let sheets = NamedSheet.read(&fields)
+        let segments = Self.segmentList(&fields)
+        let responseMappings = ResponseMapping.read(
+            &fields, touchpoints: touchpoints, journeys: journeys ?? (touchpoints.isEmpty ? [] : [Journey.single(through: touchpoints)]),
+            segments: segments)
         var masking = ContactMasking()
         for var privacy in fields.has("privacy") ? fields.mappingValue("privacy") : [] {
             if privacy.has("mask") {
@@ -165,7 +173,7 @@ public struct SiteConfig: Sendable {
         }
         fields.warnAboutUnknownKeys([
             "title", "period", "journey", "touchpoints", "journeys", "metrics", "customers", "markdown",
-            "base_url", "min_n", "min_n_comments", "logo", "sheets", "privacy", "headline_level",
+            "base_url", "min_n", "min_n_comments", "logo", "sheets", "privacy", "headline_level", "segments", "responses",
         ])
         guard let title, fields.diagnostics.allSatisfy({ !$0.isError }) else { return (nil, fields.diagnostics) }
         var config = SiteConfig(
@@ -177,6 +185,8 @@ public struct SiteConfig: Sendable {
         config.logoLocation = logoLocation
         config.sheets = sheets
         config.masking = masking
+        config.segments = segments
+        config.responseMappings = responseMappings
         return (config, fields.diagnostics)
     }
 
