@@ -31,6 +31,26 @@ struct TestSite {
         try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent("sites/\(name)"), to: folder)
     }
 
+    /// The insurer's site of `Fixtures/exports/` with one folder of it: `long` (cxsite's own
+    /// form) or a platform's export, its files in `content/responses/FOLDER/` and its
+    /// `mapping.yaml` added to the config.
+    init(exports folder: String) throws {
+        self.folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-export-\(UUID().uuidString)")
+        let source = Self.fixtures.appendingPathComponent("exports")
+        let responses = self.folder.appendingPathComponent("content/responses/\(folder)")
+        try FileManager.default.createDirectory(at: responses, withIntermediateDirectories: true)
+        var config = try String(contentsOf: source.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+        for name in try FileManager.default.contentsOfDirectory(atPath: source.appendingPathComponent(folder).path).sorted() {
+            let file = source.appendingPathComponent(folder).appendingPathComponent(name)
+            if name == "mapping.yaml" {
+                config += "\n" + (try String(contentsOf: file, encoding: .utf8))
+            } else {
+                try FileManager.default.copyItem(at: file, to: responses.appendingPathComponent(name))
+            }
+        }
+        try config.write(to: self.folder.appendingPathComponent("cxsite.yaml"), atomically: true, encoding: .utf8)
+    }
+
     /// A copy of the repository's own sample site (its config, content, templates and static files).
     init(sample: Void = ()) throws {
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-sample-\(UUID().uuidString)")

@@ -119,18 +119,18 @@ struct UnmappedExport {
             questions.append("      - {column: \(quoted(score)), metric_column: \(quoted(metric))\(comment)}")
         }
         let lowered = names.map { $0.lowercased() }
-        for column in names.indices where platform != .delighted {
+        for column in names.indices where platform != .delighted && !lowered[column].hasSuffix("_nps_group") {
             let name = names[column]
-            let nextIsComment = column + 1 < names.count && isFreeText(column + 1)
-            let comment = nextIsComment ? ", comment: \(quoted(names[column + 1]))" : ""
-            if isScale(column, 0...10), lowered.contains(name.lowercased() + "_nps_group") || text(column).contains("recommend") {
-                questions.append(
-                    "      - {column: \(quoted(name)), metric: nps\(comment)}    # 0–10, "
-                        + (text(column).contains("recommend") ? "asks about recommending" : "has an _NPS_GROUP column"))
+            // The comment is the free text after the question (past Qualtrics's group column).
+            let next = names.indices.dropFirst(column + 1).first { !lowered[$0].hasSuffix("_nps_group") }
+            let comment = next.flatMap { isFreeText($0) ? ", comment: \(quoted(names[$0]))" : nil } ?? ""
+            if isScale(column, 0...10), lowered.contains(lowered[column] + "_nps_group") || text(column).contains("recommend") {
+                let reason = text(column).contains("recommend") ? "asks about recommending" : "has an _NPS_GROUP column"
+                questions.append("      - {column: \(quoted(name)), metric: nps\(comment)}    # 0–10, \(reason)")
             } else if matches(column, ValueNames(SurveyMetric.csat.choiceTexts)) || (isScale(column, 1...5) && text(column).contains("satisf")) {
-                questions.append("      - {column: \(quoted(name)), metric: csat\(comment)}    # asks about satisfaction")
+                questions.append("      - {column: \(quoted(name)), metric: csat}    # asks about satisfaction")
             } else if matches(column, ValueNames(SurveyMetric.ces.choiceTexts)) || (isScale(column, 1...7) && text(column).contains("easy")) {
-                questions.append("      - {column: \(quoted(name)), metric: ces\(comment)}    # asks how easy it was")
+                questions.append("      - {column: \(quoted(name)), metric: ces}    # asks how easy it was")
             }
         }
         lines += questions.isEmpty ? ["      - {column: QUESTION_COLUMN, metric: nps, comment: COMMENT_COLUMN}"] : questions

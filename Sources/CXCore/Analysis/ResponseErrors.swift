@@ -85,22 +85,20 @@ private struct SourceLines {
     /// little past its column: a line may be a 100 MB field, and only the part around the
     /// caret is shown.
     init(url: URL, wanted: [Int: Int]) {
-        guard let handle = try? FileHandle(forReadingFrom: url), let last = wanted.keys.max() else { return }
-        defer { try? handle.close() }
+        guard var source = ByteSource(path: url.path), let last = wanted.keys.max() else { return }
+        defer { source.stop() }
         var line = 1
         var current: [UInt8] = []
         var keep = wanted[1].map { Self.bytesToKeep(column: $0) } ?? 0
-        while line <= last, let chunk = try? handle.read(upToCount: 1 << 20), !chunk.isEmpty {
-            for byte in chunk {
-                if byte == UInt8(ascii: "\n") {
-                    if wanted[line] != nil, !current.isEmpty { text[line] = Self.decode(current) }
-                    current.removeAll(keepingCapacity: true)
-                    line += 1
-                    keep = wanted[line].map { Self.bytesToKeep(column: $0) } ?? 0
-                    if line > last { break }
-                } else if current.count < keep {
-                    current.append(byte)
-                }
+        while line <= last, let byte = source.peek() {
+            source.advance()
+            if byte == UInt8(ascii: "\n") {
+                if wanted[line] != nil, !current.isEmpty { text[line] = Self.decode(current) }
+                current.removeAll(keepingCapacity: true)
+                line += 1
+                keep = wanted[line].map { Self.bytesToKeep(column: $0) } ?? 0
+            } else if current.count < keep {
+                current.append(byte)
             }
         }
         if wanted[line] != nil, text[line] == nil { text[line] = Self.decode(current) }

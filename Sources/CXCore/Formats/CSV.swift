@@ -297,8 +297,9 @@ struct CSVReader {
     }
 }
 
-/// Bytes from memory or from a file read in 1 MiB chunks.
-private struct ByteSource {
+/// Bytes from memory or from a file read in 1 MiB chunks. A file that starts with a UTF-16
+/// byte-order mark (as Qualtrics writes TSV) is read as the UTF-8 it transcodes to.
+struct ByteSource {
     private var buffer: [UInt8]
     private var index = 0
     /// Bytes dropped from the front of `buffer` by refills.
@@ -307,6 +308,10 @@ private struct ByteSource {
     var bytesRead: Int { consumedBefore + index }
     private var descriptor: Int32 = -1
     private var atEnd: Bool
+    /// Set for a UTF-16 file: whether its units are little-endian.
+    private var utf16LittleEndian: Bool?
+    /// Bytes of a UTF-16 file not yet transcoded: an odd byte, or a high surrogate's two.
+    private var pending: [UInt8] = []
 
     init(bytes: [UInt8]) {
         buffer = bytes
@@ -327,6 +332,65 @@ private struct ByteSource {
         buffer = []
         atEnd = false
         refill()
+        if buffer.count >= 2, (buffer[0], buffer[1]) == (0xFF, 0xFE) || (buffer[0], buffer[1]) == (0xFE, 0xFF) {
+            utf16LittleEndian = buffer[0] == 0xFF
+            let raw = Array(buffer[2...])
+            var decoded: [UInt8] = []
+            transcode(raw, into: &decoded)
+            buffer = decoded
+        }
+    }
+
+    /// Appends the UTF-8 of the UTF-16 units in `pending` and `raw`, keeping an unfinished
+    /// unit or surrogate pair for the next chunk (at the end, it becomes U+FFFD).
+    private mutating func transcode(_ raw: [UInt8], into output: inout [UInt8]) {
+        let bytes = pending + raw
+        pending = []
+        let little = utf16LittleEndian == true
+        var index = 0
+        var high: UInt32?
+        func append(_ scalar: UInt32) {
+            switch scalar {
+            case ..<0x80: output.append(UInt8(scalar))
+            case ..<0x800: output += [UInt8(0xC0 | scalar >> 6), UInt8(0x80 | scalar & 0x3F)]
+            case ..<0x10000:
+                output += [UInt8(0xE0 | scalar >> 12), UInt8(0x80 | scalar >> 6 & 0x3F), UInt8(0x80 | scalar & 0x3F)]
+            default:
+                output += [
+                    UInt8(0xF0 | scalar >> 18), UInt8(0x80 | scalar >> 12 & 0x3F), UInt8(0x80 | scalar >> 6 & 0x3F),
+                    UInt8(0x80 | scalar & 0x3F),
+                ]
+            }
+        }
+        while index + 1 < bytes.count {
+            let unit = little ? UInt32(bytes[index]) | UInt32(bytes[index + 1]) << 8 : UInt32(bytes[index]) << 8 | UInt32(bytes[index + 1])
+            index += 2
+            if let first = high {
+                high = nil
+                if (0xDC00...0xDFFF).contains(unit) {
+                    append(0x10000 + (first - 0xD800) << 10 + (unit - 0xDC00))
+                    continue
+                }
+                append(0xFFFD)
+            }
+            switch unit {
+            case 0xD800...0xDBFF: high = unit
+            case 0xDC00...0xDFFF: append(0xFFFD)
+            default: append(unit)
+            }
+        }
+        if atEnd {
+            if high != nil || index < bytes.count { append(0xFFFD) }
+        } else {
+            pending = (high != nil ? Array(bytes[(index - 2)..<index]) : []) + bytes[index...]
+        }
+    }
+
+    /// Closes the file before its end, when the rest is not wanted.
+    mutating func stop() {
+        guard !atEnd else { return }
+        atEnd = true
+        close(descriptor)
     }
 
     @inline(__always)
@@ -397,5 +461,12 @@ private struct ByteSource {
             filled += count
         }
         buffer.removeLast(chunk - filled)
+        if utf16LittleEndian != nil {
+            let raw = Array(buffer[start...])
+            buffer.removeLast(buffer.count - start)
+            var decoded: [UInt8] = []
+            transcode(raw, into: &decoded)
+            buffer += decoded
+        }
     }
 }

@@ -119,7 +119,12 @@ enum Load {
             list("content/perception", contentFolders["content/perception"]!), from: site,
             limit: SiteFolder.textFileLimit, &diagnostics
         ).map(\.file)
-        sources.responses = list("content/responses", contentFolders["content/responses"]!)
+        // Responses may sit in folders of their own (an export per platform, as it came).
+        let (responses, responseProblems) = site.filesRecursively(in: "content/responses")
+        diagnostics += responseProblems
+        sources.responses = responses.filter { name in
+            contentFolders["content/responses"]!.contains((name as NSString).pathExtension.lowercased())
+        }.map { "content/responses/" + $0 }
         let (staticFiles, staticProblems) = StaticFiles.load(from: site)
         sources.staticFiles = staticFiles
         diagnostics += staticProblems
@@ -154,18 +159,22 @@ enum Load {
     /// story saved as `.txt`, a spreadsheet, a folder of old stories.
     static func unreadContent(of site: SiteFolder) -> [Diagnostic] {
         guard site.exists("content") else { return [] }
+        /// The folder whose rule reads `path`: responses are read in subfolders too.
+        func folder(of path: String) -> String {
+            path.hasPrefix("content/responses/") ? "content/responses" : (path as NSString).deletingLastPathComponent
+        }
         return site.filesRecursively(in: "content").files.map { "content/" + $0 }.filter { path in
-            let folder = (path as NSString).deletingLastPathComponent
+            let home = folder(of: path)
             let type = (path as NSString).pathExtension.lowercased()
-            let copied = folder == "content/stories" && StaticFiles.besideStories.contains(type)
-            return !contentFiles.contains(path) && !copied && !(contentFolders[folder]?.contains(type) ?? false)
+            let copied = home == "content/stories" && StaticFiles.besideStories.contains(type)
+            return !contentFiles.contains(path) && !copied && !(contentFolders[home]?.contains(type) ?? false)
         }.map { path in
-            let folder = (path as NSString).deletingLastPathComponent
+            let home = folder(of: path)
             let type = (path as NSString).pathExtension.lowercased()
             var hint =
-                contentFolders[folder].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
+                contentFolders[home].map { "only " + $0.sorted().map { "." + $0 }.joined(separator: ", ") + " files are read there" }
                 ?? "cxsite reads content/stories, briefings, metrics, responses, tallies, perception, themes.yaml and sentiment-lexicon.txt"
-            if otherSpreadsheets.contains(type), contentFolders[folder]?.contains("xlsx") == true {
+            if otherSpreadsheets.contains(type), contentFolders[home]?.contains("xlsx") == true {
                 hint += "; save the spreadsheet as Excel Workbook (.xlsx)"
             }
             return Diagnostic(.warning, "this file is not read: \(hint)", at: .file(path))
