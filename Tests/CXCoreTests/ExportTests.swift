@@ -264,3 +264,85 @@ import Testing
             ])
     }
 }
+
+/// Finance's workbooks and Excel's CSV as they arrive, for snapshots.
+@Suite struct FinanceTableTests {
+    /// The value of `metric` in `period` on the scorecard.json of `site`.
+    private func value(_ site: TestSite, _ metric: String, _ period: String) throws -> Double? {
+        let json = try site.page("scorecard.json")
+        let row = json.split(separator: "\n").first {
+            $0.contains("\"metric\": \"\(metric)\", \"period\": \"\(period)\", \"segment\": null, \"touchpoint\": null, \"level\": \"all\"")
+        }
+        return row.flatMap { $0.components(separatedBy: "\"value\": ").dropFirst().first?.split(separator: ",").first }.flatMap { Double($0) }
+    }
+
+    /// A title in A1, a blank row, the header on row 3 and quarters as date columns: twelve
+    /// errors for one cause before. The header is found, and each cell is a snapshot.
+    @Test func aFinanceSheetWithATitleAndPeriodsAsColumnsIsRead() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let sheet = try TestWorkbook.fromCSV(
+            """
+            Acme Fibre — retention by quarter (finance),,,,
+            ,,,,
+            metric,2025-01-01,2025-04-01,Q3 2025,Total
+            retention,91.2,91.8,,274.4
+
+            """)
+        try site.write("content/metrics/finance.xlsx", Data(sheet))
+        _ = try site.build()
+        #expect(try value(site, "retention", "2025-Q1") == 91.2)
+        #expect(try value(site, "retention", "2025-Q2") == 91.8)
+        #expect(try value(site, "retention", "2025-Q3") == nil)
+    }
+
+    /// A header elsewhere than row 1 can be named, and a wide layout declared.
+    @Test func cxsiteYamlCanNameTheHeaderRowAndTheLayout() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write(
+            "content/metrics/finance.xlsx",
+            Data(try TestWorkbook.fromCSV("metric,Q1 2025\nretention,90\nperiod,metric\nmetric,2025-Q2\nretention,93\n")))
+        try site.append("cxsite.yaml", "sheets:\n  - {file: content/metrics/finance.xlsx, header_row: 4, layout: wide}\n")
+        _ = try site.build()
+        #expect(try value(site, "retention", "2025-Q2") == 93)
+        #expect(try value(site, "retention", "2025-Q1") == nil)
+    }
+
+    /// Months as columns on a site that groups by quarter, and a period typed twice: errors
+    /// at the header's cells.
+    @Test func periodColumnsOfAnotherKindOrTwiceAreErrors() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/metrics/finance.xlsx", Data(try TestWorkbook.fromCSV("metric,Jan 2025,2025-Q1,Q1 2025\nretention,90,91,92\n")))
+        #expect(
+            site.buildErrors().map { "\($0.location!): \($0.message)" } == [
+                "content/metrics/finance.xlsx:1:2: 'Jan 2025' is a month but cxsite.yaml groups by quarter: a wide sheet has a column per quarter",
+                "content/metrics/finance.xlsx:1:4: 'Q1 2025' is 2025-Q1 again: each period is one column",
+            ])
+    }
+
+    /// What Excel writes in most of Europe: semicolons, and a decimal comma.
+    @Test func aSemicolonCSVWithDecimalCommasIsRead() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/metrics/europe.csv", "period;metric;value\n2025-Q1;retention;90,5\n")
+        _ = try site.build()
+        #expect(try value(site, "retention", "2025-Q1") == 90.5)
+    }
+
+    /// A month typed by Excel as a date was a good error, printed 20 times under "the rest of
+    /// this sheet was not checked". One error now, its rows counted, and the sheet read to the end.
+    @Test func aMistakeOnEveryRowOfASheetIsOneError() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let rows = (1...30).map { "2024-\(String(format: "%02d", ($0 - 1) % 12 + 1))-01,retention,\(80 + $0)" }
+        try site.write("content/metrics/typed.xlsx", Data(try TestWorkbook.fromCSV("period,metric,value\n" + rows.joined(separator: "\n") + "\n")))
+        let errors = site.buildErrors()
+        #expect(
+            errors.map { "\($0.location!): \($0.message) \($0.notes.map(\.message))" } == [
+                "content/metrics/typed.xlsx:2:1: '2024-01-01' is a date, not a period: the spreadsheet took what was typed for a date; "
+                    + "format the column as text and type 2024-Q1 [\"in sheet \\'Sheet1\\', cell A2\", \"and 29 more rows with the same mistake\"]"
+            ])
+    }
+}

@@ -125,6 +125,33 @@ public struct Period: Hashable, Comparable, Sendable, CustomStringConvertible, C
     }
 
     /// Parses `2026-Q3` or `2026-09`.
+    /// The period a wide sheet's column header names: `2026-Q3`, `Q3 2026`, `2026-09`,
+    /// `Sep 2026`, `September 2026`, `Sep-26`, or a date (a date cell reads `2026-09-01`),
+    /// taken as the period of `kind` that holds it. Nil for any other header.
+    static func columnHeader(_ text: String, kind: PeriodKind) -> Period? {
+        if case .success(let period) = parse(text) { return period }
+        if text.count == 10, case .success(let day) = Day.parse(text) { return Period(containing: day, kind: kind) }
+        let words = text.lowercased().split(whereSeparator: { $0 == " " || $0 == "-" || $0 == "/" }).map(String.init)
+        guard words.count == 2 else { return nil }
+        func year(_ word: String) -> Int? {
+            guard word.allSatisfy(\.isASCII), let value = Int(word) else { return nil }
+            return word.count == 4 ? value : word.count == 2 ? 2000 + value : nil
+        }
+        if words[0].count == 2, words[0].first == "q", let quarter = Int(words[0].dropFirst()), (1...4).contains(quarter),
+            let year = year(words[1])
+        {
+            return Period(year: year, index: quarter, kind: .quarter)
+        }
+        let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+        let names = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"]
+        if let month = months.firstIndex(of: words[0]) ?? names.firstIndex(of: words[0]) ?? (words[0] == "sept" ? 8 : nil),
+            let year = year(words[1])
+        {
+            return Period(year: year, index: month + 1, kind: .month)
+        }
+        return nil
+    }
+
     public static func parse(_ text: String) -> Result<Period, DateProblem> {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), year >= 1 else {

@@ -21,9 +21,9 @@ struct WorkbookFile: Sendable {
             return .failure(Diagnostic(.error, error.message, at: .file(path)))
         }
         let names = workbook.sheets.map { "'\($0.name)'" }.joined(separator: ", ")
-        if let named = config.sheets[path] {
-            guard let sheet = workbook.sheet(named: named.name) else {
-                return .failure(Diagnostic(.error, "\(path) has no sheet '\(named.name)': its sheets are \(names)", at: named.location))
+        if let named = config.sheets[path], let name = named.name {
+            guard let sheet = workbook.sheet(named: name) else {
+                return .failure(Diagnostic(.error, "\(path) has no sheet '\(name)': its sheets are \(names)", at: named.location))
             }
             return .success((workbook, sheet))
         }

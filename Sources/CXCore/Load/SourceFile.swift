@@ -11,6 +11,8 @@ public struct SourceFile: Sendable {
     /// For a sheet of an `.xlsx` workbook (whose `text` is empty), the sheet's name: a line
     /// and column are then a row and column of the sheet, and diagnostics name the cell.
     var sheet: String?
+    /// For a table, whether its numbers have a decimal comma (`86,4`): a semicolon-separated CSV.
+    var decimalComma = false
 
     public init(path: String, text: String) {
         self.path = path

@@ -299,25 +299,34 @@ extension SiteConfig {
     }
 }
 
-/// The sheet of a workbook the site reads (`sheets:`), and where `cxsite.yaml` names it.
+/// How a workbook the site reads is laid out (`sheets:`): the sheet to read, the row its
+/// header is on, and whether periods run across it as columns; and where `cxsite.yaml` says so.
 struct NamedSheet: Sendable, Hashable {
-    var name: String
+    /// The sheet; nil for the first that is not hidden.
+    var name: String?
     var location: SourceLocation
     /// Where the workbook's path is written.
     var fileLocation: SourceLocation
+    /// The sheet's row the header is on (`header_row:`); nil to find it below a title.
+    var headerRow: Int?
+    /// Periods run across the sheet as columns (`layout: wide`), one row per metric and group.
+    var isWide = false
 
     /// The folders whose `.xlsx` files are read.
     static let folders = ["content/metrics", "content/tallies", "content/responses"]
 
-    /// Reads `sheets:`, a list of `file:` and `sheet:`, by file.
+    /// How rows and periods run on a sheet.
+    enum Layout: String, CaseIterable {
+        case long, wide
+    }
+
+    /// Reads `sheets:`, a list of `file:` with `sheet:`, `header_row:` or `layout:`, by file.
     static func read(_ fields: inout YAMLFields) -> [String: NamedSheet] {
         var sheets: [String: NamedSheet] = [:]
         for var entry in fields.mappings("sheets") {
             defer { fields.absorb(entry) }
-            entry.warnAboutUnknownKeys(["file", "sheet"])
-            guard let file = entry.string("file", required: true), let sheet = entry.string("sheet", required: true),
-                let fileNode = entry.node("file"), let sheetNode = entry.node("sheet")
-            else { continue }
+            entry.warnAboutUnknownKeys(["file", "sheet", "header_row", "layout"])
+            guard let file = entry.string("file", required: true), let fileNode = entry.node("file") else { continue }
             let folder = (file as NSString).deletingLastPathComponent
             guard WorkbookFile.isWorkbook(file), folders.contains(folder) else {
                 entry.report(at: fileNode, "'\(file)' is not a workbook cxsite reads: name an .xlsx file in \(folders.joined(separator: ", "))")
@@ -327,7 +336,15 @@ struct NamedSheet: Sendable, Hashable {
                 entry.report(at: fileNode, "'\(file)' is named twice: a workbook is read from one sheet")
                 continue
             }
-            sheets[file] = NamedSheet(name: sheet, location: entry.location(of: sheetNode), fileLocation: entry.location(of: fileNode))
+            var sheet = NamedSheet(
+                name: entry.string("sheet"), location: entry.location(of: entry.node("sheet") ?? fileNode),
+                fileLocation: entry.location(of: fileNode))
+            sheet.headerRow = entry.int("header_row", in: 1...1_000)
+            sheet.isWide = (entry.choice("layout") ?? Layout.long) == .wide
+            if sheet.name == nil, sheet.headerRow == nil, !entry.has("layout") {
+                entry.error("say what to read of '\(file)': its 'sheet', 'header_row' or 'layout'")
+            }
+            sheets[file] = sheet
         }
         return sheets
     }

@@ -18,8 +18,13 @@ extension ContentValidator {
         } else if metric == nil {
             row.fail("missing metric", "metric")
         }
-        let value = row.text("value").flatMap(Self.number)
-        if value == nil { row.fail("the value '\(row.text("value") ?? "")' is not a number (a finite one below 10^15)", "value") }
+        let value = row.decimal("value")
+        if value == nil {
+            let text = row.text("value") ?? ""
+            row.fail(
+                "the value '\(text)' is not a number (a finite one below 10^15)" + RowBytes.decimalCommaHint(text, comma: file.decimalComma),
+                "value")
+        }
         var n: Int?
         if let raw = row.text("n") {
             n = Int(raw)
@@ -28,7 +33,7 @@ extension ContentValidator {
         let group = row.group(of: "a snapshot")
         var target: Double?
         if let raw = row.text("target") {
-            target = Self.number(raw)
+            target = row.decimal("target")
             if target == nil { row.fail("the target '\(raw)' is not a number (a finite one below 10^15)", "target") }
         }
         guard row.ok, let period, let metric, let value, let group else { return nil }

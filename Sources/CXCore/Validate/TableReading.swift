@@ -50,12 +50,33 @@ extension ContentValidator {
         snapshotErrorsBefore = diagnostics.count
         let type = StaticFiles.fileType(of: file.path)
         let rows = type == "csv" || type == "tsv" ? csvTable(from: file, kind, row) : documentTable(from: file, kind, row)
-        let found = diagnostics.count - snapshotErrorsBefore
-        if found > Self.shownSnapshotErrors {
-            diagnostics.removeLast(found - Self.shownSnapshotErrors)
-            report(Diagnostic(.error, "the rest of this file was not checked: fix these errors first", at: .file(file.path)))
-        }
+        cutErrors(of: file, what: "file")
         return rows
+    }
+
+    /// Keeps the first ``shownSnapshotErrors`` errors of the table file just read and, past
+    /// them, says the rest was not checked, where checking stopped (so it reads after them).
+    private mutating func cutErrors(of file: SourceFile, what: String) {
+        let found = diagnostics.count - snapshotErrorsBefore
+        guard found > Self.shownSnapshotErrors else { return }
+        let stop = diagnostics[snapshotErrorsBefore + Self.shownSnapshotErrors].location ?? .file(file.path)
+        diagnostics.removeLast(found - Self.shownSnapshotErrors)
+        report(
+            Diagnostic(
+                .error, "the rest of this \(what) was not checked: fix these errors first",
+                at: SourceLocation(path: file.path, line: stop.line, column: stop.column)))
+    }
+
+    /// Gives the errors from `start` about `file` that lack their source line the line.
+    private mutating func quoteLines(from start: Int, of file: SourceFile) {
+        for index in start..<diagnostics.count {
+            let diagnostic = diagnostics[index]
+            guard diagnostic.sourceLine == nil, let location = diagnostic.location, location.path == file.path, location.line > 0
+            else { continue }
+            diagnostics[index] = file.diagnostic(
+                diagnostic.message, line: location.line, column: location.column, severity: diagnostic.severity,
+                notes: diagnostic.notes)
+        }
     }
 
     /// True once the table file being read has given more errors than are shown: the rest
@@ -67,6 +88,17 @@ extension ContentValidator {
         _ row: RowReader<Row>
     ) -> [Row] {
         var reader = CSVReader(Array(file.text.utf8), delimiter: CSVReader.delimiter(of: file.path))
+        // Rows' errors are made without their source line, which costs a scan of the text
+        // each: a file of 100,000 bad rows took minutes. The lines of the errors kept are
+        // quoted once the file is read.
+        let source = file
+        let start = diagnostics.count
+        var file = SourceFile(path: source.path, text: "")
+        defer { quoteLines(from: start, of: source) }
+        if StaticFiles.fileType(of: file.path) == "csv" {
+            reader.sniffDelimiter()
+            file.decimalComma = reader.delimiter == CSVReader.semicolon
+        }
         var table = TableReading<Row>()
         while !snapshotErrorsFull {
             do {
@@ -98,6 +130,7 @@ extension ContentValidator {
         var file = SourceFile(path: workbook.path, text: "")
         file.sheet = opened.1.name
         var table = TableReading<Row>()
+        table.layout = config.sheets[workbook.path]
         var record = CSVReader.Record()
         do {
             try opened.0.forEachRow(in: opened.1) { sheetRow in
@@ -113,21 +146,34 @@ extension ContentValidator {
             report(Diagnostic(.error, error.message, at: .file(workbook.path), notes: [Diagnostic.Note("in sheet '\(opened.1.name)'")]))
         }
         let rows = finish(table, of: file, kind)
-        let found = diagnostics.count - snapshotErrorsBefore
-        if found > Self.shownSnapshotErrors {
-            diagnostics.removeLast(found - Self.shownSnapshotErrors)
-            report(Diagnostic(.error, "the rest of this sheet was not checked: fix these errors first", at: .file(file.path)))
-        }
+        cutErrors(of: file, what: "sheet")
         return (file, rows)
     }
 
-    /// A CSV or sheet table being read: its header once read, and its rows.
+    /// A CSV or sheet table being read: its header once found, and its rows.
     private struct TableReading<Row> {
         var header: [String]?
         var rows: [Row] = []
+        /// What `sheets:` says of the workbook: the header's row, and whether it is wide.
+        var layout: NamedSheet?
+        /// The first row, where a header never found is reported.
+        var firstRow: (line: Int, names: [String])?
+        /// Rows passed over above the header (a title, a blank line, a note).
+        var rowsAbove = 0
+        /// Set when no header was found: the rows are not read.
+        var failed = false
+        /// For a wide sheet, the columns that are periods.
+        var periodColumns: [(index: Int, period: Period)] = []
+        /// Each cause of error seen: the first error's place in the diagnostics and the rows
+        /// after it with the same cause.
+        var causes: [String: (first: Int, more: Int)] = [:]
+
+        /// The most rows a header is looked for in, below a title.
+        static var headerSearch: Int { 10 }
     }
 
-    /// Reads one record of a table: the header first, then rows.
+    /// Reads one record of a table: the header first (found below a title, or on the row
+    /// `sheets:` names), then rows, each error kept once per cause.
     private mutating func take<Row>(
         _ record: CSVReader.Record, into table: inout TableReading<Row>, from file: SourceFile,
         _ kind: TableKind, _ row: RowReader<Row>
@@ -136,33 +182,144 @@ extension ContentValidator {
             diagnostics.append(file.diagnostic(problem.message, line: problem.line, column: problem.column))
             return
         }
-        guard let columns = table.header else {
-            let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
-            table.header = names
-            for required in kind.required where !names.contains(required) {
-                diagnostics.append(
-                    file.diagnostic(
-                        "the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))",
-                        line: record.line, column: 1))
-            }
-            return
-        }
+        guard let columns = table.header else { return findHeader(record, in: &table, of: file, kind) }
+        guard !table.failed else { return }
         guard record.count == columns.count else {
             let last = record.position(record.count - 1)
             diagnostics.append(file.diagnostic(record.widthMessage(header: columns.count), line: last.line, column: last.column))
             return
         }
+        let before = diagnostics.count
         var cells: Cells = [:]
-        for (i, name) in columns.enumerated() {
+        for (i, name) in columns.enumerated() where !table.periodColumns.contains(where: { $0.index == i }) {
             let position = record.position(i)
             cells[name] = (record.string(i).trimmingCharacters(in: .whitespaces), position.line, position.column)
         }
-        if let made = row(&self, cells, file, record.line) { table.rows.append(made) }
+        if table.periodColumns.isEmpty {
+            if let made = row(&self, cells, file, record.line) { table.rows.append(made) }
+        } else {
+            for column in table.periodColumns {
+                let text = record.string(column.index).trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty else { continue }
+                let position = record.position(column.index)
+                cells["period"] = (column.period.description, position.line, position.column)
+                cells["value"] = (text, position.line, position.column)
+                if let made = row(&self, cells, file, record.line) { table.rows.append(made) }
+            }
+        }
+        countCauses(from: before, in: &table.causes)
     }
 
-    /// The rows read, after an error if there was not even a header.
+    /// Takes the header from `record` when it is one; rows above it (a title) are passed over,
+    /// up to ``TableReading/headerSearch`` of them.
+    private mutating func findHeader<Row>(
+        _ record: CSVReader.Record, in table: inout TableReading<Row>, of file: SourceFile, _ kind: TableKind
+    ) {
+        let names = record.strings.map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+        if table.firstRow == nil { table.firstRow = (record.line, names) }
+        let periods = kind.listKey == TableKind.snapshots.listKey ? periodColumns(of: record, in: file) : []
+        let isWide = table.layout?.isWide == true || (!names.contains("period") && !names.contains("value") && !periods.isEmpty)
+        let complete = kind.required.allSatisfy { names.contains($0) || (isWide && ($0 == "period" || $0 == "value")) }
+        if let wanted = table.layout?.headerRow {
+            guard record.line >= wanted else { return }
+        } else if !complete, table.rowsAbove < TableReading<Row>.headerSearch {
+            table.rowsAbove += 1
+            return
+        }
+        table.header = names
+        if isWide {
+            table.periodColumns = periods
+            if periods.isEmpty {
+                diagnostics.append(
+                    file.diagnostic(
+                        "a wide sheet has a column per period, headed as 2026-Q3, Q3 2026, 2026-09, Sep 2026 or a date: this header has none",
+                        line: record.line, column: 1))
+                table.failed = true
+            }
+        }
+        guard !complete else { return }
+        // No row of the first few is a header: the first row is reported as the header it
+        // should have been (or the row `sheets:` names).
+        let first: (line: Int, names: [String]) = table.layout?.headerRow == nil ? table.firstRow! : (record.line, names)
+        for required in kind.required where !first.names.contains(required) && !(isWide && (required == "period" || required == "value")) {
+            diagnostics.append(
+                file.diagnostic(
+                    "the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))"
+                        + (table.layout?.headerRow == nil && table.rowsAbove > 0 ? " (no row of the first \(table.rowsAbove + 1) has them)" : ""),
+                    line: first.line, column: 1))
+        }
+        table.failed = true
+    }
+
+    /// The columns of a wide sheet's header that name periods, each as a period of the
+    /// site's kind; a header naming another kind of period, or one twice, is an error.
+    private mutating func periodColumns(of record: CSVReader.Record, in file: SourceFile) -> [(index: Int, period: Period)] {
+        var found: [(index: Int, period: Period)] = []
+        for index in 0..<record.count {
+            let text = record.string(index).trimmingCharacters(in: .whitespaces)
+            guard let period = Period.columnHeader(text, kind: config.period) else { continue }
+            let position = record.position(index)
+            if period.kind != config.period {
+                diagnostics.append(
+                    file.diagnostic(
+                        "'\(text)' is a \(period.kind.rawValue) but cxsite.yaml groups by \(config.period.rawValue): a wide sheet has a column per \(config.period.rawValue)",
+                        line: position.line, column: position.column))
+            } else if found.contains(where: { $0.period == period }) {
+                diagnostics.append(
+                    file.diagnostic("'\(text)' is \(period) again: each period is one column", line: position.line, column: position.column))
+            } else {
+                found.append((index, period))
+            }
+        }
+        return found
+    }
+
+    /// Keeps one error per cause among the diagnostics from `start`: a later error of a cause
+    /// already seen is dropped and counted, to be said under the first.
+    private mutating func countCauses(from start: Int, in causes: inout [String: (first: Int, more: Int)]) {
+        var kept: [Diagnostic] = []
+        for diagnostic in diagnostics[start...] {
+            let key = Self.cause(of: diagnostic)
+            if let seen = causes[key] {
+                causes[key] = (seen.first, seen.more + 1)
+                continue
+            }
+            causes[key] = (start + kept.count, 0)
+            kept.append(diagnostic)
+        }
+        diagnostics.replaceSubrange(start..., with: kept)
+    }
+
+    /// What two errors of one mistake share: the column, and the message without the values
+    /// it quotes, its digits as 9.
+    private static func cause(of diagnostic: Diagnostic) -> String {
+        var key = "\(diagnostic.location?.column ?? 0)|"
+        var quoted = false
+        for character in diagnostic.message {
+            if character == "'" {
+                quoted.toggle()
+            } else if !quoted {
+                key.append(character.isASCII && character.isNumber ? "9" : character)
+            }
+        }
+        return key
+    }
+
+    /// The rows read, after an error if there was not even a header, with each repeated
+    /// cause's count under its first error.
     private mutating func finish<Row>(_ table: TableReading<Row>, of file: SourceFile, _ kind: TableKind) -> [Row] {
-        if table.header == nil {
+        for (first, more) in table.causes.values where more > 0 && first < diagnostics.count {
+            diagnostics[first].notes.append(
+                Diagnostic.Note("and \(MetricDefinition.grouped(Double(more))) more \(more == 1 ? "row" : "rows") with the same mistake"))
+        }
+        if table.header == nil, let first = table.firstRow {
+            for required in kind.required where !first.names.contains(required) {
+                diagnostics.append(
+                    file.diagnostic(
+                        "the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))",
+                        line: first.line, column: 1))
+            }
+        } else if table.header == nil {
             diagnostics.append(
                 file.diagnostic(
                     "the \(file.sheet == nil ? "file" : "sheet") is empty: \(kind.rows) files start with the header \(kind.required.joined(separator: ","))",

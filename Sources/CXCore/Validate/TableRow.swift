@@ -106,13 +106,19 @@ struct TableRow {
         return journey
     }
 
+    /// The field as a number, with a decimal comma where the file writes them so; nil when
+    /// missing or not a number.
+    mutating func decimal(_ name: String) -> Double? {
+        text(name).flatMap { RowBytes.decimal($0, comma: file.decimalComma) }
+    }
+
     /// A number of `name`, at least `minimum`; nil (reported) when missing or not such a number.
     mutating func number(_ name: String, atLeast minimum: Double, what: String) -> Double? {
         guard let raw = text(name) else {
             fail("missing '\(name)': \(what)", name)
             return nil
         }
-        guard let value = ContentValidator.number(raw), value >= minimum else {
+        guard let value = decimal(name), value >= minimum else {
             fail("'\(name)' is '\(raw)': it must be \(what)", name)
             return nil
         }
