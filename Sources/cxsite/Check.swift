@@ -57,6 +57,8 @@ enum DiagnosticJSON {
         let line: Int?
         let column: Int?
         let sourceLine: String?
+        /// Lines to paste (a mapping guessed for an export), when the diagnostic has them.
+        let attachment: [String]?
     }
 
     private struct Document: Encodable {
@@ -70,7 +72,8 @@ enum DiagnosticJSON {
             Entry(
                 severity: diagnostic.severity.rawValue, message: diagnostic.message, path: diagnostic.location?.path,
                 line: diagnostic.location.flatMap { $0.line > 0 ? $0.line : nil },
-                column: diagnostic.location.flatMap { $0.column > 0 ? $0.column : nil }, sourceLine: diagnostic.sourceLine)
+                column: diagnostic.location.flatMap { $0.column > 0 ? $0.column : nil }, sourceLine: diagnostic.sourceLine,
+                attachment: diagnostic.attachment.isEmpty ? nil : diagnostic.attachment)
         }
         let errors = diagnostics.filter(\.isError).count
         let encoder = JSONEncoder()

@@ -203,6 +203,30 @@ struct AuthoringCommandTests {
         #expect(!meant.stderr.contains("after today"))
     }
 
+    /// A survey platform's export dropped in without a mapping: `check` names the platform
+    /// and prints a mapping guessed from the file, to paste into cxsite.yaml.
+    @Test func checkPrintsAMappingForAnExportItRecognises() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site], environment: today)
+        try scratch.write(
+            "site/content/responses/qualtrics/October.csv",
+            "StartDate,Finished,RecordedDate,ResponseId,Q1,Q1_NPS_GROUP,Q2\n"
+                + "Start Date,Finished,Recorded Date,Response ID,How likely are you to recommend us?,Group,Why?\n"
+                + "{},{},{},{},{},{},{}\n"
+                + "2026-10-14 09:12:33,1,2026-10-14 09:12:33,R_1,10,3,Quick and kind\n")
+        let check = try CXSiteBinary.run(["check", "--source", site], environment: today)
+        #expect(check.status == 1)
+        #expect(
+            check.stderr.contains(
+                "content/responses/qualtrics/October.csv:1:1: error: this looks like a Qualtrics export, which cxsite reads through a mapping"))
+        #expect(check.stderr.contains("\n    responses:\n      - files: \"qualtrics/*.csv\"\n        format: qualtrics\n"))
+        #expect(check.stderr.contains("\n          - {column: Q1, metric: nps, comment: Q2}    # 0–10, asks about recommending"))
+        let json = try CXSiteBinary.run(["check", "--source", site, "--format", "json"], environment: today)
+        #expect(json.stdout.contains("\"attachment\" : ["))
+    }
+
     @Test func checkExitsZeroOneOrTwoAndWritesNothing() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

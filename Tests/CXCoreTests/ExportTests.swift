@@ -21,6 +21,8 @@ import Testing
         let found = try export.page("scorecard.json")
         #expect(found == expected)
         #expect(expected.contains("\"owner\""))
+        // Segments are known by their declared ids, and shown by their declared names.
+        #expect(try export.page("scorecard/index.html").contains("Home owner"))
     }
 
     /// The scorecard of the answers in cxsite's long form, built once for every platform.

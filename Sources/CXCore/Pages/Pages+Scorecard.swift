@@ -109,12 +109,12 @@ extension PageBuilder {
                 target: chartTarget(metric)),
             segments: segments.map { segment, value in
                 MetricDetails.SegmentValue(
-                    name: Typography.label(segment), valueText: valueText(metric, value),
+                    name: site.config.segmentName(segment), valueText: valueText(metric, value),
                     marginText: marginText(metric, value), n: value.n)
             },
             hasSegments: !segments.isEmpty,
             segmentChart: Charts.bars(
-                segments.filter { !$1.suppressed }.map { datum(metric, $1, label: Typography.label($0)) },
+                segments.filter { !$1.suppressed }.map { datum(metric, $1, label: site.config.segmentName($0)) },
                 title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
                 target: chartTarget(metric)),
             behind: behindTheNumber(metric, point, root: root))
@@ -154,7 +154,7 @@ extension PageBuilder {
                     text: comment.text, score: comment.score, dateText: comment.date.longText, date: comment.date.description,
                     touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name,
                     touchpointHref: comment.touchpoint.map { root + Routes.touchpoint($0).href },
-                    segment: comment.segment.map(Typography.label))
+                    segment: comment.segment.map(site.config.segmentName))
             })
     }
 

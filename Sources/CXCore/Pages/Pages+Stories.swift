@@ -78,7 +78,7 @@ extension PageBuilder {
             isFailure: story.outcome == .failure,
             outcomeLabel: story.outcome == .failure ? "Failure" : "Success",
             customer: story.customer,
-            segment: story.segment.map(Typography.label),
+            segment: story.segment.map(site.config.segmentName),
             score: story.score,
             scoreClass: story.score.map { NPSBand(score: $0).rawValue } ?? "",
             quote: story.quote.map(Typography.smarten),

@@ -150,7 +150,7 @@ extension PageBuilder {
             text: comment.text, score: comment.score, dateText: comment.date.longText, date: comment.date.description,
             touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name,
             touchpointHref: comment.touchpoint.map { root + Routes.touchpoint($0).href },
-            segment: comment.segment.map(Typography.label))
+            segment: comment.segment.map(site.config.segmentName))
     }
 
     /// `−6.1`: the NPS or CSAT points a theme costs or adds, or why it is not shown.

@@ -70,6 +70,8 @@ public struct SiteConfig: Sendable {
     public func touchpoint(_ id: String) -> Touchpoint? { touchpoints.first { $0.id == id } }
     public func journey(_ id: String) -> Journey? { journeys.first { $0.id == id } }
     public func metric(_ id: String) -> MetricDefinition? { metrics.first { $0.id == id } }
+    /// The name pages show for a segment: its declared name, or else the value made a label.
+    public func segmentName(_ id: String) -> String { segments.first { $0.id == id }?.name ?? Typography.label(id) }
 
     /// "website, billing": the ids an unknown touchpoint could have been.
     var touchpointList: String { touchpoints.map(\.id).joined(separator: ", ") }

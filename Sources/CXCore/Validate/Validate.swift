@@ -73,6 +73,12 @@ enum Validate {
         let (aggregates, diagnostics, perFile) =
             aggregator
             .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached, now: now)
-        return ((aggregates, perFile), diagnostics)
+        let relative = sources.responses.map { String($0.dropFirst(ResponseMapping.folder.count)) }
+        let idle = settings.config.responseMappings.filter { mapping in !relative.contains(where: mapping.matches) }.map { mapping in
+            Diagnostic(
+                .warning, "'\(mapping.files)' matches no file in \(ResponseMapping.folder): files are matched from that folder",
+                at: mapping.location)
+        }
+        return ((aggregates, perFile), idle + diagnostics)
     }
 }
