@@ -33,6 +33,18 @@ import Testing
         return try long.page("scorecard.json")
     }
 
+    /// A mapping whose pattern matches no file is a warning at the pattern.
+    @Test func aMappingThatMatchesNoFileIsAWarning() throws {
+        let site = try TestSite(exports: "long")
+        defer { site.cleanUp() }
+        try site.append("cxsite.yaml", "responses:\n  - {files: \"qualtrics/*.csv\", date: RecordedDate, questions: [{column: Q1, metric: nps}]}\n")
+        let summary = try site.build()
+        #expect(
+            summary.warnings.map { "\($0.location!): \($0.message)" }.filter { $0.contains("matches no file") } == [
+                "cxsite.yaml:29:13: 'qualtrics/*.csv' matches no file in content/responses/: files are matched from that folder"
+            ])
+    }
+
     /// A site whose config is `yaml` (touchpoints website and billing, a journey through both),
     /// with `csv` as its one response file at `content/responses/path`.
     private func aggregate(
