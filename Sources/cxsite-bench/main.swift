@@ -292,25 +292,64 @@ func stageMilliseconds(_ output: String, _ stage: String) -> Double {
         } ?? .nan
 }
 
+/// How the benchmark's responses are written: cxsite's long form, or a Qualtrics export of
+/// the same responses (three header rows, a column per question, one answered per row).
+enum ResponseLayout {
+    case long, qualtrics
+
+    /// The mapping that reads the Qualtrics export, for cxsite.yaml.
+    static let qualtricsMapping = """
+        responses:
+          - files: "*.qualtrics.csv"
+            format: qualtrics
+            date: RecordedDate
+            respondent: ExternalReference
+            segment: Q12
+            touchpoint: Q3
+            where: {Finished: "1"}
+            questions:
+              - {column: Q1, metric: nps, comment: Q2}
+              - {column: Q5, metric: csat}
+              - {column: Q7, metric: ces}
+
+        """
+}
+
 /// Writes `rows` synthetic survey responses (a fixed seed) as one CSV file.
-func writeResponses(rows: Int, to url: URL) throws {
+func writeResponses(rows: Int, to url: URL, layout: ResponseLayout = .long) throws {
     var random = SeededGenerator(state: 7)
     let touchpoints = ["website", "sales", "onboarding", "installation", "billing", "support", "renewal"]
     let segments = ["residential", "small-business", "enterprise"]
     let comments = ["", "", "", "", "", "", "Engineer never came, \"again\"", "Bill was wrong, twice", "Great help from Sam"]
     guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else { return }
     defer { try? handle.close() }
-    var chunk = "date,metric,score,respondent,segment,touchpoint,comment\n"
+    var chunk =
+        layout == .long
+        ? "date,metric,score,respondent,segment,touchpoint,comment\n"
+        : "RecordedDate,ResponseId,Finished,ExternalReference,Q1,Q1_NPS_GROUP,Q2,Q3,Q5,Q7,Q12\n"
+            + "Recorded Date,Response ID,Finished,External Data Reference,How likely are you to recommend us?,Group,Why?,"
+            + "Which part?,How satisfied were you?,It was easy,Which describes you?\n"
+            + (0..<11).map { "\"{\"\"ImportId\"\":\"\"QID\($0)\"\"}\"" }.joined(separator: ",") + "\n"
     for index in 0..<rows {
         let metric = ["nps", "nps", "csat", "ces"][Int(random.next() % 4)]
         let score: UInt64 = metric == "nps" ? random.next() % 11 : metric == "csat" ? 1 + random.next() % 5 : 1 + random.next() % 7
         let month = 1 + Int(random.next() % 12)
         let day = 1 + Int(random.next() % 28)
-        let comment = comments[Int(random.next() % UInt64(comments.count))]
-        chunk +=
-            "\(benchYear)-\(zeroPad(month))-\(zeroPad(day)),\(metric),\(score),R-\(100_000 + index),"
-            + "\(segments[Int(random.next() % 3)]),\(touchpoints[Int(random.next() % 7)]),"
-            + (comment.contains(",") || comment.contains("\"") ? "\"" + comment.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : comment) + "\n"
+        let raw = comments[Int(random.next() % UInt64(comments.count))]
+        let comment = raw.contains(",") || raw.contains("\"") ? "\"" + raw.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : raw
+        let segment = segments[Int(random.next() % 3)]
+        let touchpoint = touchpoints[Int(random.next() % 7)]
+        let date = "\(benchYear)-\(zeroPad(month))-\(zeroPad(day))"
+        switch layout {
+        case .long:
+            chunk += "\(date),\(metric),\(score),R-\(100_000 + index),\(segment),\(touchpoint),\(comment)\n"
+        case .qualtrics:
+            let group = score >= 9 ? "3" : score >= 7 ? "2" : "1"
+            let answers =
+                metric == "nps"
+                ? "\(score),\(group),\(comment),\(touchpoint),," : metric == "csat" ? ",,,\(touchpoint),\(score)," : ",,,\(touchpoint),,\(score)"
+            chunk += "\(date) 09:12:33,R_\(index),1,R-\(100_000 + index),\(answers),\(segment)\n"
+        }
         if chunk.utf8.count > 1 << 20 {
             handle.write(Data(chunk.utf8))
             chunk = ""
@@ -351,6 +390,19 @@ func responsesBenchmark(rows: Int) throws {
     print(
         "  with 5 themes to tag the comments with: median \(format(themedAggregation, 2)) s "
             + "(×\(format(themedAggregation / aggregation, 2))); peak memory \(format(themed.map(\.peakMiB).max() ?? 0, 0)) MiB")
+    // The same responses as a Qualtrics export, read through a mapping (themes still on).
+    try FileManager.default.removeItem(at: file)
+    let export = site.appendingPathComponent("content/responses/responses.qualtrics.csv")
+    try writeResponses(rows: rows, to: export, layout: .qualtrics)
+    let config = site.appendingPathComponent("cxsite.yaml")
+    try (String(contentsOf: config, encoding: .utf8) + "\n" + ResponseLayout.qualtricsMapping).write(
+        to: config, atomically: true, encoding: .utf8)
+    let exported = try (0..<3).map { _ in try runBuild(site, cache: false) }
+    let exportedAggregation = median(exported.map { stageMilliseconds($0.output, "aggregate responses") }) / 1000
+    print(
+        "  the same rows as a Qualtrics export, through a mapping: median \(format(exportedAggregation, 2)) s "
+            + "(×\(format(exportedAggregation / themedAggregation, 2)) of the long form); peak memory "
+            + "\(format(exported.map(\.peakMiB).max() ?? 0, 0)) MiB")
     try? FileManager.default.removeItem(at: site)
 }
 
@@ -565,6 +617,11 @@ if let flag = arguments.first, ["--generate", "--generate-b"].contains(flag), ar
 }
 print("cxsite benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")
 let benchRoot = FileManager.default.temporaryDirectory.appendingPathComponent("cxsite-bench")
+if arguments.first == "--responses" {
+    // `cxsite-bench --responses`: the million responses only.
+    try responsesBenchmark(rows: 1_000_000)
+    exit(0)
+}
 try templateBenchmark()
 try responsesBenchmark(rows: 1_000_000)
 let storyCount = arguments.first.flatMap { Int($0) } ?? 10_000
