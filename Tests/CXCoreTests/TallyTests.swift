@@ -24,7 +24,7 @@ struct TallyTests {
         let message: String
     }
 
-    /// Loads the site's `content/responses/*.csv` into DuckDB as the table the documented SQL
+    /// Loads the site's `content/responses/*.csv` (and the sample's Qualtrics export) into DuckDB as the table the documented SQL
     /// expects (weight 1 where there is no weight column, no respondents where there is no
     /// respondent column, no journeys where there is no journey column), runs docs/sql/tallies-duckdb.sql and moves the responses out of
     /// the site.
@@ -39,6 +39,13 @@ struct TallyTests {
                 CAST(trim(score) AS INTEGER) AS score, \(respondents ? "respondent" : "NULL::VARCHAR AS respondent"), segment, touchpoint,
                 \(journeys ? "journey" : "NULL::VARCHAR AS journey"), \(weighted ? "CAST(trim(weight) AS DOUBLE)" : "1.0::DOUBLE") AS weight
                 FROM read_csv('content/responses/*.csv', header = true, all_varchar = true, union_by_name = true)\"\"\")
+            import glob
+            if glob.glob('content/responses/qualtrics/*.csv'):
+                # The sample's relationship survey, a Qualtrics export read through its mapping.
+                con.sql(\"\"\"INSERT INTO responses SELECT CAST(left(RecordedDate, 10) AS DATE), 'nps', CAST(trim(Q1) AS INTEGER),
+                    ExternalReference, replace(lower(trim(Q3)), ' ', '-'), NULL, NULL, 1.0::DOUBLE
+                    FROM read_csv('content/responses/qualtrics/*.csv', header = true, all_varchar = true)
+                    WHERE Finished = 'True' AND Status = 'IP Address' AND trim(Q1) <> ''\"\"\")
             con.sql(open('\(sql)').read())
             """, in: folder)
         try FileManager.default.removeItem(at: folder.appendingPathComponent("content/responses"))
