@@ -136,12 +136,7 @@ extension ResponseAggregator {
         /// `limit` segments already.
         mutating func id(_ name: UnsafeBufferPointer<UInt8>, limit: Int, line: Int) -> Lookup {
             guard !name.isEmpty else { return .empty }
-            scratch.removeAll(keepingCapacity: true)
-            if name.contains(where: { $0 >= 0x80 }) {
-                scratch = ValueNames.fold(Array(name))
-            } else {
-                for byte in name { scratch.append(byte >= 65 && byte <= 90 ? byte | 0x20 : byte) }
-            }
+            ValueNames.fold(name, into: &scratch)
             if let index = find(scratch) {
                 let number = numbers[index]
                 if declared.isEmpty, otherSpellings.count < 20, !nameBytes[number].elementsEqual(name),

@@ -47,7 +47,20 @@ struct ValueNames: Sendable {
 
     /// The bytes in lower case: ASCII by table, anything else through Unicode's case mapping.
     static func fold(_ bytes: [UInt8]) -> [UInt8] {
-        bytes.contains { $0 >= 0x80 } ? Array(String(decoding: bytes, as: UTF8.self).lowercased().utf8) : bytes.map(lower)
+        var folded: [UInt8] = []
+        bytes.withUnsafeBufferPointer { fold($0, into: &folded) }
+        return folded
+    }
+
+    /// `bytes` in lower case, written over `output` (reused from row to row: no allocation
+    /// for ASCII).
+    static func fold(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
+        output.removeAll(keepingCapacity: true)
+        if bytes.contains(where: { $0 >= 0x80 }) {
+            output += String(decoding: bytes, as: UTF8.self).lowercased().utf8
+        } else {
+            for byte in bytes { output.append(lower(byte)) }
+        }
     }
 
     private static func lower(_ byte: UInt8) -> UInt8 {

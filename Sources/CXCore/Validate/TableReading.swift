@@ -241,14 +241,25 @@ extension ContentValidator {
         // No row of the first few is a header: the first row is reported as the header it
         // should have been (or the row `sheets:` names).
         let first: (line: Int, names: [String]) = table.layout?.headerRow == nil ? table.firstRow! : (record.line, names)
-        for required in kind.required where !first.names.contains(required) && !(isWide && (required == "period" || required == "value")) {
+        reportMissingColumns(
+            of: first, in: file, kind, wide: isWide,
+            searched: table.layout?.headerRow == nil && table.rowsAbove > 0 ? table.rowsAbove + 1 : nil)
+        table.failed = true
+    }
+
+    /// An error for each column `kind` needs that the header row `first` lacks (a wide
+    /// sheet's periods and values are its columns); `searched` says how many rows were
+    /// looked in for a header.
+    private mutating func reportMissingColumns(
+        of first: (line: Int, names: [String]), in file: SourceFile, _ kind: TableKind, wide: Bool = false, searched: Int? = nil
+    ) {
+        for required in kind.required where !first.names.contains(required) && !(wide && (required == "period" || required == "value")) {
             diagnostics.append(
                 file.diagnostic(
                     "the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))"
-                        + (table.layout?.headerRow == nil && table.rowsAbove > 0 ? " (no row of the first \(table.rowsAbove + 1) has them)" : ""),
+                        + (searched.map { " (no row of the first \($0) has them)" } ?? ""),
                     line: first.line, column: 1))
         }
-        table.failed = true
     }
 
     /// The columns of a wide sheet's header that name periods, each as a period of the
@@ -313,12 +324,7 @@ extension ContentValidator {
                 Diagnostic.Note("and \(MetricDefinition.grouped(Double(more))) more \(more == 1 ? "row" : "rows") with the same mistake"))
         }
         if table.header == nil, let first = table.firstRow {
-            for required in kind.required where !first.names.contains(required) {
-                diagnostics.append(
-                    file.diagnostic(
-                        "the header has no '\(required)' column: \(kind.rows) files start with \(kind.required.joined(separator: ","))",
-                        line: first.line, column: 1))
-            }
+            reportMissingColumns(of: first, in: file, kind)
         } else if table.header == nil {
             diagnostics.append(
                 file.diagnostic(
