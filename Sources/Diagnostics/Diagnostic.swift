@@ -104,7 +104,7 @@ public struct Diagnostic: Error, Hashable, Sendable, CustomStringConvertible {
             text += "\n" + Self.headline(Severity.note.rawValue, note.message, note.location)
             text += Self.excerpt(note.sourceLine, note.location, shift: note.sourceLineShift)
         }
-        for line in attachment { text += "\n    " + TextSafety.scrubbed(line) }
+        for line in attachment { text += "\n    " + Excerpt.clip(line) }
         return text
     }
 

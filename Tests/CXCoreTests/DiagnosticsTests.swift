@@ -5,6 +5,16 @@ import Testing
 /// Bad content gives `path:line:column: error: message` with the source line and a caret,
 /// every error of a build at once, and no output.
 struct DiagnosticsTests {
+    /// A guessed mapping quotes the export's column names, which may be 64 KiB each or hold
+    /// control characters: each line printed is clipped and scrubbed like a message.
+    @Test func attachedLinesAreClippedAndScrubbed() {
+        var diagnostic = Diagnostic(.error, "this looks like an export", at: .file("content/responses/x.csv"))
+        diagnostic.attachment = ["    date: " + String(repeating: "Q", count: 10_000) + "\u{1B}[2J"]
+        let printed = diagnostic.description.split(separator: "\n")
+        #expect(printed.count == 2 && printed[1].count < 700)
+        #expect(!diagnostic.description.contains("\u{1B}"))
+    }
+
     @Test func errorsShowTheSourceLineAndACaret() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
