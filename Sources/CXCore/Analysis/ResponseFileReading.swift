@@ -243,6 +243,9 @@ extension ResponseAggregator {
             tally.add(
                 row.score, weight: row.weight, to: block, segment: segment, touchpoint: row.touchpoint, journey: row.journey,
                 comment: row.metric.isCritical(row.score) ? read.comment : nil, sentiment: read.polarity)
+            tally.split(
+                row.score, weight: row.weight, to: block, segment: segment, touchpoint: row.touchpoint, journey: row.journey,
+                themes: read.themes)
             for theme in read.themes {
                 tally.addTheme(
                     theme, row.score, weight: row.weight, to: block, touchpoint: row.touchpoint, comment: read.comment,
@@ -363,6 +366,9 @@ extension ResponseAggregator {
                     let key = ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)
                     result.aggregates.themeTotals[ResponseAggregates.ThemeKey(theme: themes.themes[slot.theme].id, key: key)] = totals
                 }
+                let entries = block.splitEntries(
+                    segment: { segments.names[$0] }, theme: { themes.themes[$0].id }, journey: { config.journeys[$0].id })
+                for (key, totals) in entries { result.aggregates.splits[key] = totals }
             }
             return errors.finish(into: result)
         }

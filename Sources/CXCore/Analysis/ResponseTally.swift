@@ -21,6 +21,9 @@ extension ResponseAggregator {
             var phrases = PhraseCounts()
             /// NPS responses whose score and words disagree.
             var mismatches = ScoreWordMismatches()
+            /// The levels a headline can show, split for why a score moved, in
+            /// ``splitLevels``' order.
+            var splits = Array(repeating: LevelSplits(), count: splitLevels.count)
         }
 
         struct ThemeSlot: Hashable {

@@ -203,6 +203,8 @@ struct ResponseAggregates: Sendable, Codable {
     /// The responses whose comment mentions each theme, per metric, period and group
     /// (everyone, or a touchpoint).
     var themeTotals: [ThemeKey: ResponseTotals] = [:]
+    /// The responses of each level a headline can show, split by segment, journey and theme.
+    var splits: [SplitKey: ResponseTotals] = [:]
     /// The phrases of detractors' and promoters' NPS comments, by period.
     var phrases: [Period: PhraseCounts] = [:]
     /// NPS responses whose score and words disagree, by period.
@@ -236,6 +238,11 @@ struct ResponseAggregates: Sendable, Codable {
         var totals: ResponseTotals
     }
 
+    private struct SplitTotal: Codable {
+        var key: SplitKey
+        var totals: ResponseTotals
+    }
+
     private struct PeriodPhrases: Codable {
         var period: Period
         var phrases: PhraseCounts
@@ -247,7 +254,7 @@ struct ResponseAggregates: Sendable, Codable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case totals, sources, links, newest, themeTotals, phrases, mismatches
+        case totals, sources, links, newest, themeTotals, splits, phrases, mismatches
     }
 
     // A file's totals are cached; the pairs are made again from the files' links.
@@ -258,6 +265,7 @@ struct ResponseAggregates: Sendable, Codable {
         links = ResponseLink.unpacked(try container.decode([UInt64].self, forKey: .links))
         newest = try container.decode(Day?.self, forKey: .newest)
         for total in try container.decode([ThemeTotal].self, forKey: .themeTotals) { themeTotals[total.key] = total.totals }
+        for total in try container.decode([SplitTotal].self, forKey: .splits) { splits[total.key] = total.totals }
         for entry in try container.decode([PeriodPhrases].self, forKey: .phrases) { phrases[entry.period] = entry.phrases }
         for entry in try container.decode([PeriodMismatches].self, forKey: .mismatches) { mismatches[entry.period] = entry.mismatches }
     }
@@ -273,6 +281,9 @@ struct ResponseAggregates: Sendable, Codable {
         try container.encode(
             themeTotals.map { ThemeTotal(key: $0.key, totals: $0.value) }
                 .sorted { "\($0.key)" < "\($1.key)" }, forKey: .themeTotals)
+        try container.encode(
+            splits.map { SplitTotal(key: $0.key, totals: $0.value) }
+                .sorted { "\($0.key)" < "\($1.key)" }, forKey: .splits)
         try container.encode(
             phrases.map { PeriodPhrases(period: $0.key, phrases: $0.value) }.sorted { $0.period < $1.period },
             forKey: .phrases)
@@ -311,6 +322,12 @@ struct ResponseAggregates: Sendable, Codable {
         for (key, files) in other.sources { sources[key, default: []].formUnion(files) }
         links += other.links
         for (key, totals) in other.themeTotals { themeTotals[key, default: ResponseTotals()].merge(totals) }
+        for (key, totals) in other.splits {
+            var key = key
+            key.segment = key.segment.map { segmentNames[$0.lowercased(), default: $0] }
+            if key.by == .segment { key.id = key.id.map { segmentNames[$0.lowercased(), default: $0] } }
+            splits[key, default: ResponseTotals()].merge(totals)
+        }
         for (period, counts) in other.phrases { phrases[period, default: PhraseCounts()].merge(counts) }
         for (period, found) in other.mismatches { mismatches[period, default: ScoreWordMismatches()].merge(found) }
         maskedContactDetails += other.maskedContactDetails

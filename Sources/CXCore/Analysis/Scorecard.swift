@@ -155,6 +155,8 @@ struct Scorecard: Sendable {
     let suggestedThemes: [SuggestedTheme]
     /// NPS responses whose score and words disagree, by period.
     let mismatches: [Period: ScoreWordMismatches]
+    /// Each headline change split into the parts that add up to it, by period.
+    let contributions: [ChangeContribution]
     /// How many responses at each touchpoint mention each theme, by theme id and period.
     let themeMentions: [String: [Period: [(touchpoint: String, mentions: Int)]]]
 
@@ -263,6 +265,15 @@ struct Scorecard: Sendable {
                 themeImpacts: ThemeImpact.all(responses, themes: content.themes, config: config),
                 suggestedThemes: SuggestedTheme.all(responses.phrases, themes: content.themes),
                 mismatches: responses.mismatches,
+                contributions: ChangeSplitter(responses: responses, config: config).all(
+                    SurveyMetric.allCases.flatMap { metric -> [(SurveyMetric, Group, Point, Point)] in
+                        let level = headline(metric.rawValue, in: sorted.keys, config: config)
+                        return sorted[Key(metric: metric.rawValue, group: level), default: []].compactMap { point in
+                            changes[PointKey(metric: metric.rawValue, group: level, period: point.period)].map {
+                                (metric, level, point, $0.previous)
+                            }
+                        }
+                    }),
                 themeMentions: mentions), diagnostics
         )
     }

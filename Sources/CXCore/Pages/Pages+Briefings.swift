@@ -29,6 +29,7 @@ extension PageBuilder {
             hasStories: !opening.stories.isEmpty,
             metrics: metrics,
             hasMetrics: !metrics.isEmpty,
+            movement: movement(in: briefing.period, root: root),
             notes: notes,
             hasNotes: !notes.isEmpty,
             gap: gapHeadline(asOf: briefing.date, root: root),

@@ -117,7 +117,8 @@ struct PageBuilder {
                 let metrics = builder.site.scorecard.metrics.map { builder.metricCard($0, root: root) }
                 let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
                 return ScorecardPage(
-                    metrics: metrics, hasMetrics: !metrics.isEmpty, reading: builder.readingNote,
+                    metrics: metrics, hasMetrics: !metrics.isEmpty,
+                    movement: period.flatMap { builder.movement(in: $0, root: root) }, reading: builder.readingNote,
                     drivers: period.flatMap { builder.drivers(in: $0, root: root) }, levels: builder.levels(root: root),
                     printStamp: "\(builder.site.config.title) · scorecard, figures as of \(builder.site.today.longText)")
             })

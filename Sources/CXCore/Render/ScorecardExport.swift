@@ -11,6 +11,7 @@ struct ScorecardExport {
     var themes: [Theme]
     var suggestedThemes: [SuggestedTheme]
     var customers: [Customers]
+    var changes: [Change]
 
     init(_ scorecard: Scorecard) {
         metrics = scorecard.allPoints.map { Metric(metric: $0, group: $1, point: $2, in: scorecard) }
@@ -18,6 +19,7 @@ struct ScorecardExport {
         themes = scorecard.themeImpacts.map(Theme.init)
         suggestedThemes = scorecard.suggestedThemes.map(SuggestedTheme.init)
         customers = scorecard.customerFlow.map(Customers.init)
+        changes = scorecard.contributions.map(Change.init)
     }
 
     /// The file's bytes: an object of lists, one row per line.
@@ -25,6 +27,7 @@ struct ScorecardExport {
         let lists = [
             ("metrics", lines(metrics)), ("drivers", lines(drivers)), ("themes", lines(themes)),
             ("suggested_themes", lines(suggestedThemes)), ("customers", lines(customers)),
+            ("changes", lines(changes)),
         ]
         let body = lists.map { key, rows in "\"\(key)\": [\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]" }
         return Array(("{" + body.joined(separator: ",\n") + "}\n").utf8)
@@ -240,6 +243,48 @@ struct ScorecardExport {
             base = flow.base
             lostShare = flow.lostShare
             revenueLost = flow.revenueLost
+        }
+    }
+}
+
+extension ScorecardExport {
+    /// One group's part of a headline change (or of a segment's change at the headline's
+    /// level): each split's parts, `"id": "other"` among them, add up to the change.
+    struct Change: ExportRow {
+        var period: String
+        var metric: String
+        var segment: String?
+        var by: String
+        var id: String
+        var contribution: Double
+        var low: Double?
+        var high: Double?
+        var mix: Double
+        var within: Double
+        var share: Double
+        var previousShare: Double
+
+        static var columns: [ExportColumn<Self>] {
+            [
+                .init("period", \.period), .init("metric", \.metric), .init("segment", \.segment), .init("by", \.by),
+                .init("id", \.id), .init("contribution", \.contribution), .init("low", \.low), .init("high", \.high),
+                .init("mix", \.mix), .init("within", \.within), .init("share", \.share), .init("previous_share", \.previousShare),
+            ]
+        }
+
+        init(_ part: ChangeContribution) {
+            period = part.period.description
+            metric = part.metric.rawValue
+            segment = part.segment
+            by = part.by.rawValue
+            id = part.id ?? "other"
+            contribution = part.contribution
+            low = part.interval?.lowerBound
+            high = part.interval?.upperBound
+            mix = part.mix
+            within = part.within
+            share = part.share
+            previousShare = part.previousShare
         }
     }
 }

@@ -21,6 +21,8 @@ struct BriefingPage: PageModel {
     let hasStories: Bool
     let metrics: [MetricCard]
     let hasMetrics: Bool
+    /// Why the period's scores moved.
+    let movement: MovementPart?
     /// The briefing's own notes, as HTML.
     let notes: String
     let hasNotes: Bool

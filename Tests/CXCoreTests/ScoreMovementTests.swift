@@ -1,0 +1,185 @@
+import Foundation
+import TestSupport
+import Testing
+
+@testable import CXCore
+
+/// Why the score moved: a headline change split into contributions that add up to it, rising
+/// themes, benchmarks and a page per segment.
+struct ScoreMovementTests {
+    /// One group of responses in a quarter: how many promoters, passives and detractors, their
+    /// segment and what they wrote.
+    struct Group {
+        var promoters: Int
+        var passives: Int
+        var detractors: Int
+        var segment: String
+        var comment: String
+    }
+
+    static let themes = """
+        themes:
+          - id: premium-rises
+            name: Premium rises
+            match: [premium went up]
+          - id: paperwork
+            name: Claims paperwork
+            match: [paperwork]
+
+        """
+
+    /// A site whose Q2 and Q3 2026 relationship NPS answers are `groups`.
+    static func site(q2: [Group], q3: [Group], minimumN: Int = 10) throws -> TestSite {
+        let site = try TestSite(fixture: "basic")
+        try site.write("content/themes.yaml", themes)
+        var csv = "date,metric,score,segment,comment\n"
+        for (date, groups) in [("2026-05-01", q2), ("2026-08-01", q3)] {
+            for group in groups {
+                let scores =
+                    Array(repeating: 10, count: group.promoters) + Array(repeating: 8, count: group.passives)
+                    + Array(repeating: 2, count: group.detractors)
+                for score in scores { csv += "\(date),nps,\(score),\(group.segment),\(group.comment)\n" }
+            }
+        }
+        try site.write("content/responses/r.csv", csv)
+        try site.append("cxsite.yaml", "min_n: \(minimumN)\n")
+        return site
+    }
+
+    static func changes(of site: TestSite) throws -> [[String: Any]] {
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        return try #require((json as? [String: Any])?["changes"] as? [[String: Any]])
+    }
+
+    static func contribution(_ changes: [[String: Any]], by: String, _ id: String, segment: String? = nil) -> Double? {
+        changes.first {
+            $0["period"] as? String == "2026-Q3" && $0["metric"] as? String == "nps" && $0["by"] as? String == by
+                && $0["id"] as? String == id && ($0["segment"] as? String) == segment
+        }.map { ResponseTests.number($0["contribution"]) }
+    }
+
+    /// Q2: premium rises 20 of 200 (all detractors, −100), paperwork 40 (10/10/20, −25), the
+    /// rest 140 (70/56/14, +40): NPS +13. Q3: premium rises 60, paperwork the same 40 at the
+    /// same −25, the rest 100 at +40: NPS −15, a change of −28.
+    ///
+    /// By theme, w′(v′ − V₀) − w(v − V₀) with V₀ = 13: premium rises 0.3 × −113 − 0.1 × −113 =
+    /// −22.6; paperwork 0.2 × −38 − 0.2 × −38 = 0, as its share and value did not move; the
+    /// rest 0.5 × 27 − 0.7 × 27 = −5.4. −22.6 + 0 − 5.4 = −28.
+    @Test func aChangeSplitsIntoContributionsThatAddUpAndASteadyThemeIsNotBlamed() throws {
+        let site = try Self.site(
+            q2: [
+                Group(promoters: 0, passives: 0, detractors: 20, segment: "home", comment: "The premium went up again"),
+                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
+                Group(promoters: 70, passives: 56, detractors: 14, segment: "business", comment: ""),
+            ],
+            q3: [
+                Group(promoters: 0, passives: 0, detractors: 60, segment: "home", comment: "The premium went up again"),
+                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
+                Group(promoters: 50, passives: 40, detractors: 10, segment: "business", comment: ""),
+            ])
+        defer { site.cleanUp() }
+        try site.build()
+        let changes = try Self.changes(of: site)
+        #expect(try #require(Self.contribution(changes, by: "theme", "premium-rises")).isClose(to: -22.6))
+        #expect(try #require(Self.contribution(changes, by: "theme", "paperwork")).isClose(to: 0))
+        #expect(try #require(Self.contribution(changes, by: "theme", "other")).isClose(to: -5.4))
+        // By segment: home 60 of 200 at −50 to 100 of 200 at −70; business 140 at +40 to 100 at +40.
+        // home: 0.5 × (−70 − 13) − 0.3 × (−50 − 13) = −22.6; business: 0.5 × 27 − 0.7 × 27 = −5.4.
+        #expect(try #require(Self.contribution(changes, by: "segment", "home")).isClose(to: -22.6))
+        #expect(try #require(Self.contribution(changes, by: "segment", "business")).isClose(to: -5.4))
+        #expect(Self.contribution(changes, by: "segment", "other") == nil)  // every response has a segment
+        // Each split adds up to the headline's change, and each part has its interval around it.
+        for by in ["theme", "segment"] {
+            let parts = changes.filter { $0["by"] as? String == by && $0["segment"] is NSNull && $0["metric"] as? String == "nps" }
+            #expect(parts.map { ResponseTests.number($0["contribution"]) }.reduce(0, +).isClose(to: -28), "\(by)")
+            for part in parts {
+                let (low, value, high) = (
+                    ResponseTests.number(part["low"]), ResponseTests.number(part["contribution"]), ResponseTests.number(part["high"])
+                )
+                #expect(low <= value && value <= high, "\(part)")
+            }
+        }
+        // Within the home segment (−50 to −70), by theme: premium rises 0.6 × (−100 + 50) − ⅓ × (−100 + 50) = −13⅓,
+        // paperwork 0.4 × (−25 + 50) − ⅔ × (−25 + 50) = −6⅔: −20 in all.
+        #expect(try #require(Self.contribution(changes, by: "theme", "premium-rises", segment: "home")).isClose(to: -40.0 / 3))
+        #expect(try #require(Self.contribution(changes, by: "theme", "paperwork", segment: "home")).isClose(to: -20.0 / 3))
+        // The scorecard opens its scores with the biggest parts, in one sentence.
+        let scorecard = try site.page("scorecard/index.html")
+        #expect(scorecard.contains("NPS fell 28 points since Q2 2026"), "\(scorecard)")
+        #expect(scorecard.contains("Premium rises −22.6 (more customers mention it)"))
+    }
+
+    /// Groups too small to show are folded into "other", which still adds up.
+    @Test func aGroupBelowTheMinimumIsPartOfOther() throws {
+        let site = try Self.site(
+            q2: [
+                Group(promoters: 0, passives: 0, detractors: 5, segment: "home", comment: "Too much paperwork"),
+                Group(promoters: 60, passives: 20, detractors: 15, segment: "home", comment: ""),
+            ],
+            q3: [
+                Group(promoters: 0, passives: 0, detractors: 8, segment: "home", comment: "Too much paperwork"),
+                Group(promoters: 50, passives: 30, detractors: 12, segment: "home", comment: ""),
+            ], minimumN: 10)
+        defer { site.cleanUp() }
+        try site.build()
+        let changes = try Self.changes(of: site)
+        // Paperwork has 5 mentions in Q2, below min_n 10: no theme is shown, so no theme split.
+        #expect(!changes.contains { $0["by"] as? String == "theme" })
+        // One segment and nothing else: a split into one part says nothing, and is left out.
+        #expect(!changes.contains { $0["by"] as? String == "segment" })
+    }
+}
+
+extension ScoreMovementTests {
+    /// The delta method's intervals cover each part's true contribution about 95% of the time:
+    /// a theme that grows from 10% to 30% of the answers (its people 90% detractors), a steady
+    /// one, and the rest, sampled 400 times at 600 answers a quarter (the theme always above `min_n`).
+    @Test func contributionIntervalsCoverTheTruthInSimulation() {
+        // (share, promoters, detractors) of each group, in Q2 and Q3.
+        let q2 = [(0.1, 0.05, 0.9), (0.2, 0.3, 0.4), (0.7, 0.5, 0.15)]
+        let q3 = [(0.3, 0.05, 0.9), (0.2, 0.3, 0.4), (0.5, 0.5, 0.15)]
+        let base = q2.reduce(0) { $0 + $1.0 * 100 * ($1.1 - $1.2) }
+        let truth = zip(q2, q3).map { old, new in new.0 * (100 * (new.1 - new.2) - base) - old.0 * (100 * (old.1 - old.2) - base) }
+        let splitter = ChangeSplitter(
+            responses: ResponseAggregates(),
+            config: SiteConfig(title: "T", period: .quarter, touchpoints: [], metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil))
+        var random = SeededGenerator(state: 29)
+        func sample(_ groups: [(Double, Double, Double)], n: Int) -> ChangeSplitter.Side {
+            var totals = Array(repeating: ResponseTotals(), count: groups.count)
+            var everyone = ResponseTotals()
+            for _ in 0..<n {
+                var pick = Double.random(in: 0..<1, using: &random)
+                let group =
+                    groups.indices.first { index in
+                        pick -= groups[index].0
+                        return pick < 0
+                    } ?? groups.count - 1
+                let roll = Double.random(in: 0..<1, using: &random)
+                let score = roll < groups[group].1 ? 10 : roll < groups[group].1 + groups[group].2 ? 2 : 8
+                totals[group].add(score, metric: .nps)
+                everyone.add(score, metric: .nps)
+            }
+            let estimate = everyone.estimate(.nps)!
+            return ChangeSplitter.Side(
+                value: estimate.value, standardError: estimate.standardError, effectiveN: Double(n), designEffect: 1,
+                groups: Dictionary(uniqueKeysWithValues: totals.enumerated().map { (index, totals) in (index == 2 ? nil : "\(index)", totals) }))
+        }
+        var covered = [0, 0, 0]
+        let runs = 400
+        for _ in 0..<runs {
+            let parts = splitter.contributions(
+                .nps, period: Period(ordinal: 0, kind: .quarter), segment: nil, by: .theme, before: sample(q2, n: 600), after: sample(q3, n: 600))
+            for (index, id) in ["0", "1", nil].enumerated() {
+                if let interval = parts.first(where: { $0.id == id })?.interval, interval.contains(truth[index]) { covered[index] += 1 }
+            }
+        }
+        for count in covered {
+            let coverage = Double(count) / Double(runs)
+            #expect(coverage >= 0.92 && coverage <= 0.99, "\(covered)")
+        }
+    }
+}
+
+extension Double {
+    func isClose(to other: Double, within tolerance: Double = 1e-9) -> Bool { abs(self - other) <= tolerance }
+}
