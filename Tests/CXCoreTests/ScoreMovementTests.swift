@@ -180,6 +180,80 @@ extension ScoreMovementTests {
     }
 }
 
+/// Rising themes: a share of the comments that rose against its baseline by more than chance.
+extension ScoreMovementTests {
+    static let quarters = (0..<8).map {
+        Period(ordinal: Period(containing: Day(year: 2025, month: 1, day: 15)!, kind: .quarter).ordinal + $0, kind: .quarter)
+    }
+
+    /// Binomial draws of `share` of `comments` comments, each period.
+    static func series(_ shares: [Double], comments: Int, theme: String, _ random: inout SeededGenerator) -> RisingTopic.Series {
+        var counts: [Period: (mentions: Int, comments: Int)] = [:]
+        for (period, share) in zip(quarters, shares) {
+            counts[period] = ((0..<comments).filter { _ in Double.random(in: 0..<1, using: &random) < share }.count, comments)
+        }
+        return RisingTopic.Series(theme: theme, counts: counts)
+    }
+
+    /// A theme at 2% of 800 comments a quarter for six quarters, then 6%: flagged rising in the
+    /// seventh, among nine steady themes that are not.
+    @Test func aPlantedRiseIsFlaggedAndSteadyThemesAreNot() {
+        var random = SeededGenerator(state: 3)
+        let planted = Self.series(Array(repeating: 0.02, count: 6) + [0.06], comments: 800, theme: "premium-rises", &random)
+        let steady = (0..<9).map { Self.series(Array(repeating: 0.05, count: 7), comments: 800, theme: "steady-\($0)", &random) }
+        let tested = RisingTopic.test([planted] + steady, in: Self.quarters[6])
+        #expect(tested.filter(\.isRising).map(\.theme) == ["premium-rises"])
+        let rise = tested.first { $0.theme == "premium-rises" }!
+        #expect(rise.baselinePeriods == 6 && rise.baselineComments == 4_800 && rise.comments == 800)
+    }
+
+    /// Where no share moves, at most 5% of periods flag anything (the false discovery rate over
+    /// each period's family), within the simulation's error: 200 periods of ten steady themes.
+    @Test func steadySharesRarelyRaiseAFalseAlarm() {
+        var random = SeededGenerator(state: 11)
+        var alarms = 0
+        for _ in 0..<200 {
+            let themes = (0..<10).map { Self.series(Array(repeating: 0.01 + 0.01 * Double($0), count: 7), comments: 500, theme: "t\($0)", &random) }
+            if RisingTopic.test(themes, in: Self.quarters[6]).contains(where: \.isRising) { alarms += 1 }
+        }
+        #expect(alarms <= 16, "\(alarms) of 200 periods")  // 5% of 200 is 10; 16 is 2 standard errors above
+    }
+
+    /// The share rising by the two-proportion test, by hand: 48 of 800 against 96 of 4,800
+    /// gives a pooled share of 144/5,600 and z = (0.06 − 0.02) / √(p̂(1 − p̂)(1/800 + 1/4,800)).
+    @Test func theShareRoseTestByHand() {
+        let pooled = 144.0 / 5_600
+        let z = 0.04 / (pooled * (1 - pooled) * (1.0 / 800 + 1.0 / 4_800)).squareRoot()
+        #expect(SurveyStatistics.shareRoseP(48, of: 800, from: 96, of: 4_800).isClose(to: erfc(z / 2.0.squareRoot()) / 2, within: 1e-15))
+        #expect(SurveyStatistics.shareRoseP(16, of: 800, from: 96, of: 4_800) > 0.4)  // the same share: no rise
+    }
+
+    /// The planted rise through a whole build: flagged on the themes page and in the briefing,
+    /// and in `scorecard.json`.
+    @Test func aRisingThemeShowsOnTheThemesPageAndInTheBriefing() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/themes.yaml", Self.themes)
+        var csv = "date,metric,score,comment\n"
+        for (date, premium) in [("2026-02-01", 4), ("2026-05-01", 4), ("2026-08-01", 30)] {
+            for index in 0..<200 {
+                let comment = index < premium ? "The premium went up again" : index % 2 == 0 ? "Fine" : ""
+                csv += "\(date),nps,\(index < 60 ? 3 : 9),\(comment)\n"
+            }
+        }
+        try site.write("content/responses/r.csv", csv)
+        try site.append("cxsite.yaml", "min_n: 10\n")
+        try site.build()
+        #expect(try site.page("themes/index.html").contains("Rising: 26% of the comments (30), up from 4% in the 2 periods before"))
+        #expect(try site.page("briefings/q3.html").contains(#"<a href="../themes/premium-rises.html">Premium rises</a>: 26% of the comments"#))
+        #expect(!(try site.page("briefings/q2.html")).contains("Rising in"))
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
+        let rising = try #require((json as? [String: Any])?["rising"] as? [[String: Any]])
+        #expect(
+            rising.contains { $0["theme"] as? String == "premium-rises" && $0["period"] as? String == "2026-Q3" && $0["rising"] as? Bool == true })
+    }
+}
+
 extension Double {
     func isClose(to other: Double, within tolerance: Double = 1e-9) -> Bool { abs(self - other) <= tolerance }
 }

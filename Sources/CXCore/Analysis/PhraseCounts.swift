@@ -45,10 +45,10 @@ struct PhraseCounts: Sendable, Codable, Equatable {
             found in
             var foundCount = 0
             for start in tokens.indices where !stopWords.contains(tokens[start].word) {
-                var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+                var hash = Self.hashSeed
                 for end in start..<min(start + Self.longest, tokens.count) {
                     if end > start, !tokens[end].followsOn { break }
-                    hash = (hash ^ tokens[end].word) &* 0x100_0000_01b3
+                    hash = (hash ^ tokens[end].word) &* Self.hashPrime
                     guard !stopWords.contains(tokens[end].word) else { continue }
                     found[foundCount] = (hash, start, end)
                     foundCount += 1
@@ -65,6 +65,19 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         }
         if phrases.count > capacity { prune() }
     }
+
+    /// The counts of `phrase`: its words hashed as a comment's are; zero when not counted.
+    func count(of phrase: String) -> Count {
+        var text = phrase
+        let hash = text.withUTF8 { bytes in
+            ThemeWords.tokens(in: bytes).reduce(Self.hashSeed) { ($0 ^ $1.word) &* Self.hashPrime }
+        }
+        return phrases[hash] ?? Count(text: phrase)
+    }
+
+    /// FNV-1a's offset basis and prime, over a phrase's stemmed words.
+    private static let hashSeed: UInt64 = 0xcbf2_9ce4_8422_2325
+    private static let hashPrime: UInt64 = 0x100_0000_01b3
 
     private mutating func count(
         _ hash: UInt64, _ range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool, masking: ContactMasking

@@ -155,6 +155,8 @@ struct Scorecard: Sendable {
     let suggestedThemes: [SuggestedTheme]
     /// NPS responses whose score and words disagree, by period.
     let mismatches: [Period: ScoreWordMismatches]
+    /// Themes and suggested phrases tested for a rise in their share of the comments, by period.
+    let risingTopics: [RisingTopic]
     /// Each headline change split into the parts that add up to it, by period.
     let contributions: [ChangeContribution]
     /// How many responses at each touchpoint mention each theme, by theme id and period.
@@ -257,14 +259,16 @@ struct Scorecard: Sendable {
                 mentions[key.theme, default: [:]][key.key.period, default: []].append((touchpoint, totals.n))
             }
         }
+        let suggested = SuggestedTheme.all(responses.phrases, themes: content.themes)
         mentions = mentions.mapValues { $0.mapValues { $0.sorted { ($1.mentions, $0.touchpoint) < ($0.mentions, $1.touchpoint) } } }
         return (
             Scorecard(
                 config: config, series: sorted, changes: changes, partial: partial,
                 drivers: Self.drivers(responses.driverPairs, config: config),
                 themeImpacts: ThemeImpact.all(responses, themes: content.themes, config: config),
-                suggestedThemes: SuggestedTheme.all(responses.phrases, themes: content.themes),
+                suggestedThemes: suggested,
                 mismatches: responses.mismatches,
+                risingTopics: RisingTopic.all(responses, suggested: suggested, themes: content.themes, partial: partial?.period),
                 contributions: ChangeSplitter(responses: responses, config: config).all(
                     SurveyMetric.allCases.flatMap { metric -> [(SurveyMetric, Group, Point, Point)] in
                         let level = headline(metric.rawValue, in: sorted.keys, config: config)

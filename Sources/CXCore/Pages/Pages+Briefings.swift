@@ -22,6 +22,7 @@ extension PageBuilder {
         }
         let notes = withImageSizes(briefing.body.html, on: briefing.route.path)
         let costly = costliestThemes(in: briefing.period, root: root)
+        let rising = risingTopics(in: briefing.period, root: root)
         return BriefingPage(
             briefing: briefingSummary(briefing, root: root),
             stories: try opening.stories.map { try storyCard($0, root: root) },
@@ -30,6 +31,7 @@ extension PageBuilder {
             metrics: metrics,
             hasMetrics: !metrics.isEmpty,
             movement: movement(in: briefing.period, root: root),
+            rising: rising, hasRising: !rising.isEmpty,
             notes: notes,
             hasNotes: !notes.isEmpty,
             gap: gapHeadline(asOf: briefing.date, root: root),

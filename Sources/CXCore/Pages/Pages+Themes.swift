@@ -16,7 +16,8 @@ extension PageBuilder {
             ThemesPage.Suggestion(
                 phrase: suggestion.phrase, zText: MetricDefinition.trimmed(suggestion.z, decimals: 1),
                 detractors: suggestion.detractors, promoters: suggestion.promoters,
-                command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase))
+                command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase),
+                risingText: rising(phrase: suggestion.phrase, in: suggestion.period).map { "Rising: " + risingText($0) })
         }
         return ThemesPage(
             periodLabel: period.map(site.scorecard.label(of:)), themes: summaries, hasThemes: !summaries.isEmpty,
@@ -35,6 +36,7 @@ extension PageBuilder {
             ?? ThemeSummary(
                 id: theme.id, name: theme.name, href: root + Routes.theme(theme.id).href, impactText: "not mentioned yet",
                 marginText: nil, direction: "flat", suppressed: true, mentions: 0, shareText: nil, withText: nil, withoutText: nil, negativeText: nil,
+                risingText: nil,
                 sparkline: "", trend: nil, touchpoints: [], hasTouchpoints: false, comments: [], hasComments: false,
                 storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)
         let mentions = shown.flatMap { site.scorecard.themeMentions[theme.id]?[$0.period] } ?? []
@@ -61,6 +63,27 @@ extension PageBuilder {
     /// `text` as one shell word: in single quotes, with a quote written `'\''`.
     static func shellQuoted(_ text: String) -> String {
         "'" + text.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    /// The theme (or phrase) of `period` whose share of the comments rose by more than chance.
+    func rising(theme: String? = nil, phrase: String? = nil, in period: Period) -> RisingTopic? {
+        site.scorecard.risingTopics.first { $0.period == period && $0.isRising && $0.theme == theme && $0.phrase == phrase }
+    }
+
+    /// "6% of the comments, up from 2% in the 6 periods before".
+    func risingText(_ topic: RisingTopic) -> String {
+        let before = topic.baselinePeriods == 1 ? "the period before" : "the \(topic.baselinePeriods) periods before"
+        return "\(Self.percent(topic.share)) of the comments (\(topic.mentions)), up from \(Self.percent(topic.baselineShare)) in \(before)"
+    }
+
+    /// The themes and phrases whose share rose by more than chance in `period`.
+    func risingTopics(in period: Period, root: String) -> [RisingLink] {
+        site.scorecard.risingTopics.filter { $0.period == period && $0.isRising }.map { topic in
+            let theme = topic.theme.flatMap(site.themes.theme)
+            return RisingLink(
+                name: theme?.name ?? "“\(topic.phrase ?? "")”", href: theme.map { root + Routes.theme($0.id).href },
+                text: risingText(topic))
+        }
     }
 
     /// The stories a theme's page shows, newest first.
@@ -113,6 +136,7 @@ extension PageBuilder {
             suppressed: impact.suppressed, mentions: impact.mentions, shareText: shareText(impact),
             withText: impact.suppressed ? nil : nps.format(impact.valueWith), withoutText: impact.suppressed ? nil : nps.format(impact.valueWithout),
             negativeText: impact.negativeShare.map { Self.percent($0) + " of its comments read negative" },
+            risingText: rising(theme: impact.theme.id, in: impact.period).map { "Rising: " + risingText($0) },
             sparkline: Charts.sparkline(
                 history.map {
                     Charts.Datum(

@@ -12,6 +12,7 @@ struct ScorecardExport {
     var suggestedThemes: [SuggestedTheme]
     var customers: [Customers]
     var changes: [Change]
+    var rising: [Rising]
 
     init(_ scorecard: Scorecard) {
         metrics = scorecard.allPoints.map { Metric(metric: $0, group: $1, point: $2, in: scorecard) }
@@ -20,6 +21,7 @@ struct ScorecardExport {
         suggestedThemes = scorecard.suggestedThemes.map(SuggestedTheme.init)
         customers = scorecard.customerFlow.map(Customers.init)
         changes = scorecard.contributions.map(Change.init)
+        rising = scorecard.risingTopics.map(Rising.init)
     }
 
     /// The file's bytes: an object of lists, one row per line.
@@ -27,7 +29,7 @@ struct ScorecardExport {
         let lists = [
             ("metrics", lines(metrics)), ("drivers", lines(drivers)), ("themes", lines(themes)),
             ("suggested_themes", lines(suggestedThemes)), ("customers", lines(customers)),
-            ("changes", lines(changes)),
+            ("changes", lines(changes)), ("rising", lines(rising)),
         ]
         let body = lists.map { key, rows in "\"\(key)\": [\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]" }
         return Array(("{" + body.joined(separator: ",\n") + "}\n").utf8)
@@ -285,6 +287,48 @@ extension ScorecardExport {
             within = part.within
             share = part.share
             previousShare = part.previousShare
+        }
+    }
+}
+
+extension ScorecardExport {
+    /// A theme or suggested phrase tested for a rise in its share of the comments.
+    struct Rising: ExportRow {
+        var period: String
+        var theme: String?
+        var phrase: String?
+        var mentions: Int
+        var comments: Int
+        var share: Double
+        var baselineMentions: Int
+        var baselineComments: Int
+        var baselineShare: Double
+        var baselinePeriods: Int
+        var p: Double
+        var rising: Bool
+
+        static var columns: [ExportColumn<Self>] {
+            [
+                .init("period", \.period), .init("theme", \.theme), .init("phrase", \.phrase), .init("mentions", \.mentions),
+                .init("comments", \.comments), .init("share", \.share), .init("baseline_mentions", \.baselineMentions),
+                .init("baseline_comments", \.baselineComments), .init("baseline_share", \.baselineShare),
+                .init("baseline_periods", \.baselinePeriods), .init("p", \.p), .init("rising", \.rising),
+            ]
+        }
+
+        init(_ topic: RisingTopic) {
+            period = topic.period.description
+            theme = topic.theme
+            phrase = topic.phrase
+            mentions = topic.mentions
+            comments = topic.comments
+            share = topic.share
+            baselineMentions = topic.baselineMentions
+            baselineComments = topic.baselineComments
+            baselineShare = topic.baselineShare
+            baselinePeriods = topic.baselinePeriods
+            p = topic.p
+            rising = topic.isRising
         }
     }
 }

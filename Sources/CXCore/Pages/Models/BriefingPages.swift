@@ -23,6 +23,9 @@ struct BriefingPage: PageModel {
     let hasMetrics: Bool
     /// Why the period's scores moved.
     let movement: MovementPart?
+    /// Themes and phrases whose share of the comments rose by more than chance.
+    let rising: [RisingLink]
+    let hasRising: Bool
     /// The briefing's own notes, as HTML.
     let notes: String
     let hasNotes: Bool

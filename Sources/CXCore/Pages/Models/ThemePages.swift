@@ -28,6 +28,7 @@ struct ThemesPage: PageModel {
         let promoters: Int
         /// The command that makes it a theme.
         let command: String
+        let risingText: String?
     }
 }
 
@@ -74,6 +75,9 @@ struct ThemeSummary: Encodable, Sendable {
     let withoutText: String?
     /// "38% of its comments read negative".
     let negativeText: String?
+    /// "Rising: 6% of the comments, up from 2% in the 6 periods before", when its share rose
+    /// by more than chance.
+    let risingText: String?
     let sparkline: String
     let trend: PointValue.Trend?
     let touchpoints: [TouchpointLink]
@@ -86,6 +90,14 @@ struct ThemeSummary: Encodable, Sendable {
 }
 
 /// A theme named where a number or a touchpoint is shown, with what it costs.
+/// A theme or phrase whose share of the comments rose by more than chance, as a briefing names it.
+struct RisingLink: Encodable, Sendable {
+    let name: String
+    let href: String?
+    /// "6% of the comments, up from 2% in the 6 periods before".
+    let text: String
+}
+
 struct ThemeLink: Encodable, Sendable {
     let name: String
     let href: String
