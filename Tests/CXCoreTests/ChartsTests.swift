@@ -9,7 +9,7 @@ struct ChartsTests {
             [
                 Charts.Datum(label: "Billing", value: 12, interval: 4...20, text: "+12 ± 8", missesTarget: true),
                 Charts.Datum(label: "Support", value: 35, interval: 30...40, text: "+35 ± 5"),
-            ], title: "NPS by touchpoint", target: (30, "+30"))
+            ], title: "NPS by touchpoint", references: [Charts.Reference(kind: .target, value: 30, label: "target +30")])
         #expect(svg.components(separatedBy: "<svg class=\"chart bars ").count == 3)
         #expect(svg.contains("<svg class=\"chart bars wide\"") && svg.contains("<svg class=\"chart bars narrow\""))
         // The target is a line with its value; the bar short of it is set apart by class and by a mark.

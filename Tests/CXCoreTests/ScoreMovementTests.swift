@@ -254,6 +254,69 @@ extension ScoreMovementTests {
     }
 }
 
+/// Benchmarks: an industry or competitor figure beside the target, never taken for it.
+extension ScoreMovementTests {
+    @Test func aBenchmarkIsDrawnBesideTheTargetAndNamedWithItsSource() throws {
+        let site = try Self.site(
+            q2: [Group(promoters: 50, passives: 30, detractors: 20, segment: "home", comment: "")],
+            q3: [Group(promoters: 60, passives: 20, detractors: 20, segment: "home", comment: "")])
+        defer { site.cleanUp() }
+        try site.addToMetrics(
+            """
+              - id: nps
+                target: 50
+                benchmark:
+                  name: Rival Broadband
+                  value: 44
+                  source: Rival Broadband annual report
+                  date: 2026-03-31
+
+            """)
+        try site.build()
+        let scorecard = try site.page("scorecard/index.html")
+        // NPS +40 ± 17.7 against 44: within the margin.
+        #expect(
+            scorecard.contains(
+                #"Benchmark: Rival Broadband +44 <span class="muted">(Rival Broadband annual report, 31 March 2026)</span>: within the margin of error of it"#
+            ))
+        #expect(scorecard.contains("Target +50: not met"))
+        let json = try String(contentsOf: site.output.appendingPathComponent("scorecard.json"), encoding: .utf8)
+        #expect(
+            json.contains(
+                #"{"metric": "nps", "name": "Rival Broadband", "value": 44, "source": "Rival Broadband annual report", "date": "2026-03-31"}"#))
+    }
+
+    @Test func aBenchmarkWithoutItsSourceIsALocatedError() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.addToMetrics("  - id: nps\n    benchmark: {value: 40, date: 2026-03-31}\n")
+        let errors = site.buildErrors().map(\.description)
+        #expect(errors.contains { $0.contains("cxsite.yaml:") && $0.contains("source") }, "\(errors)")
+    }
+
+    /// Two lines on one chart, each labelled on its own row: a target and a benchmark near it
+    /// never print over each other.
+    @Test func theTargetAndABenchmarkEachHaveALabelRow() {
+        let svg = Charts.bars(
+            [Charts.Datum(label: "Billing", value: 30, interval: 25...35, text: "+30")], title: "NPS",
+            references: [
+                Charts.Reference(kind: .target, value: 30, label: "target +30"),
+                Charts.Reference(kind: .benchmark, value: 31, label: "Industry average +31"),
+            ])
+        #expect(svg.contains(#"<text class="target-label" x="#) && svg.contains(#"y="16""#))
+        #expect(svg.contains(#"<text class="benchmark-label""#) && svg.contains(#"y="36""#))
+        #expect(svg.contains("target +30; Industry average +31"))
+    }
+}
+
+extension TestSite {
+    /// Adds `entries` at the head of the fixture's `metrics:` list.
+    func addToMetrics(_ entries: String) throws {
+        let config = try String(contentsOf: folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+        try write("cxsite.yaml", config.replacingOccurrences(of: "metrics:\n", with: "metrics:\n" + entries))
+    }
+}
+
 extension Double {
     func isClose(to other: Double, within tolerance: Double = 1e-9) -> Bool { abs(self - other) <= tolerance }
 }

@@ -5,6 +5,16 @@ public enum MetricUnit: String, CaseIterable, Sendable {
     case percent, number, currency, score
 }
 
+/// An industry or competitor figure for a metric, with where and when it was published
+/// (`benchmark:` in `cxsite.yaml`).
+public struct Benchmark: Hashable, Sendable {
+    /// What it is: "Industry average", "Rival Broadband".
+    public var name: String
+    public var value: Double
+    public var source: String
+    public var date: Day
+}
+
 /// A metric the scorecard shows: built in (NPS, CSAT, CES) or declared in `cxsite.yaml`.
 public struct MetricDefinition: Hashable, Sendable {
     public var id: String
@@ -14,6 +24,8 @@ public struct MetricDefinition: Hashable, Sendable {
     public var target: Double?
     /// True for NPS, CSAT and CES, which come from survey responses.
     public var isSurvey: Bool
+    /// Industry or competitor figures to read the metric against, never its target.
+    public var benchmarks: [Benchmark] = []
 
     static let builtIn: [MetricDefinition] = [
         MetricDefinition(id: "nps", name: "Net Promoter Score", unit: .score, higherIsBetter: true, target: nil, isSurvey: true),

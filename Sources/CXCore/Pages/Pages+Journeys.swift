@@ -140,7 +140,7 @@ extension PageBuilder {
                 id: metric.id, metricName: metric.name, periodLabel: site.scorecard.label(of: period), rows: rows,
                 chart: Charts.bars(
                     shown, title: "\(metric.name) at three levels, \(site.scorecard.label(of: period))",
-                    target: chartTarget(metric)))
+                    references: chartReferences(metric)))
         }
     }
 }

@@ -106,7 +106,7 @@ extension PageBuilder {
             touchpointChart: Charts.bars(
                 touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
                 title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))",
-                target: chartTarget(metric)),
+                references: chartReferences(metric)),
             segments: segments.map { segment, value in
                 MetricDetails.SegmentValue(
                     name: site.config.segmentName(segment), valueText: valueText(metric, value),
@@ -116,7 +116,7 @@ extension PageBuilder {
             segmentChart: Charts.bars(
                 segments.filter { !$1.suppressed }.map { datum(metric, $1, label: site.config.segmentName($0)) },
                 title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
-                target: chartTarget(metric)),
+                references: chartReferences(metric)),
             behind: behindTheNumber(metric, point, root: root))
         return MetricCard(pointValue(metric, point, headline), details)
     }
@@ -193,7 +193,8 @@ extension PageBuilder {
                 ? nil
                 : point.target.map {
                     PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0))
-                })
+                },
+            benchmarks: group == scorecard.headline(metric.id) ? benchmarkTexts(metric, point) : [])
     }
 
     /// The value as shown: "too few responses (n = 12)" for a group below `min_n`.
@@ -232,8 +233,27 @@ extension PageBuilder {
     }
 
     /// A metric's target as a chart draws it, when it has one.
-    func chartTarget(_ metric: MetricDefinition) -> (value: Double, text: String)? {
-        metric.target.map { ($0, metric.format($0)) }
+    func chartReferences(_ metric: MetricDefinition) -> [Charts.Reference] {
+        (metric.target.map { [Charts.Reference(kind: .target, value: $0, label: "target " + metric.format($0))] } ?? [])
+            + metric.benchmarks.map { Charts.Reference(kind: .benchmark, value: $0.value, label: "\($0.name) " + metric.format($0.value)) }
+    }
+
+    /// Each benchmark beside a value: what it is, where from, and whether the value is apart
+    /// from it beyond the margin of error (the benchmark taken as given, without an error).
+    func benchmarkTexts(_ metric: MetricDefinition, _ point: Scorecard.Point) -> [PointValue.BenchmarkText] {
+        guard !point.suppressed else { return [] }
+        return metric.benchmarks.map { benchmark in
+            let difference = point.value - benchmark.value
+            let points = metric.id == "nps" || metric.unit == .percent ? " points" : ""
+            let apart = MetricDefinition.trimmed(abs(difference), decimals: 1) + points + (difference > 0 ? " above it" : " below it")
+            let comparison =
+                point.interval.map { $0.contains(benchmark.value) } == true
+                ? "within the margin of error of it"
+                : difference == 0 ? "level with it" : apart + (point.interval == nil ? "" : ", beyond the margin of error")
+            return PointValue.BenchmarkText(
+                text: "\(benchmark.name) \(metric.format(benchmark.value))", source: "\(benchmark.source), \(benchmark.date.longText)",
+                comparison: comparison)
+        }
     }
 
     /// "N joined, M left" in `period`, with the periods before as a chart and the stories of

@@ -69,19 +69,32 @@ enum Charts {
             stacked: true)
     }
 
-    /// Horizontal bars from zero, one row per group, with the margin of error as an error bar
-    /// and, when given, the target as a line: a bar whose interval misses it is set apart.
-    static func bars(_ data: [Datum], title: String, target: (value: Double, text: String)? = nil) -> String {
-        guard !data.isEmpty else { return "" }
-        return [BarLayout.wide, .narrow].map { bars(data, title: title, target: target, layout: $0) }.joined()
+    /// A line drawn across bars: the metric's target, or a benchmark, each named as what it is.
+    struct Reference {
+        enum Kind: String {
+            case target, benchmark
+        }
+
+        var kind: Kind
+        var value: Double
+        /// "target +30", "Industry average +32".
+        var label: String
     }
 
-    private static func bars(_ data: [Datum], title: String, target: (value: Double, text: String)?, layout: BarLayout) -> String {
-        let top = target == nil ? 6.0 : 26.0
+    /// Horizontal bars from zero, one row per group, with the margin of error as an error bar
+    /// and, when given, the target and benchmarks as lines, each labelled on a row of its own
+    /// above the bars: a bar whose interval misses the target is set apart.
+    static func bars(_ data: [Datum], title: String, references: [Reference] = []) -> String {
+        guard !data.isEmpty else { return "" }
+        return [BarLayout.wide, .narrow].map { bars(data, title: title, references: references, layout: $0) }.joined()
+    }
+
+    private static func bars(_ data: [Datum], title: String, references: [Reference], layout: BarLayout) -> String {
+        let top = 6.0 + 20 * Double(references.count)
         let width = layout.labelWidth + layout.plotWidth + layout.textWidth
         let height = top + 6 + layout.rowHeight * Double(data.count)
-        let low = min(0, data.map { $0.interval?.lowerBound ?? $0.value }.min()!, data.map(\.value).min()!, target?.value ?? 0)
-        let high = max(0, data.map { $0.interval?.upperBound ?? $0.value }.max()!, data.map(\.value).max()!, target?.value ?? 0)
+        let low = min(0, data.map { $0.interval?.lowerBound ?? $0.value }.min()!, data.map(\.value).min()!, references.map(\.value).min() ?? 0)
+        let high = max(0, data.map { $0.interval?.upperBound ?? $0.value }.max()!, data.map(\.value).max()!, references.map(\.value).max() ?? 0)
         let span = high - low == 0 ? 1 : high - low
         func x(_ v: Double) -> Double { layout.labelWidth + (v - low) / span * layout.plotWidth }
         let font = number(layout.fontSize)
@@ -89,14 +102,18 @@ enum Charts {
         var svg = """
             <svg class="chart bars \(layout.name)" viewBox="0 0 \(number(width)) \(number(height))" role="img">\
             <title>\(HTML.escape(title))</title>\
-            <desc>\(HTML.escape(words.joined(separator: "; ") + (target.map { "; target \($0.text)" } ?? "")))</desc>\
+            <desc>\(HTML.escape((words + references.map(\.label)).joined(separator: "; ")))</desc>\
             <line class="axis" x1="\(number(x(0)))" y1="\(number(top - 4))" x2="\(number(x(0)))" y2="\(number(height))" stroke="currentColor" stroke-width="1"/>
             """
-        if let target {
+        for (index, reference) in references.enumerated() {
+            // Each label on its own row, its line from there down: a target and a benchmark
+            // close together never print over each other.
+            let labelY = 20 * Double(index + 1) - 4
+            let dashes = reference.kind == .target ? "6 4" : "2 3"
             svg +=
-                "<line class=\"target\" x1=\"\(number(x(target.value)))\" y1=\"\(number(top - 6))\" x2=\"\(number(x(target.value)))\" y2=\"\(number(height))\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"6 4\"/>"
+                "<line class=\"\(reference.kind.rawValue)\" x1=\"\(number(x(reference.value)))\" y1=\"\(number(labelY + 4))\" x2=\"\(number(x(reference.value)))\" y2=\"\(number(height))\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"\(dashes)\"/>"
             svg +=
-                "<text class=\"target-label\" x=\"\(number(x(target.value)))\" y=\"\(number(top - 10))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">target \(HTML.escape(target.text))</text>"
+                "<text class=\"\(reference.kind.rawValue)-label\" x=\"\(number(x(reference.value)))\" y=\"\(number(labelY))\" text-anchor=\"middle\" font-size=\"\(font)\" fill=\"currentColor\">\(HTML.escape(reference.label))</text>"
         }
         for (index, datum) in data.enumerated() {
             let rowTop = top + layout.rowHeight * Double(index)

@@ -13,6 +13,7 @@ struct ScorecardExport {
     var customers: [Customers]
     var changes: [Change]
     var rising: [Rising]
+    var benchmarks: [BenchmarkRow]
 
     init(_ scorecard: Scorecard) {
         metrics = scorecard.allPoints.map { Metric(metric: $0, group: $1, point: $2, in: scorecard) }
@@ -22,6 +23,7 @@ struct ScorecardExport {
         customers = scorecard.customerFlow.map(Customers.init)
         changes = scorecard.contributions.map(Change.init)
         rising = scorecard.risingTopics.map(Rising.init)
+        benchmarks = scorecard.config.metrics.flatMap { metric in metric.benchmarks.map { BenchmarkRow(metric: metric.id, $0) } }
     }
 
     /// The file's bytes: an object of lists, one row per line.
@@ -30,6 +32,7 @@ struct ScorecardExport {
             ("metrics", lines(metrics)), ("drivers", lines(drivers)), ("themes", lines(themes)),
             ("suggested_themes", lines(suggestedThemes)), ("customers", lines(customers)),
             ("changes", lines(changes)), ("rising", lines(rising)),
+            ("benchmarks", lines(benchmarks)),
         ]
         let body = lists.map { key, rows in "\"\(key)\": [\n" + rows.joined(separator: ",\n") + (rows.isEmpty ? "" : "\n") + "]" }
         return Array(("{" + body.joined(separator: ",\n") + "}\n").utf8)
@@ -292,6 +295,27 @@ extension ScorecardExport {
 }
 
 extension ScorecardExport {
+    /// An industry or competitor figure for a metric, as `cxsite.yaml` gives it.
+    struct BenchmarkRow: ExportRow {
+        var metric: String
+        var name: String
+        var value: Double
+        var source: String
+        var date: String
+
+        static var columns: [ExportColumn<Self>] {
+            [.init("metric", \.metric), .init("name", \.name), .init("value", \.value), .init("source", \.source), .init("date", \.date)]
+        }
+
+        init(metric: String, _ benchmark: Benchmark) {
+            self.metric = metric
+            name = benchmark.name
+            value = benchmark.value
+            source = benchmark.source
+            date = benchmark.date.description
+        }
+    }
+
     /// A theme or suggested phrase tested for a rise in its share of the comments.
     struct Rising: ExportRow {
         var period: String

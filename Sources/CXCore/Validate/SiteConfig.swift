@@ -119,19 +119,21 @@ public struct SiteConfig: Sendable {
             let unit: MetricUnit = entry.choice("unit") ?? .number
             let higherIsBetter = entry.bool("higher_is_better") ?? true
             let target = entry.number("target")
+            let benchmarks = Self.benchmarks(&entry)
             if let index = metrics.firstIndex(where: { $0.id == id }) {
                 if metrics[index].isSurvey, entry.has("unit") || entry.has("higher_is_better") {
-                    entry.error("'\(id)' is built in: only its name and target can be set")
+                    entry.error("'\(id)' is built in: only its name, target and benchmark can be set")
                 }
                 metrics[index].name = entry.has("name") ? name : metrics[index].name
                 metrics[index].target = target ?? metrics[index].target
+                metrics[index].benchmarks = benchmarks
             } else {
                 metrics.append(
                     MetricDefinition(
                         id: id, name: name, unit: unit, higherIsBetter: higherIsBetter,
-                        target: target, isSurvey: false))
+                        target: target, isSurvey: false, benchmarks: benchmarks))
             }
-            entry.warnAboutUnknownKeys(["id", "name", "unit", "higher_is_better", "target"])
+            entry.warnAboutUnknownKeys(["id", "name", "unit", "higher_is_better", "target", "benchmark"])
             fields.absorb(entry)
         }
         let customers = CustomerFlow.read(&fields, metrics: metrics)
@@ -386,6 +388,27 @@ enum Slug {
             UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"):
             true
         default: false
+        }
+    }
+}
+
+extension SiteConfig {
+    /// A metric's `benchmark:`: one mapping or a list of them, each with a `value`, a
+    /// `source` and the `date` it was published, and a `name` ("Benchmark" when none).
+    static func benchmarks(_ entry: inout YAMLFields) -> [Benchmark] {
+        guard let node = entry.node("benchmark") else { return [] }
+        let readers: [YAMLFields]
+        if case .sequence = node { readers = entry.mappings("benchmark") } else { readers = entry.mappingValue("benchmark") }
+        return readers.compactMap { reader in
+            var reader = reader
+            defer { entry.absorb(reader) }
+            let name = reader.string("name") ?? "Benchmark"
+            let value = reader.number("value", required: true)
+            let source = reader.string("source", required: true)
+            let date = reader.day("date", required: true)
+            reader.warnAboutUnknownKeys(["name", "value", "source", "date"])
+            guard let value, let source, let date else { return nil }
+            return Benchmark(name: name, value: value, source: source, date: date)
         }
     }
 }

@@ -67,6 +67,16 @@ struct PointValue: Encodable, Sendable {
         let noise: Bool
     }
 
+    /// Industry or competitor figures, at the headline only: never the target.
+    let benchmarks: [BenchmarkText]
+
+    /// "Industry average +32", its source and date, and how the value compares.
+    struct BenchmarkText: Encodable, Sendable {
+        let text: String
+        let source: String
+        let comparison: String
+    }
+
     struct Target: Encodable, Sendable {
         let text: String
         let met: Bool
