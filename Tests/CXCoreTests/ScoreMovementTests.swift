@@ -254,6 +254,51 @@ extension ScoreMovementTests {
     }
 }
 
+/// A page per segment: the unit against the company.
+extension ScoreMovementTests {
+    @Test func aSegmentsPageSetsItAgainstTheCompany() throws {
+        let site = try Self.site(
+            q2: [
+                Group(promoters: 0, passives: 0, detractors: 20, segment: "home", comment: "The premium went up again"),
+                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
+                Group(promoters: 70, passives: 56, detractors: 14, segment: "business", comment: ""),
+            ],
+            q3: [
+                Group(promoters: 0, passives: 0, detractors: 60, segment: "home", comment: "The premium went up again"),
+                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
+                Group(promoters: 50, passives: 40, detractors: 10, segment: "business", comment: ""),
+            ])
+        defer { site.cleanUp() }
+        try site.write(
+            "content/stories/premium-shock.md",
+            "---\ntitle: A premium shock\ndate: 2026-08-02\noutcome: failure\nsegment: Home\nstatus: open\nowner: Pricing\n---\nThe renewal letter came.\n"
+        )
+        try site.build()
+        let page = try site.page("segments/home.html")
+        // Home −70 (100 answers) against everyone's −15; against the other 100 (+40) the gap is far beyond chance.
+        let nps = MetricDefinition.builtIn[0]
+        #expect(page.contains("<th scope=\"row\">Net Promoter Score</th><td>\(nps.format(-70)) "))
+        #expect(page.contains("<td>\(nps.format(-15)) (−26.5 to −3.1)</td><td>−55</td>"))
+        #expect(page.contains("below the company, beyond chance"))
+        // Its change split by theme, its themes, its story (a segment matched in any case) and its open loop.
+        #expect(page.contains("NPS fell 20 points since Q2 2026: Premium rises −13.3"))
+        #expect(page.contains(#"<a href="../themes/premium-rises.html">Premium rises</a> <span class="count">60 mentions</span>"#))
+        #expect(page.contains("A premium shock"))
+        #expect(page.contains("Open loops"))
+        #expect(page.contains(#"Other segments: <a href="../segments/business.html">Business</a>"#))
+        #expect(try site.page("scorecard/index.html").contains(#"<a href="../segments/home.html">Home</a>"#))
+    }
+
+    @Test func segmentPagesHaveSafeUniqueNames() {
+        let routes = Routes.segments(["Small Business", "small-business", "../etc", "index", "Été"])
+        #expect(routes["Small Business"]?.path == "segments/small-business.html")
+        #expect(routes["small-business"]?.path == "segments/small-business-2.html")
+        #expect(routes["../etc"]?.path == "segments/etc.html")
+        #expect(routes["index"]?.path == "segments/index-segment.html")
+        #expect(routes["Été"]?.path == "segments/ete.html")
+    }
+}
+
 /// Benchmarks: an industry or competitor figure beside the target, never taken for it.
 extension ScoreMovementTests {
     @Test func aBenchmarkIsDrawnBesideTheTargetAndNamedWithItsSource() throws {

@@ -157,6 +157,8 @@ struct Scorecard: Sendable {
     let mismatches: [Period: ScoreWordMismatches]
     /// Themes and suggested phrases tested for a rise in their share of the comments, by period.
     let risingTopics: [RisingTopic]
+    /// Each segment against the company at the headline's level, by period.
+    let segmentComparisons: [SegmentComparison]
     /// Each headline change split into the parts that add up to it, by period.
     let contributions: [ChangeContribution]
     /// How many responses at each touchpoint mention each theme, by theme id and period.
@@ -260,6 +262,11 @@ struct Scorecard: Sendable {
             }
         }
         let suggested = SuggestedTheme.all(responses.phrases, themes: content.themes)
+        let splitter = ChangeSplitter(responses: responses, config: config)
+        let headlines = SurveyMetric.allCases.map { metric -> (SurveyMetric, Group, [Point]) in
+            let level = headline(metric.rawValue, in: sorted.keys, config: config)
+            return (metric, level, sorted[Key(metric: metric.rawValue, group: level), default: []])
+        }
         mentions = mentions.mapValues { $0.mapValues { $0.sorted { ($1.mentions, $0.touchpoint) < ($0.mentions, $1.touchpoint) } } }
         return (
             Scorecard(
@@ -269,10 +276,10 @@ struct Scorecard: Sendable {
                 suggestedThemes: suggested,
                 mismatches: responses.mismatches,
                 risingTopics: RisingTopic.all(responses, suggested: suggested, themes: content.themes, partial: partial?.period),
-                contributions: ChangeSplitter(responses: responses, config: config).all(
-                    SurveyMetric.allCases.flatMap { metric -> [(SurveyMetric, Group, Point, Point)] in
-                        let level = headline(metric.rawValue, in: sorted.keys, config: config)
-                        return sorted[Key(metric: metric.rawValue, group: level), default: []].compactMap { point in
+                segmentComparisons: splitter.segmentComparisons(headlines),
+                contributions: splitter.all(
+                    headlines.flatMap { metric, level, points in
+                        points.compactMap { point in
                             changes[PointKey(metric: metric.rawValue, group: level, period: point.period)].map {
                                 (metric, level, point, $0.previous)
                             }

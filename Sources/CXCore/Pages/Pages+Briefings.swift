@@ -31,6 +31,7 @@ extension PageBuilder {
             metrics: metrics,
             hasMetrics: !metrics.isEmpty,
             movement: movement(in: briefing.period, root: root),
+            segments: segmentLinks(root: root),
             rising: rising, hasRising: !rising.isEmpty,
             notes: notes,
             hasNotes: !notes.isEmpty,

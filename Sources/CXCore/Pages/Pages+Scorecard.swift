@@ -113,6 +113,7 @@ extension PageBuilder {
                     marginText: marginText(metric, value), n: value.n)
             },
             hasSegments: !segments.isEmpty,
+            segmentPages: segmentLinks(root: root),
             segmentChart: Charts.bars(
                 segments.filter { !$1.suppressed }.map { datum(metric, $1, label: site.config.segmentName($0)) },
                 title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",

@@ -109,6 +109,11 @@ struct PageBuilder {
         let notFoundRoot = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
         pages.append(page(Routes.notFound, title: "Page not found", section: nil, root: notFoundRoot) { _ in NotFoundPage() })
         pages.append(page(Routes.themes, title: "Themes", section: .themes, builder.themesPage))
+        pages += site.segmentRoutes.keys.sorted().map { segment in
+            page(site.segmentRoutes[segment]!, title: site.config.segmentName(segment), section: .scorecard) { root in
+                try builder.segmentPage(segment, root: root)
+            }
+        }
         pages += site.themes.themes.map { theme in
             page(Routes.theme(theme.id), title: theme.name, section: .themes) { root in try builder.themePage(theme, root: root) }
         }

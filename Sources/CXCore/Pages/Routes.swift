@@ -66,6 +66,24 @@ enum Routes {
     static func briefing(_ slug: String) -> Route { Route(folder: "briefings", name: slug) }
     static func theme(_ id: String) -> Route { Route(folder: "themes", name: id) }
     static func journey(_ id: String) -> Route { Route(folder: "journeys", name: id) }
+    /// Each segment's page, `segments/SLUG.html`: segments are values of a response column,
+    /// so each is named by a slug of lower-case ASCII letters and digits, made unique with `-2`,
+    /// `-3`… in the order given.
+    static func segments(_ names: [String]) -> [String: Route] {
+        var taken: Set<String> = []
+        var routes: [String: Route] = [:]
+        for name in names {
+            let base = Authoring.slug(for: name)
+            var slug = base == "index" ? "index-segment" : base
+            var number = 2
+            while !taken.insert(slug).inserted {
+                slug = "\(base)-\(number)"
+                number += 1
+            }
+            routes[name] = Route(folder: "segments", name: slug)
+        }
+        return routes
+    }
     /// A touchpoint's page of stories `number` (from 1): the first is `touchpoints/ID.html`,
     /// the others `touchpoints/ID/N.html`.
     static func touchpoint(_ id: String, page number: Int = 1) -> Route {

@@ -41,6 +41,8 @@ struct Site: Sendable {
     let imagesHash: UInt64
     /// The logo beside the site's title, when `cxsite.yaml` names one.
     let logo: PageFrame.Logo?
+    /// Each segment's page, by the segment's name (``Routes/segments(_:)``).
+    let segmentRoutes: [String: Route]
 
     /// Loops older than this are flagged.
     static let staleLoopDays = 30
@@ -145,7 +147,8 @@ struct Site: Sendable {
             themes: content.themes,
             storiesByTheme: storiesByTheme(stories, content.themes),
             sentiment: content.sentiment, sentimentHash: content.sentimentHash,
-            images: images, imagesHash: imagesHash, logo: logo)
+            images: images, imagesHash: imagesHash, logo: logo,
+            segmentRoutes: Routes.segments(Set(scorecard.segmentComparisons.map(\.segment)).sorted()))
         return (site, diagnostics)
     }
 
@@ -279,6 +282,14 @@ struct Site: Sendable {
 
     func stories(of journey: Journey) -> [Story] {
         storiesByJourney[journey.id] ?? []
+    }
+
+    /// The stories of a segment's customers, newest first: those whose `segment` is its name,
+    /// or, for a declared segment, its id or name, in any case.
+    func stories(ofSegment segment: String) -> [Story] {
+        let declared = config.segments.first { $0.id == segment }
+        let names = Set(([segment] + (declared.map { [$0.id, $0.name] } ?? [])).map { $0.lowercased() })
+        return stories.filter { $0.segment.map { names.contains($0.lowercased()) } ?? false }
     }
 
     /// Stories of customers who left, in `period`: by the date they left, or the story's date.

@@ -23,6 +23,8 @@ struct BriefingPage: PageModel {
     let hasMetrics: Bool
     /// Why the period's scores moved.
     let movement: MovementPart?
+    /// Each segment's page: the company's units one by one.
+    let segments: [SegmentLink]
     /// Themes and phrases whose share of the comments rose by more than chance.
     let rising: [RisingLink]
     let hasRising: Bool

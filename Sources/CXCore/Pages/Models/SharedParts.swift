@@ -97,6 +97,8 @@ struct MetricDetails: Encodable, Sendable {
     let touchpointChart: String
     let segments: [SegmentValue]
     let hasSegments: Bool
+    /// The segments' own pages.
+    let segmentPages: [SegmentLink]
     let segmentChart: String
     let behind: BehindTheNumber?
 
