@@ -1,3 +1,5 @@
+import Foundation
+
 /// The polarity of a text, from −1 (angry) to 1 (delighted), by a lexicon and rules after
 /// VADER (Hutto & Gilbert 2014; docs/themes.md): each word's or phrase's valence from the
 /// lexicon (VADER's, with a layer of customer-experience words and phrases over it), turned
@@ -30,10 +32,10 @@ struct SentimentLexicon: Sendable {
         text.withUTF8 { bytes in
             var lineStart = 0
             while lineStart < bytes.count {
-                let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                let lineEnd = Self.index(of: UInt8(ascii: "\n"), in: bytes, lineStart..<bytes.count) ?? bytes.count
                 defer { lineStart = lineEnd + 1 }
-                guard let tab = bytes[lineStart..<lineEnd].firstIndex(of: UInt8(ascii: "\t")) else { continue }
-                let valueEnd = bytes[(tab + 1)..<lineEnd].firstIndex(of: UInt8(ascii: "\t")) ?? lineEnd
+                guard let tab = Self.index(of: UInt8(ascii: "\t"), in: bytes, lineStart..<lineEnd) else { continue }
+                let valueEnd = Self.index(of: UInt8(ascii: "\t"), in: bytes, (tab + 1)..<lineEnd) ?? lineEnd
                 guard let number = Self.number(UnsafeBufferPointer(rebasing: bytes[(tab + 1)..<valueEnd])) else { continue }
                 let valence = max(-4, min(4, number))
                 let words = ThemeWords.tokens(in: UnsafeBufferPointer(rebasing: bytes[lineStart..<tab]))
@@ -54,6 +56,15 @@ struct SentimentLexicon: Sendable {
     }
 
     static let longestPhrase = 3
+
+    /// Where `byte` first is in `range` of `bytes`: `memchr`, as the built-in lexicon's
+    /// thousands of lines are read at every start, and a slice's search is slow unoptimised.
+    private static func index(of byte: UInt8, in bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int? {
+        guard let base = bytes.baseAddress, !range.isEmpty,
+            let found = memchr(base + range.lowerBound, Int32(byte), range.count)
+        else { return nil }
+        return base.distance(to: found.assumingMemoryBound(to: UInt8.self))
+    }
 
     /// The key of a phrase from its words' hashes.
     private static func phraseHash(_ words: some Sequence<UInt64>) -> UInt64 {
