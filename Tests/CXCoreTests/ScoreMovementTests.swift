@@ -46,6 +46,19 @@ struct ScoreMovementTests {
         return site
     }
 
+    /// Premium rises go from 20 to 60 of 200 answers, all detractors, paperwork stays at 40
+    /// (10 promoters, 20 detractors), the rest (business) shrinks from 140 to 100 at +40.
+    static let premiumRiseQ2 = [
+        Group(promoters: 0, passives: 0, detractors: 20, segment: "home", comment: "The premium went up again"),
+        Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
+        Group(promoters: 70, passives: 56, detractors: 14, segment: "business", comment: ""),
+    ]
+    static let premiumRiseQ3 = [
+        Group(promoters: 0, passives: 0, detractors: 60, segment: "home", comment: "The premium went up again"),
+        Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
+        Group(promoters: 50, passives: 40, detractors: 10, segment: "business", comment: ""),
+    ]
+
     static func changes(of site: TestSite) throws -> [[String: Any]] {
         let json = try JSONSerialization.jsonObject(with: Data(contentsOf: site.output.appendingPathComponent("scorecard.json")))
         return try #require((json as? [String: Any])?["changes"] as? [[String: Any]])
@@ -67,16 +80,7 @@ struct ScoreMovementTests {
     /// rest 0.5 × 27 − 0.7 × 27 = −5.4. −22.6 + 0 − 5.4 = −28.
     @Test func aChangeSplitsIntoContributionsThatAddUpAndASteadyThemeIsNotBlamed() throws {
         let site = try Self.site(
-            q2: [
-                Group(promoters: 0, passives: 0, detractors: 20, segment: "home", comment: "The premium went up again"),
-                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
-                Group(promoters: 70, passives: 56, detractors: 14, segment: "business", comment: ""),
-            ],
-            q3: [
-                Group(promoters: 0, passives: 0, detractors: 60, segment: "home", comment: "The premium went up again"),
-                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
-                Group(promoters: 50, passives: 40, detractors: 10, segment: "business", comment: ""),
-            ])
+            q2: Self.premiumRiseQ2, q3: Self.premiumRiseQ3)
         defer { site.cleanUp() }
         try site.build()
         let changes = try Self.changes(of: site)
@@ -258,16 +262,7 @@ extension ScoreMovementTests {
 extension ScoreMovementTests {
     @Test func aSegmentsPageSetsItAgainstTheCompany() throws {
         let site = try Self.site(
-            q2: [
-                Group(promoters: 0, passives: 0, detractors: 20, segment: "home", comment: "The premium went up again"),
-                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
-                Group(promoters: 70, passives: 56, detractors: 14, segment: "business", comment: ""),
-            ],
-            q3: [
-                Group(promoters: 0, passives: 0, detractors: 60, segment: "home", comment: "The premium went up again"),
-                Group(promoters: 10, passives: 10, detractors: 20, segment: "home", comment: "Too much paperwork"),
-                Group(promoters: 50, passives: 40, detractors: 10, segment: "business", comment: ""),
-            ])
+            q2: Self.premiumRiseQ2, q3: Self.premiumRiseQ3)
         defer { site.cleanUp() }
         try site.write(
             "content/stories/premium-shock.md",

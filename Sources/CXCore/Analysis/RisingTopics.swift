@@ -18,7 +18,7 @@ struct RisingTopic: Sendable {
     /// The one-sided p of the share having risen.
     let p: Double
     /// Decided by Benjamini–Hochberg over every theme and phrase tested in the period.
-    let isRising: Bool
+    var isRising = false
 
     var share: Double { Double(mentions) / Double(comments) }
     var baselineShare: Double { Double(baselineMentions) / Double(baselineComments) }
@@ -47,15 +47,13 @@ struct RisingTopic: Sendable {
             return RisingTopic(
                 period: period, theme: topic.theme, phrase: topic.phrase, mentions: now.mentions, comments: now.comments,
                 baselineMentions: before.mentions, baselineComments: before.comments, baselinePeriods: window.count,
-                p: SurveyStatistics.shareRoseP(now.mentions, of: now.comments, from: before.mentions, of: before.comments),
-                isRising: false)
+                p: SurveyStatistics.shareRoseP(now.mentions, of: now.comments, from: before.mentions, of: before.comments))
         }
         let decisions = SurveyStatistics.benjaminiHochberg(tested.map(\.p), q: Scorecard.falseDiscoveryRate)
         return zip(tested, decisions).map { topic, rising in
-            RisingTopic(
-                period: topic.period, theme: topic.theme, phrase: topic.phrase, mentions: topic.mentions, comments: topic.comments,
-                baselineMentions: topic.baselineMentions, baselineComments: topic.baselineComments,
-                baselinePeriods: topic.baselinePeriods, p: topic.p, isRising: rising && topic.share > topic.baselineShare)
+            var topic = topic
+            topic.isRising = rising && topic.share > topic.baselineShare
+            return topic
         }
     }
 
