@@ -7,7 +7,7 @@ extension PageBuilder {
         let parts = site.scorecard.contributions.filter { $0.period == period && $0.segment == segment }
         let metrics = SurveyMetric.allCases.compactMap { survey -> MovementPart.Metric? in
             let own = parts.filter { $0.metric == survey }
-            guard let metric = site.config.metric(survey.rawValue), !own.isEmpty,
+            guard site.config.metric(survey.rawValue) != nil, !own.isEmpty,
                 let change = change(of: survey, in: period, segment: segment)
             else { return nil }
             let splits = ChangeDimension.allCases.compactMap { by -> (ChangeDimension, [ChangeContribution])? in
@@ -35,7 +35,7 @@ extension PageBuilder {
                             "\(name(of: part)) \(Self.contributionText(part.contribution))" + (reason(for: part).map { " (\($0))" } ?? "")
                         }.joined(separator: ", ") + ".")
             return MovementPart.Metric(
-                id: metric.id, sentence: sentence,
+                sentence: sentence,
                 splits: splits.map { by, split in
                     let title = "\(survey.rawValue.uppercased()) by \(by.rawValue), \(site.scorecard.label(of: period))"
                     return MovementPart.Split(

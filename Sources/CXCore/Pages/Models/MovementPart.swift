@@ -6,7 +6,6 @@ struct MovementPart: Encodable, Sendable {
 
     /// One metric's change and its splits.
     struct Metric: Encodable, Sendable {
-        let id: String
         let sentence: String
         let splits: [Split]
     }
