@@ -448,10 +448,15 @@ struct ByteSource {
         index = 0
         let start = buffer.count
         buffer.reserveCapacity(start + chunk)
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        // Only what was read is appended: filling a megabyte first costs an unoptimised
+        // build a million generic calls per chunk.
         var filled = 0
         while filled < chunk {
-            let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress! + start + filled, chunk - filled) }
+            let count = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(chunk - filled, 1 << 16)) { scratch in
+                let count = read(descriptor, scratch.baseAddress!, scratch.count)
+                if count > 0 { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count])) }
+                return count
+            }
             if count < 0, errno == EINTR { continue }
             if count <= 0 {
                 atEnd = true
@@ -460,7 +465,6 @@ struct ByteSource {
             }
             filled += count
         }
-        buffer.removeLast(chunk - filled)
         if utf16LittleEndian != nil {
             let raw = Array(buffer[start...])
             buffer.removeLast(buffer.count - start)
