@@ -60,9 +60,10 @@ extension CXSite {
                 if quiet { return }
                 Console.report(summary.warnings)
                 if verbose {
+                    let width = summary.stages.map(\.name.count).max() ?? 0
                     for stage in summary.stages {
                         print(
-                            "  " + stage.name.padding(toLength: 22, withPad: " ", startingAt: 0)
+                            "  " + stage.name.padding(toLength: width + 2, withPad: " ", startingAt: 0)
                                 + String(format: "%7.1f ms", stage.seconds * 1000))
                     }
                     let reuse = summary.reuse

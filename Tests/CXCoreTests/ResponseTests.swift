@@ -191,7 +191,7 @@ struct ResponseTests {
         let scorecard = try site.page("scorecard/index.html")
         // The adjusted-Wald interval is centred on 38.8, not on +40: its ends are shown, never a
         // "± 15.5" that is not the interval.
-        #expect(scorecard.contains("+40 <span class=\"margin\" title=\"the 95% interval\">(23.4 to 54.3)</span>"))
+        #expect(scorecard.contains("+40.0 <span class=\"margin\" title=\"the 95% interval\">(23.4 to 54.3)</span>"))
         #expect(scorecard.contains("no significant change"))
         #expect(scorecard.contains("<strong>20</strong> detractors (scores 0–6) out of 100 responses (20%)"))
         #expect(scorecard.contains("<p>Billed twice, again</p>"))

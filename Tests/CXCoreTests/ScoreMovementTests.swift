@@ -109,7 +109,7 @@ struct ScoreMovementTests {
         #expect(try #require(Self.contribution(changes, by: "theme", "paperwork", segment: "home")).isClose(to: -20.0 / 3))
         // The scorecard opens its scores with the biggest parts, in one sentence.
         let scorecard = try site.page("scorecard/index.html")
-        #expect(scorecard.contains("NPS fell 28 points since Q2 2026"), "\(scorecard)")
+        #expect(scorecard.contains("NPS fell 28.0 points since Q2 2026"), "\(scorecard)")
         #expect(scorecard.contains("Premium rises −22.6 (more customers mention it)"))
     }
 
@@ -273,10 +273,10 @@ extension ScoreMovementTests {
         // Home −70 (100 answers) against everyone's −15; against the other 100 (+40) the gap is far beyond chance.
         let nps = MetricDefinition.builtIn[0]
         #expect(page.contains("<th scope=\"row\">Net Promoter Score</th><td>\(nps.format(-70)) "))
-        #expect(page.contains("<td>\(nps.format(-15)) (−26.5 to −3.1)</td><td>−55</td>"))
+        #expect(page.contains("<td>\(nps.format(-15)) (−26.5 to −3.1)</td><td>−55.0 pts</td>"))
         #expect(page.contains("below the company, beyond chance"))
         // Its change split by theme, its themes, its story (a segment matched in any case) and its open loop.
-        #expect(page.contains("NPS fell 20 points since Q2 2026: Premium rises −13.3"))
+        #expect(page.contains("NPS fell 20.0 points since Q2 2026: Premium rises −13.3"))
         #expect(page.contains(#"<a href="../themes/premium-rises.html">Premium rises</a> <span class="count">60 mentions</span>"#))
         #expect(page.contains("A premium shock"))
         #expect(page.contains("Open loops"))
@@ -317,9 +317,9 @@ extension ScoreMovementTests {
         // NPS +40 ± 17.7 against 44: within the margin.
         #expect(
             scorecard.contains(
-                #"Benchmark: Rival Broadband +44 <span class="muted">(Rival Broadband annual report, 31 March 2026)</span>: within the margin of error of it"#
+                #"Benchmark: Rival Broadband +44.0 <span class="muted">(Rival Broadband annual report, 31 March 2026)</span>: within the margin of error of it"#
             ))
-        #expect(scorecard.contains("Target +50: not met"))
+        #expect(scorecard.contains("Target +50.0: not met"))
         let json = try String(contentsOf: site.output.appendingPathComponent("scorecard.json"), encoding: .utf8)
         #expect(
             json.contains(

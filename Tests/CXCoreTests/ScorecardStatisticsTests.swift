@@ -118,7 +118,7 @@ struct ScorecardStatisticsTests {
         let scorecard = try site.page("scorecard/index.html")
         // The headline card is Q3's (+40), as the Q3 briefing's; Q4 is in the history, marked.
         let headline = try #require(scorecard.components(separatedBy: "<article class=\"metric-card").dropFirst().first)
-        #expect(headline.contains("<p class=\"value\">+40 ") && headline.contains("<p class=\"period\">Q3 2026 · n&nbsp;=&nbsp;100</p>"))
+        #expect(headline.contains("<p class=\"value\">+40.0 ") && headline.contains("<p class=\"period\">Q3 2026 · n&nbsp;=&nbsp;100</p>"))
         #expect(headline.contains("Rising over the last 4 periods"))
         #expect(scorecard.contains("Q4 2026 so far (to 5 October)"))
         #expect(scorecard.contains(#"class="dot partial""#))
@@ -228,7 +228,7 @@ struct ScorecardStatisticsTests {
         let scorecard = try site.page("scorecard/index.html")
         #expect(
             scorecard.contains(
-                #"<tr><td>1–2</td><th scope="row"><a href="../touchpoints/installation.html">Installation</a></th><td>CSAT</td><td>0% "#))
+                #"<tr><td>1–2</td><th scope="row"><a href="../touchpoints/installation.html">Installation</a></th><td>CSAT</td><td>0.0% "#))
         #expect(scorecard.contains(#"<tr><td>3</td><th scope="row"><a href="../touchpoints/website.html">Website</a></th>"#))
         #expect(scorecard.contains("Top left matters most and scores lowest: <strong>Installation</strong>."))
         #expect(scorecard.contains(#"<svg class="chart priorities wide""#) && scorecard.contains(#"<svg class="chart priorities narrow""#))

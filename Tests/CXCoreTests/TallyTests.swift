@@ -175,7 +175,7 @@ struct TallyTests {
             """)
         try site.build()
         let scorecard = try site.page("scorecard/index.html")
-        #expect(scorecard.contains("+30 "))  // 100 × (20 − 8) / 40
+        #expect(scorecard.contains("+30.0 "))  // 100 × (20 − 8) / 40
         #expect(scorecard.contains("<strong>8</strong> detractors"))  // an unweighted tally knows its people
         // The same group twice, and the same period also from raw responses: one error each.
         try site.write("content/tallies/u.csv", "period,metric,touchpoint,n,promoters,passives,detractors\n2026-Q3,nps,billing,35,10,10,15\n")

@@ -58,7 +58,7 @@ extension ResponseAggregator {
                 if let cause = error.cause, let more = repeats[cause.key], more > 0 {
                     notes.append(
                         Diagnostic.Note(
-                            "and \(MetricDefinition.grouped(Double(more))) more \(more == 1 ? "row" : "rows") with the same \(cause.what)"))
+                            "and \(NumberText.count(more)) more \(more == 1 ? "row" : "rows") with the same \(cause.what)"))
                 }
                 result.diagnostics.append(
                     Diagnostic(
@@ -69,7 +69,7 @@ extension ResponseAggregator {
                 result.diagnostics.append(
                     Diagnostic(
                         .error,
-                        "\(MetricDefinition.grouped(Double(hidden))) more bad \(hidden == 1 ? "row" : "rows") in this file \(hidden == 1 ? "is" : "are") not shown",
+                        "\(NumberText.count(hidden)) more bad \(hidden == 1 ? "row" : "rows") in this file \(hidden == 1 ? "is" : "are") not shown",
                         at: SourceLocation(path: path, line: lastHiddenLine, column: 1)))
             }
             return result

@@ -33,57 +33,41 @@ public struct MetricDefinition: Hashable, Sendable {
         MetricDefinition(id: "ces", name: "Customer effort (CES)", unit: .score, higherIsBetter: true, target: nil, isSurvey: true),
     ]
 
-    /// A value as the scorecard prints it: `+31` for NPS, `78%`, `5.1`.
-    public func format(_ value: Double) -> String {
-        switch (id, unit) {
-        case ("nps", _): return (value > 0 ? "+" : "") + Self.trimmed(value, decimals: value.rounded() == value ? 0 : 1)
-        case (_, .percent): return Self.trimmed(value, decimals: 1) + "%"
-        case (_, .currency): return Self.grouped(value)
-        default: return Self.trimmed(value, decimals: 2)
-        }
+    /// How many decimals its values show, the same on every page: `decimals:` in
+    /// `cxsite.yaml`, or 1 for NPS and percentages, 2 for scores (CES), 0 for counts and money.
+    public var decimals: Int {
+        configuredDecimals ?? (id == "nps" || unit == .percent ? 1 : unit == .score ? 2 : 0)
     }
 
-    /// A change between two values: `+4`, `−0.3 pts`.
-    public func formatDelta(_ delta: Double) -> String {
-        let sign = delta > 0 ? "+" : delta < 0 ? "−" : "±"
-        let magnitude = Self.trimmed(abs(delta), decimals: unit == .currency ? 0 : 1)
-        return sign + magnitude + (unit == .percent ? " pts" : "")
+    /// `decimals:` from `cxsite.yaml`, when given.
+    public var configuredDecimals: Int?
+
+    /// A value as every page prints it: `+30.5` for NPS, `78.0%`, `5.10`, `4,180`.
+    public func format(_ value: Double) -> String {
+        let text = id == "nps" ? NumberText.signed(value, decimals: decimals) : NumberText.decimal(value, decimals: decimals)
+        return text + (unit == .percent ? "%" : "")
+    }
+
+    /// A value with its scale where the scale is not obvious: `5.48 of 7` for CES.
+    public func formatWithScale(_ value: Double) -> String {
+        format(value) + (scaleText.map { " " + $0 } ?? "")
+    }
+
+    /// `of 7` for CES (scored 1–7), nil for metrics whose unit says their scale.
+    public var scaleText: String? {
+        SurveyMetric(rawValue: id).flatMap { $0 == .ces ? "of \($0.scale.upperBound)" : nil }
+    }
+
+    /// A change between two values, with its unit: `+4.0 pts`, `−0.3 pts`, `+540`; no sign
+    /// when it rounds to zero. Without `points`, where the text names the metric after it:
+    /// `−32.5 NPS`.
+    public func formatDelta(_ delta: Double, points: Bool = true) -> String {
+        NumberText.signed(delta, decimals: decimals) + (points && (unit == .percent || id == "nps") ? " pts" : "")
     }
 
     /// Whether a value meets the target, given which way is better.
     public func meets(_ value: Double, target: Double) -> Bool {
         higherIsBetter ? value >= target : value <= target
-    }
-
-    /// `value` with at most `decimals` decimals, trailing zeros dropped: C's `%.Nf` rounding,
-    /// through `snprintf` into a buffer (Foundation's `String(format:)` cost 9% of a rebuild,
-    /// every number of every card being formatted).
-    static func trimmed(_ value: Double, decimals: Int) -> String {
-        var buffer = [CChar](repeating: 0, count: 64)
-        let written = buffer.withUnsafeMutableBufferPointer { pointer in
-            withVaList([Int32(max(0, min(decimals, 17))), value]) { vsnprintf(pointer.baseAddress, 64, "%.*f", $0) }
-        }
-        guard written > 0, written < 64 else { return String(value) }
-        var bytes = buffer.prefix(Int(written)).map { UInt8(bitPattern: $0) }
-        if bytes.contains(UInt8(ascii: ".")) {
-            while bytes.last == UInt8(ascii: "0") { bytes.removeLast() }
-            if bytes.last == UInt8(ascii: ".") { bytes.removeLast() }
-        }
-        let text = String(decoding: bytes, as: UTF8.self)
-        return text == "-0" ? "0" : text
-    }
-
-    static func grouped(_ value: Double) -> String {
-        guard abs(value) < 1e15 else { return String(format: "%.0f", value) }
-        let whole = Int(value.rounded())
-        var digits = String(abs(whole))
-        var groups: [String] = []
-        while digits.count > 3 {
-            groups.insert(String(digits.suffix(3)), at: 0)
-            digits.removeLast(3)
-        }
-        groups.insert(digits, at: 0)
-        return (whole < 0 ? "−" : "") + groups.joined(separator: ",")
     }
 }
 

@@ -26,7 +26,7 @@ extension PageBuilder {
                     uncertainty: rating.gap == nil ? nil : Self.gapUncertainty(of: rating),
                     groups: PerceptionGroup.allCases.map { group in
                         guard let share = rating.shares[group] else { return GapPage.Share(text: "—", n: nil, missing: true) }
-                        return GapPage.Share(text: MetricDefinition.trimmed(share.percent, decimals: 0) + "%", n: share.n, missing: false)
+                        return GapPage.Share(text: NumberText.decimal(share.percent, decimals: 0) + "%", n: share.n.map { Count($0) }, missing: false)
                     })
             },
             smallGroups: smallGroupsNote(in: newest),
@@ -66,7 +66,7 @@ extension PageBuilder {
                 if group == .staff, !answers.isEmpty, let respondents = round.ratings.compactMap({ $0.shares[.staff]?.n }).max() {
                     if respondents < site.config.minimumNForComments {
                         hidden =
-                            "Not shown: fewer than \(site.config.minimumNForComments) staff answered (n\u{00A0}=\u{00A0}\(respondents)), too few to stay anonymous."
+                            "Not shown: fewer than \(site.config.minimumNForComments) staff answered (n\u{00A0}=\u{00A0}\(NumberText.count(respondents))), too few to stay anonymous."
                         answers = []
                     }
                 }
@@ -87,7 +87,7 @@ extension PageBuilder {
             let without = [PerceptionGroup.leadership, .customers].filter { rating.shares[$0]?.n == nil }
             return "no n given for \(without.map { $0.label.lowercased() }.joined(separator: " or ")): the gap's uncertainty is unknown"
         }
-        func point(_ value: Double) -> String { MetricDefinition.trimmed(value, decimals: 0) }
+        func point(_ value: Double) -> String { NumberText.decimal(value, decimals: 0) }
         return "95% interval \(point(interval.lowerBound)) to \(point(interval.upperBound)) points"
     }
 
@@ -97,7 +97,7 @@ extension PageBuilder {
         let small = PerceptionGroup.allCases.compactMap { group -> String? in
             let counts = round.ratings.compactMap { $0.shares[group]?.n }
             guard let n = counts.max(), n < site.config.minimumN else { return nil }
-            return "\(group.label.lowercased()) (n\u{00A0}=\u{00A0}\(n))"
+            return "\(group.label.lowercased()) (n\u{00A0}=\u{00A0}\(NumberText.count(n)))"
         }
         guard !small.isEmpty else { return nil }
         return "Fewer than \(site.config.minimumN) answered in \(small.joined(separator: " and ")): one answer moves "
@@ -115,8 +115,8 @@ extension PageBuilder {
         else { return nil }
         let shares = PerceptionGroup.allCases.compactMap { group -> String? in
             guard let share = rating.shares[group] else { return nil }
-            let n = share.n.map { " (n\u{00A0}=\u{00A0}\(MetricDefinition.grouped(Double($0))))" } ?? ""
-            return "\(group.label.lowercased()) \(MetricDefinition.trimmed(share.percent, decimals: 0))%\(n)"
+            let n = share.n.map { " (n\u{00A0}=\u{00A0}\(NumberText.count($0)))" } ?? ""
+            return "\(group.label.lowercased()) \(NumberText.decimal(share.percent, decimals: 0))%\(n)"
         }
         return GapHeadline(
             round: round.title, dateText: round.date.longText, statement: Typography.smarten(rating.statement),

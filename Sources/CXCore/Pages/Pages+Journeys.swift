@@ -1,7 +1,7 @@
 /// Journeys: their list, a page per journey with where failures start, and the scores by level.
 extension PageBuilder {
     static func points(_ gap: Double) -> String {
-        let rounded = MetricDefinition.trimmed(gap, decimals: 0)
+        let rounded = NumberText.decimal(gap, decimals: 0)
         return "\(rounded) \(rounded == "1" || rounded == "-1" ? "point" : "points")"
     }
 
@@ -41,7 +41,7 @@ extension PageBuilder {
         else { return nil }
         return JourneyPage.FailureStart(
             step: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
-            count: starts[most], of: failures)
+            count: Count(starts[most]), of: failures)
     }
 
     func journeyPage(_ journey: Journey, root: String) -> JourneyPage {
@@ -58,7 +58,7 @@ extension PageBuilder {
                 name: touchpoint.name,
                 href: root + Routes.touchpoint(touchpoint.id).href,
                 score: headline,
-                successText: Typography.counted(here.count { $0.outcome == .success }, "success", "successes"),
+                successText: NumberText.counted(here.count { $0.outcome == .success }, "success", "successes"),
                 failureText: here.failureCountText,
                 stories: here.prefix(JourneyPage.storiesPerStep).map { story in
                     JourneyPage.StoryLink(

@@ -25,7 +25,7 @@ extension PageBuilder {
             let verb = change.delta > 0 ? "rose" : change.delta < 0 ? "fell" : "did not move"
             let points = survey == .ces ? "" : " points"
             let noise = change.significant.map { $0 ? "" : ", within the noise" } ?? ""
-            let size = change.delta == 0 ? "" : " " + MetricDefinition.trimmed(abs(change.delta), decimals: 1) + points
+            let size = change.delta == 0 ? "" : " " + NumberText.decimal(abs(change.delta), decimals: 1) + points
             let sentence =
                 "\(survey.rawValue.uppercased()) \(verb)\(size) since \(change.previousLabel)\(noise)"
                 + (named.isEmpty
@@ -114,7 +114,7 @@ extension PageBuilder {
 
     /// `−22.6`, `+1.4`, `0`: one decimal, a true minus sign.
     static func contributionText(_ value: Double) -> String {
-        let text = MetricDefinition.trimmed(abs(value), decimals: 1)
+        let text = NumberText.decimal(abs(value), decimals: 1)
         return text == "0" ? "0" : (value < 0 ? "−" : "+") + text
     }
 }

@@ -10,7 +10,7 @@ extension PageBuilder {
         guard !drivers.isEmpty else { return nil }
         func measure(_ metric: SurveyMetric) -> String { metric == .csat ? "CSAT" : "CES" }
         func name(_ driver: Scorecard.Driver) -> String { site.config.touchpoint(driver.touchpoint)?.name ?? driver.touchpoint }
-        func decimals(_ value: Double) -> String { String(format: "%.2f", value) }
+        func decimals(_ value: Double) -> String { NumberText.decimal(value, decimals: 2) }
         func score(_ driver: Scorecard.Driver) -> (MetricDefinition, Scorecard.Point)? {
             guard let metric = site.config.metric(driver.metric.rawValue),
                 let point = site.scorecard.point(driver.metric.rawValue, .touchpoint(driver.touchpoint), in: period), !point.suppressed
@@ -43,7 +43,7 @@ extension PageBuilder {
                     scoreText: score(driver).map { metric, point in
                         metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
                     },
-                    n: driver.correlation.n, significant: driver.correlation.isSignificant)
+                    n: Count(driver.correlation.n), significant: driver.correlation.isSignificant)
             },
             chart: Charts.bars(
                 drivers.map { driver in
@@ -92,13 +92,13 @@ extension PageBuilder {
             history: points[...through].reversed().map { point in
                 MetricDetails.HistoryRow(
                     period: scorecard.label(of: point.period), valueText: valueText(metric, point),
-                    marginText: marginText(metric, point), n: point.n)
+                    marginText: marginText(metric, point), n: point.n.map { Count($0) })
             },
             touchpoints: touchpoints.map { touchpoint, value in
                 let stories = site.stories(at: touchpoint)
                 return MetricDetails.TouchpointValue(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
-                    valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n,
+                    valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n.map { Count($0) },
                     critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, storiesText: stories.countText,
                     failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
             },
@@ -110,7 +110,7 @@ extension PageBuilder {
             segments: segments.map { segment, value in
                 MetricDetails.SegmentValue(
                     name: site.config.segmentName(segment), valueText: valueText(metric, value),
-                    marginText: marginText(metric, value), n: value.n)
+                    marginText: marginText(metric, value), n: value.n.map { Count($0) })
             },
             hasSegments: !segments.isEmpty,
             segmentPages: segmentLinks(root: root),
@@ -145,10 +145,10 @@ extension PageBuilder {
         // A group too small to keep its people anonymous shows no comments.
         let comments = totals.n < site.config.minimumNForComments ? [] : totals.recentComments
         return BehindTheNumber(
-            critical: totals.critical,
+            critical: Count(totals.critical),
             who: who,
-            shareText: MetricDefinition.trimmed(share, decimals: 0) + "%",
-            n: totals.n,
+            shareText: NumberText.decimal(share, decimals: 0) + "%",
+            n: Count(totals.n),
             hasComments: !comments.isEmpty,
             comments: comments.map { comment in
                 BehindTheNumber.Comment(
@@ -187,8 +187,8 @@ extension PageBuilder {
             }
         return PointValue(
             name: metric.name, level: Self.levelName(group), period: scorecard.label(of: point.period), valueText: valueText(metric, point),
-            marginText: marginText(metric, point), n: point.n,
-            effectiveN: point.effectiveN.map { MetricDefinition.trimmed($0, decimals: 0) }, suppressed: point.suppressed,
+            marginText: marginText(metric, point), n: point.n.map { Count($0) },
+            effectiveN: point.effectiveN.map { NumberText.decimal($0, decimals: 0) }, suppressed: point.suppressed,
             partial: point.period == scorecard.partial?.period, change: change, trend: trend,
             target: point.suppressed
                 ? nil
@@ -201,8 +201,8 @@ extension PageBuilder {
     /// The value as shown: "too few responses (n = 12)" for a group below `min_n`.
     func valueText(_ metric: MetricDefinition, _ point: Scorecard.Point) -> String {
         guard point.suppressed else { return metric.format(point.value) }
-        let effective = point.effectiveN.map { ", effective\u{00A0}" + MetricDefinition.trimmed($0, decimals: 0) } ?? ""
-        return "too few responses (n\u{00A0}=\u{00A0}\(point.n ?? 0)\(effective))"
+        let effective = point.effectiveN.map { ", effective\u{00A0}" + NumberText.decimal($0, decimals: 0) } ?? ""
+        return "too few responses (n\u{00A0}=\u{00A0}\(NumberText.count(point.n ?? 0))\(effective))"
     }
 
     /// The 95% interval beside a value: `± 3.2`, or `(83.6 to 100)` where the interval is not
@@ -216,7 +216,7 @@ extension PageBuilder {
     /// "±" is never shown that is not the interval.
     static func marginText(_ value: Double, _ interval: ClosedRange<Double>, decimals: Int) -> String {
         let margin = (interval.upperBound - interval.lowerBound) / 2
-        func text(_ number: Double) -> String { MetricDefinition.trimmed(number, decimals: decimals) }
+        func text(_ number: Double) -> String { NumberText.decimal(number, decimals: decimals) }
         if text(value - margin) == text(interval.lowerBound), text(value + margin) == text(interval.upperBound) {
             return "± " + text(margin)
         }
@@ -246,7 +246,7 @@ extension PageBuilder {
         return metric.benchmarks.map { benchmark in
             let difference = point.value - benchmark.value
             let points = metric.id == "nps" || metric.unit == .percent ? " points" : ""
-            let apart = MetricDefinition.trimmed(abs(difference), decimals: 1) + points + (difference > 0 ? " above it" : " below it")
+            let apart = NumberText.decimal(abs(difference), decimals: 1) + points + (difference > 0 ? " above it" : " below it")
             let comparison =
                 point.interval.map { $0.contains(benchmark.value) } == true
                 ? "within the margin of error of it"
@@ -262,7 +262,7 @@ extension PageBuilder {
     func customerFlow(in period: Period, root: String) throws -> CustomerFlowPart? {
         let series = site.scorecard.customerFlow.filter { $0.period <= period }
         guard let flow = series.last, flow.period == period else { return nil }
-        func count(_ value: Double) -> String { MetricDefinition.grouped(value) }
+        func count(_ value: Double) -> String { NumberText.decimal(value, decimals: 0) }
         func signed(_ value: Double) -> String { (value > 0 ? "+" : "") + count(value) }
         let revenue = site.config.customers?.revenueLost.flatMap(site.config.metric)
         let leavers = site.leavers(in: period)
@@ -272,7 +272,7 @@ extension PageBuilder {
             gainedText: count(flow.gained), lostText: count(flow.lost), netText: signed(flow.net),
             netDirection: flow.net > 0 ? "better" : flow.net < 0 ? "worse" : "flat",
             lostShareText: flow.lostShare.map {
-                "\(MetricDefinition.trimmed($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period"
+                "\(NumberText.decimal($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period"
             },
             revenueText: revenue.flatMap { metric in flow.revenueLost.map(metric.format) },
             chart: Charts.bars(
@@ -283,7 +283,7 @@ extension PageBuilder {
                 CustomerFlowPart.Row(
                     period: site.scorecard.label(of: point.period), gainedText: count(point.gained),
                     lostText: count(point.lost), netText: signed(point.net),
-                    lostShareText: point.lostShare.map { MetricDefinition.trimmed($0, decimals: 1) + "%" })
+                    lostShareText: point.lostShare.map { NumberText.decimal($0, decimals: 1) + "%" })
             },
             leavers: try leavers.map { try storyCard($0, root: root) },
             hasLeavers: !leavers.isEmpty)

@@ -15,8 +15,8 @@ extension PageBuilder {
             let company = Scorecard.Point(period: comparison.period, value: comparison.company.value, interval: comparison.company.interval)
             guard !comparison.suppressed, let value = comparison.value else {
                 return SegmentPage.Score(
-                    metric: metric.name, valueText: "too few responses (n\u{00A0}=\u{00A0}\(comparison.n))", marginText: nil,
-                    n: comparison.n, companyText: metric.format(company.value), differenceText: "—",
+                    metric: metric.name, valueText: "too few responses (n\u{00A0}=\u{00A0}\(NumberText.count(comparison.n)))", marginText: nil,
+                    n: Count(comparison.n), companyText: metric.format(company.value), differenceText: "—",
                     verdict: "too few to compare", clear: false)
             }
             let point = Scorecard.Point(period: comparison.period, value: value.value, interval: value.interval)
@@ -28,14 +28,14 @@ extension PageBuilder {
                 case nil: "no test: too few answers on one side"
                 }
             return SegmentPage.Score(
-                metric: metric.name, valueText: metric.format(value.value), marginText: marginText(metric, point), n: comparison.n,
+                metric: metric.name, valueText: metric.format(value.value), marginText: marginText(metric, point), n: Count(comparison.n),
                 companyText: metric.format(company.value) + (marginText(metric, company).map { " " + $0 } ?? ""),
                 differenceText: metric.formatDelta(comparison.difference), verdict: verdict, clear: comparison.isSignificant == true)
         }
         let themes =
             (shown.first { $0.metric == .nps } ?? shown.first)?.themes.prefix(5).compactMap { mention -> SegmentPage.Mention? in
                 site.themes.theme(mention.theme).map {
-                    SegmentPage.Mention(name: $0.name, href: root + Routes.theme($0.id).href, mentions: mention.mentions)
+                    SegmentPage.Mention(name: $0.name, href: root + Routes.theme($0.id).href, mentions: Count(mention.mentions))
                 }
             } ?? []
         let stories = site.stories(ofSegment: segment)

@@ -7,15 +7,15 @@ extension PageBuilder {
         let shown = site.stories.onPage(number)
         return StoriesPage(
             stories: try shown.map { try storyCard($0, root: root) },
-            summaryText: "\(Typography.counted(site.stories.count, "story", "stories")), newest first: "
-                + "\(Typography.counted(site.failureCount, "failure", "failures")) and \(Typography.counted(site.successCount, "success", "successes"))",
-            count: site.stories.count,
+            summaryText: "\(NumberText.counted(site.stories.count, "story", "stories")), newest first: "
+                + "\(NumberText.counted(site.failureCount, "failure", "failures")) and \(NumberText.counted(site.successCount, "success", "successes"))",
+            count: Count(site.stories.count),
             failureCount: site.failureCount,
             successCount: site.successCount,
             touchpoints: site.config.touchpoints.map { touchpoint in
                 StoriesPage.TouchpointCount(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
-                    count: site.stories(at: touchpoint).count)
+                    count: Count(site.stories(at: touchpoint).count))
             },
             pagination: Pagination(page: number, of: count, showing: shown.indices, previous: "Newer", next: "Older") {
                 root + Routes.stories(page: $0).href

@@ -14,7 +14,7 @@ extension PageBuilder {
         let summaries = ranked.map { themeSummary($0, root: root) }
         let suggestions = site.scorecard.suggestedThemes.filter { $0.period == period }.map { suggestion in
             ThemesPage.Suggestion(
-                phrase: suggestion.phrase, zText: MetricDefinition.trimmed(suggestion.z, decimals: 1),
+                phrase: suggestion.phrase, zText: NumberText.decimal(suggestion.z, decimals: 1),
                 detractors: suggestion.detractors, promoters: suggestion.promoters,
                 command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase),
                 risingText: rising(phrase: suggestion.phrase, in: suggestion.period).map { "Rising: " + risingText($0) })
@@ -48,11 +48,11 @@ extension PageBuilder {
                 return ThemePage.HistoryRow(
                     period: site.scorecard.label(of: period), npsImpact: npsImpact.map { impactText($0) } ?? "—",
                     csatImpact: csatImpact.map { impactText($0) } ?? "—",
-                    mentions: npsImpact?.mentions ?? 0, shareText: npsImpact.flatMap(shareText))
+                    mentions: Count(npsImpact?.mentions ?? 0), shareText: npsImpact.flatMap(shareText))
             },
             touchpointMentions: mentions.compactMap { mention in
                 site.config.touchpoint(mention.touchpoint).map {
-                    ThemePage.TouchpointMention(name: $0.name, href: root + Routes.touchpoint($0.id).href, mentions: mention.mentions)
+                    ThemePage.TouchpointMention(name: $0.name, href: root + Routes.touchpoint($0.id).href, mentions: Count(mention.mentions))
                 }
             },
             hasTouchpointMentions: !mentions.isEmpty,
@@ -93,7 +93,7 @@ extension PageBuilder {
     /// whose interval leaves out zero: only those are shown as findings.
     func costliestThemes(in period: Period, count: Int = 3, root: String) -> [ThemeLink] {
         site.scorecard.themeImpacts(.nps, in: period).filter { !$0.suppressed && $0.impact < 0 && $0.isClear }.prefix(count).map {
-            ThemeLink(name: $0.theme.name, href: root + Routes.theme($0.theme.id).href, impactText: impactText($0), mentions: $0.mentions)
+            ThemeLink(name: $0.theme.name, href: root + Routes.theme($0.theme.id).href, impactText: impactText($0), mentions: Count($0.mentions))
         }
     }
 
@@ -107,7 +107,7 @@ extension PageBuilder {
             else { return nil }
             return ThemeLink(
                 name: theme.name, href: root + Routes.theme(theme.id).href,
-                impactText: impact.suppressed ? nil : impactText(impact), mentions: mentions)
+                impactText: impact.suppressed ? nil : impactText(impact), mentions: Count(mentions))
         }.sorted { ($1.mentions, $0.name) < ($0.mentions, $1.name) }.prefix(5).map { $0 }
     }
 
@@ -133,7 +133,7 @@ extension PageBuilder {
             impactText: impactText(impact),
             marginText: impact.suppressed ? nil : impact.interval.map { Self.marginText(impact.impact, $0, decimals: 1) },
             direction: impact.suppressed || !impact.isClear ? "flat" : impact.impact < 0 ? "costs" : "adds",
-            suppressed: impact.suppressed, mentions: impact.mentions, shareText: shareText(impact),
+            suppressed: impact.suppressed, mentions: Count(impact.mentions), shareText: shareText(impact),
             withText: impact.suppressed ? nil : nps.format(impact.valueWith), withoutText: impact.suppressed ? nil : nps.format(impact.valueWithout),
             negativeText: impact.negativeShare.map { Self.percent($0) + " of its comments read negative" },
             risingText: rising(theme: impact.theme.id, in: impact.period).map { "Rising: " + risingText($0) },
@@ -167,7 +167,7 @@ extension PageBuilder {
             "\(Self.percent(Double(negative) / Double(commented))) of the \(commented) comments here in \(site.scorecard.label(of: period)) read negative"
     }
 
-    static func percent(_ share: Double) -> String { MetricDefinition.trimmed(share * 100, decimals: 0) + "%" }
+    static func percent(_ share: Double) -> String { NumberText.decimal(share * 100, decimals: 0) + "%" }
 
     func comment(of comment: ResponseComment, root: String) -> BehindTheNumber.Comment {
         BehindTheNumber.Comment(
@@ -179,12 +179,12 @@ extension PageBuilder {
 
     /// `−6.1`: the NPS or CSAT points a theme costs or adds, or why it is not shown.
     private func impactText(_ impact: ThemeImpact) -> String {
-        guard !impact.suppressed else { return "too few mentions (n\u{00A0}=\u{00A0}\(impact.mentions))" }
+        guard !impact.suppressed else { return "too few mentions (n\u{00A0}=\u{00A0}\(NumberText.count(impact.mentions)))" }
         let metric = site.config.metric(impact.metric.rawValue) ?? MetricDefinition.builtIn[0]
-        return metric.formatDelta(impact.impact)
+        return metric.formatDelta(impact.impact, points: false)
     }
 
     private func shareText(_ impact: ThemeImpact) -> String? {
-        impact.share.map { MetricDefinition.trimmed($0 * 100, decimals: 0) + "% of comments" }
+        impact.share.map { NumberText.decimal($0 * 100, decimals: 0) + "% of comments" }
     }
 }

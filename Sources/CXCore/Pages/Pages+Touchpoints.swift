@@ -57,7 +57,7 @@ extension PageBuilder {
             failures: shown.filter { $0.outcome == .failure }.map { try storyCard($0, root: root) },
             successes: shown.filter { $0.outcome == .success }.map { try storyCard($0, root: root) },
             hasStories: !shown.isEmpty,
-            count: stories.count,
+            count: Count(stories.count),
             pagination: Pagination(page: number, of: pageCount, showing: shown.indices) {
                 root + Routes.touchpoint(touchpoint.id, page: $0).href
             },

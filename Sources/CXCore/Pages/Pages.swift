@@ -161,10 +161,10 @@ final class CardCache: @unchecked Sendable {
 
 extension Array where Element == Story {
     /// "1 story", "5 stories".
-    var countText: String { Typography.counted(count, "story", "stories") }
+    var countText: String { NumberText.counted(count, "story", "stories") }
     var failureCount: Int { count { $0.outcome == .failure } }
     /// "1 failure", "0 failures".
-    var failureCountText: String { Typography.counted(failureCount, "failure", "failures") }
+    var failureCountText: String { NumberText.counted(failureCount, "failure", "failures") }
 
     /// The stories page `number` (from 1) of a list shows, ``Routes/storiesPerPage`` a page.
     func onPage(_ number: Int) -> ArraySlice<Story> {

@@ -261,7 +261,7 @@ struct Site: Sendable {
     func tone(of text: String) -> String? {
         let polarity = sentiment.polarity(of: text)
         guard abs(polarity) >= SentimentLexicon.neutralBand else { return nil }
-        let value = MetricDefinition.trimmed(abs(polarity), decimals: 2)
+        let value = NumberText.decimal(abs(polarity), decimals: 2)
         return polarity < 0 ? "negative (−\(value))" : "positive (\(value))"
     }
 

@@ -27,14 +27,9 @@ enum Typography {
         return first.uppercased() + words.dropFirst()
     }
 
-    /// A count with its noun: `1 story`, `4 stories`, `0 failures`.
     /// "a", "a and b", "a, b and c".
     static func list(_ items: [String]) -> String {
         guard items.count > 1 else { return items.first ?? "" }
         return items.dropLast().joined(separator: ", ") + " and " + items.last!
-    }
-
-    static func counted(_ count: Int, _ one: String, _ many: String) -> String {
-        "\(count) \(count == 1 ? one : many)"
     }
 }

@@ -86,11 +86,11 @@ public struct BuildSummary: Sendable {
     /// `Built 18 stories and 3 briefings into 34 pages in 0.21 s, with 2 warnings → public/`
     public var line: String {
         let warned = warnings.count { $0.severity == .warning }
-        return "Built \(stories) \(stories == 1 ? "story" : "stories") and \(briefings) \(briefings == 1 ? "briefing" : "briefings") "
-            + "into \(pages) pages in \(String(format: "%.2f", seconds)) s"
-            + (warned == 0 ? "" : ", with \(warned) \(warned == 1 ? "warning" : "warnings")")
+        return "Built \(NumberText.counted(stories, "story", "stories")) and \(NumberText.counted(briefings, "briefing", "briefings")) "
+            + "into \(NumberText.counted(pages, "page", "pages")) in \(String(format: "%.2f", seconds)) s"
+            + (warned == 0 ? "" : ", with \(NumberText.counted(warned, "warning", "warnings"))")
             + (maskedContactDetails == 0
-                ? "" : ", \(maskedContactDetails) contact \(maskedContactDetails == 1 ? "detail" : "details") masked in comments")
+                ? "" : ", \(NumberText.counted(maskedContactDetails, "contact detail", "contact details")) masked in comments")
             + " → \(output.path)"
     }
 }

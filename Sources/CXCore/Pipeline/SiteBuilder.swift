@@ -56,7 +56,8 @@ public enum SiteBuilder {
         let site = modelled.model.site
         return RenderedSite(
             files: files, warnings: run.diagnostics,
-            summary: "Rebuilt \(site.stories.count) stories and \(site.briefings.count) briefings in "
+            summary: "Rebuilt \(NumberText.counted(site.stories.count, "story", "stories")) and "
+                + "\(NumberText.counted(site.briefings.count, "briefing", "briefings")) in "
                 + String(format: "%.2f s", run.clock.total),
             cache: modelled.nextCache, reuse: reuse)
     }

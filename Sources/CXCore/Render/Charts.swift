@@ -203,7 +203,7 @@ enum Charts {
         ]
         let fixFirst = PriorityPoint.fixFirst(points)
         let description =
-            points.map { "\($0.label): score \($0.performanceText), r = \(String(format: "%.2f", $0.importance.r))" }.joined(separator: "; ")
+            points.map { "\($0.label): score \($0.performanceText), r = \(NumberText.decimal($0.importance.r, decimals: 2))" }.joined(separator: "; ")
             + (fixFirst.isEmpty ? "" : ". Above the mean r and below the mean score: \(fixFirst.joined(separator: ", "))")
         var svg = """
             <svg class="chart priorities \(layout.name)" viewBox="0 0 \(number(layout.width)) \(number(layout.height))" role="img">\
@@ -231,7 +231,7 @@ enum Charts {
 
     /// Coordinates with at most one decimal, so the output is short and stable.
     static func number(_ value: Double) -> String {
-        MetricDefinition.trimmed(value, decimals: 1)
+        NumberText.coordinate(value)
     }
 }
 
@@ -311,7 +311,7 @@ extension Charts {
             svg +=
                 "<text class=\"gap-label\" x=\"\(number(left + plotWidth + 12))\" y=\"\(number(dotY + 5))\" font-size=\"\(font)\" font-weight=\"700\" fill=\"currentColor\">\(HTML.escape(row.gapText))</text>"
             let values = [("leadership", row.leadership), ("staff", row.staff), ("customers", row.customers)]
-                .compactMap { name, value in value.map { "\(name) \(MetricDefinition.trimmed($0, decimals: 0))%" } }
+                .compactMap { name, value in value.map { "\(name) \(NumberText.decimal($0, decimals: 0))%" } }
             description.append("\(row.statement): \(values.joined(separator: ", ")); gap \(row.gapText)")
         }
         svg += "<desc>\(HTML.escape(description.joined(separator: ". ")))</desc>"

@@ -154,7 +154,7 @@ extension YAMLFields {
         }
         guard let percent = number(key) else { return nil }
         guard (0...100).contains(percent) else {
-            return error(at: node, "'\(key)' is \(MetricDefinition.trimmed(percent, decimals: 1))%: a share who agree is from 0 to 100")
+            return error(at: node, "'\(key)' is \(NumberText.decimal(percent, decimals: 1, trimming: true))%: a share who agree is from 0 to 100")
         }
         return PerceptionRound.Share(percent: percent, n: nil)
     }

@@ -120,20 +120,22 @@ public struct SiteConfig: Sendable {
             let higherIsBetter = entry.bool("higher_is_better") ?? true
             let target = entry.number("target")
             let benchmarks = Self.benchmarks(&entry)
+            let decimals = entry.int("decimals", in: 0...6)
             if let index = metrics.firstIndex(where: { $0.id == id }) {
                 if metrics[index].isSurvey, entry.has("unit") || entry.has("higher_is_better") {
-                    entry.error("'\(id)' is built in: only its name, target and benchmark can be set")
+                    entry.error("'\(id)' is built in: only its name, target, benchmark and decimals can be set")
                 }
                 metrics[index].name = entry.has("name") ? name : metrics[index].name
                 metrics[index].target = target ?? metrics[index].target
                 metrics[index].benchmarks = benchmarks
+                metrics[index].configuredDecimals = decimals ?? metrics[index].configuredDecimals
             } else {
                 metrics.append(
                     MetricDefinition(
                         id: id, name: name, unit: unit, higherIsBetter: higherIsBetter,
-                        target: target, isSurvey: false, benchmarks: benchmarks))
+                        target: target, isSurvey: false, benchmarks: benchmarks, configuredDecimals: decimals))
             }
-            entry.warnAboutUnknownKeys(["id", "name", "unit", "higher_is_better", "target", "benchmark"])
+            entry.warnAboutUnknownKeys(["id", "name", "unit", "higher_is_better", "target", "benchmark", "decimals"])
             fields.absorb(entry)
         }
         let customers = CustomerFlow.read(&fields, metrics: metrics)

@@ -321,7 +321,7 @@ extension ContentValidator {
     private mutating func finish<Row>(_ table: TableReading<Row>, of file: SourceFile, _ kind: TableKind) -> [Row] {
         for (first, more) in table.causes.values where more > 0 && first < diagnostics.count {
             diagnostics[first].notes.append(
-                Diagnostic.Note("and \(MetricDefinition.grouped(Double(more))) more \(more == 1 ? "row" : "rows") with the same mistake"))
+                Diagnostic.Note("and \(NumberText.count(more)) more \(more == 1 ? "row" : "rows") with the same mistake"))
         }
         if table.header == nil, let first = table.firstRow {
             reportMissingColumns(of: first, in: file, kind)

@@ -158,6 +158,6 @@ extension ContentValidator {
 
     /// A number as a message shows it: whole numbers without a fraction.
     static func formatted(_ value: Double) -> String {
-        MetricDefinition.trimmed(value, decimals: 6)
+        NumberText.decimal(value, decimals: 6, trimming: true)
     }
 }

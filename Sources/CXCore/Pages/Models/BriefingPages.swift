@@ -135,7 +135,7 @@ struct DriversPart: Encodable, Sendable {
         let rankText: String
         /// The touchpoint's own score in the period, with its interval.
         let scoreText: String?
-        let n: Int
+        let n: Count
         let significant: Bool
     }
 }

@@ -27,7 +27,7 @@ struct GapPage: PageModel {
 
     struct Share: Encodable, Sendable {
         let text: String
-        let n: Int?
+        let n: Count?
         let missing: Bool
     }
 

@@ -53,7 +53,7 @@ struct JourneyPage: PageModel {
     struct FailureStart: Encodable, Sendable {
         let step: String
         let href: String
-        let count: Int
+        let count: Count
         let of: Int
     }
 

@@ -22,7 +22,7 @@ struct SegmentPage: PageModel {
         let metric: String
         let valueText: String
         let marginText: String?
-        let n: Int
+        let n: Count
         let companyText: String
         let differenceText: String
         /// "above the company, beyond chance", "no clear difference", or why there is no test.
@@ -33,7 +33,7 @@ struct SegmentPage: PageModel {
     struct Mention: Encodable, Sendable {
         let name: String
         let href: String
-        let mentions: Int
+        let mentions: Count
     }
 }
 

@@ -37,7 +37,7 @@ struct PointValue: Encodable, Sendable {
     let period: String
     let valueText: String
     let marginText: String?
-    let n: Int?
+    let n: Count?
     /// Kish's effective sample size, rounded, when the responses carry weights.
     let effectiveN: String?
     /// Fewer responses than `min_n`: `valueText` says so, and nothing else is shown.
@@ -106,7 +106,7 @@ struct MetricDetails: Encodable, Sendable {
         let period: String
         let valueText: String
         let marginText: String?
-        let n: Int?
+        let n: Count?
     }
 
     struct TouchpointValue: Encodable, Sendable {
@@ -114,7 +114,7 @@ struct MetricDetails: Encodable, Sendable {
         let href: String
         let valueText: String
         let marginText: String?
-        let n: Int?
+        let n: Count?
         /// How many pulled the number down.
         let critical: Int?
         /// "5 stories"; "1 failure", nil without one.
@@ -126,16 +126,16 @@ struct MetricDetails: Encodable, Sendable {
         let name: String
         let valueText: String
         let marginText: String?
-        let n: Int?
+        let n: Count?
     }
 }
 
 /// The people behind a computed number: how many pulled it down, in their own words.
 struct BehindTheNumber: Encodable, Sendable {
-    let critical: Int
+    let critical: Count
     let who: String
     let shareText: String
-    let n: Int
+    let n: Count
     let hasComments: Bool
     let comments: [Comment]
 

@@ -7,7 +7,7 @@ struct StoriesPage: PageModel {
     /// "19 stories, newest first: 12 failures and 7 successes", of all stories.
     let summaryText: String
     /// Of all stories, not only this page's.
-    let count: Int
+    let count: Count
     let failureCount: Int
     let successCount: Int
     let touchpoints: [TouchpointCount]
@@ -17,7 +17,7 @@ struct StoriesPage: PageModel {
     struct TouchpointCount: Encodable, Sendable {
         let name: String
         let href: String
-        let count: Int
+        let count: Count
     }
 }
 

@@ -46,14 +46,14 @@ struct ThemePage: PageModel {
         let period: String
         let npsImpact: String
         let csatImpact: String
-        let mentions: Int
+        let mentions: Count
         let shareText: String?
     }
 
     struct TouchpointMention: Encodable, Sendable {
         let name: String
         let href: String
-        let mentions: Int
+        let mentions: Count
     }
 }
 
@@ -69,7 +69,7 @@ struct ThemeSummary: Encodable, Sendable {
     /// `costs`, `adds` or `flat` (within the noise).
     let direction: String
     let suppressed: Bool
-    let mentions: Int
+    let mentions: Count
     let shareText: String?
     let withText: String?
     let withoutText: String?
@@ -103,7 +103,7 @@ struct ThemeLink: Encodable, Sendable {
     let href: String
     /// The NPS points it costs or adds; nil when too few mention it to say.
     let impactText: String?
-    let mentions: Int
+    let mentions: Count
 }
 
 /// How to read the scorecard's numbers: the methods, said once below the cards.

@@ -36,7 +36,7 @@ struct TouchpointPage: PageModel {
     let successes: [EncodedCard]
     let hasStories: Bool
     /// Of all the touchpoint's stories, not only this page's.
-    let count: Int
+    let count: Count
     /// Nil when every story fits on one page.
     let pagination: Pagination?
     let scores: [PointValue]
