@@ -34,7 +34,7 @@ struct NumberTextTests {
         #expect(builtIn[0].format(17) == "+17.0" && builtIn[0].format(30.46) == "+30.5" && builtIn[0].format(-90) == "−90.0")
         #expect(builtIn[0].formatDelta(12) == "+12.0 pts" && builtIn[0].formatDelta(-0.01) == "0.0 pts")
         #expect(builtIn[1].format(1) == "1.0%" && builtIn[1].formatDelta(-6.8) == "−6.8 pts")
-        #expect(builtIn[2].format(5) == "5.00" && builtIn[2].formatWithScale(5.48) == "5.48 of 7")
+        #expect(builtIn[2].format(5) == "5.00" && builtIn[2].scaleText == "of 7" && builtIn[0].scaleText == nil)
         var count = MetricDefinition(id: "joined", name: "Joined", unit: .number, higherIsBetter: true, target: nil, isSurvey: false)
         #expect(count.format(4180) == "4,180" && count.formatDelta(540) == "+540")
         count.configuredDecimals = 1

@@ -48,11 +48,6 @@ public struct MetricDefinition: Hashable, Sendable {
         return text + (unit == .percent ? "%" : "")
     }
 
-    /// A value with its scale where the scale is not obvious: `5.48 of 7` for CES.
-    public func formatWithScale(_ value: Double) -> String {
-        format(value) + (scaleText.map { " " + $0 } ?? "")
-    }
-
     /// `of 7` for CES (scored 1–7), nil for metrics whose unit says their scale.
     public var scaleText: String? {
         SurveyMetric(rawValue: id).flatMap { $0 == .ces ? "of \($0.scale.upperBound)" : nil }

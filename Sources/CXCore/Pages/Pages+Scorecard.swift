@@ -187,13 +187,17 @@ extension PageBuilder {
             }
         return PointValue(
             name: metric.name, level: Self.levelName(group), period: scorecard.label(of: point.period), valueText: valueText(metric, point),
-            marginText: marginText(metric, point), n: point.n.map { Count($0) },
+            scaleText: point.suppressed ? nil : metric.scaleText, marginText: marginText(metric, point), n: point.n.map { Count($0) },
             effectiveN: point.effectiveN.map { NumberText.decimal($0, decimals: 0) }, suppressed: point.suppressed,
             partial: point.period == scorecard.partial?.period, change: change, trend: trend,
             target: point.suppressed
                 ? nil
-                : point.target.map {
-                    PointValue.Target(text: metric.format($0), met: metric.meets(point.value, target: $0))
+                : point.target.map { target in
+                    let status =
+                        point.interval?.contains(target) == true
+                        ? "within" : metric.meets(point.value, target: target) ? "met" : "missed"
+                    let verdicts = ["within": "on target (within the margin)", "met": "met", "missed": "not met"]
+                    return PointValue.Target(text: metric.format(target), status: status, verdict: verdicts[status]!)
                 },
             benchmarks: group == scorecard.headline(metric.id) ? benchmarkTexts(metric, point) : [])
     }

@@ -36,6 +36,8 @@ struct PointValue: Encodable, Sendable {
     let level: String?
     let period: String
     let valueText: String
+    /// The scale beside a value whose unit does not say it: `of 7` for CES.
+    let scaleText: String?
     let marginText: String?
     let n: Count?
     /// Kish's effective sample size, rounded, when the responses carry weights.
@@ -77,9 +79,12 @@ struct PointValue: Encodable, Sendable {
         let comparison: String
     }
 
+    /// A target and how the value stands against it: `met`, `within` (the target lies inside
+    /// the value's 95% interval: on target, within the margin) or `missed`.
     struct Target: Encodable, Sendable {
         let text: String
-        let met: Bool
+        let status: String
+        let verdict: String
     }
 }
 
