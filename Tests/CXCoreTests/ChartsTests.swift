@@ -25,8 +25,16 @@ struct ChartsTests {
             [("Q1 2026", 18.0), ("Q2 2026", 20.0), ("Q3 2026", 31.0)].map {
                 Charts.Datum(label: $0.0, value: $0.1, interval: nil, text: "+\(Int($0.1)) ± 3")
             }, title: "NPS")
-        #expect(svg.contains("text-anchor=\"end\" font-size=\"14\" fill=\"currentColor\">+18</text>"))
-        #expect(svg.contains("text-anchor=\"start\" font-size=\"14\" fill=\"currentColor\">+31</text>"))
+        #expect(svg.contains("text-anchor=\"end\" font-size=\"16\" fill=\"currentColor\">+18</text>"))
+        #expect(svg.contains("text-anchor=\"start\" font-size=\"16\" fill=\"currentColor\">+31</text>"))
+        // A period in progress is no figure to read off: its end says "to date".
+        let partial = Charts.sparkline(
+            [
+                Charts.Datum(label: "Q3", value: 30, interval: nil, text: "+30"),
+                Charts.Datum(label: "Q4 to date", value: 33, interval: nil, text: "+33"),
+            ],
+            title: "NPS", lastIsPartial: true)
+        #expect(partial.contains(">to date</text>") && !partial.contains(">+33</text>"))
     }
 
     @Test(arguments: [

@@ -120,12 +120,15 @@ struct ScorecardStatisticsTests {
         let headline = try #require(scorecard.components(separatedBy: "<article class=\"metric-card").dropFirst().first)
         #expect(headline.contains("<p class=\"value\">+40.0 ") && headline.contains("<p class=\"period\">Q3 2026 · n&nbsp;=&nbsp;100</p>"))
         #expect(headline.contains("Rising over the last 4 periods"))
-        #expect(scorecard.contains("Q4 2026 so far (to 5 October)"))
-        #expect(scorecard.contains(#"class="dot partial""#))
+        #expect(scorecard.contains("Q4 2026 to date (5 October)"))
+        #expect(scorecard.contains(#"class="dot partial""#) && scorecard.contains(">to date</text>"))
+        // A briefing shows its period as it closed: nothing of the quarter after it is drawn.
+        let briefing = try site.page("briefings/q3.html")
+        #expect(!briefing.contains("dot partial") && !briefing.contains("Q4 2026"))
         // A response newer than every story and briefing moves today.
         try site.append("content/responses/r.csv", responses("2026-10-20", promoters: 1, detractors: 0, n: 1))
         try site.build()
-        #expect(try site.page("scorecard/index.html").contains("Q4 2026 so far (to 20 October)"))
+        #expect(try site.page("scorecard/index.html").contains("Q4 2026 to date (20 October)"))
     }
 
     @Test(arguments: [(3, false), (5, true)])

@@ -458,10 +458,10 @@ struct Scorecard: Sendable {
         return points.last { $0.period != partial?.period } ?? points.last
     }
 
-    /// `Q3 2026`, or for the partial period `Q4 2026 so far (to 15 November)`.
+    /// `Q3 2026`, or for the partial period `Q4 2026 to date (15 November)`.
     func label(of period: Period) -> String {
         guard let partial, partial.period == period else { return period.label }
-        return "\(period.label) so far (to \(partial.through.day) \(Day.monthNames[partial.through.month - 1]))"
+        return "\(period.label) to date (\(partial.through.day) \(Day.monthNames[partial.through.month - 1]))"
     }
 
     /// The customers who joined and left in one period (`customers:` in cxsite.yaml).

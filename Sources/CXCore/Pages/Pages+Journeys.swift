@@ -132,7 +132,7 @@ extension PageBuilder {
                     level: level, name: name, href: href, value: pointValue(metric, point, group),
                     sparkline: Charts.sparkline(
                         recent.map { datum(metric, $0, label: site.scorecard.label(of: $0.period)) },
-                        title: "\(metric.name), \(name), last \(recent.count) periods"))
+                        title: "\(metric.name), \(name), last \(NumberText.counted(recent.count, "period", "periods"))"))
             }
             guard !rows.isEmpty else { return nil }
             let shown = found.filter { !$0.1.suppressed }.map { entry, point in datum(metric, point, label: entry.name) }

@@ -143,7 +143,7 @@ extension PageBuilder {
                         label: site.scorecard.label(of: $0.period), value: $0.impact,
                         interval: $0.interval, text: nps.formatDelta($0.impact))
                 },
-                title: "\(impact.theme.name): NPS points, last \(history.count) periods"),
+                title: "\(impact.theme.name): NPS points, last \(NumberText.counted(history.count, "period", "periods"))"),
             trend: impact.suppressed ? nil : trend,
             touchpoints: Array(mentionedAt), hasTouchpoints: !mentionedAt.isEmpty, comments: comments, hasComments: !comments.isEmpty,
             storyCount: stories.count, hasStories: !stories.isEmpty, oneStory: stories.count == 1)

@@ -38,15 +38,18 @@ enum Charts {
         func y(_ v: Double) -> Double { high == low ? height / 2 : pad + (high - v) / span * (height - 2 * pad) }
         let points = data.indices.map { "\(number(x($0))),\(number(y(values[$0])))" }.joined(separator: " ")
         let description = data.map { "\($0.label): \($0.text)" }.joined(separator: "; ")
-        func label(_ datum: Datum, at x: Double, anchor: String) -> String {
-            "<text class=\"end-label\" x=\"\(number(x))\" y=\"\(number(height / 2 + 5))\" text-anchor=\"\(anchor)\" font-size=\"14\" fill=\"currentColor\">"
-                + HTML.escape(datum.text.split(separator: " ").first.map(String.init) ?? datum.text) + "</text>"
+        func label(_ datum: Datum, at x: Double, anchor: String, partial: Bool = false) -> String {
+            // A period in progress is no figure to read off: its point says "to date".
+            let text = partial ? "to date" : datum.text.split(separator: " ").first.map(String.init) ?? datum.text
+            return
+                "<text class=\"end-label\" x=\"\(number(x))\" y=\"\(number(height / 2 + 5))\" text-anchor=\"\(anchor)\" font-size=\"16\" fill=\"currentColor\">"
+                + HTML.escape(text) + "</text>"
         }
         let ends = data.count == 1 ? "" : label(data[0], at: left - 8, anchor: "end")
         return """
             <svg class="chart sparkline" viewBox="0 0 \(number(width)) \(number(height))" width="\(number(width))" height="\(number(height))" role="img">\
             <title>\(HTML.escape(title))</title><desc>\(HTML.escape(description))</desc>\
-            \(ends)\(label(data[data.count - 1], at: data.count == 1 ? width / 2 + 12 : width - right + 8, anchor: "start"))\
+            \(ends)\(label(data[data.count - 1], at: data.count == 1 ? width / 2 + 12 : width - right + 8, anchor: "start", partial: lastIsPartial))\
             <polyline class="line" points="\(points)" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round" stroke-linecap="round"/>\
             <circle class="dot\(lastIsPartial ? " partial" : "")" cx="\(number(x(data.count - 1)))" cy="\(number(y(values.last!)))" r="3.5" \
             \(lastIsPartial ? "fill=\"none\" stroke=\"currentColor\" stroke-width=\"1.5\"" : "fill=\"currentColor\"")/>\
