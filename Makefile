@@ -73,6 +73,7 @@ a11y: test-deps
 	$(SWIFT) build --product cxsite
 	.build/debug/cxsite build --no-git --output .build/a11y-site
 	python3 scripts/axe-check.py .build/a11y-site --width 1400 --width 390
+	python3 scripts/layout-check.py .build/a11y-site
 
 ## lint: the code's shape, as `swift format` (with the toolchain) reads .swift-format.
 lint:

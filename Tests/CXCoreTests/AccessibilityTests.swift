@@ -34,4 +34,18 @@ struct AccessibilityTests {
         #expect(status == 0, "\(output)")
         #expect(output.contains("0 serious or critical violations"))
     }
+
+    /// `scripts/layout-check.py` over one page of each kind: at 390 px in mobile emulation no
+    /// page is wider than the screen; at 1400 px every chart's text is 16 px or more; the
+    /// briefing prints on one page with its decisions.
+    @Test(.enabled(if: missing == nil, "\(missing ?? ""): the layout check needs Chromium"))
+    func pagesFitAPhoneChartsReadAtSixteenPixelsAndTheHandoutHoldsTheDecisions() throws {
+        let site = try TestSite(built: .sample)
+        defer { site.cleanUp() }
+        let result = try ChildProcess.run(
+            "python3", [TestSite.repository.appendingPathComponent("scripts/layout-check.py").path, site.output.path, "--one-per-kind"])
+        let output = String(decoding: result.standardOutput + result.standardError, as: UTF8.self)
+        #expect(result.termination.status == 0, "\(output)")
+        #expect(output.contains("0 problems"))
+    }
 }
