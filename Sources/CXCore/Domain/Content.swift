@@ -157,6 +157,22 @@ public struct Briefing: Sendable {
     /// The file line the body starts on.
     public var bodyLine: Int
     public var path: String
+    /// Where the author's note and the decisions go: after the stories (the default) or
+    /// before them (`agenda: top`).
+    public var agenda: AgendaPlace = .afterStories
+    /// What the one-page printed handout holds, in order (`handout:`).
+    public var handout: [HandoutPart] = HandoutPart.allCases
+}
+
+/// Where a briefing puts its author's note and decisions (`agenda:`).
+public enum AgendaPlace: String, CaseIterable, Sendable {
+    case top
+    case afterStories = "after-stories"
+}
+
+/// A part of a briefing the printed handout can hold (`handout:`), in the default order.
+public enum HandoutPart: String, CaseIterable, Sendable {
+    case stories, decisions, customers, gap, scores, movement, loops
 }
 
 extension Briefing {

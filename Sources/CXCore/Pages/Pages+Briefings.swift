@@ -20,7 +20,8 @@ extension PageBuilder {
             }
             return metricCard(metric, root: root, period: briefing.period)
         }
-        let notes = withImageSizes(briefing.body.html, on: briefing.route.path)
+        let split = Self.splitNotes(withImageSizes(briefing.body.html, on: briefing.route.path))
+        let notes = split.rest
         let costly = costliestThemes(in: briefing.period, root: root)
         let rising = risingTopics(in: briefing.period, root: root)
         return BriefingPage(
@@ -33,8 +34,12 @@ extension PageBuilder {
             movement: movement(in: briefing.period, root: root),
             segments: segmentLinks(root: root),
             rising: rising, hasRising: !rising.isEmpty,
+            point: split.lead.isEmpty && split.decisions.isEmpty
+                ? nil : PointPart(lead: split.lead, decisions: split.decisions, decisionsHeading: split.decisionsHeading),
+            agendaAtTop: briefing.agenda == .top,
             notes: notes,
             hasNotes: !notes.isEmpty,
+            handout: HandoutPlaces(briefing.handout),
             gap: gapHeadline(asOf: briefing.date, root: root),
             openLoops: site.openLoops.filter { $0.date <= briefing.date }.map { loopRow($0, asOf: briefing.date, root: root) },
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) },
@@ -43,7 +48,31 @@ extension PageBuilder {
             costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
             customerFlow: try customerFlow(in: briefing.period, root: root),
             printStamp:
-                "\(site.config.title) · briefing for \(briefing.period.label), \(briefing.date.longText) · figures as of \(site.today.longText)")
+                "\(site.config.title) · briefing of \(briefing.date.longText) · figures for \(briefing.period.label) as it closed, loop ages on \(briefing.date.longText)"
+        )
+    }
+
+    /// A briefing's notes in three: the paragraphs before the first heading (the author's
+    /// point), the section whose heading names decisions (its heading text apart), and the rest.
+    static func splitNotes(_ html: String) -> (lead: String, decisions: String, decisionsHeading: String, rest: String) {
+        let headings = html.ranges(of: /<h[2-6][ >]/)
+        let leadEnd = headings.first?.lowerBound ?? html.endIndex
+        var decisions = ""
+        var decisionsHeading = ""
+        var rest = ""
+        for (index, heading) in headings.enumerated() {
+            let end = index + 1 < headings.count ? headings[index + 1].lowerBound : html.endIndex
+            let section = html[heading.lowerBound..<end]
+            guard decisions.isEmpty, let title = section.firstMatch(of: /^<h([2-6])[^>]*>(.*?)<\/h\1>\n?/),
+                title.output.2.lowercased().contains("decision")
+            else {
+                rest += section
+                continue
+            }
+            decisionsHeading = String(title.output.2)
+            decisions = String(section[title.range.upperBound...])
+        }
+        return (String(html[..<leadEnd]), decisions, decisionsHeading, rest)
     }
 
     func briefingSummary(_ briefing: Briefing, root: String) -> BriefingSummary {

@@ -72,9 +72,10 @@ extension PageBuilder {
         let latest = scorecard.latest(metric.id, headline).flatMap { latest in points.lastIndex { $0.period == latest.period } }
         let shown = period.flatMap { period in points.lastIndex { $0.period == period } } ?? latest ?? points.count - 1
         let point = points[shown]
-        // The sparkline shows the partial period after the one shown, marked "so far".
+        // The scorecard's sparkline shows the partial period after the one shown, marked "to
+        // date"; a briefing shows its period as it closed, nothing after it.
         let through =
-            points.index(after: shown) < points.count && points[points.index(after: shown)].period == scorecard.partial?.period
+            period == nil && points.index(after: shown) < points.count && points[points.index(after: shown)].period == scorecard.partial?.period
             ? points.index(after: shown) : shown
         let recent = Array(points[...through].filter { !$0.suppressed }.suffix(Scorecard.trendPeriods))
         let touchpoints = site.config.touchpoints.compactMap { touchpoint -> (Touchpoint, Scorecard.Point)? in
@@ -87,7 +88,7 @@ extension PageBuilder {
             id: metric.id,
             sparkline: Charts.sparkline(
                 recent.map { datum(metric, $0, label: scorecard.label(of: $0.period)) },
-                title: "\(metric.name), last \(recent.count) periods",
+                title: "\(metric.name), last \(NumberText.counted(recent.count, "period", "periods"))",
                 lastIsPartial: recent.last.map { $0.period == scorecard.partial?.period } ?? false),
             history: points[...through].reversed().map { point in
                 MetricDetails.HistoryRow(
@@ -283,7 +284,8 @@ extension PageBuilder {
                 recent.map { point in
                     Charts.Datum(label: site.scorecard.label(of: point.period), value: point.net, interval: nil, text: signed(point.net))
                 }, title: "Customers who joined minus customers who left, by period"),
-            history: recent.reversed().map { point in
+            // Oldest first, in the chart's order.
+            history: recent.map { point in
                 CustomerFlowPart.Row(
                     period: site.scorecard.label(of: point.period), gainedText: count(point.gained),
                     lostText: count(point.lost), netText: signed(point.net),

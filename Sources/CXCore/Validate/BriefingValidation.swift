@@ -24,14 +24,26 @@ extension ContentValidator {
         let references = fields.strings("stories").map {
             (slug: $0.value, location: fields.file.location(line: $0.line, column: $0.column))
         }
-        fields.warnAboutUnknownKeys(["title", "date", "period", "stories"])
+        let agenda: AgendaPlace = fields.choice("agenda") ?? .afterStories
+        var handout = HandoutPart.allCases
+        if fields.has("handout") {
+            let allowed = HandoutPart.allCases.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+            handout = fields.strings("handout").compactMap { entry in
+                if let part = HandoutPart(rawValue: entry.value) { return part }
+                diagnostics.append(
+                    fields.file.diagnostic(
+                        "'handout': unknown part '\(entry.value)': expected \(allowed)", line: entry.line, column: entry.column))
+                return nil
+            }
+        }
+        fields.warnAboutUnknownKeys(["title", "date", "period", "stories", "agenda", "handout"])
         diagnostics += fields.diagnostics
         guard let title, let date, let period, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Briefing(
             slug: Self.slug(of: file.path), title: title, date: date, period: period,
             storyReferences: references, storiesLocation: storiesLocation,
             body: markdown.render(body.text, headingOffset: 1),
-            bodyLine: body.line, path: file.path)
+            bodyLine: body.line, path: file.path, agenda: agenda, handout: handout)
     }
 
 }

@@ -28,9 +28,15 @@ struct BriefingPage: PageModel {
     /// Themes and phrases whose share of the comments rose by more than chance.
     let rising: [RisingLink]
     let hasRising: Bool
-    /// The briefing's own notes, as HTML.
+    /// The author's point and the decisions asked of the room, straight after the stories
+    /// (or before them, `agenda: top`); nil when the notes have neither.
+    let point: PointPart?
+    let agendaAtTop: Bool
+    /// The rest of the briefing's own notes (the agenda, actions), as HTML.
     let notes: String
     let hasNotes: Bool
+    /// Each part's place on the printed one-page handout (`handout:`).
+    let handout: HandoutPlaces
     let gap: GapHeadline?
     let openLoops: [LoopRow]
     let otherBriefings: [BriefingSummary]
@@ -41,8 +47,30 @@ struct BriefingPage: PageModel {
     let hasCostlyThemes: Bool
     /// Customers who joined and left in the briefing's period, when the site counts them.
     let customerFlow: CustomerFlowPart?
-    /// What a printed copy says it is: the period, and the day the site's figures run to.
+    /// What a printed copy says it is: the briefing's day and the period its figures are of.
     let printStamp: String
+}
+
+/// A briefing's opening notes split from the rest: the paragraphs before its first heading,
+/// and the section whose heading names decisions.
+struct PointPart: Encodable, Sendable {
+    let lead: String
+    let decisions: String
+    let decisionsHeading: String
+}
+
+/// A class for each part of a briefing: `handout-N` for its place on the printed page, or
+/// `not-in-handout`.
+struct HandoutPlaces: Encodable, Sendable {
+    let stories, decisions, customers, gap, scores, movement, loops: String
+
+    init(_ parts: [HandoutPart]) {
+        func place(_ part: HandoutPart) -> String {
+            parts.firstIndex(of: part).map { "handout-\($0 + 1)" } ?? "not-in-handout"
+        }
+        (stories, decisions, customers, gap) = (place(.stories), place(.decisions), place(.customers), place(.gap))
+        (scores, movement, loops) = (place(.scores), place(.movement), place(.loops))
+    }
 }
 
 struct BriefingSummary: Encodable, Sendable {

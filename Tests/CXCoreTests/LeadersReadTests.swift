@@ -1,0 +1,57 @@
+import Foundation
+import Testing
+
+@testable import CXCore
+
+/// The briefing as a leader reads it (#30): the author's point and the decisions straight
+/// after the stories, on the printed handout as `handout:` orders it.
+struct LeadersReadTests {
+    @Test(arguments: [
+        (
+            "<p>Point.</p>\n<h3>Agenda</h3>\n<ol><li>a</li></ol>\n<h3>Decisions needed</h3>\n<ul><li>d</li></ul>\n<h3>Actions</h3>\n<p>x</p>\n",
+            "<p>Point.</p>\n", "Decisions needed", "<ul><li>d</li></ul>\n", "<h3>Agenda</h3>\n<ol><li>a</li></ol>\n<h3>Actions</h3>\n<p>x</p>\n"
+        ),
+        ("<p>Only a note.</p>\n", "<p>Only a note.</p>\n", "", "", ""),
+        ("<h3 id=\"d\">Two decisions</h3>\n<p>d</p>\n", "", "Two decisions", "<p>d</p>\n", ""),
+        ("<h3>Agenda</h3>\n<p>a</p>\n", "", "", "", "<h3>Agenda</h3>\n<p>a</p>\n"),
+    ])
+    func notesSplitIntoThePointTheDecisionsAndTheRest(html: String, lead: String, heading: String, decisions: String, rest: String) {
+        let split = PageBuilder.splitNotes(html)
+        #expect(split.lead == lead && split.decisionsHeading == heading && split.decisions == decisions && split.rest == rest)
+    }
+
+    @Test func thePointFollowsTheStoriesOrLeadsWhenAskedAndTheHandoutFollowsItsOrder() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let body = "\nWe lost two customers to one booking bug.\n\n## Decisions needed\n\n- Fund the fix.\n\n## Agenda\n\n1. Stories\n"
+        try site.write("content/briefings/q3.md", "---\ntitle: Q3 review\ndate: 2026-10-05\nperiod: 2026-Q3\n---\n" + body)
+        try site.write(
+            "content/briefings/q2.md",
+            "---\ntitle: Q2 review\ndate: 2026-07-05\nperiod: 2026-Q2\nagenda: top\nhandout: [decisions, stories, scores]\n---\n" + body)
+        try site.build()
+        for (page, pointFirst) in [("briefings/q3.html", false), ("briefings/q2.html", true)] {
+            let html = try site.page(page)
+            let point = try #require(html.range(of: "data-section=\"point\""))
+            let stories = try #require(html.range(of: "data-section=\"stories\""))
+            let scores = try #require(html.range(of: "data-section=\"scores\""))
+            #expect((point.lowerBound < stories.lowerBound) == pointFirst && point.lowerBound < scores.lowerBound, "\(page)")
+            #expect(html.contains("<h3>Decisions needed</h3>") && html.contains("Fund the fix."))
+            #expect(
+                html.contains("<h2 id=\"notes-heading\">Agenda and notes</h2>")
+                    && !html.contains("<h3>Agenda</h3>\n<ol>\n<li>Stories</li>\n</ol>\n\n  <div"))
+        }
+        let q2 = try site.page("briefings/q2.html")
+        #expect(q2.contains("class=\"point prose handout-1\"") && q2.contains("data-section=\"stories\" class=\"handout-2\""))
+        #expect(q2.contains("data-section=\"scores\" class=\"handout-3\"") && q2.contains("<div class=\"not-in-handout\">"))
+        #expect(try site.page("briefings/q3.html").contains("class=\"point prose handout-2\""))
+    }
+
+    @Test func anUnknownHandoutPartIsAnErrorAtItsPlace() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/briefings/q3.md", "---\ntitle: Q3 review\ndate: 2026-10-05\nperiod: 2026-Q3\nhandout: [stories, charts]\n---\n")
+        let errors = site.buildErrors().filter(\.isError)
+        #expect(errors.count == 1)
+        #expect(errors.first?.description.contains("q3.md:5:20: error: 'handout': unknown part 'charts'") == true, "\(errors)")
+    }
+}
