@@ -285,6 +285,8 @@ struct JourneyLevelTests {
         #expect(!q3.contains("<h3>Customers who joined</h3>") && q3.contains("<h3>Customer retention</h3>"))
         let q2 = try site.page("briefings/q2.html")
         #expect(q2.contains("Left in spring") && q2.contains("<span class=\"change-worse\">−200</span>"))
+        // Growth hides loss only where there is growth.
+        #expect(q3.contains("Growth hides loss: the customers who left") && !q2.contains("Growth hides loss"))
         let json = try site.page("scorecard.json")
         #expect(
             json.contains(

@@ -50,7 +50,7 @@ extension PageBuilder {
                     Charts.Datum(
                         label: "\(name(driver)) \(measure(driver.metric))", value: driver.correlation.r,
                         interval: driver.correlation.low...driver.correlation.high,
-                        text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : " (n.s.)")")
+                        text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : ", no clear link")")
                 }, title: "What drives NPS, \(label): correlation with the same people's NPS"),
             priorities: priorities)
     }
@@ -275,7 +275,7 @@ extension PageBuilder {
         return CustomerFlowPart(
             periodLabel: site.scorecard.label(of: period),
             gainedText: count(flow.gained), lostText: count(flow.lost), netText: signed(flow.net),
-            netDirection: flow.net > 0 ? "better" : flow.net < 0 ? "worse" : "flat",
+            netDirection: flow.net > 0 ? "better" : flow.net < 0 ? "worse" : "flat", isGrowing: flow.net > 0,
             lostShareText: flow.lostShare.map {
                 "\(NumberText.decimal($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period"
             },

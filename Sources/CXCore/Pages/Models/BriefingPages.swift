@@ -95,6 +95,8 @@ struct CustomerFlowPart: Encodable, Sendable {
     let netText: String
     /// `better` when more joined than left, `worse` when fewer, `flat`.
     let netDirection: String
+    /// More joined than left: the growth can hide the loss, and the page says so.
+    let isGrowing: Bool
     /// "1.4% of the 84,000 customers at the start of the period", when the base is counted.
     let lostShareText: String?
     /// "They held 2.1% of revenue", when the site gives it.
