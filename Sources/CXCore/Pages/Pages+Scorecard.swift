@@ -194,11 +194,11 @@ extension PageBuilder {
             target: point.suppressed
                 ? nil
                 : point.target.map { target in
-                    let status =
+                    let (status, verdict) =
                         point.interval?.contains(target) == true
-                        ? "within" : metric.meets(point.value, target: target) ? "met" : "missed"
-                    let verdicts = ["within": "on target (within the margin)", "met": "met", "missed": "not met"]
-                    return PointValue.Target(text: metric.format(target), status: status, verdict: verdicts[status]!)
+                        ? ("within", "on target (within the margin)")
+                        : metric.meets(point.value, target: target) ? ("met", "met") : ("missed", "not met")
+                    return PointValue.Target(text: metric.format(target), status: status, verdict: verdict)
                 },
             benchmarks: group == scorecard.headline(metric.id) ? benchmarkTexts(metric, point) : [])
     }
