@@ -19,7 +19,7 @@ struct BuildCommandTests {
         let output = site.path("out")
         let result = try CXSiteBinary.run(["build", "--source", site.folder.path, "--output", output])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.hasPrefix("Built 3 stories and 2 briefings into 19 pages in "))
+        #expect(result.stdout.hasPrefix("Built 3 stories and 2 briefings into 20 pages in "))
         #expect(result.stdout.hasSuffix(" s, with 2 warnings → \(output)\n"))  // a briefing naming no failure, an old loop
         #expect(FileManager.default.fileExists(atPath: output + "/index.html"))
     }

@@ -13,7 +13,8 @@ struct BuildTests {
         let files = try site.outputFiles().keys.sorted()
         #expect(
             files == [
-                ".cxsite-output", "404.html", "assets/style.css", "briefings/index.html", "briefings/q2.html", "briefings/q3.html",
+                ".cxsite-output", "404.html", "analysis/index.html", "assets/style.css", "briefings/index.html", "briefings/q2.html",
+                "briefings/q3.html",
                 "feed.xml", "gap/index.html", "index.html", "journeys/customer-journey.html", "journeys/index.html", "loops/index.html",
                 "scorecard.json", "scorecard/index.html", "stories/double-bill.html", "stories/fast-install.html",
                 "stories/index.html", "stories/old-failure.html", "themes/index.html", "touchpoints/billing.html", "touchpoints/index.html",

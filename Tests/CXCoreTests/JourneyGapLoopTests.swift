@@ -23,7 +23,7 @@ struct JourneyGapLoopTests {
         #expect(gap.contains("Fewer than 30 answered in leadership (n\u{00A0}=\u{00A0}10)"))
         #expect(gap.contains("<svg class=\"chart gap wide\"") && gap.contains("<svg class=\"chart gap narrow\""))
         // "Friendly support" is said by all three groups (case aside); "Price" by customers only.
-        #expect(gap.contains(#"<li>Friendly support <span class="tone">· reads positive (0.71)</span></li>"#))
+        #expect(gap.contains(#"<li>Friendly support <span class="tone">· reads strongly positive</span></li>"#))
         #expect(gap.contains("<mark class=\"only\">Price</mark>"))
         #expect(gap.contains("<mark class=\"only\">Fast installation</mark>"))
         // The trend: March 65 points, September 72.

@@ -54,4 +54,53 @@ struct LeadersReadTests {
         #expect(errors.count == 1)
         #expect(errors.first?.description.contains("q3.md:5:20: error: 'handout': unknown part 'charts'") == true, "\(errors)")
     }
+
+    /// Leaders' pages speak plainly (#30): the statisticians' words, the commands and the
+    /// sentiment scores live on the analysts' page, which the methods note links to.
+    @Test func methodsAndCommandsLiveOnTheAnalystsPageNotTheLeaders() throws {
+        let built = try TestSite(built: .sample)
+        defer { built.cleanUp() }
+        let pages = try built.outputFiles().filter { $0.key.hasSuffix(".html") }
+        let jargon = ["Pearson", "log-odds", "cxsite theme add", "(n.s.)", "not significant", "VADER"]
+        for (path, data) in pages where path != Routes.analysis.path {
+            let html = String(decoding: data, as: UTF8.self)
+            let visible = html.replacing(/<details class="how-we-calculate">[\s\S]*?<\/details>/, with: "")
+            #expect(jargon.filter(visible.contains).isEmpty, "\(path): \(jargon.filter(visible.contains))")
+            #expect(visible.firstMatch(of: /read[s]? [a-z ]*(positive|negative) \(/) == nil, "\(path) shows a sentiment score")
+        }
+        let analysis = try built.page(Routes.analysis.path)
+        #expect(analysis.contains("Pearson") && analysis.contains("log-odds") && analysis.contains("<code>cxsite theme add "))
+        let briefing = try built.page("briefings/2026-q3-review.html")
+        #expect(briefing.contains("<summary>How we calculate</summary>") && briefing.contains("href=\"../analysis/index.html\""))
+        let themes = try built.page(Routes.themes.path)
+        #expect(themes.contains("that no theme names yet: <a href=\"../analysis/index.html\">"))
+    }
+
+    /// A briefing shows the five strongest drivers and sends the reader to the scorecard for
+    /// the rest; each finding is in words.
+    @Test func aBriefingShowsTheTopFiveDriversAndLinksToTheRest() throws {
+        let built = try TestSite(built: .sample)
+        defer { built.cleanUp() }
+        let briefing = try built.page("briefings/2026-q3-review.html")
+        let scorecard = try built.page(Routes.scorecard.path)
+        func driverRows(_ html: String) throws -> Int {
+            let start = try #require(html.range(of: "id=\"drivers-heading\""))
+            let table = html[start.upperBound...]
+            let body = try #require(table.range(of: "<tbody>")).upperBound
+            let end = try #require(table.range(of: "</tbody>")).lowerBound
+            return table[body..<end].matches(of: /<tr>/).count
+        }
+        #expect(try driverRows(briefing) == PageBuilder.briefingDrivers)
+        #expect(try driverRows(scorecard) > PageBuilder.briefingDrivers)
+        #expect(briefing.contains(/more touchpoint measures? and where to act, on the scorecard/))
+        #expect(briefing.contains("<td>strong link</td>") || briefing.contains("<td>moderate link</td>"))
+    }
+
+    @Test(arguments: [
+        (0.62, 0.4, 0.8, "strong link"), (0.35, 0.1, 0.5, "moderate link"), (0.12, 0.02, 0.2, "weak link"),
+        (0.6, -0.1, 0.9, "no clear link"), (-0.55, -0.8, -0.3, "strong link, the opposite way"),
+    ])
+    func aCorrelationReadsInWords(r: Double, low: Double, high: Double, words: String) {
+        #expect(PageBuilder.linkText(SurveyStatistics.Correlation(r: r, n: 100, low: low, high: high)) == words)
+    }
 }

@@ -2,6 +2,9 @@ import Foundation
 
 /// Briefing pages, and a briefing as other pages list it.
 extension PageBuilder {
+    /// The drivers a briefing shows, strongest first; the scorecard has them all.
+    static let briefingDrivers = 5
+
     func briefingPage(_ briefing: Briefing, route: Route) -> Page {
         let isNewest = briefing.slug == site.briefings.first?.slug
         let builder = self
@@ -43,8 +46,8 @@ extension PageBuilder {
             gap: gapHeadline(asOf: briefing.date, root: root),
             openLoops: site.openLoops.filter { $0.date <= briefing.date }.map { loopRow($0, asOf: briefing.date, root: root) },
             otherBriefings: site.briefings.filter { $0.slug != briefing.slug }.prefix(5).map { briefingSummary($0, root: root) },
-            reading: readingNote,
-            drivers: drivers(in: briefing.period, root: root),
+            reading: readingNote(root: root),
+            drivers: drivers(in: briefing.period, root: root, limit: Self.briefingDrivers),
             costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
             customerFlow: try customerFlow(in: briefing.period, root: root),
             printStamp:

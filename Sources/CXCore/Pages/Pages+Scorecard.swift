@@ -4,10 +4,12 @@ import Foundation
 /// them, the drivers, and how a value is written and charted.
 extension PageBuilder {
     /// The key drivers of `period`, when it has any: their correlations with the ranks the
-    /// intervals allow, and importance against each touchpoint's own score.
-    func drivers(in period: Period, root: String) -> DriversPart? {
-        let drivers = site.scorecard.drivers(in: period)
-        guard !drivers.isEmpty else { return nil }
+    /// intervals allow, and importance against each touchpoint's own score. A briefing shows
+    /// the strongest `limit` and links to the scorecard for the rest.
+    func drivers(in period: Period, root: String, limit: Int? = nil) -> DriversPart? {
+        let all = site.scorecard.drivers(in: period)
+        guard !all.isEmpty else { return nil }
+        let drivers = limit.map { Array(all.prefix($0)) } ?? all
         func measure(_ metric: SurveyMetric) -> String { metric == .csat ? "CSAT" : "CES" }
         func name(_ driver: Scorecard.Driver) -> String { site.config.touchpoint(driver.touchpoint)?.name ?? driver.touchpoint }
         func decimals(_ value: Double) -> String { NumberText.decimal(value, decimals: 2) }
@@ -43,21 +45,36 @@ extension PageBuilder {
                     scoreText: score(driver).map { metric, point in
                         metric.format(point.value) + (marginText(metric, point).map { " " + $0 } ?? "")
                     },
-                    n: Count(driver.correlation.n), significant: driver.correlation.isSignificant)
+                    n: Count(driver.correlation.n), finding: Self.linkText(driver.correlation))
             },
             chart: Charts.bars(
                 drivers.map { driver in
                     Charts.Datum(
                         label: "\(name(driver)) \(measure(driver.metric))", value: driver.correlation.r,
                         interval: driver.correlation.low...driver.correlation.high,
-                        text: "r = \(decimals(driver.correlation.r))\(driver.correlation.isSignificant ? "" : ", no clear link")")
-                }, title: "What drives NPS, \(label): correlation with the same people's NPS"),
-            priorities: priorities)
+                        text: "\(Self.linkText(driver.correlation)), r = \(decimals(driver.correlation.r))")
+                }, title: "What drives NPS, \(label): how closely each score moves with the same people's NPS"),
+            priorities: limit == nil ? priorities : [],
+            fixFirst: limit == nil ? [] : priorities.compactMap(\.fixFirstLine),
+            more: all.count > drivers.count
+                ? DriversPart.More(
+                    text: NumberText.counted(all.count - drivers.count, "more touchpoint measure", "more touchpoint measures"),
+                    href: root + Routes.scorecard.href + "#drivers-heading")
+                : nil)
     }
 
-    var readingNote: ReadingNote {
+    /// A correlation in words: "strong link", "moderate link" or "weak link" (Cohen's 0.5 and
+    /// 0.3) when its 95% interval leaves out zero, "no clear link" when it does not.
+    static func linkText(_ correlation: SurveyStatistics.Correlation) -> String {
+        guard correlation.isSignificant else { return "no clear link" }
+        let strength = abs(correlation.r)
+        let word = strength >= 0.5 ? "strong" : strength >= 0.3 ? "moderate" : "weak"
+        return correlation.r < 0 ? "\(word) link, the opposite way" : "\(word) link"
+    }
+
+    func readingNote(root: String) -> ReadingNote {
         ReadingNote(
-            minimumN: site.config.minimumN, falseDiscoveryRate: Int(Scorecard.falseDiscoveryRate * 100),
+            analysisHref: root + Routes.analysis.href, minimumN: site.config.minimumN, falseDiscoveryRate: Int(Scorecard.falseDiscoveryRate * 100),
             trendPeriods: Scorecard.trendPeriods)
     }
 

@@ -12,18 +12,32 @@ extension PageBuilder {
         // The costliest first; themes too rarely mentioned to be a finding after the others.
         let ranked = impacts.filter { !$0.suppressed } + impacts.filter(\.suppressed).sorted { $0.mentions > $1.mentions }
         let summaries = ranked.map { themeSummary($0, root: root) }
-        let suggestions = site.scorecard.suggestedThemes.filter { $0.period == period }.map { suggestion in
-            ThemesPage.Suggestion(
-                phrase: suggestion.phrase, zText: NumberText.decimal(suggestion.z, decimals: 1),
-                detractors: suggestion.detractors, promoters: suggestion.promoters,
-                command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase),
-                risingText: rising(phrase: suggestion.phrase, in: suggestion.period).map { "Rising: " + risingText($0) })
-        }
+        let suggestions = suggestions(in: period)
         return ThemesPage(
             periodLabel: period.map(site.scorecard.label(of:)), themes: summaries, hasThemes: !summaries.isEmpty,
             configured: !site.themes.themes.isEmpty, minimumN: site.config.minimumN,
-            suggestions: suggestions, hasSuggestions: !suggestions.isEmpty,
+            suggestionsText: suggestions.isEmpty ? nil : NumberText.counted(suggestions.count, "phrase", "phrases"),
+            analysisHref: root + Routes.analysis.href,
             mismatches: period.flatMap { mismatches(in: $0, root: root) })
+    }
+
+    func analysisPage(root: String) -> AnalysisPage {
+        let period = themesPeriod
+        let suggestions = suggestions(in: period).map { suggestion in
+            AnalysisPage.Suggestion(
+                phrase: suggestion.phrase, zText: NumberText.decimal(suggestion.z, decimals: 1),
+                detractors: Count(suggestion.detractors), promoters: Count(suggestion.promoters),
+                command: "cxsite theme add " + Self.shellQuoted(suggestion.phrase),
+                risingText: rising(phrase: suggestion.phrase, in: suggestion.period).map { "Rising: " + risingText($0) })
+        }
+        return AnalysisPage(
+            reading: readingNote(root: root), periodLabel: period.map(site.scorecard.label(of:)),
+            suggestions: suggestions, hasSuggestions: !suggestions.isEmpty)
+    }
+
+    /// The phrases no theme names that set detractors apart in `period`.
+    private func suggestions(in period: Period?) -> [SuggestedTheme] {
+        site.scorecard.suggestedThemes.filter { $0.period == period }
     }
 
     func themePage(_ theme: CommentTheme, root: String) throws -> ThemePage {

@@ -109,6 +109,7 @@ struct PageBuilder {
         let notFoundRoot = site.config.baseURL.map { $0.hasSuffix("/") ? $0 : $0 + "/" } ?? "/"
         pages.append(page(Routes.notFound, title: "Page not found", section: nil, root: notFoundRoot) { _ in NotFoundPage() })
         pages.append(page(Routes.themes, title: "Themes", section: .themes, builder.themesPage))
+        pages.append(page(Routes.analysis, title: "For analysts", section: nil, builder.analysisPage))
         pages += site.segmentRoutes.keys.sorted().map { segment in
             page(site.segmentRoutes[segment]!, title: site.config.segmentName(segment), section: .scorecard) { root in
                 try builder.segmentPage(segment, root: root)
@@ -123,7 +124,7 @@ struct PageBuilder {
                 let period = builder.site.scorecard.latest(SurveyMetric.nps.rawValue)?.period
                 return ScorecardPage(
                     metrics: metrics, hasMetrics: !metrics.isEmpty,
-                    movement: period.flatMap { builder.movement(in: $0, root: root) }, reading: builder.readingNote,
+                    movement: period.flatMap { builder.movement(in: $0, root: root) }, reading: builder.readingNote(root: root),
                     drivers: period.flatMap { builder.drivers(in: $0, root: root) }, levels: builder.levels(root: root),
                     printStamp: "\(builder.site.config.title) · scorecard, figures as of \(builder.site.today.longText)")
             })

@@ -49,6 +49,8 @@ enum Routes {
     static let loops = Route(fixed: "loops/index.html")
     static let scorecard = Route(fixed: "scorecard/index.html")
     static let themes = Route(fixed: "themes/index.html")
+    /// For analysts: every method, and the phrases no theme names yet, off the leaders' pages.
+    static let analysis = Route(fixed: "analysis/index.html")
     /// The page a server shows at any address it does not have.
     static let notFound = Route(fixed: "404.html")
     static let feed = Route(fixed: "feed.xml")

@@ -257,12 +257,14 @@ struct Site: Sendable {
         }
     }
 
-    /// How `text` reads: "negative (−0.62)", "positive (0.71)", or nil when neutral.
+    /// How `text` reads, in words a leader reads without a scale: "strongly negative",
+    /// "negative", "mildly positive"…, or nil when neutral. The score itself stays on the
+    /// analysts' page's method: VADER's compound score, −1 to 1.
     func tone(of text: String) -> String? {
         let polarity = sentiment.polarity(of: text)
         guard abs(polarity) >= SentimentLexicon.neutralBand else { return nil }
-        let value = NumberText.decimal(abs(polarity), decimals: 2)
-        return polarity < 0 ? "negative (−\(value))" : "positive (\(value))"
+        let strength = abs(polarity) >= 0.6 ? "strongly " : abs(polarity) < 0.3 ? "mildly " : ""
+        return strength + (polarity < 0 ? "negative" : "positive")
     }
 
     /// Open loops (stories whose status is open, dated up to today), oldest first.

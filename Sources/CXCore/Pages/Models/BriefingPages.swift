@@ -144,14 +144,28 @@ struct DriversPart: Encodable, Sendable {
     let rows: [Row]
     /// The correlations with their intervals, as SVG bars.
     let chart: String
-    /// Importance against performance, one chart per measure with two touchpoints or more.
+    /// Importance against performance, one chart per measure with two touchpoints or more
+    /// (the scorecard's; a briefing names only what to fix first).
     let priorities: [Priorities]
+    /// "CSAT: fix Installation first", one a measure, on a briefing.
+    let fixFirst: [String]
+    /// The drivers a briefing leaves to the scorecard.
+    let more: More?
 
     struct Priorities: Encodable, Sendable {
         let measure: String
         let chart: String
         /// The touchpoints above the mean r and below the mean score, in words.
         let fixFirst: String?
+
+        /// "By CSAT, act first on Installation": the chart's finding as a line.
+        var fixFirstLine: String? { fixFirst.map { "By \(measure), act first on \($0)" } }
+    }
+
+    struct More: Encodable, Sendable {
+        /// "3 more touchpoint measures".
+        let text: String
+        let href: String
     }
 
     struct Row: Encodable, Sendable {
@@ -166,6 +180,7 @@ struct DriversPart: Encodable, Sendable {
         /// The touchpoint's own score in the period, with its interval.
         let scoreText: String?
         let n: Count
-        let significant: Bool
+        /// "strong link" … "no clear link".
+        let finding: String
     }
 }

@@ -9,9 +9,10 @@ struct ThemesPage: PageModel {
     /// False when the site has no `content/themes.yaml`.
     let configured: Bool
     let minimumN: Int
-    /// Phrases that set detractors apart in the period, which no theme names yet.
-    let suggestions: [Suggestion]
-    let hasSuggestions: Bool
+    /// "4 phrases", when phrases no theme names set detractors apart: the analysts' page
+    /// lists them.
+    let suggestionsText: String?
+    let analysisHref: String
     /// Where the score and the words disagree in the period.
     let mismatches: Mismatches?
 
@@ -20,12 +21,22 @@ struct ThemesPage: PageModel {
         let warmDetractors: Int
         let comments: [BehindTheNumber.Comment]
     }
+}
+
+/// For analysts: how every figure is made, and the phrases that set detractors apart which
+/// no theme names yet, with the command that names one. Leaders' pages link here.
+struct AnalysisPage: PageModel {
+    static let template = "analysis"
+    let reading: ReadingNote
+    let periodLabel: String?
+    let suggestions: [Suggestion]
+    let hasSuggestions: Bool
 
     struct Suggestion: Encodable, Sendable {
         let phrase: String
         let zText: String
-        let detractors: Int
-        let promoters: Int
+        let detractors: Count
+        let promoters: Count
         /// The command that makes it a theme.
         let command: String
         let risingText: String?
@@ -108,6 +119,7 @@ struct ThemeLink: Encodable, Sendable {
 
 /// How to read the scorecard's numbers: the methods, said once below the cards.
 struct ReadingNote: Encodable, Sendable {
+    let analysisHref: String
     let minimumN: Int
     /// In percent.
     let falseDiscoveryRate: Int
