@@ -20,6 +20,45 @@ struct ChartsTests {
         #expect(!svg.contains("width=\"610\""))  // no fixed size: the chart scales with its box
     }
 
+    /// Colour means one thing (#30): a level is neutral whatever its sign, green and red mark
+    /// a change better or worse, the accent a value clearly below target; a legend names them.
+    @Test(arguments: [
+        (Charts.Datum(label: "Installation", value: 21.6, interval: nil, text: "+21.6"), "bar-value", false),
+        (Charts.Datum(label: "Billing", value: -5, interval: nil, text: "−5.0"), "bar-value", false),
+        (Charts.Datum(label: "Support", value: 2, interval: nil, text: "+2.0", isChange: true), "bar-better", true),
+        (Charts.Datum(label: "Support", value: -2, interval: nil, text: "−2.0", isChange: true), "bar-worse", true),
+        (Charts.Datum(label: "Billing", value: 12, interval: nil, text: "+12", missesTarget: true), "bar-short", true),
+    ])
+    func aBarsColourSaysOneThingAndTheLegendNamesIt(datum: Charts.Datum, kind: String, hasLegend: Bool) {
+        let svg = Charts.bars([datum], title: "t")
+        #expect(svg.contains("class=\"bar \(kind)\" x=") && !svg.contains("bar-positive") && !svg.contains("bar-negative"))
+        #expect(svg.contains("<g class=\"legend\"") == hasLegend)
+        if hasLegend {
+            let name = ["bar-better": "better", "bar-worse": "worse", "bar-short": "clearly below target ▼"][kind]!
+            #expect(svg.contains(">\(name)</text>"))
+        }
+    }
+
+    @Test func joinedAndLeftAreBackToBackWithTheNetAtTheEnd() {
+        let svg = Charts.joinedAndLeft(
+            [
+                Charts.FlowRow(label: "Q2 2026", joined: 4000, left: 3500, joinedText: "4,000", leftText: "3,500", netText: "net +500"),
+                Charts.FlowRow(label: "Q3 2026", joined: 4180, left: 3640, joinedText: "4,180", leftText: "3,640", netText: "net +540"),
+            ], title: "Customers who joined and left")
+        #expect(svg.contains("<svg class=\"chart flow wide\"") && svg.contains("<svg class=\"chart flow narrow\""))
+        // Left to the left of the middle line, joined to its right, in the rows' order.
+        let wide = String(svg[..<svg.range(of: "<svg class=\"chart flow narrow\"")!.lowerBound])
+        let middle = 130.0 + 70 + 230
+        let worse = wide.matches(of: /class="bar bar-worse" x="([0-9.]+)" y="[0-9.]+" width="([0-9.]+)"/).map { (Double($0.1)!, Double($0.2)!) }
+        let better = wide.matches(of: /class="bar bar-better" x="([0-9.]+)"/).map { Double($0.1)! }
+        #expect(worse.count == 2 && worse.allSatisfy { abs($0.0 + $0.1 - middle) < 0.01 })
+        #expect(better == [middle, middle])
+        #expect(wide.contains(">net +540</text>") && wide.contains(">← left</text>") && wide.contains(">joined →</text>"))
+        #expect(wide.range(of: ">Q2 2026<")!.lowerBound < wide.range(of: ">Q3 2026<")!.lowerBound)
+        #expect(svg.contains("<desc>Q2 2026: 4,000 joined, 3,500 left, net +500; Q3 2026: 4,180 joined, 3,640 left, net +540</desc>"))
+        #expect(svg.contains(">Q3 2026 · net +540</text>"))  // on a phone, the net goes with the period
+    }
+
     @Test func aSparklineIsLabelledWithItsFirstAndLastValues() {
         let svg = Charts.sparkline(
             [("Q1 2026", 18.0), ("Q2 2026", 20.0), ("Q3 2026", 31.0)].map {

@@ -39,11 +39,15 @@ struct JourneyGapLoopTests {
         let gap = try #require(q3.range(of: "data-section=\"gap\""))
         let scores = try #require(q3.range(of: "data-section=\"scores\""))
         #expect(stories.lowerBound < gap.lowerBound && gap.lowerBound < scores.lowerBound)
-        #expect(q3.contains("The perception gap: 72 points"))
-        #expect(q3.contains("leadership 80% (n\u{00A0}=\u{00A0}10), staff 41%, customers 8% (n\u{00A0}=\u{00A0}100) agree"))
-        #expect(q3.contains("; 95% interval 40 to 87 points."))
+        #expect(q3.contains("The perception gap: 72 percentage points"))
+        #expect(q3.contains(": leadership 80% (n\u{00A0}=\u{00A0}10), staff 41%, customers 8% (n\u{00A0}=\u{00A0}100) ("))
+        #expect(q3.contains("; the gap's 95% interval 40 to 87 points."))
+        // The headline statement as one row of the gap chart: a marker per group on one line.
+        let chart = try #require(q3.firstMatch(of: /<svg class="chart gap wide"[\s\S]*?<\/svg>/)).output
+        #expect(chart.contains("dot-leadership") && chart.contains("dot-staff") && chart.contains("dot-customers"))
+        #expect(chart.matches(of: /class="gap-line"/).count == 1 && chart.contains(">72 points</text>"))
         // The Q2 briefing (July) sees the March round only.
-        #expect(try site.page("briefings/q2.html").contains("The perception gap: 65 points"))
+        #expect(try site.page("briefings/q2.html").contains("The perception gap: 65 percentage points"))
     }
 
     @Test func openLoopsAreListedOldestFirstWithTheirAge() throws {

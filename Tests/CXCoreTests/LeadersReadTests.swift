@@ -103,4 +103,36 @@ struct LeadersReadTests {
     func aCorrelationReadsInWords(r: Double, low: Double, high: Double, words: String) {
         #expect(PageBuilder.linkText(SurveyStatistics.Correlation(r: r, n: 100, low: low, high: high)) == words)
     }
+
+    /// A leaver's story the briefing opens with is named in a line under "the people behind
+    /// the number", not shown twice; the leavers' share says which base it divides by.
+    @Test func anOpeningLeaverIsNamedNotRepeatedAndTheShareNamesItsBase() throws {
+        let site = try TestSite(sample: ())
+        defer { site.cleanUp() }
+        try site.write(
+            "content/briefings/2026-q3-review.md",
+            "---\ntitle: Q3\ndate: 2026-10-07\nperiod: 2026-Q3\nstories: [school-network-upgrade-over-the-summer, cancellation-request-bounced-between-teams]\n---\n"
+        )
+        let config = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+        try site.write("cxsite.yaml", config.replacingOccurrences(of: "base_at: start", with: "base_at: end"))
+        try site.build()
+        let html = try site.page("briefings/2026-q3-review.html")
+        let flow = try #require(html.range(of: "data-section=\"customers\""))
+        let people = html[flow.lowerBound...]
+        #expect(people.contains("Among them: <a href=\"../stories/cancellation-request-bounced-between-teams.html\">"))
+        #expect(!people.contains("<h3><a href=\"../stories/cancellation-request-bounced-between-teams.html\">"))
+        #expect(html.components(separatedBy: "<h3><a href=\"../stories/cancellation-request-bounced-between-teams.html\">").count == 2)
+        #expect(html.contains("customers at the end of the period") && html.contains("divided by the customers counted at its end."))
+    }
+
+    @Test func anUnknownBaseMomentIsAnErrorAtItsPlace() throws {
+        let site = try TestSite(sample: ())
+        defer { site.cleanUp() }
+        let config = try String(contentsOf: site.folder.appendingPathComponent("cxsite.yaml"), encoding: .utf8)
+        try site.write("cxsite.yaml", config.replacingOccurrences(of: "base_at: start", with: "base_at: middle"))
+        let errors = site.buildErrors().map(\.description)
+        #expect(
+            errors.count == 1 && errors[0].contains("cxsite.yaml:") && errors[0].contains("unknown base_at 'middle': expected 'start' or 'end'"),
+            "\(errors)")
+    }
 }

@@ -55,8 +55,11 @@ struct NumberTextTests {
     }
 
     @Test func theCheckFindsHyphensAndUngroupedNumbers() {
-        let problems = Self.numberProblems(in: "<td>-10.1</td><td>n&nbsp;=&nbsp;4180</td><p>Q3 2026, 4,180, id-2031, −3</p>")
-        #expect(problems.count == 2 && problems[0].contains("-10.1") && problems[1].contains("4180"), "\(problems)")
+        let problems = Self.numberProblems(
+            in: "<td>-10.1</td><td>n&nbsp;=&nbsp;4180</td><p>Q3 2026, 4,180, id-2031, −3, −0.0 (within the noise), −0.04</p>")
+        #expect(
+            problems.count == 3 && problems[0].contains("-10.1") && problems[1].contains("4180") && problems[2].contains("−0.0 (within"),
+            "\(problems)")
     }
 
     /// Hyphens for a minus before a digit, and numbers of four digits or more without their
@@ -70,6 +73,9 @@ struct NumberTextTests {
         for match in text.matches(of: /(?:^|[^\p{L}\p{N}_.,\-])(\d{4,})(?![\d\-])/) {
             if let year = Int(match.output.1), (1900...2100).contains(year) { continue }
             problems.append("no thousands separator in “\(around(match.range, in: text))”")
+        }
+        for match in text.matches(of: /[−+]0(?:\.0+)?(?![\d.])/) {
+            problems.append("a signed zero in “\(around(match.range, in: text))”")
         }
         return problems
     }

@@ -45,9 +45,17 @@ public struct CustomerFlow: Hashable, Sendable {
     public var gained: String
     public var lost: String
     public var base: String?
+    /// When in the period `base` counts the customers: the leavers' share is of that count,
+    /// as finance reports it.
+    public var baseAt: BaseMoment = .start
     public var revenueLost: String?
 
-    static let keys = ["gained", "lost", "base", "revenue_lost"]
+    /// The moment a customer base is counted (`base_at:`).
+    public enum BaseMoment: String, CaseIterable, Sendable {
+        case start, end
+    }
+
+    static let keys = ["gained", "lost", "base", "base_at", "revenue_lost"]
 
     /// Reads `customers:`; each metric it names must be a declared snapshot metric.
     static func read(_ fields: inout YAMLFields, metrics: [MetricDefinition]) -> CustomerFlow? {
@@ -57,7 +65,8 @@ public struct CustomerFlow: Hashable, Sendable {
             defer { fields.absorb(entry) }
             entry.warnAboutUnknownKeys(Set(keys))
             var named: [String: String] = [:]
-            for key in keys {
+            let baseAt: BaseMoment? = entry.choice("base_at")
+            for key in keys where key != "base_at" {
                 guard let id = entry.string(key, required: key == "gained" || key == "lost") else { continue }
                 guard let metric = metrics.first(where: { $0.id == id }), !metric.isSurvey else {
                     let declared = metrics.filter { !$0.isSurvey }.map(\.id).joined(separator: ", ")
@@ -69,7 +78,8 @@ public struct CustomerFlow: Hashable, Sendable {
                 named[key] = metric.id
             }
             if let gained = named["gained"], let lost = named["lost"] {
-                flow = CustomerFlow(gained: gained, lost: lost, base: named["base"], revenueLost: named["revenue_lost"])
+                flow = CustomerFlow(
+                    gained: gained, lost: lost, base: named["base"], baseAt: baseAt ?? .start, revenueLost: named["revenue_lost"])
             }
         }
         return flow

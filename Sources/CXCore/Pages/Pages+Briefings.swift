@@ -49,7 +49,7 @@ extension PageBuilder {
             reading: readingNote(root: root),
             drivers: drivers(in: briefing.period, root: root, limit: Self.briefingDrivers),
             costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
-            customerFlow: try customerFlow(in: briefing.period, root: root),
+            customerFlow: try customerFlow(in: briefing.period, root: root, shown: opening.stories),
             printStamp:
                 "\(site.config.title) · briefing of \(briefing.date.longText) · figures for \(briefing.period.label) as it closed, loop ages on \(briefing.date.longText)"
         )

@@ -9,10 +9,7 @@ extension PageBuilder {
         let ratings = newest.ratings.sorted { ($0.gap ?? -.infinity) > ($1.gap ?? -.infinity) }
         let chart = Charts.perceptionGap(
             ratings.map { rating in
-                Charts.GapRow(
-                    statement: rating.statement, leadership: rating.shares[.leadership]?.percent,
-                    staff: rating.shares[.staff]?.percent, customers: rating.shares[.customers]?.percent,
-                    gapText: rating.gap.map(Self.points) ?? "no gap")
+                gapRow(rating)
             }, title: "Share who agree, by group: \(newest.title)")
         let rounds = site.perceptionRounds.reversed()  // oldest first for the trend
         return GapPage(
@@ -22,7 +19,7 @@ extension PageBuilder {
             ratings: ratings.map { rating in
                 GapPage.Rating(
                     statement: Typography.smarten(rating.statement),
-                    gapText: rating.gap.map(Self.points) ?? "—",
+                    gapText: rating.gap.map { Self.points($0) } ?? "—",
                     uncertainty: rating.gap == nil ? nil : Self.gapUncertainty(of: rating),
                     groups: PerceptionGroup.allCases.map { group in
                         guard let share = rating.shares[group] else { return GapPage.Share(text: "—", n: nil, missing: true) }
@@ -120,7 +117,16 @@ extension PageBuilder {
         }
         return GapHeadline(
             round: round.title, dateText: round.date.longText, statement: Typography.smarten(rating.statement),
-            sharesText: shares.joined(separator: ", "), gapText: Self.points(rating.gap!),
-            uncertainty: Self.gapUncertainty(of: rating), href: root + Routes.gap.href)
+            sharesText: shares.joined(separator: ", "), gapText: Self.points(rating.gap!, unit: "percentage point"),
+            uncertainty: Self.gapUncertainty(of: rating), href: root + Routes.gap.href,
+            chart: Charts.perceptionGap([gapRow(rating)], title: "Share who agree, by group: \(round.title)"))
+    }
+
+    /// A statement as a row of the gap chart: each group's share who agree, and the gap.
+    private func gapRow(_ rating: PerceptionRound.Rating) -> Charts.GapRow {
+        Charts.GapRow(
+            statement: Typography.smarten(rating.statement), leadership: rating.shares[.leadership]?.percent,
+            staff: rating.shares[.staff]?.percent, customers: rating.shares[.customers]?.percent,
+            gapText: rating.gap.map { Self.points($0) } ?? "no gap")
     }
 }

@@ -1,8 +1,10 @@
 /// Journeys: their list, a page per journey with where failures start, and the scores by level.
 extension PageBuilder {
-    static func points(_ gap: Double) -> String {
+    /// "73 points", "1 point", "−1 point"; `unit` "percentage point" where the gap is
+    /// between two percentages and said in a sentence.
+    static func points(_ gap: Double, unit: String = "point") -> String {
         let rounded = NumberText.decimal(gap, decimals: 0)
-        return "\(rounded) \(rounded == "1" || rounded == "-1" ? "point" : "points")"
+        return "\(rounded) \(unit)\(rounded == "1" || rounded == "−1" ? "" : "s")"
     }
 
     func journeysPage(root: String) -> JourneysPage {
@@ -60,11 +62,7 @@ extension PageBuilder {
                 score: headline,
                 successText: NumberText.counted(here.count { $0.outcome == .success }, "success", "successes"),
                 failureText: here.failureCountText,
-                stories: here.prefix(JourneyPage.storiesPerStep).map { story in
-                    JourneyPage.StoryLink(
-                        title: Typography.smarten(story.title), outcome: story.outcome.rawValue,
-                        href: root + story.route.href)
-                },
+                stories: here.prefix(JourneyPage.storiesPerStep).map { StoryLink($0, root: root) },
                 moreStories: here.count > JourneyPage.storiesPerStep ? here.count - JourneyPage.storiesPerStep : nil)
         }
         let compounding = stories.filter { $0.outcome == .failure && $0.touchpoints.count > 1 }

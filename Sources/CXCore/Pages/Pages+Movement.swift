@@ -53,7 +53,7 @@ extension PageBuilder {
                             split.map { part in
                                 Charts.Datum(
                                     label: name(of: part), value: part.contribution, interval: part.interval,
-                                    text: Self.contributionText(part.contribution))
+                                    text: Self.contributionText(part.contribution), isChange: true)
                             }, title: title + ": each part's contribution to the change"))
                 })
         }
@@ -114,7 +114,6 @@ extension PageBuilder {
 
     /// `−22.6`, `+1.4`, `0`: one decimal, a true minus sign.
     static func contributionText(_ value: Double) -> String {
-        let text = NumberText.decimal(abs(value), decimals: 1)
-        return text == "0" ? "0" : (value < 0 ? "−" : "+") + text
+        NumberText.signed(value, decimals: 1)
     }
 }

@@ -281,26 +281,35 @@ extension PageBuilder {
 
     /// "N joined, M left" in `period`, with the periods before as a chart and the stories of
     /// the customers who left; nil when the site does not count them or the period has no count.
-    func customerFlow(in period: Period, root: String) throws -> CustomerFlowPart? {
+    /// A leaver's story already on the page (`shown`) is named in a line, not shown twice.
+    func customerFlow(in period: Period, root: String, shown: [Story] = []) throws -> CustomerFlowPart? {
         let series = site.scorecard.customerFlow.filter { $0.period <= period }
         guard let flow = series.last, flow.period == period else { return nil }
         func count(_ value: Double) -> String { NumberText.decimal(value, decimals: 0) }
         func signed(_ value: Double) -> String { (value > 0 ? "+" : "") + count(value) }
         let revenue = site.config.customers?.revenueLost.flatMap(site.config.metric)
-        let leavers = site.leavers(in: period)
+        let allLeavers = site.leavers(in: period)
+        let leavers = allLeavers.filter { leaver in !shown.contains { $0.slug == leaver.slug } }
+        let named = allLeavers.filter { leaver in shown.contains { $0.slug == leaver.slug } }
         let recent = series.suffix(Scorecard.trendPeriods)
+        let moment = site.config.customers?.baseAt ?? .start
         return CustomerFlowPart(
             periodLabel: site.scorecard.label(of: period),
             gainedText: count(flow.gained), lostText: count(flow.lost), netText: signed(flow.net),
             netDirection: flow.net > 0 ? "better" : flow.net < 0 ? "worse" : "flat", isGrowing: flow.net > 0,
             lostShareText: flow.lostShare.map {
-                "\(NumberText.decimal($0, decimals: 1))% of the \(count(flow.base!)) customers at the start of the period"
+                "\(NumberText.decimal($0, decimals: 1))% of the \(count(flow.base!)) customers at the \(moment.rawValue) of the period"
             },
+            baseDefinition: flow.lostShare == nil
+                ? nil
+                : "Left, of the base: the customers who left in a period divided by the customers counted at its \(moment.rawValue).",
             revenueText: revenue.flatMap { metric in flow.revenueLost.map(metric.format) },
-            chart: Charts.bars(
+            chart: Charts.joinedAndLeft(
                 recent.map { point in
-                    Charts.Datum(label: site.scorecard.label(of: point.period), value: point.net, interval: nil, text: signed(point.net))
-                }, title: "Customers who joined minus customers who left, by period"),
+                    Charts.FlowRow(
+                        label: site.scorecard.label(of: point.period), joined: point.gained, left: point.lost,
+                        joinedText: count(point.gained), leftText: count(point.lost), netText: "net " + signed(point.net))
+                }, title: "Customers who joined and who left, by period, with the net"),
             // Oldest first, in the chart's order.
             history: recent.map { point in
                 CustomerFlowPart.Row(
@@ -309,6 +318,7 @@ extension PageBuilder {
                     lostShareText: point.lostShare.map { NumberText.decimal($0, decimals: 1) + "%" })
             },
             leavers: try leavers.map { try storyCard($0, root: root) },
-            hasLeavers: !leavers.isEmpty)
+            hasLeavers: !leavers.isEmpty,
+            namedLeavers: named.map { StoryLink($0, root: root) })
     }
 }

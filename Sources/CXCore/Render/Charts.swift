@@ -17,6 +17,33 @@ enum Charts {
         /// Significantly short of the target (its whole interval on the wrong side): drawn
         /// apart by colour and marked in words.
         var missesTarget = false
+        /// The value is a change, better when above zero: green and red mean better and worse
+        /// only on such bars; a level is drawn neutral, whatever its sign.
+        var isChange = false
+
+        /// What the bar's colour says: `short` of the target, `better` or `worse` for a
+        /// change, a neutral `value` otherwise.
+        var kind: String {
+            if missesTarget { return "short" }
+            guard isChange else { return "value" }
+            return value > 0 ? "better" : value < 0 ? "worse" : "value"
+        }
+    }
+
+    /// The colours a bar chart uses, named in a row of its own above the bars: each colour
+    /// means one thing on every chart.
+    private static func legend(_ kinds: [String], y: Double, font: String) -> String {
+        let names = ["short": "clearly below target ▼", "better": "better", "worse": "worse"]
+        var x = 0.0
+        var svg = "<g class=\"legend\" font-size=\"\(font)\" fill=\"currentColor\">"
+        for kind in ["short", "better", "worse"] where kinds.contains(kind) {
+            let name = names[kind]!
+            svg +=
+                "<rect class=\"bar bar-\(kind)\" x=\"\(number(x))\" y=\"\(number(y - 13))\" width=\"16\" height=\"16\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
+                + "<text x=\"\(number(x + 22))\" y=\"\(number(y))\">\(HTML.escape(name))</text>"
+            x += 22 + 9.5 * Double(name.count) + 24
+        }
+        return svg + "</g>"
     }
 
     /// A small line of the last periods' values, the newest marked with a dot (a ring when
@@ -93,7 +120,9 @@ enum Charts {
     }
 
     private static func bars(_ data: [Datum], title: String, references: [Reference], layout: BarLayout) -> String {
-        let top = 6.0 + 20 * Double(references.count)
+        let kinds = Set(data.map(\.kind)).subtracting(["value"])
+        let legendHeight = kinds.isEmpty ? 0.0 : 26
+        let top = 6.0 + legendHeight + 20 * Double(references.count)
         let width = layout.labelWidth + layout.plotWidth + layout.textWidth
         let height = top + 6 + layout.rowHeight * Double(data.count)
         let low = min(0, data.map { $0.interval?.lowerBound ?? $0.value }.min()!, data.map(\.value).min()!, references.map(\.value).min() ?? 0)
@@ -108,10 +137,11 @@ enum Charts {
             <desc>\(HTML.escape((words + references.map(\.label)).joined(separator: "; ")))</desc>\
             <line class="axis" x1="\(number(x(0)))" y1="\(number(top - 4))" x2="\(number(x(0)))" y2="\(number(height))" stroke="currentColor" stroke-width="1"/>
             """
+        if !kinds.isEmpty { svg += legend(Array(kinds), y: 20, font: font) }
         for (index, reference) in references.enumerated() {
             // Each label on its own row, its line from there down: a target and a benchmark
             // close together never print over each other.
-            let labelY = 20 * Double(index + 1) - 4
+            let labelY = legendHeight + 20 * Double(index + 1) - 4
             let dashes = reference.kind == .target ? "6 4" : "2 3"
             svg +=
                 "<line class=\"\(reference.kind.rawValue)\" x1=\"\(number(x(reference.value)))\" y1=\"\(number(labelY + 4))\" x2=\"\(number(x(reference.value)))\" y2=\"\(number(height))\" stroke=\"currentColor\" stroke-width=\"2\" stroke-dasharray=\"\(dashes)\"/>"
@@ -123,7 +153,7 @@ enum Charts {
             let middle = layout.stacked ? rowTop + layout.rowHeight - 14 : rowTop + layout.rowHeight / 2
             let start = min(x(0), x(datum.value))
             let end = max(x(0), x(datum.value))
-            let kind = datum.missesTarget ? "short" : datum.value < 0 ? "negative" : "positive"
+            let kind = datum.kind
             if layout.stacked {
                 svg +=
                     "<text class=\"label\" x=\"0\" y=\"\(number(rowTop + 16))\" font-size=\"\(font)\" font-weight=\"600\" fill=\"currentColor\">\(HTML.escape(datum.label))</text>"
@@ -144,6 +174,67 @@ enum Charts {
                 + HTML.escape(datum.text) + (datum.missesTarget ? " ▼" : "") + "</text>"
         }
         return svg + "</svg>"
+    }
+
+    /// A period of the customers who joined and left.
+    struct FlowRow {
+        var label: String
+        var joined: Double
+        var left: Double
+        var joinedText: String
+        var leftText: String
+        /// "net +540".
+        var netText: String
+    }
+
+    /// Back-to-back bars, one row per period, oldest first: those who left to the left of a
+    /// middle line (red, worse), those who joined to its right (green, better), each with its
+    /// count, and the net labelled at the row's end; wide and narrow layouts, as for the bars.
+    static func joinedAndLeft(_ rows: [FlowRow], title: String) -> String {
+        guard !rows.isEmpty else { return "" }
+        return [
+            (name: "wide", label: 130.0, half: 230.0, count: 70.0, net: 130.0, rowHeight: 36.0, font: 16.0, stacked: false),
+            (name: "narrow", label: 0, half: 110, count: 60, net: 0, rowHeight: 54, font: 15, stacked: true),
+        ]
+        .map { layout in
+            let top = 30.0
+            let middle = layout.label + layout.count + layout.half
+            let width = middle + layout.half + layout.count + layout.net
+            let height = top + layout.rowHeight * Double(rows.count) + 4
+            let most = max(rows.map { max($0.joined, $0.left) }.max()!, 1)
+            func length(_ value: Double) -> Double { max(value, 0) / most * layout.half }
+            let font = number(layout.font)
+            var svg = """
+                <svg class="chart flow \(layout.name)" viewBox="0 0 \(number(width)) \(number(height))" role="img">\
+                <title>\(HTML.escape(title))</title>\
+                <desc>\(HTML.escape(rows.map { "\($0.label): \($0.joinedText) joined, \($0.leftText) left, \($0.netText)" }.joined(separator: "; ")))</desc>\
+                <g class="legend" font-size="\(font)" fill="currentColor">\
+                <text x="\(number(middle - 8))" y="18" text-anchor="end">← left</text><text x="\(number(middle + 8))" y="18">joined →</text></g>\
+                <line class="axis" x1="\(number(middle))" y1="\(number(top - 6))" x2="\(number(middle))" y2="\(number(height))" stroke="currentColor" stroke-width="1"/>
+                """
+            for (index, row) in rows.enumerated() {
+                let rowTop = top + layout.rowHeight * Double(index)
+                let y = layout.stacked ? rowTop + layout.rowHeight - 14 : rowTop + layout.rowHeight / 2
+                let label = layout.stacked ? "\(row.label) · \(row.netText)" : row.label
+                svg +=
+                    layout.stacked
+                    ? "<text class=\"label\" x=\"0\" y=\"\(number(rowTop + 16))\" font-size=\"\(font)\" font-weight=\"600\" fill=\"currentColor\">\(HTML.escape(label))</text>"
+                    : "<text class=\"label\" x=\"\(number(layout.label - 10))\" y=\"\(number(y + 5))\" text-anchor=\"end\" font-size=\"\(font)\" fill=\"currentColor\">\(HTML.escape(label))</text>"
+                let left = length(row.left)
+                let joined = length(row.joined)
+                svg +=
+                    "<rect class=\"bar bar-worse\" x=\"\(number(middle - left))\" y=\"\(number(y - 9))\" width=\"\(number(max(left, 1)))\" height=\"18\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
+                    + "<rect class=\"bar bar-better\" x=\"\(number(middle))\" y=\"\(number(y - 9))\" width=\"\(number(max(joined, 1)))\" height=\"18\" fill=\"currentColor\" fill-opacity=\"0.35\"/>"
+                    + "<text class=\"value\" x=\"\(number(middle - left - 6))\" y=\"\(number(y + 5))\" text-anchor=\"end\" font-size=\"\(font)\" fill=\"currentColor\">\(HTML.escape(row.leftText))</text>"
+                    + "<text class=\"value\" x=\"\(number(middle + joined + 6))\" y=\"\(number(y + 5))\" font-size=\"\(font)\" fill=\"currentColor\">\(HTML.escape(row.joinedText))</text>"
+                if !layout.stacked {
+                    svg +=
+                        "<text class=\"net\" x=\"\(number(width - layout.net + 14))\" y=\"\(number(y + 5))\" font-size=\"\(font)\" font-weight=\"700\" fill=\"currentColor\">\(HTML.escape(row.netText))</text>"
+                }
+            }
+            return svg + "</svg>"
+        }
+        .joined()
     }
 
     /// A touchpoint on the importance–performance chart: its own score and how strongly it

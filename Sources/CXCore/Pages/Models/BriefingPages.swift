@@ -99,6 +99,8 @@ struct CustomerFlowPart: Encodable, Sendable {
     let isGrowing: Bool
     /// "1.4% of the 84,000 customers at the start of the period", when the base is counted.
     let lostShareText: String?
+    /// What "Left, of the base" divides by, in a line, when the base is counted.
+    let baseDefinition: String?
     /// "They held 2.1% of revenue", when the site gives it.
     let revenueText: String?
     /// The net of each period up to this one, as SVG bars, and as a table, newest first.
@@ -106,6 +108,8 @@ struct CustomerFlowPart: Encodable, Sendable {
     let history: [Row]
     let leavers: [EncodedCard]
     let hasLeavers: Bool
+    /// Leavers whose stories the briefing opens with: named, not shown again.
+    let namedLeavers: [StoryLink]
 
     struct Row: Encodable, Sendable {
         let period: String

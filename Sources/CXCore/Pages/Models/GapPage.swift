@@ -83,6 +83,8 @@ struct GapHeadline: Encodable, Sendable {
     /// The gap's 95% interval, or why it has none.
     let uncertainty: String
     let href: String
+    /// The statement as one row of the gap chart: a marker per group on a line.
+    let chart: String
 }
 
 struct RoundSummary: Encodable, Sendable {

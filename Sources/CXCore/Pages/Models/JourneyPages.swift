@@ -71,12 +71,6 @@ struct JourneyPage: PageModel {
         let moreStories: Int?
     }
 
-    struct StoryLink: Encodable, Sendable {
-        let title: String
-        let outcome: String
-        let href: String
-    }
-
     struct StepName: Encodable, Sendable {
         let name: String
     }

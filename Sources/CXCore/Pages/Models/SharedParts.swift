@@ -154,3 +154,16 @@ struct BehindTheNumber: Encodable, Sendable {
         let segment: String?
     }
 }
+
+/// A story named in a line, by its title and outcome.
+struct StoryLink: Encodable, Sendable {
+    let title: String
+    let outcome: String
+    let href: String
+
+    init(_ story: Story, root: String) {
+        title = Typography.smarten(story.title)
+        outcome = story.outcome.rawValue
+        href = root + story.route.href
+    }
+}
