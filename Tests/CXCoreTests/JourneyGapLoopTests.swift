@@ -115,7 +115,7 @@ struct JourneyGapLoopTests {
                 "content/briefings/none.md:1:1: warning: 'Too early' has no failure story: no failure is dated on or before 2026-01-05; the failure is the point",
                 "content/briefings/q2.md:5:10: warning: 'Q2 review' names no failure story, so the newest failure is shown: name one in 'stories'",
                 "content/perception/broken.yaml:4:5: warning: this rating has no staff: the gap needs all three groups",
-                "content/stories/double-bill.md:11:9: warning: the loop on 'Billed twice <for> one month' has been open for 45 days (more than 30): close it or say what is left",
+                "content/stories/double-bill.md:11:9: warning: the loop on 'Billed twice <for> one month' has been open for 45 days (more than 30): close it, say what is left, or give 'expected_close' with a reason",
             ])
     }
 

@@ -135,4 +135,69 @@ struct LeadersReadTests {
             errors.count == 1 && errors[0].contains("cxsite.yaml:") && errors[0].contains("unknown base_at 'middle': expected 'start' or 'end'"),
             "\(errors)")
     }
+
+    /// A loop meant to run long says when it should close and why; the 30-day warning waits
+    /// for that date and speaks once it has passed.
+    @Test(arguments: [("2027-03-31", 0), ("2026-11-01", 1)])
+    func aLongLoopWaitsForItsExpectedClose(date: String, warnings: Int) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let story = try String(contentsOf: site.folder.appendingPathComponent("content/stories/double-bill.md"), encoding: .utf8)
+        try site.write(
+            "content/stories/double-bill.md",
+            story.replacingOccurrences(
+                of: "loop: tactical\n", with: "loop: tactical\nexpected_close:\n  date: \(date)\n  reason: the billing system is replaced in March\n")
+        )
+        let summary = try site.build(clock: .pinned(at: 1_796_083_200))  // 2026-12-01, 103 days after the story
+        let loopWarnings = summary.warnings.filter { $0.message.contains("the loop on") }
+        #expect(loopWarnings.count == warnings, "\(summary.warnings.map(\.message))")
+        if warnings == 1, loopWarnings.count == 1 {
+            #expect(
+                loopWarnings[0].message.contains(
+                    "was expected to close by \(date) (the billing system is replaced in March) and is still open, 30 days later"))
+        }
+        let day = try Day.parse(date).get()
+        let expected = "expected to close by \(day.longText): the billing system is replaced in March"
+        #expect(try site.page("loops/index.html").contains(expected))
+        #expect(try site.page("stories/double-bill.html").contains("<dt>Runs long</dt><dd>\(expected)</dd>"))
+        #expect(try site.page("loops/index.html").contains("<tr class=\"stale\">") == (warnings == 1))
+    }
+
+    @Test func anExpectedCloseWithoutAReasonIsAnErrorAtItsPlace() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let story = try String(contentsOf: site.folder.appendingPathComponent("content/stories/double-bill.md"), encoding: .utf8)
+        try site.write(
+            "content/stories/double-bill.md",
+            story.replacingOccurrences(of: "loop: tactical\n", with: "loop: tactical\nexpected_close:\n  date: 2027-03-31\n"))
+        let errors = site.buildErrors().map(\.description)
+        #expect(errors.count == 1 && errors[0].hasPrefix("content/stories/double-bill.md:14:3: error:") && errors[0].contains("reason"), "\(errors)")
+    }
+
+    /// A story's page shows every fact its front matter gives; its cards show its picture,
+    /// named by `image:` or the first in its text, with its size; an `image:` that is not a
+    /// picture beside the story is an error at its place.
+    @Test func aStoryShowsItsFactsAndItsCardsItsPicture() throws {
+        let built = try TestSite(built: .sample)
+        defer { built.cleanUp() }
+        let page = try built.page("stories/cancellation-request-bounced-between-teams.html")
+        #expect(page.contains("<dt>The customer</dt><dd>Left on 25 September 2026</dd>"))
+        #expect(page.contains("<dt>Journeys</dt><dd><a href=\"../journeys/"))
+        #expect(page.contains("<dt>Themes</dt><dd><a href=\"../themes/"))
+        let index = try built.page("stories/index.html")
+        #expect(
+            index.contains(
+                /<img class="card-image" src="..\/stories\/cancellation-letter.png" alt="Ben’?'?s letter of 28 August[^"]*" width="\d+" height="\d+" loading="lazy">/
+            ))
+        let briefing = try built.page("briefings/2026-q3-review.html")
+        #expect(briefing.contains("<img class=\"card-image\" src=\"../stories/cancellation-letter.png\""))
+
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        let story = try String(contentsOf: site.folder.appendingPathComponent("content/stories/double-bill.md"), encoding: .utf8)
+        try site.write("content/stories/double-bill.md", story.replacingOccurrences(of: "score: 3\n", with: "score: 3\nimage: missing.png\n"))
+        let errors = site.buildErrors().filter(\.isError).map(\.description)
+        #expect(
+            errors.count == 1 && errors[0].hasPrefix("content/stories/double-bill.md:9:8: error: image 'missing.png' is not a picture"), "\(errors)")
+    }
 }

@@ -122,7 +122,8 @@ struct StageTests {
         let scaffold = Authoring.story(
             title: "T", date: try #require(Day(year: 2026, month: 10, day: 14)), outcome: .failure, touchpoints: ["billing"])
         let written = scaffold.split(separator: "\n").compactMap { line in line.split(separator: ":").first.map(String.init) }
-        #expect(written.filter(fields.contains) == fields.filter { $0 != "draft" })
+        // A scaffold leaves out what few stories need: the draft flag, a card picture, a long loop's date.
+        #expect(written.filter(fields.contains) == fields.filter { !["draft", "image", "expected_close"].contains($0) })
         var validator = ContentValidator(config: config)
         let story = validator.parseStory(SourceFile(path: "content/stories/t.md", text: scaffold))
         #expect(story?.status == .open && validator.diagnostics.filter(\.isError).isEmpty)

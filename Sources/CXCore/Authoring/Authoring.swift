@@ -127,6 +127,7 @@ public enum Authoring {
             case .status: value = outcome == .failure ? "open" : "closed"
             case .segment, .score, .owner, .loop: value = ""
             case .draft: return nil  // a new story is published unless the writer says otherwise
+            case .image, .expectedClose: return nil  // rarely needed: the README shows them
             }
             let line = "\(field.rawValue): \(value)"
             guard let hint = field.hint else { return line }

@@ -44,6 +44,10 @@ public final class Story: Sendable, Codable {
     /// The customer left (`left: true`, or the date they left).
     public let left: Bool
     public let leftDate: Day?
+    /// A loop meant to run long: when it should close, and why it takes that long.
+    public let expectedClose: ExpectedClose?
+    /// The picture its cards show (`image:`), relative to the story's file, where it is written.
+    public let image: ImageReference?
     /// Where `date` and `status` are written, for warnings about them.
     public let dateLocation: SourceLocation?
     public let statusLocation: SourceLocation?
@@ -60,7 +64,7 @@ public final class Story: Sendable, Codable {
         slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
         touchpoints: [String], journeys: [String] = [], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
         status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, left: Bool = false, leftDate: Day? = nil,
-        dateLocation: SourceLocation? = nil, statusLocation: SourceLocation?,
+        expectedClose: ExpectedClose? = nil, image: ImageReference? = nil, dateLocation: SourceLocation? = nil, statusLocation: SourceLocation?,
         body: RenderedMarkdown, bodyLine: Int, path: String, sourceHash: UInt64
     ) {
         self.slug = slug
@@ -82,6 +86,8 @@ public final class Story: Sendable, Codable {
         self.draft = draft
         self.left = left
         self.leftDate = leftDate
+        self.expectedClose = expectedClose
+        self.image = image
         self.dateLocation = dateLocation
         self.statusLocation = statusLocation
         self.body = body
@@ -103,14 +109,29 @@ public final class Story: Sendable, Codable {
         public var due: Day?
         public var done: Bool
     }
+
+    /// `expected_close: {date: 2027-03-31, reason: …}`: the loop is meant to stay open until
+    /// then, so the warning about a long-open loop waits for that date.
+    public struct ExpectedClose: Sendable, Codable, Equatable {
+        public var date: Day
+        public var reason: String
+    }
+
+    /// `image: letter.png`: a picture beside the story, by its path from the story's file.
+    public struct ImageReference: Sendable, Codable, Equatable {
+        public var path: String
+        public var location: SourceLocation
+    }
 }
 
 extension Story {
     /// The front-matter fields of a story file, in the order `cxsite new` writes them: the
     /// one list the parser reads, checks unknown keys against, and `new` fills in.
     enum Field: String, CaseIterable, Sendable {
-        case title, date, outcome, customer, segment, touchpoints, journeys, score, quote, tags, themes, owner, status, loop, left, actions,
-            draft
+        case title, date, outcome, customer, segment, touchpoints, journeys, score, quote, image, tags, themes, owner, status, loop, left
+        case
+            expectedClose = "expected_close"
+        case actions, draft
 
         /// What `cxsite new` writes after the value, as a comment.
         var hint: String? {
@@ -124,6 +145,8 @@ extension Story {
             case .themes: "ids from content/themes.yaml"
             case .journeys: "ids from cxsite.yaml; left out, the journeys holding every touchpoint"
             case .left: "true, or the date the customer left"
+            case .image: "a picture beside the story for its cards; else the first in the text"
+            case .expectedClose: "{date: YYYY-MM-DD, reason: why} for a loop meant to run long"
             case .title, .date, .customer, .touchpoints, .quote, .tags, .actions, .draft: nil
             }
         }

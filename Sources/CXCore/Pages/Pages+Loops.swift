@@ -37,8 +37,9 @@ extension PageBuilder {
             title: Typography.smarten(story.title),
             href: root + story.route.href,
             age: age,
-            ageText: age == 1 ? "1 day" : "\(age) days",
-            stale: age > Site.staleLoopDays,
+            ageText: NumberText.counted(age, "day", "days"),
+            stale: story.expectedClose.map { date > $0.date } ?? (age > Site.staleLoopDays),
+            expectedText: story.expectedClose.map(Self.expectedText),
             owner: story.owner,
             loop: story.loop?.rawValue,
             outcome: story.outcome.rawValue,
@@ -49,5 +50,10 @@ extension PageBuilder {
             overdueActions: overdue.count,
             hasOverdue: !overdue.isEmpty,
             nextAction: open.first?.what)
+    }
+
+    /// "expected to close by 31 March 2027: the developer's contract is renegotiated".
+    static func expectedText(_ expected: Story.ExpectedClose) -> String {
+        "expected to close by \(expected.date.longText): \(expected.reason)"
     }
 }

@@ -31,7 +31,13 @@ extension PageBuilder {
             },
             hasActions: !story.actions.isEmpty,
             lastChange: change.map { StoryPage.LastChange(dateText: $0.date.longText, date: $0.date.description, author: $0.author) },
-            quoteTone: story.quote.flatMap(site.tone))
+            quoteTone: story.quote.flatMap(site.tone),
+            leftText: story.left ? (story.leftDate.map { "Left on \($0.longText)" } ?? "Left") : nil,
+            themes: story.themes.compactMap { reference in
+                site.themes.theme(reference.id).map { StoryPage.Link(name: $0.name, href: root + Routes.theme($0.id).href) }
+            },
+            journeys: Site.journeys(of: story, in: site.config).map { StoryPage.Link(name: $0.name, href: root + Routes.journey($0.id).href) },
+            expectedText: story.status == .open ? story.expectedClose.map(Self.expectedText) : nil)
         return StoryPage(story: MustacheMerged(try storyCard(story, root: root), details))
     }
 
@@ -93,6 +99,10 @@ extension PageBuilder {
                 TouchpointLink(id: $0.id, name: $0.name, href: root + Routes.touchpoint($0.id).href)
             },
             hasTouchpoints: !story.touchpoints.isEmpty,
-            crossesTouchpoints: story.touchpoints.count > 1)
+            crossesTouchpoints: story.touchpoints.count > 1,
+            image: site.cardImage(of: story).map { image in
+                StoryCard.CardImage(
+                    src: root + Routes.copied(image.path).href, alt: image.alt, width: image.size.width, height: image.size.height)
+            })
     }
 }

@@ -36,7 +36,7 @@ extension PageBuilder {
             if let scoresHash {
                 var inputs = StableHasher()
                 inputs.combine(scoresHash)
-                inputs.combine(site.imagesHash)  // the logo's size is in the frame
+                inputs.combine(site.imagesHash)  // the logo's size is in the frame, a card's picture in its card
                 inputs.combine(ordered.count)
                 inputs.combine(cardsOf: ordered.onPage(number))
                 page.inputs = inputs.finalize()

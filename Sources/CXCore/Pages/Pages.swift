@@ -77,7 +77,7 @@ struct PageBuilder {
             ) { root in try builder.storiesPage(number, of: storyPages, root: root) }
             var inputs = StableHasher()
             inputs.combine(countsHash)
-            inputs.combine(site.imagesHash)  // the logo's size is in the frame
+            inputs.combine(site.imagesHash)  // the logo's size is in the frame, a card's picture in its card
             inputs.combine(storyPages)
             inputs.combine(cardsOf: site.stories.onPage(number))
             page.inputs = inputs.finalize()
@@ -89,6 +89,7 @@ struct PageBuilder {
             inputs.combine(story.sourceHash)
             inputs.combine(site.sentimentHash)
             inputs.combine(site.imagesHash)
+            inputs.combine(site.themes.hash)  // the names of the themes it links to
             if let change = site.history.lastChange(of: story.path) {
                 inputs.combine(change.date.description)
                 inputs.combine(change.author)

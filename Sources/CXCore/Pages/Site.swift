@@ -97,11 +97,21 @@ struct Site: Sendable {
         }
         for story in stories where story.status == .open {
             let age = today.daysSinceEpoch - story.date.daysSinceEpoch
-            if age > staleLoopDays {
+            let at = story.statusLocation ?? SourceLocation(path: story.path, line: 1, column: 1)
+            if let expected = story.expectedClose {
+                // A loop meant to run long waits for its own date, not the 30 days.
+                guard today > expected.date else { continue }
                 diagnostics.append(
                     content.diagnostic(
-                        "the loop on '\(story.title)' has been open for \(age) days (more than \(staleLoopDays)): close it or say what is left",
-                        at: story.statusLocation ?? SourceLocation(path: story.path, line: 1, column: 1), .warning))
+                        "the loop on '\(story.title)' was expected to close by \(expected.date) (\(expected.reason)) and is still open, "
+                            + "\(today.daysSinceEpoch - expected.date.daysSinceEpoch) days later: close it, or move 'expected_close' and say why",
+                        at: at, .warning))
+            } else if age > staleLoopDays {
+                diagnostics.append(
+                    content.diagnostic(
+                        "the loop on '\(story.title)' has been open for \(age) days (more than \(staleLoopDays)): "
+                            + "close it, say what is left, or give 'expected_close' with a reason",
+                        at: at, .warning))
             }
         }
         diagnostics += unknownThemes(stories, content.themes, content: content)
@@ -115,6 +125,16 @@ struct Site: Sendable {
             hasher.combine(size.height)
         }
         let imagesHash = hasher.finalize()
+        for story in stories {
+            guard let image = story.image else { continue }
+            let path = LinkChecker.resolve(image.path, from: story.route.path)
+            if path.flatMap({ images[$0] }) == nil {
+                diagnostics.append(
+                    content.diagnostic(
+                        "image '\(image.path)' is not a picture beside the story (PNG, JPEG, GIF or WebP): put it in content/stories/ and name it by its file name",
+                        at: image.location))
+            }
+        }
         var logo: PageFrame.Logo?
         if let named = config.logo {
             if let file = content.staticFiles.first(where: { $0.source == named && $0.source.hasPrefix("static/") }), let size = file.size {
@@ -265,6 +285,32 @@ struct Site: Sendable {
         guard abs(polarity) >= SentimentLexicon.neutralBand else { return nil }
         let strength = abs(polarity) >= 0.6 ? "strongly " : abs(polarity) < 0.3 ? "mildly " : ""
         return strength + (polarity < 0 ? "negative" : "positive")
+    }
+
+    /// The picture a story's cards show: its `image:`, or else the first picture of its text
+    /// that the output holds; with the text's words for it when the text shows it (a card's
+    /// picture repeats what its title says otherwise, and is marked decorative).
+    func cardImage(of story: Story) -> (path: String, alt: String, size: ImageSize)? {
+        let html = story.body.html
+        var pictures: [(path: String, alt: String)] = []
+        var rest = Substring(html)
+        while let tag = rest.range(of: "<img src=\"") {
+            rest = rest[tag.upperBound...]
+            guard let end = rest.firstIndex(of: "\"") else { break }
+            let source = String(rest[..<end]).replacingOccurrences(of: "&amp;", with: "&")
+            // cmark-gfm escapes these four in an attribute: the template escapes them again.
+            let alt = (rest[end...].prefix { $0 != ">" }.firstMatch(of: /alt="([^"]*)"/).map { String($0.1) } ?? "")
+                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
+                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
+            if let path = LinkChecker.resolve(source, from: story.route.path), images[path] != nil {
+                pictures.append((path, alt))
+            }
+        }
+        if let image = story.image {
+            guard let path = LinkChecker.resolve(image.path, from: story.route.path), let size = images[path] else { return nil }
+            return (path, pictures.first { $0.path == path }?.alt ?? "", size)
+        }
+        return pictures.first.map { ($0.path, $0.alt, images[$0.path]!) }
     }
 
     /// Open loops (stories whose status is open, dated up to today), oldest first.

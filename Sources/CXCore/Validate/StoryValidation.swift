@@ -48,6 +48,17 @@ extension ContentValidator {
                 fields.report(at: node, "a customer who left is a failure story: set 'outcome: failure', or remove 'left'")
             }
         }
+        var expectedClose: Story.ExpectedClose?
+        for var entry in fields.mappingValue(Field.expectedClose.rawValue) {
+            let closeDate = entry.day("date", required: true)
+            let reason = entry.string("reason", required: true)
+            entry.warnAboutUnknownKeys(["date", "reason"])
+            fields.absorb(entry)
+            if let closeDate, let reason { expectedClose = Story.ExpectedClose(date: closeDate, reason: reason) }
+        }
+        let image = fields.string(Field.image.rawValue).flatMap { path in
+            fields.node(Field.image.rawValue).map { Story.ImageReference(path: path, location: fields.location(of: $0)) }
+        }
         var actions: [Story.Action] = []
         for var entry in fields.mappings(Field.actions.rawValue) {
             let what = entry.string("what", required: true)
@@ -65,7 +76,8 @@ extension ContentValidator {
         return Story(
             slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
             touchpoints: touchpoints, journeys: journeys, score: score, quote: quote, tags: tags, themes: themes, owner: owner, status: status,
-            loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate, dateLocation: dateLocation,
+            loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate,
+            expectedClose: expectedClose, image: image, dateLocation: dateLocation,
             statusLocation: statusLocation,
             body: markdown.render(body.text), bodyLine: body.line, path: file.path,
             sourceHash: StableHasher.hash(file.text))

@@ -22,7 +22,10 @@ struct LoopRow: Encodable, Sendable {
     let href: String
     let age: Int
     let ageText: String
+    /// Open longer than ``Site/staleLoopDays``, or past its expected close.
     let stale: Bool
+    /// When a loop meant to run long should close, and why.
+    let expectedText: String?
     let owner: String?
     let loop: String?
     let outcome: String

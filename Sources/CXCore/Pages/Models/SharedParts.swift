@@ -27,6 +27,16 @@ struct StoryCard: Encodable, Sendable {
     let touchpoints: [TouchpointLink]
     let hasTouchpoints: Bool
     let crossesTouchpoints: Bool
+    /// The story's picture (``Site/cardImage(of:)``).
+    let image: CardImage?
+
+    struct CardImage: Encodable, Sendable {
+        let src: String
+        /// Empty when the picture only repeats the title.
+        let alt: String
+        let width: Int
+        let height: Int
+    }
 }
 
 /// A metric's value at one point: in a group (touchpoint, segment or all) and period.
