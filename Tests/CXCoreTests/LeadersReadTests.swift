@@ -200,4 +200,31 @@ struct LeadersReadTests {
         #expect(
             errors.count == 1 && errors[0].hasPrefix("content/stories/double-bill.md:9:8: error: image 'missing.png' is not a picture"), "\(errors)")
     }
+
+    /// The built-in theme speaks of the site, not of our broadband sample (#30): an insurer's
+    /// site, with its own touchpoints, journeys, themes, counts and gap, shows none of the
+    /// sample's words on any page, and writes its numbers alike.
+    @Test func anInsurersSiteShowsNoWordOfTheBroadbandSample() throws {
+        let site = try TestSite(fixture: "insurer")
+        defer { site.cleanUp() }
+        try site.build()
+        let pages = try site.outputFiles().filter { $0.key.hasSuffix(".html") }
+        for kind in [
+            "briefings/2026-q3-review.html", "journeys/making-a-claim.html", "touchpoints/claims.html", "themes/index.html", "gap/index.html",
+        ] {
+            #expect(pages[kind] != nil, "\(kind) is missing: the fixture should reach every kind of page")
+        }
+        let sampleWords =
+            /(?i)\b(broadband|router|engineer|install\w*|wi-?fi|outage|northwind|4g|technician|fibre|fault|tariff|modem|billing|bill|direct debit|moving home|joining|leaving)\b/
+        for (path, data) in pages {
+            let text = NumberTextTests.visibleText(String(decoding: data, as: UTF8.self))
+            let found = text.matches(of: sampleWords).map { String($0.output.0) }
+            #expect(found.isEmpty, "\(path): \(Set(found).sorted())")
+            #expect(NumberTextTests.numberProblems(in: String(decoding: data, as: UTF8.self)).isEmpty, "\(path)")
+        }
+        // The check finds the sample's words where they are.
+        let sample = try TestSite(built: .sample)
+        defer { sample.cleanUp() }
+        #expect(NumberTextTests.visibleText(try sample.page("briefings/2026-q3-review.html")).contains(sampleWords))
+    }
 }
