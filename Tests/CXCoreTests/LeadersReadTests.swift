@@ -227,4 +227,22 @@ struct LeadersReadTests {
         defer { sample.cleanUp() }
         #expect(NumberTextTests.visibleText(try sample.page("briefings/2026-q3-review.html")).contains(sampleWords))
     }
+
+    /// Under each headline metric, what customers wrote from both sides of the score: a
+    /// critical comment on the costliest theme, a top-score one on the theme adding most;
+    /// with score, touchpoint and theme, never a respondent's id.
+    @Test func aHeadlineMetricShowsVoicesFromBothSidesOfTheScore() throws {
+        let built = try TestSite(built: .sample)
+        defer { built.cleanUp() }
+        let briefing = try built.page("briefings/2026-q3-review.html")
+        let nps = try #require(briefing.firstMatch(of: /<article class="metric-card">\s*<h3>Net Promoter Score[\s\S]*?<\/article>/)).output
+        let voices = nps.matches(
+            of: /<li class="voice voice-(worse|better)"><q>[^<]+<\/q> <span class="meta">Score (\d+)[^<]* · on [^<]+<\/span><\/li>/)
+        #expect(voices.map { String($0.output.1) } == ["worse", "better"], "\(nps)")
+        #expect(
+            voices.map { Int($0.output.2)! }.map { SurveyMetric.nps.isCritical($0) ? "worse" : SurveyMetric.nps.isTop($0) ? "better" : "" } == [
+                "worse", "better",
+            ])
+        #expect(!briefing.contains(/R-\d{3,}/))  // the sample's respondent ids
+    }
 }

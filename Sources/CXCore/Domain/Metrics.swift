@@ -93,6 +93,15 @@ public enum SurveyMetric: String, CaseIterable, Sendable, Codable {
 
     func isCritical(_ score: Int) -> Bool { criticalScores.contains(score) }
 
+    /// The top scores: NPS promoters (9–10), CSAT satisfied (4–5), CES easy (6–7).
+    func isTop(_ score: Int) -> Bool {
+        switch self {
+        case .nps: NPSBand(score: score) == .promoter
+        case .csat: Self.satisfiedScores.contains(score)
+        case .ces: score >= 6
+        }
+    }
+
     /// Every metric with its scale, as an error message lists them: `nps (0–10), csat (1–5) or ces (1–7)`.
     static var scalesList: String {
         let each = allCases.map { "\($0.rawValue) (\(Self.text($0.scale)))" }

@@ -136,8 +136,32 @@ extension PageBuilder {
                 segments.filter { !$1.suppressed }.map { datum(metric, $1, label: site.config.segmentName($0)) },
                 title: "\(metric.name) by segment, \(scorecard.label(of: point.period))",
                 references: chartReferences(metric)),
-            behind: behindTheNumber(metric, point, root: root))
+            behind: behindTheNumber(metric, point, root: root),
+            voices: voices(metric, in: point.period))
         return MetricCard(pointValue(metric, point, headline), details)
+    }
+
+    /// What customers wrote under a survey metric in `period`, from both sides of the score
+    /// and typical of its themes rather than its angriest: the newest critical comment that
+    /// mentions the theme costing the most, and the newest top-score comment that mentions
+    /// the theme adding the most. Reproducible (newest, then by text), never a respondent's
+    /// id, and none from a theme too rarely mentioned to keep its people anonymous.
+    func voices(_ metric: MetricDefinition, in period: Period) -> [MetricDetails.Voice] {
+        guard let survey = SurveyMetric(rawValue: metric.id), survey != .ces else { return [] }
+        let impacts = site.scorecard.themeImpacts(survey, in: period).filter {
+            !$0.suppressed && $0.mentions >= site.config.minimumNForComments
+        }
+        func voice(_ impact: ThemeImpact?, critical: Bool) -> MetricDetails.Voice? {
+            guard let impact else { return nil }
+            let side = impact.comments.filter { critical ? survey.isCritical($0.score) : survey.isTop($0.score) }
+            guard let comment = side.min(by: { ($1.date, $0.text) < ($0.date, $1.text) }) else { return nil }
+            return MetricDetails.Voice(
+                text: Typography.smarten(comment.text), score: comment.score, side: critical ? "worse" : "better", theme: impact.theme.name,
+                touchpoint: comment.touchpoint.flatMap(site.config.touchpoint)?.name)
+        }
+        let costliest = impacts.filter { $0.impact < 0 }.min { ($0.impact, $0.theme.id) < ($1.impact, $1.theme.id) }
+        let addsMost = impacts.filter { $0.impact > 0 }.max { ($0.impact, $1.theme.id) < ($1.impact, $0.theme.id) }
+        return [voice(costliest, critical: true), voice(addsMost, critical: false)].compactMap { $0 }
     }
 
     /// "relationship level" or "all touchpoints" for a headline that is not everyone's.

@@ -116,6 +116,19 @@ struct MetricDetails: Encodable, Sendable {
     let segmentPages: [SegmentLink]
     let segmentChart: String
     let behind: BehindTheNumber?
+    /// What customers wrote, from both sides of the score (``PageBuilder/voices(_:in:)``).
+    let voices: [Voice]
+
+    /// A customer's words under a number: the newest comment from one side of the score that
+    /// mentions the period's costliest theme, or the theme that adds most.
+    struct Voice: Encodable, Sendable {
+        let text: String
+        let score: Int
+        /// `worse` (a critical score) or `better` (a top score).
+        let side: String
+        let theme: String
+        let touchpoint: String?
+    }
 
     struct HistoryRow: Encodable, Sendable {
         let period: String
