@@ -44,7 +44,7 @@ extension PageBuilder {
             loop: story.loop?.rawValue,
             outcome: story.outcome.rawValue,
             touchpoints: site.touchpoints(of: story).map {
-                LoopRow.TouchpointName(name: $0.name, href: root + Routes.touchpoint($0.id).href)
+                NamedLink(name: $0.name, href: root + Routes.touchpoint($0.id).href)
             },
             openActions: open.count,
             overdueActions: overdue.count,

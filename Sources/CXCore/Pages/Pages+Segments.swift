@@ -1,8 +1,8 @@
 /// The segments' pages: each segment against the whole company.
 extension PageBuilder {
     /// Every segment with a page, in name order.
-    func segmentLinks(root: String) -> [SegmentLink] {
-        site.segmentRoutes.keys.sorted().map { SegmentLink(name: site.config.segmentName($0), href: root + site.segmentRoutes[$0]!.href) }
+    func segmentLinks(root: String) -> [NamedLink] {
+        site.segmentRoutes.keys.sorted().map { NamedLink(name: site.config.segmentName($0), href: root + site.segmentRoutes[$0]!.href) }
     }
 
     func segmentPage(_ segment: String, root: String) throws -> SegmentPage {

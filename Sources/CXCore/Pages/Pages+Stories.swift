@@ -34,9 +34,9 @@ extension PageBuilder {
             quoteTone: story.quote.flatMap(site.tone),
             leftText: story.left ? (story.leftDate.map { "Left on \($0.longText)" } ?? "Left") : nil,
             themes: story.themes.compactMap { reference in
-                site.themes.theme(reference.id).map { StoryPage.Link(name: $0.name, href: root + Routes.theme($0.id).href) }
+                site.themes.theme(reference.id).map { NamedLink(name: $0.name, href: root + Routes.theme($0.id).href) }
             },
-            journeys: Site.journeys(of: story, in: site.config).map { StoryPage.Link(name: $0.name, href: root + Routes.journey($0.id).href) },
+            journeys: Site.journeys(of: story, in: site.config).map { NamedLink(name: $0.name, href: root + Routes.journey($0.id).href) },
             expectedText: story.status == .open ? story.expectedClose.map(Self.expectedText) : nil)
         return StoryPage(story: MustacheMerged(try storyCard(story, root: root), details))
     }

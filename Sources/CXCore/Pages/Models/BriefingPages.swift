@@ -24,7 +24,7 @@ struct BriefingPage: PageModel {
     /// Why the period's scores moved.
     let movement: MovementPart?
     /// Each segment's page: the company's units one by one.
-    let segments: [SegmentLink]
+    let segments: [NamedLink]
     /// Themes and phrases whose share of the comments rose by more than chance.
     let rising: [RisingLink]
     let hasRising: Bool

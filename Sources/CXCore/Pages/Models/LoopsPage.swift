@@ -29,14 +29,9 @@ struct LoopRow: Encodable, Sendable {
     let owner: String?
     let loop: String?
     let outcome: String
-    let touchpoints: [TouchpointName]
+    let touchpoints: [NamedLink]
     let openActions: Int
     let overdueActions: Int
     let hasOverdue: Bool
     let nextAction: String?
-
-    struct TouchpointName: Encodable, Sendable {
-        let name: String
-        let href: String
-    }
 }

@@ -15,7 +15,7 @@ struct SegmentPage: PageModel {
     let hasStories: Bool
     let openLoops: [LoopRow]
     let hasOpenLoops: Bool
-    let otherSegments: [SegmentLink]
+    let otherSegments: [NamedLink]
 
     /// One metric: the segment's value, the company's, and whether they differ beyond chance.
     struct Score: Encodable, Sendable {
@@ -35,10 +35,4 @@ struct SegmentPage: PageModel {
         let href: String
         let mentions: Count
     }
-}
-
-/// A segment's name and page.
-struct SegmentLink: Encodable, Sendable {
-    let name: String
-    let href: String
 }

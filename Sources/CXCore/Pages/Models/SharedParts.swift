@@ -113,7 +113,7 @@ struct MetricDetails: Encodable, Sendable {
     let segments: [SegmentValue]
     let hasSegments: Bool
     /// The segments' own pages.
-    let segmentPages: [SegmentLink]
+    let segmentPages: [NamedLink]
     let segmentChart: String
     let behind: BehindTheNumber?
     /// What customers wrote, from both sides of the score (``PageBuilder/voices(_:in:)``).
@@ -189,4 +189,10 @@ struct StoryLink: Encodable, Sendable {
         outcome = story.outcome.rawValue
         href = root + story.route.href
     }
+}
+
+/// A page by its name: a segment's, a journey's, a theme's, a touchpoint's.
+struct NamedLink: Encodable, Sendable {
+    let name: String
+    let href: String
 }

@@ -75,15 +75,10 @@ struct StoryPage: PageModel {
         let quoteTone: String?
         /// "Left on 25 September 2026", or "Left" without a date.
         let leftText: String?
-        let themes: [Link]
-        let journeys: [Link]
+        let themes: [NamedLink]
+        let journeys: [NamedLink]
         /// "expected to close by 31 March 2027: …", for a loop meant to run long.
         let expectedText: String?
-    }
-
-    struct Link: Encodable, Sendable {
-        let name: String
-        let href: String
     }
 
     struct Action: Encodable, Sendable {
