@@ -12,6 +12,6 @@ struct CXSite: AsyncParsableCommand {
             templates/ (overrides of the built-in theme). Start with: cxsite init DIR.
             """,
         version: cxsiteVersion,
-        subcommands: [Build.self, Check.self, ServeCommand.self, Init.self, New.self, Theme.self, Render.self]
+        subcommands: [Build.self, Check.self, ServeCommand.self, Init.self, New.self, Theme.self, Freeze.self, Render.self]
     )
 }

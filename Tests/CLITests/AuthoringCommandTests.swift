@@ -42,6 +42,47 @@ struct AuthoringCommandTests {
         #expect(!FileManager.default.fileExists(atPath: site + "/cxsite.yaml"))
     }
 
+    /// `cxsite freeze` keeps what a briefing showed; a late change to its period's figures then
+    /// shows both; freezing again keeps the first unless `--replace`.
+    @Test func freezeKeepsABriefingsFiguresAndABuildShowsBothWhenTheyChange() throws {
+        let scratch = try Scratch()
+        defer { scratch.cleanUp() }
+        let site = scratch.path("site")
+        _ = try CXSiteBinary.run(["init", site])
+        let figures = site + "/content/briefings/first-briefing.figures.yaml"
+        let frozen = try CXSiteBinary.run(["freeze", "first-briefing", "--source", site], environment: today)
+        #expect(frozen.status == 0, "\(frozen.stderr)")
+        #expect(frozen.stdout == figures + "\n")
+        let text = try String(contentsOfFile: figures, encoding: .utf8)
+        #expect(text.contains("frozen: 2026-11-23\n") && text.contains("shown: \"+28.0, n = 455\""), "\(text)")
+
+        #expect(try CXSiteBinary.run(["build", "--source", site], environment: today).status == 0)
+        let page = site + "/public/briefings/first-briefing.html"
+        #expect(
+            try String(contentsOfFile: page, encoding: .utf8).contains("Figures as frozen on 23 November 2026: no late response has changed them."))
+
+        // Late responses move the period's NPS: the page shows the figure as frozen and as now.
+        let snapshot = site + "/content/metrics/2026-Q4.csv"
+        let rows = try String(contentsOfFile: snapshot, encoding: .utf8)
+        try Data(rows.replacingOccurrences(of: "2026-Q4,nps,28,455,", with: "2026-Q4,nps,26,470,").utf8).write(to: URL(fileURLWithPath: snapshot))
+        #expect(try CXSiteBinary.run(["build", "--source", site], environment: today).status == 0)
+        let revised = try String(contentsOfFile: page, encoding: .utf8)
+        #expect(revised.contains("1 figure has changed since 23 November 2026"))
+        #expect(revised.contains("<tr><th scope=\"row\">Net Promoter Score</th><td>+28.0, n = 455</td><td>+26.0, n = 470</td></tr>"))
+        let table = revised.firstMatch(of: /<aside class="revised"[\s\S]*?<\/aside>/).map { String($0.output) } ?? ""
+        #expect(table.components(separatedBy: "<tr><th scope=\"row\">").count == 2)  // unchanged figures are not listed
+
+        let again = try CXSiteBinary.run(["freeze", "first-briefing", "--source", site], environment: today)
+        #expect(again.status == 1)
+        #expect(again.stderr.contains("already holds the figures frozen on 23 November 2026: --replace freezes today's"), "\(again.stderr)")
+        #expect(try String(contentsOfFile: figures, encoding: .utf8) == text)
+        #expect(try CXSiteBinary.run(["freeze", "first-briefing", "--replace", "--source", site], environment: today).status == 0)
+        #expect(try String(contentsOfFile: figures, encoding: .utf8).contains("shown: \"+26.0, n = 470\""))
+
+        let unknown = try CXSiteBinary.run(["freeze", "q9", "--source", site], environment: today)
+        #expect(unknown.status == 1 && unknown.stderr.contains("no briefing 'q9': the site has first-briefing"), "\(unknown.stderr)")
+    }
+
     @Test func themeAddFollowsASuggestedPhraseAndKeepsTheFileAsItWas() throws {
         let scratch = try Scratch()
         defer { scratch.cleanUp() }

@@ -245,4 +245,28 @@ struct LeadersReadTests {
             ])
         #expect(!briefing.contains(/R-\d{3,}/))  // the sample's respondent ids
     }
+
+    /// A briefing's figures file is read as the site's other YAML is: each mistake at its
+    /// place; figures of no briefing are a warning; the file is not "not read".
+    @Test(arguments: [
+        (
+            "q3", "frozen: 2026-10-07\nfigures:\n  - id: nps\n    name: NPS\n",
+            "content/briefings/q3.figures.yaml:3:5: error: missing required field 'shown'"
+        ),
+        ("q3", "frozen: someday\nfigures: []\n", "content/briefings/q3.figures.yaml:1:9: error:"),
+        (
+            "q3", "frozen: 2026-10-07\nfigures:\n  - {id: nps, name: NPS, shown: \"+1\"}\n  - {id: nps, name: NPS, shown: \"+2\"}\n",
+            "content/briefings/q3.figures.yaml:4:10: error: figure 'nps' is listed twice"
+        ),
+        ("q9", "frozen: 2026-10-07\nfigures: []\n", "content/briefings/q9.figures.yaml: warning: these figures are of no briefing"),
+    ])
+    func aFiguresFileIsCheckedAtItsPlace(_ slug: String, _ text: String, _ expected: String) throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.write("content/briefings/\(slug).figures.yaml", text)
+        var diagnostics: [Diagnostic]
+        do { diagnostics = try site.build().warnings } catch let list as DiagnosticList { diagnostics = list.diagnostics }
+        let found = diagnostics.map(\.description).filter { $0.contains(".figures.yaml") }
+        #expect(found.count == 1 && found[0].hasPrefix(expected), "\(found)")
+    }
 }

@@ -1,6 +1,10 @@
 import Diagnostics
 import Foundation
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// `cxsite init` and `cxsite new`: starter files, filled in from the site's own config.
 public enum Authoring {
     /// The files of a small working site: config with two journeys, stories, a briefing, a snapshot,
@@ -213,5 +217,24 @@ public enum Authoring {
 
     static func yamlString(_ text: String) -> String {
         "\"" + text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\""
+    }
+
+    /// Writes `text` to a new file beside `path` and renames it over `path`. A file already at
+    /// the new file's name is not cxsite's to remove: the command stops and names it.
+    static func replace(_ path: String, with text: String, in source: URL) throws {
+        let target = try OutputFolder.safeURL(for: path, in: source).path
+        let temporary = target + ".cxsite-new"
+        var created = false
+        do {
+            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else { throw FileSystemError("create", temporary) }
+            created = true
+            close(descriptor)
+            try OutputFolder.write(Array(text.utf8), to: temporary)
+            guard rename(temporary, target) == 0 else { throw FileSystemError("rename", target) }
+        } catch let failure as FileSystemError {
+            if created { unlink(temporary) }
+            throw DiagnosticList([Diagnostic(.error, failure.description)])
+        }
     }
 }

@@ -1,10 +1,6 @@
 import Diagnostics
 import Foundation
 
-#if canImport(Glibc)
-    import Glibc
-#endif
-
 extension Authoring {
     /// Adds a theme matching `phrase` to `content/themes.yaml` (made when missing) and returns
     /// its path: for `cxsite theme add`, which turns a suggested theme into one the site follows.
@@ -68,25 +64,6 @@ extension Authoring {
                         .error, "could not add the theme to \(ThemeCatalog.path) without changing what it says: add it by hand",
                         at: .file(ThemeCatalog.path))
                 ])
-        }
-    }
-
-    /// Writes `text` to a new file beside `path` and renames it over `path`. A file already at
-    /// the new file's name is not cxsite's to remove: the command stops and names it.
-    private static func replace(_ path: String, with text: String, in source: URL) throws {
-        let target = try OutputFolder.safeURL(for: path, in: source).path
-        let temporary = target + ".cxsite-new"
-        var created = false
-        do {
-            let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else { throw FileSystemError("create", temporary) }
-            created = true
-            close(descriptor)
-            try OutputFolder.write(Array(text.utf8), to: temporary)
-            guard rename(temporary, target) == 0 else { throw FileSystemError("rename", target) }
-        } catch let failure as FileSystemError {
-            if created { unlink(temporary) }
-            throw DiagnosticList([Diagnostic(.error, failure.description)])
         }
     }
 

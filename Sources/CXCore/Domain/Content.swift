@@ -185,6 +185,8 @@ public struct Briefing: Sendable {
     public var agenda: AgendaPlace = .afterStories
     /// What the one-page printed handout holds, in order (`handout:`).
     public var handout: [HandoutPart] = HandoutPart.allCases
+    /// The figures it showed when frozen (`cxsite freeze`), to show beside today's.
+    public var published: PublishedFigures?
 }
 
 /// Where a briefing puts its author's note and decisions (`agenda:`).

@@ -19,6 +19,8 @@ struct SiteSources: Sendable {
         Dictionary(stories.compactMap { file in file.stamp.map { (file.path, $0) } }, uniquingKeysWith: { first, _ in first })
     }
     var briefings: [SourceFile] = []
+    /// The figures briefings showed when frozen: `content/briefings/SLUG.figures.yaml`.
+    var briefingFigures: [SourceFile] = []
     /// Metric snapshots: `content/metrics/*.csv|json|yaml`.
     var metrics: [SourceFile] = []
     /// Survey tallies: `content/tallies/*.csv|json|yaml`.
@@ -89,7 +91,9 @@ enum Load {
             return paths
         }
         let stories = list("content/stories", contentFolders["content/stories"]!)
-        let briefings = list("content/briefings", contentFolders["content/briefings"]!)
+        // One listing for the briefings and the figures frozen beside them (one error if it fails).
+        let briefingFolder = list("content/briefings", contentFolders["content/briefings"]!.union(["yaml"]))
+        let briefings = briefingFolder.filter { !$0.lowercased().hasSuffix(".yaml") }
         // One `stat` a file, on all cores: the sizes for the memory bound, the stamps to tell
         // which stories are as the cache has them.
         let stamps = (stories + briefings).concurrentMap { FileStamp(followingLinksAt: site.root.path + "/" + $0) }
@@ -103,6 +107,10 @@ enum Load {
             sources.stories = read(changed, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
             sources.briefings = read(briefings, from: site, limit: SiteFolder.markdownFileLimit, &diagnostics).map(\.file)
         }
+        sources.briefingFigures = read(
+            briefingFolder.filter { $0.hasSuffix(PublishedFigures.suffix) }, from: site,
+            limit: SiteFolder.textFileLimit, &diagnostics
+        ).map(\.file)
         let (metrics, metricWorkbooks) = tables(list("content/metrics", contentFolders["content/metrics"]!))
         let (tallies, tallyWorkbooks) = tables(list("content/tallies", contentFolders["content/tallies"]!))
         sources.metrics = read(metrics, from: site, limit: SiteFolder.textFileLimit, &diagnostics).map(\.file)
@@ -167,7 +175,8 @@ enum Load {
             let home = folder(of: path)
             let type = (path as NSString).pathExtension.lowercased()
             let copied = home == "content/stories" && StaticFiles.besideStories.contains(type)
-            return !contentFiles.contains(path) && !copied && !(contentFolders[home]?.contains(type) ?? false)
+            let figures = home == "content/briefings" && path.hasSuffix(PublishedFigures.suffix)
+            return !contentFiles.contains(path) && !copied && !figures && !(contentFolders[home]?.contains(type) ?? false)
         }.map { path in
             let home = folder(of: path)
             let type = (path as NSString).pathExtension.lowercased()

@@ -27,6 +27,7 @@ extension PageBuilder {
         let notes = split.rest
         let costly = costliestThemes(in: briefing.period, root: root)
         let rising = risingTopics(in: briefing.period, root: root)
+        let flow = try customerFlow(in: briefing.period, root: root, shown: opening.stories)
         return BriefingPage(
             briefing: briefingSummary(briefing, root: root),
             stories: try opening.stories.map { try storyCard($0, root: root) },
@@ -49,10 +50,40 @@ extension PageBuilder {
             reading: readingNote(root: root),
             drivers: drivers(in: briefing.period, root: root, limit: Self.briefingDrivers),
             costlyThemes: costly, hasCostlyThemes: !costly.isEmpty,
-            customerFlow: try customerFlow(in: briefing.period, root: root, shown: opening.stories),
+            customerFlow: flow,
+            figures: briefing.published.map { FiguresNote($0, now: Self.figuresShown(metrics: metrics, flow: flow)) },
             printStamp:
                 "\(site.config.title) · briefing of \(briefing.date.longText) · figures for \(briefing.period.label) as it closed, loop ages on \(briefing.date.longText)"
         )
+    }
+
+    /// The figures of a briefing late responses can change, as it shows them: each headline
+    /// metric with its margin and n, and the customers who joined and left. `cxsite freeze`
+    /// keeps them; a later build compares.
+    static func figuresShown(metrics: [MetricCard], flow: CustomerFlowPart?) -> [PublishedFigures.Figure] {
+        var figures = metrics.map { card in
+            let value = card.base
+            return PublishedFigures.Figure(
+                id: card.extra.id, name: value.name,
+                shown: value.valueText + (value.marginText.map { " " + $0 } ?? "")
+                    + (value.n.map { ", n = \(NumberText.count($0.value))" } ?? ""))
+        }
+        if let flow {
+            figures += [
+                ("customers.joined", "Customers who joined", flow.gainedText), ("customers.left", "Customers who left", flow.lostText),
+                ("customers.net", "Net change in customers", flow.netText),
+            ].map { PublishedFigures.Figure(id: $0, name: $1, shown: $2) }
+            if let share = flow.lostShareText {
+                figures.append(PublishedFigures.Figure(id: "customers.left-share", name: "Left, of the base", shown: share))
+            }
+        }
+        return figures
+    }
+
+    /// The figures of `briefing` as a build today shows them, for `cxsite freeze`.
+    func figuresShown(in briefing: Briefing) throws -> [PublishedFigures.Figure] {
+        let page = try briefingModel(briefing, root: "")
+        return Self.figuresShown(metrics: page.metrics, flow: page.customerFlow)
     }
 
     /// A briefing's notes in three: the paragraphs before the first heading (the author's

@@ -46,4 +46,33 @@ extension ContentValidator {
             bodyLine: body.line, path: file.path, agenda: agenda, handout: handout)
     }
 
+    /// A briefing's figures file (`cxsite freeze`), each field checked.
+    mutating func publishedFigures(from file: SourceFile) -> PublishedFigures? {
+        var fields: YAMLFields
+        switch YAMLFields.parse(file.text, in: file, lineOffset: 0, what: "a briefing's figures file") {
+        case .success(let parsed): fields = parsed
+        case .failure(let diagnostic):
+            report(diagnostic)
+            return nil
+        }
+        let frozen = fields.day("frozen", required: true)
+        if !fields.has("figures") { fields.error("missing required field 'figures': each with an id, a name and the text shown") }
+        var figures: [PublishedFigures.Figure] = []
+        for var entry in fields.mappings("figures") {
+            let id = entry.string("id", required: true)
+            let name = entry.string("name", required: true)
+            let shown = entry.string("shown", required: true)
+            if let id, figures.contains(where: { $0.id == id }), let node = entry.node("id") {
+                entry.report(at: node, "figure '\(id)' is listed twice")
+            }
+            entry.warnAboutUnknownKeys(["id", "name", "shown"])
+            let valid = !entry.diagnostics.contains(where: \.isError)
+            fields.absorb(entry)
+            if valid, let id, let name, let shown { figures.append(PublishedFigures.Figure(id: id, name: name, shown: shown)) }
+        }
+        fields.warnAboutUnknownKeys(["frozen", "figures"])
+        diagnostics += fields.diagnostics
+        guard let frozen, !fields.diagnostics.contains(where: \.isError) else { return nil }
+        return PublishedFigures(frozen: frozen, figures: figures, path: file.path)
+    }
 }

@@ -28,6 +28,17 @@ struct ContentValidator {
             } + sources.unchangedStories.compactMap { path in cache?.story(unchangedAt: path).map { ($0, true) } }
         content.stories = stories.map(\.0)
         content.briefings = parseAll(sources.briefings) { $0.briefing(from: $1) }
+        for file in sources.briefingFigures {
+            guard let published = publishedFigures(from: file) else { continue }
+            let slug = PublishedFigures.slug(of: file.path)
+            if let index = content.briefings.firstIndex(where: { $0.slug == slug }) {
+                content.briefings[index].published = published
+            } else if !sources.briefings.contains(where: { Self.slug(of: $0.path) == slug }) {
+                report(
+                    Diagnostic(
+                        .warning, "these figures are of no briefing: there is no content/briefings/\(slug).md", at: .file(file.path)))
+            }
+        }
         for file in sources.metrics {
             content.snapshots += snapshots(from: file)
         }
@@ -61,7 +72,7 @@ struct ContentValidator {
         for file in sources.perception {
             if let round = perceptionRound(from: file) { content.perceptionRounds.append(round) }
         }
-        for file in sources.stories + sources.briefings + sources.metrics + sources.tallies + sources.perception
+        for file in sources.stories + sources.briefings + sources.briefingFigures + sources.metrics + sources.tallies + sources.perception
             + [sources.themes].compactMap({ $0 })
         {
             content.files[file.path] = file

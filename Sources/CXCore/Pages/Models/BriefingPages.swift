@@ -47,8 +47,38 @@ struct BriefingPage: PageModel {
     let hasCostlyThemes: Bool
     /// Customers who joined and left in the briefing's period, when the site counts them.
     let customerFlow: CustomerFlowPart?
+    /// The figures as frozen beside today's, when the briefing's were (`cxsite freeze`).
+    let figures: FiguresNote?
     /// What a printed copy says it is: the briefing's day and the period its figures are of.
     let printStamp: String
+}
+
+/// A briefing's figures as frozen, beside today's where late responses changed them.
+struct FiguresNote: Encodable, Sendable {
+    /// "7 October 2026".
+    let frozenText: String
+    let revisions: [Revision]
+    let hasRevisions: Bool
+    /// "2 figures have", "1 figure has".
+    let countText: String
+
+    struct Revision: Encodable, Sendable {
+        let name: String
+        let frozen: String
+        /// As shown today: "not shown" when the briefing no longer shows the figure.
+        let now: String
+    }
+
+    init(_ published: PublishedFigures, now: [PublishedFigures.Figure]) {
+        frozenText = published.frozen.longText
+        revisions = published.figures.compactMap { figure in
+            let current = now.first { $0.id == figure.id }
+            guard current?.shown != figure.shown else { return nil }
+            return Revision(name: figure.name, frozen: figure.shown, now: current?.shown ?? "not shown")
+        }
+        hasRevisions = !revisions.isEmpty
+        countText = revisions.count == 1 ? "1 figure has" : "\(NumberText.count(revisions.count)) figures have"
+    }
 }
 
 /// A briefing's opening notes split from the rest: the paragraphs before its first heading,
