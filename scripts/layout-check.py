@@ -5,6 +5,7 @@ usage: layout-check.py OUTPUT_FOLDER [--one-per-kind]
 
   - at 390 px in mobile emulation, no page is wider than the screen;
   - at 1400 px, every chart's text renders at 16 px or more;
+  - a margin of error in a table cell is at least 80% of the cell's type, on screen and paper;
   - every briefing prints on one page, its decisions on it.
 
 Exit status 0 when all hold, 1 with one line per problem, 77 when Chromium is missing.
@@ -28,6 +29,10 @@ CHART_TEXT = """JSON.stringify(Array.from(document.querySelectorAll("svg.chart t
   var scale = view && view.width ? Math.min(box.width / view.width, box.height / view.height) : 1;
   return {size: parseFloat(getComputedStyle(t).fontSize) * scale, text: t.textContent, chart: svg.getAttribute("class")};
 }).filter(function (t) { return t.size < 15.95; }))"""
+SMALL_MARGINS = """JSON.stringify(Array.from(document.querySelectorAll("td .margin")).filter(function (m) {
+  return m.getBoundingClientRect().width > 0 &&
+    parseFloat(getComputedStyle(m).fontSize) < 0.8 * parseFloat(getComputedStyle(m.closest("td")).fontSize);
+}).map(function (m) { return m.textContent; }))"""
 HANDOUT = """JSON.stringify({decisions: Array.from(document.querySelectorAll("[data-section=point] .decisions")).filter(function (d) {
   return getComputedStyle(d.closest("section")).display !== "none";
 }).length, hasDecisions: document.querySelectorAll("[data-section=point] .decisions").length})"""
@@ -64,10 +69,14 @@ def main():
             browser.load("file://" + page)
             for small in json.loads(browser.evaluate(CHART_TEXT))[:3]:
                 problems.append(f"{os.path.relpath(page, root)} at 1400 px: “{small['text']}” in {small['chart']} at {small['size']:.1f} px")
+            for margin in json.loads(browser.evaluate(SMALL_MARGINS))[:3]:
+                problems.append(f"{os.path.relpath(page, root)} at 1400 px: the margin “{margin}” is under 80% of its cell's type")
         browser.call("Emulation.setEmulatedMedia", {"media": "print"}, session=True)
         for page in pages:
+            browser.load("file://" + page)
+            for margin in json.loads(browser.evaluate(SMALL_MARGINS))[:3]:
+                problems.append(f"{os.path.relpath(page, root)} on paper: the margin “{margin}” is under 80% of its cell's type")
             if os.path.relpath(page, root).startswith("briefings/") and not page.endswith("index.html"):
-                browser.load("file://" + page)
                 held = json.loads(browser.evaluate(HANDOUT))
                 if held["hasDecisions"] and not held["decisions"]:
                     problems.append(f"{os.path.relpath(page, root)}: the handout leaves out the decisions")

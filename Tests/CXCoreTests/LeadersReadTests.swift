@@ -93,7 +93,7 @@ struct LeadersReadTests {
         #expect(try driverRows(briefing) == PageBuilder.briefingDrivers)
         #expect(try driverRows(scorecard) > PageBuilder.briefingDrivers)
         #expect(briefing.contains(/more touchpoint measures? and where to act, on the scorecard/))
-        #expect(briefing.contains("<td>strong link</td>") || briefing.contains("<td>moderate link</td>"))
+        #expect(briefing.contains(">strong link</td>") || briefing.contains(">moderate link</td>"))
     }
 
     @Test(arguments: [
@@ -268,5 +268,23 @@ struct LeadersReadTests {
         do { diagnostics = try site.build().warnings } catch let list as DiagnosticList { diagnostics = list.diagnostics }
         let found = diagnostics.map(\.description).filter { $0.contains(".figures.yaml") }
         #expect(found.count == 1 && found[0].hasPrefix(expected), "\(found)")
+    }
+
+    /// A table whose rows have no n has no n column of dashes: the scorecard's retention
+    /// (a snapshot without n) against NPS (counted from responses).
+    @Test func aTableWithNoNHasNoNColumn() throws {
+        let built = try TestSite(built: .sample)
+        defer { built.cleanUp() }
+        let scorecard = try built.page("scorecard/index.html")
+        func headerOfHistory(_ id: String) throws -> String {
+            let section = try #require(scorecard.range(of: "<section class=\"metric-detail\" aria-labelledby=\"metric-\(id)\">"))
+            let rest = scorecard[section.upperBound...]
+            let caption = try #require(rest.range(of: "by period</caption>"))
+            let end = try #require(rest[caption.upperBound...].range(of: "</thead>"))
+            return String(rest[caption.upperBound..<end.lowerBound])
+        }
+        #expect(try headerOfHistory("nps").contains("<th scope=\"col\">n</th>"))
+        #expect(try !headerOfHistory("retention").contains("<th scope=\"col\">n</th>"))
+        #expect(!scorecard.contains("not reported"))
     }
 }

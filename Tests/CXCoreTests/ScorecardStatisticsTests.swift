@@ -194,7 +194,7 @@ struct ScorecardStatisticsTests {
         #expect(driver["significant"] as? Bool == expected.isSignificant)
         let scorecard = try site.page("scorecard/index.html")
         #expect(scorecard.contains("What drives the score: Q3 2026"))
-        #expect(scorecard.contains(#"<th scope="row"><a href="../touchpoints/billing.html">Billing</a></th><td>CSAT</td>"#))
+        #expect(scorecard.contains(#"<th scope="row"><a href="../touchpoints/billing.html">Billing</a></th><td data-label="Measure">CSAT</td>"#))
         // Below min_n linked people, no driver is shown.
         try site.write(
             "cxsite.yaml",
@@ -231,8 +231,9 @@ struct ScorecardStatisticsTests {
         let scorecard = try site.page("scorecard/index.html")
         #expect(
             scorecard.contains(
-                #"<tr><td>1–2</td><th scope="row"><a href="../touchpoints/installation.html">Installation</a></th><td>CSAT</td><td>0.0% "#))
-        #expect(scorecard.contains(#"<tr><td>3</td><th scope="row"><a href="../touchpoints/website.html">Website</a></th>"#))
+                #"<tr><td data-label="Rank">1–2</td><th scope="row"><a href="../touchpoints/installation.html">Installation</a></th><td data-label="Measure">CSAT</td><td data-label="Its score">0.0% "#
+            ))
+        #expect(scorecard.contains(#"<tr><td data-label="Rank">3</td><th scope="row"><a href="../touchpoints/website.html">Website</a></th>"#))
         #expect(scorecard.contains("Top left matters most and scores lowest: <strong>Installation</strong>."))
         #expect(scorecard.contains(#"<svg class="chart priorities wide""#) && scorecard.contains(#"<svg class="chart priorities narrow""#))
     }

@@ -112,6 +112,7 @@ extension PageBuilder {
                     period: scorecard.label(of: point.period), valueText: valueText(metric, point),
                     marginText: marginText(metric, point), n: point.n.map { Count($0) })
             },
+            historyHasN: points[...through].contains { $0.n != nil },
             touchpoints: touchpoints.map { touchpoint, value in
                 let stories = site.stories(at: touchpoint)
                 return MetricDetails.TouchpointValue(
@@ -121,6 +122,7 @@ extension PageBuilder {
                     failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
             },
             hasTouchpoints: !touchpoints.isEmpty,
+            touchpointsHaveN: touchpoints.contains { $0.1.n != nil },
             touchpointChart: Charts.bars(
                 touchpoints.filter { !$1.suppressed }.map { datum(metric, $1, label: $0.name) },
                 title: "\(metric.name) by touchpoint, \(scorecard.label(of: point.period))",

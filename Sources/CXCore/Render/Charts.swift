@@ -50,11 +50,12 @@ enum Charts {
     /// its period is still in progress), labelled with the first and last values.
     static func sparkline(_ data: [Datum], title: String, lastIsPartial: Bool = false) -> String {
         guard !data.isEmpty else { return "" }
-        let width = 250.0
+        // Room either side for an end label of six digits or "to date" at 16 px.
+        let width = 270.0
         let height = 44.0
         let pad = 6.0
-        let left = 58.0
-        let right = 58.0
+        let left = 70.0
+        let right = 70.0
         let values = data.map(\.value)
         let low = values.min()!
         let high = values.max()!
@@ -84,8 +85,8 @@ enum Charts {
             """
     }
 
-    /// Where a bar chart's parts go: side by side (label, bar, value) or stacked (label
-    /// above, bar and value below).
+    /// Where a bar chart's parts go: side by side (label, bar, value) or stacked (label and
+    /// value on a line, the bar across the width below).
     private struct BarLayout {
         let name: String
         let labelWidth: Double, plotWidth: Double, textWidth: Double, rowHeight: Double, fontSize: Double
@@ -95,7 +96,7 @@ enum Charts {
             name: "wide", labelWidth: 230, plotWidth: 460, textWidth: 230, rowHeight: 36, fontSize: 16,
             stacked: false)
         static let narrow = BarLayout(
-            name: "narrow", labelWidth: 0, plotWidth: 230, textWidth: 130, rowHeight: 52, fontSize: 15,
+            name: "narrow", labelWidth: 8, plotWidth: 332, textWidth: 20, rowHeight: 52, fontSize: 15,
             stacked: true)
     }
 
@@ -169,8 +170,10 @@ enum Charts {
                 svg +=
                     "<path class=\"error-bar\" d=\"M\(number(a)) \(number(middle))H\(number(b))M\(number(a)) \(number(middle - 6))V\(number(middle + 6))M\(number(b)) \(number(middle - 6))V\(number(middle + 6))\" stroke=\"currentColor\" stroke-width=\"2\" fill=\"none\"/>"
             }
+            let (valueX, valueY, anchor) =
+                layout.stacked ? (width, rowTop + 16, "end") : (layout.labelWidth + layout.plotWidth + 10, middle + 5, "start")
             svg +=
-                "<text class=\"value\" x=\"\(number(layout.labelWidth + layout.plotWidth + 10))\" y=\"\(number(middle + 5))\" font-size=\"\(font)\" fill=\"currentColor\">"
+                "<text class=\"value\" x=\"\(number(valueX))\" y=\"\(number(valueY))\" text-anchor=\"\(anchor)\" font-size=\"\(font)\" fill=\"currentColor\">"
                 + HTML.escape(datum.text) + (datum.missesTarget ? " ▼" : "") + "</text>"
         }
         return svg + "</svg>"

@@ -107,8 +107,11 @@ struct MetricDetails: Encodable, Sendable {
     /// The last up to 8 periods, as SVG.
     let sparkline: String
     let history: [HistoryRow]
+    /// Some period has its n: a table with none has no n column.
+    let historyHasN: Bool
     let touchpoints: [TouchpointValue]
     let hasTouchpoints: Bool
+    let touchpointsHaveN: Bool
     let touchpointChart: String
     let segments: [SegmentValue]
     let hasSegments: Bool
