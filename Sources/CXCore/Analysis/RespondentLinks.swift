@@ -152,6 +152,9 @@ extension [ResponseLink] {
         let sorted = self
         var pairs: [DriverKey: PairSums] = [:]
         var clusters: [ClusterKey: ClusterSums] = [:]
+        // The period's cluster sums in fixed slots (the links come a period at a time), moved
+        // to `clusters` when the period ends: no dictionary lookup per person.
+        var periodSums = PeriodClusters()
         var start = 0
         while start < sorted.count {
             var end = start + 1
@@ -160,7 +163,11 @@ extension [ResponseLink] {
             }
             defer { start = end }
             let person = sorted[start..<end]
-            Self.addAnswers(of: person, to: &clusters)
+            if person.first!.period != periodSums.period {
+                periodSums.flush(into: &clusters)
+                periodSums = PeriodClusters(period: person.first!.period)
+            }
+            periodSums.add(person)
             // Most respondents answer once: nothing to pair.
             guard end - start > 1 else { continue }
             var npsSum = 0
@@ -185,35 +192,62 @@ extension [ResponseLink] {
             }
             for (key, score) in scores { pairs[key, default: PairSums()].add(Double(score.sum) / Double(score.count), npsMean) }
         }
+        periodSums.flush(into: &clusters)
         return (pairs, clusters)
     }
+}
 
-    /// One person's answers of a period, summed by metric for everyone and for each level.
-    private static func addAnswers(of person: ArraySlice<ResponseLink>, to clusters: inout [ClusterKey: ClusterSums]) {
-        var sums: [ClusterKey: (y: Int, squares: Int, m: Int)] = [:]
-        guard let period = person.first?.period else { return }
-        for link in person {
-            let score = Int(link.score)
-            let y =
-                switch link.metric {
-                case .nps:
-                    switch NPSBand(score: score) {
-                    case .promoter: 1
-                    case .detractor: -1
-                    case .passive: 0
+/// One period's cluster sums, a slot for each metric and each of everyone, the relationship
+/// level and the transactional level.
+private struct PeriodClusters {
+    var period: Int32 = .min
+    private var sums = [ClusterSums](repeating: ClusterSums(), count: 9)
+
+    init(period: Int32 = .min) { self.period = period }
+
+    private static let metrics: [SurveyMetric] = [.nps, .csat, .ces]
+    private static let groups: [Scorecard.Group] = [.all, .relationship, .transactional]
+
+    /// One person's answers of the period, summed by metric for everyone and for each level.
+    mutating func add(_ person: ArraySlice<ResponseLink>) {
+        // Per slot: the sum of the answers' values, of their squares, and how many.
+        withUnsafeTemporaryAllocation(of: (y: Int, squares: Int, m: Int).self, capacity: 9) { slots in
+            slots.initialize(repeating: (0, 0, 0))
+            for link in person {
+                let score = Int(link.score)
+                let (metric, value) =
+                    switch link.metric {
+                    case .nps:
+                        switch NPSBand(score: score) {
+                        case .promoter: (0, 1)
+                        case .detractor: (0, -1)
+                        case .passive: (0, 0)
+                        }
+                    case .csat: (1, SurveyMetric.satisfiedScores.contains(score) ? 1 : 0)
+                    case .ces: (2, score)
                     }
-                case .csat: SurveyMetric.satisfiedScores.contains(score) ? 1 : 0
-                case .ces: score
+                func count(in slot: Int) {
+                    slots[slot].y += value
+                    slots[slot].squares += value * value
+                    slots[slot].m += 1
                 }
-            let level: Scorecard.Group? =
-                link.touchpoint >= 0 ? .transactional : link.touchpoint == ResponseLink.relationship ? .relationship : nil
-            for group in [.all] + (level.map { [$0] } ?? []) {
-                let key = ClusterKey(period: period, metric: link.metric, group: group)
-                sums[key, default: (0, 0, 0)].y += y
-                sums[key, default: (0, 0, 0)].squares += y * y
-                sums[key, default: (0, 0, 0)].m += 1
+                count(in: metric * 3)  // everyone
+                if link.touchpoint >= 0 {
+                    count(in: metric * 3 + 2)  // transactional
+                } else if link.touchpoint == ResponseLink.relationship {
+                    count(in: metric * 3 + 1)
+                }
+            }
+            for slot in 0..<9 where slots[slot].m > 0 {
+                sums[slot].add(sum: slots[slot].y, squares: slots[slot].squares, answers: slots[slot].m)
             }
         }
-        for (key, sum) in sums { clusters[key, default: ClusterSums()].add(sum: sum.y, squares: sum.squares, answers: sum.m) }
+    }
+
+    /// The period's sums into `clusters`, by key.
+    func flush(into clusters: inout [ClusterKey: ClusterSums]) {
+        for (slot, sum) in sums.enumerated() where sum.people > 0 {
+            clusters[ClusterKey(period: period, metric: Self.metrics[slot / 3], group: Self.groups[slot % 3])] = sum
+        }
     }
 }
