@@ -315,12 +315,32 @@ enum ResponseLayout {
         """
 }
 
-/// Writes `rows` synthetic survey responses (a fixed seed) as one CSV file.
+/// What the benchmark's customers write about: words of real comments, a few themes' phrases.
+let commentVocabulary = """
+    the engineer never came again and i waited on hold for an hour my bill was wrong twice great help from sam \
+    router keeps dropping every evening price rise too expensive thanks to the team who fixed it quickly \
+    nobody called back after three days support said it was sorted but it was not install went well
+    """.split(separator: " ").map(String.init)
+
+/// A comment of 3 to 12 words from ``commentVocabulary``, some with a comma or a quoted word.
+func commentWords(_ random: inout SeededGenerator) -> String {
+    let count = 3 + Int(random.next() % 10)
+    var words = (0..<count).map { _ in commentVocabulary[Int(random.next() % UInt64(commentVocabulary.count))] }
+    words[0] = words[0].prefix(1).uppercased() + words[0].dropFirst()
+    switch random.next() % 6 {
+    case 0: words[1] += ","
+    case 1: words[count - 1] = "\"" + words[count - 1] + "\""
+    default: break
+    }
+    return words.joined(separator: " ")
+}
+
+/// Writes `rows` synthetic survey responses (a fixed seed) as one CSV file: a third with a
+/// comment of 3 to 12 words.
 func writeResponses(rows: Int, to url: URL, layout: ResponseLayout = .long) throws {
     var random = SeededGenerator(state: 7)
     let touchpoints = ["website", "sales", "onboarding", "installation", "billing", "support", "renewal"]
     let segments = ["residential", "small-business", "enterprise"]
-    let comments = ["", "", "", "", "", "", "Engineer never came, \"again\"", "Bill was wrong, twice", "Great help from Sam"]
     guard FileManager.default.createFile(atPath: url.path, contents: nil), let handle = try? FileHandle(forWritingTo: url) else { return }
     defer { try? handle.close() }
     var chunk =
@@ -335,7 +355,7 @@ func writeResponses(rows: Int, to url: URL, layout: ResponseLayout = .long) thro
         let score: UInt64 = metric == "nps" ? random.next() % 11 : metric == "csat" ? 1 + random.next() % 5 : 1 + random.next() % 7
         let month = 1 + Int(random.next() % 12)
         let day = 1 + Int(random.next() % 28)
-        let raw = comments[Int(random.next() % UInt64(comments.count))]
+        let raw = random.next() % 3 == 0 ? commentWords(&random) : ""
         let comment = raw.contains(",") || raw.contains("\"") ? "\"" + raw.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : raw
         let segment = segments[Int(random.next() % 3)]
         let touchpoint = touchpoints[Int(random.next() % 7)]
@@ -375,6 +395,13 @@ func responsesBenchmark(rows: Int) throws {
         "  aggregation: median \(format(aggregation, 2)) s → \(format(Double(rows) / aggregation / 1_000_000, 2)) M rows/s, "
             + "\(format(size / 1_000_000 / aggregation, 0)) MB/s; peak memory \(format(runs.map(\.peakMiB).max() ?? 0, 0)) MiB, "
             + "\(format(extraMemory, 0)) MiB more than without the responses")
+    if let duckdb = try duckDBGroupBy(file) {
+        print(
+            "  DuckDB's group-by of the same CSV (period, metric, segment, touchpoint): median \(format(duckdb, 2)) s; cxsite ×\(format(aggregation / duckdb, 2))"
+        )
+    } else {
+        print("  (pip install duckdb to compare with DuckDB's group-by)")
+    }
     // The same responses with five themes to tag them with (and the suggested themes).
     try """
     themes:
@@ -404,6 +431,27 @@ func responsesBenchmark(rows: Int) throws {
             + "(×\(format(exportedAggregation / themedAggregation, 2)) of the long form); peak memory "
             + "\(format(exported.map(\.peakMiB).max() ?? 0, 0)) MiB")
     try? FileManager.default.removeItem(at: site)
+}
+
+/// DuckDB's group-by of the responses CSV by quarter, metric, segment and touchpoint (counts,
+/// mean score, promoters, detractors, comments), timed inside Python around the query alone:
+/// the median of 3, or nil when Python has no duckdb.
+func duckDBGroupBy(_ file: URL) throws -> Double? {
+    let timings = file.deletingLastPathComponent().appendingPathComponent(".duckdb-times")
+    let script = """
+        import sys, time, duckdb
+        query = ("SELECT date_trunc('quarter', date) AS period, metric, segment, touchpoint, count(*), avg(score), "
+                 "count(*) FILTER (WHERE score >= 9), count(*) FILTER (WHERE score <= 6), count(comment) "
+                 "FROM read_csv(?, header = true) GROUP BY ALL")
+        with open(sys.argv[2], "w") as out:
+            for _ in range(3):
+                start = time.perf_counter(); duckdb.execute(query, [sys.argv[1]]).fetchall()
+                print(time.perf_counter() - start, file=out)
+        """
+    let ended = try ChildProcess("python3", ["-c", script, file.path, timings.path]).wait()
+    defer { try? FileManager.default.removeItem(at: timings) }
+    let times = ((try? String(contentsOf: timings, encoding: .utf8)) ?? "").split(separator: "\n").compactMap { Double($0) }
+    return ended == .exited(0) && !times.isEmpty ? median(times) : nil
 }
 
 /// cxsite's markdown renderer on the site's story files, one document each as a build renders
@@ -613,6 +661,14 @@ if let flag = arguments.first, ["--generate", "--generate-b"].contains(flag), ar
     // `cxsite-bench --generate N DIR` (corpus A) or `--generate-b N DIR` (corpus B): write the
     // synthetic site only, for profiling.
     try writeSyntheticSite(stories: count, into: URL(fileURLWithPath: arguments.last!), corpus: flag == "--generate" ? .long : .short)
+    exit(0)
+}
+if arguments.first == "--generate-responses", arguments.count == 3, let rows = Int(arguments.dropFirst().first!) {
+    // `cxsite-bench --generate-responses N DIR`: a 10-story site with N responses, for profiling.
+    let site = URL(fileURLWithPath: arguments.last!)
+    try writeSyntheticSite(stories: 10, into: site)
+    try FileManager.default.createDirectory(at: site.appendingPathComponent("content/responses"), withIntermediateDirectories: true)
+    try writeResponses(rows: rows, to: site.appendingPathComponent("content/responses/responses.csv"))
     exit(0)
 }
 print("cxsite benchmark — \(ProcessInfo.processInfo.activeProcessorCount) cores")

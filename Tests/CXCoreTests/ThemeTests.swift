@@ -182,7 +182,7 @@ struct ThemeTests {
         for (hash, text, detractors) in [(1, "customer service", 60), (2, "service lets", 52), (3, "customer service lets", 50)]
             as [(UInt64, String, Int)]
         {
-            counts.phrases[hash] = PhraseCounts.Count(text: text, detractors: detractors, promoters: 2)
+            counts.phrases.insert(PhraseCounts.Count(text: text, detractors: detractors, promoters: 2), for: hash)
         }
         let phrases = SuggestedTheme.all([Period(year: 2026, index: 3, kind: .quarter): counts], themes: ThemeCatalog(themes: [])).map(\.phrase)
         #expect(phrases == ["customer service lets"])

@@ -10,7 +10,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     }
 
     /// By the hash of the phrase's stemmed words.
-    var phrases: [UInt64: Count] = [:]
+    var phrases = WordTable<Count>()
     /// All phrases counted in each group.
     var detractorTotal = 0
     var promoterTotal = 0
@@ -82,19 +82,16 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     private mutating func count(
         _ hash: UInt64, _ range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool, masking: ContactMasking
     ) {
-        if phrases[hash] == nil {
+        if !phrases.contains(hash) {
             let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased()
             // Only digits can make a contact detail of words joined by spaces and hyphens.
             if bytes[range].contains(where: { $0 >= 0x30 && $0 <= 0x39 }), masking.masked(text).count > 0 { return }
-            phrases[hash] = Count(text: text)
+            phrases.insert(Count(text: text), for: hash)
         }
-        if detractor {
-            phrases[hash]!.detractors += 1
-            detractorTotal += 1
-        } else {
-            phrases[hash]!.promoters += 1
-            promoterTotal += 1
+        phrases.modify(hash) { count in
+            if detractor { count.detractors += 1 } else { count.promoters += 1 }
         }
+        if detractor { detractorTotal += 1 } else { promoterTotal += 1 }
     }
 
     /// Drops the least counted phrases until at most half the capacity remain: those seen
@@ -111,13 +108,15 @@ struct PhraseCounts: Sendable, Codable, Equatable {
             dropped = seen
             kept -= number
         }
-        phrases = phrases.filter { $0.value.detractors + $0.value.promoters > dropped }
+        phrases = phrases.keeping { $0.detractors + $0.promoters > dropped }
     }
 
     mutating func merge(_ other: PhraseCounts) {
         for (hash, count) in other.phrases {
-            phrases[hash, default: Count(text: count.text)].detractors += count.detractors
-            phrases[hash, default: Count(text: count.text)].promoters += count.promoters
+            var merged = phrases[hash] ?? Count(text: count.text)
+            merged.detractors += count.detractors
+            merged.promoters += count.promoters
+            phrases.insert(merged, for: hash)
         }
         detractorTotal += other.detractorTotal
         promoterTotal += other.promoterTotal
@@ -140,7 +139,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
 
     init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        for entry in try container.decode([Entry].self, forKey: .phrases) { phrases[entry.hash] = entry.count }
+        for entry in try container.decode([Entry].self, forKey: .phrases) { phrases.insert(entry.count, for: entry.hash) }
         detractorTotal = try container.decode(Int.self, forKey: .detractorTotal)
         promoterTotal = try container.decode(Int.self, forKey: .promoterTotal)
         detractorComments = try container.decode(Int.self, forKey: .detractorComments)
@@ -173,5 +172,11 @@ enum StopWords {
         please thanks thank etc signed another soon gave give put getting doesn't haven't hasn't couldn't wouldn't \
         shouldn't aren't weren't i'd i'll we've you've they've
         """
-    static let hashes: Set<UInt64> = Set(words.split(whereSeparator: { $0 == " " || $0 == "\n" }).flatMap { ThemeWords.words(String($0)) })
+    static let hashes: WordTable<Void> = {
+        var set = WordTable<Void>()
+        for word in words.split(whereSeparator: { $0 == " " || $0 == "\n" }).flatMap({ ThemeWords.words(String($0)) }) {
+            set.insert((), for: word)
+        }
+        return set
+    }()
 }

@@ -8,9 +8,9 @@ import Foundation
 /// to −1…1.
 struct SentimentLexicon: Sendable {
     /// Valence from −4 to 4, by the hash of the lower-cased word…
-    private var valences: [UInt64: Double] = [:]
+    private var valences = WordTable<Double>()
     /// …and of phrases of two or three words (``phraseHash(_:)``), by their first word.
-    private var phrases: [UInt64: [(length: Int, hash: UInt64, valence: Double)]] = [:]
+    private var phrases = WordTable<[(length: Int, hash: UInt64, valence: Double)]>()
 
     /// VADER's lexicon with the customer-experience layer over it, embedded from `data/sentiment/`.
     static let builtIn = SentimentLexicon(
@@ -43,12 +43,14 @@ struct SentimentLexicon: Sendable {
                 let covered = words.map { $0.range.count }.reduce(0, +) + words.count - 1
                 guard covered == tab - lineStart, words.dropFirst().allSatisfy(\.followsOn) else { continue }
                 switch words.count {
-                case 1: valences[words[0].plain] = valence
+                case 1: valences.insert(valence, for: words[0].plain)
                 case 2...Self.longestPhrase:
                     let hash = Self.phraseHash(words.map(\.plain))
-                    phrases[words[0].plain, default: []].removeAll { $0.hash == hash }
-                    phrases[words[0].plain, default: []].append((words.count, hash, valence))
-                    phrases[words[0].plain]!.sort { $0.length > $1.length }  // the longest match first
+                    var sameStart = phrases[words[0].plain] ?? []
+                    sameStart.removeAll { $0.hash == hash }
+                    sameStart.append((words.count, hash, valence))
+                    sameStart.sort { $0.length > $1.length }  // the longest match first
+                    phrases.insert(sameStart, for: words[0].plain)
                 default: continue
                 }
             }
@@ -159,18 +161,24 @@ struct SentimentLexicon: Sendable {
     private static let negationScale = -0.74
     private static let normalisation = 15.0
 
-    private static func set(_ text: String) -> Set<UInt64> { Set(text.split(separator: " ").flatMap { words(String($0)) }) }
-    private static let but = words("but")[0]
-    private static let negations = set(
-        """
+    private static func set(_ texts: String...) -> WordTable<Void> {
+        var set = WordTable<Void>()
+        for word in texts.joined(separator: " ").split(separator: " ").flatMap({ words(String($0)) }) { set.insert((), for: word) }
+        return set
+    }
+    private static let negationWords = """
         not no never nobody nothing none neither nor without nowhere cannot isn't wasn't aren't weren't don't doesn't didn't \
         can't couldn't won't wouldn't shouldn't hasn't haven't hadn't ain't mustn't needn't
-        """)
-    private static let boosters = set(
-        "very really extremely so totally absolutely incredibly completely utterly hugely especially particularly truly too")
-    private static let softeners = set("slightly somewhat barely marginally fairly partly")
+        """
+    private static let boosterWords =
+        "very really extremely so totally absolutely incredibly completely utterly hugely especially particularly truly too"
+    private static let softenerWords = "slightly somewhat barely marginally fairly partly"
+    private static let but = words("but")[0]
+    private static let negations = set(negationWords)
+    private static let boosters = set(boosterWords)
+    private static let softeners = set(softenerWords)
     /// Words that turn others and carry no valence of their own here.
-    private static let modifiers = boosters.union(softeners).union(negations)
+    private static let modifiers = set(boosterWords, softenerWords, negationWords)
 }
 
 /// A response whose score and words disagree: a promoter (9–10) whose comment reads angry, or

@@ -138,18 +138,18 @@ struct ThemeMatcher: Sendable {
     }
 
     /// The phrases by their first word.
-    private let phrases: [UInt64: [Phrase]]
+    private let phrases: WordTable<[Phrase]>
     let count: Int
 
     /// `themes` in order: each theme's match phrases and exclusions.
     init(_ themes: [(match: [String], exclude: [String])]) {
-        var phrases: [UInt64: [Phrase]] = [:]
+        var phrases = WordTable<[Phrase]>()
         for (index, theme) in themes.enumerated() {
             for (texts, excludes) in [(theme.match, false), (theme.exclude, true)] {
                 for text in texts {
                     let words = ThemeWords.words(text)
                     guard let first = words.first else { continue }
-                    phrases[first, default: []].append(Phrase(theme: index, words: words, excludes: excludes))
+                    phrases.insert((phrases[first] ?? []) + [Phrase(theme: index, words: words, excludes: excludes)], for: first)
                 }
             }
         }
