@@ -95,20 +95,25 @@ enum ThemeWords {
             return true
         }
         if ends("'s") { w.removeLast(2) } else if w.last == UInt8(ascii: "'") { w.removeLast() }
-        if ends("ies"), drop(3) {
-            w.append(UInt8(ascii: "y"))
-        } else if ends("sses") || ends("shes") || ends("ches") || ends("xes") || ends("zes") {
-            _ = drop(2)
-        } else if ends("s"), !ends("ss"), !ends("us"), !ends("is") {
-            _ = drop(1)
+        // Each ending below ends in s, d or g: a word that ends otherwise is checked for none.
+        if w.last == UInt8(ascii: "s") {
+            if ends("ies"), drop(3) {
+                w.append(UInt8(ascii: "y"))
+            } else if ends("sses") || ends("shes") || ends("ches") || ends("xes") || ends("zes") {
+                _ = drop(2)
+            } else if !ends("ss"), !ends("us"), !ends("is") {
+                _ = drop(1)
+            }
         }
-        if ends("ied"), drop(3) {
-            w.append(UInt8(ascii: "y"))
-        } else if ends("eed") {
-            w.removeLast()  // agreed → agree: the e is the word's
-        } else if ends("ed"), drop(2) {
-            undouble(&w)
-        } else if ends("ing"), drop(3) {
+        if w.last == UInt8(ascii: "d") {
+            if ends("ied"), drop(3) {
+                w.append(UInt8(ascii: "y"))
+            } else if ends("eed") {
+                w.removeLast()  // agreed → agree: the e is the word's
+            } else if ends("ed"), drop(2) {
+                undouble(&w)
+            }
+        } else if w.last == UInt8(ascii: "g"), ends("ing"), drop(3) {
             undouble(&w)
         }
         if w.last == UInt8(ascii: "e"), w.count > 4 { w.removeLast() }
