@@ -112,12 +112,21 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     }
 
     mutating func merge(_ other: PhraseCounts) {
-        for (hash, count) in other.phrases {
-            var merged = phrases[hash] ?? Count(text: count.text)
-            merged.detractors += count.detractors
-            merged.promoters += count.promoters
-            phrases.insert(merged, for: hash)
+        // The smaller table into the larger (``WordTable/keeping(_:)``); this one's text first.
+        let thisIsLarger = phrases.count >= other.phrases.count
+        var merged = thisIsLarger ? phrases : other.phrases
+        merged.reserveCapacity(phrases.count + other.phrases.count)
+        for (hash, count) in thisIsLarger ? other.phrases : phrases {
+            guard let held = merged[hash] else {
+                merged.insert(count, for: hash)
+                continue
+            }
+            merged.insert(
+                Count(
+                    text: thisIsLarger ? held.text : count.text, detractors: held.detractors + count.detractors,
+                    promoters: held.promoters + count.promoters), for: hash)
         }
+        phrases = merged
         detractorTotal += other.detractorTotal
         promoterTotal += other.promoterTotal
         detractorComments += other.detractorComments

@@ -6,6 +6,8 @@
 struct WordTable<Value: Sendable>: Sendable, Sequence {
     private var slotKeys: [UInt64]
     private var slotValues: [Value?]
+    /// Which slots hold a key: probing reads these, never a value (which may need retaining).
+    private var filled: [Bool]
     /// The number of keys.
     private(set) var count = 0
     /// 64 minus the slots' bit count: a key's home slot is the top bits of its Fibonacci hash.
@@ -14,8 +16,13 @@ struct WordTable<Value: Sendable>: Sendable, Sequence {
     init(minimumCapacity: Int = 0) {
         var slots = 16
         while slots < minimumCapacity * 2 { slots <<= 1 }
+        self.init(slots: slots)
+    }
+
+    private init(slots: Int) {
         slotKeys = Array(repeating: 0, count: slots)
         slotValues = Array(repeating: nil, count: slots)
+        filled = Array(repeating: false, count: slots)
         shift = UInt64(64 - slots.trailingZeroBitCount)
     }
 
@@ -25,19 +32,20 @@ struct WordTable<Value: Sendable>: Sendable, Sequence {
     private func slot(of key: UInt64) -> Int {
         let mask = slotKeys.count - 1
         var index = Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
-        while slotValues[index] != nil, slotKeys[index] != key { index = (index + 1) & mask }
+        while filled[index], slotKeys[index] != key { index = (index + 1) & mask }
         return index
     }
 
     subscript(key: UInt64) -> Value? { slotValues[slot(of: key)] }
 
-    func contains(_ key: UInt64) -> Bool { slotValues[slot(of: key)] != nil }
+    func contains(_ key: UInt64) -> Bool { filled[slot(of: key)] }
 
     /// Adds `value` for `key`, or replaces the one it has.
     mutating func insert(_ value: Value, for key: UInt64) {
         if (count + 1) * 2 > slotKeys.count { grow() }
         let index = slot(of: key)
-        if slotValues[index] == nil { count += 1 }
+        if !filled[index] { count += 1 }
+        filled[index] = true
         slotKeys[index] = key
         slotValues[index] = value
     }
@@ -45,13 +53,20 @@ struct WordTable<Value: Sendable>: Sendable, Sequence {
     /// Changes the value of `key`, which the table must hold; nothing when it does not.
     mutating func modify(_ key: UInt64, _ change: (inout Value) -> Void) {
         let index = slot(of: key)
-        guard slotValues[index] != nil else { return }
+        guard filled[index] else { return }
         change(&slotValues[index]!)
     }
 
-    /// The entries `isIncluded` keeps, as a new table.
+    /// Room for `minimum` keys without growing.
+    mutating func reserveCapacity(_ minimum: Int) {
+        while minimum * 2 > slotKeys.count { grow() }
+    }
+
+    /// The entries `isIncluded` keeps, as a new table as large as this one: entries taken in
+    /// slot order into a smaller table would pile up in runs (as they would merging a large
+    /// table into a small one: merge the smaller into the larger).
     func keeping(_ isIncluded: (Value) -> Bool) -> WordTable {
-        var kept = WordTable(minimumCapacity: count)
+        var kept = WordTable(slots: slotKeys.count)
         for (key, value) in self where isIncluded(value) { kept.insert(value, for: key) }
         return kept
     }
@@ -59,7 +74,7 @@ struct WordTable<Value: Sendable>: Sendable, Sequence {
     var values: [Value] { map(\.value) }
 
     private mutating func grow() {
-        var bigger = WordTable(minimumCapacity: slotKeys.count)
+        var bigger = WordTable(slots: slotKeys.count * 2)
         for (key, value) in self { bigger.insert(value, for: key) }
         self = bigger
     }
@@ -69,7 +84,7 @@ struct WordTable<Value: Sendable>: Sendable, Sequence {
         return AnyIterator {
             while index < slotKeys.count {
                 defer { index += 1 }
-                if let value = slotValues[index] { return (slotKeys[index], value) }
+                if filled[index], let value = slotValues[index] { return (slotKeys[index], value) }
             }
             return nil
         }
