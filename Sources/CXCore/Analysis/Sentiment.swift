@@ -162,9 +162,7 @@ struct SentimentLexicon: Sendable {
     private static let normalisation = 15.0
 
     private static func set(_ texts: String...) -> WordTable<Void> {
-        var set = WordTable<Void>()
-        for word in texts.joined(separator: " ").split(separator: " ").flatMap({ words(String($0)) }) { set.insert((), for: word) }
-        return set
+        WordTable(words: texts.joined(separator: " ").split(separator: " ").flatMap { words(String($0)) })
     }
     private static let negationWords = """
         not no never nobody nothing none neither nor without nowhere cannot isn't wasn't aren't weren't don't doesn't didn't \

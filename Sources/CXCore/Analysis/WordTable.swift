@@ -96,3 +96,11 @@ extension WordTable: Equatable where Value: Equatable {
         left.count == right.count && left.allSatisfy { right[$0.key] == $0.value }
     }
 }
+
+extension WordTable where Value == Void {
+    /// A set of word hashes.
+    init(words: some Sequence<UInt64>) {
+        self.init()
+        for word in words { insert((), for: word) }
+    }
+}
