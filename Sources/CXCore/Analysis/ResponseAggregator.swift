@@ -12,6 +12,9 @@ struct ResponseAggregator {
     var sentiment = SentimentLexicon.builtIn
     /// A hash of the themes and the lexicon, which a file's cached totals were made with.
     var tagging: UInt64 = 0
+    /// A CSV file of at least twice this many bytes is read in parts of about this size, after
+    /// its header, on all cores. The parts depend only on the file, so its totals do too.
+    var partBytes = 8 << 20
     /// Told the share of the response bytes read so far, now and then, for large imports.
     var progress: (@Sendable (Double) -> Void)?
     /// Errors shown per file before the rest are only counted.
@@ -42,12 +45,7 @@ struct ResponseAggregator {
         }
         let counter = ProgressCounter(total: total, report: total > Self.progressThreshold ? progress : nil)
         let jobs = zip(files, stamps).map { FileJob(path: $0.0.path, url: $0.0.url, stamp: $0.1) }
-        let results = jobs.concurrentMap { job -> FileResult in
-            if let stamp = job.stamp, let entry = cached[job.path], entry.stamp == stamp, entry.tagging == tagging {
-                return FileResult(aggregates: entry.aggregates)
-            }
-            return aggregate(file: job, counter: counter)
-        }
+        let results = read(jobs, cached: cached, counter: counter)
         var aggregates = ResponseAggregates()
         var diagnostics: [Diagnostic] = []
         var perFile: [FileTotals] = []
@@ -80,27 +78,58 @@ struct ResponseAggregator {
     struct FileResult: Sendable {
         var aggregates = ResponseAggregates()
         var diagnostics: [Diagnostic] = []
+        /// The segments the file names, as read.
+        var segments: [String] = []
     }
 
     /// Imports smaller than this (in bytes) are quick enough to need no progress bar.
     static let progressThreshold = 16 << 20
 
-    private func aggregate(file: FileJob, counter: ProgressCounter) -> FileResult {
+    /// Reads a whole file.
+    func aggregate(file: FileJob, counter: ProgressCounter) -> FileResult {
         if WorkbookFile.isWorkbook(file.path) { return aggregate(workbook: file, counter: counter) }
+        switch open(file) {
+        case .failed(let result): return result
+        case .reading(var reader, var reading):
+            var reported = 0
+            read(&reader, into: &reading, reported: &reported, counter: counter)
+            return reading.finish()
+        }
+    }
+
+    /// A CSV file opened, with its delimiter found, or the error it cannot be opened with.
+    enum OpenedFile {
+        case reading(CSVReader, FileReading)
+        case failed(FileResult)
+    }
+
+    func open(_ file: FileJob) -> OpenedFile {
         var reading = FileReading(aggregator: self, path: file.path, errors: ErrorSink(path: file.path, url: file.url))
         guard var reader = CSVReader(path: file.url.path, delimiter: CSVReader.delimiter(of: file.path)) else {
             let reason = errno == EINVAL ? "it is not a regular file" : String(cString: strerror(errno))
-            return FileResult(diagnostics: [Diagnostic(.error, "cannot read the file: \(reason)", at: .file(file.path))])
+            return .failed(FileResult(diagnostics: [Diagnostic(.error, "cannot read the file: \(reason)", at: .file(file.path))]))
         }
         if StaticFiles.fileType(of: file.path) == "csv" {
             reader.sniffDelimiter()
             if reader.delimiter == CSVReader.semicolon { reading.decimalComma = true }
         }
-        var reported = 0
-        defer { counter.add(reader.bytesRead - reported) }
+        return .reading(reader, reading)
+    }
+
+    /// Reads records into `reading` to the end, or until `done` holds after a record; returns
+    /// whether the end was reached. `reported` is how many bytes the progress has been told of.
+    @discardableResult
+    func read(
+        _ reader: inout CSVReader, into reading: inout FileReading, reported: inout Int, counter: ProgressCounter,
+        until done: (FileReading) -> Bool = { _ in false }
+    ) -> Bool {
+        defer {
+            counter.add(reader.bytesRead - reported)
+            reported = reader.bytesRead
+        }
         while true {
             do {
-                guard try reader.next() else { break }
+                guard try reader.next() else { return true }
             } catch {
                 reading.errors.report(error.message, line: error.line, column: error.column)
                 reader.skipLine()
@@ -111,11 +140,11 @@ struct ResponseAggregator {
                 reported = reader.bytesRead
             }
             guard reading.take(reader.record) else {
-                while (try? reader.next()) != false {}  // read to the end, which closes the file
-                break
+                reader.close()
+                return true
             }
+            if done(reading) { return false }
         }
-        return reading.finish()
     }
 
     /// A workbook of responses: read whole, then its sheet a row at a time.
@@ -154,7 +183,7 @@ struct ResponseAggregator {
 }
 
 /// Bytes read across files on all cores, reported as a share of the total.
-private final class ProgressCounter: @unchecked Sendable {
+final class ProgressCounter: @unchecked Sendable {
     private let total: Int
     private let report: (@Sendable (Double) -> Void)?
     private var read = 0

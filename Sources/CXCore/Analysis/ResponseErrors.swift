@@ -29,6 +29,9 @@ extension ResponseAggregator {
         /// The most causes counted apart: past them, a new cause is only counted.
         static let causesLimit = 1_000
 
+        /// Whether nothing has been reported.
+        var isEmpty: Bool { shown.isEmpty && hidden == 0 && repeats.isEmpty && warnings.isEmpty }
+
         mutating func report(_ message: String, line: Int, column: Int, cause: Cause? = nil) {
             if let cause, repeats.count < Self.causesLimit || repeats[cause.key] != nil {
                 if let seen = repeats[cause.key] {

@@ -346,6 +346,7 @@ extension ResponseAggregator {
                 errors.report("the file is empty: response files start with the header date,metric,score", line: 1, column: 1)
             }
             errors.warnings += segments.warnings(path: path)
+            result.segments = segments.names
 
             for block in tally.blocks {
                 var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]

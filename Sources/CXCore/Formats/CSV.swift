@@ -134,14 +134,19 @@ struct CSVReader {
         skipByteOrderMark()
     }
 
-    /// Reads a CSV or TSV file in chunks; nil when it cannot be opened.
-    init?(path: String, delimiter: UInt8 = CSVReader.comma) {
-        guard let source = ByteSource(path: path) else { return nil }
+    /// Reads a CSV or TSV file in chunks, or only the bytes of it in `range` (which start a
+    /// line: its lines count from 1); nil when it cannot be opened.
+    init?(path: String, delimiter: UInt8 = CSVReader.comma, range: Range<Int>? = nil) {
+        guard let source = ByteSource(path: path, range: range) else { return nil }
         self.source = source
         self.delimiter = delimiter
         unquotedStops = (delimiter, 0x0A, 0x0D, 0x22)
-        skipByteOrderMark()
+        if (range?.lowerBound ?? 0) == 0 { skipByteOrderMark() }
     }
+
+    /// Whether the file is UTF-16, read as the UTF-8 it transcodes to: its byte offsets are
+    /// not the file's.
+    var isTranscoded: Bool { source.isTranscoded }
 
     static let comma = UInt8(ascii: ","), tab = UInt8(ascii: "\t"), semicolon = UInt8(ascii: ";")
 
@@ -285,6 +290,9 @@ struct CSVReader {
         column = 1
     }
 
+    /// Closes the file before its end, when the rest is not wanted.
+    mutating func close() { source.stop() }
+
     /// How many bytes of the input have been consumed, for progress reports.
     var bytesRead: Int { source.bytesRead }
 
@@ -312,6 +320,10 @@ struct ByteSource {
     private var utf16LittleEndian: Bool?
     /// Bytes of a UTF-16 file not yet transcoded: an odd byte, or a high surrogate's two.
     private var pending: [UInt8] = []
+    /// Bytes of the file still to read, when only a range of it is read.
+    private var remaining = Int.max
+
+    var isTranscoded: Bool { utf16LittleEndian != nil }
 
     init(bytes: [UInt8]) {
         buffer = bytes
@@ -319,20 +331,24 @@ struct ByteSource {
     }
 
     /// Opens the regular file at `path`; nil, with `errno` set, when it cannot be opened or
-    /// is not a regular file (opening a named pipe does not wait for a writer).
-    init?(path: String) {
+    /// is not a regular file (opening a named pipe does not wait for a writer). With a
+    /// `range`, only those bytes are read, as they are (no byte-order mark is looked for).
+    init?(path: String, range: Range<Int>? = nil) {
         descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         var info = stat()
-        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else {
+        let start = off_t(range?.lowerBound ?? 0)
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG, lseek(descriptor, start, SEEK_SET) == start
+        else {
             close(descriptor)
             errno = EINVAL
             return nil
         }
         buffer = []
         atEnd = false
+        remaining = range?.count ?? Int.max
         refill()
-        if buffer.count >= 2, (buffer[0], buffer[1]) == (0xFF, 0xFE) || (buffer[0], buffer[1]) == (0xFE, 0xFF) {
+        if range == nil, buffer.count >= 2, (buffer[0], buffer[1]) == (0xFF, 0xFE) || (buffer[0], buffer[1]) == (0xFE, 0xFF) {
             utf16LittleEndian = buffer[0] == 0xFF
             let raw = Array(buffer[2...])
             var decoded: [UInt8] = []
@@ -384,6 +400,29 @@ struct ByteSource {
         } else {
             pending = (high != nil ? Array(bytes[(index - 2)..<index]) : []) + bytes[index...]
         }
+    }
+
+    /// Where the line after each of `offsets` starts in the file at `path` of `size` bytes: just
+    /// past the first line break at or after the offset, or `size` where none is. Nil when the
+    /// file cannot be read.
+    static func lineStarts(after offsets: [Int], inFileAt path: String, size: Int) -> [Int]? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        var window = [UInt8](repeating: 0, count: 4096)
+        var starts: [Int] = []
+        for offset in offsets {
+            var position = offset
+            var start: Int?
+            while start == nil, position < size {
+                let count = window.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, $0.count, off_t(position)) }
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return nil }
+                if let index = window[..<count].firstIndex(of: 0x0A) { start = position + index + 1 } else { position += count }
+            }
+            starts.append(start ?? size)
+        }
+        return starts
     }
 
     /// Closes the file before its end, when the rest is not wanted.
@@ -452,8 +491,9 @@ struct ByteSource {
         // build a million generic calls per chunk.
         var filled = 0
         while filled < chunk {
-            let count = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: min(chunk - filled, 1 << 16)) { scratch in
-                let count = read(descriptor, scratch.baseAddress!, scratch.count)
+            let wanted = min(chunk - filled, 1 << 16, remaining)
+            let count = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(wanted, 1)) { scratch in
+                let count = wanted == 0 ? 0 : read(descriptor, scratch.baseAddress!, wanted)
                 if count > 0 { buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<count])) }
                 return count
             }
@@ -464,6 +504,7 @@ struct ByteSource {
                 break
             }
             filled += count
+            remaining -= count
         }
         if utf16LittleEndian != nil {
             let raw = Array(buffer[start...])
