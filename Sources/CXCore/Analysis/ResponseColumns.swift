@@ -24,8 +24,9 @@ extension ResponseMapping {
 
 extension ResponseAggregator {
     /// Where a file's columns stand, found in its header by the names its mapping gives (or
-    /// the long form's), with what their values may mean.
-    struct Columns {
+    /// the long form's), with what their values may mean. A class: every row reads it, and
+    /// a reference is all a row's reading holds of it.
+    final class Columns: Sendable {
         /// One question of the row: its score column, its metric or the column naming it, its
         /// comment, and the touchpoint or journey it is fixed to.
         struct Question {
@@ -41,18 +42,37 @@ extension ResponseAggregator {
             var scoreNames: [ValueNames]
         }
 
-        var count: Int
-        var date: Int
-        var respondent: Int?
-        var segment: Int?
-        var touchpoint: Int?
-        var journey: Int?
-        var weight: Int?
-        var filters: [(column: Int, values: ValueNames)] = []
-        var questions: [Question] = []
-        var touchpointNames: ValueNames
-        var journeyNames: ValueNames
-        var dates: DateReading
+        let count: Int
+        let date: Int
+        let respondent: Int?
+        let segment: Int?
+        let touchpoint: Int?
+        let journey: Int?
+        let weight: Int?
+        let filters: [(column: Int, values: ValueNames)]
+        let questions: [Question]
+        let touchpointNames: ValueNames
+        let journeyNames: ValueNames
+        let dates: DateReading
+
+        private init(
+            count: Int, date: Int, respondent: Int?, segment: Int?, touchpoint: Int?, journey: Int?, weight: Int?,
+            filters: [(column: Int, values: ValueNames)], questions: [Question], touchpointNames: ValueNames,
+            journeyNames: ValueNames, dates: DateReading
+        ) {
+            self.count = count
+            self.date = date
+            self.respondent = respondent
+            self.segment = segment
+            self.touchpoint = touchpoint
+            self.journey = journey
+            self.weight = weight
+            self.filters = filters
+            self.questions = questions
+            self.touchpointNames = touchpointNames
+            self.journeyNames = journeyNames
+            self.dates = dates
+        }
 
         /// The columns `mapping` names, in the header's `names`; or a message for each it lacks.
         static func find(in names: [String], mapping: ResponseMapping, config: SiteConfig) -> Result<Columns, MissingColumns> {
@@ -82,40 +102,38 @@ extension ResponseAggregator {
                 }
             }
             let date = index(mapping.date.name, for: "the date")
-            var columns = Columns(
-                count: names.count, date: date ?? 0,
-                respondent: mapping.respondent.flatMap { index($0.name, for: "the respondent", optional: long) },
-                segment: mapping.segment.flatMap { index($0.name, for: "the segment", optional: long) },
-                touchpoint: mapping.touchpoint.flatMap { index($0.name, for: "the touchpoint", optional: long) },
-                journey: mapping.journey.flatMap { index($0.name, for: "the journey", optional: long) },
-                weight: mapping.weight.flatMap { index($0.name, for: "the weight", optional: long) },
+            let respondent = mapping.respondent.flatMap { index($0.name, for: "the respondent", optional: long) }
+            let segment = mapping.segment.flatMap { index($0.name, for: "the segment", optional: long) }
+            let touchpoint = mapping.touchpoint.flatMap { index($0.name, for: "the touchpoint", optional: long) }
+            let journey = mapping.journey.flatMap { index($0.name, for: "the journey", optional: long) }
+            let weight = mapping.weight.flatMap { index($0.name, for: "the weight", optional: long) }
+            let filters = mapping.filters.compactMap { filter in
+                index(filter.column, for: "a 'where' filter").map { (column: $0, values: ValueNames(filter.values.map { ($0, 1) })) }
+            }
+            let questions = mapping.questions.compactMap { question -> Question? in
+                guard let score = index(question.column.name, for: "a question's scores") else { return nil }
+                let metricColumn = question.metricColumn.flatMap { index($0, for: "the metric") }
+                let comment = question.comment.flatMap { index($0, for: "a comment", optional: long) }
+                return Question(
+                    name: trimmed[score], score: score, metric: question.metric, metricColumn: metricColumn, comment: comment,
+                    touchpoint: question.touchpoint.flatMap { id in config.touchpoints.firstIndex { $0.id == id } },
+                    journey: question.journey.flatMap { id in config.journeys.firstIndex { $0.id == id } },
+                    isRelationship: question.isRelationship,
+                    scoreNames: SurveyMetric.allCases.map { metric in
+                        ValueNames(
+                            question.column.values.compactMap { pair in Int(pair.means).map { (pair.value, $0) } }
+                                + (long ? [] : metric.choiceTexts))
+                    })
+            }
+            let columns = Columns(
+                count: names.count, date: date ?? 0, respondent: respondent, segment: segment, touchpoint: touchpoint,
+                journey: journey, weight: weight, filters: filters, questions: questions,
                 touchpointNames: Self.names(
                     mapping.touchpoint, ids: config.touchpoints.map(\.id),
                     names: long ? [] : config.touchpoints.map(\.name)),
                 journeyNames: Self.names(
                     mapping.journey, ids: config.journeys.map(\.id), names: long ? [] : config.journeys.map(\.name)),
                 dates: DateReading(order: mapping.slashedDateOrder, unixSeconds: mapping.format == .delighted, mapped: !long))
-            for filter in mapping.filters {
-                if let column = index(filter.column, for: "a 'where' filter") {
-                    columns.filters.append((column, ValueNames(filter.values.map { ($0, 1) })))
-                }
-            }
-            for question in mapping.questions {
-                guard let score = index(question.column.name, for: "a question's scores") else { continue }
-                let metricColumn = question.metricColumn.flatMap { index($0, for: "the metric") }
-                let comment = question.comment.flatMap { index($0, for: "a comment", optional: long) }
-                columns.questions.append(
-                    Question(
-                        name: trimmed[score], score: score, metric: question.metric, metricColumn: metricColumn, comment: comment,
-                        touchpoint: question.touchpoint.flatMap { id in config.touchpoints.firstIndex { $0.id == id } },
-                        journey: question.journey.flatMap { id in config.journeys.firstIndex { $0.id == id } },
-                        isRelationship: question.isRelationship,
-                        scoreNames: SurveyMetric.allCases.map { metric in
-                            ValueNames(
-                                question.column.values.compactMap { pair in Int(pair.means).map { (pair.value, $0) } }
-                                    + (long ? [] : metric.choiceTexts))
-                        }))
-            }
             return missing.isEmpty ? .success(columns) : .failure(MissingColumns(messages: missing))
         }
 
