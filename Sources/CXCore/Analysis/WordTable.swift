@@ -79,12 +79,17 @@ struct WordTable<Value: Sendable>: Sendable, Sequence {
         self = bigger
     }
 
-    func makeIterator() -> AnyIterator<(key: UInt64, value: Value)> {
-        var index = 0
-        return AnyIterator {
-            while index < slotKeys.count {
+    func makeIterator() -> Iterator { Iterator(table: self) }
+
+    /// The entries in slot order.
+    struct Iterator: IteratorProtocol {
+        fileprivate let table: WordTable
+        fileprivate var index = 0
+
+        mutating func next() -> (key: UInt64, value: Value)? {
+            while index < table.slotKeys.count {
                 defer { index += 1 }
-                if filled[index], let value = slotValues[index] { return (slotKeys[index], value) }
+                if table.filled[index], let value = table.slotValues[index] { return (table.slotKeys[index], value) }
             }
             return nil
         }
