@@ -75,9 +75,16 @@ struct ResponsePartsTests {
             Issue.record("the file was not split")
             return
         }
-        #expect(parts.count > 10)
+        #expect(parts.count > ResponseAggregator.partsAtOnce)
         #expect(parts.map(\.range.count).reduce(0, +) + parts[0].range.lowerBound == test.csv.utf8.count)
-        let merged = parted.merge(head: head, parts: ArraySlice(parts.map { parted.read($0, of: job, counter: counter) }))
-        #expect((merged != nil) == test.readInParts)
+        #expect((parted.read(parts, after: head, of: job, counter: counter) != nil) == test.readInParts)
+    }
+
+    /// Parts are merged in pairs, in parallel: the result is the fold in order.
+    @Test(arguments: [1, 2, 3, 8, 9, 17])
+    func pairwiseCombiningKeepsTheOrder(count: Int) {
+        var words = (0..<count).map { [String($0)] }
+        words.combinePairwise { $0 += $1 }
+        #expect(words == [(0..<count).map(String.init)])
     }
 }

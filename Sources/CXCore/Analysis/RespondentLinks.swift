@@ -140,6 +140,13 @@ struct DriverKey: Hashable, Sendable, Codable {
 }
 
 extension [ResponseLink] {
+    /// Orders the links by period, then person, keeping the order of each person's links. A
+    /// file's parts sort theirs as they are read, in parallel: sorting the joined runs then
+    /// only merges them.
+    mutating func sortByPerson() {
+        sort { ($0.period, $0.respondent) < ($1.period, $1.respondent) }
+    }
+
     /// Each respondent's touchpoint scores paired with their NPS, period by period: a person
     /// who answered a metric at a touchpoint more than once counts with the mean of their
     /// answers. The NPS is the person's relationship NPS (the mean, if several) when they gave
@@ -148,7 +155,7 @@ extension [ResponseLink] {
     /// variance clustered by person. Sorts the links in place (a million take 16 MB; a sorted copy
     /// would take as much again).
     mutating func joinedByPerson() -> (pairs: [DriverKey: PairSums], clusters: [ClusterKey: ClusterSums]) {
-        sort { ($0.period, $0.respondent) < ($1.period, $1.respondent) }
+        sortByPerson()
         let sorted = self
         var pairs: [DriverKey: PairSums] = [:]
         var clusters: [ClusterKey: ClusterSums] = [:]

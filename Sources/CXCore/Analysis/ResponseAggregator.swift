@@ -14,7 +14,7 @@ struct ResponseAggregator {
     var tagging: UInt64 = 0
     /// A CSV file of at least twice this many bytes is read in parts of about this size, after
     /// its header, on all cores. The parts depend only on the file, so its totals do too.
-    var partBytes = 8 << 20
+    var partBytes = 4 << 20
     /// Told the share of the response bytes read so far, now and then, for large imports.
     var progress: (@Sendable (Double) -> Void)?
     /// Errors shown per file before the rest are only counted.

@@ -28,22 +28,15 @@ extension ResponseAggregator {
             }
             return start(job, counter: counter)
         }
-        let parts = starts.enumerated().flatMap { file, start -> [(file: Int, part: FilePart)] in
-            guard case .split(_, let parts) = start else { return [] }
-            return parts.map { (file, $0) }
-        }
-        let partResults = parts.concurrentMap { read($0.part, of: jobs[$0.file], counter: counter) }
         var results: [FileResult] = []
         var again: [Int] = []
-        var next = 0  // the first of the file's parts in `parts`
         for (file, start) in starts.enumerated() {
             switch start {
             case .read(let result): results.append(result)
-            case .split(let head, let split):
-                let merged = merge(head: head, parts: partResults[next..<(next + split.count)])
-                next += split.count
-                if merged == nil { again.append(file) }
-                results.append(merged ?? FileResult())
+            case .split(let head, let parts):
+                let read = read(parts, after: head, of: jobs[file], counter: counter)
+                if read == nil { again.append(file) }
+                results.append(read ?? FileResult())
             }
         }
         for (file, result) in zip(again, again.concurrentMap { aggregate(file: jobs[$0], counter: counter) }) {
@@ -51,6 +44,11 @@ extension ResponseAggregator {
         }
         return results
     }
+
+    /// How many parts are read at once, then merged: the totals of more parts would be held
+    /// at once (memory grows with them, not with the file), and of fewer the cores would wait
+    /// more for the slowest part. A constant, so the order of merging depends only on the file.
+    static let partsAtOnce = 8
 
     /// Reads a small file or a workbook whole; reads a large CSV file's header (and the rows an
     /// export puts under it) and splits the rest at line breaks, unless the header had
@@ -84,7 +82,7 @@ extension ResponseAggregator {
     }
 
     /// Reads one part of a file, its lines counted from the part's first.
-    func read(_ part: FilePart, of file: FileJob, counter: ProgressCounter) -> FileResult {
+    private func read(_ part: FilePart, of file: FileJob, counter: ProgressCounter) -> FileResult {
         var reading = part.reading
         guard var reader = CSVReader(path: file.url.path, delimiter: part.delimiter, range: part.range) else {
             return FileResult(diagnostics: [Diagnostic(.error, "cannot read the file", at: .file(file.path))])
@@ -94,17 +92,25 @@ extension ResponseAggregator {
         return reading.finish()
     }
 
-    /// A file's totals from its head's and its parts', in order; nil when any reported
-    /// anything, or the parts between them name a segment two ways or too many segments.
-    func merge(head: FileResult, parts: ArraySlice<FileResult>) -> FileResult? {
-        var merged = FileResult()
-        var segments = Set<String>()
-        for result in [head] + parts {
-            guard result.diagnostics.isEmpty, merged.aggregates.merge(result.aggregates).isEmpty else { return nil }
-            segments.formUnion(result.segments.map { $0.lowercased() })
+    /// A file's totals: its head's, then its parts', read ``partsAtOnce`` at a time in
+    /// parallel and merged in order, neighbours in pairs. Nil when any part reported anything,
+    /// or the parts between them name a segment two ways or too many segments.
+    func read(_ parts: [FilePart], after head: FileResult, of file: FileJob, counter: ProgressCounter) -> FileResult? {
+        var merged = head
+        var segments: [String: String] = [:]  // by lower case
+        for start in stride(from: 0, to: parts.count, by: Self.partsAtOnce) {
+            let wave = Array(parts[start..<min(start + Self.partsAtOnce, parts.count)])
+            var round = [merged] + wave.concurrentMap { read($0, of: file, counter: counter) }
+            merged = FileResult()  // what is merged into is held once, so it is changed in place
+            guard round.allSatisfy(\.diagnostics.isEmpty) else { return nil }
+            for name in round.lazy.flatMap(\.segments) where segments.updateValue(name, forKey: name.lowercased()) ?? name != name {
+                return nil
+            }
+            guard segments.count <= Self.segmentsPerFile else { return nil }
+            round.combinePairwise { $0.aggregates.merge($1.aggregates) }
+            merged = round[0]
         }
-        guard segments.count <= Self.segmentsPerFile else { return nil }
-        merged.segments = Array(segments)
+        merged.segments = Array(segments.values)
         return merged
     }
 }

@@ -68,7 +68,8 @@ extension ResponseAggregator {
             for filter in columns.filters where record.withBytes(filter.column, { filter.values.find($0) }) == nil { return true }
             guard let row = parse(record, columns) else { return true }
             guard let segment = segment(of: record, columns) else { return false }
-            for question in columns.questions { answer(question, of: record, row, segment: segment, columns) }
+            // By index: a question is read in place, not copied for every row.
+            for question in columns.questions.indices { answer(columns.questions[question], of: record, row, segment: segment, columns) }
             return true
         }
 
@@ -113,11 +114,9 @@ extension ResponseAggregator {
                 let problem = columns.dates.problem(text)
                 fail(problem.message, record, columns.date, Cause(key: "date \(problem.shape)", what: "date format"), &ok)
             }
-            let config = config
-            let touchpoint = lookup(columns.touchpoint, of: record, in: columns.touchpointNames, what: "touchpoint", &ok) {
-                config.touchpointList
-            }
-            let journey = lookup(columns.journey, of: record, in: columns.journeyNames, what: "journey", &ok) { config.journeyList }
+            let touchpoint = lookup(
+                columns.touchpoint, of: record, in: columns.touchpointNames, what: "touchpoint", known: \.touchpointList, &ok)
+            let journey = lookup(columns.journey, of: record, in: columns.journeyNames, what: "journey", known: \.journeyList, &ok)
             var weight = 1.0
             if let field = columns.weight {
                 let text = record.string(field).trimmingCharacters(in: .whitespaces)
@@ -143,17 +142,18 @@ extension ResponseAggregator {
             ok = false
         }
 
-        /// The number `names` gives the value in `field`; nil when empty or unknown (reported).
+        /// The number `names` gives the value in `field`; nil when empty or unknown (reported
+        /// with the values the site knows, `known`).
         private mutating func lookup(
-            _ field: Int?, of record: CSVReader.Record, in names: ValueNames, what: String, _ ok: inout Bool,
-            known: () -> String
+            _ field: Int?, of record: CSVReader.Record, in names: ValueNames, what: String, known: KeyPath<SiteConfig, String>,
+            _ ok: inout Bool
         ) -> Int? {
             guard let field, !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) else { return nil }
             if let found = record.withBytes(field, { names.find($0) }) { return found }
             let text = record.string(field).trimmingCharacters(in: .whitespaces)
             let close = names.closest(to: text).map { " (did you mean '\($0)'?)" } ?? ""
             fail(
-                "unknown \(what) '\(text)'\(close): cxsite.yaml has \(known())", record, field,
+                "unknown \(what) '\(text)'\(close): cxsite.yaml has \(config[keyPath: known])", record, field,
                 Cause(key: "\(what) \(text.lowercased())", what: what), &ok)
             return nil
         }
@@ -291,13 +291,14 @@ extension ResponseAggregator {
         ) -> ReadComment {
             guard !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) else { return ReadComment() }
             var read = ReadComment()
-            (read.themes, read.polarity) = record.withBytes(field) { bytes in
-                let words = ThemeWords.tokens(in: bytes)
-                if row.metric == .nps, case let band = NPSBand(score: row.score), band != .passive {
-                    tally.blocks[block].phrases.add(words, of: bytes, detractor: band == .detractor, masking: config.masking)
+            let words = record.withBytes(field) { ThemeWords.tokens(in: $0) }
+            if row.metric == .nps, case let band = NPSBand(score: row.score), band != .passive {
+                let masking = config.masking
+                record.withBytes(field) { bytes in
+                    tally.blocks[block].phrases.add(words, of: bytes, detractor: band == .detractor, masking: masking)
                 }
-                return (themes.matcher.themes(in: words), sentiment.polarity(of: words))
             }
+            (read.themes, read.polarity) = (themes.matcher.themes(in: words), sentiment.polarity(of: words))
             read.mismatch = row.metric == .nps ? read.polarity.flatMap { Mismatch(score: row.score, polarity: $0) } : nil
             let wanted = record.withBytes(field) { bytes in
                 let text = RowBytes.trimmed(bytes)
@@ -347,6 +348,7 @@ extension ResponseAggregator {
             }
             errors.warnings += segments.warnings(path: path)
             result.segments = segments.names
+            result.aggregates.links.sortByPerson()
 
             for block in tally.blocks {
                 var groups: [(Scorecard.Group, ResponseTotals)] = [(.all, block.all)]

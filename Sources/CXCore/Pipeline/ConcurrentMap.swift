@@ -15,6 +15,23 @@ extension Array where Element: Sendable {
     }
 }
 
+extension Array where Element: Sendable {
+    /// Folds the elements, in order, into the first by `combine`, which adds its second
+    /// argument into its first: neighbours are combined in pairs, a round's pairs on all cores,
+    /// each in place (no copy of what is combined into).
+    mutating func combinePairwise(_ combine: @Sendable (inout Element, Element) -> Void) {
+        while count > 1 {
+            withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let elements = buffer  // each pair touches only its own two slots
+                DispatchQueue.concurrentPerform(iterations: buffer.count / 2) { pair in
+                    combine(&elements[2 * pair], elements[2 * pair + 1])
+                }
+            }
+            self = stride(from: 0, to: count, by: 2).map { self[$0] }
+        }
+    }
+}
+
 /// A flag any thread may raise and read.
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
