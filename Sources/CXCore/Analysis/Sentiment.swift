@@ -126,30 +126,34 @@ struct SentimentLexicon: Sendable {
 
     /// The polarity of a text from its words.
     func polarity(of tokens: [ThemeWords.Token]) -> Double {
-        let words = tokens.map(\.plain)
-        guard !words.isEmpty else { return 0 }
-        let lastBut = words.lastIndex(of: Self.but)
+        guard !tokens.isEmpty else { return 0 }
+        let but = Self.but
+        let lastBut = tokens.lastIndex { $0.plain == but }
+        let (boosters, softeners, negations, modifiers) = (Self.boosters, Self.softeners, Self.negations, Self.modifiers)
         var sum = 0.0
         var index = 0
         var clauseStart = 0  // words turn others only within a clause: not across a comma or a full stop
-        while index < words.count {
-            let word = words[index]
+        while index < tokens.count {
+            let word = tokens[index].plain
             if !tokens[index].followsOn { clauseStart = index }
             var length = 1
             defer { index += length }
             let phrase = phrases[word]?.first { phrase in
-                index + phrase.length <= words.count && tokens[index + 1..<index + phrase.length].allSatisfy(\.followsOn)
-                    && Self.phraseHash(words[index..<index + phrase.length]) == phrase.hash
+                index + phrase.length <= tokens.count && tokens[index + 1..<index + phrase.length].allSatisfy(\.followsOn)
+                    && Self.phraseHash(tokens[index..<index + phrase.length].lazy.map(\.plain)) == phrase.hash
             }
             if let phrase { length = phrase.length }
-            guard var valence = phrase?.valence ?? (Self.modifiers.contains(word) ? nil : valences[word]) else { continue }
+            guard var valence = phrase?.valence ?? (modifiers.contains(word) ? nil : valences[word]) else { continue }
             // An intensifier or a softener up to three words before, weaker the further away.
-            for (distance, decay) in [(1, 1.0), (2, 0.95), (3, 0.9)] where index - distance >= clauseStart {
-                let before = words[index - distance]
-                if Self.boosters.contains(before) { valence += (valence > 0 ? 1 : -1) * Self.boost * decay }
-                if Self.softeners.contains(before) { valence -= (valence > 0 ? 1 : -1) * Self.boost * decay }
+            var negated = false
+            for distance in 1...3 where index - distance >= clauseStart {
+                let before = tokens[index - distance].plain
+                let decay = distance == 1 ? 1.0 : distance == 2 ? 0.95 : 0.9
+                if boosters.contains(before) { valence += (valence > 0 ? 1 : -1) * Self.boost * decay }
+                if softeners.contains(before) { valence -= (valence > 0 ? 1 : -1) * Self.boost * decay }
+                negated = negated || negations.contains(before)
             }
-            if words[max(clauseStart, index - 3)..<index].contains(where: Self.negations.contains) { valence *= Self.negationScale }
+            if negated { valence *= Self.negationScale }
             if let lastBut { valence *= index < lastBut ? 0.5 : index > lastBut ? 1.5 : 1 }
             sum += valence
         }
