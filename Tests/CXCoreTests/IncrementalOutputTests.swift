@@ -76,4 +76,34 @@ struct IncrementalOutputTests {
         let names = try FileManager.default.contentsOfDirectory(atPath: site.folder.path)
         #expect(names.sorted() == [".public.cxsite+spare", "content", "cxsite.yaml", "public"], "\(names)")
     }
+
+    /// Without the cache's manifest, a file that holds the new bytes already is read, not
+    /// written again (ext4 empties and refills a file block by block, in its journal): a
+    /// rebuild of 10,000 unchanged pages took 1.4 s of system time. A page of the same size
+    /// with other bytes is written.
+    @Test func noCacheLeavesFilesThatHoldTheBytesAlready() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        var options = BuildOptions(source: site.folder, clock: .test)
+        options.useCache = false
+        for _ in 0..<2 { try SiteBuilder.build(options) }
+        let long = Date(timeIntervalSince1970: 1_000_000_000)
+        let spare = site.folder.appendingPathComponent(".public.cxsite+spare")
+        for folder in [site.output, spare] {
+            for case let file as URL in FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)! {
+                try FileManager.default.setAttributes([.modificationDate: long], ofItemAtPath: file.path)
+            }
+        }
+        let story = site.folder.appendingPathComponent("content/stories/fast-install.md")
+        let text = try String(contentsOf: story, encoding: .utf8)
+        try text.replacingOccurrences(of: "Installed in a day", with: "Installed in a DAY").write(to: story, atomically: true, encoding: .utf8)
+        try SiteBuilder.build(options)
+        for folder in [site.output, spare] {
+            let page = folder.appendingPathComponent("stories/fast-install.html")
+            #expect(try String(contentsOf: page, encoding: .utf8).contains("Installed in a DAY"))
+            #expect(try modified(page) > long)
+            #expect(try modified(folder.appendingPathComponent("stories/old-failure.html")) == long)
+        }
+        #expect(try site.outputFiles() == site.cleanBuildFiles())
+    }
 }

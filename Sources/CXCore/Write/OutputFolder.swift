@@ -437,7 +437,8 @@ struct OutputFolder {
         // a scan of the recently freed ones. No O_TRUNC: a file hard-linked elsewhere must
         // be seen before it is emptied.
         // O_NONBLOCK: a named pipe put where a page goes must not stall the build.
-        let flags = O_WRONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+        // Read too: a file that holds the bytes already is not rewritten.
+        let flags = O_RDWR | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
         var descriptor = openat(folder, name, flags)
         var info = stat()
         if descriptor >= 0, fstat(descriptor, &info) != 0 || info.st_mode & S_IFMT != S_IFREG {
@@ -460,10 +461,28 @@ struct OutputFolder {
             guard descriptor >= 0 else { throw FileSystemError("create", path) }
         }
         defer { close(descriptor) }
+        // A file that holds these bytes already is left as it is: reading it costs less than
+        // emptying and filling it, which ext4 does block by block, in its journal.
+        if info.st_nlink == 1, info.st_size == bytes.count, holds(bytes, descriptor) { return Manifest.DiskStamp(info) }
         guard ftruncate(descriptor, 0) == 0 else { throw FileSystemError("write", path) }
         try write(bytes, to: descriptor, path: path)
         guard fstat(descriptor, &info) == 0 else { throw FileSystemError("inspect", path) }
         return Manifest.DiskStamp(info)
+    }
+
+    /// Whether the open file `descriptor`, of `bytes.count` bytes, holds `bytes`.
+    private static func holds(_ bytes: [UInt8], _ descriptor: Int32) -> Bool {
+        guard !bytes.isEmpty else { return true }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { held in
+            var filled = 0
+            while filled < bytes.count {
+                let count = pread(descriptor, held.baseAddress! + filled, bytes.count - filled, off_t(filled))
+                if count < 0, errno == EINTR { continue }
+                guard count > 0 else { return false }
+                filled += count
+            }
+            return bytes.withUnsafeBytes { memcmp($0.baseAddress!, held.baseAddress!, bytes.count) == 0 }
+        }
     }
 
     /// Writes `bytes` to a new file at `path`, which must not be a link.
