@@ -1,6 +1,10 @@
 import Diagnostics
 import Markdown
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// The validated site: config and content joined, stories in order, briefings with the
 /// stories they open with. Built once per build; page models are read off it.
 struct Site: Sendable {
@@ -292,6 +296,8 @@ struct Site: Sendable {
     /// picture repeats what its title says otherwise, and is marked decorative).
     func cardImage(of story: Story) -> (path: String, alt: String, size: ImageSize)? {
         let html = story.body.html
+        // Most stories have no picture: a byte search says so before any string is searched.
+        if story.image == nil, html.withCString({ strstr($0, "<img src=\"") }) == nil { return nil }
         var pictures: [(path: String, alt: String)] = []
         var rest = Substring(html)
         while let tag = rest.range(of: "<img src=\"") {
