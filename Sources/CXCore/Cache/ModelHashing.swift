@@ -1,3 +1,4 @@
+import Foundation
 import Mustache
 
 /// The stable hash of a page's model, taken from its `Encodable` form without building
@@ -183,18 +184,35 @@ protocol PreparedPart: Sendable {
 /// costs more than rendering.
 struct Prepared<Model: Encodable & Sendable>: Encodable, PreparedPart {
     let value: MustacheValue
-    let hash: UInt64?
+    private let memo = HashMemo()
 
     init(_ model: Model) throws {
         value = try MustacheValue(encoding: model)
-        hash = value.stableHash
     }
+
+    /// Made when a page's model is first hashed (a build without a cache hashes none), once.
+    var hash: UInt64? { memo.value { value.stableHash } }
 
     func encode(to encoder: any Encoder) throws {
         if let hashing = encoder as? ModelHashing.Hashing {
             try hashing.take(self)
         } else {
             try value.encode(to: encoder)
+        }
+    }
+}
+
+/// A hash made at most once, on any thread.
+private final class HashMemo: @unchecked Sendable {
+    private let lock = NSLock()
+    private var made: UInt64??
+
+    func value(_ make: () -> UInt64?) -> UInt64? {
+        lock.withLock {
+            if let made { return made }
+            let hash = make()
+            made = .some(hash)
+            return hash
         }
     }
 }
