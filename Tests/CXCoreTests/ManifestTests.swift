@@ -1,0 +1,27 @@
+import Testing
+
+@testable import CXCore
+
+/// The manifest of an output folder, read back as written, and refused whole when a line is
+/// not one the writer makes.
+struct ManifestTests {
+    @Test func readsBackWhatItWrites() throws {
+        var manifest = Manifest()
+        manifest.entries["index.html"] = .init(hash: .max, disk: .init(size: 0, modified: -1_234_567_890))
+        manifest.entries["stories/a b/ünïcode.html"] = .init(hash: 0, disk: .init(size: 1 << 40, modified: .max))
+        manifest.entries["not-on-disk.html"] = .init(hash: 7, disk: nil)
+        let read = try #require(Manifest.parse(Array(manifest.text.utf8)))
+        #expect(read.text == manifest.text)
+        #expect(read.entries.count == 2)
+        #expect(read.entries["index.html"]?.disk == .init(size: 0, modified: -1_234_567_890))
+    }
+
+    @Test(arguments: [
+        "cxsite-manifest 1\n", "cxsite-manifest 2\nff\t1\t2\n", "cxsite-manifest 2\nfg\t1\t2\tx\n",
+        "cxsite-manifest 2\nff\t1\t\tx\n", "cxsite-manifest 2\n1ffffffffffffffff\t1\t2\tx\n",
+        "cxsite-manifest 2\nff\t99999999999999999999\t2\tx\n", "cxsite-manifest 2\nff\t-\t2\tx\n", "",
+    ])
+    func refusesLinesItDoesNotWrite(_ text: String) {
+        #expect(Manifest.parse(Array(text.utf8)) == nil)
+    }
+}
