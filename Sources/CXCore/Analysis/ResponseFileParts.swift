@@ -103,8 +103,10 @@ extension ResponseAggregator {
             var round = [merged] + wave.concurrentMap { read($0, of: file, counter: counter) }
             merged = FileResult()  // what is merged into is held once, so it is changed in place
             guard round.allSatisfy(\.diagnostics.isEmpty) else { return nil }
-            for name in round.lazy.flatMap(\.segments) where segments.updateValue(name, forKey: name.lowercased()) ?? name != name {
-                return nil
+            for name in round.lazy.flatMap(\.segments) {
+                let key = name.lowercased()
+                guard segments[key, default: name] == name else { return nil }  // written two ways
+                segments[key] = name
             }
             guard segments.count <= Self.segmentsPerFile else { return nil }
             round.combinePairwise { $0.aggregates.merge($1.aggregates) }
