@@ -134,7 +134,7 @@ struct ThemeTests {
         let counted = count(capacity: 2_000)
         #expect(counted.phrases.count <= 2_000)
         #expect(counted.phrases.values.contains { $0.text == "word7999a word7999b word7999c" && $0.detractors == 2 })
-        #expect(LinearCost.growth(from: 1_000, input: { $0 }, { _ = count(capacity: $0) }) < 2)
+        #expect(LinearCost.growth(from: 1_000, below: 2, input: { $0 }, { _ = count(capacity: $0) }) < 2)
     }
 
     /// The phrases of each comment, given so many times, by a detractor or a promoter.
