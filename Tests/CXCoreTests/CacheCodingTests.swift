@@ -84,6 +84,27 @@ struct CacheCodingTests {
         struct Fake: Encodable { var year = 2026, month = 2, day = 30 }
         #expect(throws: (any Error).self) { try CacheCoding.decode(Day.self, from: try CacheCoding.encode(Fake())) }
     }
+
+    struct Member<Number: Codable & Equatable>: Codable, Equatable { var number: Number }
+
+    /// A number of a width the format does not hold is refused, as a member or in a list,
+    /// writing and reading, with the widths it does hold named; the widths it holds go through.
+    @Test(arguments: [
+        (try? CacheCoding.encode(Member(number: Float(1.5))), try? CacheCoding.encode([UInt32(7)])),
+        (try? CacheCoding.encode(Member(number: UInt8(1))), try? CacheCoding.encode([Float16(2)])),
+    ])
+    func numbersOfOtherWidthsAreRefused(_ member: [UInt8]?, _ list: [UInt8]?) throws {
+        #expect(member == nil && list == nil)
+        let written = try CacheCoding.encode(Member(number: Int32(9)))
+        #expect(try CacheCoding.decode(Member<Int32>.self, from: written) == Member(number: 9))
+        #expect(try CacheCoding.decode([Double].self, from: try CacheCoding.encode([2.5])) == [2.5])
+        for refused in [
+            { _ = try CacheCoding.decode(Member<Float>.self, from: written) },
+            { _ = try CacheCoding.decode([UInt32].self, from: try CacheCoding.encode([Int8(1)])) },
+        ] as [() throws -> Void] {
+            #expect { try refused() } throws: { "\($0)".contains("use Int, Int32, Int16, Int8, UInt64 or Double") }
+        }
+    }
 }
 
 /// The hash that decides whether a page renders again (``ModelHashing``).

@@ -90,6 +90,11 @@ enum CacheCoding {
         func singleValueContainer() -> any SingleValueEncodingContainer { Single(encoder: self) }
 
         func encode(_ value: some Encodable) throws {
+            if !encodePrimitive(value) { try value.encode(to: self) }
+        }
+
+        /// Writes a value of a type the format holds directly; false for any other.
+        private func encodePrimitive(_ value: some Encodable) -> Bool {
             switch value {
             case let value as String: output.string(value)
             case let value as Int: output.int(value)
@@ -102,10 +107,19 @@ enum CacheCoding {
             case let value as Int32: output.int(Int(value))
             case let value as Int16: output.int(Int(value))
             case let value as Int8: output.int(Int(value))
-            case is any FixedWidthInteger, is any BinaryFloatingPoint:
-                throw Unsupported(description: "\(type(of: value)) cannot be cached: use Int, Int32, Int16, Int8, UInt64 or Double")
-            default: try value.encode(to: self)
+            default: return false
             }
+            return true
+        }
+
+        /// A single value: a number of another width is refused here, where every number's
+        /// own `encode(to:)` leads, not checked for each value of every type.
+        func encodeSingle(_ value: some Encodable) throws {
+            if encodePrimitive(value) { return }
+            if value is any FixedWidthInteger || value is any BinaryFloatingPoint {
+                throw Unsupported(description: "\(type(of: value)) cannot be cached: use Int, Int32, Int16, Int8, UInt64 or Double")
+            }
+            try value.encode(to: self)
         }
 
         struct Keyed<Key: CodingKey>: KeyedEncodingContainerProtocol {
@@ -196,7 +210,7 @@ enum CacheCoding {
             mutating func encodeNil() throws {
                 throw Unsupported(description: "an optional inside a list cannot be cached")
             }
-            mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encode(value) }
+            mutating func encode<T: Encodable>(_ value: T) throws { try encoder.encodeSingle(value) }
         }
     }
 
@@ -282,20 +296,33 @@ enum CacheCoding {
         func singleValueContainer() -> any SingleValueDecodingContainer { Single(decoder: self) }
 
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
+            try decodePrimitive(type) ?? T(from: self)
+        }
+
+        /// A value of a type the format holds directly; nil for any other.
+        private func decodePrimitive<T: Decodable>(_ type: T.Type) throws -> T? {
             switch type {
-            case is String.Type: return try input.string() as! T
-            case is Int.Type: return try input.int() as! T
-            case is Bool.Type: return try input.bool() as! T
-            case is UInt64.Type: return try input.uint64() as! T
-            case is Double.Type: return Double(bitPattern: try input.uint64()) as! T
-            case is [UInt64].Type: return try input.words() as! T
-            case is Int32.Type: return try narrow(Int32.self) as! T
-            case is Int16.Type: return try narrow(Int16.self) as! T
-            case is Int8.Type: return try narrow(Int8.self) as! T
-            case is any FixedWidthInteger.Type, is any BinaryFloatingPoint.Type:
-                throw Unsupported(description: "\(type) cannot be cached: use Int, Int32, Int16, Int8, UInt64 or Double")
-            default: return try T(from: self)
+            case is String.Type: try input.string() as? T
+            case is Int.Type: try input.int() as? T
+            case is Bool.Type: try input.bool() as? T
+            case is UInt64.Type: try input.uint64() as? T
+            case is Double.Type: Double(bitPattern: try input.uint64()) as? T
+            case is [UInt64].Type: try input.words() as? T
+            case is Int32.Type: try narrow(Int32.self) as? T
+            case is Int16.Type: try narrow(Int16.self) as? T
+            case is Int8.Type: try narrow(Int8.self) as? T
+            default: nil
             }
+        }
+
+        /// A single value: a number of another width is refused here, where every number's
+        /// own `init(from:)` leads, not checked for each value of every type.
+        func decodeSingle<T: Decodable>(_ type: T.Type) throws -> T {
+            if let value = try decodePrimitive(type) { return value }
+            if type is any FixedWidthInteger.Type || type is any BinaryFloatingPoint.Type {
+                throw Unsupported(description: "\(type) cannot be cached: use Int, Int32, Int16, Int8, UInt64 or Double")
+            }
+            return try T(from: self)
         }
 
         struct Keyed<Key: CodingKey>: KeyedDecodingContainerProtocol {
@@ -410,7 +437,7 @@ enum CacheCoding {
             var codingPath: [any CodingKey] { decoder.codingPath }
 
             func decodeNil() -> Bool { false }
-            func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decode(type) }
+            func decode<T: Decodable>(_ type: T.Type) throws -> T { try decoder.decodeSingle(type) }
         }
     }
 }
