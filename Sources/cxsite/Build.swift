@@ -52,6 +52,7 @@ extension CXSite {
             options.useGit = !noGit
             options.useCache = !noCache
             options.baseURL = baseURL
+            options.leavesMemoryToExit = true  // the command ends with the build
             if !quiet, isatty(STDERR_FILENO) == 1 { options.progress = Console.progressBar("importing responses") }
             options.waiting = { message in Console.error(message) }
             do {

@@ -32,6 +32,22 @@ extension Array where Element: Sendable {
     }
 }
 
+/// Work started on another thread when made; ``value`` waits for it.
+final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
+    private let done = DispatchGroup()
+    private var result: Value?  // written once by the work, read only after `done.wait()`
+
+    init(_ work: @escaping @Sendable () -> Value) {
+        DispatchQueue.global().async(group: done) { self.result = work() }
+    }
+
+    /// The work's value, once it is done.
+    var value: Value {
+        done.wait()
+        return result!
+    }
+}
+
 /// A flag any thread may raise and read.
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()

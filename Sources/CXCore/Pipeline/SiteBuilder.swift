@@ -17,14 +17,21 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
         try refuseUnownedOutput(options)
         var run = StageRun()
-        guard let modelled = modelled(options, &run, cache: options.useCache ? .disk : .none, brokenLinks: .warning), !run.failed else {
+        guard var modelled = modelled(options, &run, cache: options.useCache ? .disk : .none, brokenLinks: .warning), !run.failed else {
             throw run.failure()
         }
-        let reuse = try renderAndWrite(modelled, options: options, &run)
+        let reuse = try renderAndWrite(&modelled, options: options, &run)
+        if options.leavesMemoryToExit { _ = Unmanaged.passRetained(LeftToExit(modelled)) }
         return BuildSummary(
             stories: modelled.model.site.stories.count, briefings: modelled.model.site.briefings.count,
             pages: modelled.model.pages.count, seconds: run.clock.total, output: options.output,
             warnings: run.diagnostics, stages: run.clock.stages, reuse: reuse, maskedContactDetails: modelled.maskedContactDetails)
+    }
+
+    /// What a build made, retained and never released (``BuildOptions/leavesMemoryToExit``).
+    private final class LeftToExit {
+        let modelled: Modelled
+        init(_ modelled: Modelled) { self.modelled = modelled }
     }
 
     /// The site rendered into memory, for `cxsite serve`; throws like `build`. What
@@ -200,12 +207,12 @@ public enum SiteBuilder {
     }
 
     /// Render and write: pages are rendered in batches and each batch is written as it is
-    /// done, so memory holds one batch of pages, not the whole site. Then the cache is saved.
+    /// done, so memory holds one batch of pages, not the whole site. The cache is saved while
+    /// the output is finished.
     private static func renderAndWrite(
-        _ modelled: Modelled, options: BuildOptions,
+        _ modelled: inout Modelled, options: BuildOptions,
         _ run: inout StageRun
     ) throws -> BuildSummary.Reuse {
-        var modelled = modelled
         func failure(_ message: String) -> DiagnosticList {
             run.record(.write, [Diagnostic(.error, message, at: .file(options.output.path))])
             return run.failure()
@@ -225,6 +232,8 @@ public enum SiteBuilder {
         let spare = update.holdings
         let pages = modelled.pageReuse(renderer) { spare.holds($0, hash: $1) }
         var reuse = modelled.storiesReused
+        var cacheSave: BackgroundWork<Result<Void, any Error>>?
+        defer { _ = cacheSave?.value }  // a build that fails leaves no thread writing
         do {
             let renderDiagnostics = try renderer.render(modelled.model.pages, with: pages) { rendered in
                 try modelled.settle(rendered, &reuse, keep: update.keep) { rendered in
@@ -236,6 +245,15 @@ public enum SiteBuilder {
                 update.abandon()
                 throw run.failure()
             }
+            // Every page is recorded: the cache is saved while the output is finished. Should
+            // finishing fail, the saved cache does no harm: a page is kept only when the
+            // spare's manifest and the disk say it holds the bytes.
+            cacheSave = modelled.nextCache.map { cache in
+                BackgroundWork { [previous = modelled.cache, reused = modelled.unreadStories] in
+                    // A story read again (its stamp changed) is written again, with its new stamp.
+                    Result { try cache.write(in: options.source, previous: previous, reused: reused) }
+                }
+            }
             try update.write(renderer.otherFiles(of: modelled.model))
             try update.finish()
         } catch let errors as DiagnosticList {
@@ -245,11 +263,8 @@ public enum SiteBuilder {
             throw failure("could not write the site: \(error)")
         }
         run.clock.finish("render and write")
-        if let cache = modelled.nextCache {
-            do {
-                // A story read again (its stamp changed) is written again, with its new stamp.
-                try cache.write(in: options.source, previous: modelled.cache, reused: modelled.unreadStories)
-            } catch {
+        if let cacheSave {
+            if case .failure(let error) = cacheSave.value {
                 run.record(
                     .write,
                     [
