@@ -197,8 +197,8 @@ public struct MarkdownRenderer: Sendable {
 }
 
 /// HTML produced from markdown, with the links found in it.
-public struct RenderedMarkdown: Sendable, Equatable, Codable {
-    public struct Link: Sendable, Equatable, Codable {
+public struct RenderedMarkdown: Sendable, Equatable {
+    public struct Link: Sendable, Equatable {
         /// The destination as written in the markdown.
         public var destination: String
         public var isImage: Bool

@@ -14,13 +14,14 @@ import Markdown
 /// - each page's output hash, by the hash of its template and everything the template read,
 ///   so an unchanged page is neither rendered nor written.
 ///
-/// The files are the types' own `Codable` form (``CacheCoding``), so the format follows the
-/// types. The whole cache is keyed on the cxsite and cmark-gfm versions, the config, the
-/// templates and the build options. A cache whose key or format differs, that does not decode
+/// The stories and the page list, read in their thousands on every rebuild, are records
+/// written field by field (``CacheRecord``); the responses' totals are their types' own
+/// `Codable` form (``CacheCoding``). The whole cache is keyed on the cxsite binary and the
+/// cmark-gfm version, the config, the templates and the build options. A cache whose key or format differs, that does not decode
 /// whole, or whose bytes do not match the hash it carries is ignored, and the build runs as
 /// if it were absent.
 struct BuildCache: Sendable {
-    struct StoryEntry: Codable, Sendable {
+    struct StoryEntry: Sendable {
         var path: String
         var story: Story
         /// The file's metadata when it was read: as long as it is the same, the file is not
@@ -28,20 +29,11 @@ struct BuildCache: Sendable {
         var stamp: FileStamp?
     }
 
-    struct PageEntry: Codable, Sendable {
+    struct PageEntry: Sendable {
         var path: String
         /// The hash of the page's template and of its inputs (``Page/inputs``) or its model.
         var modelHash: UInt64
         var outputHash: UInt64
-    }
-
-    /// One file of stories.
-    private struct StoryShard: Codable {
-        var stories: [StoryEntry]
-    }
-
-    private struct PageList: Codable {
-        var pages: [PageEntry]
     }
 
     private struct ResponseList: Codable {
@@ -87,7 +79,7 @@ struct BuildCache: Sendable {
     private static let responsesFile = "responses"
     private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
     /// The first line of every cache file; the number changes when the header does.
-    private static let magic = Array("cxsite-build-cache 4\n".utf8)
+    private static let magic = Array("cxsite-build-cache 5\n".utf8)
 
     /// Why the cache folder of the site in `source` cannot be used, or nil: cxsite never
     /// reads or writes it through a link, nor replaces a file that stands in its place.
@@ -152,8 +144,8 @@ struct BuildCache: Sendable {
         }
         var cache = BuildCache(key: key)
         var found = false
-        if let bytes = contents(pagesFile), let list = try? unsealed(bytes, key: key, as: PageList.self) {
-            cache.pages = Dictionary(list.pages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+        if let bytes = contents(pagesFile), let pages = try? unsealed(bytes, key: key, as: PageEntry.self) {
+            cache.pages = Dictionary(pages.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
             found = true
         }
         if let bytes = contents(responsesFile), let list = try? unsealed(bytes, key: key, as: ResponseList.self) {
@@ -161,7 +153,7 @@ struct BuildCache: Sendable {
             found = true
         }
         let shards = Array(0..<shardCount).concurrentMap { shard -> [StoryEntry]? in
-            contents(storiesFile(shard)).flatMap { try? unsealed($0, key: key, as: StoryShard.self).stories }
+            contents(storiesFile(shard)).flatMap { try? unsealed($0, key: key, as: StoryEntry.self) }
         }
         for (shard, entries) in shards.enumerated() {
             guard let entries else { continue }
@@ -200,9 +192,9 @@ struct BuildCache: Sendable {
         for (shard, entries) in shards.enumerated() {
             let paths = Set(entries.map(\.path))
             if let previous, previous.key == key, previous.shardsRead[shard] == paths, paths.isSubset(of: reused) { continue }
-            try save(Self.sealed(StoryShard(stories: entries), key: key), as: Self.storiesFile(shard))
+            try save(Self.sealed(CacheCoding.encode(records: entries), key: key), as: Self.storiesFile(shard))
         }
-        try save(Self.sealed(PageList(pages: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
+        try save(Self.sealed(CacheCoding.encode(records: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
         // The responses' totals are saved again only when some file was read again.
         let responsesKept =
             previous.map { previous in
@@ -212,7 +204,8 @@ struct BuildCache: Sendable {
                     }
             } ?? false
         if !responsesKept {
-            try save(Self.sealed(ResponseList(files: responses.values.sorted { $0.path < $1.path }), key: key), as: Self.responsesFile)
+            let list = ResponseList(files: responses.values.sorted { $0.path < $1.path })
+            try save(Self.sealed(try CacheCoding.encode(list), key: key), as: Self.responsesFile)
         }
     }
 
@@ -220,8 +213,7 @@ struct BuildCache: Sendable {
 
     /// The file's bytes: the format line, the key, the length and a hash of the encoded
     /// value, then the value.
-    private static func sealed(_ value: some Encodable, key: UInt64) throws -> [UInt8] {
-        let payload = try CacheCoding.encode(value)
+    private static func sealed(_ payload: [UInt8], key: UInt64) -> [UInt8] {
         let header = CacheCoding.Output()
         header.bytes = magic
         header.uint64(key)
@@ -232,6 +224,17 @@ struct BuildCache: Sendable {
 
     /// The value a file holds, when its format, key, length and hash are as expected.
     private static func unsealed<Value: Decodable>(_ bytes: [UInt8], key: UInt64, as type: Value.Type) throws -> Value {
+        try CacheCoding.decode(type, from: payload(of: bytes, key: key))
+    }
+
+    /// The records a file holds, when its format, key, length and hash are as expected.
+    private static func unsealed<Record: CacheRecord>(_ bytes: [UInt8], key: UInt64, as type: Record.Type) throws -> [Record] {
+        try CacheCoding.decode(records: type, from: payload(of: bytes, key: key))
+    }
+
+    /// The encoded value after a file's header, when its format, key, length and hash are as
+    /// expected.
+    private static func payload(of bytes: [UInt8], key: UInt64) throws -> [UInt8] {
         guard bytes.starts(with: magic) else { throw CacheCoding.Damaged() }
         var input = CacheCoding.Input(bytes: bytes, offset: magic.count)
         guard try input.uint64() == key else { throw CacheCoding.Damaged() }
@@ -239,7 +242,7 @@ struct BuildCache: Sendable {
         let hash = try input.uint64()
         let payload = Array(bytes[input.offset...])
         guard length == payload.count, StableHasher.hash(payload) == hash else { throw CacheCoding.Damaged() }
-        return try CacheCoding.decode(type, from: payload)
+        return payload
     }
 }
 

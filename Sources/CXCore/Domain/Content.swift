@@ -2,24 +2,24 @@ import Diagnostics
 import Markdown
 
 /// How a story ended for the customer.
-public enum Outcome: String, CaseIterable, Sendable, Codable {
+public enum Outcome: String, CaseIterable, Sendable {
     case success, failure
 }
 
 /// Whether the loop on a story is still open.
-public enum LoopStatus: String, CaseIterable, Sendable, Codable {
+public enum LoopStatus: String, CaseIterable, Sendable {
     case open, closed
 }
 
 /// The level at which a story's feedback loop closes.
-public enum LoopLevel: String, CaseIterable, Sendable, Codable {
+public enum LoopLevel: String, CaseIterable, Sendable {
     case operational, tactical, strategic
 }
 
 /// One customer's experience, from `content/stories/SLUG.md`. A class: the model shares one
 /// story among many lists (newest first, by touchpoint, open loops), and copying a struct of
 /// twenty strings and lists to each costs more than rendering it.
-public final class Story: Sendable, Codable {
+public final class Story: Sendable {
     public let slug: String
     public let title: String
     public let date: Day
@@ -98,12 +98,12 @@ public final class Story: Sendable, Codable {
 
     /// A follow-up that closes the loop.
     /// A theme a story names, and where.
-    public struct ThemeReference: Sendable, Codable, Equatable {
+    public struct ThemeReference: Sendable, Equatable {
         public var id: String
         public var location: SourceLocation
     }
 
-    public struct Action: Sendable, Codable {
+    public struct Action: Sendable {
         public var what: String
         public var owner: String?
         public var due: Day?
@@ -112,13 +112,13 @@ public final class Story: Sendable, Codable {
 
     /// `expected_close: {date: 2027-03-31, reason: …}`: the loop is meant to stay open until
     /// then, so the warning about a long-open loop waits for that date.
-    public struct ExpectedClose: Sendable, Codable, Equatable {
+    public struct ExpectedClose: Sendable, Equatable {
         public var date: Day
         public var reason: String
     }
 
     /// `image: letter.png`: a picture beside the story, by its path from the story's file.
-    public struct ImageReference: Sendable, Codable, Equatable {
+    public struct ImageReference: Sendable, Equatable {
         public var path: String
         public var location: SourceLocation
     }
