@@ -27,6 +27,20 @@ struct NumberTextTests {
         #expect(NumberText.coordinate(12.0) == "12")
     }
 
+    /// Coordinates worked out in integers read exactly as C's `%.1f` rounds them, ties (0.25,
+    /// 0.35, which is 0.34999… in binary) and values too large for the integers included.
+    @Test(arguments: [0.0, 0.05, 0.25, 0.35, 1.45, 2.5, 999.95, 1e9, 3e12, -0.05, -0.25, -7.75, 0.1 + 0.2, 1 / 3.0])
+    func coordinatesRoundAsPrintfDoes(_ value: Double) {
+        let scale = value == 0 ? 1 : value
+        let steps = (-2_000...2_000).map(Double.init)
+        let values = [value, -value] + steps.map { $0 / 20 * scale } + steps.map { $0 * 0.012_345_678_9 * scale }
+        for value in values {
+            var printf = String(format: "%.1f", value)
+            if printf.hasSuffix(".0") { printf.removeLast(2) }
+            #expect(NumberText.coordinate(value) == (printf == "-0" ? "0" : printf), "\(value)")
+        }
+    }
+
     /// A metric reads with the same decimals on every page: NPS one, percentages one, CES two
     /// with its scale, unless `decimals:` says otherwise; its changes carry their unit.
     @Test func aMetricKeepsItsDecimalsAndItsChangesTheirUnit() {

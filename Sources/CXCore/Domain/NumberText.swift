@@ -45,6 +45,16 @@ public enum NumberText {
     /// one decimal, an ASCII minus, no grouping.
     public static func coordinate(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
+        // Tenths in integers, as `%.1f` rounds them, wherever the value is far enough from a
+        // tie that the product's rounding error cannot change the nearest tenth (a chart has
+        // thousands of coordinates, and `snprintf`'s argument list was most of their cost).
+        let tenths = value * 10
+        let nearest = tenths.rounded()
+        if abs(tenths) < 1e9, abs(abs(tenths - nearest) - 0.5) > 1e-6 {
+            let count = Int(nearest)
+            guard count % 10 != 0 else { return String(count / 10) }
+            return (count < 0 ? "-" : "") + String(abs(count) / 10) + "." + String(abs(count) % 10)
+        }
         var text = plain(value, decimals: 1)
         if text.hasSuffix(".0") { text.removeLast(2) }
         return text == "-0" ? "0" : text
