@@ -114,12 +114,12 @@ extension PageBuilder {
             },
             historyHasN: points[...through].contains { $0.n != nil },
             touchpoints: touchpoints.map { touchpoint, value in
-                let stories = site.stories(at: touchpoint)
+                let failures = site.failures(at: touchpoint)
                 return MetricDetails.TouchpointValue(
                     name: touchpoint.name, href: root + Routes.touchpoint(touchpoint.id).href,
                     valueText: valueText(metric, value), marginText: marginText(metric, value), n: value.n.map { Count($0) },
-                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, storiesText: stories.countText,
-                    failuresText: stories.failureCount > 0 ? stories.failureCountText : nil)
+                    critical: value.totals.flatMap { $0.countsKnown ? $0.critical : nil }, storiesText: site.stories(at: touchpoint).countText,
+                    failuresText: failures > 0 ? [Story].failuresText(failures) : nil)
             },
             hasTouchpoints: !touchpoints.isEmpty,
             touchpointsHaveN: touchpoints.contains { $0.1.n != nil },

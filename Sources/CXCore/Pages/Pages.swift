@@ -166,7 +166,8 @@ extension Array where Element == Story {
     var countText: String { NumberText.counted(count, "story", "stories") }
     var failureCount: Int { count { $0.outcome == .failure } }
     /// "1 failure", "0 failures".
-    var failureCountText: String { NumberText.counted(failureCount, "failure", "failures") }
+    var failureCountText: String { Self.failuresText(failureCount) }
+    static func failuresText(_ count: Int) -> String { NumberText.counted(count, "failure", "failures") }
 
     /// The stories page `number` (from 1) of a list shows, ``Routes/storiesPerPage`` a page.
     func onPage(_ number: Int) -> ArraySlice<Story> {

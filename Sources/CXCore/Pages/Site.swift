@@ -25,6 +25,9 @@ struct Site: Sendable {
     let history: GitHistory
     /// The stories that touched each touchpoint, newest first, by touchpoint id.
     let storiesByTouchpoint: [String: [Story]]
+    /// How many of each touchpoint's stories are failures, by touchpoint id: every briefing's
+    /// metric cards show it for every touchpoint.
+    let failuresByTouchpoint: [String: Int]
     /// The stories of each journey, newest first, by journey id: those that name it, and
     /// those that name none but whose touchpoints are all steps of it.
     let storiesByJourney: [String: [Story]]
@@ -150,17 +153,18 @@ struct Site: Sendable {
                         at: config.logoLocation ?? .file(SiteConfig.fileName)))
             }
         }
+        let storiesByTouchpoint = Dictionary(
+            grouping: stories.flatMap { story in
+                Set(story.touchpoints).map { ($0, story) }
+            }, by: \.0
+        ).mapValues { $0.map(\.1) }
         let site = Site(
             config: config, stories: stories, briefings: briefings,
             scorecard: scorecard,
             openingStories: opening,
             perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
             today: today, history: history,
-            storiesByTouchpoint: Dictionary(
-                grouping: stories.flatMap { story in
-                    Set(story.touchpoints).map { ($0, story) }
-                }, by: \.0
-            ).mapValues { $0.map(\.1) },
+            storiesByTouchpoint: storiesByTouchpoint, failuresByTouchpoint: storiesByTouchpoint.mapValues(\.failureCount),
             storiesByJourney: Dictionary(
                 grouping: stories.flatMap { story in
                     journeys(of: story, in: config).map { ($0.id, story) }
@@ -326,6 +330,11 @@ struct Site: Sendable {
 
     func stories(at touchpoint: Touchpoint) -> [Story] {
         storiesByTouchpoint[touchpoint.id] ?? []
+    }
+
+    /// How many of the stories that touched `touchpoint` are failures.
+    func failures(at touchpoint: Touchpoint) -> Int {
+        failuresByTouchpoint[touchpoint.id] ?? 0
     }
 
     /// The touchpoints a story crossed, in the inventory's order (the order customers
