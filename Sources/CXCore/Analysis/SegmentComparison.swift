@@ -30,7 +30,7 @@ extension ChangeSplitter {
         var comparisons: [SegmentComparison] = []
         for (metric, level, points) in headlines {
             for point in points {
-                guard let company = point.totals, let companyEstimate = company.estimate(metric), let n = point.n else { continue }
+                guard let company = point.totals, company.estimate(metric) != nil, let n = point.n else { continue }
                 let effectiveN = point.effectiveN ?? Double(n)
                 let designEffect = effectiveN > 0 ? max(1, company.effectiveN / effectiveN) : 1
                 let segments = groups(SplitKey(metric: metric, period: point.period, level: level, by: .segment))
