@@ -66,6 +66,19 @@ struct BuildCacheTests {
         #expect(second.warnings.map(\.description) == first.warnings.map(\.description))
     }
 
+    /// More builds at once than the machine has cores, each from a task of the shared pool:
+    /// a build saves its cache on a thread of its own, so none waits for a pool thread that
+    /// the waiting builds hold (with the cache saved on a global queue, this hung under CI).
+    @Test func buildsFromEveryThreadOfThePoolAtOnceEachFinish() async throws {
+        let sites = try (0..<2 * ProcessInfo.processInfo.activeProcessorCount + 1).map { _ in try TestSite(fixture: "basic") }
+        defer { for site in sites { site.cleanUp() } }
+        let pages = try await withThrowingTaskGroup(of: Int.self) { group in
+            for site in sites { group.addTask { try site.build().pages } }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(pages.count == sites.count && Set(pages).count == 1 && pages[0] > 0)
+    }
+
     @Test func aStoryWithAWarningIsParsedEveryTimeSoTheWarningStays() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

@@ -32,19 +32,29 @@ extension Array where Element: Sendable {
     }
 }
 
-/// Work started on another thread when made; ``value`` waits for it.
+/// Work started on a thread of its own when made; ``value`` waits for it. Its own thread, not
+/// a dispatch queue's: a caller that itself runs on one of the few threads of the global
+/// queues (a test, `serve`) and waits would otherwise wait for a thread it holds.
 final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
-    private let done = DispatchGroup()
-    private var result: Value?  // written once by the work, read only after `done.wait()`
+    private let finished = NSCondition()
+    private var result: Value?  // guarded by `finished`
 
     init(_ work: @escaping @Sendable () -> Value) {
-        DispatchQueue.global().async(group: done) { self.result = work() }
+        Thread { [self] in
+            let value = work()
+            finished.withLock {
+                result = value
+                finished.broadcast()
+            }
+        }.start()
     }
 
     /// The work's value, once it is done.
     var value: Value {
-        done.wait()
-        return result!
+        finished.withLock {
+            while result == nil { finished.wait() }
+            return result!
+        }
     }
 }
 
