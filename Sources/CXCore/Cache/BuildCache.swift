@@ -17,9 +17,9 @@ import Markdown
 /// The stories and the page list, read in their thousands on every rebuild, are records
 /// written field by field (``CacheRecord``); the responses' totals are their types' own
 /// `Codable` form (``CacheCoding``). The whole cache is keyed on the cxsite binary and the
-/// cmark-gfm version, the config, the templates and the build options. A cache whose key or format differs, that does not decode
-/// whole, or whose bytes do not match the hash it carries is ignored, and the build runs as
-/// if it were absent.
+/// cmark-gfm version, the config, the templates and the build options. A cache whose key or
+/// format differs, that does not decode whole, or whose bytes do not match the hash it
+/// carries is ignored, and the build runs as if it were absent.
 struct BuildCache: Sendable {
     struct StoryEntry: Sendable {
         var path: String
