@@ -5,9 +5,9 @@ import Yams
 /// an error at the value's `path:line:column`, so one pass reports every bad field.
 struct YAMLFields {
     let file: SourceFile
-    let mapping: Node.Mapping
+    let mapping: [(key: YAMLNode, value: YAMLNode)]
     /// The mapping's values by key text (the first of duplicate keys).
-    private let values: [String: Node]
+    private let values: [String: YAMLNode]
     /// Where the mapping starts, for "missing field" errors.
     let line: Int
     let column: Int
@@ -18,9 +18,10 @@ struct YAMLFields {
     /// Parses `yaml`, which starts at line `lineOffset + 1` of `file`. A document that is not
     /// a mapping, or does not parse, gives a diagnostic instead.
     static func parse(_ yaml: String, in file: SourceFile, lineOffset: Int, what: String) -> Result<YAMLFields, Diagnostic> {
-        let node: Node?
+        let node: YAMLNode?
         do {
-            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8)  // .utf8: Yams' default reads the environment each call
+            // .utf8: Yams' default reads the environment each call.
+            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8).map(YAMLNode.init)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, in: file, lineOffset: lineOffset))
         } catch {
@@ -29,24 +30,20 @@ struct YAMLFields {
         guard let node else {
             return .failure(file.diagnostic("\(what) is empty", line: max(lineOffset, 1), column: 1))
         }
-        guard case .mapping(let mapping) = node else {
-            let mark = node.mark
+        guard case .mapping(let mapping, let start) = node else {
             return .failure(
                 file.diagnostic(
                     "\(what) must be a YAML mapping of `field: value` lines",
-                    line: (mark?.line ?? 1) + lineOffset, column: mark?.column ?? 1))
+                    line: node.position.line + lineOffset, column: node.position.column))
         }
-        return .success(
-            YAMLFields(
-                file: file, mapping: mapping, line: (node.mark?.line ?? 1) + lineOffset,
-                column: node.mark?.column ?? 1, lineOffset: lineOffset))
+        return .success(YAMLFields(file: file, mapping: mapping, line: start.line + lineOffset, column: start.column, lineOffset: lineOffset))
     }
 
-    init(file: SourceFile, mapping: Node.Mapping, line: Int, column: Int, lineOffset: Int) {
+    init(file: SourceFile, mapping: [(key: YAMLNode, value: YAMLNode)], line: Int, column: Int, lineOffset: Int) {
         self.file = file
         self.mapping = mapping
         // Yams looks keys up by comparing whole nodes; a dictionary by text is much cheaper.
-        var values: [String: Node] = [:]
+        var values: [String: YAMLNode] = [:]
         for (key, value) in mapping {
             if let name = key.string, values[name] == nil { values[name] = value }
         }
@@ -96,7 +93,7 @@ struct YAMLFields {
 
     // MARK: Reading fields
 
-    func node(_ key: String) -> Node? {
+    func node(_ key: String) -> YAMLNode? {
         values[key]
     }
 
@@ -170,14 +167,14 @@ struct YAMLFields {
     /// A list of strings; a single string counts as a list of one.
     mutating func strings(_ key: String) -> [(value: String, line: Int, column: Int)] {
         guard let node = present(key, required: false) else { return [] }
-        let items: [Node]
+        let items: [YAMLNode]
         switch node {
-        case .sequence(let sequence): items = Array(sequence)
+        case .sequence(let sequence, _): items = sequence
         case .scalar: items = [node]
         default: return error(at: node, "'\(key)' must be a list, as in [a, b]") ?? []
         }
         var values: [(String, Int, Int)] = []
-        var problems: [(item: Node, message: String)] = []
+        var problems: [(item: YAMLNode, message: String)] = []
         for item in items {
             guard case .scalar(let scalar) = item else {
                 problems.append((item, "each item of '\(key)' must be text"))
@@ -208,12 +205,12 @@ struct YAMLFields {
     /// A list of mappings, each read with its own fields.
     mutating func mappings(_ key: String) -> [YAMLFields] {
         guard let node = present(key, required: false) else { return [] }
-        guard case .sequence(let sequence) = node else {
+        guard case .sequence(let sequence, _) = node else {
             return error(at: node, "'\(key)' must be a list of entries") ?? []
         }
         var entries: [YAMLFields] = []
         for item in sequence {
-            guard case .mapping(let mapping) = item else {
+            guard case .mapping(let mapping, _) = item else {
                 report(at: item, "each entry of '\(key)' must be a mapping of `field: value`")
                 continue
             }
@@ -237,7 +234,7 @@ struct YAMLFields {
 
     /// Warns about keys that no reader asked for, which are usually typos.
     mutating func warnAboutUnknownKeys(_ known: Set<String>) {
-        for key in mapping.keys {
+        for (key, _) in mapping {
             guard let name = key.string, !known.contains(name) else { continue }
             let position = self.position(of: key)
             let suggestion =
@@ -252,23 +249,22 @@ struct YAMLFields {
 
     // MARK: Locations and errors
 
-    func location(of node: Node) -> SourceLocation {
+    func location(of node: YAMLNode) -> SourceLocation {
         let position = position(of: node)
         return file.location(line: position.line, column: position.column)
     }
 
-    func position(of node: Node) -> (line: Int, column: Int) {
-        guard let mark = node.mark else { return (line, column) }
-        return (mark.line + lineOffset, mark.column)
+    func position(of node: YAMLNode) -> (line: Int, column: Int) {
+        (node.position.line + lineOffset, node.position.column)
     }
 
     /// Records an error at `node` and returns nil, so readers can `return error(…)`.
-    mutating func error<T>(at node: Node, _ message: String) -> T? {
+    mutating func error<T>(at node: YAMLNode, _ message: String) -> T? {
         report(at: node, message)
         return nil
     }
 
-    mutating func report(at node: Node, _ message: String) {
+    mutating func report(at node: YAMLNode, _ message: String) {
         let position = self.position(of: node)
         diagnostics.append(file.diagnostic(message, line: position.line, column: position.column))
     }
@@ -277,7 +273,7 @@ struct YAMLFields {
         diagnostics.append(file.diagnostic(message, line: line, column: column))
     }
 
-    private mutating func present(_ key: String, required: Bool) -> Node? {
+    private mutating func present(_ key: String, required: Bool) -> YAMLNode? {
         guard let node = node(key), !Self.isNull(node) else {
             if required { error("missing required field '\(key)'") }
             return nil
@@ -290,8 +286,8 @@ struct YAMLFields {
     // are typed here, by what each one expects, with YAML 1.1's spellings.
 
     /// The text of an unquoted scalar; nil for quoted ones, lists and mappings.
-    static func plainScalar(_ node: Node) -> String? {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else { return nil }
+    static func plainScalar(_ node: YAMLNode) -> String? {
+        guard case .scalar(let scalar) = node, scalar.isPlain else { return nil }
         var text = scalar.string
         if text.hasPrefix("+") { text.removeFirst() }
         return text
@@ -305,17 +301,16 @@ struct YAMLFields {
         }
     }
 
-    static func isNull(_ node: Node) -> Bool {
-        guard case .scalar(let scalar) = node, scalar.style == .plain else { return false }
+    static func isNull(_ node: YAMLNode) -> Bool {
+        guard case .scalar(let scalar) = node, scalar.isPlain else { return false }
         return ["", "~", "null", "Null", "NULL"].contains(scalar.string)
     }
 
-    private static func kind(of node: Node) -> String {
+    private static func kind(of node: YAMLNode) -> String {
         switch node {
         case .scalar: "value"
         case .mapping: "mapping"
         case .sequence: "list"
-        case .alias: "alias"
         }
     }
 
@@ -339,7 +334,7 @@ extension YAMLFields {
     /// The mapping under `key`, as a list of zero or one readers.
     mutating func mappingValue(_ key: String) -> [YAMLFields] {
         guard let node = node(key) else { return [] }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             return error(at: node, "'\(key)' must be a mapping of `field: value` lines") ?? []
         }
         let position = self.position(of: node)

@@ -175,7 +175,7 @@ extension YAMLFields {
     /// `values: {"text in the file": meaning}`, in the order written.
     fileprivate mutating func valueMap() -> [(value: String, means: String)] {
         guard let node = node("values"), !Self.isNull(node) else { return [] }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             return error(at: node, "'values' must be a mapping of `text in the file: what it means`") ?? []
         }
         var pairs: [(String, String)] = []
@@ -204,7 +204,7 @@ extension YAMLFields {
     /// `where: {Finished: "1", Status: [IP Address, Imported]}`.
     fileprivate mutating func filters(_ key: String) -> [ResponseMapping.Filter] {
         guard let node = node(key), !Self.isNull(node) else { return [] }
-        guard case .mapping(let mapping) = node else {
+        guard case .mapping(let mapping, _) = node else {
             return error(at: node, "'\(key)' must be a mapping of `column: value` (or a list of values)") ?? []
         }
         var filters: [ResponseMapping.Filter] = []
@@ -213,7 +213,7 @@ extension YAMLFields {
             let values: [String]
             switch value {
             case .scalar(let scalar): values = [scalar.string]
-            case .sequence(let sequence): values = sequence.compactMap { $0.string }
+            case .sequence(let sequence, _): values = sequence.compactMap(\.string)
             default:
                 report(at: value, "'\(key)' gives each column a value or a list of values")
                 continue

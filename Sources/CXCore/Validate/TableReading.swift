@@ -368,7 +368,7 @@ extension ContentValidator {
             for (key, value) in mapping {
                 guard let name = key.string else { continue }
                 if case .scalar(let scalar) = value {
-                    let isNull = YAMLFields.isNull(value)
+                    let isNull = YAMLFields.isNull(YAMLNode(value))
                     cells[name] = (isNull ? "" : scalar.string, value.mark?.line ?? line, value.mark?.column ?? column)
                 }
             }
