@@ -21,7 +21,7 @@ struct YAMLFields {
         let node: YAMLNode?
         do {
             // .utf8: Yams' default reads the environment each call.
-            node = try Yams.compose(yaml: yaml, .basic, .default, .utf8).map(YAMLNode.init)
+            node = try FlatYAML.compose(yaml) ?? Yams.compose(yaml: yaml, .basic, .default, .utf8).map(YAMLNode.init)
         } catch let error as YamlError {
             return .failure(diagnostic(for: error, in: file, lineOffset: lineOffset))
         } catch {

@@ -3,6 +3,7 @@ import Foundation
 import Markdown
 import Mustache
 import Spreadsheet
+import Yams
 
 #if FUZZING
     private typealias Arguments = UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>
@@ -51,11 +52,18 @@ public enum FuzzEntryPoints {
         _ = try? set.render("self", data, options: RenderOptions(strict: true, maximumDepth: 20))
     }
 
-    /// Splits front matter and reads a story's fields from it.
+    /// Splits front matter and reads a story's fields from it, holding the front matter reader
+    /// to Yams.
     public static func frontMatter(_ bytes: [UInt8]) {
         guard let text = String(validatingUTF8Bytes: bytes) else { return }
+        let file = SourceFile(path: "content/stories/fuzz.md", text: text)
+        // The front matter reader must read what it reads as Yams does.
+        if case .success(let parts) = FrontMatter.split(file, what: "a story"), let flat = FlatYAML.compose(parts.yaml) {
+            let yams = (try? Yams.compose(yaml: parts.yaml, .basic, .default, .utf8)).flatMap { $0.map(YAMLNode.init) }
+            precondition(flat == yams, "FlatYAML and Yams read the front matter differently")
+        }
         var validator = ContentValidator(config: fuzzConfig)
-        _ = validator.parseStory(SourceFile(path: "content/stories/fuzz.md", text: text))
+        _ = validator.parseStory(file)
         _ = validator.parseBriefing(SourceFile(path: "content/briefings/fuzz.md", text: text))
     }
 
