@@ -26,8 +26,13 @@ public struct MarkdownRenderer: Sendable {
     /// every heading down that many levels, for markdown shown under a page's own headings.
     public func render(_ markdown: String, headingOffset: Int = 0) -> RenderedMarkdown {
         // Shapes that cost cmark-gfm time out of proportion to their size never reach it;
-        // the loader reports them as located errors (`MarkdownLimits.problem(in:)`).
-        guard MarkdownLimits.problem(in: markdown) == nil else { return RenderedMarkdown(html: "", links: []) }
+        // the loader reports them as located errors (`MarkdownLimits.checked(_:)`).
+        guard case .success(let checked) = MarkdownLimits.checked(markdown) else { return RenderedMarkdown(html: "", links: []) }
+        return render(checked, headingOffset: headingOffset)
+    }
+
+    /// Renders markdown already checked against ``MarkdownLimits``, as ``render(_:headingOffset:)-(String,_)`` does.
+    public func render(_ markdown: CheckedMarkdown, headingOffset: Int = 0) -> RenderedMarkdown {
         _ = Self.registerExtensions
         // Swift strings are valid UTF-8 already, so cmark need not check.
         let options =
@@ -40,7 +45,7 @@ public struct MarkdownRenderer: Sendable {
                 cmark_parser_attach_syntax_extension(parser, extensionPointer)
             }
         }
-        var text = markdown
+        var text = markdown.text
         text.withUTF8 { buffer in
             buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
         }

@@ -62,6 +62,22 @@ public enum MarkdownLimits {
             return scan.problem()
         }
     }
+
+    /// `markdown` as within every bound, or the first bound it goes past.
+    public static func checked(_ markdown: String) -> Result<CheckedMarkdown, Problem> {
+        if let problem = problem(in: markdown) { return .failure(problem) }
+        return .success(CheckedMarkdown(text: markdown))
+    }
+}
+
+/// Markdown within ``MarkdownLimits``' bounds, which only ``MarkdownLimits/checked(_:)`` makes:
+/// rendering it need not scan it again.
+public struct CheckedMarkdown: Sendable {
+    public let text: String
+
+    fileprivate init(text: String) {
+        self.text = text
+    }
 }
 
 /// One pass over a document's lines, counting what `MarkdownLimits` bounds.

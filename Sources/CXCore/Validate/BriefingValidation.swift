@@ -42,7 +42,7 @@ extension ContentValidator {
         return Briefing(
             slug: Self.slug(of: file.path), title: title, date: date, period: period,
             storyReferences: references, storiesLocation: storiesLocation,
-            body: markdown.render(body.text, headingOffset: 1),
+            body: markdown.render(body.markdown, headingOffset: 1),
             bodyLine: body.line, path: file.path, agenda: agenda, handout: handout)
     }
 

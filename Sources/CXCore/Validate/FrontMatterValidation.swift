@@ -4,20 +4,24 @@ import Markdown
 
 /// What stories and briefings share: front matter split from the body, page names, slugs.
 extension ContentValidator {
-    /// The front matter of a story or briefing as fields to read, and its markdown body with
-    /// the line it starts on; nil, with the problem reported, when either cannot be used.
-    mutating func frontMatter(of file: SourceFile, what: String) -> (YAMLFields, body: (text: String, line: Int))? {
+    /// The front matter of a story or briefing as fields to read, and its markdown body,
+    /// checked against the bounds markdown is held to, with the line it starts on; nil, with
+    /// the problem reported, when either cannot be used.
+    mutating func frontMatter(of file: SourceFile, what: String) -> (YAMLFields, body: (markdown: CheckedMarkdown, line: Int))? {
         switch FrontMatter.split(file, what: what) {
         case .failure(let diagnostic):
             diagnostics.append(diagnostic)
             return nil
         case .success(let parts):
-            if let problem = MarkdownLimits.problem(in: parts.body) {
+            let body: CheckedMarkdown
+            switch MarkdownLimits.checked(parts.body) {
+            case .success(let checked): body = checked
+            case .failure(let problem):
                 diagnostics.append(file.diagnostic(problem.message, line: parts.bodyLine + problem.line - 1, column: problem.column))
                 return nil
             }
             switch YAMLFields.parse(parts.yaml, in: file, lineOffset: parts.yamlLineOffset, what: "the front matter") {
-            case .success(let fields): return (fields, (parts.body, parts.bodyLine))
+            case .success(let fields): return (fields, (body, parts.bodyLine))
             case .failure(let diagnostic):
                 diagnostics.append(diagnostic)
                 return nil

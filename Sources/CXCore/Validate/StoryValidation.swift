@@ -71,7 +71,7 @@ extension ContentValidator {
         }
         fields.warnAboutUnknownKeys(Set(Field.allCases.map(\.rawValue)))
         diagnostics += fields.diagnostics
-        diagnostics += Self.emptySections(in: body, of: file)
+        diagnostics += Self.emptySections(in: (body.markdown.text, body.line), of: file)
         guard let title, let date, let outcome, !fields.diagnostics.contains(where: \.isError) else { return nil }
         return Story(
             slug: slug, title: title, date: date, outcome: outcome, customer: customer, segment: segment,
@@ -79,7 +79,7 @@ extension ContentValidator {
             loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate,
             expectedClose: expectedClose, image: image, dateLocation: dateLocation,
             statusLocation: statusLocation,
-            body: markdown.render(body.text), bodyLine: body.line, path: file.path,
+            body: markdown.render(body.markdown), bodyLine: body.line, path: file.path,
             sourceHash: StableHasher.hash(file.text))
     }
 
