@@ -11,6 +11,27 @@ struct StageTests {
         title: "T", period: .quarter, touchpoints: [Touchpoint(id: "billing", name: "Billing"), Touchpoint(id: "support", name: "Support")],
         metrics: MetricDefinition.builtIn, allowsRawHTML: false, baseURL: nil)
 
+    /// A heading with nothing under it warns, once, at its line (the body starting at line 10).
+    @Test(arguments: [
+        ("## A\n\n## B\ntext\n", ["10: A"]),
+        ("## A\n### Sub\ntext\n", []),  // a subsection is content
+        ("## A\n```\n## code, not a heading\n```\n", []),
+        ("## A\r\n\r\n## B\r\nx\r\n", ["10: A"]),
+        ("text\n# Last", ["11: Last"]),
+        ("#NoSpace\n## Đã xong  \n", ["11: Đã xong"]),
+        ("", []),
+    ])
+    func anEmptySectionWarnsAtItsHeading(_ body: String, _ expected: [String]) {
+        let file = SourceFile(path: "content/stories/s.md", text: body)
+        let warnings = ContentValidator.emptySections(in: (body, 10), of: file)
+        #expect(
+            warnings.map { "\($0.location?.line ?? 0): " + $0.message }
+                == expected.map { line in
+                    let (number, title) = (line.prefix { $0 != ":" }, line.drop { $0 != ":" }.dropFirst(2))
+                    return "\(number): the section '\(title)' is empty: write it, or remove the heading"
+                })
+    }
+
     @Test func aStoryIsReadFromItsText() throws {
         var validator = ContentValidator(config: config)
         let file = SourceFile(

@@ -87,36 +87,50 @@ extension ContentValidator {
     /// or higher, or the end: a section `cxsite new` wrote that nobody filled in.
     static func emptySections(in body: (text: String, line: Int), of file: SourceFile) -> [Diagnostic] {
         var warnings: [Diagnostic] = []
-        var open: (title: Substring.UTF8View, level: Int, line: Int)?
-        var inFence = false
-        func close() {
-            if let section = open {
-                let title = String(decoding: section.title, as: UTF8.self).trimmingCharacters(in: .whitespaces)
-                warnings.append(
-                    file.diagnostic(
-                        "the section '\(title)' is empty: write it, or remove the heading",
-                        line: section.line, column: 1, severity: .warning))
-            }
-            open = nil
-        }
         // Bytes, not strings: this runs over every story's text on every full build.
-        let hash = UInt8(ascii: "#")
-        let space = UInt8(ascii: " ")
-        let tab = UInt8(ascii: "\t")
-        for (offset, line) in body.text.utf8.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
-            guard let first = line.firstIndex(where: { $0 != space && $0 != tab && $0 != UInt8(ascii: "\r") }) else { continue }
-            let rest = line[first...]
-            if rest.starts(with: "```".utf8) || rest.starts(with: "~~~".utf8) { inFence.toggle() }
-            let level = inFence || rest.first != hash ? 0 : rest.prefix { $0 == hash }.count
-            if (1...6).contains(level), rest.dropFirst(level).first == space {
-                if let section = open, level > section.level { open = nil }  // a subsection is content
-                close()
-                open = (Substring(rest.dropFirst(level)).utf8, level, body.line + offset)
-            } else {
+        var text = body.text
+        text.withUTF8 { bytes in
+            var open: (title: Range<Int>, level: Int, line: Int)?
+            func close() {
+                if let section = open {
+                    let title = String(decoding: UnsafeBufferPointer(rebasing: bytes[section.title]), as: UTF8.self)
+                        .trimmingCharacters(in: .whitespacesAndNewlines)  // and a CRLF file's CR
+                    warnings.append(
+                        file.diagnostic(
+                            "the section '\(title)' is empty: write it, or remove the heading",
+                            line: section.line, column: 1, severity: .warning))
+                }
                 open = nil
             }
+            let hash = UInt8(ascii: "#")
+            let space = UInt8(ascii: " ")
+            var inFence = false
+            var lineStart = 0
+            var offset = 0
+            while lineStart <= bytes.count {
+                let lineEnd = bytes[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+                defer {
+                    lineStart = lineEnd + 1
+                    offset += 1
+                }
+                var first = lineStart
+                while first < lineEnd, bytes[first] == space || bytes[first] == UInt8(ascii: "\t") || bytes[first] == UInt8(ascii: "\r") {
+                    first += 1
+                }
+                guard first < lineEnd else { continue }
+                let rest = bytes[first..<lineEnd]
+                if rest.starts(with: "```".utf8) || rest.starts(with: "~~~".utf8) { inFence.toggle() }
+                let level = inFence || rest.first != hash ? 0 : rest.prefix { $0 == hash }.count
+                if (1...6).contains(level), rest.dropFirst(level).first == space {
+                    if let section = open, level > section.level { open = nil }  // a subsection is content
+                    close()
+                    open = (first + level..<lineEnd, level, body.line + offset)
+                } else {
+                    open = nil
+                }
+            }
+            close()
         }
-        close()
         return warnings
     }
 
