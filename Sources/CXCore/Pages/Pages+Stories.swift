@@ -62,16 +62,20 @@ extension PageBuilder {
         return result + rest
     }
 
-    /// A story's card as seen from a page `root` away from the site root.
+    /// A story's card as seen from a page `root` away from the site root. Most cards are
+    /// shown on a list's later pages (the stories index, a touchpoint's stories), two folders
+    /// down: a card for there is built once and kept; one for elsewhere (its story's page, a
+    /// list's first page) is built each time, so that memory holds one card a story.
     func storyCard(_ story: Story, root: String) throws -> EncodedCard {
-        if root == "../" {
-            if let card = nestedCards[story.path] { return card }
-            let card = try EncodedCard(cardModel(story, root: root))
-            nestedCards[story.path] = card
-            return card
-        }
-        return try EncodedCard(cardModel(story, root: root))
+        guard root == Self.laterListPagesRoot else { return try EncodedCard(cardModel(story, root: root)) }
+        if let card = cards[story.path] { return card }
+        let card = try EncodedCard(cardModel(story, root: root))
+        cards[story.path] = card
+        return card
     }
+
+    /// Where the pages of a list after its first are: the same for every list.
+    static let laterListPagesRoot = Routes.root(of: Routes.stories(page: 2).path)
 
     func cardModel(_ story: Story, root: String) -> StoryCard {
         StoryCard(

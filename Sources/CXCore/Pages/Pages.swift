@@ -32,9 +32,9 @@ struct Page: Sendable {
 /// Builds every page of the site from the site: the one list of the pages there are.
 struct PageBuilder {
     let site: Site
-    /// Stories' cards as seen from a page one folder down (`../`), where nearly all cards are
-    /// shown (story, stories and touchpoint pages): each built once, when a page first needs it.
-    let nestedCards = CardCache()
+    /// Stories' cards as the later pages of lists show them, each built when a page first
+    /// needs it (``storyCard(_:root:)``).
+    let cards = CardCache()
     /// The navigation of pages in the site root and one folder down, by root and section.
     private var navigation: [String: Prepared<[PageFrame.NavItem]>] = [:]
 
@@ -150,7 +150,7 @@ struct PageBuilder {
 
 }
 
-/// Cards built once and shared by the pages that show them, on any thread.
+/// Cards built once and shared by the pages that show them, on any thread, by story path.
 final class CardCache: @unchecked Sendable {
     private let lock = NSLock()
     private var cards: [String: EncodedCard] = [:]
