@@ -52,8 +52,8 @@ extension PageBuilder {
         let stepViews = steps.map { touchpoint in
             let here = stories.filter { $0.touchpoints.contains(touchpoint.id) }
             let headline = site.scorecard.metrics.lazy.compactMap { metric -> PointValue? in
-                site.scorecard.latest(metric.id, .touchpoint(touchpoint.id)).map {
-                    pointValue(metric, $0, .touchpoint(touchpoint.id))
+                self.site.scorecard.latest(metric.id, .touchpoint(touchpoint.id)).map {
+                    self.pointValue(metric, $0, .touchpoint(touchpoint.id))
                 }
             }.first
             return JourneyPage.Step(

@@ -29,22 +29,25 @@ struct Page: Sendable {
     func model() throws -> any Encodable { try makeModel() }
 }
 
-/// Builds every page of the site from the site: the one list of the pages there are.
-struct PageBuilder {
+/// Builds every page of the site from the site: the one list of the pages there are. A class,
+/// so that each of the thousands of pages' models holds one reference to it, not a copy.
+final class PageBuilder: Sendable {
     let site: Site
     /// Stories' cards as the later pages of lists show them, each built when a page first
     /// needs it (``storyCard(_:root:)``).
     let cards = CardCache()
     /// The navigation of pages in the site root and one folder down, by root and section.
-    private var navigation: [String: Prepared<[PageFrame.NavItem]>] = [:]
+    private let navigation: [String: Prepared<[PageFrame.NavItem]>]
 
     init(site: Site) {
         self.site = site
+        var navigation: [String: Prepared<[PageFrame.NavItem]>] = [:]
         for root in ["", "../"] {
             for section in Section.allCases.map(Optional.some) + [nil] {
                 navigation["\(root)|\(section?.rawValue ?? "")"] = try? PageFrame.navigation(root: root, section: section)
             }
         }
+        self.navigation = navigation
     }
 
     func pages() -> [Page] {
