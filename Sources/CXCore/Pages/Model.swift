@@ -44,7 +44,8 @@ enum Model {
         // not a folder pages are in (`static/touchpoints`), not by making a page's path a
         // folder (`static/stories/SLUG.html/picture.png`).
         var taken = Set(pages.map(\.path) + otherFiles.map(\.path))
-        var folders = Set(taken.flatMap(Self.folders(of:)))
+        // The folders pages are in, for the copied files to be checked against: most sites copy none.
+        var folders = valid.content.staticFiles.isEmpty ? [] : Set(taken.flatMap(Self.folders(of:)))
         var copied: [String: StaticFile] = [:]
         for file in valid.content.staticFiles {
             let clash: String? =
