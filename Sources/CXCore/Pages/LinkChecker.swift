@@ -15,32 +15,41 @@ struct LinkChecker {
     /// many other links of the file go there too.
     func brokenLinks(severity: Diagnostic.Severity) -> [Diagnostic] {
         var found: [Diagnostic] = []
-        let documents: [(path: String, page: String, body: RenderedMarkdown, bodyLine: Int)] =
-            site.stories.map { ($0.path, $0.route.path, $0.body, $0.bodyLine) }
-            + site.briefings.map { ($0.path, $0.route.path, $0.body, $0.bodyLine) }
-        for document in documents {
-            var broken: [(destination: String, target: String, first: RenderedMarkdown.Link, count: Int)] = []
-            var index: [String: Int] = [:]
-            for link in document.body.links {
-                guard let target = Self.resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }
-                if let known = index[link.destination] {
-                    broken[known].count += 1
-                } else {
-                    index[link.destination] = broken.count
-                    broken.append((link.destination, target, link, 1))
-                }
+        for story in site.stories where !story.body.links.isEmpty {
+            found += brokenLinks(in: (story.path, story.route.path, story.body, story.bodyLine), severity: severity)
+        }
+        for briefing in site.briefings where !briefing.body.links.isEmpty {
+            found += brokenLinks(in: (briefing.path, briefing.route.path, briefing.body, briefing.bodyLine), severity: severity)
+        }
+        return found
+    }
+
+    /// The diagnostics of one story's or briefing's links.
+    private func brokenLinks(
+        in document: (path: String, page: String, body: RenderedMarkdown, bodyLine: Int), severity: Diagnostic.Severity
+    ) -> [Diagnostic] {
+        var found: [Diagnostic] = []
+        var broken: [(destination: String, target: String, first: RenderedMarkdown.Link, count: Int)] = []
+        var index: [String: Int] = [:]
+        for link in document.body.links {
+            guard let target = Self.resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }
+            if let known = index[link.destination] {
+                broken[known].count += 1
+            } else {
+                index[link.destination] = broken.count
+                broken.append((link.destination, target, link, 1))
             }
-            for link in broken.prefix(Self.reportedPerFile) {
-                let location = SourceLocation(path: document.path, line: document.bodyLine + link.first.line - 1, column: link.first.column)
-                let more = link.count > 1 ? " (and \(link.count - 1) more links to it in this file)" : ""
-                found.append(content.diagnostic("broken link '\(link.destination)': the site has no \(link.target)\(more)", at: location, severity))
-            }
-            if broken.count > Self.reportedPerFile {
-                found.append(
-                    Diagnostic(
-                        severity, "\(broken.count - Self.reportedPerFile) more broken links in this file are not shown",
-                        at: .file(document.path)))
-            }
+        }
+        for link in broken.prefix(Self.reportedPerFile) {
+            let location = SourceLocation(path: document.path, line: document.bodyLine + link.first.line - 1, column: link.first.column)
+            let more = link.count > 1 ? " (and \(link.count - 1) more links to it in this file)" : ""
+            found.append(content.diagnostic("broken link '\(link.destination)': the site has no \(link.target)\(more)", at: location, severity))
+        }
+        if broken.count > Self.reportedPerFile {
+            found.append(
+                Diagnostic(
+                    severity, "\(broken.count - Self.reportedPerFile) more broken links in this file are not shown",
+                    at: .file(document.path)))
         }
         return found
     }
