@@ -76,10 +76,11 @@ enum Load {
     }
 
     /// The content, into `sources`. A story file whose metadata is as `unchanged` has it is
-    /// not read (``SiteSources/unchangedStories``).
+    /// not read (``SiteSources/unchangedStories``): asked for once the files' metadata is read,
+    /// so that the build cache that says it can be read meanwhile.
     static func content(
         of site: SiteFolder, into sources: SiteSources,
-        unchanged: [String: FileStamp] = [:], history: Bool = false
+        unchanged: () -> [String: FileStamp] = { [:] }, history: Bool = false
     ) -> (SiteSources, [Diagnostic]) {
         var sources = sources
         if history { sources.history = GitHistory(folder: site.root) }
@@ -101,6 +102,7 @@ enum Load {
             diagnostics.append(problem)
         } else {
             var changed: [String] = []
+            let unchanged = unchanged()
             for (path, stamp) in zip(stories, stamps) {
                 if let stamp, stamp == unchanged[path] { sources.unchangedStories.append(path) } else { changed.append(path) }
             }

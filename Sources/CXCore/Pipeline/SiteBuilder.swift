@@ -158,11 +158,13 @@ public enum SiteBuilder {
         guard let settings = run.stage(.validate, "validate config and theme", { Validate.settings(sources, baseURL: options.baseURL) }) else {
             return nil
         }
-        let incremental = IncrementalBuild(settings, options: options, source: source, in: folder)
-        if incremental.previous != nil { run.clock.finish("read the cache") }
+        // The previous build's cache is read while the content's files are listed and their
+        // metadata read, on the other core.
+        let reading = BackgroundWork { IncrementalBuild(settings, options: options, source: source, in: folder) }
         sources = run.stage(.load, "load content") {
-            Load.content(of: folder, into: sources, unchanged: incremental.storyStamps, history: options.useGit)
+            Load.content(of: folder, into: sources, unchanged: { reading.value.storyStamps }, history: options.useGit)
         }
+        let incremental = reading.value
         let (content, reused) = run.stage(.validate, "validate content") {
             Validate.content(sources, settings, in: folder, cache: incremental.stories)
         }
