@@ -255,7 +255,7 @@ private struct FlatYAMLReader {
     }
 
     private func indentation(of number: Int) -> Int {
-        skipSpaces(from: lines[number].lowerBound) - lines[number].lowerBound
+        lines[number].prefix { bytes[$0] == UInt8(ascii: " ") }.count
     }
 
     private func skipSpaces(from index: Int) -> Int {
