@@ -167,6 +167,21 @@ struct ModelHashingTests {
         #expect(!others.compactMap(ModelHashing.hash).contains(hash))
     }
 
+    /// Page models hold Int and Double: a model holding any other number is not hashed (its
+    /// page always renders), whether the number is a member, in a list or the whole model.
+    @Test func otherNumbersMakeAModelUnhashable() {
+        struct Holder<Value: Encodable>: Encodable { var member: Value }
+        func hashes(_ value: some Encodable) -> [UInt64?] {
+            [ModelHashing.hash(value), ModelHashing.hash(Holder(member: value)), ModelHashing.hash([value])]
+        }
+        let others: [[UInt64?]] = [
+            hashes(Int8(1)), hashes(Int16(1)), hashes(Int32(1)), hashes(Int64(1)), hashes(UInt(1)), hashes(UInt8(1)),
+            hashes(UInt16(1)), hashes(UInt32(1)), hashes(UInt64(1)), hashes(Float(1)),
+        ]
+        #expect(others.allSatisfy { $0 == [nil, nil, nil] })
+        #expect(hashes(1).allSatisfy { $0 != nil } && hashes(1.5).allSatisfy { $0 != nil })
+    }
+
     /// A part encoded once hashes as it is, and its hash changes with it.
     @Test func preparedPartsHashByTheirContent() throws {
         struct Page: Encodable, Sendable {

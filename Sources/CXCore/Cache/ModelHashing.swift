@@ -46,10 +46,6 @@ enum ModelHashing {
             case let value as Double:
                 tag(.double)
                 hasher.combine(value.bitPattern)
-            case is any FixedWidthInteger, is any BinaryFloatingPoint:
-                throw Unhashable()  // page models hold Int and Double only
-            case let value as any PreparedPart:
-                try take(value)
             default:
                 tag(.begin)
                 try value.encode(to: self)
@@ -58,7 +54,7 @@ enum ModelHashing {
         }
 
         /// A part encoded once, by the hash it keeps.
-        func take(_ part: any PreparedPart) throws {
+        func take<Model>(_ part: Prepared<Model>) throws {
             guard let hash = part.hash else { throw Unhashable() }
             tag(.prepared)
             hasher.combine(hash)
@@ -170,19 +166,27 @@ enum ModelHashing {
 
             mutating func encodeNil() { encoder.tag(.null) }
             mutating func encode<T: Encodable>(_ value: T) throws { try encoder.nested(value) }
+            // Page models hold Int and Double only. These are named here, not found with a cast
+            // to `any FixedWidthInteger` in `nested`: a cast to a protocol searches every
+            // conformance the process has, once for each type of value a model holds.
+            mutating func encode(_ value: Int8) throws { throw Unhashable() }
+            mutating func encode(_ value: Int16) throws { throw Unhashable() }
+            mutating func encode(_ value: Int32) throws { throw Unhashable() }
+            mutating func encode(_ value: Int64) throws { throw Unhashable() }
+            mutating func encode(_ value: UInt) throws { throw Unhashable() }
+            mutating func encode(_ value: UInt8) throws { throw Unhashable() }
+            mutating func encode(_ value: UInt16) throws { throw Unhashable() }
+            mutating func encode(_ value: UInt32) throws { throw Unhashable() }
+            mutating func encode(_ value: UInt64) throws { throw Unhashable() }
+            mutating func encode(_ value: Float) throws { throw Unhashable() }
         }
     }
-}
-
-/// A part of a page's model encoded once, with its hash.
-protocol PreparedPart: Sendable {
-    var hash: UInt64? { get }
 }
 
 /// A part of many pages encoded once, and hashed once: a story's card is on the story's page,
 /// the stories page and the pages of its touchpoints, and encoding or hashing it for each
 /// costs more than rendering.
-struct Prepared<Model: Encodable & Sendable>: Encodable, PreparedPart {
+struct Prepared<Model: Encodable & Sendable>: Encodable, Sendable {
     let value: MustacheValue
     private let memo = HashMemo()
 
