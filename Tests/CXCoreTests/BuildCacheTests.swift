@@ -102,6 +102,31 @@ struct BuildCacheTests {
         #expect(try site.outputFiles() == site.cleanBuildFiles())
     }
 
+    /// A story's HTML is read from the cache only when its page renders, so a file damaged
+    /// where the HTML is still reads: the build that meets the damage is done again from the
+    /// sources, and leaves a sound cache.
+    @Test func aStoryTextDamagedInTheCacheIsParsedAgain() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build(clock: .settled)
+        let shards = try cacheFiles(of: site).filter { $0.hasPrefix("stories-") }
+        #expect(!shards.isEmpty)
+        for name in shards {
+            let handle = try FileHandle(forUpdating: site.folder.appendingPathComponent(Self.cacheFolder).appendingPathComponent(name))
+            let end = try handle.seekToEnd()
+            try handle.seek(toOffset: end - 3)  // the last story's HTML ends the file
+            try handle.write(contentsOf: Data("?".utf8))
+            try handle.close()
+        }
+        // A picture added to the site: every story page renders, from its cached HTML.
+        try site.write("static/dot.png", StaticFileTests.png(1, 1))
+        let rebuilt = try site.build(clock: .settled)
+        #expect(rebuilt.reuse.storiesParsed == 4 && rebuilt.reuse.storiesReused == 0)
+        #expect(try site.outputFiles() == site.cleanBuildFiles())
+        let next = try site.build(clock: .settled)
+        #expect(next.reuse.storiesReused == 4)
+    }
+
     @Test func aTruncatedCacheIsIgnored() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }

@@ -221,7 +221,7 @@ struct JourneyLevelTests {
             Story(
                 slug: "s", title: "S", date: Day(year: 2026, month: 8, day: 1)!, outcome: .failure, customer: nil, segment: nil,
                 touchpoints: touchpoints, journeys: journeys, score: nil, quote: nil, tags: [], owner: nil, status: nil, loop: nil,
-                actions: [], draft: false, statusLocation: nil, body: RenderedMarkdown(html: "", links: [], summary: ""),
+                actions: [], draft: false, statusLocation: nil, body: StoryBody(RenderedMarkdown(html: "", links: [], summary: "")),
                 bodyLine: 1, path: "content/stories/s.md", sourceHash: 0)
         }
         #expect(Site.journeys(of: story(["website", "billing"]), in: config).map(\.id) == ["joining", "paying"])

@@ -47,6 +47,11 @@ struct BuildCache: Sendable {
     var responses: [String: ResponseAggregator.FileTotals] = [:]
     /// The story paths each shard file held when read, to tell which shards changed.
     private(set) var shardsRead: [Int: Set<String>] = [:]
+    /// The shard files read, open for the stories' HTML.
+    private var textFiles: [CachedText.File] = []
+
+    /// Whether a story's HTML could not be read from the cache's files.
+    var textUnreadable: Bool { textFiles.contains { $0.failed.isSet } }
 
     init(key: UInt64) {
         self.key = key
@@ -79,7 +84,7 @@ struct BuildCache: Sendable {
     private static let responsesFile = "responses"
     private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
     /// The first line of every cache file; the number changes when the header does.
-    private static let magic = Array("cxsite-build-cache 5\n".utf8)
+    private static let magic = Array("cxsite-build-cache 6\n".utf8)
 
     /// Why the cache folder of the site in `source` cannot be used, or nil: cxsite never
     /// reads or writes it through a link, nor replaces a file that stands in its place.
@@ -152,12 +157,13 @@ struct BuildCache: Sendable {
             cache.responses = Dictionary(list.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
             found = true
         }
-        let shards = Array(0..<shardCount).concurrentMap { shard -> [StoryEntry]? in
-            contents(storiesFile(shard)).flatMap { try? unsealed($0, key: key, as: StoryEntry.self) }
+        let shards = Array(0..<shardCount).concurrentMap { shard -> (entries: [StoryEntry], file: CachedText.File)? in
+            try? stories(in: folder.appendingPathComponent(storiesFile(shard)).path, key: key)
         }
-        for (shard, entries) in shards.enumerated() {
-            guard let entries else { continue }
+        for (shard, read) in shards.enumerated() {
+            guard let (entries, file) = read else { continue }
             found = true
+            cache.textFiles.append(file)
             cache.shardsRead[shard] = Set(entries.map(\.path))
             for entry in entries where cache.stories[entry.path] == nil { cache.stories[entry.path] = entry }
         }
@@ -192,7 +198,9 @@ struct BuildCache: Sendable {
         for (shard, entries) in shards.enumerated() {
             let paths = Set(entries.map(\.path))
             if let previous, previous.key == key, previous.shardsRead[shard] == paths, paths.isSubset(of: reused) { continue }
-            try save(Self.sealed(CacheCoding.encode(records: entries), key: key), as: Self.storiesFile(shard))
+            let output = CacheCoding.Output()
+            output.list(entries) { $1.write(to: $0) }
+            try save(Self.sealed(output.bytes, key: key) + output.texts, as: Self.storiesFile(shard))
         }
         try save(Self.sealed(CacheCoding.encode(records: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
         // The responses' totals are saved again only when some file was read again.
@@ -225,6 +233,31 @@ struct BuildCache: Sendable {
     /// The value a file holds, when its format, key, length and hash are as expected.
     private static func unsealed<Value: Decodable>(_ bytes: [UInt8], key: UInt64, as type: Value.Type) throws -> Value {
         try CacheCoding.decode(type, from: payload(of: bytes, key: key))
+    }
+
+    /// The stories of a shard file, when its format, key, length and hash are as expected. The
+    /// file's values are read now; its texts (the stories' HTML, after the values) when a
+    /// page needs them, through the file kept open.
+    private static func stories(in path: String, key: UInt64) throws -> (entries: [StoryEntry], file: CachedText.File) {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+        guard descriptor >= 0 else { throw CacheCoding.Damaged() }
+        let file = CachedText.File(descriptor: descriptor)
+        var info = stat()
+        guard fstat(descriptor, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { throw CacheCoding.Damaged() }
+        let headerSize = magic.count + 24
+        guard let header = file.bytes(headerSize, at: 0), header.starts(with: magic) else { throw CacheCoding.Damaged() }
+        var input = CacheCoding.Input(bytes: header, offset: magic.count)
+        guard try input.uint64() == key else { throw CacheCoding.Damaged() }
+        let length = try input.int()
+        let hash = try input.uint64()
+        let size = Int(info.st_size)
+        guard length >= 0, length <= size - headerSize, let values = file.bytes(length, at: headerSize), StableHasher.hash(values) == hash
+        else { throw CacheCoding.Damaged() }
+        var records = CacheCoding.Input(bytes: values)
+        records.texts = (file, headerSize + length, size - headerSize - length)
+        let entries = try records.list { try StoryEntry(reading: &$0) }
+        guard records.offset == values.count else { throw CacheCoding.Damaged() }
+        return (entries, file)
     }
 
     /// The records a file holds, when its format, key, length and hash are as expected.

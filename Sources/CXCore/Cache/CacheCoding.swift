@@ -32,6 +32,9 @@ enum CacheCoding {
 
     final class Output {
         var bytes: [UInt8] = []
+        /// Texts kept apart from the values, to be read one at a time (``CachedText``): the
+        /// values hold where each is.
+        private(set) var texts: [UInt8] = []
         private var keyNumbers: [String: Int] = [:]
 
         func int(_ value: Int) { withUnsafeBytes(of: Int64(value).littleEndian) { bytes += $0 } }
@@ -53,6 +56,17 @@ enum CacheCoding {
                 keyNumbers[name] = keyNumbers.count + 1
                 int(0)
                 string(name)
+            }
+        }
+
+        /// A text in ``texts``: where it starts there, its length and its hash.
+        func text(_ value: String) {
+            var value = value
+            value.withUTF8 { utf8 in
+                int(texts.count)
+                int(utf8.count)
+                uint64(StableHasher.hash(bytes: UnsafeRawBufferPointer(utf8)))
+                texts.append(contentsOf: utf8)
             }
         }
 
@@ -220,6 +234,18 @@ enum CacheCoding {
         let bytes: [UInt8]
         var offset = 0
         var keyNames: [String] = []
+        /// The file the values' texts are in, where its text region starts and its length.
+        var texts: (file: CachedText.File, start: Int, count: Int)?
+
+        /// A text of the file's text region, to be read when needed; damaged when there is
+        /// no such region or the text is not inside it.
+        mutating func text() throws -> CachedText {
+            let start = try int()
+            let length = try int()
+            let hash = try uint64()
+            guard let texts, start >= 0, length >= 0, start <= texts.count, length <= texts.count - start else { throw Damaged() }
+            return CachedText(file: texts.file, offset: texts.start + start, length: length, hash: hash)
+        }
 
         mutating func int() throws -> Int { Int(Int64(bitPattern: try uint64())) }
         mutating func uint64() throws -> UInt64 {

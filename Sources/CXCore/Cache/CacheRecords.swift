@@ -172,7 +172,7 @@ extension Story: CacheRecord {
             expectedClose: try input.optional { ExpectedClose(date: try Day(reading: &$0), reason: try $0.string()) },
             image: try input.optional { ImageReference(path: try $0.string(), location: try SourceLocation(reading: &$0)) },
             dateLocation: try input.optional { try SourceLocation(reading: &$0) },
-            statusLocation: try input.optional { try SourceLocation(reading: &$0) }, body: try RenderedMarkdown(reading: &input),
+            statusLocation: try input.optional { try SourceLocation(reading: &$0) }, body: try StoryBody(reading: &input),
             bodyLine: try input.int(), path: try input.string(), sourceHash: try input.uint64())
     }
 }
@@ -203,9 +203,10 @@ extension SourceLocation: CacheRecord {
     }
 }
 
-extension RenderedMarkdown: CacheRecord {
+extension StoryBody: CacheRecord {
+    /// The HTML goes to the text region; a text the cache no longer holds is written as
+    /// missing, which makes the file read as damaged.
     func write(to output: CacheCoding.Output) {
-        output.string(html)
         output.list(links) { output, link in
             output.string(link.destination)
             output.bool(link.isImage)
@@ -213,12 +214,20 @@ extension RenderedMarkdown: CacheRecord {
             output.int(link.column)
         }
         output.string(summary)
+        output.list(pictures) { output, picture in
+            output.string(picture.source)
+            output.string(picture.alt)
+        }
+        output.optional(try? html()) { $0.text($1) }
     }
 
     init(reading input: inout CacheCoding.Input) throws {
-        self.init(
-            html: try input.string(),
-            links: try input.list { Link(destination: try $0.string(), isImage: try $0.bool(), line: try $0.int(), column: try $0.int()) },
-            summary: try input.string())
+        let links = try input.list {
+            RenderedMarkdown.Link(destination: try $0.string(), isImage: try $0.bool(), line: try $0.int(), column: try $0.int())
+        }
+        let summary = try input.string()
+        let pictures = try input.list { Picture(source: try $0.string(), alt: try $0.string()) }
+        guard let text = try input.optional({ try $0.text() }) else { throw CacheCoding.Damaged() }
+        self.init(links: links, summary: summary, pictures: pictures, text: .cached(text))
     }
 }

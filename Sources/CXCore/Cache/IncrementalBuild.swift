@@ -15,12 +15,12 @@ struct IncrementalBuild {
         let key: UInt64? =
             switch source {
             case .none: nil
-            case .disk, .memory: settings.design.map { BuildCache.key(configText: settings.configText, design: $0, options: options) }
+            case .disk, .rewrite, .memory: settings.design.map { BuildCache.key(configText: settings.configText, design: $0, options: options) }
             }
         self.key = key
         previous = key.flatMap { key in
             switch source {
-            case .none: nil
+            case .none, .rewrite: nil
             case .disk: BuildCache.read(in: folder.root, key: key)
             case .memory(let previous): previous?.key == key ? previous : nil
             }

@@ -42,8 +42,12 @@ struct StableHasher {
     }
 
     static func hash(_ bytes: [UInt8]) -> UInt64 {
+        bytes.withUnsafeBytes { hash(bytes: $0) }
+    }
+
+    static func hash(bytes buffer: UnsafeRawBufferPointer) -> UInt64 {
         var hasher = StableHasher()
-        hasher.combine(bytes)
+        hasher.combine(bytes: buffer)
         return hasher.finalize()
     }
 

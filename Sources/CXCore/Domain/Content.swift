@@ -52,7 +52,7 @@ public final class Story: Sendable {
     public let dateLocation: SourceLocation?
     public let statusLocation: SourceLocation?
     /// The markdown after the front matter, rendered.
-    public let body: RenderedMarkdown
+    public let body: StoryBody
     /// The file line the body starts on.
     public let bodyLine: Int
     public let path: String
@@ -65,7 +65,7 @@ public final class Story: Sendable {
         touchpoints: [String], journeys: [String] = [], score: Int?, quote: String?, tags: [String], themes: [ThemeReference] = [], owner: String?,
         status: LoopStatus?, loop: LoopLevel?, actions: [Action], draft: Bool, left: Bool = false, leftDate: Day? = nil,
         expectedClose: ExpectedClose? = nil, image: ImageReference? = nil, dateLocation: SourceLocation? = nil, statusLocation: SourceLocation?,
-        body: RenderedMarkdown, bodyLine: Int, path: String, sourceHash: UInt64
+        body: StoryBody, bodyLine: Int, path: String, sourceHash: UInt64
     ) {
         self.slug = slug
         self.title = title

@@ -16,22 +16,22 @@ struct LinkChecker {
     func brokenLinks(severity: Diagnostic.Severity) -> [Diagnostic] {
         var found: [Diagnostic] = []
         for story in site.stories where !story.body.links.isEmpty {
-            found += brokenLinks(in: (story.path, story.route.path, story.body, story.bodyLine), severity: severity)
+            found += brokenLinks(in: (story.path, story.route.path, story.body.links, story.bodyLine), severity: severity)
         }
         for briefing in site.briefings where !briefing.body.links.isEmpty {
-            found += brokenLinks(in: (briefing.path, briefing.route.path, briefing.body, briefing.bodyLine), severity: severity)
+            found += brokenLinks(in: (briefing.path, briefing.route.path, briefing.body.links, briefing.bodyLine), severity: severity)
         }
         return found
     }
 
     /// The diagnostics of one story's or briefing's links.
     private func brokenLinks(
-        in document: (path: String, page: String, body: RenderedMarkdown, bodyLine: Int), severity: Diagnostic.Severity
+        in document: (path: String, page: String, links: [RenderedMarkdown.Link], bodyLine: Int), severity: Diagnostic.Severity
     ) -> [Diagnostic] {
         var found: [Diagnostic] = []
         var broken: [(destination: String, target: String, first: RenderedMarkdown.Link, count: Int)] = []
         var index: [String: Int] = [:]
-        for link in document.body.links {
+        for link in document.links {
             guard let target = Self.resolve(link.destination, from: document.page), !outputPaths.contains(target) else { continue }
             if let known = index[link.destination] {
                 broken[known].count += 1

@@ -25,7 +25,7 @@ extension PageBuilder {
     func storyPage(_ story: Story, root: String) throws -> StoryPage {
         let change = site.history.lastChange(of: story.path)
         let details = StoryPage.StoryDetails(
-            html: withImageSizes(story.body.html, on: story.route.path),
+            html: withImageSizes(try story.body.html(), on: story.route.path),
             actions: story.actions.map { action in
                 StoryPage.Action(what: action.what, owner: action.owner, due: action.due?.longText ?? "", done: action.done)
             },

@@ -299,22 +299,9 @@ struct Site: Sendable {
     /// that the output holds; with the text's words for it when the text shows it (a card's
     /// picture repeats what its title says otherwise, and is marked decorative).
     func cardImage(of story: Story) -> (path: String, alt: String, size: ImageSize)? {
-        let html = story.body.html
-        // Most stories have no picture: a byte search says so before any string is searched.
-        if story.image == nil, html.withCString({ strstr($0, "<img src=\"") }) == nil { return nil }
-        var pictures: [(path: String, alt: String)] = []
-        var rest = Substring(html)
-        while let tag = rest.range(of: "<img src=\"") {
-            rest = rest[tag.upperBound...]
-            guard let end = rest.firstIndex(of: "\"") else { break }
-            let source = String(rest[..<end]).replacingOccurrences(of: "&amp;", with: "&")
-            // cmark-gfm escapes these four in an attribute: the template escapes them again.
-            let alt = (rest[end...].prefix { $0 != ">" }.firstMatch(of: /alt="([^"]*)"/).map { String($0.1) } ?? "")
-                .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&lt;", with: "<")
-                .replacingOccurrences(of: "&gt;", with: ">").replacingOccurrences(of: "&amp;", with: "&")
-            if let path = LinkChecker.resolve(source, from: story.route.path), images[path] != nil {
-                pictures.append((path, alt))
-            }
+        let pictures = story.body.pictures.compactMap { picture -> (path: String, alt: String)? in
+            guard let path = LinkChecker.resolve(picture.source, from: story.route.path), images[path] != nil else { return nil }
+            return (path, picture.alt)
         }
         if let image = story.image {
             guard let path = LinkChecker.resolve(image.path, from: story.route.path), let size = images[path] else { return nil }

@@ -16,11 +16,26 @@ public enum SiteBuilder {
     @discardableResult
     public static func build(_ options: BuildOptions) throws -> BuildSummary {
         try refuseUnownedOutput(options)
+        do {
+            return try build(options, cache: options.useCache ? .disk : .none)
+        } catch is CachedText.Unreadable {
+            // The cache's file changed while the build read it: the build is done again from
+            // the sources, and leaves a new cache.
+            return try build(options, cache: .rewrite)
+        }
+    }
+
+    private static func build(_ options: BuildOptions, cache: CacheSource) throws -> BuildSummary {
         var run = StageRun()
-        guard var modelled = modelled(options, &run, cache: options.useCache ? .disk : .none, brokenLinks: .warning), !run.failed else {
+        guard var modelled = modelled(options, &run, cache: cache, brokenLinks: .warning), !run.failed else {
             throw run.failure()
         }
-        let reuse = try renderAndWrite(&modelled, options: options, &run)
+        let reuse: BuildSummary.Reuse
+        do {
+            reuse = try renderAndWrite(&modelled, options: options, &run)
+        } catch  where modelled.cache?.textUnreadable == true {
+            throw CachedText.Unreadable()
+        }
         if options.leavesMemoryToExit { _ = Unmanaged.passRetained(LeftToExit(modelled)) }
         return BuildSummary(
             stories: modelled.model.site.stories.count, briefings: modelled.model.site.briefings.count,
@@ -142,6 +157,8 @@ public enum SiteBuilder {
         case none
         /// The build cache in `SOURCE/.cxsite-cache/`.
         case disk
+        /// Nowhere, but the build cache is written for the next build.
+        case rewrite
         /// An earlier build into memory (`serve`).
         case memory(BuildCache?)
     }

@@ -79,7 +79,7 @@ extension ContentValidator {
             loop: loop, actions: actions, draft: draft, left: left, leftDate: leftDate,
             expectedClose: expectedClose, image: image, dateLocation: dateLocation,
             statusLocation: statusLocation,
-            body: markdown.render(body.markdown), bodyLine: body.line, path: file.path,
+            body: StoryBody(markdown.render(body.markdown)), bodyLine: body.line, path: file.path,
             sourceHash: StableHasher.hash(file.text))
     }
 
