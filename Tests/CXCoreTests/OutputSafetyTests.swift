@@ -5,7 +5,10 @@ import Testing
 
 /// No output path can leave the output folder, whatever a slug, id or file name says.
 struct OutputSafetyTests {
-    @Test(arguments: ["../../etc/passwd", "/etc/passwd", "stories/../../x", "a/./b", "a//b", "nul\0byte/index.html", ""])
+    @Test(arguments: [
+        "../../etc/passwd", "/etc/passwd", "stories/../../x", "a/./b", "a//b", "nul\0byte/index.html", "", "..", ".", "a/..", "./a",
+        "a/", "a/b/", "a/.", "/",
+    ])
     func pathsThatWouldEscapeAreRefused(_ path: String) {
         #expect(throws: UnsafeOutputPath.self) {
             try OutputFolder.safeURL(for: path, in: URL(fileURLWithPath: "/tmp/out"))
@@ -29,7 +32,7 @@ struct OutputSafetyTests {
         #expect(try fileManager.contentsOfDirectory(atPath: root.appendingPathComponent("elsewhere").path) == ["keep.txt"])
     }
 
-    @Test(arguments: ["index.html", "stories/café story/index.html", "touchpoints/a..b/index.html"])
+    @Test(arguments: ["index.html", "stories/café story/index.html", "touchpoints/a..b/index.html", "...", "a/.b", "..x/y.html", "x/..."])
     func ordinaryPathsStayInside(_ path: String) throws {
         let url = try OutputFolder.safeURL(for: path, in: URL(fileURLWithPath: "/tmp/out"))
         #expect(url.path.hasPrefix("/tmp/out/"))

@@ -565,13 +565,27 @@ struct OutputFolder {
 
     /// ``safeURL(for:in:)`` for file-system paths.
     static func safePath(for path: String, in folder: String) throws -> String {
-        let segments = path.split(separator: "/", omittingEmptySubsequences: false)
-        guard !path.isEmpty, !path.hasPrefix("/"), !path.utf8.contains(0),
-            segments.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." })
-        else {
-            throw UnsafeOutputPath(path: path)
-        }
+        guard isSafe(path) else { throw UnsafeOutputPath(path: path) }
         return folder + "/" + path
+    }
+
+    /// Whether `path` is names parted by slashes: not empty, not absolute, no empty, `.` or
+    /// `..` name, no NUL byte. One pass over its bytes: every page's path is checked.
+    static func isSafe(_ path: String) -> Bool {
+        var path = path
+        return path.withUTF8 { bytes in
+            guard !bytes.isEmpty else { return false }
+            var nameStart = 0
+            for index in 0...bytes.count {
+                let byte = index < bytes.count ? bytes[index] : UInt8(ascii: "/")
+                if byte == 0 { return false }
+                guard byte == UInt8(ascii: "/") else { continue }
+                let length = index - nameStart
+                if length == 0 || (length <= 2 && bytes[nameStart..<index].allSatisfy { $0 == UInt8(ascii: ".") }) { return false }
+                nameStart = index + 1
+            }
+            return true
+        }
     }
 }
 
@@ -605,17 +619,41 @@ final class ParentLock {
     }
 }
 
-/// The files of the spare folder as its manifest records them.
-struct SpareHoldings: Sendable {
-    let folder: String
+/// The files of the spare folder as its manifest records them. The folders they are in are
+/// opened once, as ``FolderTree`` opens them (never through a link), so that checking a file
+/// is one `fstatat` of its name, not a walk of its whole path.
+final class SpareHoldings: Sendable {
     let manifest: Manifest
+    /// Open folders by path below the spare ("" is the spare itself).
+    private let folders: [String: Int32]
+
+    init(folder: String, manifest: Manifest) {
+        self.manifest = manifest
+        var folders: [String: Int32] = [:]
+        if let tree = try? FolderTree(folder) {
+            for path in manifest.entries.keys where OutputFolder.isSafe(path) {
+                let parent = FolderTree.split(path).folder
+                if folders[parent] == nil, let descriptor = try? tree.folder(parent, making: false) {
+                    folders[parent] = dup(descriptor)
+                }
+            }
+            tree.close()
+        }
+        self.folders = folders.filter { $0.value >= 0 }
+    }
+
+    deinit {
+        for descriptor in folders.values { close(descriptor) }
+    }
 
     /// True when the spare's file at `path` has bytes hashing to `hash`, untouched since.
     func holds(_ path: String, hash: UInt64) -> Bool {
-        guard let entry = manifest.entries[path], entry.hash == hash,
-            let target = try? OutputFolder.safePath(for: path, in: folder)
-        else { return false }
-        return entry.matchesDisk(at: target)
+        guard let entry = manifest.entries[path], entry.hash == hash, let disk = entry.disk, OutputFolder.isSafe(path) else { return false }
+        let (parent, name) = FolderTree.split(path)
+        guard let descriptor = folders[parent] else { return false }
+        var info = stat()
+        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        return Manifest.DiskStamp(info) == disk
     }
 }
 
