@@ -252,12 +252,14 @@ func writeHugoSite(from site: URL, into folder: URL) throws {
 /// Builds with the release `cxsite` binary in a child process, for honest wall time and memory;
 /// also returns what `--verbose` printed.
 @discardableResult
-func runBuild(_ site: URL, cache: Bool = true) throws -> (wall: Double, peakMiB: Double, output: String) {
+func runBuild(_ site: URL, cache: Bool = true, output: URL? = nil) throws -> (wall: Double, peakMiB: Double, output: String) {
+    let outputFlag = output.map { " --output '\($0.path)'" } ?? ""
     let wall = try seconds {
         _ = try ChildProcess(
             "bash",
             [
-                "-c", "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache") --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
+                "-c",
+                "command time -f '%M' \"$0\" build --verbose \(cache ? "" : "--no-cache")\(outputFlag) --source \"$1\" > \"$1/.out\" 2> \"$1/.time\"",
                 cxsiteBinary, site.path,
             ]
         ).wait()
@@ -648,10 +650,12 @@ func corpusBenchmark(_ corpus: Corpus, count: Int, runs: Int, root: URL) throws 
 }
 
 /// One build from scratch (no output, no cache) at each size: time and peak memory, to see
-/// how both grow.
+/// how both grow; then the same with the output on tmpfs, where the file system's cost of
+/// making files (ext4's inode allocator, on the disk) is out of the ratio.
 func growthBenchmark(sizes: [Int], root: URL) throws {
     print("Growth — corpus \(Corpus.long.name), built from scratch")
-    var previous: (count: Int, wall: Double, memory: Double)?
+    var previous: (count: Int, wall: Double, memory: Double, tmpfsWall: Double)?
+    let memory = URL(fileURLWithPath: "/dev/shm/cxsite-growth")
     for count in sizes {
         let site = root.appendingPathComponent("site-\(count)")
         try writeSyntheticSite(stories: count, into: site, corpus: .long)
@@ -665,8 +669,15 @@ func growthBenchmark(sizes: [Int], root: URL) throws {
         }
         print(line)
         print("    stages: " + stageSummary(run.output))
+        try removeBuildProducts(of: site)
+        try? FileManager.default.removeItem(at: memory)
+        let inMemory = try runBuild(site, cache: false, output: memory)
+        try? FileManager.default.removeItem(at: memory)
+        line = "    output on tmpfs: \(format(inMemory.wall, 2)) s wall"
+        if let previous { line += " (×\(format(inMemory.wall / previous.tmpfsWall, 1)) the time)" }
+        print(line + "; stages: " + stageSummary(inMemory.output))
         if count == 10_000 { try markdownBenchmark(site: site, count: count) }
-        previous = (count, run.wall, run.peakMiB)
+        previous = (count, run.wall, run.peakMiB, inMemory.wall)
         try? FileManager.default.removeItem(at: site)
     }
 }
