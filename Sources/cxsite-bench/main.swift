@@ -706,6 +706,11 @@ if arguments.first == "--responses" {
     try responsesBenchmark(rows: 1_000_000)
     exit(0)
 }
+if arguments.first == "--template" {
+    // `cxsite-bench --template`: the template engine only.
+    try templateBenchmark()
+    exit(0)
+}
 try templateBenchmark()
 try responsesBenchmark(rows: 1_000_000)
 let storyCount = arguments.first.flatMap { Int($0) } ?? 10_000
