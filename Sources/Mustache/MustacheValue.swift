@@ -33,7 +33,10 @@ public enum MustacheValue: Sendable {
     }
 
     /// The member `key` of an object, or nil.
-    public subscript(key: String) -> MustacheValue? {
+    public subscript(key: String) -> MustacheValue? { member(key) }
+
+    @inline(__always)
+    func member(_ key: String) -> MustacheValue? {
         if case .object(let members) = self { return members[key] }
         return nil
     }

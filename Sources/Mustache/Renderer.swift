@@ -69,10 +69,13 @@ struct Renderer {
     // MARK: Nodes
 
     private mutating func render(_ nodes: [Node]) throws {
-        for node in nodes {
+        // By index: `for node in nodes` copied each node, a retain and a release per node visited.
+        var index = 0
+        while index < nodes.count {
+            defer { index += 1 }
             steps += 1
             if steps > options.maximumSteps || output.count > options.maximumOutput { throw overBudget() }
-            switch node {
+            switch nodes[index] {
             case .text(let bytes):
                 writeText(bytes)
             case .variable(let name, let escaped, let position):
@@ -139,11 +142,11 @@ struct Renderer {
         switch value {
         case .array(let items):
             repeating = (position, source)
-            for item in items {
+            for index in items.indices {
                 // Each repetition is a step, so that empty sections nested over lists are counted too.
                 steps += 1
                 if steps > options.maximumSteps { throw overBudget() }
-                stack.append(item)
+                stack.append(items[index])
                 try render(children)
                 stack.removeLast()
             }
@@ -272,14 +275,19 @@ struct Renderer {
     /// found (a member of an object, or an item of a list by its index from 0).
     private func lookup(_ name: Name) -> MustacheValue? {
         guard let first = name.parts.first else { return stack.last }
+        // The stack by index and each frame through a borrowing method: iterating a reversed
+        // copy and binding each frame's members made a retain and a release per frame tried.
         var found: MustacheValue?
-        for frame in stack.reversed() {
-            if case .object(let members) = frame, let value = members[first] {
+        var index = stack.count - 1
+        while index >= 0 {
+            if let value = stack[index].member(first) {
                 found = value
                 break
             }
+            index -= 1
         }
         guard var value = found else { return nil }
+        guard name.parts.count > 1 else { return value }
         for part in name.parts.dropFirst() {
             switch value {
             case .object(let members):
