@@ -120,12 +120,20 @@ struct StaticFileTests {
         #expect(try site.outputFiles() == before)
     }
 
+    /// A file's type is its extension as Foundation reads one, lowercased.
+    @Test(arguments: [
+        "a.PNG", "content/stories/x.md", "dir.d/file", ".hidden", "dir/.hidden", "a.", "a.b.JPeg", "x", "café.Webp", "a/b.c/d.e", "..", "a..b",
+    ])
+    func aFileTypeIsItsExtensionAsFoundationReadsIt(_ path: String) {
+        #expect(StaticFiles.fileType(of: path) == (path as NSString).pathExtension.lowercased())
+    }
+
     @Test func filesTooLargeToHoldTogetherAreRefusedBeforeAnyIsRead() throws {
         let site = try TestSite(fixture: "basic")
         defer { site.cleanUp() }
         try site.write("static/a.pdf", Data(count: 700_000))
         try site.write("static/b.pdf", Data(count: 700_000))
-        let (files, diagnostics) = StaticFiles.load(from: SiteFolder(site.folder), totalLimit: 1_048_576)
+        let (files, diagnostics) = StaticFiles.load(from: SiteFolder(site.folder), besideStories: [], totalLimit: 1_048_576)
         #expect(files.isEmpty)
         #expect(
             diagnostics.map(\.message) == [

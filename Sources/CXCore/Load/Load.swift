@@ -91,7 +91,11 @@ enum Load {
             diagnostics += problems
             return paths
         }
-        let stories = list("content/stories", contentFolders["content/stories"]!)
+        // One listing for the stories and the pictures beside them.
+        let storyFolder = list("content/stories", contentFolders["content/stories"]!.union(StaticFiles.besideStories))
+        let (stories, besideStories) = storyFolder.reduce(into: ([String](), [String]())) { parts, path in
+            if contentFolders["content/stories"]!.contains(StaticFiles.fileType(of: path)) { parts.0.append(path) } else { parts.1.append(path) }
+        }
         // One listing for the briefings and the figures frozen beside them (one error if it fails).
         let briefingFolder = list("content/briefings", contentFolders["content/briefings"]!.union(["yaml"]))
         let briefings = briefingFolder.filter { !$0.lowercased().hasSuffix(".yaml") }
@@ -135,7 +139,7 @@ enum Load {
         sources.responses = responses.filter { name in
             contentFolders["content/responses"]!.contains((name as NSString).pathExtension.lowercased())
         }.map { "content/responses/" + $0 }
-        let (staticFiles, staticProblems) = StaticFiles.load(from: site)
+        let (staticFiles, staticProblems) = StaticFiles.load(from: site, besideStories: besideStories)
         sources.staticFiles = staticFiles
         diagnostics += staticProblems
         return (sources, diagnostics)

@@ -86,8 +86,11 @@ enum StaticFiles {
     static let themeBinary: Set<String> = ["png", "jpg", "jpeg", "gif", "webp", "avif", "ico", "woff", "woff2", "pdf"]
 
     /// Every file to copy, read whole, and a diagnostic for each that cannot be; nothing, and
-    /// an error, when together they are larger than `totalLimit`.
-    static func load(from site: SiteFolder, totalLimit: Int = SiteFolder.staticTotalLimit) -> ([StaticFile], [Diagnostic]) {
+    /// an error, when together they are larger than `totalLimit`. `besideStories` are the
+    /// files of `content/stories` to copy (``besideStories``), listed with the stories.
+    static func load(
+        from site: SiteFolder, besideStories stories: [String], totalLimit: Int = SiteFolder.staticTotalLimit
+    ) -> ([StaticFile], [Diagnostic]) {
         var found: [(source: String, path: String)] = []
         var diagnostics: [Diagnostic] = []
         if site.exists("static") {
@@ -104,8 +107,6 @@ enum StaticFiles {
                 }
             }
         }
-        let (stories, storyProblems) = site.files(in: "content/stories", extensions: besideStories)
-        diagnostics += storyProblems
         found += stories.map { ($0, "stories/" + ($0 as NSString).lastPathComponent) }
         if site.exists("templates/assets") {
             let (assets, assetProblems) = site.filesRecursively(in: "templates/assets")
@@ -155,6 +156,11 @@ enum StaticFiles {
         return (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(next | 0x20) || next == UInt8(ascii: "!") || next == UInt8(ascii: "?")
     }
 
-    /// The lowercased extension of a path.
-    static func fileType(of path: String) -> String { (path as NSString).pathExtension.lowercased() }
+    /// The lowercased extension of a path's last name, as `NSString.pathExtension` gives it
+    /// (none for `.hidden` or `name.`), without bridging: it runs for every story file.
+    static func fileType(of path: String) -> String {
+        let name = path[(path.lastIndex(of: "/").map { path.index(after: $0) } ?? path.startIndex)...]
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "" }
+        return name[name.index(after: dot)...].lowercased()
+    }
 }
