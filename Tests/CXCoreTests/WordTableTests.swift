@@ -11,7 +11,8 @@ struct WordTableTests {
         var table = WordTable<Int>()
         var dictionary: [UInt64: Int] = [:]
         for index in 0..<count {
-            let key = UInt64(index) << 20 | 0x5  // the same low 20 bits for all
+            // The same low 20 bits for all; and the key 0, which no slot holds, among them.
+            let key = index == count / 2 ? 0 : UInt64(index) << 20 | 0x5
             table.insert(index, for: key)
             dictionary[key] = index
             if index % 3 == 0 {
