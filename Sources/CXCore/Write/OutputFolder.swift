@@ -571,7 +571,7 @@ struct OutputFolder {
 
     /// Whether `path` is names parted by slashes: not empty, not absolute, no empty, `.` or
     /// `..` name, no NUL byte. One pass over its bytes: every page's path is checked.
-    static func isSafe(_ path: String) -> Bool {
+    private static func isSafe(_ path: String) -> Bool {
         var path = path
         return path.withUTF8 { bytes in
             guard !bytes.isEmpty else { return false }
@@ -619,41 +619,21 @@ final class ParentLock {
     }
 }
 
-/// The files of the spare folder as its manifest records them. The folders they are in are
-/// opened once, as ``FolderTree`` opens them (never through a link), so that checking a file
-/// is one `fstatat` of its name, not a walk of its whole path.
-final class SpareHoldings: Sendable {
+/// The files of the spare folder as its manifest records them.
+struct SpareHoldings: Sendable {
+    let folder: String
     let manifest: Manifest
-    /// Open folders by path below the spare ("" is the spare itself).
-    private let folders: [String: Int32]
-
-    init(folder: String, manifest: Manifest) {
-        self.manifest = manifest
-        var folders: [String: Int32] = [:]
-        if let tree = try? FolderTree(folder) {
-            for path in manifest.entries.keys where OutputFolder.isSafe(path) {
-                let parent = FolderTree.split(path).folder
-                if folders[parent] == nil, let descriptor = try? tree.folder(parent, making: false) {
-                    folders[parent] = dup(descriptor)
-                }
-            }
-            tree.close()
-        }
-        self.folders = folders.filter { $0.value >= 0 }
-    }
-
-    deinit {
-        for descriptor in folders.values { close(descriptor) }
-    }
 
     /// True when the spare's file at `path` has bytes hashing to `hash`, untouched since.
+    /// Checked with `lstat` on the whole path, as the writer's stamps are taken with `fstat`:
+    /// an `fstatat` in an open folder walks less of the path, but `faketime`, which CI runs
+    /// the tests under, fakes the times `stat` and `fstat` give and not those of `fstatat`,
+    /// so no page was ever kept there.
     func holds(_ path: String, hash: UInt64) -> Bool {
-        guard let entry = manifest.entries[path], entry.hash == hash, let disk = entry.disk, OutputFolder.isSafe(path) else { return false }
-        let (parent, name) = FolderTree.split(path)
-        guard let descriptor = folders[parent] else { return false }
-        var info = stat()
-        guard fstatat(descriptor, name, &info, AT_SYMLINK_NOFOLLOW) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
-        return Manifest.DiskStamp(info) == disk
+        guard let entry = manifest.entries[path], entry.hash == hash,
+            let target = try? OutputFolder.safePath(for: path, in: folder)
+        else { return false }
+        return entry.matchesDisk(at: target)
     }
 }
 
