@@ -4,8 +4,10 @@ APT_PKGS   := libcmark-gfm-dev libcmark-gfm-extensions-dev zlib1g-dev
 TEST_PKGS  := curl git
 RELEASE    := .build/release/cxsite
 ## Release binaries link the Swift runtime and Foundation in: nothing to relocate at start
-## (7 ms, not 16, before any work) and direct calls into the runtime (ARCHITECTURE.md).
-RELEASE_BUILD := $(SWIFT) build -c release --static-swift-stdlib
+## (7 ms, not 16, before any work) and direct calls into the runtime (ARCHITECTURE.md). With
+## the toolchain's lld where it has one: GNU ld warns about a mktemp inside static Foundation.
+SWIFT_BIN  := $(dir $(realpath $(shell command -v swiftc)))
+RELEASE_BUILD := $(SWIFT) build -c release --static-swift-stdlib $(if $(wildcard $(SWIFT_BIN)ld.lld),-Xswiftc -use-ld=lld)
 
 .PHONY: site test test-clock a11y lint bench deps test-deps apt-install build release validate man screenshots fuzz clean
 
