@@ -97,7 +97,15 @@ struct CacheCodingTests {
             ResponseLink(respondent: 7, period: 8_106, touchpoint: Int16.max, metric: .nps, score: 10),
         ]
         aggregates.newest = Day(year: 2026, month: 8, day: 1)
+        var phrases = PhraseCounts()
+        for (comment, detractor) in [("Charged twice for the router", true), ("Great engineer, charged fairly", false), ("charged twice", true)] {
+            var text = comment
+            text.withUTF8 { phrases.add(comment: $0, detractor: detractor) }
+        }
+        #expect(phrases.phrases.count > 3)
+        aggregates.phrases[key.period] = phrases
         let decoded = try CacheCoding.decode(ResponseAggregates.self, from: CacheCoding.encode(aggregates))
+        #expect(decoded.phrases == aggregates.phrases)
         #expect(decoded.totals == aggregates.totals && decoded.themeTotals == aggregates.themeTotals)
         #expect(decoded.links == aggregates.links && decoded.newest == aggregates.newest)
     }
