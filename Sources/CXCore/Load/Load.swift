@@ -92,9 +92,10 @@ enum Load {
             return paths
         }
         // One listing for the stories and the pictures beside them.
-        let storyFolder = list("content/stories", contentFolders["content/stories"]!.union(StaticFiles.besideStories))
+        let storyTypes = contentFolders["content/stories"]!
+        let storyFolder = list("content/stories", storyTypes.union(StaticFiles.besideStories))
         let (stories, besideStories) = storyFolder.reduce(into: ([String](), [String]())) { parts, path in
-            if contentFolders["content/stories"]!.contains(StaticFiles.fileType(of: path)) { parts.0.append(path) } else { parts.1.append(path) }
+            if storyTypes.contains(StaticFiles.fileType(of: path)) { parts.0.append(path) } else { parts.1.append(path) }
         }
         // One listing for the briefings and the figures frozen beside them (one error if it fails).
         let briefingFolder = list("content/briefings", contentFolders["content/briefings"]!.union(["yaml"]))
