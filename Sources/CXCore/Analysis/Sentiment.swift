@@ -7,10 +7,23 @@ import Foundation
 /// softener, and weighed half before a "but" and half again after it; the sum is normalised
 /// to −1…1.
 struct SentimentLexicon: Sendable {
-    /// Valence from −4 to 4, by the hash of the lower-cased word…
-    private var valences = WordTable<Double>()
-    /// …and of phrases of two or three words (``phraseHash(_:)``), by their first word.
+    /// What the lexicon knows of each word it names, by the hash of the lower-cased word: one
+    /// lookup a word of a comment, not one a list (valences, modifiers, phrases' first words).
+    private var classes = WordTable<WordClass>()
+    /// Phrases of two or three words (``phraseHash(_:)``), by their first word.
     private var phrases = WordTable<[(length: Int, hash: UInt64, valence: Double)]>()
+    /// Whether some line gave a single word its valence.
+    private(set) var hasWordValences = false
+
+    /// A word's valence from −4 to 4 (nil for a word that turns others: it has none here), and
+    /// what the word does to those after it.
+    private struct WordClass: Sendable {
+        var valence: Double?
+        var startsPhrase = false
+        var boosts = false
+        var softens = false
+        var negates = false
+    }
 
     /// VADER's lexicon with the customer-experience layer over it, embedded from `data/sentiment/`.
     static let builtIn = SentimentLexicon(
@@ -25,6 +38,14 @@ struct SentimentLexicon: Sendable {
     /// becomes a string.
     init(parsing texts: String...) {
         for text in texts { read(text) }
+        for (words, flag) in [(Self.boosterWords, \WordClass.boosts), (Self.softenerWords, \.softens), (Self.negationWords, \.negates)] {
+            for word in Self.words(words) {
+                var wordClass = classes[word] ?? WordClass()
+                wordClass.valence = nil
+                wordClass[keyPath: flag] = true
+                classes.insert(wordClass, for: word)
+            }
+        }
     }
 
     private mutating func read(_ text: String) {
@@ -43,7 +64,11 @@ struct SentimentLexicon: Sendable {
                 let covered = words.map { $0.range.count }.reduce(0, +) + words.count - 1
                 guard covered == tab - lineStart, words.dropFirst().allSatisfy(\.followsOn) else { continue }
                 switch words.count {
-                case 1: valences.insert(valence, for: words[0].plain)
+                case 1:
+                    var wordClass = classes[words[0].plain] ?? WordClass()
+                    wordClass.valence = valence
+                    classes.insert(wordClass, for: words[0].plain)
+                    hasWordValences = true
                 case 2...Self.longestPhrase:
                     let hash = Self.phraseHash(words.map(\.plain))
                     var sameStart = phrases[words[0].plain] ?? []
@@ -51,6 +76,9 @@ struct SentimentLexicon: Sendable {
                     sameStart.append((words.count, hash, valence))
                     sameStart.sort { $0.length > $1.length }  // the longest match first
                     phrases.insert(sameStart, for: words[0].plain)
+                    var wordClass = classes[words[0].plain] ?? WordClass()
+                    wordClass.startsPhrase = true
+                    classes.insert(wordClass, for: words[0].plain)
                 default: continue
                 }
             }
@@ -104,7 +132,7 @@ struct SentimentLexicon: Sendable {
         return negative ? -result : result
     }
 
-    var isEmpty: Bool { valences.isEmpty }
+    var isEmpty: Bool { !hasWordValences }
 
     /// A text's words as the lexicon keys them: lower-cased, not stemmed.
     private static func words(_ text: String) -> [UInt64] {
@@ -129,35 +157,40 @@ struct SentimentLexicon: Sendable {
         guard !tokens.isEmpty else { return 0 }
         let but = Self.but
         let lastBut = tokens.lastIndex { $0.plain == but }
-        let (boosters, softeners, negations, modifiers) = (Self.boosters, Self.softeners, Self.negations, Self.modifiers)
-        var sum = 0.0
-        var index = 0
-        var clauseStart = 0  // words turn others only within a clause: not across a comma or a full stop
-        while index < tokens.count {
-            let word = tokens[index].plain
-            if !tokens[index].followsOn { clauseStart = index }
-            var length = 1
-            defer { index += length }
-            let phrase = phrases[word]?.first { phrase in
-                index + phrase.length <= tokens.count && tokens[index + 1..<index + phrase.length].allSatisfy(\.followsOn)
-                    && Self.phraseHash(tokens[index..<index + phrase.length].lazy.map(\.plain)) == phrase.hash
+        return withUnsafeTemporaryAllocation(of: WordClass?.self, capacity: tokens.count) { wordClasses in
+            for index in tokens.indices { wordClasses.initializeElement(at: index, to: classes[tokens[index].plain]) }
+            defer { wordClasses.deinitialize() }
+            var sum = 0.0
+            var index = 0
+            var clauseStart = 0  // words turn others only within a clause: not across a comma or a full stop
+            while index < tokens.count {
+                if !tokens[index].followsOn { clauseStart = index }
+                var length = 1
+                defer { index += length }
+                guard let wordClass = wordClasses[index] else { continue }
+                let phrase =
+                    wordClass.startsPhrase
+                    ? phrases[tokens[index].plain]?.first { phrase in
+                        index + phrase.length <= tokens.count && tokens[index + 1..<index + phrase.length].allSatisfy(\.followsOn)
+                            && Self.phraseHash(tokens[index..<index + phrase.length].lazy.map(\.plain)) == phrase.hash
+                    } : nil
+                if let phrase { length = phrase.length }
+                guard var valence = phrase?.valence ?? wordClass.valence else { continue }
+                // An intensifier or a softener up to three words before, weaker the further away.
+                var negated = false
+                for distance in 1...3 where index - distance >= clauseStart {
+                    guard let before = wordClasses[index - distance] else { continue }
+                    let decay = distance == 1 ? 1.0 : distance == 2 ? 0.95 : 0.9
+                    if before.boosts { valence += (valence > 0 ? 1 : -1) * Self.boost * decay }
+                    if before.softens { valence -= (valence > 0 ? 1 : -1) * Self.boost * decay }
+                    negated = negated || before.negates
+                }
+                if negated { valence *= Self.negationScale }
+                if let lastBut { valence *= index < lastBut ? 0.5 : index > lastBut ? 1.5 : 1 }
+                sum += valence
             }
-            if let phrase { length = phrase.length }
-            guard var valence = phrase?.valence ?? (modifiers.contains(word) ? nil : valences[word]) else { continue }
-            // An intensifier or a softener up to three words before, weaker the further away.
-            var negated = false
-            for distance in 1...3 where index - distance >= clauseStart {
-                let before = tokens[index - distance].plain
-                let decay = distance == 1 ? 1.0 : distance == 2 ? 0.95 : 0.9
-                if boosters.contains(before) { valence += (valence > 0 ? 1 : -1) * Self.boost * decay }
-                if softeners.contains(before) { valence -= (valence > 0 ? 1 : -1) * Self.boost * decay }
-                negated = negated || negations.contains(before)
-            }
-            if negated { valence *= Self.negationScale }
-            if let lastBut { valence *= index < lastBut ? 0.5 : index > lastBut ? 1.5 : 1 }
-            sum += valence
+            return max(-1, min(1, sum / (sum * sum + Self.normalisation).squareRoot()))
         }
-        return max(-1, min(1, sum / (sum * sum + Self.normalisation).squareRoot()))
     }
 
     // VADER's constants.
@@ -165,9 +198,6 @@ struct SentimentLexicon: Sendable {
     private static let negationScale = -0.74
     private static let normalisation = 15.0
 
-    private static func set(_ texts: String...) -> WordTable<Void> {
-        WordTable(words: texts.joined(separator: " ").split(separator: " ").flatMap { words(String($0)) })
-    }
     private static let negationWords = """
         not no never nobody nothing none neither nor without nowhere cannot isn't wasn't aren't weren't don't doesn't didn't \
         can't couldn't won't wouldn't shouldn't hasn't haven't hadn't ain't mustn't needn't
@@ -176,11 +206,6 @@ struct SentimentLexicon: Sendable {
         "very really extremely so totally absolutely incredibly completely utterly hugely especially particularly truly too"
     private static let softenerWords = "slightly somewhat barely marginally fairly partly"
     private static let but = words("but")[0]
-    private static let negations = set(negationWords)
-    private static let boosters = set(boosterWords)
-    private static let softeners = set(softenerWords)
-    /// Words that turn others and carry no valence of their own here.
-    private static let modifiers = set(boosterWords, softenerWords, negationWords)
 }
 
 /// A response whose score and words disagree: a promoter (9–10) whose comment reads angry, or
