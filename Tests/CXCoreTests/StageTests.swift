@@ -106,6 +106,55 @@ struct StageTests {
         #expect(positions == [[1, 1, 1, 1, 6], [2, 2, 1, 2, 12]])
     }
 
+    /// Random tables of fields with accents, emoji, tabs, control characters, delimiters,
+    /// quotes and line breaks, written as CSV and read back: each field's text, and its place
+    /// counted in characters of the raw text, as a person reading the file counts them.
+    @Test func aCSVFieldIsReadAtTheLineAndColumnItsCharactersSay() throws {
+        var random = SeededGenerator(state: 31)
+        let pieces = ["a", "Zz", "é", "😀", "\t", " ", ",", "\"", "\n", "\r\n", "\u{7}", "’s"]
+        for _ in 0..<200 {
+            var text = ""
+            var expected: [[(text: String, line: Int, column: Int)]] = []
+            var line = 1
+            var column = 1
+            func write(_ raw: String) {
+                for scalar in raw.unicodeScalars {
+                    text.unicodeScalars.append(scalar)
+                    if scalar == "\n" {
+                        line += 1
+                        column = 1
+                    } else {
+                        column += 1
+                    }
+                }
+            }
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                var row: [(text: String, line: Int, column: Int)] = []
+                let width = Int.random(in: 2...5, using: &random)
+                for index in 0..<width {
+                    let field = (0..<Int.random(in: 0...4, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+                    row.append((field, line, column))
+                    let quoted = field.unicodeScalars.contains { ",\"\n\r".unicodeScalars.contains($0) } || Bool.random(using: &random)
+                    write(quoted ? "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : field)
+                    write(index < width - 1 ? "," : Bool.random(using: &random) ? "\r\n" : "\n")
+                }
+                expected.append(row)
+            }
+            var reader = CSVReader(Array(text.utf8))
+            for row in expected {
+                #expect(try reader.next(), "\(text.debugDescription)")
+                let record = reader.record
+                #expect(record.count == row.count)
+                for (index, field) in row.enumerated() where index < record.count {
+                    #expect(record.string(index) == field.text, "\(text.debugDescription)")
+                    #expect(record.position(index) == (field.line, field.column), "\(field.text.debugDescription) in \(text.debugDescription)")
+                }
+                #expect((record.textProblem() != nil) == row.contains { $0.text.contains("\u{7}") })
+            }
+            #expect(try !reader.next())
+        }
+    }
+
     @Test func aFrontMatterSplitsIntoItsYAMLAndItsBody() throws {
         let file = SourceFile(path: "content/stories/s.md", text: "---\ntitle: S\n---\nBody\n")
         let parts = try FrontMatter.split(file, what: "a story").get()

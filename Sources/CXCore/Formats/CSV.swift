@@ -15,42 +15,52 @@ struct CSVReader {
         /// The line the record starts on.
         var line = 0
         fileprivate var bytes: [UInt8] = []
-        fileprivate var ranges: [Range<Int>] = []
-        fileprivate var positions: [(line: Int, column: Int)] = []
-        /// Whether each field was quoted (its text starts a column after its position).
-        fileprivate var quoted: [Bool] = []
+        /// One entry a field, in one array: a record of a million-row file appends to one.
+        fileprivate var fields: [Field] = []
         /// Set when a byte outside printable ASCII was read: the fields need checking.
         fileprivate var hasUncommonBytes = false
         /// A row of a sheet: positions are rows and columns of cells, not of text.
         private(set) var isSheetRow = false
 
-        var count: Int { ranges.count }
+        /// Where a field's text is in `bytes`, and where the field starts in the file.
+        fileprivate struct Field {
+            var range: Range<Int>
+            var line: Int
+            var column: Int
+            /// Whether the field was quoted (its text starts a column after its position).
+            var quoted: Bool
+        }
+
+        var count: Int { fields.count }
+
+        /// Empties the record for the next, keeping its storage.
+        fileprivate mutating func clear(line: Int, isSheetRow: Bool) {
+            self.line = line
+            bytes.removeAll(keepingCapacity: true)
+            fields.removeAll(keepingCapacity: true)
+            self.isSheetRow = isSheetRow
+            hasUncommonBytes = false
+        }
 
         /// Field `index` as text.
         func string(_ index: Int) -> String {
-            String(decoding: bytes[ranges[index]], as: UTF8.self)
+            String(decoding: bytes[fields[index].range], as: UTF8.self)
         }
 
         /// Field `index` as bytes, without copying.
         func withBytes<T>(_ index: Int, _ body: (UnsafeBufferPointer<UInt8>) -> T) -> T {
-            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[ranges[index]])) }
+            bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[fields[index].range])) }
         }
 
         /// Where field `index` starts.
-        func position(_ index: Int) -> (line: Int, column: Int) { positions[index] }
+        func position(_ index: Int) -> (line: Int, column: Int) { (fields[index].line, fields[index].column) }
 
         var strings: [String] { (0..<count).map(string) }
 
         /// A row of a sheet as a record: a field for every column from A to its last cell,
         /// or to column `width` (the header's) when that is further, empty where no cell is.
         mutating func load(_ row: SheetRow, width: Int = 0) {
-            line = row.number
-            bytes.removeAll(keepingCapacity: true)
-            ranges.removeAll(keepingCapacity: true)
-            positions.removeAll(keepingCapacity: true)
-            quoted.removeAll(keepingCapacity: true)
-            isSheetRow = true
-            hasUncommonBytes = false
+            clear(line: row.number, isSheetRow: true)
             var cell = 0
             for column in 1...max(width, row.columns.last ?? 1, 1) {
                 let start = bytes.count
@@ -61,9 +71,7 @@ struct CSVReader {
                     }
                     cell += 1
                 }
-                ranges.append(start..<bytes.count)
-                positions.append((row.number, column))
-                quoted.append(false)
+                fields.append(Field(range: start..<bytes.count, line: row.number, column: column, quoted: false))
             }
         }
 
@@ -80,7 +88,7 @@ struct CSVReader {
         func textProblem() -> Problem? {
             guard hasUncommonBytes else { return nil }
             for index in 0..<count {
-                let field = bytes[ranges[index]]
+                let field = bytes[fields[index].range]
                 var message: String?
                 var offset = 0
                 if String(validating: field, as: UTF8.self) == nil {
@@ -91,11 +99,11 @@ struct CSVReader {
                     message = "a control character (\(TextSafety.name(found.scalar))) cannot appear in a site's text: remove it"
                 }
                 guard let message else { continue }
-                if isSheetRow { return Problem(message: message, line: positions[index].line, column: positions[index].column) }
+                let start = fields[index]
+                if isSheetRow { return Problem(message: message, line: start.line, column: start.column) }
                 let within = SourceText.position(ofOffset: offset, in: Array(field))
-                let start = positions[index]
                 let line = start.line + within.line - 1
-                let column = within.line == 1 ? start.column + (quoted[index] ? 1 : 0) + within.column - 1 : within.column
+                let column = within.line == 1 ? start.column + (start.quoted ? 1 : 0) + within.column - 1 : within.column
                 return Problem(message: message, line: line, column: column)
             }
             return nil
@@ -118,8 +126,9 @@ struct CSVReader {
     /// The byte between fields: a comma, a semicolon or a tab.
     private(set) var delimiter: UInt8
     /// Bytes that end a run of plain field text: the delimiter, \n, \r and ".
-    private var unquotedStops: (UInt8, UInt8, UInt8, UInt8)
-    private static let quotedStops: (UInt8, UInt8, UInt8, UInt8) = (0x22, 0x0A, 0x22, 0x22)  // " \n
+    private var unquotedStops: ByteSource.RunStops
+    /// Bytes that end a run of quoted text: " and \n (for the line count).
+    private static let quotedStops = ByteSource.RunStops([0x22, 0x0A])
 
     private var source: ByteSource
     private var line = 1
@@ -130,7 +139,7 @@ struct CSVReader {
     init(_ bytes: [UInt8], delimiter: UInt8 = CSVReader.comma) {
         source = ByteSource(bytes: bytes)
         self.delimiter = delimiter
-        unquotedStops = (delimiter, 0x0A, 0x0D, 0x22)
+        unquotedStops = ByteSource.RunStops([delimiter, 0x0A, 0x0D, 0x22])
         skipByteOrderMark()
     }
 
@@ -140,7 +149,7 @@ struct CSVReader {
         guard let source = ByteSource(path: path, range: range) else { return nil }
         self.source = source
         self.delimiter = delimiter
-        unquotedStops = (delimiter, 0x0A, 0x0D, 0x22)
+        unquotedStops = ByteSource.RunStops([delimiter, 0x0A, 0x0D, 0x22])
         if (range?.lowerBound ?? 0) == 0 { skipByteOrderMark() }
     }
 
@@ -170,7 +179,7 @@ struct CSVReader {
             counts.semicolon > counts.comma && counts.semicolon >= counts.tab
             ? Self.semicolon : counts.tab > counts.comma && counts.tab > counts.semicolon ? Self.tab : Self.comma
         delimiter = chosen
-        unquotedStops = (chosen, 0x0A, 0x0D, 0x22)
+        unquotedStops = ByteSource.RunStops([chosen, 0x0A, 0x0D, 0x22])
     }
 
     /// "this row has 1 field but the header has 3": a row whose field count is not the header's.
@@ -198,23 +207,17 @@ struct CSVReader {
             consumeLineEnd()
         }
         guard source.peek() != nil else { return false }
-        record.line = line
-        record.bytes.removeAll(keepingCapacity: true)
-        record.ranges.removeAll(keepingCapacity: true)
-        record.positions.removeAll(keepingCapacity: true)
-        record.quoted.removeAll(keepingCapacity: true)
-        record.hasUncommonBytes = false
+        record.clear(line: line, isSheetRow: false)
         while true {
-            guard record.ranges.count < Self.fieldsLimit, record.bytes.count < Self.recordLimit else {
+            guard record.fields.count < Self.fieldsLimit, record.bytes.count < Self.recordLimit else {
                 throw Problem(
                     message: "a row of more than \(Self.fieldsLimit) fields or \(Self.recordLimit >> 10) KiB: is this file CSV?",
                     line: record.line, column: 1)
             }
-            record.positions.append((line, column))
-            record.quoted.append(source.peek() == UInt8(ascii: "\""))
+            let (fieldLine, fieldColumn, quoted) = (line, column, source.peek() == UInt8(ascii: "\""))
             let start = record.bytes.count
             try readField()
-            record.ranges.append(start..<record.bytes.count)
+            record.fields.append(Record.Field(range: start..<record.bytes.count, line: fieldLine, column: fieldColumn, quoted: quoted))
             guard let byte = source.peek() else { break }
             if byte == delimiter {
                 advance()
@@ -248,9 +251,10 @@ struct CSVReader {
             return
         }
         advance()
+        let quotedStops = Self.quotedStops  // once a field, not once a run
         var truncated = false
         while true {
-            let run = source.takeRun(into: &record.bytes, stoppingAt: Self.quotedStops, limit: limit)
+            let run = source.takeRun(into: &record.bytes, stoppingAt: quotedStops, limit: limit)
             column += run.scalars
             record.hasUncommonBytes = record.hasUncommonBytes || run.uncommon
             truncated = truncated || run.truncated
@@ -443,12 +447,28 @@ struct ByteSource {
         index += 1
     }
 
+    /// What each byte value does to a run of field text: ends it, needs the text checked (a
+    /// control character other than a tab, or not ASCII), or neither. One load a byte, not a
+    /// comparison with each stop and each bound.
+    struct RunStops: Sendable {
+        static let plain: UInt8 = 0, stop: UInt8 = 1, uncommon: UInt8 = 2
+        let classes: [UInt8]
+
+        init(_ stops: [UInt8]) {
+            classes = (0...255).map { (value: Int) -> UInt8 in
+                let byte = UInt8(value)
+                if stops.contains(byte) { return Self.stop }
+                return byte >= 0x7F || (byte < 0x20 && byte != 0x09) ? Self.uncommon : Self.plain
+            }
+        }
+    }
+
     /// Appends bytes to `output` up to (not including) the first of `stops` or the end, but
     /// never past `limit` bytes in all, and returns how many characters that was, the byte it
     /// stopped at, whether bytes were dropped at the limit, and whether any byte was a
     /// control or not ASCII (the record's text needs checking).
     mutating func takeRun(
-        into output: inout [UInt8], stoppingAt stops: (UInt8, UInt8, UInt8, UInt8),
+        into output: inout [UInt8], stoppingAt stops: RunStops,
         limit: Int
     ) -> (scalars: Int, stop: UInt8?, truncated: Bool, uncommon: Bool) {
         var scalars = 0
@@ -462,18 +482,24 @@ struct ByteSource {
             }
             let start = index
             var end = index
+            var continuations = 0  // UTF-8 bytes that continue a character: not a column each
             buffer.withUnsafeBufferPointer { bytes in
-                while end < bytes.count {
-                    let byte = bytes[end]
-                    if byte == stops.0 || byte == stops.1 || byte == stops.2 || byte == stops.3 { break }
-                    if byte & 0xC0 != 0x80 { scalars += 1 }
-                    if byte >= 0x7F || (byte < 0x20 && byte != 0x09) { uncommon = true }
-                    end += 1
+                stops.classes.withUnsafeBufferPointer { classes in
+                    while end < bytes.count {
+                        let kind = classes[Int(bytes[end])]
+                        if kind == RunStops.stop { break }
+                        if kind == RunStops.uncommon {
+                            uncommon = true
+                            if bytes[end] & 0xC0 == 0x80 { continuations += 1 }
+                        }
+                        end += 1
+                    }
                 }
                 let room = max(0, limit - output.count)
                 if end - start > room { truncated = true }
                 output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[start..<min(end, start + room)]))
             }
+            scalars += end - start - continuations
             index = end
             if end < buffer.count { return (scalars, buffer[end], truncated, uncommon) }
         }
