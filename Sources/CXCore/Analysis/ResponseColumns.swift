@@ -28,9 +28,9 @@ extension ResponseAggregator {
     /// a reference is all a row's reading holds of it.
     final class Columns: Sendable {
         /// One question of the row: its score column, its metric or the column naming it, its
-        /// comment, and the touchpoint or journey it is fixed to.
+        /// comment, and the touchpoint or journey it is fixed to. Plain numbers only, so that
+        /// reading a row copies it for free (its score names are in ``scoreNames``).
         struct Question {
-            var name: String
             var score: Int
             var metric: SurveyMetric?
             var metricColumn: Int?
@@ -38,8 +38,6 @@ extension ResponseAggregator {
             var touchpoint: Int?
             var journey: Int?
             var isRelationship: Bool
-            /// The choice texts its scores may be written as, per metric (`SurveyMetric.allCases` order).
-            var scoreNames: [ValueNames]
         }
 
         let count: Int
@@ -51,13 +49,16 @@ extension ResponseAggregator {
         let weight: Int?
         let filters: [(column: Int, values: ValueNames)]
         let questions: [Question]
+        /// The choice texts each question's scores may be written as, per metric
+        /// (`SurveyMetric.allCases` order).
+        let scoreNames: [[ValueNames]]
         let touchpointNames: ValueNames
         let journeyNames: ValueNames
         let dates: DateReading
 
         private init(
             count: Int, date: Int, respondent: Int?, segment: Int?, touchpoint: Int?, journey: Int?, weight: Int?,
-            filters: [(column: Int, values: ValueNames)], questions: [Question], touchpointNames: ValueNames,
+            filters: [(column: Int, values: ValueNames)], questions: [(Question, scoreNames: [ValueNames])], touchpointNames: ValueNames,
             journeyNames: ValueNames, dates: DateReading
         ) {
             self.count = count
@@ -68,7 +69,8 @@ extension ResponseAggregator {
             self.journey = journey
             self.weight = weight
             self.filters = filters
-            self.questions = questions
+            self.questions = questions.map(\.0)
+            scoreNames = questions.map(\.scoreNames)
             self.touchpointNames = touchpointNames
             self.journeyNames = journeyNames
             self.dates = dates
@@ -110,20 +112,23 @@ extension ResponseAggregator {
             let filters = mapping.filters.compactMap { filter in
                 index(filter.column, for: "a 'where' filter").map { (column: $0, values: ValueNames(filter.values.map { ($0, 1) })) }
             }
-            let questions = mapping.questions.compactMap { question -> Question? in
+            let questions = mapping.questions.compactMap { question -> (Question, scoreNames: [ValueNames])? in
                 guard let score = index(question.column.name, for: "a question's scores") else { return nil }
                 let metricColumn = question.metricColumn.flatMap { index($0, for: "the metric") }
                 let comment = question.comment.flatMap { index($0, for: "a comment", optional: long) }
-                return Question(
-                    name: trimmed[score], score: score, metric: question.metric, metricColumn: metricColumn, comment: comment,
+                let asked = Question(
+                    score: score, metric: question.metric, metricColumn: metricColumn, comment: comment,
                     touchpoint: question.touchpoint.flatMap { id in config.touchpoints.firstIndex { $0.id == id } },
                     journey: question.journey.flatMap { id in config.journeys.firstIndex { $0.id == id } },
-                    isRelationship: question.isRelationship,
-                    scoreNames: SurveyMetric.allCases.map { metric in
+                    isRelationship: question.isRelationship)
+                return (
+                    asked,
+                    SurveyMetric.allCases.map { metric in
                         ValueNames(
                             question.column.values.compactMap { pair in Int(pair.means).map { (pair.value, $0) } }
                                 + (long ? [] : metric.choiceTexts))
-                    })
+                    }
+                )
             }
             let columns = Columns(
                 count: names.count, date: date ?? 0, respondent: respondent, segment: segment, touchpoint: touchpoint,

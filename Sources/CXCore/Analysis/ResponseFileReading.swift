@@ -68,8 +68,9 @@ extension ResponseAggregator {
             for filter in columns.filters where record.withBytes(filter.column, { filter.values.find($0) }) == nil { return true }
             guard let row = parse(record, columns) else { return true }
             guard let segment = segment(of: record, columns) else { return false }
-            // By index: a question is read in place, not copied for every row.
-            for question in columns.questions.indices { answer(columns.questions[question], of: record, row, segment: segment, columns) }
+            for (number, question) in columns.questions.enumerated() {
+                answer(question, number: number, of: record, row, segment: segment, columns)
+            }
             return true
         }
 
@@ -158,9 +159,10 @@ extension ResponseAggregator {
             return nil
         }
 
-        /// Reads one question's answer on the row, when it has one, and counts it.
+        /// Reads one question's answer on the row, when it has one, and counts it; `number` is
+        /// the question's place in `columns`.
         private mutating func answer(
-            _ question: Columns.Question, of record: CSVReader.Record, _ fields: RowFields, segment: Int?, _ columns: Columns
+            _ question: Columns.Question, number: Int, of record: CSVReader.Record, _ fields: RowFields, segment: Int?, _ columns: Columns
         ) {
             guard !record.withBytes(question.score, { RowBytes.trimmed($0).isEmpty }) else { return }
             var ok = true
@@ -175,9 +177,13 @@ extension ResponseAggregator {
                 }
             }
             guard let metric else { return }
-            let names = question.scoreNames[SurveyMetric.allCases.firstIndex(of: metric)!]
-            let score = record.withBytes(question.score) { RowBytes.integer($0) ?? names.find($0) ?? RowBytes.leadingInteger($0) }
+            let scale = SurveyMetric.allCases.firstIndex(of: metric)!
+            // The names only when the score is not a number: copying them is a reference count.
+            let score = record.withBytes(question.score) {
+                RowBytes.integer($0) ?? columns.scoreNames[number][scale].find($0) ?? RowBytes.leadingInteger($0)
+            }
             guard let score else {
+                let names = columns.scoreNames[number][scale]
                 let text = record.string(question.score).trimmingCharacters(in: .whitespaces)
                 let close = names.closest(to: text).map { " (did you mean '\($0)'?)" } ?? ""
                 let hint = names.isEmpty ? "" : ": map it to a score under the question's 'values' in cxsite.yaml"
