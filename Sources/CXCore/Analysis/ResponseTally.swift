@@ -114,6 +114,12 @@ extension ResponseAggregator {
         private var numbers: [Int] = []
         private var byHash: [UInt64: [Int]] = [:]
         private var scratch: [UInt8] = []
+        /// The first spellings met, byte for byte, end to end, with where each ends and its
+        /// number: a row written as an earlier one is found without folding its case.
+        private var spellingBytes: [UInt8] = []
+        private var spellingEnds: [Int] = []
+        private var spellingNumbers: [Int] = []
+        private static let spellingsKept = 16
         private let declared: [Segment]
         private let declaredNames: ValueNames
         /// Values written in another case than the name they were read as, by number: warned about.
@@ -139,6 +145,32 @@ extension ResponseAggregator {
         /// `limit` segments already.
         mutating func id(_ name: UnsafeBufferPointer<UInt8>, limit: Int, line: Int) -> Lookup {
             guard !name.isEmpty else { return .empty }
+            if let number = spelledAsBefore(name) { return .found(number) }
+            let lookup = foldedLookup(name, limit: limit, line: line)
+            if case .found(let number) = lookup, spellingNumbers.count < Self.spellingsKept {
+                spellingBytes += name
+                spellingEnds.append(spellingBytes.count)
+                spellingNumbers.append(number)
+            }
+            return lookup
+        }
+
+        /// The number of a value spelled byte for byte as one of the first met.
+        private func spelledAsBefore(_ name: UnsafeBufferPointer<UInt8>) -> Int? {
+            spellingBytes.withUnsafeBufferPointer { bytes in
+                var start = 0
+                for (index, end) in spellingEnds.enumerated() {
+                    defer { start = end }
+                    if end - start == name.count, memcmp(bytes.baseAddress! + start, name.baseAddress!, name.count) == 0 {
+                        return spellingNumbers[index]
+                    }
+                }
+                return nil
+            }
+        }
+
+        /// ``id(_:limit:line:)`` for a spelling not met before: by its case-folded bytes.
+        private mutating func foldedLookup(_ name: UnsafeBufferPointer<UInt8>, limit: Int, line: Int) -> Lookup {
             ValueNames.fold(name, into: &scratch)
             if let index = find(scratch) {
                 let number = numbers[index]
