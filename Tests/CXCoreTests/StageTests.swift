@@ -155,6 +155,17 @@ struct StageTests {
         }
     }
 
+    /// A kept comment is trimmed from its bytes as Foundation trims text, with or without
+    /// white space and line breaks of other scripts around it.
+    @Test(arguments: [
+        "", "  ", "Fine", " Fine ", "\tFine\t", "\nFine\r\n", "\u{A0}Fine\u{A0}", "Fine\u{2003}", "\u{85}Fine", "é", " é ",
+        "Two words", "\u{3000}全角\u{3000}", "\u{7F}",
+    ])
+    func aCommentIsTrimmedFromItsBytesAsFoundationTrimsIt(text: String) {
+        let trimmed = Array(text.utf8).withUnsafeBufferPointer { RowBytes.trimmedText($0) }
+        #expect(trimmed == text.trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
     @Test func aFrontMatterSplitsIntoItsYAMLAndItsBody() throws {
         let file = SourceFile(path: "content/stories/s.md", text: "---\ntitle: S\n---\nBody\n")
         let parts = try FrontMatter.split(file, what: "a story").get()

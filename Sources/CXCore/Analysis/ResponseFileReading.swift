@@ -316,7 +316,7 @@ extension ResponseAggregator {
                         && tally.wantsComment(block, segment, row.touchpoint, from: row.date, text: text))
             }
             if wanted {
-                let masked = config.masking.masked(record.string(field).trimmingCharacters(in: .whitespacesAndNewlines))
+                let masked = config.masking.masked(record.withBytes(field, RowBytes.trimmedText))
                 result.aggregates.maskedContactDetails += masked.count
                 read.comment = ResponseComment(
                     date: row.date, score: row.score, text: masked.text,

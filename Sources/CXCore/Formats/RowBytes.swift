@@ -11,6 +11,17 @@ enum RowBytes {
         return UnsafeBufferPointer(rebasing: bytes[start..<end])
     }
 
+    /// The field as text without the white space and line breaks around it (Foundation's
+    /// `whitespacesAndNewlines`): bridged to Foundation only when it starts or ends in a
+    /// byte that may be one, not for every comment a page keeps.
+    static func trimmedText(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
+        let inner = trimmed(bytes)
+        guard let first = inner.first, let last = inner.last else { return "" }
+        let text = String(decoding: inner, as: UTF8.self)
+        func printable(_ byte: UInt8) -> Bool { byte > 0x20 && byte < 0x7F }
+        return printable(first) && printable(last) ? text : text.trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     /// `YYYY-MM-DD` exactly; nil for anything else, including dates not in the calendar.
     static func day(_ raw: UnsafeBufferPointer<UInt8>) -> Day? {
         let bytes = trimmed(raw)
