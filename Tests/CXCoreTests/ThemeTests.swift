@@ -27,6 +27,29 @@ struct ThemeTests {
         #expect(ThemeWords.words(a) != ThemeWords.words(b))
     }
 
+    /// Words stemmed once and remembered by their hash as written come out as when each text
+    /// is read alone: over random texts, with the remembered words shared between them and
+    /// with a memory too small to hold them all.
+    @Test(arguments: [65_536, 3])
+    func rememberedStemsGiveTheWordsOfATextAlone(limit: Int) {
+        var random = SeededGenerator(state: 7)
+        let pieces = [
+            "Charges", "charged", "charging", "it's", "don’t", "O'Brien'", "'quoted'", "ÉCOLE", "café", ",", ".", " ", "-", "\t", "12",
+            "stopped", "agreed", "bills", "’", "customers'",
+        ]
+        var stems = ThemeWords.Stems(limit: limit)
+        for _ in 0..<300 {
+            var text = (0..<Int.random(in: 0...12, using: &random)).map { _ in pieces.randomElement(using: &random)! }.joined()
+            text.withUTF8 { bytes in
+                let alone = ThemeWords.tokens(in: bytes)
+                let remembered = ThemeWords.tokens(in: bytes, stems: &stems)
+                #expect(alone.map(\.word) == remembered.map(\.word), "\(String(decoding: bytes, as: UTF8.self).debugDescription)")
+                #expect(alone.map(\.plain) == remembered.map(\.plain) && alone.map(\.range) == remembered.map(\.range))
+                #expect(alone.map(\.followsOn) == remembered.map(\.followsOn))
+            }
+        }
+    }
+
     private let matcher = ThemeMatcher([
         (match: ["on hold", "queue"], exclude: ["no queue"]),  // 0: waits
         (match: ["charged twice", "double charged"], exclude: []),  // 1: double charges

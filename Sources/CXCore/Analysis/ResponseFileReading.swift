@@ -28,6 +28,8 @@ extension ResponseAggregator {
         let config: SiteConfig
         let themes: ThemeCatalog
         let sentiment: SentimentLexicon
+        /// The comments' words stemmed so far.
+        var stems = ThemeWords.Stems()
 
         init(aggregator: ResponseAggregator, path: String, errors: ErrorSink) {
             config = aggregator.config
@@ -297,7 +299,7 @@ extension ResponseAggregator {
         ) -> ReadComment {
             guard !record.withBytes(field, { RowBytes.trimmed($0).isEmpty }) else { return ReadComment() }
             var read = ReadComment()
-            let words = record.withBytes(field) { ThemeWords.tokens(in: $0) }
+            let words = record.withBytes(field) { ThemeWords.tokens(in: $0, stems: &stems) }
             if row.metric == .nps, case let band = NPSBand(score: row.score), band != .passive {
                 let masking = config.masking
                 record.withBytes(field) { bytes in

@@ -24,9 +24,26 @@ enum ThemeWords {
         let followsOn: Bool
     }
 
+    /// The stemmed hashes of words met before, by their hash as written: most words of a
+    /// comment are words earlier comments had, and stemming each again was a sixth of reading
+    /// them. Holds at most `limit` words.
+    struct Stems {
+        fileprivate var known = WordTable<UInt64>()
+        fileprivate let limit: Int
+
+        init(limit: Int = 1 << 16) { self.limit = limit }
+    }
+
     /// The words of `bytes`, in order.
     static func tokens(in bytes: UnsafeBufferPointer<UInt8>) -> [Token] {
+        var stems = Stems(limit: 0)
+        return tokens(in: bytes, stems: &stems)
+    }
+
+    /// The words of `bytes`, in order, stemmed once a word over all the texts `stems` serves.
+    static func tokens(in bytes: UnsafeBufferPointer<UInt8>, stems: inout Stems) -> [Token] {
         var words: [Token] = []
+        words.reserveCapacity(bytes.count / 4 + 1)  // one allocation, not one each time it doubles
         var word: [UInt8] = []
         word.reserveCapacity(32)
         var start = 0
@@ -36,8 +53,15 @@ enum ThemeWords {
             while word.last == UInt8(ascii: "'") { word.removeLast() }
             if !word.isEmpty {
                 let plain = hash(word)
-                stem(&word)
-                words.append(Token(word: hash(word), plain: plain, range: start..<index, followsOn: !broken && !words.isEmpty))
+                let stemmed: UInt64
+                if let known = stems.known[plain] {
+                    stemmed = known
+                } else {
+                    stem(&word)
+                    stemmed = hash(word)
+                    if stems.known.count < stems.limit { stems.known.insert(stemmed, for: plain) }
+                }
+                words.append(Token(word: stemmed, plain: plain, range: start..<index, followsOn: !broken && !words.isEmpty))
                 broken = false
             }
             word.removeAll(keepingCapacity: true)
