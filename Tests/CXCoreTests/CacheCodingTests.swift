@@ -102,7 +102,7 @@ struct CacheCodingTests {
             var text = comment
             text.withUTF8 { phrases.add(comment: $0, detractor: detractor) }
         }
-        #expect(phrases.phrases.count > 3)
+        #expect(phrases.phraseCount > 3)
         aggregates.phrases[key.period] = phrases
         let decoded = try CacheCoding.decode(ResponseAggregates.self, from: CacheCoding.encode(aggregates))
         #expect(decoded.phrases == aggregates.phrases)

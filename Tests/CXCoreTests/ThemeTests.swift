@@ -132,7 +132,7 @@ struct ThemeTests {
         var counts = PhraseCounts()
         var text = "Kept on hold for ages. Nobody called back"
         text.withUTF8 { counts.add(comment: $0, detractor: true) }
-        let phrases = Set(counts.phrases.values.map(\.text))
+        let phrases = Set(counts.all.map(\.text))
         #expect(
             phrases == [
                 "kept", "kept on hold", "hold", "hold for ages", "ages", "nobody", "nobody called", "nobody called back",
@@ -155,9 +155,44 @@ struct ThemeTests {
             return counts
         }
         let counted = count(capacity: 2_000)
-        #expect(counted.phrases.count <= 2_000)
-        #expect(counted.phrases.values.contains { $0.text == "word7999a word7999b word7999c" && $0.detractors == 2 })
+        #expect(counted.phraseCount <= 2_000)
+        #expect(counted.all.contains { $0.text == "word7999a word7999b word7999c" && $0.detractors == 2 })
         #expect(LinearCost.growth(from: 1_000, below: 2, input: { $0 }, { _ = count(capacity: $0) }) < 2)
+    }
+
+    /// Comments counted in two tables and merged count as in one, whichever table is the
+    /// larger; a phrase written two ways keeps the text of the table merged into, and text
+    /// outside ASCII is lower-cased as Swift lower-cases it.
+    @Test func phraseCountsMergedEqualThoseCountedTogether() {
+        var random = SeededGenerator(state: 11)
+        let words = ["Charged", "charges", "twice", "ÉCOLE", "Café", "refund", "late", "engineer", "never", "came", "router"]
+        let comments = (0..<400).map { _ in
+            (
+                text: (0..<Int.random(in: 1...6, using: &random)).map { _ in words.randomElement(using: &random)! }.joined(separator: " "),
+                detractor: Bool.random(using: &random)
+            )
+        }
+        func counted(_ comments: ArraySlice<(text: String, detractor: Bool)>) -> PhraseCounts {
+            var counts = PhraseCounts()
+            for comment in comments {
+                var text = comment.text
+                text.withUTF8 { counts.add(comment: $0, detractor: comment.detractor) }
+            }
+            return counts
+        }
+        let whole = counted(comments[...])
+        for split in [50, 200, 350] {
+            var merged = counted(comments[..<split])
+            merged.merge(counted(comments[split...]))
+            #expect(merged == whole, "split at \(split)")
+        }
+        #expect(whole.all.contains { $0.text == "école" } && !whole.all.contains { $0.text.contains("É") })
+        var first = Self.counts([("Charged twice", 1, true)])
+        first.merge(Self.counts([("charges twice", 3, true)]))
+        #expect(first.count(of: "charged twice") == PhraseCounts.Count(text: "charged twice", detractors: 4))
+        var larger = Self.counts([("charges twice", 3, true)])
+        larger.merge(Self.counts([("Charged twice", 1, true)]))
+        #expect(larger.count(of: "charged twice") == PhraseCounts.Count(text: "charges twice", detractors: 4))
     }
 
     /// The phrases of each comment, given so many times, by a detractor or a promoter.
@@ -191,7 +226,7 @@ struct ThemeTests {
 
     @Test func aPhraseCountsOnceACommentAndANumberIsNoSuggestion() throws {
         let counts = Self.counts([("Refund, refund, refund: charged 38 twice for 24/7 support", 200, true), ("Lovely people", 200, false)])
-        #expect(counts.phrases.values.first { $0.text == "refund" }?.detractors == 200)
+        #expect(counts.all.first { $0.text == "refund" }?.detractors == 200)
         #expect(counts.detractorComments == 200 && counts.promoterComments == 200)
         let phrases = SuggestedTheme.all([Period(year: 2026, index: 3, kind: .quarter): counts], themes: ThemeCatalog(themes: [])).map(\.phrase)
         #expect(phrases.contains("refund") && phrases.contains("charged"), "\(phrases)")
@@ -205,7 +240,7 @@ struct ThemeTests {
         for (hash, text, detractors) in [(1, "customer service", 60), (2, "service lets", 52), (3, "customer service lets", 50)]
             as [(UInt64, String, Int)]
         {
-            counts.phrases.insert(PhraseCounts.Count(text: text, detractors: detractors, promoters: 2), for: hash)
+            counts.insert(PhraseCounts.Count(text: text, detractors: detractors, promoters: 2), for: hash)
         }
         let phrases = SuggestedTheme.all([Period(year: 2026, index: 3, kind: .quarter): counts], themes: ThemeCatalog(themes: [])).map(\.phrase)
         #expect(phrases == ["customer service lets"])

@@ -2,15 +2,29 @@
 /// in a period: what the suggested themes are found from (docs/themes.md). Counted while the
 /// responses stream, with a bounded vocabulary; a phrase said twice in one comment counts once.
 struct PhraseCounts: Sendable, Codable, Equatable {
-    struct Count: Sendable, Codable, Equatable {
-        /// The phrase as first written, lower-cased.
+    /// A phrase's counts, with its text as first written, lower-cased.
+    struct Count: Sendable, Equatable {
         var text: String
         var detractors = 0
         var promoters = 0
     }
 
+    /// A phrase as the table keeps it: its counts and where its text is in `texts`. Plain
+    /// numbers, so that growing, merging and pruning a table of a hundred thousand phrases
+    /// copies and frees no strings (their reference counts were a tenth of reading comments).
+    private struct Entry: Sendable {
+        var textStart: Int
+        var textEnd: Int
+        var detractors = 0
+        var promoters = 0
+
+        var seen: Int { detractors + promoters }
+    }
+
     /// By the hash of the phrase's stemmed words.
-    var phrases = WordTable<Count>()
+    private var entries = WordTable<Entry>()
+    /// The phrases' texts, end to end.
+    private var texts: [UInt8] = []
     /// All phrases counted in each group.
     var detractorTotal = 0
     var promoterTotal = 0
@@ -24,6 +38,25 @@ struct PhraseCounts: Sendable, Codable, Equatable {
 
     /// This table's capacity: ``capacity``, or a smaller one a test gives.
     var capacity = PhraseCounts.capacity
+
+    /// The number of phrases counted.
+    var phraseCount: Int { entries.count }
+
+    /// Every phrase with its counts, in no particular order.
+    var all: [Count] { entries.map { count($0.value) } }
+
+    /// Sets the counts and text of the phrase whose words hash to `hash`.
+    mutating func insert(_ count: Count, for hash: UInt64) {
+        let start = texts.count
+        texts += count.text.utf8
+        entries.insert(Entry(textStart: start, textEnd: texts.count, detractors: count.detractors, promoters: count.promoters), for: hash)
+    }
+
+    private func count(_ entry: Entry) -> Count {
+        Count(
+            text: String(decoding: texts[entry.textStart..<entry.textEnd], as: UTF8.self), detractors: entry.detractors,
+            promoters: entry.promoters)
+    }
 
     /// Counts the phrases of a comment by a detractor or a promoter: every run of one to three
     /// words that neither starts nor ends with a stop word.
@@ -63,7 +96,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
                     detractor: detractor, masking: masking)
             }
         }
-        if phrases.count > capacity { prune() }
+        if entries.count > capacity { prune() }
     }
 
     /// The counts of `phrase`: its words hashed as a comment's are; zero when not counted.
@@ -72,7 +105,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         let hash = text.withUTF8 { bytes in
             ThemeWords.tokens(in: bytes).reduce(Self.hashSeed) { ($0 ^ $1.word) &* Self.hashPrime }
         }
-        return phrases[hash] ?? Count(text: phrase)
+        return entries[hash].map(count) ?? Count(text: phrase)
     }
 
     /// FNV-1a's offset basis and prime, over a phrase's stemmed words.
@@ -82,14 +115,25 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     private mutating func count(
         _ hash: UInt64, _ range: Range<Int>, of bytes: UnsafeBufferPointer<UInt8>, detractor: Bool, masking: ContactMasking
     ) {
-        if !phrases.contains(hash) {
-            let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self).lowercased()
+        if !entries.contains(hash) {
+            let phrase = UnsafeBufferPointer(rebasing: bytes[range])
+            let start = texts.count
+            if phrase.contains(where: { $0 >= 0x80 }) {
+                texts += String(decoding: phrase, as: UTF8.self).lowercased().utf8
+            } else {
+                texts += phrase.lazy.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+            }
             // Only digits can make a contact detail of words joined by spaces and hyphens.
-            if bytes[range].contains(where: { $0 >= 0x30 && $0 <= 0x39 }), masking.masked(text).count > 0 { return }
-            phrases.insert(Count(text: text), for: hash)
+            if phrase.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
+                masking.masked(String(decoding: texts[start...], as: UTF8.self)).count > 0
+            {
+                texts.removeSubrange(start...)
+                return
+            }
+            entries.insert(Entry(textStart: start, textEnd: texts.count), for: hash)
         }
-        phrases.modify(hash) { count in
-            if detractor { count.detractors += 1 } else { count.promoters += 1 }
+        entries.modify(hash) { entry in
+            if detractor { entry.detractors += 1 } else { entry.promoters += 1 }
         }
         if detractor { detractorTotal += 1 } else { promoterTotal += 1 }
     }
@@ -99,39 +143,63 @@ struct PhraseCounts: Sendable, Codable, Equatable {
     /// on. Keeping only half means a prune, which reads every phrase, comes at most once every
     /// `capacity / 2` new phrases, so the work per comment stays bounded however the comments
     /// repeat (keeping every phrase seen twice pruned after every comment once that many were).
+    /// The kept phrases' texts are copied together, leaving the dropped ones' behind.
     private mutating func prune() {
         var phrasesSeen: [Int: Int] = [:]  // by how often seen
-        for count in phrases.values { phrasesSeen[count.detractors + count.promoters, default: 0] += 1 }
-        var kept = phrases.count
+        for (_, entry) in entries { phrasesSeen[entry.seen, default: 0] += 1 }
+        var kept = entries.count
         var dropped = 0  // phrases seen this often or less are dropped
         for (seen, number) in phrasesSeen.sorted(by: { $0.key < $1.key }) where kept > capacity / 2 {
             dropped = seen
             kept -= number
         }
-        phrases = phrases.keeping { $0.detractors + $0.promoters > dropped }
+        var table = entries.keeping { $0.seen > dropped }
+        var compacted: [UInt8] = []
+        for (hash, entry) in table {
+            let start = compacted.count
+            compacted += texts[entry.textStart..<entry.textEnd]
+            table.modify(hash) {
+                $0.textStart = start
+                $0.textEnd = compacted.count
+            }
+        }
+        (entries, texts) = (table, compacted)
     }
 
     mutating func merge(_ other: PhraseCounts) {
         // The smaller table into the larger (``WordTable/keeping(_:)``); this one's text first.
-        let thisIsLarger = phrases.count >= other.phrases.count
-        var merged = thisIsLarger ? phrases : other.phrases
-        merged.reserveCapacity(phrases.count + other.phrases.count)
-        for (hash, count) in thisIsLarger ? other.phrases : phrases {
-            guard let held = merged[hash] else {
-                merged.insert(count, for: hash)
-                continue
+        let thisIsLarger = entries.count >= other.entries.count
+        var merged = thisIsLarger ? entries : other.entries
+        var mergedTexts = thisIsLarger ? texts : other.texts
+        let (smaller, smallerTexts) = thisIsLarger ? (other.entries, other.texts) : (entries, texts)
+        merged.reserveCapacity(entries.count + other.entries.count)
+        for (hash, entry) in smaller {
+            let held = merged[hash]
+            var sum = held ?? entry
+            if let held {
+                sum.detractors += entry.detractors
+                sum.promoters += entry.promoters
             }
-            merged.insert(
-                Count(
-                    text: thisIsLarger ? held.text : count.text, detractors: held.detractors + count.detractors,
-                    promoters: held.promoters + count.promoters), for: hash)
+            if held == nil || !thisIsLarger {  // the smaller's text: new, or this one's
+                sum.textStart = mergedTexts.count
+                mergedTexts += smallerTexts[entry.textStart..<entry.textEnd]
+                sum.textEnd = mergedTexts.count
+            }
+            merged.insert(sum, for: hash)
         }
-        phrases = merged
+        (entries, texts) = (merged, mergedTexts)
         detractorTotal += other.detractorTotal
         promoterTotal += other.promoterTotal
         detractorComments += other.detractorComments
         promoterComments += other.promoterComments
-        if phrases.count > capacity { prune() }
+        if entries.count > capacity { prune() }
+    }
+
+    static func == (left: PhraseCounts, right: PhraseCounts) -> Bool {
+        (left.detractorTotal, left.promoterTotal, left.detractorComments, left.promoterComments)
+            == (right.detractorTotal, right.promoterTotal, right.detractorComments, right.promoterComments)
+            && left.entries.count == right.entries.count
+            && left.entries.allSatisfy { hash, entry in right.entries[hash].map(right.count) == left.count(entry) }
     }
 
     // In the build cache, the phrases are three lists (hashes, counts two words a phrase,
@@ -147,15 +215,16 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         let hashes = try container.decode([UInt64].self, forKey: .hashes)
         let counts = try container.decode([UInt64].self, forKey: .counts)
-        let texts = try container.decode([String].self, forKey: .texts)
-        guard counts.count == 2 * hashes.count, texts.count == hashes.count else {
+        let phraseTexts = try container.decode([String].self, forKey: .texts)
+        guard counts.count == 2 * hashes.count, phraseTexts.count == hashes.count else {
             throw DecodingError.dataCorruptedError(forKey: .counts, in: container, debugDescription: "the phrase lists differ in length")
         }
-        phrases.reserveCapacity(hashes.count)
+        entries.reserveCapacity(hashes.count)
         for (index, hash) in hashes.enumerated() {
             let count = Count(
-                text: texts[index], detractors: Int(Int64(bitPattern: counts[2 * index])), promoters: Int(Int64(bitPattern: counts[2 * index + 1])))
-            phrases.insert(count, for: hash)
+                text: phraseTexts[index], detractors: Int(Int64(bitPattern: counts[2 * index])),
+                promoters: Int(Int64(bitPattern: counts[2 * index + 1])))
+            insert(count, for: hash)
         }
         detractorTotal = try container.decode(Int.self, forKey: .detractorTotal)
         promoterTotal = try container.decode(Int.self, forKey: .promoterTotal)
@@ -165,12 +234,12 @@ struct PhraseCounts: Sendable, Codable, Equatable {
 
     func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
-        let entries = phrases.sorted { $0.key < $1.key }
-        try container.encode(entries.map(\.key), forKey: .hashes)
+        let sorted = entries.sorted { $0.key < $1.key }
+        try container.encode(sorted.map(\.key), forKey: .hashes)
         try container.encode(
-            entries.flatMap { [UInt64(bitPattern: Int64($0.value.detractors)), UInt64(bitPattern: Int64($0.value.promoters))] },
+            sorted.flatMap { [UInt64(bitPattern: Int64($0.value.detractors)), UInt64(bitPattern: Int64($0.value.promoters))] },
             forKey: .counts)
-        try container.encode(entries.map(\.value.text), forKey: .texts)
+        try container.encode(sorted.map { count($0.value).text }, forKey: .texts)
         try container.encode(detractorTotal, forKey: .detractorTotal)
         try container.encode(promoterTotal, forKey: .promoterTotal)
         try container.encode(detractorComments, forKey: .detractorComments)

@@ -368,7 +368,7 @@ extension ResponseAggregator {
                     result.aggregates.totals[ResponseAggregates.Key(metric: block.metric, period: block.period, group: group)] = totals
                 }
                 result.aggregates.sources[ResponseAggregates.sourceKey(block.metric.rawValue, block.period), default: []].insert(path)
-                if block.metric == .nps, !block.phrases.phrases.isEmpty { result.aggregates.phrases[block.period] = block.phrases }
+                if block.metric == .nps, block.phrases.phraseCount > 0 { result.aggregates.phrases[block.period] = block.phrases }
                 if block.mismatches.angryPromoters.n + block.mismatches.warmDetractors.n > 0 {
                     result.aggregates.mismatches[block.period] = block.mismatches
                 }

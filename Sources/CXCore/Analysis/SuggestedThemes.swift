@@ -39,7 +39,7 @@ struct SuggestedTheme: Sendable {
         guard totalA > 0, totalB > 0 else { return [] }
         let all = totalA + totalB
         let fewest = max(minimumMentions, Int((minimumShare * Double(counts.detractorComments)).rounded(.up)))
-        let tested = counts.phrases.values.filter { $0.detractors >= fewest && !isNumber($0.text) }.map { count in
+        let tested = counts.all.filter { $0.detractors >= fewest && !isNumber($0.text) }.map { count in
             let prior = priorTotal * Double(count.detractors + count.promoters) / all
             let z = SurveyStatistics.logOddsZ(
                 a: Double(count.detractors), b: Double(count.promoters), totalA: totalA, totalB: totalB,
