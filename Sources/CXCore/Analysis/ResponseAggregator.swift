@@ -127,6 +127,7 @@ struct ResponseAggregator {
             counter.add(reader.bytesRead - reported)
             reported = reader.bytesRead
         }
+        var columns = reading.columns
         while true {
             do {
                 guard try reader.next() else { return true }
@@ -139,10 +140,11 @@ struct ResponseAggregator {
                 counter.add(reader.bytesRead - reported)
                 reported = reader.bytesRead
             }
-            guard reading.take(reader.record) else {
+            guard reading.take(reader.record, columns: columns) else {
                 reader.close()
                 return true
             }
+            if columns == nil { columns = reading.columns }
             if done(reading) { return false }
         }
     }

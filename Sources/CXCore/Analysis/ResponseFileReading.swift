@@ -45,13 +45,24 @@ extension ResponseAggregator {
 
         /// Reads one record: the header first, then responses. False when the rest of the
         /// file cannot be read (the header lacks a column, or the file names too many segments).
-        mutating func take(_ record: CSVReader.Record) -> Bool {
+        mutating func take(_ record: CSVReader.Record) -> Bool { take(record, columns: columns) }
+
+        /// ``take(_:)`` with this reading's `columns` held by the caller: a row borrows them,
+        /// where taking them from `self` retained and released them (and their lists) every row.
+        mutating func take(_ record: CSVReader.Record, columns: Columns?) -> Bool {
             if let problem = record.textProblem() {
                 errors.report(problem.message, line: problem.line, column: problem.column)
                 return true
             }
             if unmapped != nil { return unmapped!.keep(record) }
-            guard let columns else { return readHeader(record) }
+            switch columns {
+            case .none: return readHeader(record)
+            case .some(let columns): return takeRow(record, columns)
+            }
+        }
+
+        /// A record under the header.
+        private mutating func takeRow(_ record: CSVReader.Record, _ columns: Columns) -> Bool {
             if rowsToSkip > 0 {
                 rowsToSkip -= 1
                 return true
@@ -67,11 +78,15 @@ extension ResponseAggregator {
                     cause: Cause(key: "width \(record.count)", what: "number of fields"))
                 return true
             }
-            for filter in columns.filters where record.withBytes(filter.column, { filter.values.find($0) }) == nil { return true }
+            // Lists walked by index: a loop over one retained and released it every row.
+            for index in columns.filters.indices
+            where record.withBytes(columns.filters[index].column, { columns.filters[index].values.find($0) }) == nil {
+                return true
+            }
             guard let row = parse(record, columns) else { return true }
             guard let segment = segment(of: record, columns) else { return false }
-            for (number, question) in columns.questions.enumerated() {
-                answer(question, number: number, of: record, row, segment: segment, columns)
+            for number in columns.questions.indices {
+                answer(columns.questions[number], number: number, of: record, row, segment: segment, columns)
             }
             return true
         }
