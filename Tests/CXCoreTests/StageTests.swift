@@ -155,6 +155,40 @@ struct StageTests {
         }
     }
 
+    /// A file longer than the reader's chunk, whose rows cross its edges (a CR at one chunk's
+    /// end, its LF at the next's; quoted and plain rows; text outside ASCII), reads as the
+    /// same text held in memory: the same fields at the same places.
+    @Test func aCSVFileReadInChunksReadsAsItsTextInMemory() throws {
+        var random = SeededGenerator(state: 5)
+        let cells = ["plain", "Café crème", "\"quoted, with a comma\"", "\"two\nlines\"", "", "x\ty", "2026-10-14", "😀"]
+        var text = "date,comment,score\r\n"
+        func addRows(upTo length: Int) {
+            while text.utf8.count < length {
+                text += (0..<3).map { _ in cells.randomElement(using: &random)! }.joined(separator: ",")
+                text += Bool.random(using: &random) ? "\r\n" : "\n"
+            }
+        }
+        addRows(upTo: 1_040_000)
+        // The first chunk (1 MiB) ends with a row's CR; the next starts with its LF.
+        text += "pad," + String(repeating: "x", count: (1 << 20) - 1 - text.utf8.count - "pad,,0".count) + ",0\r\n"
+        addRows(upTo: 2_200_000)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("chunks-\(UUID().uuidString).csv")
+        try Data(text.utf8).write(to: url)
+        defer { try? FileManager.default.removeItem(at: url) }
+        var fromFile = try #require(CSVReader(path: url.path))
+        var inMemory = CSVReader(Array(text.utf8))
+        var rows = 0
+        while try inMemory.next() {
+            #expect(try fromFile.next())
+            let (a, b) = (inMemory.record, fromFile.record)
+            #expect(a.strings == b.strings && a.line == b.line, "row \(rows)")
+            #expect((0..<a.count).allSatisfy { a.position($0) == b.position($0) }, "row \(rows)")
+            rows += 1
+        }
+        #expect(try !fromFile.next())
+        #expect(rows > 50_000)
+    }
+
     /// A kept comment is trimmed from its bytes as Foundation trims text, with or without
     /// white space and line breaks of other scripts around it.
     @Test(arguments: [

@@ -208,6 +208,7 @@ struct CSVReader {
         }
         guard source.peek() != nil else { return false }
         record.clear(line: line, isSheetRow: false)
+        if readUnquotedLine() { return true }
         while true {
             guard record.fields.count < Self.fieldsLimit, record.bytes.count < Self.recordLimit else {
                 throw Problem(
@@ -226,6 +227,71 @@ struct CSVReader {
             consumeLineEnd()
             break
         }
+        return true
+    }
+
+    /// Reads the record at hand in one pass when it is a whole line in the buffer with no
+    /// quote, within the limits: as most rows of an export are. The line is copied whole and
+    /// its fields are ranges of it. False, having read nothing, for any other record (the
+    /// field by field reading then reports what is wrong with it).
+    private mutating func readUnquotedLine() -> Bool {
+        let stops = unquotedStops
+        let delimiter = delimiter
+        let line = line
+        var record = Record()
+        swap(&record, &self.record)
+        defer { swap(&record, &self.record) }
+        return source.consumeBuffered { bytes in
+            let length = min(bytes.count, Self.fieldLimit)
+            var end = 0
+            var uncommon = false
+            var fieldStarts = 0
+            var lineEnd: Int?
+            stops.classes.withUnsafeBufferPointer { classes in
+                while end < length {
+                    let kind = classes[Int(bytes[end])]
+                    if kind == ByteSource.RunStops.stop {
+                        let byte = bytes[end]
+                        if byte == delimiter {
+                            fieldStarts += 1
+                        } else {
+                            if byte != UInt8(ascii: "\"") { lineEnd = end }
+                            return
+                        }
+                    } else if kind == ByteSource.RunStops.uncommon {
+                        uncommon = true
+                    }
+                    end += 1
+                }
+            }
+            // The line break must be in the buffer, and a CR's LF too, if it has one.
+            guard let lineEnd, fieldStarts < Self.fieldsLimit else { return 0 }
+            var next = lineEnd + 1
+            if bytes[lineEnd] == UInt8(ascii: "\r") {
+                guard next < bytes.count else { return 0 }
+                if bytes[next] == UInt8(ascii: "\n") { next += 1 }
+            }
+            record.bytes.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[..<lineEnd]))
+            record.hasUncommonBytes = uncommon
+            var start = 0
+            var column = 1
+            for index in 0...lineEnd where index == lineEnd || bytes[index] == delimiter {
+                record.fields.append(Record.Field(range: start..<index, line: line, column: column, quoted: false))
+                if uncommon {
+                    column += bytes[start..<index].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) } + 1
+                } else {
+                    column += index - start + 1
+                }
+                start = index + 1
+            }
+            return next
+        } > 0 ? advanceLine() : false
+    }
+
+    /// Counts the line a fast read consumed: true.
+    private mutating func advanceLine() -> Bool {
+        line += 1
+        column = 1
         return true
     }
 
@@ -434,6 +500,16 @@ struct ByteSource {
         guard !atEnd else { return }
         atEnd = true
         close(descriptor)
+    }
+
+    /// Calls `body` with the unread bytes the buffer holds (refilled first when it holds
+    /// none): not always all the rest of the input. `body` returns how many it used, and
+    /// this returns that.
+    mutating func consumeBuffered(_ body: (UnsafeBufferPointer<UInt8>) -> Int) -> Int {
+        if index >= buffer.count, !atEnd { refill() }
+        let used = buffer.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[index...])) }
+        index += used
+        return used
     }
 
     @inline(__always)
