@@ -263,5 +263,9 @@ enum StopWords {
         please thanks thank etc signed another soon gave give put getting doesn't haven't hasn't couldn't wouldn't \
         shouldn't aren't weren't i'd i'll we've you've they've
         """
-    static let hashes = WordTable(words: words.split(whereSeparator: { $0 == " " || $0 == "\n" }).flatMap { ThemeWords.words(String($0)) })
+    static let hashes = {
+        var table = WordTable(words: words.split(whereSeparator: { $0 == " " || $0 == "\n" }).flatMap { ThemeWords.words(String($0)) })
+        table.spreadForMisses()
+        return table
+    }()
 }

@@ -46,6 +46,7 @@ struct SentimentLexicon: Sendable {
                 classes.insert(wordClass, for: word)
             }
         }
+        classes.spreadForMisses()
     }
 
     private mutating func read(_ text: String) {

@@ -182,6 +182,7 @@ struct ThemeMatcher: Sendable {
                 }
             }
         }
+        phrases.spreadForMisses()
         self.phrases = phrases
         count = themes.count
     }
