@@ -176,7 +176,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         for (hash, entry) in smaller {
             let held = merged[hash]
             var sum = held ?? entry
-            if let held {
+            if held != nil {
                 sum.detractors += entry.detractors
                 sum.promoters += entry.promoters
             }
