@@ -52,12 +52,14 @@ let package = Package(
         .systemLibrary(name: "CZlibSystem", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `.xlsx` workbooks read a row at a time: knows nothing about sites.
         .target(name: "Spreadsheet", dependencies: ["CZlibSystem"], swiftSettings: instrumented),
+        // printf's fixed notation called from C, for numbers' text; only `CXCore` imports it.
+        .systemLibrary(name: "CFormat"),
         // Programs run and waited for without Foundation's run loop: knows nothing about sites.
         .target(name: "ChildProcess"),
         // The site: config, content, metrics, page models, charts, output.
         .target(
             name: "CXCore",
-            dependencies: ["ChildProcess", "Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],
+            dependencies: ["CFormat", "ChildProcess", "Diagnostics", "Mustache", "Markdown", "Spreadsheet", "Yams"],
             swiftSettings: instrumented,
             plugins: ["EmbedTheme"]),
         // `cxsite serve`: the site from memory over HTTP, rebuilt on change, pages reloaded by
