@@ -205,7 +205,8 @@ struct ResponseTests {
     }
 
     /// Totals go through the build cache's format whole, and a file whose stamp is as cached
-    /// is not read: the cached totals stand for it.
+    /// is not read: the cached totals stand for it. So do the links joined from files all as
+    /// cached, until one changes.
     @Test func aResponseFileUnchangedSinceTheCacheIsNotReadAgain() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("responses-\(UUID().uuidString).csv")
         try Data("date,metric,score,segment,comment\n2026-07-01,nps,3,residential,Slow\n2026-07-02,csat,5,,\n".utf8).write(to: url)
@@ -219,19 +220,25 @@ struct ResponseTests {
         // totals are not kept until it has been still for two seconds (git's "racy clean" rule).
         let written = try #require(FileManager.default.attributesOfItem(atPath: url.path)[.modificationDate] as? Date)
         let writtenAt = Int(written.timeIntervalSince1970 * 1e9)
-        #expect(aggregator.aggregate(files, now: writtenAt + 1_000_000_000).perFile.isEmpty)
-        let (first, _, perFile) = aggregator.aggregate(files, now: writtenAt + 3_000_000_000)
-        let stored = try CacheCoding.decode([ResponseAggregator.FileTotals].self, from: CacheCoding.encode(perFile))
+        let unsettled = aggregator.aggregate(files, now: writtenAt + 1_000_000_000).cacheable
+        #expect(unsettled.files.isEmpty && unsettled.joined == nil)
+        let (first, _, cacheable) = aggregator.aggregate(files, now: writtenAt + 3_000_000_000)
+        let stored = try CacheCoding.decode([ResponseAggregator.FileTotals].self, from: CacheCoding.encode(cacheable.files))
         #expect(stored.map(\.aggregates.totals) == [first.totals] && stored.first?.aggregates.sources == first.sources)
         // Totals that the file could not have given: only the cache can be their source.
         var planted = try #require(stored.first)
         planted.aggregates = ResponseAggregates()
-        let (second, diagnostics, _) = aggregator.aggregate(files, cached: [planted.path: planted], now: Clock.test.instant)
+        var joined = try CacheCoding.decode(ResponseAggregator.JoinedLinks.self, from: CacheCoding.encode(try #require(cacheable.joined)))
+        joined.driverPairs = [DriverKey(period: 1, metric: .csat, touchpoint: 0): PairSums(n: 99)]
+        let (second, diagnostics, _) = aggregator.aggregate(
+            files, cached: [planted.path: planted], joined: joined, now: Clock.settled.instant)
         #expect(diagnostics.isEmpty && second.totals.isEmpty)
-        // Once the file changes, it is read again.
+        #expect(second.driverPairs == joined.driverPairs)
+        // Once the file changes, it is read again, and its links joined again.
         try Data("date,metric,score\n2026-07-01,nps,10\n".utf8).write(to: url)
-        let (third, _, _) = aggregator.aggregate(files, cached: [planted.path: planted], now: Clock.test.instant)
+        let (third, _, _) = aggregator.aggregate(files, cached: [planted.path: planted], joined: joined, now: Clock.settled.instant)
         let quarter = Period(containing: Day(year: 2026, month: 7, day: 1)!, kind: .quarter)
         #expect(third.totals[ResponseAggregates.Key(metric: .nps, period: quarter, group: .all)]?.n == 1)
+        #expect(third.driverPairs.isEmpty)
     }
 }

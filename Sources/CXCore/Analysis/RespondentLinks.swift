@@ -78,7 +78,7 @@ struct PairSums: Sendable, Codable, Equatable {
 /// metric in one period and level, each answer as the value its metric averages (NPS: +1 a
 /// promoter, −1 a detractor, 0 a passive; CSAT: 1 satisfied, else 0; CES: the score): for each
 /// person, `Y` the sum of their answers and `m` how many they gave.
-struct ClusterSums: Sendable, Equatable {
+struct ClusterSums: Sendable, Equatable, Codable {
     /// People, and the answers they gave.
     var people = 0
     var answers = 0
@@ -125,7 +125,7 @@ struct ClusterSums: Sendable, Equatable {
 }
 
 /// Which answers a cluster sum covers: one metric in one period, everyone's or one level's.
-struct ClusterKey: Hashable, Sendable {
+struct ClusterKey: Hashable, Sendable, Codable {
     var period: Int32
     var metric: SurveyMetric
     var group: Scorecard.Group

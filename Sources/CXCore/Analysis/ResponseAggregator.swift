@@ -32,13 +32,30 @@ struct ResponseAggregator {
         var aggregates: ResponseAggregates
     }
 
+    /// The respondents' answers joined across all the files (the key drivers' pairs and the
+    /// clusters' sums), as the build cache keeps them: made from the files whose paths, stamps
+    /// and tagging hash to `key`.
+    struct JoinedLinks: Sendable, Codable {
+        var key: UInt64
+        var driverPairs: [DriverKey: PairSums]
+        var clusters: [ClusterKey: ClusterSums]
+    }
+
+    /// What a build leaves for the next: each file's own totals, when it gave no diagnostic,
+    /// and, when every file's are there, their links joined.
+    struct Cacheable: Sendable {
+        var files: [FileTotals] = []
+        var joined: JoinedLinks?
+    }
+
     /// Aggregates every file, in parallel, and merges the results in file order. A file whose
-    /// stamp is as in `cached` is not read: its totals are taken from there. Returns, beside
-    /// the totals, each file's own totals when it gave no diagnostic, for the next build.
+    /// stamp is as in `cached` is not read: its totals are taken from there; and when every
+    /// file is as `joined` was made from, the joined links are taken from there too. Returns,
+    /// beside the totals, what the next build may take (``Cacheable``).
     func aggregate(
-        _ files: [(path: String, url: URL)], cached: [String: FileTotals] = [:],
+        _ files: [(path: String, url: URL)], cached: [String: FileTotals] = [:], joined: JoinedLinks? = nil,
         now: Int
-    ) -> (ResponseAggregates, [Diagnostic], perFile: [FileTotals]) {
+    ) -> (ResponseAggregates, [Diagnostic], cacheable: Cacheable) {
         let stamps = files.map { FileStamp(path: $0.url.path) }
         let total = zip(files, stamps).reduce(0) { sum, file in
             cached[file.0.path].map { $0.stamp == file.1 && $0.tagging == tagging } == true ? sum : sum + (file.1?.size ?? 0)
@@ -50,7 +67,7 @@ struct ResponseAggregator {
         var diagnostics: [Diagnostic] = []
         var perFile: [FileTotals] = []
         for (job, result) in zip(jobs, results) {
-            for name in aggregates.merge(result.aggregates) {
+            for name in aggregates.merge(result.aggregates, links: false) {
                 diagnostics.append(
                     Diagnostic(
                         .warning,
@@ -63,10 +80,30 @@ struct ResponseAggregator {
                 perFile.append(FileTotals(path: job.path, stamp: stamp, tagging: tagging, aggregates: result.aggregates))
             }
         }
-        var links = aggregates.links
-        aggregates.links = []
-        (aggregates.driverPairs, aggregates.clusters) = links.joinedByPerson()
-        return (aggregates, diagnostics, perFile)
+        // Every file as the cached join was made from: its pairs and sums, without joining a
+        // million links again (a preview's rebuild, or any build with the responses unchanged).
+        let key = perFile.count == jobs.count ? Self.joinKey(perFile) : nil
+        if let joined, joined.key == key {
+            (aggregates.driverPairs, aggregates.clusters) = (joined.driverPairs, joined.clusters)
+        } else {
+            var links = results.reduce(into: [ResponseLink]()) { $0 += $1.aggregates.links }
+            (aggregates.driverPairs, aggregates.clusters) = links.joinedByPerson()
+        }
+        let made = key.map { JoinedLinks(key: $0, driverPairs: aggregates.driverPairs, clusters: aggregates.clusters) }
+        return (aggregates, diagnostics, Cacheable(files: perFile, joined: made))
+    }
+
+    /// The key of the links joined from `files`, in order: their paths, stamps and tagging.
+    private static func joinKey(_ files: [FileTotals]) -> UInt64 {
+        var hasher = StableHasher()
+        for file in files {
+            hasher.combine(file.path)
+            for value in [file.stamp.size, file.stamp.modified, file.stamp.changed, Int(bitPattern: UInt(file.stamp.inode))] {
+                hasher.combine(value)
+            }
+            hasher.combine(file.tagging)
+        }
+        return hasher.finalize()
     }
 
     struct FileJob: Sendable {

@@ -296,10 +296,11 @@ struct ResponseAggregates: Sendable, Codable {
     /// than the first are merged into the first's.
     private var segmentNames: [String: String] = [:]
 
-    /// Adds another file's totals. Returns the segment names it wrote in another case than an
-    /// earlier file, with the name they were merged into.
+    /// Adds another file's totals (its links too, unless `links` is false: the files' are
+    /// joined apart). Returns the segment names it wrote in another case than an earlier
+    /// file, with the name they were merged into.
     @discardableResult
-    mutating func merge(_ other: ResponseAggregates) -> [(written: String, readAs: String)] {
+    mutating func merge(_ other: ResponseAggregates, links mergingLinks: Bool = true) -> [(written: String, readAs: String)] {
         var renamed: [(String, String)] = []
         for (key, totals) in other.totals {
             var key = key
@@ -320,7 +321,7 @@ struct ResponseAggregates: Sendable, Codable {
             self.totals[key, default: ResponseTotals()].merge(totals)
         }
         for (key, files) in other.sources { sources[key, default: []].formUnion(files) }
-        links += other.links
+        if mergingLinks { links += other.links }
         for (key, totals) in other.themeTotals { themeTotals[key, default: ResponseTotals()].merge(totals) }
         for (key, totals) in other.splits {
             var key = key

@@ -38,6 +38,7 @@ struct BuildCache: Sendable {
 
     private struct ResponseList: Codable {
         var files: [ResponseAggregator.FileTotals]
+        var joined: ResponseAggregator.JoinedLinks?
     }
 
     var key: UInt64
@@ -45,6 +46,8 @@ struct BuildCache: Sendable {
     var pages: [String: PageEntry] = [:]
     /// Each response file's totals, by path.
     var responses: [String: ResponseAggregator.FileTotals] = [:]
+    /// The respondents' links joined across those files.
+    var joinedLinks: ResponseAggregator.JoinedLinks?
     /// The story paths each shard file held when read, to tell which shards changed.
     private(set) var shardsRead: [Int: Set<String>] = [:]
     /// The shard files read, open for the stories' HTML.
@@ -84,7 +87,7 @@ struct BuildCache: Sendable {
     private static let responsesFile = "responses"
     private static func storiesFile(_ shard: Int) -> String { "stories-\(shard)" }
     /// The first line of every cache file; the number changes when the header does.
-    private static let magic = Array("cxsite-build-cache 6\n".utf8)
+    private static let magic = Array("cxsite-build-cache 7\n".utf8)
 
     /// Why the cache folder of the site in `source` cannot be used, or nil: cxsite never
     /// reads or writes it through a link, nor replaces a file that stands in its place.
@@ -155,6 +158,7 @@ struct BuildCache: Sendable {
         }
         if let bytes = contents(responsesFile), let list = try? unsealed(bytes, key: key, as: ResponseList.self) {
             cache.responses = Dictionary(list.files.map { ($0.path, $0) }, uniquingKeysWith: { first, _ in first })
+            cache.joinedLinks = list.joined
             found = true
         }
         let shards = Array(0..<shardCount).concurrentMap { shard -> (entries: [StoryEntry], file: CachedText.File)? in
@@ -206,13 +210,13 @@ struct BuildCache: Sendable {
         // The responses' totals are saved again only when some file was read again.
         let responsesKept =
             previous.map { previous in
-                previous.key == key && previous.responses.count == responses.count
+                previous.key == key && previous.joinedLinks?.key == joinedLinks?.key && previous.responses.count == responses.count
                     && responses.allSatisfy { path, entry in
                         previous.responses[path].map { $0.stamp == entry.stamp && $0.tagging == entry.tagging } ?? false
                     }
             } ?? false
         if !responsesKept {
-            let list = ResponseList(files: responses.values.sorted { $0.path < $1.path })
+            let list = ResponseList(files: responses.values.sorted { $0.path < $1.path }, joined: joinedLinks)
             try save(Self.sealed(try CacheCoding.encode(list), key: key), as: Self.responsesFile)
         }
     }

@@ -34,15 +34,19 @@ struct IncrementalBuild {
     /// Each response file's totals as the previous build made them.
     var responses: [String: ResponseAggregator.FileTotals] { previous?.responses ?? [:] }
 
+    /// The respondents' links as the previous build joined them.
+    var joinedLinks: ResponseAggregator.JoinedLinks? { previous?.joinedLinks }
+
     /// The cache this build leaves, before its pages are added: the stories of `content` read
     /// from files with `stamps` (but for files with diagnostics, `except`), and the totals of
-    /// the response files; nil when not caching.
+    /// the response files and their joined links; nil when not caching.
     func next(
-        _ content: Content, stamps: [String: FileStamp], except: Set<String>, responses: [ResponseAggregator.FileTotals], now: Int
+        _ content: Content, stamps: [String: FileStamp], except: Set<String>, responses: ResponseAggregator.Cacheable, now: Int
     ) -> BuildCache? {
         key.map {
             var next = BuildCache(key: $0, stories: content, stamps: stamps, except: except, previous: storyStamps, now: now)
-            for file in responses { next.responses[file.path] = file }
+            for file in responses.files { next.responses[file.path] = file }
+            next.joinedLinks = responses.joined
             return next
         }
     }

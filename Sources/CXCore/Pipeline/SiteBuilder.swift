@@ -188,7 +188,7 @@ public enum SiteBuilder {
         let (responses, responseFiles) = run.stage(.validate, "aggregate responses") {
             Validate.responses(
                 sources, settings, content: content, in: folder, cached: incremental.responses,
-                now: options.clock.instant, progress: options.progress)
+                joined: incremental.joinedLinks, now: options.clock.instant, progress: options.progress)
         }
         let valid = ValidContent(content: content, responses: responses, reusedStories: reused)
         guard let design = settings.design, !run.failed else { return nil }

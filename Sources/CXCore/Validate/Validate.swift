@@ -57,28 +57,29 @@ enum Validate {
     }
 
     /// The survey responses, every row checked, streamed into running totals; a file whose
-    /// stamp is as in `cached` is not read again. Also each file's own totals, for the cache,
-    /// when its stamp has settled at `now` (the clock's instant).
+    /// stamp is as in `cached` is not read again, nor are the links joined again when all are
+    /// as `joined` was made from. Also what the cache keeps for the next build: each file's own
+    /// totals, when its stamp has settled at `now` (the clock's instant), and the joined links.
     static func responses(
         _ sources: SiteSources, _ settings: Settings, content: Content, in site: SiteFolder,
-        cached: [String: ResponseAggregator.FileTotals], now: Int,
+        cached: [String: ResponseAggregator.FileTotals], joined: ResponseAggregator.JoinedLinks?, now: Int,
         progress: (@Sendable (Double) -> Void)?
-    ) -> ((ResponseAggregates, [ResponseAggregator.FileTotals]), [Diagnostic]) {
+    ) -> ((ResponseAggregates, ResponseAggregator.Cacheable), [Diagnostic]) {
         var tagging = StableHasher()
         tagging.combine(content.themes.hash)
         tagging.combine(content.sentimentHash)
         let aggregator = ResponseAggregator(
             config: settings.config, themes: content.themes, sentiment: content.sentiment,
             tagging: tagging.finalize(), progress: progress)
-        let (aggregates, diagnostics, perFile) =
+        let (aggregates, diagnostics, cacheable) =
             aggregator
-            .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached, now: now)
+            .aggregate(sources.responses.map { ($0, site.url($0)) }, cached: cached, joined: joined, now: now)
         let relative = sources.responses.map { String($0.dropFirst(ResponseMapping.folder.count)) }
         let idle = settings.config.responseMappings.filter { mapping in !relative.contains(where: mapping.matches) }.map { mapping in
             Diagnostic(
                 .warning, "'\(mapping.files)' matches no file in \(ResponseMapping.folder): files are matched from that folder",
                 at: mapping.location)
         }
-        return ((aggregates, perFile), idle + diagnostics)
+        return ((aggregates, cacheable), idle + diagnostics)
     }
 }
