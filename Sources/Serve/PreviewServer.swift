@@ -220,14 +220,46 @@ enum LiveReload {
 
         """
 
-    /// Adds the script before `</body>` and lets the page's security policy load it.
+    /// Adds the script before the last `</body>` and lets the page's security policy load it.
+    /// On the page's bytes: bridged to Foundation's `replacingOccurrences`, every page a
+    /// browser fetched after a rebuild cost 4% of the preview's time.
     static func inject(into page: [UInt8]) -> [UInt8] {
-        var html = String(decoding: page, as: UTF8.self)
-        html = html.replacingOccurrences(of: "default-src 'none';", with: "default-src 'none'; script-src 'self'; connect-src 'self';")
-        if let end = html.range(of: "</body>", options: .backwards) {
-            html.insert(contentsOf: "<script src=\"/__cxsite/live-reload.js\"></script>\n", at: end.lowerBound)
+        let policy = Array("default-src 'none';".utf8)
+        let widened = Array("default-src 'none'; script-src 'self'; connect-src 'self';".utf8)
+        var html: [UInt8] = []
+        html.reserveCapacity(page.count + 128)
+        var copied = 0
+        while let found = offset(of: policy, in: page, from: copied) {
+            html += page[copied..<found] + widened
+            copied = found + policy.count
         }
-        return Array(html.utf8)
+        html += page[copied...]
+        var end: Int?
+        var from = 0
+        while let found = offset(of: Array("</body>".utf8), in: html, from: from) {
+            end = found
+            from = found + 1
+        }
+        if let end { html.insert(contentsOf: Array("<script src=\"/__cxsite/live-reload.js\"></script>\n".utf8), at: end) }
+        return html
+    }
+
+    /// Where `needle` (not empty) first is in `bytes` at or after `start`: its first byte
+    /// found by `memchr`, the rest compared by `memcmp`.
+    private static func offset(of needle: [UInt8], in bytes: [UInt8], from start: Int) -> Int? {
+        bytes.withUnsafeBufferPointer { haystack in
+            needle.withUnsafeBufferPointer { needle in
+                guard let base = haystack.baseAddress, let first = needle.first else { return nil }
+                var index = start
+                while index + needle.count <= haystack.count {
+                    guard let hit = memchr(base + index, Int32(first), haystack.count - needle.count + 1 - index) else { return nil }
+                    let at = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                    if memcmp(base + at, needle.baseAddress!, needle.count) == 0 { return at }
+                    index = at + 1
+                }
+                return nil
+            }
+        }
     }
 
     static func errorPage(_ text: String) -> String {
