@@ -74,7 +74,7 @@ struct TallyTests {
             return (json.prefix { $0 != "]" }, drivers ?? [])
         }
         let (rawMetrics, rawDrivers) = split(fromResponses)
-        let (talliedMetrics, talliedDrivers) = split(fromTallies)
+        let (_, talliedDrivers) = split(fromTallies)
         // Raw responses have their variances clustered by person (docs/metrics.md), which a
         // tally's sums cannot carry yet: values and counts are the tallies', the effective n no
         // larger, and where no one answered twice every field but the family's decision alike.
