@@ -241,7 +241,7 @@ struct CSVReader {
         var record = Record()
         swap(&record, &self.record)
         defer { swap(&record, &self.record) }
-        return source.consumeBuffered { bytes in
+        let used = source.consumeBuffered { bytes in
             let length = min(bytes.count, Self.fieldLimit)
             var end = 0
             var uncommon = false
@@ -285,12 +285,9 @@ struct CSVReader {
                 start = index + 1
             }
             return next
-        } > 0 ? advanceLine() : false
-    }
-
-    /// Counts the line a fast read consumed: true.
-    private mutating func advanceLine() -> Bool {
-        line += 1
+        }
+        guard used > 0 else { return false }
+        self.line += 1
         column = 1
         return true
     }
