@@ -118,11 +118,7 @@ struct PhraseCounts: Sendable, Codable, Equatable {
         if !entries.contains(hash) {
             let phrase = UnsafeBufferPointer(rebasing: bytes[range])
             let start = texts.count
-            if phrase.contains(where: { $0 >= 0x80 }) {
-                texts += String(decoding: phrase, as: UTF8.self).lowercased().utf8
-            } else {
-                texts += phrase.lazy.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
-            }
+            ValueNames.appendFolded(phrase, to: &texts)
             // Only digits can make a contact detail of words joined by spaces and hyphens.
             if phrase.contains(where: { $0 >= 0x30 && $0 <= 0x39 }),
                 masking.masked(String(decoding: texts[start...], as: UTF8.self)).count > 0

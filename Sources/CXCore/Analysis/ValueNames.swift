@@ -56,6 +56,11 @@ struct ValueNames: Sendable {
     /// for ASCII).
     static func fold(_ bytes: UnsafeBufferPointer<UInt8>, into output: inout [UInt8]) {
         output.removeAll(keepingCapacity: true)
+        appendFolded(bytes, to: &output)
+    }
+
+    /// `bytes` in lower case, appended to `output`.
+    static func appendFolded(_ bytes: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
         if bytes.contains(where: { $0 >= 0x80 }) {
             output += String(decoding: bytes, as: UTF8.self).lowercased().utf8
         } else {
