@@ -66,6 +66,39 @@ struct LargeSiteTests {
         try expectEveryLinkLeadsToAFile(of: site, from: pages)
     }
 
+    /// The pager linked every page: a list of a thousand pages wrote a thousand links on each
+    /// of them, a million in all, and the build grew with the square of the stories.
+    @Test(arguments: [
+        (1, 2, [1, 2]),
+        (3, 3, [1, 2, 3]),
+        (1, 9, [1, 2, 3, 9]),
+        (5, 9, [1, 2, 3, 4, 5, 6, 7, 8, 9]),  // a gap would hide one page: the page is shown
+        (6, 9, [1, 4, 5, 6, 7, 8, 9]),
+        (500, 1000, [1, 498, 499, 500, 501, 502, 1000]),
+        (1000, 1000, [1, 998, 999, 1000]),
+    ])
+    func thePagerLinksTheEndsAndTheNeighboursOfThisPage(page: Int, of pageCount: Int, linked: [Int]) throws {
+        let pagination = try #require(Pagination(page: page, of: pageCount, showing: 0..<1) { "\($0).html" })
+        #expect(pagination.pages.map(\.number) == linked)
+        #expect(pagination.pages.filter(\.current).map(\.number) == [page])
+        let gaps = zip(linked, linked.dropFirst()).filter { $1 - $0 > 1 }.map(\.1)
+        #expect(pagination.pages.filter(\.followsGap).map(\.number) == gaps)
+    }
+
+    @Test func aPagerLeavesOutTheFarPagesWithAMarkWhereTheyWere() throws {
+        let site = try largeSite()
+        defer { site.cleanUp() }
+        for number in 1...1_000 {
+            try site.write("content/stories/more-\(number).md", "---\ntitle: \"More \(number)\"\ndate: 2026-05-01\noutcome: failure\n---\n")
+        }
+        try site.build()
+        let pager = try site.page("stories/pages/7.html").components(separatedBy: "<nav class=\"pager\"")[1]
+        let numbers = pager.matches(of: /<li>(?:<a href="[^"]+">|<span aria-current="page">)(\d+)</).map { Int($0.1)! }
+        #expect(numbers == [1, 5, 6, 7, 8, 9, 13])
+        #expect(pager.components(separatedBy: #"<li class="pager-gap">…</li>"#).count - 1 == 2)
+        try expectEveryLinkLeadsToAFile(of: site, from: ["stories/pages/7.html"])
+    }
+
     /// Every `.html` link of each of `pages` leads to a file of the output.
     private func expectEveryLinkLeadsToAFile(of site: TestSite, from pages: [String]) throws {
         for page in pages {

@@ -33,12 +33,19 @@ struct Pagination: Encodable, Sendable {
     /// The words on the links to the pages before and after: "Newer", "Older".
     let previousLabel: String
     let nextLabel: String
+    /// The first and last page, this page and ``neighbours`` either side of it: a pager of a
+    /// thousand pages is as short as one of ten.
     let pages: [PageLink]
+
+    /// How many pages either side of this one the pager links.
+    static let neighbours = 2
 
     struct PageLink: Encodable, Sendable {
         let number: Int
         let href: String
         let current: Bool
+        /// Pages between this one and the link before it are left out.
+        let followsGap: Bool
     }
 
     /// Page `number` of `pageCount`, showing `shown` (positions from 0) of the list; nil when
@@ -56,7 +63,20 @@ struct Pagination: Encodable, Sendable {
         nextHref = number < pageCount ? href(number + 1) : nil
         previousLabel = previous
         nextLabel = next
-        pages = (1...pageCount).map { PageLink(number: $0, href: href($0), current: $0 == number) }
+        pages = Self.linked(from: number, of: pageCount).reduce(into: []) { links, linked in
+            let followsGap = links.last.map { linked - $0.number > 1 } ?? false
+            links.append(PageLink(number: linked, href: href(linked), current: linked == number, followsGap: followsGap))
+        }
+    }
+
+    /// The numbers of the pages linked from page `number` of `pageCount`, in order. A gap of
+    /// one page shows that page: its number takes no more room than the gap's mark.
+    static func linked(from number: Int, of pageCount: Int) -> [Int] {
+        var lower = max(1, number - neighbours)
+        var upper = min(pageCount, number + neighbours)
+        if lower <= 3 { lower = 1 }  // a gap would hide page 2 alone, or nothing
+        if upper >= pageCount - 2 { upper = pageCount }
+        return (lower > 1 ? [1] : []) + Array(lower...upper) + (upper < pageCount ? [pageCount] : [])
     }
 }
 
