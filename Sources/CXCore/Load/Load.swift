@@ -102,7 +102,7 @@ enum Load {
         let briefings = briefingFolder.filter { !$0.lowercased().hasSuffix(".yaml") }
         // One `stat` a file, on all cores: the sizes for the memory bound, the stamps to tell
         // which stories are as the cache has them.
-        let stamps = (stories + briefings).concurrentMap { FileStamp(followingLinksAt: site.root.path + "/" + $0) }
+        let stamps = (stories + briefings).concurrentMap { FileStamp(followingLinksAt: site.path($0)) }
         if let problem = markdownTotalProblem(stamps.reduce(0) { $0 + ($1?.size ?? 0) }) {
             diagnostics.append(problem)
         } else {

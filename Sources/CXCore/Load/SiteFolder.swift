@@ -8,9 +8,18 @@ import Foundation
 /// The site's source folder: lists and reads its files, refusing links that lead outside it.
 public struct SiteFolder: Sendable {
     public let root: URL
+    /// The root's path and a slash, made once: a build names ten thousand files by it.
+    private let rootPrefix: String
 
     public init(_ root: URL) {
         self.root = root.standardizedFileURL.resolvingSymlinksInPath()
+        let path = self.root.path
+        rootPrefix = path.hasSuffix("/") ? path : path + "/"
+    }
+
+    /// The file-system path of `relative`, a path from the root.
+    func path(_ relative: String) -> String {
+        rootPrefix + relative
     }
 
     func url(_ relative: String) -> URL {
@@ -26,7 +35,7 @@ public struct SiteFolder: Sendable {
     /// outside the site, and anything that is not a regular file (a pipe, a device) are refused.
     func files(in folder: String, extensions: Set<String>) -> (files: [String], problems: [Diagnostic]) {
         if let problem = folderProblem(folder) { return ([], [problem]) }
-        guard let directory = opendir(root.path + "/" + folder) else { return ([], []) }
+        guard let directory = opendir(path(folder)) else { return ([], []) }
         var entries: [(name: String, type: UInt8)] = []
         while let entry = readdir(directory) {
             let name = entry.name
@@ -57,7 +66,7 @@ public struct SiteFolder: Sendable {
         var files: [String] = []
         var problems: [Diagnostic] = []
         func walk(_ relative: String) {
-            guard let directory = opendir(root.path + "/" + folder + (relative.isEmpty ? "" : "/" + relative)) else { return }
+            guard let directory = opendir(path(folder + (relative.isEmpty ? "" : "/" + relative))) else { return }
             defer { closedir(directory) }
             while let entry = readdir(directory) {
                 let name = entry.name
@@ -82,7 +91,7 @@ public struct SiteFolder: Sendable {
         var path = ""
         for component in relative.split(separator: "/") {
             path += (path.isEmpty ? "" : "/") + component
-            if OutputFolder.fileType(root.path + "/" + path) == S_IFLNK {
+            if OutputFolder.fileType(self.path(path)) == S_IFLNK {
                 return Diagnostic(
                     .error, "\(path) is a symbolic link to a folder: cxsite reads no folder through a link; put the files themselves in the site",
                     at: .file(path))
@@ -98,7 +107,7 @@ public struct SiteFolder: Sendable {
         if type == UInt8(DT_LNK) || type == UInt8(DT_UNKNOWN) {
             if let problem = outsideLinkProblem(relative) { return problem }
             var info = stat()
-            guard stat(root.path + "/" + relative, &info) == 0 else { return nil }  // a dangling link: reading it reports it
+            guard stat(path(relative), &info) == 0 else { return nil }  // a dangling link: reading it reports it
             switch info.st_mode & S_IFMT {
             case S_IFREG: kind = UInt8(DT_REG)
             case S_IFDIR: kind = UInt8(DT_DIR)
@@ -130,8 +139,7 @@ public struct SiteFolder: Sendable {
     /// An error when `relative` is a symbolic link to something outside the site folder.
     func outsideLinkProblem(_ relative: String) -> Diagnostic? {
         let resolved = url(relative).resolvingSymlinksInPath().path
-        let prefix = root.path.hasSuffix("/") ? root.path : root.path + "/"
-        guard !resolved.hasPrefix(prefix) else { return nil }
+        guard !resolved.hasPrefix(rootPrefix) else { return nil }
         return Diagnostic(
             .error, "refusing a symbolic link that points outside the site folder (to \(resolved))",
             at: .file(relative))
@@ -152,7 +160,7 @@ public struct SiteFolder: Sendable {
     /// The bytes of a regular file of the site, whatever they hold (an image, a PDF), and its
     /// metadata; at most `limit` bytes.
     func readBytes(_ relative: String, limit: Int) -> Result<(bytes: [UInt8], info: stat), Diagnostic> {
-        Self.readBytes(atPath: root.path + "/" + relative, shownAs: relative, limit: limit)
+        Self.readBytes(atPath: path(relative), shownAs: relative, limit: limit)
     }
 
     /// The bytes of the regular file at `path`, which diagnostics call `relative`.

@@ -114,7 +114,7 @@ enum StaticFiles {
             found += assets.filter { themeBinary.contains(fileType(of: $0)) }.map { ("templates/assets/" + $0, "assets/" + $0) }
         }
         // One `stat` each before any is read: the output holds them all in memory.
-        let total = found.concurrentMap { FileStamp(followingLinksAt: site.root.path + "/" + $0.source)?.size ?? 0 }.reduce(0, +)
+        let total = found.concurrentMap { FileStamp(followingLinksAt: site.path($0.source))?.size ?? 0 }.reduce(0, +)
         guard total <= totalLimit else {
             let megabytes = String(format: "%.1f", Double(total) / 1_048_576)
             return (

@@ -449,22 +449,27 @@ struct OutputFolder {
         if descriptor < 0, errno != ENOENT {
             removeEntry(name, in: folder)
         }
-        if descriptor < 0 {
+        var created = descriptor < 0
+        if created {
             descriptor = openat(folder, name, flags | O_CREAT | O_EXCL, 0o644)
         }
         guard descriptor >= 0 else { throw FileSystemError("create", path) }
-        if fstat(descriptor, &info) == 0, info.st_nlink > 1 {
+        if !created, info.st_nlink > 1 {
             // Hard-linked elsewhere (a snapshot made with `cp -al`): a new file, not a rewrite.
             close(descriptor)
             unlinkat(folder, name, 0)
             descriptor = openat(folder, name, flags | O_CREAT | O_EXCL, 0o644)
             guard descriptor >= 0 else { throw FileSystemError("create", path) }
+            created = true
         }
         defer { close(descriptor) }
-        // A file that holds these bytes already is left as it is: reading it costs less than
-        // emptying and filling it, which ext4 does block by block, in its journal.
-        if info.st_nlink == 1, info.st_size == bytes.count, holds(bytes, descriptor) { return Manifest.DiskStamp(info) }
-        guard ftruncate(descriptor, 0) == 0 else { throw FileSystemError("write", path) }
+        // A file this call made is empty and has no other name: it is only to be filled.
+        if !created {
+            // A file that holds these bytes already is left as it is: reading it costs less
+            // than emptying and filling it, which ext4 does block by block, in its journal.
+            if info.st_size == bytes.count, holds(bytes, descriptor) { return Manifest.DiskStamp(info) }
+            guard ftruncate(descriptor, 0) == 0 else { throw FileSystemError("write", path) }
+        }
         try write(bytes, to: descriptor, path: path)
         guard fstat(descriptor, &info) == 0 else { throw FileSystemError("inspect", path) }
         return Manifest.DiskStamp(info)
