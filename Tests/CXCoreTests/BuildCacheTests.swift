@@ -52,6 +52,25 @@ struct BuildCacheTests {
         #expect(try site.page("stories/renamed-one.html").contains("<em>broke</em>"))
     }
 
+    /// A shard is written again when a story of it was read again or is gone: the cache
+    /// holds the site's stories and no others, however few changed.
+    @Test func theCacheHoldsTheStoriesOfTheSiteAfterOneIsRemoved() throws {
+        let site = try TestSite(fixture: "basic")
+        defer { site.cleanUp() }
+        try site.build(clock: .settled)
+        func cached() throws -> String {
+            try cacheFiles(of: site).filter { $0.hasPrefix("stories-") }.map {
+                String(decoding: try Data(contentsOf: site.folder.appendingPathComponent(Self.cacheFolder + "/" + $0)), as: UTF8.self)
+            }.joined()
+        }
+        #expect(try cached().contains("content/stories/double-bill.md"))
+        try site.remove("content/stories/double-bill.md")
+        let rebuilt = try site.build(clock: .settled)
+        #expect(rebuilt.reuse.storiesParsed == 0)  // no story read again: the count tells the shard changed
+        #expect(try !cached().contains("content/stories/double-bill.md"))
+        #expect(try cached().contains("content/stories/fast-install.md"))
+    }
+
     /// A story taken from the cache without its file being read still has its warnings
     /// quoted from the file, as a clean build quotes them.
     @Test func aStoryNotReadStillHasItsWarningsQuotedWhole() throws {

@@ -48,8 +48,8 @@ struct BuildCache: Sendable {
     var responses: [String: ResponseAggregator.FileTotals] = [:]
     /// The respondents' links joined across those files.
     var joinedLinks: ResponseAggregator.JoinedLinks?
-    /// The story paths each shard file held when read, to tell which shards changed.
-    private(set) var shardsRead: [Int: Set<String>] = [:]
+    /// How many stories each shard file held when read, to tell which shards changed.
+    private(set) var storiesPerShard: [Int: Int] = [:]
     /// The shard files read, open for the stories' HTML.
     private var textFiles: [CachedText.File] = []
 
@@ -168,7 +168,7 @@ struct BuildCache: Sendable {
             guard let (entries, file) = read else { continue }
             found = true
             cache.textFiles.append(file)
-            cache.shardsRead[shard] = Set(entries.map(\.path))
+            cache.storiesPerShard[shard] = entries.count
             for entry in entries where cache.stories[entry.path] == nil { cache.stories[entry.path] = entry }
         }
         return found ? cache : nil
@@ -176,7 +176,9 @@ struct BuildCache: Sendable {
 
     /// Writes the cache beside the site's content, each file to a temporary file first,
     /// renamed over the old one, so a reader never sees half a file. A shard is written only
-    /// when it holds other stories than `previous` read, or any story not in `reused`.
+    /// when it holds other stories than `previous` read, or any story not in `reused`: when
+    /// every story of a shard is reused, each was in the shard `previous` read, so the same
+    /// count means the same stories.
     func write(in source: URL, previous: BuildCache?, reused: Set<String>) throws {
         let folder = try Self.makeFolder(in: source)
         // Temporary files of builds killed while they saved the cache (not those of a build
@@ -198,12 +200,16 @@ struct BuildCache: Sendable {
             }
         }
         var shards = [[StoryEntry]](repeating: [], count: Self.shardCount)
-        for (path, entry) in stories.sorted(by: { $0.key < $1.key }) { shards[Self.shard(of: path)].append(entry) }
+        var readAgain = [Bool](repeating: false, count: Self.shardCount)
+        for (path, entry) in stories {
+            let shard = Self.shard(of: path)
+            shards[shard].append(entry)
+            if !reused.contains(path) { readAgain[shard] = true }
+        }
         for (shard, entries) in shards.enumerated() {
-            let paths = Set(entries.map(\.path))
-            if let previous, previous.key == key, previous.shardsRead[shard] == paths, paths.isSubset(of: reused) { continue }
+            if let previous, previous.key == key, !readAgain[shard], previous.storiesPerShard[shard] == entries.count { continue }
             let output = CacheCoding.Output()
-            output.list(entries) { $1.write(to: $0) }
+            output.list(entries.sorted { $0.path < $1.path }) { $1.write(to: $0) }
             try save(Self.sealed(output.bytes, key: key) + output.texts, as: Self.storiesFile(shard))
         }
         try save(Self.sealed(CacheCoding.encode(records: pages.values.sorted { $0.path < $1.path }), key: key), as: Self.pagesFile)
