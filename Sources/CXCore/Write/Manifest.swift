@@ -117,30 +117,35 @@ struct Manifest {
         return signed && value > UInt64(Int64.max) ? nil : value
     }
 
-    func write(for folder: String, beside prefix: String) throws {
+    /// Writes the file listing `paths`: this manifest's ``paths``, or those of one that
+    /// holds the same files (sorting ten thousand paths once serves the output and its mirror).
+    func write(for folder: String, beside prefix: String, listing paths: [String]) throws {
         guard let path = Self.path(for: folder, beside: prefix) else { return }
-        try Data(bytes).write(to: URL(fileURLWithPath: path), options: .atomic)
+        try Data(bytes(listing: paths)).write(to: URL(fileURLWithPath: path), options: .atomic)
     }
 
-    /// The manifest as its file holds it: the files on disk, in path order. Written as bytes:
-    /// ten thousand lines of string interpolation were a twentieth of a one-page rebuild.
-    var bytes: [UInt8] {
-        var lines: [(path: String, hash: UInt64, disk: DiskStamp)] = []
-        lines.reserveCapacity(entries.count)
-        for (path, entry) in entries {
-            if let disk = entry.disk { lines.append((path, entry.hash, disk)) }
-        }
-        lines.sort { $0.path < $1.path }
+    /// The paths of the files on disk, in the order the file lists them.
+    var paths: [String] {
+        entries.compactMap { $0.value.disk == nil ? nil : $0.key }.sorted()
+    }
+
+    /// The manifest as its file holds it: the files on disk, in path order.
+    var bytes: [UInt8] { bytes(listing: paths) }
+
+    /// The file's bytes, a line for each of `paths` that is on disk. Written as bytes: ten
+    /// thousand lines of string interpolation were a twentieth of a one-page rebuild.
+    private func bytes(listing paths: [String]) -> [UInt8] {
         var bytes = Array(Self.header.utf8)
-        bytes.reserveCapacity(bytes.count + lines.count * 64)
-        for line in lines {
-            Self.appendHexadecimal(line.hash, to: &bytes)
+        bytes.reserveCapacity(bytes.count + paths.count * 64)
+        for path in paths {
+            guard let entry = entries[path], let disk = entry.disk else { continue }
+            Self.appendHexadecimal(entry.hash, to: &bytes)
             bytes.append(0x09)
-            Self.append(line.disk.size, to: &bytes)
+            Self.append(disk.size, to: &bytes)
             bytes.append(0x09)
-            Self.append(line.disk.modified, to: &bytes)
+            Self.append(disk.modified, to: &bytes)
             bytes.append(0x09)
-            bytes.append(contentsOf: line.path.utf8)
+            bytes.append(contentsOf: path.utf8)
             bytes.append(0x0A)
         }
         return bytes

@@ -226,12 +226,13 @@ struct OutputFolder {
             spare?.remove(previousFiles.filter { manifest.entries[$0] == nil })
             spare?.close()
             spare = nil
-            if let manifests { try manifest.write(for: output.sparePath, beside: manifests) }
+            let paths = manifests == nil ? [] : manifest.paths  // sorted once: the mirror holds the same files
+            if let manifests { try manifest.write(for: output.sparePath, beside: manifests, listing: paths) }
             try output.swapIntoPlace()
             // The previous site's manifest no longer says what its folder holds.
             if let manifests { Manifest.remove(for: output.sparePath, beside: manifests) }
             if let mirror = output.mirrorOutput(manifest, previous: previousOutput), let manifests {
-                try mirror.write(for: output.sparePath, beside: manifests)
+                try mirror.write(for: output.sparePath, beside: manifests, listing: paths)
             }
             if let manifests { Manifest.removeStale(beside: manifests, keeping: [output.sparePath, output.destination.path]) }
             // The lock stays until the update is released, so the build cache written next is
