@@ -14,6 +14,14 @@ struct LeadersReadTests {
         ("<p>Only a note.</p>\n", "<p>Only a note.</p>\n", "", "", ""),
         ("<h3 id=\"d\">Two decisions</h3>\n<p>d</p>\n", "", "Two decisions", "<p>d</p>\n", ""),
         ("<h3>Agenda</h3>\n<p>a</p>\n", "", "", "", "<h3>Agenda</h3>\n<p>a</p>\n"),
+        // A heading over two lines, or closed at another level, names no section.
+        ("<h2>Our\ndecisions</h2>\n<p>d</p>\n", "", "", "", "<h2>Our\ndecisions</h2>\n<p>d</p>\n"),
+        ("<h2>Decisions</h3>\n<p>d</p>\n", "", "", "", "<h2>Decisions</h3>\n<p>d</p>\n"),
+        // Only levels 2 to 6 open a section; the first section naming decisions is the one.
+        (
+            "<p>a</p><h1>Decisions</h1><header>x</header>\n<h6 class=\"x\">DECISION é</h6><p>d</p><h2>More decisions</h2>\n",
+            "<p>a</p><h1>Decisions</h1><header>x</header>\n", "DECISION é", "<p>d</p>", "<h2>More decisions</h2>\n"
+        ),
     ])
     func notesSplitIntoThePointTheDecisionsAndTheRest(html: String, lead: String, heading: String, decisions: String, rest: String) {
         let split = PageBuilder.splitNotes(html)

@@ -89,24 +89,65 @@ extension PageBuilder {
     /// A briefing's notes in three: the paragraphs before the first heading (the author's
     /// point), the section whose heading names decisions (its heading text apart), and the rest.
     static func splitNotes(_ html: String) -> (lead: String, decisions: String, decisionsHeading: String, rest: String) {
-        let headings = html.ranges(of: /<h[2-6][ >]/)
-        let leadEnd = headings.first?.lowerBound ?? html.endIndex
+        let bytes = Array(html.utf8)
+        let utf8 = html.utf8
+        func index(_ offset: Int) -> String.Index { utf8.index(utf8.startIndex, offsetBy: offset) }
+        let headings = headingStarts(in: bytes)
         var decisions = ""
         var decisionsHeading = ""
         var rest = ""
-        for (index, heading) in headings.enumerated() {
-            let end = index + 1 < headings.count ? headings[index + 1].lowerBound : html.endIndex
-            let section = html[heading.lowerBound..<end]
-            guard decisions.isEmpty, let title = section.firstMatch(of: /^<h([2-6])[^>]*>(.*?)<\/h\1>\n?/),
-                title.output.2.lowercased().contains("decision")
+        for (number, start) in headings.enumerated() {
+            let end = number + 1 < headings.count ? headings[number + 1] : bytes.count
+            guard decisions.isEmpty, let title = headingTitle(in: bytes, from: start, to: end),
+                html[index(title.text.lowerBound)..<index(title.text.upperBound)].lowercased().contains("decision")
             else {
-                rest += section
+                rest += html[index(start)..<index(end)]
                 continue
             }
-            decisionsHeading = String(title.output.2)
-            decisions = String(section[title.range.upperBound...])
+            decisionsHeading = String(html[index(title.text.lowerBound)..<index(title.text.upperBound)])
+            decisions = String(html[index(title.end)..<index(end)])
         }
-        return (String(html[..<leadEnd]), decisions, decisionsHeading, rest)
+        return (String(html[..<index(headings.first ?? bytes.count)]), decisions, decisionsHeading, rest)
+    }
+
+    /// Where each heading of level 2 to 6 opens (`<h2>`, `<h3 id="…">`), by byte offset: the
+    /// sections a briefing's notes are split at. Bytes, not a regular expression: each
+    /// briefing's page is made at every build, and a `Regex` is compiled where it is used.
+    private static func headingStarts(in bytes: [UInt8]) -> [Int] {
+        var starts: [Int] = []
+        var offset = 0
+        while offset + 3 < bytes.count {
+            if bytes[offset] == UInt8(ascii: "<"), bytes[offset + 1] == UInt8(ascii: "h"),
+                (UInt8(ascii: "2")...UInt8(ascii: "6")).contains(bytes[offset + 2]),
+                bytes[offset + 3] == UInt8(ascii: " ") || bytes[offset + 3] == UInt8(ascii: ">")
+            {
+                starts.append(offset)
+                offset += 4
+            } else {
+                offset += 1
+            }
+        }
+        return starts
+    }
+
+    /// The text of the heading that opens `bytes[start..<end]` (`<h3 id="d">Decisions</h3>`),
+    /// on one line, and where the section goes on after its closing tag and a line break.
+    private static func headingTitle(in bytes: [UInt8], from start: Int, to end: Int) -> (text: Range<Int>, end: Int)? {
+        let level = bytes[start + 2]
+        guard let open = bytes[(start + 3)..<end].firstIndex(of: UInt8(ascii: ">")) else { return nil }
+        let closing: [UInt8] = Array("</h".utf8) + [level, UInt8(ascii: ">")]
+        var cursor = open + 1
+        while cursor + closing.count <= end {
+            if bytes[cursor] == UInt8(ascii: "\n") || bytes[cursor] == UInt8(ascii: "\r") { return nil }
+            if bytes[cursor..<(cursor + closing.count)].elementsEqual(closing) {
+                let after = cursor + closing.count
+                let text = (open + 1)..<cursor
+                guard !String(decoding: bytes[text], as: UTF8.self).contains(where: \.isNewline) else { return nil }
+                return (text, after < end && bytes[after] == UInt8(ascii: "\n") ? after + 1 : after)
+            }
+            cursor += 1
+        }
+        return nil
     }
 
     func briefingSummary(_ briefing: Briefing, root: String) -> BriefingSummary {
