@@ -90,7 +90,8 @@ struct Site: Sendable {
                             at: reference.location))
                 }
             }
-            let earlier = stories.filter { $0.date <= briefing.date }
+            // Newest first: those dated on or before the briefing are the stories from the first such on.
+            let earlier = stories[(stories.firstIndex { $0.date <= briefing.date } ?? stories.endIndex)...]
             if briefing.storyReferences.isEmpty {
                 chosen = [earlier.first { $0.outcome == .success }, earlier.first { $0.outcome == .failure }].compactMap { $0 }
             }
