@@ -61,9 +61,11 @@ struct CacheCodingTests {
     }
 
     /// Records are written by hand: each writes as many fields as its type stores, so a
-    /// property added to a type and not to its record fails here, not in a rebuild.
+    /// property added to a type and not to its record fails here, not in a rebuild. A story's
+    /// card hash is not written: its initialiser makes it from the source hash and the path.
     @Test(arguments: [
-        (Self.fields(story), 27), (Self.fields(entry), 3), (Self.fields(story.body), 4), (Self.fields(story.body.pictures[0]), 2),
+        (Self.fields(story).filter { !$0.hasPrefix("cardHash:") }, 27), (Self.fields(entry), 3), (Self.fields(story.body), 4),
+        (Self.fields(story.body.pictures[0]), 2),
         (Self.fields(story.body.links[0]), 4),
         (Self.fields(story.actions[0]), 4), (Self.fields(story.themes[0]), 2), (Self.fields(story.expectedClose!), 2),
         (Self.fields(story.image!), 2), (Self.fields(story.date), 3), (Self.fields(story.dateLocation!), 3),

@@ -59,6 +59,10 @@ public final class Story: Sendable {
     /// The stable hash of the file's text: what the story, its markdown and its page are
     /// made from, given the config.
     public let sourceHash: UInt64
+    /// What the story's card is made from, given the config: the file's text and its path (a
+    /// renamed story's card links elsewhere). Hashed once: every list page that shows the
+    /// card is known by it.
+    let cardHash: UInt64
 
     public init(
         slug: String, title: String, date: Day, outcome: Outcome, customer: String?, segment: String?,
@@ -94,6 +98,10 @@ public final class Story: Sendable {
         self.bodyLine = bodyLine
         self.path = path
         self.sourceHash = sourceHash
+        var card = StableHasher()
+        card.combine(sourceHash)
+        card.combine(path)
+        cardHash = card.finalize()
     }
 
     /// A follow-up that closes the loop.

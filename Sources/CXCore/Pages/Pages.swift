@@ -180,12 +180,8 @@ extension Array where Element == Story {
 }
 
 extension StableHasher {
-    /// What the cards of `stories` are made from, given the config: each story's file, and
-    /// its path (a renamed story's card links elsewhere).
+    /// What the cards of `stories` are made from, given the config (``Story/cardHash``).
     mutating func combine(cardsOf stories: some Sequence<Story>) {
-        for story in stories {
-            combine(story.sourceHash)
-            combine(story.path)
-        }
+        for story in stories { combine(story.cardHash) }
     }
 }
