@@ -154,11 +154,15 @@ struct Site: Sendable {
                         at: config.logoLocation ?? .file(SiteConfig.fileName)))
             }
         }
-        let storiesByTouchpoint = Dictionary(
-            grouping: stories.flatMap { story in
-                Set(story.touchpoints).map { ($0, story) }
-            }, by: \.0
-        ).mapValues { $0.map(\.1) }
+        // Grouped in one pass, each list newest first as the stories are.
+        var storiesByTouchpoint: [String: [Story]] = [:]
+        var storiesByJourney: [String: [Story]] = [:]
+        for story in stories {
+            for (index, touchpoint) in story.touchpoints.enumerated() where !story.touchpoints[..<index].contains(touchpoint) {
+                storiesByTouchpoint[touchpoint, default: []].append(story)
+            }
+            for journey in journeys(of: story, in: config) { storiesByJourney[journey.id, default: []].append(story) }
+        }
         let site = Site(
             config: config, stories: stories, briefings: briefings,
             scorecard: scorecard,
@@ -166,11 +170,7 @@ struct Site: Sendable {
             perceptionRounds: content.perceptionRounds.sorted { ($0.date, $1.slug) > ($1.date, $0.slug) },
             today: today, history: history,
             storiesByTouchpoint: storiesByTouchpoint, failuresByTouchpoint: storiesByTouchpoint.mapValues(\.failureCount),
-            storiesByJourney: Dictionary(
-                grouping: stories.flatMap { story in
-                    journeys(of: story, in: config).map { ($0.id, story) }
-                }, by: \.0
-            ).mapValues { $0.map(\.1) },
+            storiesByJourney: storiesByJourney,
             failureCount: stories.count { $0.outcome == .failure },
             successCount: stories.count { $0.outcome == .success },
             themes: content.themes,
