@@ -11,14 +11,16 @@ struct ManifestTests {
         manifest.entries["stories/a b/ünïcode.html"] = .init(hash: 0, disk: .init(size: 1 << 40, modified: .max))
         manifest.entries["not-on-disk.html"] = .init(hash: 7, disk: nil)
         manifest.entries["a.html"] = .init(hash: 0xa0, disk: .init(size: 10, modified: .min))
+        manifest.entries["static/tab\there.png"] = .init(hash: 1, disk: .init(size: 2, modified: 3))
         #expect(
             String(decoding: manifest.bytes, as: UTF8.self) == "cxsite-manifest 2\n"
                 + "a0\t10\t-9223372036854775808\ta.html\n"
                 + "ffffffffffffffff\t0\t-1234567890\tindex.html\n"
+                + "1\t2\t3\tstatic/tab\there.png\n"
                 + "0\t1099511627776\t9223372036854775807\tstories/a b/ünïcode.html\n")
         let read = try #require(Manifest.parse(manifest.bytes))
         #expect(read.bytes == manifest.bytes)
-        #expect(read.entries.count == 3)
+        #expect(read.entries.count == 4)
         #expect(read.entries["index.html"]?.disk == .init(size: 0, modified: -1_234_567_890))
     }
 

@@ -69,22 +69,29 @@ struct Manifest {
         let header = Array(Self.header.utf8)
         guard bytes.starts(with: header) else { return nil }
         var manifest = Manifest()
+        manifest.entries.reserveCapacity(bytes.count / 48)  // a line is 50 to 90 bytes
         var lineStart = header.count
         while lineStart < bytes.count {
             let lineEnd = bytes[lineStart...].firstIndex(of: 0x0A) ?? bytes.count
             defer { lineStart = lineEnd + 1 }
             guard lineEnd > lineStart else { continue }
-            var fields: [Range<Int>] = []
-            var fieldStart = lineStart
-            for index in lineStart..<lineEnd where bytes[index] == 0x09 && fields.count < 3 {
-                fields.append(fieldStart..<index)
-                fieldStart = index + 1
+            // Where the first three fields end: the path, the fourth, may hold tabs.
+            var tabs = (0, 0, 0)
+            var found = 0
+            for index in lineStart..<lineEnd where bytes[index] == 0x09 {
+                switch found {
+                case 0: tabs.0 = index
+                case 1: tabs.1 = index
+                default: tabs.2 = index
+                }
+                found += 1
+                if found == 3 { break }
             }
-            fields.append(fieldStart..<lineEnd)
-            guard fields.count == 4, let hash = number(bytes[fields[0]], radix: 16), let size = number(bytes[fields[1]], radix: 10, signed: true),
-                let modified = number(bytes[fields[2]], radix: 10, signed: true)
+            guard found == 3, let hash = number(bytes[lineStart..<tabs.0], radix: 16),
+                let size = number(bytes[(tabs.0 + 1)..<tabs.1], radix: 10, signed: true),
+                let modified = number(bytes[(tabs.1 + 1)..<tabs.2], radix: 10, signed: true)
             else { return nil }
-            manifest.entries[String(decoding: bytes[fields[3]], as: UTF8.self)] = Entry(
+            manifest.entries[String(decoding: bytes[(tabs.2 + 1)..<lineEnd], as: UTF8.self)] = Entry(
                 hash: hash, disk: DiskStamp(size: Int(truncatingIfNeeded: size), modified: Int(truncatingIfNeeded: modified)))
         }
         return manifest
