@@ -72,6 +72,7 @@ public enum SiteBuilder {
         let previousFiles = previous?.files ?? [:]
         let pages = modelled.pageReuse(renderer) { path, _ in previousFiles[path] != nil }
         var files: [String: [UInt8]] = [:]
+        files.reserveCapacity(modelled.model.pages.count + modelled.model.otherFiles.count)
         var reuse = modelled.storiesReused
         run.record(
             .render,
