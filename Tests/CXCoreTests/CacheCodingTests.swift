@@ -134,6 +134,28 @@ struct CacheCodingTests {
         #expect(throws: (any Error).self) { try CacheCoding.decode(Added.self, from: bytes) }
     }
 
+    /// Lists of strings are read at once, not item by item: as they were written, in a
+    /// member or nested, and a list cut short or with a count past the end is refused.
+    @Test(arguments: [[], [""], ["billing", "", "ünïcode “quoted”", String(repeating: "x", count: 300)]])
+    func listsOfStringsComeBackAsTheyWent(_ strings: [String]) throws {
+        struct Holder: Codable, Equatable {
+            var texts: [String]
+            var nested: [[String]]
+            var after: Int
+        }
+        let holder = Holder(texts: strings, nested: [strings, ["one"]], after: 7)
+        let bytes = try CacheCoding.encode(holder)
+        #expect(try CacheCoding.decode(Holder.self, from: bytes) == holder)
+        #expect(try CacheCoding.decode([String].self, from: try CacheCoding.encode(strings)) == strings)
+        let whole = try CacheCoding.encode(strings)
+        if !strings.isEmpty {
+            #expect(throws: (any Error).self) { try CacheCoding.decode([String].self, from: Array(whole.dropLast())) }
+        }
+        var counted = whole
+        counted.replaceSubrange(counted.startIndex..<counted.startIndex + 8, with: withUnsafeBytes(of: Int64(1 << 40).littleEndian, Array.init))
+        #expect(throws: (any Error).self) { try CacheCoding.decode([String].self, from: counted) }
+    }
+
     @Test func damagedBytesAreRefused() throws {
         let bytes = CacheCoding.encode(records: [Self.entry])
         for cut in [0, 1, bytes.count / 2, bytes.count - 1] {

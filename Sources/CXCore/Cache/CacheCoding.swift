@@ -334,6 +334,7 @@ enum CacheCoding {
             case is UInt64.Type: try input.uint64() as? T
             case is Double.Type: Double(bitPattern: try input.uint64()) as? T
             case is [UInt64].Type: try input.words() as? T
+            case is [String].Type: try input.strings() as? T  // a phrase table's texts: thousands
             case is Int32.Type: try narrow(Int32.self) as? T
             case is Int16.Type: try narrow(Int16.self) as? T
             case is Int8.Type: try narrow(Int8.self) as? T
