@@ -83,7 +83,10 @@ enum Load {
         unchanged: () -> [String: FileStamp] = { [:] }, history: Bool = false
     ) -> (SiteSources, [Diagnostic]) {
         var sources = sources
-        if history { sources.history = GitHistory(folder: site.root) }
+        // `git log` runs while the files are listed and read: a process of its own, it costs
+        // the build nothing it waits for unless it takes longer than they do.
+        let root = site.root
+        let gitLog = history ? BackgroundWork { GitHistory(folder: root) } : nil
         var diagnostics: [Diagnostic] = []
 
         func list(_ folder: String, _ extensions: Set<String>) -> [String] {
@@ -143,6 +146,7 @@ enum Load {
         let (staticFiles, staticProblems) = StaticFiles.load(from: site, besideStories: besideStories)
         sources.staticFiles = staticFiles
         diagnostics += staticProblems
+        if let gitLog { sources.history = gitLog.value }
         return (sources, diagnostics)
     }
 
