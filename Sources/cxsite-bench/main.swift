@@ -652,7 +652,10 @@ func corpusBenchmark(_ corpus: Corpus, count: Int, runs: Int, root: URL) throws 
 /// One build from scratch (no output, no cache) at each size: time and peak memory, to see
 /// how both grow; then the same with the output on tmpfs, where the file system's cost of
 /// making files (ext4's inode allocator, on the disk) is out of the ratio: the median of
-/// three, as one build of 100,000 stories here took from 10.7 to 16.5 s.
+/// three, as one build of 100,000 stories here took from 10.7 to 16.5 s. Each build starts
+/// once what was written before it is on the disk (`sync`, untimed): the site just generated
+/// and the output just deleted, a gigabyte at the larger size, were otherwise written back
+/// during the builds that followed, and slowed the larger size's only.
 func growthBenchmark(sizes: [Int], root: URL) throws {
     print("Growth — corpus \(Corpus.long.name), built from scratch")
     var previous: (count: Int, wall: Double, memory: Double, tmpfsWall: Double)?
@@ -661,6 +664,7 @@ func growthBenchmark(sizes: [Int], root: URL) throws {
         let site = root.appendingPathComponent("site-\(count)")
         try writeSyntheticSite(stories: count, into: site, corpus: .long)
         try removeBuildProducts(of: site)
+        _ = try ChildProcess("sync", []).wait()
         let run = try runBuild(site, cache: false)
         var line = "  \(count) stories: \(format(run.wall, 2)) s wall, peak \(format(run.peakMiB, 0)) MiB"
         if let previous {
@@ -674,6 +678,7 @@ func growthBenchmark(sizes: [Int], root: URL) throws {
         let tmpfsRuns = try (0..<3).map { _ in
             try? FileManager.default.removeItem(at: memory)
             defer { try? FileManager.default.removeItem(at: memory) }
+            _ = try ChildProcess("sync", []).wait()
             return try runBuild(site, cache: false, output: memory)
         }
         let inMemory = tmpfsRuns.sorted { $0.wall < $1.wall }[1]
