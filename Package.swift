@@ -46,8 +46,10 @@ let package = Package(
         .systemLibrary(
             name: "CCMarkGFM", pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]),
+        // A per-thread arena cmark-gfm allocates a document from; only `Markdown` imports it.
+        .target(name: "CMarkdownArena", dependencies: ["CCMarkGFM"]),
         // Markdown to HTML through cmark-gfm; C pointers never leave this module.
-        .target(name: "Markdown", dependencies: ["CCMarkGFM", "Diagnostics"], swiftSettings: instrumented),
+        .target(name: "Markdown", dependencies: ["CCMarkGFM", "CMarkdownArena", "Diagnostics"], swiftSettings: instrumented),
         // The system zlib (inflate and CRC-32); only `Spreadsheet` imports it.
         .systemLibrary(name: "CZlibSystem", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // `.xlsx` workbooks read a row at a time: knows nothing about sites.

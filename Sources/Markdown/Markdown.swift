@@ -1,4 +1,5 @@
 import CCMarkGFM
+import CMarkdownArena
 import Diagnostics
 
 #if canImport(Glibc)
@@ -38,8 +39,10 @@ public struct MarkdownRenderer: Sendable {
         let options =
             CMARK_OPT_SMART
             | (allowsRawHTML ? CMARK_OPT_UNSAFE : 0)
-        guard let parser = cmark_parser_new(options) else { return RenderedMarkdown(html: "", links: []) }
-        defer { cmark_parser_free(parser) }
+        // The document is allocated from this thread's arena, given back whole once its HTML
+        // and links are Swift values: nothing cmark returns is freed, or used, after that.
+        guard let parser = cmark_parser_new_with_mem(options, cx_arena_mem()) else { return RenderedMarkdown(html: "", links: []) }
+        defer { cx_arena_reset() }
         for name in Self.extensionNames {
             if let extensionPointer = cmark_find_syntax_extension(name) {
                 cmark_parser_attach_syntax_extension(parser, extensionPointer)
@@ -50,7 +53,6 @@ public struct MarkdownRenderer: Sendable {
             buffer.withMemoryRebound(to: CChar.self) { cmark_parser_feed(parser, $0.baseAddress, $0.count) }
         }
         guard let document = cmark_parser_finish(parser) else { return RenderedMarkdown(html: "", links: []) }
-        defer { cmark_node_free(document) }
 
         // Named passes over the one tree, in order.
         let links = links(in: document, source: text)  // as written, before URLs are emptied
@@ -61,13 +63,16 @@ public struct MarkdownRenderer: Sendable {
         guard let html = cmark_render_html(document, options, cmark_parser_get_syntax_extensions(parser)) else {
             return RenderedMarkdown(html: "", links: links, summary: summary)
         }
-        defer { free(html) }
         // Numeric entities can name control characters (`&#x1b;`), which no page may carry.
         var rendered = TextSafety.scrubbed(String(cString: html))
         if strstr(html, Self.taskBox) != nil { rendered = Self.labelTaskBoxes(rendered) }
         if allowsRawHTML { rendered = TagBalance.balanced(rendered) }
         return RenderedMarkdown(html: rendered, links: links, summary: summary)
     }
+
+    /// The bytes this thread's arena holds between documents: one block, however many
+    /// documents and however large (for tests).
+    static var arenaBytesHeld: Int { Int(cx_arena_held()) }
 
     /// How a task-list box starts, looked for in the C string before any Swift string search:
     /// few stories have one, and `String.contains` was 6% of a 10,000-story build.

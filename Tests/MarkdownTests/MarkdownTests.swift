@@ -1,6 +1,7 @@
-import Markdown
 import TestSupport
 import Testing
+
+@testable import Markdown
 
 /// cmark-gfm through the wrapper: extensions, safety, links and summaries.
 struct MarkdownTests {
@@ -289,6 +290,24 @@ struct MarkdownTests {
         let markdown = "| a | b |\n|---|:-:|\n| 1 | 2 |\n\n- a\n  - b\n    1. c\n\n> > quoted\n\n* * *\n"
         #expect(MarkdownLimits.problem(in: markdown) == nil)
         #expect(MarkdownRenderer().render(markdown).html.contains("<table>"))
+    }
+
+    /// A document is allocated from the thread's arena and given back whole: the arena holds
+    /// one block between documents, after a hundred small ones or one larger than a block,
+    /// and what it rendered is a Swift value that outlives it.
+    @Test func theArenaHoldsOneBlockBetweenDocumentsWhateverTheirSize() {
+        let large = (1...6_000).map { "- item \($0) with *emphasis* and a [link](page-\($0).html)\n" }.joined()
+        let first = renderer.render("# One\n\nA *first* document.\n")
+        let held = MarkdownRenderer.arenaBytesHeld
+        #expect(held > 0)
+        for number in 1...100 {
+            _ = renderer.render("Story \(number): the **engineer** never came. | a |\n|---|\n| \(number) |\n")
+            #expect(MarkdownRenderer.arenaBytesHeld == held)
+        }
+        let rendered = renderer.render(large)
+        #expect(rendered.links.count == 6_000 && rendered.html.hasSuffix("</ul>\n"))
+        #expect(MarkdownRenderer.arenaBytesHeld == held)
+        #expect(first.html == "<h1>One</h1>\n<p>A <em>first</em> document.</p>\n")
     }
 
     @Test func controlCharactersFromEntitiesAreReplaced() {
