@@ -99,12 +99,13 @@ extension PageBuilder {
         for (number, start) in headings.enumerated() {
             let end = number + 1 < headings.count ? headings[number + 1] : bytes.count
             guard decisions.isEmpty, let title = headingTitle(in: bytes, from: start, to: end),
-                html[index(title.text.lowerBound)..<index(title.text.upperBound)].lowercased().contains("decision")
+                case let heading = html[index(title.text.lowerBound)..<index(title.text.upperBound)],
+                heading.lowercased().contains("decision")
             else {
                 rest += html[index(start)..<index(end)]
                 continue
             }
-            decisionsHeading = String(html[index(title.text.lowerBound)..<index(title.text.upperBound)])
+            decisionsHeading = String(heading)
             decisions = String(html[index(title.end)..<index(end)])
         }
         return (String(html[..<index(headings.first ?? bytes.count)]), decisions, decisionsHeading, rest)
