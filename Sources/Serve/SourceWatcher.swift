@@ -20,9 +20,14 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
     /// False once the kernel refused a watch: the watcher then polls.
     private var watching = true
 
-    /// How long the sources must be still before a change counts: a save of many files (a
-    /// `git checkout`) makes one build, not one per file.
-    static let quiet: Int32 = 40  // milliseconds
+    /// How long (in milliseconds) the sources must be still before a change counts, once
+    /// `events` have come. An editor's save is a few events (a write and a close, or a backup
+    /// and a rename): its page is built after a short pause. A burst of more (a `git checkout`)
+    /// waits for a longer stillness, so that it makes one build, not one per file.
+    static func quietPeriod(afterEvents events: Int) -> Int32 { events <= eventsOfOneSave ? 10 : 40 }
+
+    /// The most events one file's save makes: vim's backup, write and rename make 8.
+    static let eventsOfOneSave = 8
 
     init(root: URL) {
         self.root = root
@@ -39,8 +44,13 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
     }
 
     /// Blocks until something under the sources changed and has then been still for a moment.
-    func waitForChange() {
-        guard inotify >= 0 else { return poll() }
+    /// Returns how many events the change was made of, or nil when the folders were polled.
+    @discardableResult
+    func waitForChange() -> Int? {
+        guard inotify >= 0 else {
+            poll()
+            return nil
+        }
         defer {
             // Watches refused on the way (the kernel's limit): from now on, poll instead.
             if !watching {
@@ -49,20 +59,24 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
                 polled = SourceFingerprint(of: root)
             }
         }
-        var relevant = false
-        while !relevant { relevant = drain(timeout: -1) }
-        while drain(timeout: Self.quiet) {}  // until nothing more comes for a moment
+        var events = 0
+        while events == 0 { events = drain(timeout: -1) }
+        while true {  // until nothing more comes for a moment
+            let more = drain(timeout: Self.quietPeriod(afterEvents: events))
+            guard more > 0 else { return events }
+            events += more
+        }
     }
 
-    /// Reads the events that come within `timeout` ms (-1: wait for the first); true when any
-    /// touched the sources. New folders are watched as they appear.
-    private func drain(timeout: Int32) -> Bool {
+    /// Reads the events that come within `timeout` ms (-1: wait for the first); returns how
+    /// many touched the sources. New folders are watched as they appear.
+    private func drain(timeout: Int32) -> Int {
         var descriptor = pollfd(fd: inotify, events: Int16(POLLIN), revents: 0)
-        guard Glibc.poll(&descriptor, 1, timeout) > 0 else { return false }
+        guard Glibc.poll(&descriptor, 1, timeout) > 0 else { return 0 }
         var buffer = [UInt8](repeating: 0, count: 64 * 1024)
         let count = read(inotify, &buffer, buffer.count)
-        guard count > 0 else { return false }
-        var relevant = false
+        guard count > 0 else { return 0 }
+        var relevant = 0
         var offset = 0
         while offset + MemoryLayout<inotify_event>.size <= count {
             let (event, name) = buffer.withUnsafeBytes { raw -> (inotify_event, String) in
@@ -76,7 +90,7 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
                 // Events were lost, folders made meanwhile among them: watch the tree again
                 // (watching a folder twice is harmless).
                 watching = watching && watch("")
-                relevant = true
+                relevant += Self.eventsOfOneSave + 1  // lost events: a burst
                 continue
             }
             if event.mask & UInt32(IN_IGNORED) != 0 {  // the folder is gone, or moved away
@@ -92,7 +106,7 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
                     inotify_rm_watch(inotify, moved)  // its IN_IGNORED drops it from `folders`
                 }
             }
-            relevant = true
+            relevant += 1
         }
         return relevant
     }
