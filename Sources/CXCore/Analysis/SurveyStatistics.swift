@@ -258,10 +258,27 @@ public enum SurveyStatistics {
     // MARK: Distributions
 
     /// The `quantile` (0…1) of Student's t with `degreesOfFreedom`: the t at which the
-    /// distribution function reaches it, found by bisection on the distribution function.
+    /// distribution function reaches it, found by bisection on the distribution function,
+    /// once for each quantile and degrees of freedom (a scorecard asks for the same ones
+    /// again and again, and each bisection evaluates the distribution some fifty times).
     public static func studentT(quantile: Double, degreesOfFreedom df: Double) -> Double {
         if quantile == 0.5 { return 0 }
         if quantile < 0.5 { return -studentT(quantile: 1 - quantile, degreesOfFreedom: df) }
+        return tQuantiles.value(for: QuantileKey(quantile: quantile, degreesOfFreedom: df)) {
+            bisectedStudentT(quantile: quantile, degreesOfFreedom: df)
+        }
+    }
+
+    struct QuantileKey: Hashable {
+        var quantile: Double
+        var degreesOfFreedom: Double
+    }
+
+    /// The quantiles of Student's t found so far.
+    static let tQuantiles = Memo<QuantileKey, Double>(limit: 1 << 16)
+
+    /// ``studentT(quantile:degreesOfFreedom:)`` for a quantile above ½, without the memo.
+    static func bisectedStudentT(quantile: Double, degreesOfFreedom df: Double) -> Double {
         var low = 0.0
         var high = 1.0
         while studentTDistribution(high, degreesOfFreedom: df) < quantile && high < 1e12 { high *= 2 }

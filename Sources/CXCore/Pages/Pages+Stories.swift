@@ -68,10 +68,7 @@ extension PageBuilder {
     /// list's first page) is built each time, so that memory holds one card a story.
     func storyCard(_ story: Story, root: String) throws -> EncodedCard {
         guard root == Self.laterListPagesRoot else { return try EncodedCard(cardModel(story, root: root)) }
-        if let card = cards[story.path] { return card }
-        let card = try EncodedCard(cardModel(story, root: root))
-        cards[story.path] = card
-        return card
+        return try cards.value(for: story.path) { try EncodedCard(cardModel(story, root: root)) }
     }
 
     /// Where the pages of a list after its first are: the same for every list.

@@ -35,7 +35,7 @@ final class PageBuilder: Sendable {
     let site: Site
     /// Stories' cards as the later pages of lists show them, each built when a page first
     /// needs it (``storyCard(_:root:)``).
-    let cards = CardCache()
+    let cards = Memo<String, EncodedCard>()
     /// The navigation of pages in the site root and one folder down, by root and section.
     private let navigation: [String: Prepared<[PageFrame.NavItem]>]
 
@@ -151,17 +151,6 @@ final class PageBuilder: Sendable {
         }
     }
 
-}
-
-/// Cards built once and shared by the pages that show them, on any thread, by story path.
-final class CardCache: @unchecked Sendable {
-    private let lock = NSLock()
-    private var cards: [String: EncodedCard] = [:]
-
-    subscript(path: String) -> EncodedCard? {
-        get { lock.withLock { cards[path] } }
-        set { lock.withLock { cards[path] = newValue } }
-    }
 }
 
 extension Array where Element == Story {

@@ -58,6 +58,26 @@ final class BackgroundWork<Value: Sendable>: @unchecked Sendable {
     }
 }
 
+/// Values made once a key and kept, for any thread (two asking at once may both make one);
+/// past `limit` keys, a value is made and not kept.
+final class Memo<Key: Hashable & Sendable, Value: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var values: [Key: Value] = [:]  // guarded by `lock`
+    private let limit: Int
+
+    init(limit: Int = .max) { self.limit = limit }
+
+    /// The value kept for `key`, or the one `make` makes, kept. `make` runs outside the lock.
+    func value(for key: Key, _ make: () throws -> Value) rethrows -> Value {
+        if let known = lock.withLock({ values[key] }) { return known }
+        let value = try make()
+        lock.withLock {
+            if values.count < limit { values[key] = value }
+        }
+        return value
+    }
+}
+
 /// A flag any thread may raise and read.
 final class Flag: @unchecked Sendable {
     private let lock = NSLock()
