@@ -26,7 +26,8 @@ final class SourceWatcher: @unchecked Sendable {  // used by one thread at a tim
     /// waits for a longer stillness, so that it makes one build, not one per file.
     static func quietPeriod(afterEvents events: Int) -> Int32 { events <= eventsOfOneSave ? 10 : 40 }
 
-    /// The most events one file's save makes: vim's backup, write and rename make 8.
+    /// The most events taken for one file's save: an editor writes in place (a write and a
+    /// close), or through a backup and a rename (a few more).
     static let eventsOfOneSave = 8
 
     init(root: URL) {

@@ -647,9 +647,10 @@ func corpusBenchmark(_ corpus: Corpus, count: Int, runs: Int, root: URL) throws 
         _ = try ChildProcess("sync", []).wait()
         rebuilds.append(try timedCommand(rebuild, [cxsiteBinary, site.path]))
     }
+    let steady = Array(rebuilds.dropFirst())
     print(
-        "  rebuild after one story's title changes (cache on): \(spread(Array(rebuilds.dropFirst()))) "
-            + "→ ×\(format(median(Array(rebuilds.dropFirst())) / hugoOnDisk, 3)) of Hugo's full build on the disk; "
+        "  rebuild after one story's title changes (cache on): \(spread(steady)) "
+            + "→ ×\(format(median(steady) / hugoOnDisk, 3)) of Hugo's full build on the disk; "
             + "the first, which also makes the spare: \(format(rebuilds[0], 2)) s")
     let verbose = try runBuild(site)
     print("    stages: " + stageSummary(verbose.output))

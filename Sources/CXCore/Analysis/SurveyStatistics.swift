@@ -269,6 +269,7 @@ public enum SurveyStatistics {
         }
     }
 
+    /// A quantile asked for, and the degrees of freedom it was asked for with.
     struct QuantileKey: Hashable {
         var quantile: Double
         var degreesOfFreedom: Double
